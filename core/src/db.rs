@@ -1,0 +1,160 @@
+//! Connecting to SQLite or PostgreSQL, applying migrations, and starting write transactions.
+//!
+//! Owns: connection options (SQLite: WAL, foreign keys, busy timeout, an explicit pool size;
+//! PostgreSQL: an optional schema), the statement counters behind `/metrics`, and
+//! [`Db::begin_write`], which takes SQLite's write lock up front (`BEGIN IMMEDIATE`) because
+//! SQLite ignores `SELECT … FOR UPDATE`.
+//! Must never: hand out a SQLite pool of one connection by accident (sea-orm's default).
+
+use sea_orm::sqlx::sqlite::{SqliteJournalMode, SqliteSynchronous};
+use sea_orm::{
+    ConnectOptions, ConnectionTrait, Database, DatabaseBackend, DatabaseConnection,
+    DatabaseTransaction, DbErr, SqliteTransactionMode, TransactionOptions, TransactionTrait,
+};
+use sea_orm_migration::MigratorTrait;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::Duration;
+
+/// How to reach the database.
+#[derive(Debug, Clone)]
+pub struct DbConfig {
+    /// `sqlite://path?mode=rwc`, `sqlite::memory:` or `postgres://…`.
+    pub url: String,
+    /// PostgreSQL only: the schema to use (created if missing). Lets many test runs share a database.
+    pub schema: Option<String>,
+    /// Pool size. Forced to 1 for an in-memory SQLite database.
+    pub max_connections: u32,
+}
+
+/// Counters of SQL statements executed through this connection, for `/metrics` and tests.
+#[derive(Debug, Default)]
+pub struct DbStats {
+    /// Statements executed.
+    pub statements: AtomicU64,
+    /// Statements that failed.
+    pub failed: AtomicU64,
+    /// Total time spent in statements, in microseconds.
+    pub micros: AtomicU64,
+}
+
+/// The connection pool plus its statement counters.
+#[derive(Debug, Clone)]
+pub struct Db {
+    /// The SeaORM connection (a pool).
+    pub conn: DatabaseConnection,
+    /// Statement counters.
+    pub stats: Arc<DbStats>,
+}
+
+/// Pool figures for `/metrics`.
+#[derive(Debug, Clone, Copy)]
+pub struct PoolStatus {
+    /// Open connections.
+    pub size: u32,
+    /// Idle connections.
+    pub idle: u32,
+    /// Configured maximum.
+    pub max: u32,
+}
+
+impl Db {
+    /// Connects and applies SQLite pragmas or the PostgreSQL schema. Does not migrate.
+    pub async fn connect(cfg: &DbConfig) -> Result<Db, DbErr> {
+        let is_memory = cfg.url.contains(":memory:") || cfg.url.contains("mode=memory");
+        let mut opts = ConnectOptions::new(cfg.url.clone());
+        opts.sqlx_logging(false)
+            .connect_timeout(Duration::from_secs(10))
+            .acquire_timeout(Duration::from_secs(10))
+            .max_connections(if is_memory { 1 } else { cfg.max_connections.max(1) })
+            .min_connections(if is_memory { 1 } else { 0 });
+        if cfg.url.starts_with("sqlite:") {
+            opts.map_sqlx_sqlite_opts(|o| {
+                o.create_if_missing(true)
+                    .journal_mode(SqliteJournalMode::Wal)
+                    .synchronous(SqliteSynchronous::Normal)
+                    .busy_timeout(Duration::from_secs(10))
+                    .foreign_keys(true)
+            });
+        }
+        if let Some(schema) = &cfg.schema {
+            if cfg.url.starts_with("postgres") {
+                if !schema.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') {
+                    return Err(DbErr::Custom(format!("invalid schema name {schema:?}")));
+                }
+                let admin = Database::connect(cfg.url.as_str()).await?;
+                admin
+                    .execute_unprepared(&format!("CREATE SCHEMA IF NOT EXISTS \"{schema}\""))
+                    .await?;
+                admin.close().await?;
+                opts.set_schema_search_path(schema.clone());
+            }
+        }
+        let mut conn = Database::connect(opts).await?;
+        let stats = Arc::new(DbStats::default());
+        let s = stats.clone();
+        conn.set_metric_callback(move |info| {
+            s.statements.fetch_add(1, Ordering::Relaxed);
+            s.micros
+                .fetch_add(info.elapsed.as_micros() as u64, Ordering::Relaxed);
+            if info.failed {
+                s.failed.fetch_add(1, Ordering::Relaxed);
+            }
+        });
+        Ok(Db { conn, stats })
+    }
+
+    /// Applies every pending migration.
+    pub async fn migrate(&self) -> Result<(), DbErr> {
+        crate::migration::Migrator::up(&self.conn, None).await
+    }
+
+    /// True when no migration is pending.
+    pub async fn is_migrated(&self) -> Result<bool, DbErr> {
+        Ok(crate::migration::Migrator::get_pending_migrations(&self.conn)
+            .await?
+            .is_empty())
+    }
+
+    /// The database engine.
+    pub fn backend(&self) -> DatabaseBackend {
+        self.conn.get_database_backend()
+    }
+
+    /// Begins a transaction for a write. On SQLite it is `BEGIN IMMEDIATE`, so two writers
+    /// serialise at the start instead of failing at commit; on PostgreSQL rows are locked
+    /// where a service needs it (`FOR UPDATE` or `UPDATE … RETURNING`).
+    pub async fn begin_write(&self) -> Result<DatabaseTransaction, DbErr> {
+        self.conn
+            .begin_with_options(TransactionOptions {
+                sqlite_transaction_mode: Some(SqliteTransactionMode::Immediate),
+                ..Default::default()
+            })
+            .await
+    }
+
+    /// Number of statements executed so far.
+    pub fn statement_count(&self) -> u64 {
+        self.stats.statements.load(Ordering::Relaxed)
+    }
+
+    /// Pool figures.
+    pub fn pool_status(&self, max: u32) -> PoolStatus {
+        match self.backend() {
+            DatabaseBackend::Sqlite => {
+                let p = self.conn.get_sqlite_connection_pool();
+                PoolStatus { size: p.size(), idle: p.num_idle() as u32, max }
+            }
+            DatabaseBackend::Postgres => {
+                let p = self.conn.get_postgres_connection_pool();
+                PoolStatus { size: p.size(), idle: p.num_idle() as u32, max }
+            }
+            _ => PoolStatus { size: 0, idle: 0, max },
+        }
+    }
+
+    /// Checks the database answers.
+    pub async fn ping(&self) -> Result<(), DbErr> {
+        self.conn.ping().await
+    }
+}

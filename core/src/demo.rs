@@ -1,0 +1,260 @@
+//! The demo company `DEMO`: realistic master data for a newcomer's first five minutes and for
+//! the load script. Seeding is one transaction and happens only when `DEMO` does not exist.
+
+use crate::catalog::{self, ItemKind, NewItem, NewUnit};
+use crate::error::ServiceResult;
+use crate::inventory::{self, Adjustment, NewWarehouse};
+use crate::parties::{self, AddressPurpose, Blocked, NewAddress, NewContact, NewCustomer, Owner, PartyDetails, PartyKind};
+use crate::purchasing::{self, NewVendor};
+use crate::setup::{self, NewCompany, NewCurrency, NewPaymentTerms, NewTaxCode, company};
+use chrono::Utc;
+use rust_decimal::Decimal;
+use sea_orm::ConnectionTrait;
+
+/// Code of the demo company.
+pub const DEMO_CODE: &str = "DEMO";
+
+const ORGS: [&str; 20] = [
+    "Fabrikam", "Contoso", "Northwind Traders", "Adventure Works", "Tailspin Toys", "Wide World Importers",
+    "Litware", "Proseware", "Alpine Ski House", "Coho Winery", "Fourth Coffee", "Blue Yonder Airlines",
+    "Woodgrove Bank", "Lucerne Publishing", "Margie's Travel", "Trey Research", "Graphic Design Institute",
+    "School of Fine Art", "Humongous Insurance", "City Power & Light",
+];
+const SUFFIX: [&str; 3] = ["Inc.", "GmbH", "Ltd"];
+const FIRST: [&str; 12] = ["Anna", "Ben", "Carla", "David", "Elena", "Frank", "Grace", "Hugo", "Ines", "Jonas", "Kim", "Luca"];
+const LAST: [&str; 12] = ["Meyer", "Smith", "Rossi", "Dubois", "Novak", "Garcia", "Jensen", "Kowalski", "Silva", "Berg", "Tanaka", "Okafor"];
+const CITIES: [(&str, &str, &str); 8] = [
+    ("Seattle", "98101", "US"), ("Chicago", "60601", "US"), ("Berlin", "10115", "DE"), ("Zurich", "8001", "CH"),
+    ("Lyon", "69001", "FR"), ("Milan", "20121", "IT"), ("Boston", "02108", "US"), ("Denver", "80202", "US"),
+];
+
+fn d(units: i64, scale: u32) -> Decimal {
+    Decimal::new(units, scale)
+}
+
+/// Seeds the demo company if it does not exist. Returns the company and whether it was created.
+pub async fn seed(db: &impl ConnectionTrait) -> ServiceResult<(company::Model, bool)> {
+    if let Some(c) = setup::company_by_code(db, DEMO_CODE).await? {
+        return Ok((c, false));
+    }
+    let c = setup::create_company(
+        db,
+        NewCompany { code: DEMO_CODE.into(), name: "Demo Trading Ltd".into(), base_currency: "USD".into() },
+    )
+    .await?;
+    let cid = c.id;
+    let Some(usd) = setup::currency_by_code(db, cid, "USD").await? else {
+        return Err(crate::error::ServiceError::NotFound("currency"));
+    };
+    let mut eur_id = usd.id;
+    for code in ["EUR", "CHF", "JPY"] {
+        let (name, ..) = setup::iso_defaults(code);
+        let cur = setup::create_currency(
+            db,
+            cid,
+            NewCurrency {
+                code: code.into(),
+                name: name.into(),
+                amount_precision: None,
+                unit_price_precision: None,
+                invoice_rounding_precision: None,
+                invoice_rounding_mode: None,
+            },
+        )
+        .await?;
+        if code == "EUR" {
+            eur_id = cur.id;
+        }
+    }
+    for (code, name, rate) in [("STD", "Standard rate", d(10, 0)), ("RED", "Reduced rate", d(5, 0)), ("ZERO", "Zero rated", Decimal::ZERO)] {
+        setup::create_tax_code(db, cid, NewTaxCode { code: code.into(), name: name.into(), rate }).await?;
+    }
+    let net30 = setup::create_payment_terms(
+        db,
+        cid,
+        NewPaymentTerms { code: "NET30".into(), description: "Net 30 days".into(), net_days: 30, cash_discount_percent: Decimal::ZERO, cash_discount_days: 0 },
+    )
+    .await?;
+    let net14 = setup::create_payment_terms(
+        db,
+        cid,
+        NewPaymentTerms { code: "2-10-NET30".into(), description: "2 % within 10 days, net 30".into(), net_days: 30, cash_discount_percent: d(2, 0), cash_discount_days: 10 },
+    )
+    .await?;
+    setup::create_payment_terms(
+        db,
+        cid,
+        NewPaymentTerms { code: "COD".into(), description: "Cash on delivery".into(), net_days: 0, cash_discount_percent: Decimal::ZERO, cash_discount_days: 0 },
+    )
+    .await?;
+    let pcs = catalog::create_unit(db, cid, NewUnit { code: "PCS".into(), name: "Pieces".into(), decimals: 0 }).await?;
+    catalog::create_unit(db, cid, NewUnit { code: "BOX".into(), name: "Box of 12".into(), decimals: 0 }).await?;
+    let kg = catalog::create_unit(db, cid, NewUnit { code: "KG".into(), name: "Kilogram".into(), decimals: 3 }).await?;
+    let hour = catalog::create_unit(db, cid, NewUnit { code: "HOUR".into(), name: "Hour".into(), decimals: 2 }).await?;
+    let main = inventory::create_warehouse(db, cid, NewWarehouse { code: "MAIN".into(), name: "Main warehouse".into() }).await?;
+    let east = inventory::create_warehouse(db, cid, NewWarehouse { code: "EAST".into(), name: "East distribution centre".into() }).await?;
+
+    // Items: the five of DOMAIN.md section 14, then a realistic range.
+    let mut items = Vec::new();
+    let named: [(&str, &str, ItemKind, i64, i64, i64); 5] = [
+        ("ITEM-A", "Office chair Comfort", ItemKind::Stocked, 2500, 1400, pcs.id),
+        ("ITEM-B", "Standing desk Flex", ItemKind::Stocked, 4000, 2600, pcs.id),
+        ("ITEM-C", "Desk lamp LED", ItemKind::Stocked, 999, 520, pcs.id),
+        ("ITEM-D", "Conference table Oak", ItemKind::Stocked, 5000, 3500, pcs.id),
+        ("SVC-S", "Installation service", ItemKind::Service, 10000, 6000, hour.id),
+    ];
+    for (no, name, kind, price, cost, unit) in named {
+        items.push(
+            catalog::create_item(
+                db,
+                cid,
+                NewItem {
+                    number: Some(no.into()),
+                    name: name.into(),
+                    kind,
+                    base_unit_id: unit,
+                    base_sales_price: d(price, 2),
+                    unit_cost: d(cost, 2),
+                    item_group: Some(if kind == ItemKind::Service { "SERVICES" } else { "FURNITURE" }.into()),
+                    tax_group: Some("STD".into()),
+                },
+            )
+            .await?,
+        );
+    }
+    let range = ["Monitor arm", "Whiteboard", "Filing cabinet", "Ergonomic mouse", "Keyboard", "Headset", "Webcam HD", "Paper A4 (kg)",
+        "Notebook pack", "Coffee beans (kg)", "Printer toner", "Laptop stand", "Cable kit", "Desk organiser", "Footrest"];
+    for (i, name) in range.iter().enumerate() {
+        let weight = name.contains("(kg)");
+        items.push(
+            catalog::create_item(
+                db,
+                cid,
+                NewItem {
+                    number: None,
+                    name: (*name).into(),
+                    kind: ItemKind::Stocked,
+                    base_unit_id: if weight { kg.id } else { pcs.id },
+                    base_sales_price: d(1500 + 475 * i as i64, 2),
+                    unit_cost: d(800 + 260 * i as i64, 2),
+                    item_group: Some("OFFICE".into()),
+                    tax_group: Some(if weight { "RED" } else { "STD" }.into()),
+                },
+            )
+            .await?,
+        );
+    }
+    let today = Utc::now().date_naive();
+    for (i, it) in items.iter().enumerate() {
+        if it.kind != ItemKind::Stocked {
+            continue;
+        }
+        for (wh, base) in [(main.id, 120), (east.id, 40)] {
+            inventory::adjust(
+                db,
+                cid,
+                Adjustment { item_id: it.id, warehouse_id: wh, quantity: d(base + 7 * i as i64, 0), posting_date: today, reason: Some("Opening balance".into()) },
+            )
+            .await?;
+        }
+    }
+
+    // Customers: C-1000 as in DOMAIN.md, then sixty more with addresses and contacts.
+    for i in 0..61usize {
+        let org = ORGS[i % ORGS.len()];
+        let name = if i == 0 { "Fabrikam Retail".to_owned() } else { format!("{org} {} {}", CITIES[i % CITIES.len()].0, SUFFIX[i % SUFFIX.len()]) };
+        let (city, zip, country) = CITIES[i % CITIES.len()];
+        let slug: String = org.chars().filter(|c| c.is_ascii_alphanumeric()).collect::<String>().to_lowercase();
+        let cust = parties::create_customer(
+            db,
+            cid,
+            NewCustomer {
+                account_number: if i == 0 { Some("C-1000".into()) } else { None },
+                kind: PartyKind::Organization,
+                details: PartyDetails {
+                    name,
+                    email: Some(format!("orders{i}@{slug}.example")),
+                    phone: Some(format!("+1 555 01{:02}", i % 100)),
+                    language: Some("en".into()),
+                },
+                currency_id: if country == "US" { usd.id } else { eur_id },
+                customer_group: Some(if i % 4 == 0 { "WHOLESALE" } else { "RETAIL" }.into()),
+                price_group: Some(if i % 4 == 0 { "WHOLESALE" } else { "RETAIL" }.into()),
+                payment_terms_id: Some(if i % 3 == 0 { net14.id } else { net30.id }),
+                tax_group: Some("DOMESTIC".into()),
+                credit_limit: d(500_000 + 25_000 * (i as i64 % 8), 2),
+                mandatory_credit_limit: i % 5 == 0,
+                blocked: if i == 13 { Blocked::Invoice } else { Blocked::No },
+                combine_shipments: true,
+                prices_including_tax: false,
+                invoice_account_id: None,
+                addresses: vec![
+                    NewAddress {
+                        code: "MAIN".into(),
+                        purposes: vec![AddressPurpose::Business, AddressPurpose::Invoice],
+                        street: format!("{} Market Street", 100 + i),
+                        street2: None,
+                        city: city.into(),
+                        postal_code: Some(zip.into()),
+                        region: None,
+                        country_code: country.into(),
+                    },
+                    NewAddress {
+                        code: "DOCK".into(),
+                        purposes: vec![AddressPurpose::Delivery],
+                        street: format!("Loading dock {}, {} Harbour Road", 1 + i % 4, 10 + i),
+                        street2: None,
+                        city: city.into(),
+                        postal_code: Some(zip.into()),
+                        region: None,
+                        country_code: country.into(),
+                    },
+                ],
+            },
+        )
+        .await?;
+        for j in 0..2usize {
+            let (f, l) = (FIRST[(i + j * 5) % FIRST.len()], LAST[(i * 7 + j) % LAST.len()]);
+            parties::create_contact(
+                db,
+                cid,
+                Owner::Customer(cust.id),
+                NewContact {
+                    details: PartyDetails {
+                        name: format!("{f} {l}"),
+                        email: Some(format!("{}.{}@{slug}.example", f.to_lowercase(), l.to_lowercase())),
+                        phone: None,
+                        language: Some("en".into()),
+                    },
+                    title: Some(if j == 0 { "Purchasing manager" } else { "Accounts payable" }.into()),
+                },
+            )
+            .await?;
+        }
+    }
+    for (i, name) in ["Contoso Furniture Supply", "Litware Components", "Proseware Paper", "Fourth Coffee Wholesale", "Northwind Logistics"].iter().enumerate() {
+        let v = purchasing::create_vendor(
+            db,
+            cid,
+            NewVendor {
+                account_number: None,
+                details: PartyDetails { name: (*name).into(), email: Some(format!("sales{i}@vendor.example")), phone: None, language: None },
+                currency_id: usd.id,
+                payment_terms_id: Some(net30.id),
+                tax_group: Some("DOMESTIC".into()),
+            },
+        )
+        .await?;
+        parties::create_contact(
+            db,
+            cid,
+            Owner::Vendor(v.id),
+            NewContact {
+                details: PartyDetails { name: format!("{} {}", FIRST[i], LAST[i + 3]), email: None, phone: Some("+1 555 0199".into()), language: None },
+                title: Some("Account manager".into()),
+            },
+        )
+        .await?;
+    }
+    Ok((c, true))
+}

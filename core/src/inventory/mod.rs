@@ -1,0 +1,258 @@
+//! Inventory: warehouses, the item ledger, and on-hand derived from it.
+//!
+//! Owns: the rule that on-hand is the sum of ledger entries per item and warehouse, and that an
+//! adjustment may not make it negative. Adjustments are the only way to change stock until
+//! shipments and receipts exist.
+//! Must never: update or delete a ledger entry; corrections are new entries.
+
+mod entities;
+pub use entities::{item_ledger_entry, warehouse};
+
+use sea_orm::sea_query::ExprTrait as _;
+use crate::catalog::{self, ItemKind, item};
+use crate::error::{Rule, ServiceError, ServiceResult, Violation, Violations};
+use crate::money::Quantity;
+use crate::paging::{Cursor, Key, Keyset, Page, PageArgs};
+use crate::refs::{self, Table};
+use crate::setup::{CodeFilter, code_filter, code_page};
+use crate::validate;
+use chrono::{NaiveDate, Utc};
+use rust_decimal::Decimal;
+use sea_orm::entity::prelude::*;
+use sea_orm::sea_query::Expr;
+use sea_orm::{ActiveValue::Set, ConnectionTrait, DatabaseBackend, QuerySelect};
+use std::collections::HashMap;
+
+/// Why stock moved.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, EnumIter, DeriveActiveEnum)]
+#[sea_orm(rs_type = "String", db_type = "String(StringLen::N(32))")]
+pub enum EntryType {
+    /// A manual inventory adjustment (count, write-off, opening balance).
+    #[sea_orm(string_value = "adjustment")]
+    Adjustment,
+}
+
+// ---------------------------------------------------------------- warehouses
+
+/// Input of [`create_warehouse`].
+#[derive(Debug, Clone)]
+pub struct NewWarehouse {
+    /// Code, e.g. `MAIN`.
+    pub code: String,
+    /// Name.
+    pub name: String,
+}
+
+/// Adds a warehouse.
+pub async fn create_warehouse(db: &impl ConnectionTrait, company_id: i64, input: NewWarehouse) -> ServiceResult<warehouse::Model> {
+    let mut v = Violations::new();
+    let code = v.check(validate::code("code", &input.code));
+    let name = v.check(validate::name("name", &input.name, validate::MAX_NAME));
+    if let Some(code) = &code {
+        let exists = warehouse::Entity::find()
+            .filter(warehouse::Column::CompanyId.eq(company_id))
+            .filter(warehouse::Column::Code.eq(code.as_str()))
+            .one(db)
+            .await?;
+        if exists.is_some() {
+            v.push(Violation::new("code", Rule::Duplicate, format!("warehouse {code} already exists")));
+        }
+    }
+    v.finish()?;
+    let (Some(code), Some(name)) = (code, name) else {
+        return Err(ServiceError::Invalid(vec![]));
+    };
+    let now = Utc::now();
+    Ok(warehouse::ActiveModel {
+        company_id: Set(company_id),
+        code: Set(code),
+        name: Set(name),
+        created_at: Set(now),
+        updated_at: Set(now),
+        archived_at: Set(None),
+        ..Default::default()
+    }
+    .insert(db)
+    .await?)
+}
+
+/// Renames a warehouse.
+pub async fn update_warehouse(db: &impl ConnectionTrait, company_id: i64, id: i64, name: Option<String>) -> ServiceResult<warehouse::Model> {
+    let row = warehouse::Entity::find_by_id(id)
+        .filter(warehouse::Column::CompanyId.eq(company_id))
+        .one(db)
+        .await?
+        .ok_or(ServiceError::NotFound("warehouse"))?;
+    let mut v = Violations::new();
+    let name = name.as_deref().and_then(|n| v.check(validate::name("name", n, validate::MAX_NAME)));
+    v.finish()?;
+    let mut am: warehouse::ActiveModel = row.into();
+    if let Some(x) = name {
+        am.name = Set(x);
+    }
+    am.updated_at = Set(Utc::now());
+    Ok(am.update(db).await?)
+}
+
+/// Warehouses of the company.
+pub async fn list_warehouses(db: &impl ConnectionTrait, company_id: i64, f: &CodeFilter, desc: bool, args: &PageArgs) -> ServiceResult<Page<warehouse::Model>> {
+    let q = code_filter(
+        warehouse::Entity::find().filter(warehouse::Column::CompanyId.eq(company_id)),
+        f,
+        warehouse::Column::Code,
+        warehouse::Column::Name,
+        warehouse::Column::ArchivedAt,
+    );
+    code_page(db, q, warehouse::Column::Code, warehouse::Column::Id, desc, args, |m| (m.code.clone(), m.id)).await
+}
+
+/// Number of warehouses matching the filter.
+pub async fn count_warehouses(db: &impl ConnectionTrait, company_id: i64, f: &CodeFilter) -> ServiceResult<u64> {
+    let q = code_filter(
+        warehouse::Entity::find().filter(warehouse::Column::CompanyId.eq(company_id)),
+        f,
+        warehouse::Column::Code,
+        warehouse::Column::Name,
+        warehouse::Column::ArchivedAt,
+    );
+    Ok(q.count(db).await?)
+}
+
+// ---------------------------------------------------------------- ledger
+
+/// Input of [`adjust`].
+#[derive(Debug, Clone)]
+pub struct Adjustment {
+    /// The item.
+    pub item_id: i64,
+    /// The warehouse.
+    pub warehouse_id: i64,
+    /// Change in the item's base unit: positive adds stock, negative removes it.
+    pub quantity: Decimal,
+    /// Posting date.
+    pub posting_date: NaiveDate,
+    /// Why (count, damage, opening balance, ...).
+    pub reason: Option<String>,
+}
+
+/// Posts an inventory adjustment. Call inside a write transaction: the item row is locked on
+/// PostgreSQL (SQLite holds the write lock from `BEGIN IMMEDIATE`), so two adjustments of the
+/// same item cannot both pass the on-hand check.
+pub async fn adjust(db: &impl ConnectionTrait, company_id: i64, input: Adjustment) -> ServiceResult<item_ledger_entry::Model> {
+    let mut v = Violations::new();
+    let qty = v.check(validate::quantity("quantity", input.quantity));
+    if input.quantity.is_zero() {
+        v.push(Violation::new("quantity", Rule::InvalidValue, "quantity must not be zero"));
+    }
+    let reason = v.check(validate::opt_text("reason", input.reason.as_deref(), validate::MAX_NAME));
+    v.check(refs::usable(db, company_id, Table::Item, input.item_id, "itemId").await?);
+    v.check(refs::usable(db, company_id, Table::Warehouse, input.warehouse_id, "warehouseId").await?);
+    v.finish()?;
+    let (Some(qty), Some(reason)) = (qty, reason) else {
+        return Err(ServiceError::Invalid(vec![]));
+    };
+    let mut lock = item::Entity::find_by_id(input.item_id).filter(item::Column::CompanyId.eq(company_id));
+    if db.get_database_backend() == DatabaseBackend::Postgres {
+        lock = lock.lock_exclusive();
+    }
+    let it = lock.one(db).await?.ok_or(ServiceError::NotFound("item"))?;
+    if it.kind != ItemKind::Stocked {
+        return Err(Violation::new("itemId", Rule::NotStocked, format!("item {} is a service and has no stock", it.number)).into());
+    }
+    let unit = catalog::unit_of_measure::Entity::find_by_id(it.base_unit_id).one(db).await?;
+    if let Some(u) = unit {
+        if qty.value().normalize().scale() > u.decimals as u32 {
+            return Err(Violation::new(
+                "quantity",
+                Rule::PrecisionExceeded,
+                format!("quantity in {} may have at most {} decimal places", u.code, u.decimals),
+            )
+            .into());
+        }
+    }
+    let current = on_hand_one(db, input.item_id, input.warehouse_id).await?;
+    let after = current.checked_add(qty).ok_or_else(|| ServiceError::from(Violation::new("quantity", Rule::OutOfRange, "quantity is out of range")))?;
+    if after.is_negative() {
+        return Err(Violation::new(
+            "quantity",
+            Rule::InsufficientStock,
+            format!("on hand is {}; removing {} would make it negative", current.value(), qty.value().abs()),
+        )
+        .into());
+    }
+    Ok(item_ledger_entry::ActiveModel {
+        company_id: Set(company_id),
+        item_id: Set(input.item_id),
+        warehouse_id: Set(input.warehouse_id),
+        entry_type: Set(EntryType::Adjustment),
+        quantity: Set(qty),
+        posting_date: Set(input.posting_date),
+        reason: Set(reason),
+        created_at: Set(Utc::now()),
+        ..Default::default()
+    }
+    .insert(db)
+    .await?)
+}
+
+async fn on_hand_one(db: &impl ConnectionTrait, item_id: i64, warehouse_id: i64) -> ServiceResult<Quantity> {
+    let m = on_hand(db, &[item_id]).await?;
+    Ok(m.get(&(item_id, warehouse_id)).copied().unwrap_or(Quantity::ZERO))
+}
+
+/// On-hand per (item, warehouse) for the given items, summed exactly in SQL.
+pub async fn on_hand(db: &impl ConnectionTrait, item_ids: &[i64]) -> ServiceResult<HashMap<(i64, i64), Quantity>> {
+    use item_ledger_entry::Column as C;
+    let rows: Vec<(i64, i64, Option<i64>)> = item_ledger_entry::Entity::find()
+        .select_only()
+        .column(C::ItemId)
+        .column(C::WarehouseId)
+        .column_as(Expr::col(C::Quantity).sum().cast_as("BIGINT"), "qty")
+        .filter(C::ItemId.is_in(item_ids.iter().copied()))
+        .group_by(C::ItemId)
+        .group_by(C::WarehouseId)
+        .into_tuple()
+        .all(db)
+        .await?;
+    Ok(rows
+        .into_iter()
+        .map(|(i, w, q)| ((i, w), Quantity::from_raw(q.unwrap_or(0))))
+        .collect())
+}
+
+/// Filter of the ledger list.
+#[derive(Debug, Clone, Default)]
+pub struct LedgerFilter {
+    /// Only this item.
+    pub item_id: Option<i64>,
+    /// Only this warehouse.
+    pub warehouse_id: Option<i64>,
+}
+
+fn ledger_query(company_id: i64, f: &LedgerFilter) -> Select<item_ledger_entry::Entity> {
+    let mut q = item_ledger_entry::Entity::find().filter(item_ledger_entry::Column::CompanyId.eq(company_id));
+    if let Some(i) = f.item_id {
+        q = q.filter(item_ledger_entry::Column::ItemId.eq(i));
+    }
+    if let Some(w) = f.warehouse_id {
+        q = q.filter(item_ledger_entry::Column::WarehouseId.eq(w));
+    }
+    q
+}
+
+/// Ledger entries, newest first unless `desc` is false.
+pub async fn list_ledger(db: &impl ConnectionTrait, company_id: i64, f: &LedgerFilter, desc: bool, args: &PageArgs) -> ServiceResult<Page<item_ledger_entry::Model>> {
+    let ks = Keyset::new(
+        Expr::col(item_ledger_entry::Column::Id).into(),
+        Expr::col(item_ledger_entry::Column::Id).into(),
+        desc,
+    );
+    let (q, w) = ks.apply(ledger_query(company_id, f), args);
+    let rows = q.all(db).await?;
+    Ok(ks.finish(rows, w, |m| Cursor { k: Key::Int(m.id), id: m.id }))
+}
+
+/// Number of ledger entries matching the filter.
+pub async fn count_ledger(db: &impl ConnectionTrait, company_id: i64, f: &LedgerFilter) -> ServiceResult<u64> {
+    Ok(ledger_query(company_id, f).count(db).await?)
+}

@@ -1,0 +1,153 @@
+//! Number sequences (DOMAIN.md 5.4): one per company and document kind, formatted as a prefix
+//! plus a zero-padded counter.
+//!
+//! Owns: drawing the next number inside the caller's transaction. The draw is a single
+//! `UPDATE … SET next_value = next_value + 1 … RETURNING`, which locks the sequence row on
+//! PostgreSQL and takes the write lock on SQLite, so a rolled-back transaction leaves no gap
+//! and two concurrent callers never get the same number.
+//! Must never: move a counter backwards.
+
+mod entities;
+pub use entities::number_sequence;
+
+use sea_orm::sea_query::ExprTrait as _;
+use crate::error::{Rule, ServiceError, ServiceResult, Violation, Violations};
+use crate::validate;
+use chrono::Utc;
+use sea_orm::entity::prelude::*;
+use sea_orm::sea_query::{Expr, Query};
+use sea_orm::{ActiveValue::Set, ConnectionTrait, Iterable, QueryOrder, QuerySelect};
+
+/// The document kinds that draw numbers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum)]
+#[sea_orm(rs_type = "String", db_type = "String(StringLen::N(32))")]
+pub enum SequenceKind {
+    /// Customer account numbers.
+    #[sea_orm(string_value = "customer")]
+    Customer,
+    /// Vendor account numbers.
+    #[sea_orm(string_value = "vendor")]
+    Vendor,
+    /// Item numbers.
+    #[sea_orm(string_value = "item")]
+    Item,
+}
+
+impl SequenceKind {
+    fn defaults(self) -> (&'static str, i32, i64) {
+        match self {
+            SequenceKind::Customer => ("C-", 4, 1000),
+            SequenceKind::Vendor => ("V-", 4, 1000),
+            SequenceKind::Item => ("I-", 5, 1),
+        }
+    }
+}
+
+/// Formats a counter value with a sequence's prefix and width.
+pub fn format_number(prefix: &str, width: i32, value: i64) -> String {
+    format!("{prefix}{value:0width$}", width = std::cmp::max(width, 0) as usize)
+}
+
+/// Creates the default sequences of a new company.
+pub async fn create_defaults(db: &impl ConnectionTrait, company_id: i64) -> ServiceResult<()> {
+    let now = Utc::now();
+    for kind in SequenceKind::iter() {
+        let (prefix, width, next) = kind.defaults();
+        number_sequence::ActiveModel {
+            company_id: Set(company_id),
+            kind: Set(kind),
+            prefix: Set(prefix.to_owned()),
+            width: Set(width),
+            next_value: Set(next),
+            updated_at: Set(now),
+            ..Default::default()
+        }
+        .insert(db)
+        .await?;
+    }
+    Ok(())
+}
+
+/// Draws the next number of a sequence. Call it inside the transaction that uses the number.
+pub async fn next_number(db: &impl ConnectionTrait, company_id: i64, kind: SequenceKind) -> ServiceResult<String> {
+    use number_sequence::Column as C;
+    let stmt = Query::update()
+        .table(number_sequence::Entity)
+        .value(C::NextValue, Expr::col(C::NextValue).add(1))
+        .value(C::UpdatedAt, Utc::now())
+        .and_where(C::CompanyId.into_expr().eq(company_id))
+        .and_where(C::Kind.into_expr().eq(kind.to_value()))
+        .returning(Query::returning().columns([C::NextValue, C::Prefix, C::Width]))
+        .to_owned();
+    let row = db
+        .query_one(&stmt)
+        .await?
+        .ok_or(ServiceError::NotFound("number sequence"))?;
+    let next: i64 = row.try_get("", "next_value")?;
+    let prefix: String = row.try_get("", "prefix")?;
+    let width: i32 = row.try_get("", "width")?;
+    Ok(format_number(&prefix, width, next - 1))
+}
+
+/// Input of [`update_sequence`].
+#[derive(Debug, Clone, Default)]
+pub struct SequencePatch {
+    /// New prefix (may be empty).
+    pub prefix: Option<String>,
+    /// Minimum digits of the counter, 1 to 12.
+    pub width: Option<i32>,
+    /// New next value; only forward.
+    pub next_value: Option<i64>,
+}
+
+/// Changes a sequence's format or moves its counter forward.
+pub async fn update_sequence(db: &impl ConnectionTrait, company_id: i64, id: i64, p: SequencePatch) -> ServiceResult<number_sequence::Model> {
+    let row = number_sequence::Entity::find_by_id(id)
+        .filter(number_sequence::Column::CompanyId.eq(company_id))
+        .lock_exclusive()
+        .one(db)
+        .await?
+        .ok_or(ServiceError::NotFound("number sequence"))?;
+    let mut v = Violations::new();
+    if let Some(prefix) = &p.prefix {
+        if !prefix.is_empty() {
+            v.check(validate::code("prefix", prefix));
+        }
+    }
+    if let Some(w) = p.width {
+        if !(1..=12).contains(&w) {
+            v.push(Violation::new("width", Rule::OutOfRange, "width must be between 1 and 12"));
+        }
+    }
+    if let Some(n) = p.next_value {
+        if n < row.next_value {
+            v.push(Violation::new(
+                "nextValue",
+                Rule::InvalidValue,
+                format!("nextValue may only move forward (it is {})", row.next_value),
+            ));
+        }
+    }
+    v.finish()?;
+    let mut am: number_sequence::ActiveModel = row.into();
+    if let Some(x) = p.prefix {
+        am.prefix = Set(x);
+    }
+    if let Some(x) = p.width {
+        am.width = Set(x);
+    }
+    if let Some(x) = p.next_value {
+        am.next_value = Set(x);
+    }
+    am.updated_at = Set(Utc::now());
+    Ok(am.update(db).await?)
+}
+
+/// The sequences of a company.
+pub async fn list_sequences(db: &impl ConnectionTrait, company_id: i64) -> ServiceResult<Vec<number_sequence::Model>> {
+    Ok(number_sequence::Entity::find()
+        .filter(number_sequence::Column::CompanyId.eq(company_id))
+        .order_by_asc(number_sequence::Column::Kind)
+        .all(db)
+        .await?)
+}

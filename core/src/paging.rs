@@ -1,0 +1,195 @@
+//! Keyset pagination shared by every list: a sort key plus the row id as tie-breaker.
+//!
+//! The API turns Relay arguments into [`PageArgs`]; a service applies a [`Keyset`] to its
+//! filtered select, runs it, and gets a [`Page`] back. Cursors are values of the sort key and
+//! the id, so pages stay stable while rows are inserted.
+
+use sea_orm::sea_query::ExprTrait as _;
+use crate::error::{Rule, Violation};
+use sea_orm::sea_query::{Expr, SimpleExpr};
+use sea_orm::{Condition, Order, QueryFilter, QueryOrder, QuerySelect, Value};
+use serde::{Deserialize, Serialize};
+
+/// The largest page a client may ask for.
+pub const MAX_PAGE: u64 = 100;
+/// The page size when a client names none.
+pub const DEFAULT_PAGE: u64 = 20;
+
+/// A sort key value stored in a cursor.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(untagged)]
+pub enum Key {
+    /// A number.
+    Int(i64),
+    /// A text.
+    Str(String),
+}
+
+impl From<Key> for Value {
+    fn from(k: Key) -> Value {
+        match k {
+            Key::Int(i) => Value::BigInt(Some(i)),
+            Key::Str(s) => Value::String(Some(s)),
+        }
+    }
+}
+
+/// A position in a sorted list: the sort key of a row and its id.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Cursor {
+    /// Sort key of the row.
+    pub k: Key,
+    /// Id of the row.
+    pub id: i64,
+}
+
+/// Relay pagination arguments, already decoded.
+#[derive(Debug, Clone, Default)]
+pub struct PageArgs {
+    /// Take this many from the start (after `after`).
+    pub first: Option<u64>,
+    /// Take this many from the end (before `before`).
+    pub last: Option<u64>,
+    /// Start after this cursor.
+    pub after: Option<Cursor>,
+    /// End before this cursor.
+    pub before: Option<Cursor>,
+}
+
+/// A page of rows with their cursors.
+#[derive(Debug, Clone)]
+pub struct Page<T> {
+    /// The rows, in sort order, each with its cursor.
+    pub items: Vec<(Cursor, T)>,
+    /// There are rows before the first one.
+    pub has_previous: bool,
+    /// There are rows after the last one.
+    pub has_next: bool,
+}
+
+impl<T> Page<T> {
+    /// Maps the rows, keeping cursors and flags.
+    pub fn map<U>(self, f: impl FnMut(T) -> U) -> Page<U> {
+        let mut f = f;
+        Page {
+            items: self.items.into_iter().map(|(c, t)| (c, f(t))).collect(),
+            has_previous: self.has_previous,
+            has_next: self.has_next,
+        }
+    }
+}
+
+impl PageArgs {
+    /// Checks the sizes: at most [`MAX_PAGE`], never negative, not both `first` and `last`.
+    pub fn validate(&self) -> Result<(), Violation> {
+        for (name, v) in [("first", self.first), ("last", self.last)] {
+            if let Some(v) = v {
+                if v > MAX_PAGE {
+                    return Err(Violation::new(
+                        name,
+                        Rule::OutOfRange,
+                        format!("{name} must be at most {MAX_PAGE}, got {v}"),
+                    ));
+                }
+            }
+        }
+        if self.first.is_some() && self.last.is_some() {
+            return Err(Violation::new(
+                "last",
+                Rule::InvalidValue,
+                "pass either first or last, not both",
+            ));
+        }
+        Ok(())
+    }
+}
+
+/// How a list is ordered: a sort expression, its direction, and the id column.
+#[derive(Debug, Clone)]
+pub struct Keyset {
+    /// The sort expression (a column, possibly of a joined table).
+    pub sort: SimpleExpr,
+    /// The row id column.
+    pub id: SimpleExpr,
+    /// Descending order.
+    pub desc: bool,
+}
+
+/// What [`Keyset::apply`] decided, needed by [`Keyset::finish`].
+#[derive(Debug, Clone, Copy)]
+pub struct Window {
+    limit: u64,
+    backwards: bool,
+    had_after: bool,
+    had_before: bool,
+}
+
+impl Keyset {
+    /// A keyset on `sort` then `id`.
+    pub fn new(sort: SimpleExpr, id: SimpleExpr, desc: bool) -> Self {
+        Self { sort, id, desc }
+    }
+
+    fn beyond(&self, c: &Cursor, forward: bool) -> Condition {
+        // forward in list order means "greater" when ascending
+        let greater = forward != self.desc;
+        let k: Value = c.k.clone().into();
+        let (s, i) = (self.sort.clone(), self.id.clone());
+        let (cmp_k, cmp_i) = if greater {
+            (Expr::expr(s.clone()).gt(k.clone()), Expr::expr(i).gt(c.id))
+        } else {
+            (Expr::expr(s.clone()).lt(k.clone()), Expr::expr(i).lt(c.id))
+        };
+        Condition::any()
+            .add(cmp_k)
+            .add(Condition::all().add(Expr::expr(s).eq(k)).add(cmp_i))
+    }
+
+    /// Adds the cursor conditions, the order and the limit (one more row than asked, to know
+    /// whether there are more).
+    pub fn apply<S>(&self, select: S, args: &PageArgs) -> (S, Window)
+    where
+        S: QueryFilter + QueryOrder + QuerySelect,
+    {
+        let backwards = args.last.is_some() && args.first.is_none();
+        let limit = if backwards { args.last } else { args.first }.unwrap_or(DEFAULT_PAGE);
+        let mut s = select;
+        if let Some(a) = &args.after {
+            s = s.filter(self.beyond(a, true));
+        }
+        if let Some(b) = &args.before {
+            s = s.filter(self.beyond(b, false));
+        }
+        let asc = self.desc == backwards;
+        let ord = if asc { Order::Asc } else { Order::Desc };
+        s = s
+            .order_by(self.sort.clone(), ord.clone())
+            .order_by(self.id.clone(), ord)
+            .limit(limit + 1);
+        (
+            s,
+            Window {
+                limit,
+                backwards,
+                had_after: args.after.is_some(),
+                had_before: args.before.is_some(),
+            },
+        )
+    }
+
+    /// Turns the fetched rows into a page; `cursor` reads a row's sort key and id.
+    pub fn finish<T>(&self, rows: Vec<T>, w: Window, cursor: impl Fn(&T) -> Cursor) -> Page<T> {
+        let mut rows = rows;
+        let more = rows.len() as u64 > w.limit;
+        rows.truncate(w.limit as usize);
+        if w.backwards {
+            rows.reverse();
+        }
+        let items = rows.into_iter().map(|r| (cursor(&r), r)).collect();
+        if w.backwards {
+            Page { items, has_previous: more, has_next: w.had_before }
+        } else {
+            Page { items, has_previous: w.had_after, has_next: more }
+        }
+    }
+}

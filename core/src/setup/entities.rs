@@ -1,0 +1,96 @@
+//! Tables of the setup area: companies, currencies, tax codes, payment terms.
+
+/// A company (legal entity). Every business row belongs to one.
+pub mod company {
+    use sea_orm::entity::prelude::*;
+    /// A row of `companies`.
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "companies")]
+    pub struct Model {
+        #[sea_orm(primary_key)]
+        pub id: i64,
+        pub code: String,
+        pub name: String,
+        pub base_currency_code: String,
+        pub created_at: DateTimeUtc,
+        pub updated_at: DateTimeUtc,
+        pub archived_at: Option<DateTimeUtc>,
+    }
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+    impl ActiveModelBehavior for ActiveModel {}
+}
+
+/// A currency of a company, with its rounding precisions.
+pub mod currency {
+    use crate::money::Rate;
+    use sea_orm::entity::prelude::*;
+    /// A row of `currencies`.
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "currencies")]
+    pub struct Model {
+        #[sea_orm(primary_key)]
+        pub id: i64,
+        pub company_id: i64,
+        pub code: String,
+        pub name: String,
+        pub amount_precision: Rate,
+        pub unit_price_precision: Rate,
+        pub invoice_rounding_precision: Rate,
+        pub invoice_rounding_mode: super::super::RoundingModeDb,
+        pub created_at: DateTimeUtc,
+        pub updated_at: DateTimeUtc,
+        pub archived_at: Option<DateTimeUtc>,
+    }
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+    impl ActiveModelBehavior for ActiveModel {}
+}
+
+/// A sales tax code with its rate.
+pub mod tax_code {
+    use crate::money::Rate;
+    use sea_orm::entity::prelude::*;
+    /// A row of `tax_codes`.
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "tax_codes")]
+    pub struct Model {
+        #[sea_orm(primary_key)]
+        pub id: i64,
+        pub company_id: i64,
+        pub code: String,
+        pub name: String,
+        pub rate: Rate,
+        pub created_at: DateTimeUtc,
+        pub updated_at: DateTimeUtc,
+        pub archived_at: Option<DateTimeUtc>,
+    }
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+    impl ActiveModelBehavior for ActiveModel {}
+}
+
+/// Payment terms: net days and cash discount.
+pub mod payment_terms {
+    use crate::money::Rate;
+    use sea_orm::entity::prelude::*;
+    /// A row of `payment_terms`.
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "payment_terms")]
+    pub struct Model {
+        #[sea_orm(primary_key)]
+        pub id: i64,
+        pub company_id: i64,
+        pub code: String,
+        pub description: String,
+        pub net_days: i32,
+        pub cash_discount_percent: Rate,
+        pub cash_discount_days: i32,
+        pub created_at: DateTimeUtc,
+        pub updated_at: DateTimeUtc,
+        pub archived_at: Option<DateTimeUtc>,
+    }
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+    impl ActiveModelBehavior for ActiveModel {}
+}

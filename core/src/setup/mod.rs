@@ -1,0 +1,636 @@
+//! Setup: companies (legal entities), their currencies, tax codes and payment terms.
+//!
+//! Owns: creating a company with its base currency and default number sequences in one
+//! transaction; the ISO precision defaults of well-known currencies.
+//! Must never: let a company's base currency be archived.
+
+mod entities;
+pub use entities::{company, currency, payment_terms, tax_code};
+
+use sea_orm::sea_query::ExprTrait as _;
+use crate::error::{Rule, ServiceError, ServiceResult, Violation, Violations};
+use crate::money::{Rate, RoundingMode};
+use crate::numbering;
+use crate::paging::{Keyset, Page, PageArgs};
+use crate::validate;
+use chrono::Utc;
+use rust_decimal::Decimal;
+use sea_orm::entity::prelude::*;
+use sea_orm::sea_query::Func;
+use sea_orm::{ActiveValue::Set, Condition, ConnectionTrait, QueryOrder};
+
+/// How invoice totals are rounded, as stored.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, EnumIter, DeriveActiveEnum)]
+#[sea_orm(rs_type = "String", db_type = "String(StringLen::N(16))")]
+pub enum RoundingModeDb {
+    /// Half away from zero.
+    #[sea_orm(string_value = "nearest")]
+    Nearest,
+    /// Away from zero.
+    #[sea_orm(string_value = "up")]
+    Up,
+    /// Towards zero.
+    #[sea_orm(string_value = "down")]
+    Down,
+}
+
+impl From<RoundingModeDb> for RoundingMode {
+    fn from(m: RoundingModeDb) -> Self {
+        match m {
+            RoundingModeDb::Nearest => RoundingMode::Nearest,
+            RoundingModeDb::Up => RoundingMode::Up,
+            RoundingModeDb::Down => RoundingMode::Down,
+        }
+    }
+}
+impl From<RoundingMode> for RoundingModeDb {
+    fn from(m: RoundingMode) -> Self {
+        match m {
+            RoundingMode::Nearest => RoundingModeDb::Nearest,
+            RoundingMode::Up => RoundingModeDb::Up,
+            RoundingMode::Down => RoundingModeDb::Down,
+        }
+    }
+}
+
+/// Precision defaults of a currency: (name, amount step, unit price step, invoice rounding step).
+pub fn iso_defaults(code: &str) -> (&'static str, Decimal, Decimal, Decimal) {
+    let cent = Decimal::new(1, 2);
+    let unit = Decimal::new(1, 5);
+    match code {
+        "USD" => ("US Dollar", cent, unit, cent),
+        "EUR" => ("Euro", cent, unit, cent),
+        "GBP" => ("Pound Sterling", cent, unit, cent),
+        "CHF" => ("Swiss Franc", cent, unit, Decimal::new(5, 2)),
+        "JPY" => ("Yen", Decimal::ONE, Decimal::new(1, 2), Decimal::ONE),
+        "SEK" => ("Swedish Krona", cent, unit, cent),
+        "DKK" => ("Danish Krone", cent, unit, cent),
+        "NOK" => ("Norwegian Krone", cent, unit, cent),
+        "CAD" => ("Canadian Dollar", cent, unit, cent),
+        "AUD" => ("Australian Dollar", cent, unit, cent),
+        "CNY" => ("Yuan Renminbi", cent, unit, cent),
+        "INR" => ("Indian Rupee", cent, unit, cent),
+        _ => ("", cent, unit, cent),
+    }
+}
+
+// ---------------------------------------------------------------- companies
+
+/// Input of [`create_company`].
+#[derive(Debug, Clone)]
+pub struct NewCompany {
+    /// Unique code, e.g. `DEMO`.
+    pub code: String,
+    /// Legal name.
+    pub name: String,
+    /// ISO code of the base (accounting) currency.
+    pub base_currency: String,
+}
+
+/// Creates a company with its base currency and default number sequences.
+pub async fn create_company(db: &impl ConnectionTrait, input: NewCompany) -> ServiceResult<company::Model> {
+    let mut v = Violations::new();
+    let code = v.check(validate::code("code", &input.code));
+    let name = v.check(validate::name("name", &input.name, validate::MAX_NAME));
+    let cur = v.check(validate::currency_code("baseCurrency", &input.base_currency));
+    if let Some(code) = &code {
+        if company::Entity::find()
+            .filter(company::Column::Code.eq(code.as_str()))
+            .one(db)
+            .await?
+            .is_some()
+        {
+            v.push(Violation::new("code", Rule::Duplicate, format!("company {code} already exists")));
+        }
+    }
+    v.finish()?;
+    let (Some(code), Some(name), Some(cur)) = (code, name, cur) else {
+        return Err(ServiceError::Invalid(vec![]));
+    };
+    let now = Utc::now();
+    let company = company::ActiveModel {
+        code: Set(code),
+        name: Set(name),
+        base_currency_code: Set(cur.clone()),
+        created_at: Set(now),
+        updated_at: Set(now),
+        archived_at: Set(None),
+        ..Default::default()
+    }
+    .insert(db)
+    .await?;
+    let (cname, amount, unit, inv) = iso_defaults(&cur);
+    create_currency(
+        db,
+        company.id,
+        NewCurrency {
+            code: cur.clone(),
+            name: if cname.is_empty() { cur.clone() } else { cname.to_owned() },
+            amount_precision: Some(amount),
+            unit_price_precision: Some(unit),
+            invoice_rounding_precision: Some(inv),
+            invoice_rounding_mode: Some(RoundingMode::Nearest),
+        },
+    )
+    .await?;
+    numbering::create_defaults(db, company.id).await?;
+    Ok(company)
+}
+
+/// Input of [`update_company`]: only the fields given change.
+#[derive(Debug, Clone, Default)]
+pub struct CompanyPatch {
+    /// New legal name.
+    pub name: Option<String>,
+}
+
+/// Changes a company's name. The code and base currency are fixed once documents exist.
+pub async fn update_company(db: &impl ConnectionTrait, id: i64, patch: CompanyPatch) -> ServiceResult<company::Model> {
+    let Some(row) = company::Entity::find_by_id(id).one(db).await? else {
+        return Err(ServiceError::NotFound("company"));
+    };
+    let mut v = Violations::new();
+    let name = patch
+        .name
+        .as_deref()
+        .and_then(|n| v.check(validate::name("name", n, validate::MAX_NAME)));
+    v.finish()?;
+    let mut am: company::ActiveModel = row.into();
+    if let Some(n) = name {
+        am.name = Set(n);
+    }
+    am.updated_at = Set(Utc::now());
+    Ok(am.update(db).await?)
+}
+
+/// Finds a company by code.
+pub async fn company_by_code(db: &impl ConnectionTrait, code: &str) -> ServiceResult<Option<company::Model>> {
+    Ok(company::Entity::find()
+        .filter(company::Column::Code.eq(code))
+        .one(db)
+        .await?)
+}
+
+/// Lists companies, optionally only those with the given ids.
+pub async fn list_companies(
+    db: &impl ConnectionTrait,
+    only: Option<&[i64]>,
+) -> ServiceResult<Vec<company::Model>> {
+    let mut q = company::Entity::find().order_by_asc(company::Column::Code);
+    if let Some(ids) = only {
+        q = q.filter(company::Column::Id.is_in(ids.iter().copied()));
+    }
+    Ok(q.all(db).await?)
+}
+
+// ---------------------------------------------------------------- currencies
+
+/// Input of [`create_currency`]; missing precisions come from the ISO defaults.
+#[derive(Debug, Clone)]
+pub struct NewCurrency {
+    /// ISO 4217 code.
+    pub code: String,
+    /// Display name.
+    pub name: String,
+    /// Amount rounding step, e.g. 0.01 (JPY: 1).
+    pub amount_precision: Option<Decimal>,
+    /// Unit price rounding step, e.g. 0.00001.
+    pub unit_price_precision: Option<Decimal>,
+    /// Invoice total rounding step, e.g. 0.05 for CHF.
+    pub invoice_rounding_precision: Option<Decimal>,
+    /// Invoice total rounding direction.
+    pub invoice_rounding_mode: Option<RoundingMode>,
+}
+
+fn check_step(v: &mut Violations, field: &str, d: Option<Decimal>) -> Option<Rate> {
+    d.and_then(|d| v.check(validate::step(field, d)))
+}
+
+/// Adds a currency to a company.
+pub async fn create_currency(db: &impl ConnectionTrait, company_id: i64, input: NewCurrency) -> ServiceResult<currency::Model> {
+    let mut v = Violations::new();
+    let code = v.check(validate::currency_code("code", &input.code));
+    let name = v.check(validate::name("name", &input.name, validate::MAX_NAME));
+    let (_, da, du, di) = iso_defaults(&input.code);
+    let a = check_step(&mut v, "amountPrecision", Some(input.amount_precision.unwrap_or(da)));
+    let u = check_step(&mut v, "unitPricePrecision", Some(input.unit_price_precision.unwrap_or(du)));
+    let i = check_step(&mut v, "invoiceRoundingPrecision", Some(input.invoice_rounding_precision.unwrap_or(di)));
+    if let Some(code) = &code {
+        if currency_by_code(db, company_id, code).await?.is_some() {
+            v.push(Violation::new("code", Rule::Duplicate, format!("currency {code} already exists")));
+        }
+    }
+    v.finish()?;
+    let (Some(code), Some(name), Some(a), Some(u), Some(i)) = (code, name, a, u, i) else {
+        return Err(ServiceError::Invalid(vec![]));
+    };
+    let now = Utc::now();
+    Ok(currency::ActiveModel {
+        company_id: Set(company_id),
+        code: Set(code),
+        name: Set(name),
+        amount_precision: Set(a),
+        unit_price_precision: Set(u),
+        invoice_rounding_precision: Set(i),
+        invoice_rounding_mode: Set(input.invoice_rounding_mode.unwrap_or(RoundingMode::Nearest).into()),
+        created_at: Set(now),
+        updated_at: Set(now),
+        archived_at: Set(None),
+        ..Default::default()
+    }
+    .insert(db)
+    .await?)
+}
+
+/// Input of [`update_currency`]: only the fields given change.
+#[derive(Debug, Clone, Default)]
+pub struct CurrencyPatch {
+    /// Display name.
+    pub name: Option<String>,
+    /// Amount rounding step.
+    pub amount_precision: Option<Decimal>,
+    /// Unit price rounding step.
+    pub unit_price_precision: Option<Decimal>,
+    /// Invoice total rounding step.
+    pub invoice_rounding_precision: Option<Decimal>,
+    /// Invoice total rounding direction.
+    pub invoice_rounding_mode: Option<RoundingMode>,
+}
+
+/// Changes a currency's name or precisions.
+pub async fn update_currency(db: &impl ConnectionTrait, company_id: i64, id: i64, p: CurrencyPatch) -> ServiceResult<currency::Model> {
+    let row = get_currency(db, company_id, id).await?;
+    let mut v = Violations::new();
+    let name = p.name.as_deref().and_then(|n| v.check(validate::name("name", n, validate::MAX_NAME)));
+    let a = check_step(&mut v, "amountPrecision", p.amount_precision);
+    let u = check_step(&mut v, "unitPricePrecision", p.unit_price_precision);
+    let i = check_step(&mut v, "invoiceRoundingPrecision", p.invoice_rounding_precision);
+    v.finish()?;
+    let mut am: currency::ActiveModel = row.into();
+    if let Some(x) = name {
+        am.name = Set(x);
+    }
+    if let Some(x) = a {
+        am.amount_precision = Set(x);
+    }
+    if let Some(x) = u {
+        am.unit_price_precision = Set(x);
+    }
+    if let Some(x) = i {
+        am.invoice_rounding_precision = Set(x);
+    }
+    if let Some(x) = p.invoice_rounding_mode {
+        am.invoice_rounding_mode = Set(x.into());
+    }
+    am.updated_at = Set(Utc::now());
+    Ok(am.update(db).await?)
+}
+
+/// One currency of the company.
+pub async fn get_currency(db: &impl ConnectionTrait, company_id: i64, id: i64) -> ServiceResult<currency::Model> {
+    currency::Entity::find_by_id(id)
+        .filter(currency::Column::CompanyId.eq(company_id))
+        .one(db)
+        .await?
+        .ok_or(ServiceError::NotFound("currency"))
+}
+
+/// A currency of the company by ISO code.
+pub async fn currency_by_code(db: &impl ConnectionTrait, company_id: i64, code: &str) -> ServiceResult<Option<currency::Model>> {
+    Ok(currency::Entity::find()
+        .filter(currency::Column::CompanyId.eq(company_id))
+        .filter(currency::Column::Code.eq(code))
+        .one(db)
+        .await?)
+}
+
+/// Filter for code lists (currencies, tax codes, payment terms, units, warehouses).
+#[derive(Debug, Clone, Default)]
+pub struct CodeFilter {
+    /// Case-insensitive part of the code or name.
+    pub search: Option<String>,
+    /// `Some(true)` only archived, `Some(false)` only active, `None` both.
+    pub archived: Option<bool>,
+}
+
+/// Applies a [`CodeFilter`] to a select over a table with `code`, a name column and `archived_at`.
+pub fn code_filter<E: EntityTrait>(
+    q: Select<E>,
+    f: &CodeFilter,
+    code: E::Column,
+    name: E::Column,
+    archived_at: E::Column,
+) -> Select<E> {
+    let mut q = q;
+    if let Some(s) = f.search.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+        let pat = format!("%{}%", s.to_lowercase());
+        q = q.filter(
+            Condition::any()
+                .add(Expr::expr(Func::lower(Expr::col(code))).like(pat.clone()))
+                .add(Expr::expr(Func::lower(Expr::col(name))).like(pat)),
+        );
+    }
+    match f.archived {
+        Some(true) => q.filter(archived_at.is_not_null()),
+        Some(false) => q.filter(archived_at.is_null()),
+        None => q,
+    }
+}
+
+/// Runs a filtered select of a code table as one page, sorted by code.
+pub async fn code_page<E>(
+    db: &impl ConnectionTrait,
+    q: Select<E>,
+    code: E::Column,
+    id: E::Column,
+    desc: bool,
+    args: &PageArgs,
+    key: impl Fn(&E::Model) -> (String, i64),
+) -> ServiceResult<Page<E::Model>>
+where
+    E: EntityTrait,
+    E::Model: Sync,
+{
+    let ks = Keyset::new(Expr::col(code).into(), Expr::col(id).into(), desc);
+    let (q, w) = ks.apply(q, args);
+    let rows = q.all(db).await?;
+    Ok(ks.finish(rows, w, |m| {
+        let (k, id) = key(m);
+        crate::paging::Cursor { k: crate::paging::Key::Str(k), id }
+    }))
+}
+
+/// Currencies of the company.
+pub async fn list_currencies(db: &impl ConnectionTrait, company_id: i64, f: &CodeFilter, desc: bool, args: &PageArgs) -> ServiceResult<Page<currency::Model>> {
+    let q = code_filter(
+        currency::Entity::find().filter(currency::Column::CompanyId.eq(company_id)),
+        f,
+        currency::Column::Code,
+        currency::Column::Name,
+        currency::Column::ArchivedAt,
+    );
+    code_page(db, q, currency::Column::Code, currency::Column::Id, desc, args, |m| (m.code.clone(), m.id)).await
+}
+
+/// Number of currencies matching the filter.
+pub async fn count_currencies(db: &impl ConnectionTrait, company_id: i64, f: &CodeFilter) -> ServiceResult<u64> {
+    let q = code_filter(
+        currency::Entity::find().filter(currency::Column::CompanyId.eq(company_id)),
+        f,
+        currency::Column::Code,
+        currency::Column::Name,
+        currency::Column::ArchivedAt,
+    );
+    Ok(q.count(db).await?)
+}
+
+/// Refuses to archive the company's base currency.
+pub async fn check_archivable_currency(db: &impl ConnectionTrait, company_id: i64, id: i64) -> ServiceResult<()> {
+    let cur = get_currency(db, company_id, id).await?;
+    let Some(company) = company::Entity::find_by_id(company_id).one(db).await? else {
+        return Err(ServiceError::NotFound("company"));
+    };
+    if company.base_currency_code == cur.code {
+        return Err(Violation::new("id", Rule::InvalidValue, "the base currency of the company cannot be archived").into());
+    }
+    Ok(())
+}
+
+// ---------------------------------------------------------------- tax codes
+
+/// Input of [`create_tax_code`].
+#[derive(Debug, Clone)]
+pub struct NewTaxCode {
+    /// Code, e.g. `STD`.
+    pub code: String,
+    /// Name.
+    pub name: String,
+    /// Rate in percent, e.g. 10.
+    pub rate: Decimal,
+}
+
+/// Adds a tax code.
+pub async fn create_tax_code(db: &impl ConnectionTrait, company_id: i64, input: NewTaxCode) -> ServiceResult<tax_code::Model> {
+    let mut v = Violations::new();
+    let code = v.check(validate::code("code", &input.code));
+    let name = v.check(validate::name("name", &input.name, validate::MAX_NAME));
+    let rate = v.check(validate::percent("rate", input.rate));
+    if let Some(code) = &code {
+        let exists = tax_code::Entity::find()
+            .filter(tax_code::Column::CompanyId.eq(company_id))
+            .filter(tax_code::Column::Code.eq(code.as_str()))
+            .one(db)
+            .await?;
+        if exists.is_some() {
+            v.push(Violation::new("code", Rule::Duplicate, format!("tax code {code} already exists")));
+        }
+    }
+    v.finish()?;
+    let (Some(code), Some(name), Some(rate)) = (code, name, rate) else {
+        return Err(ServiceError::Invalid(vec![]));
+    };
+    let now = Utc::now();
+    Ok(tax_code::ActiveModel {
+        company_id: Set(company_id),
+        code: Set(code),
+        name: Set(name),
+        rate: Set(rate),
+        created_at: Set(now),
+        updated_at: Set(now),
+        archived_at: Set(None),
+        ..Default::default()
+    }
+    .insert(db)
+    .await?)
+}
+
+/// Input of [`update_tax_code`].
+#[derive(Debug, Clone, Default)]
+pub struct TaxCodePatch {
+    /// Name.
+    pub name: Option<String>,
+    /// Rate in percent.
+    pub rate: Option<Decimal>,
+}
+
+/// Changes a tax code.
+pub async fn update_tax_code(db: &impl ConnectionTrait, company_id: i64, id: i64, p: TaxCodePatch) -> ServiceResult<tax_code::Model> {
+    let row = tax_code::Entity::find_by_id(id)
+        .filter(tax_code::Column::CompanyId.eq(company_id))
+        .one(db)
+        .await?
+        .ok_or(ServiceError::NotFound("tax code"))?;
+    let mut v = Violations::new();
+    let name = p.name.as_deref().and_then(|n| v.check(validate::name("name", n, validate::MAX_NAME)));
+    let rate = p.rate.and_then(|r| v.check(validate::percent("rate", r)));
+    v.finish()?;
+    let mut am: tax_code::ActiveModel = row.into();
+    if let Some(x) = name {
+        am.name = Set(x);
+    }
+    if let Some(x) = rate {
+        am.rate = Set(x);
+    }
+    am.updated_at = Set(Utc::now());
+    Ok(am.update(db).await?)
+}
+
+/// Tax codes of the company.
+pub async fn list_tax_codes(db: &impl ConnectionTrait, company_id: i64, f: &CodeFilter, desc: bool, args: &PageArgs) -> ServiceResult<Page<tax_code::Model>> {
+    let q = code_filter(
+        tax_code::Entity::find().filter(tax_code::Column::CompanyId.eq(company_id)),
+        f,
+        tax_code::Column::Code,
+        tax_code::Column::Name,
+        tax_code::Column::ArchivedAt,
+    );
+    code_page(db, q, tax_code::Column::Code, tax_code::Column::Id, desc, args, |m| (m.code.clone(), m.id)).await
+}
+
+/// Number of tax codes matching the filter.
+pub async fn count_tax_codes(db: &impl ConnectionTrait, company_id: i64, f: &CodeFilter) -> ServiceResult<u64> {
+    let q = code_filter(
+        tax_code::Entity::find().filter(tax_code::Column::CompanyId.eq(company_id)),
+        f,
+        tax_code::Column::Code,
+        tax_code::Column::Name,
+        tax_code::Column::ArchivedAt,
+    );
+    Ok(q.count(db).await?)
+}
+
+// ---------------------------------------------------------------- payment terms
+
+/// Input of [`create_payment_terms`].
+#[derive(Debug, Clone)]
+pub struct NewPaymentTerms {
+    /// Code, e.g. `NET30`.
+    pub code: String,
+    /// Description.
+    pub description: String,
+    /// Days until the invoice is due.
+    pub net_days: i32,
+    /// Cash discount in percent for early payment.
+    pub cash_discount_percent: Decimal,
+    /// Days within which the cash discount applies.
+    pub cash_discount_days: i32,
+}
+
+fn check_terms(v: &mut Violations, net: i32, pct: Decimal, days: i32) -> (Option<i32>, Option<Rate>, Option<i32>) {
+    let net = v.check(validate::days("netDays", net));
+    let pct = v.check(validate::percent("cashDiscountPercent", pct));
+    let d = v.check(validate::days("cashDiscountDays", days));
+    if let (Some(n), Some(d)) = (net, d) {
+        if d > n {
+            v.push(Violation::new(
+                "cashDiscountDays",
+                Rule::InvalidValue,
+                "cashDiscountDays must not exceed netDays",
+            ));
+        }
+    }
+    (net, pct, d)
+}
+
+/// Adds payment terms.
+pub async fn create_payment_terms(db: &impl ConnectionTrait, company_id: i64, input: NewPaymentTerms) -> ServiceResult<payment_terms::Model> {
+    let mut v = Violations::new();
+    let code = v.check(validate::code("code", &input.code));
+    let desc = v.check(validate::name("description", &input.description, validate::MAX_NAME));
+    let (net, pct, days) = check_terms(&mut v, input.net_days, input.cash_discount_percent, input.cash_discount_days);
+    if let Some(code) = &code {
+        let exists = payment_terms::Entity::find()
+            .filter(payment_terms::Column::CompanyId.eq(company_id))
+            .filter(payment_terms::Column::Code.eq(code.as_str()))
+            .one(db)
+            .await?;
+        if exists.is_some() {
+            v.push(Violation::new("code", Rule::Duplicate, format!("payment terms {code} already exist")));
+        }
+    }
+    v.finish()?;
+    let (Some(code), Some(desc), Some(net), Some(pct), Some(days)) = (code, desc, net, pct, days) else {
+        return Err(ServiceError::Invalid(vec![]));
+    };
+    let now = Utc::now();
+    Ok(payment_terms::ActiveModel {
+        company_id: Set(company_id),
+        code: Set(code),
+        description: Set(desc),
+        net_days: Set(net),
+        cash_discount_percent: Set(pct),
+        cash_discount_days: Set(days),
+        created_at: Set(now),
+        updated_at: Set(now),
+        archived_at: Set(None),
+        ..Default::default()
+    }
+    .insert(db)
+    .await?)
+}
+
+/// Input of [`update_payment_terms`].
+#[derive(Debug, Clone, Default)]
+pub struct PaymentTermsPatch {
+    /// Description.
+    pub description: Option<String>,
+    /// Net days.
+    pub net_days: Option<i32>,
+    /// Cash discount percent.
+    pub cash_discount_percent: Option<Decimal>,
+    /// Cash discount days.
+    pub cash_discount_days: Option<i32>,
+}
+
+/// Changes payment terms.
+pub async fn update_payment_terms(db: &impl ConnectionTrait, company_id: i64, id: i64, p: PaymentTermsPatch) -> ServiceResult<payment_terms::Model> {
+    let row = payment_terms::Entity::find_by_id(id)
+        .filter(payment_terms::Column::CompanyId.eq(company_id))
+        .one(db)
+        .await?
+        .ok_or(ServiceError::NotFound("payment terms"))?;
+    let mut v = Violations::new();
+    let desc = p.description.as_deref().and_then(|n| v.check(validate::name("description", n, validate::MAX_NAME)));
+    let (net, pct, days) = check_terms(
+        &mut v,
+        p.net_days.unwrap_or(row.net_days),
+        p.cash_discount_percent.unwrap_or(row.cash_discount_percent.value()),
+        p.cash_discount_days.unwrap_or(row.cash_discount_days),
+    );
+    v.finish()?;
+    let mut am: payment_terms::ActiveModel = row.into();
+    if let Some(x) = desc {
+        am.description = Set(x);
+    }
+    if let (Some(n), Some(pc), Some(d)) = (net, pct, days) {
+        am.net_days = Set(n);
+        am.cash_discount_percent = Set(pc);
+        am.cash_discount_days = Set(d);
+    }
+    am.updated_at = Set(Utc::now());
+    Ok(am.update(db).await?)
+}
+
+/// Payment terms of the company.
+pub async fn list_payment_terms(db: &impl ConnectionTrait, company_id: i64, f: &CodeFilter, desc: bool, args: &PageArgs) -> ServiceResult<Page<payment_terms::Model>> {
+    let q = code_filter(
+        payment_terms::Entity::find().filter(payment_terms::Column::CompanyId.eq(company_id)),
+        f,
+        payment_terms::Column::Code,
+        payment_terms::Column::Description,
+        payment_terms::Column::ArchivedAt,
+    );
+    code_page(db, q, payment_terms::Column::Code, payment_terms::Column::Id, desc, args, |m| (m.code.clone(), m.id)).await
+}
+
+/// Number of payment terms matching the filter.
+pub async fn count_payment_terms(db: &impl ConnectionTrait, company_id: i64, f: &CodeFilter) -> ServiceResult<u64> {
+    let q = code_filter(
+        payment_terms::Entity::find().filter(payment_terms::Column::CompanyId.eq(company_id)),
+        f,
+        payment_terms::Column::Code,
+        payment_terms::Column::Description,
+        payment_terms::Column::ArchivedAt,
+    );
+    Ok(q.count(db).await?)
+}

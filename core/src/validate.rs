@@ -1,0 +1,165 @@
+//! Field checks shared by every service: names, codes, decimals of each stored kind.
+//! Each returns the cleaned value or a [`Violation`] naming the field; none of them
+//! changes a value silently (a name is trimmed of surrounding blanks, nothing else).
+
+use crate::error::{Rule, Violation};
+use crate::money::{Amount, Quantity, Rate, StorageError, UnitPrice};
+use rust_decimal::Decimal;
+
+/// Longest name or description accepted.
+pub const MAX_NAME: usize = 200;
+/// Longest code (currency, tax code, item number, ...) accepted.
+pub const MAX_CODE: usize = 20;
+
+/// A required free text: trimmed, not blank, at most `max` characters.
+pub fn name(field: &str, value: &str, max: usize) -> Result<String, Violation> {
+    let v = value.trim();
+    if v.is_empty() {
+        return Err(Violation::new(field, Rule::Required, format!("{field} must not be empty")));
+    }
+    if v.chars().count() > max {
+        return Err(Violation::new(
+            field,
+            Rule::TooLong,
+            format!("{field} must be at most {max} characters"),
+        ));
+    }
+    Ok(v.to_owned())
+}
+
+/// An optional free text: blank becomes `None`.
+pub fn opt_text(field: &str, value: Option<&str>, max: usize) -> Result<Option<String>, Violation> {
+    match value.map(str::trim) {
+        None | Some("") => Ok(None),
+        Some(v) => name(field, v, max).map(Some),
+    }
+}
+
+/// A code: 1 to [`MAX_CODE`] characters of `A-Z a-z 0-9 - _ . /`, no blanks.
+pub fn code(field: &str, value: &str) -> Result<String, Violation> {
+    let v = value.trim();
+    if v.is_empty() {
+        return Err(Violation::new(field, Rule::Required, format!("{field} must not be empty")));
+    }
+    if v.chars().count() > MAX_CODE {
+        return Err(Violation::new(
+            field,
+            Rule::TooLong,
+            format!("{field} must be at most {MAX_CODE} characters"),
+        ));
+    }
+    if !v
+        .chars()
+        .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.' | '/'))
+    {
+        return Err(Violation::new(
+            field,
+            Rule::InvalidFormat,
+            format!("{field} may contain only letters, digits and - _ . /"),
+        ));
+    }
+    Ok(v.to_owned())
+}
+
+/// An ISO 4217 currency code: three capital letters.
+pub fn currency_code(field: &str, value: &str) -> Result<String, Violation> {
+    let v = value.trim();
+    if v.len() == 3 && v.chars().all(|c| c.is_ascii_uppercase()) {
+        Ok(v.to_owned())
+    } else {
+        Err(Violation::new(
+            field,
+            Rule::InvalidFormat,
+            format!("{field} must be an ISO 4217 code of three capital letters, e.g. USD"),
+        ))
+    }
+}
+
+/// An ISO 3166-1 alpha-2 country code: two capital letters.
+pub fn country_code(field: &str, value: &str) -> Result<String, Violation> {
+    let v = value.trim();
+    if v.len() == 2 && v.chars().all(|c| c.is_ascii_uppercase()) {
+        Ok(v.to_owned())
+    } else {
+        Err(Violation::new(
+            field,
+            Rule::InvalidFormat,
+            format!("{field} must be an ISO 3166 code of two capital letters, e.g. US"),
+        ))
+    }
+}
+
+fn storage(field: &str, e: StorageError) -> Violation {
+    let rule = match e {
+        StorageError::PrecisionExceeded { .. } => Rule::PrecisionExceeded,
+        StorageError::OutOfRange { .. } => Rule::OutOfRange,
+    };
+    Violation::new(field, rule, format!("{field} {e}"))
+}
+
+fn non_negative(field: &str, v: Decimal) -> Result<(), Violation> {
+    if v.is_sign_negative() && !v.is_zero() {
+        Err(Violation::new(field, Rule::Negative, format!("{field} must not be negative")))
+    } else {
+        Ok(())
+    }
+}
+
+/// A money amount that must not be negative.
+pub fn amount(field: &str, v: Decimal) -> Result<Amount, Violation> {
+    non_negative(field, v)?;
+    Amount::new(v).map_err(|e| storage(field, e))
+}
+
+/// A unit price or cost that must not be negative.
+pub fn unit_price(field: &str, v: Decimal) -> Result<UnitPrice, Violation> {
+    non_negative(field, v)?;
+    UnitPrice::new(v).map_err(|e| storage(field, e))
+}
+
+/// A signed quantity (adjustments may be negative).
+pub fn quantity(field: &str, v: Decimal) -> Result<Quantity, Violation> {
+    Quantity::new(v).map_err(|e| storage(field, e))
+}
+
+/// A percentage between 0 and 100.
+pub fn percent(field: &str, v: Decimal) -> Result<Rate, Violation> {
+    non_negative(field, v)?;
+    if v > Decimal::ONE_HUNDRED {
+        return Err(Violation::new(field, Rule::OutOfRange, format!("{field} must be at most 100")));
+    }
+    Rate::new(v).map_err(|e| storage(field, e))
+}
+
+/// A rounding step such as 0.01, 1 or 0.05: greater than zero, at most 1000.
+pub fn step(field: &str, v: Decimal) -> Result<Rate, Violation> {
+    if v <= Decimal::ZERO || v > Decimal::from(1000) {
+        return Err(Violation::new(
+            field,
+            Rule::OutOfRange,
+            format!("{field} must be greater than 0 and at most 1000"),
+        ));
+    }
+    Rate::new(v).map_err(|e| storage(field, e))
+}
+
+/// A whole number of days between 0 and 3650.
+pub fn days(field: &str, v: i32) -> Result<i32, Violation> {
+    if (0..=3650).contains(&v) {
+        Ok(v)
+    } else {
+        Err(Violation::new(field, Rule::OutOfRange, format!("{field} must be between 0 and 3650")))
+    }
+}
+
+/// A decimal amount that must fit the currency's amount precision (e.g. 0.01 for USD).
+pub fn fits_step(field: &str, v: Decimal, step: Decimal) -> Result<(), Violation> {
+    if step > Decimal::ZERO && !(v % step).is_zero() {
+        return Err(Violation::new(
+            field,
+            Rule::PrecisionExceeded,
+            format!("{field} must be a multiple of {}", step.normalize()),
+        ));
+    }
+    Ok(())
+}
