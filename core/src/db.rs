@@ -36,6 +36,8 @@ pub struct DbStats {
     pub failed: AtomicU64,
     /// Total time spent in statements, in microseconds.
     pub micros: AtomicU64,
+    /// When `Some`, the SQL of every statement is appended (tests use it to explain counts).
+    pub capture: std::sync::Mutex<Option<Vec<String>>>,
 }
 
 /// The connection pool plus its statement counters.
@@ -99,6 +101,11 @@ impl Db {
                 .fetch_add(info.elapsed.as_micros() as u64, Ordering::Relaxed);
             if info.failed {
                 s.failed.fetch_add(1, Ordering::Relaxed);
+            }
+            if let Ok(mut c) = s.capture.lock() {
+                if let Some(v) = c.as_mut() {
+                    v.push(info.statement.sql.clone());
+                }
             }
         });
         Ok(Db { conn, stats })

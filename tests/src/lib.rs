@@ -1,1 +1,264 @@
+//! Test harness: [`TestApp`] starts the real server (random port on 127.0.0.1, fresh database)
+//! and [`Client`] talks GraphQL to it over HTTP, the way clients do.
+//!
+//! Every test runs on SQLite; with `MERCATOR_TEST_DATABASE_URL=postgres://…` the same tests run
+//! on PostgreSQL, each in a schema of its own.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::disallowed_methods, reason = "test harness")]
 
+use mercator_api::config::Config;
+use mercator_api::server::{self, AppState};
+use mercator_core::auth::{self, NewToken, Role};
+use mercator_core::db::Db;
+use serde_json::{Value, json};
+use std::sync::atomic::{AtomicU64, Ordering};
+use tokio::sync::oneshot;
+
+static SEQ: AtomicU64 = AtomicU64::new(0);
+
+/// The database URL the suite runs against, if not SQLite.
+pub fn postgres_url() -> Option<String> {
+    std::env::var("MERCATOR_TEST_DATABASE_URL").ok().filter(|u| u.starts_with("postgres"))
+}
+
+/// A running server with a fresh database.
+pub struct TestApp {
+    /// Base URL, e.g. `http://127.0.0.1:41234`.
+    pub url: String,
+    /// The database (for statement counts and core-level checks).
+    pub db: Db,
+    /// A token with the admin role for all companies.
+    pub root_token: String,
+    /// HTTP client.
+    pub http: reqwest::Client,
+    /// Configuration the server runs with.
+    pub config: Config,
+    _stop: oneshot::Sender<()>,
+    _dir: Option<tempfile::TempDir>,
+}
+
+/// Fresh database settings: a SQLite file in a temp dir, or a new PostgreSQL schema.
+pub fn fresh_config() -> (Config, Option<tempfile::TempDir>) {
+    let mut cfg = Config::default();
+    cfg.limits.token_cache_seconds = 0;
+    cfg.log_level = "warn".into();
+    match postgres_url() {
+        Some(url) => {
+            let nanos = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.subsec_nanos()).unwrap_or(0);
+            cfg.database_url = url;
+            cfg.database_schema = Some(format!("t_{}_{}_{}", std::process::id(), SEQ.fetch_add(1, Ordering::Relaxed), nanos));
+            cfg.database_max_connections = 4;
+            (cfg, None)
+        }
+        None => {
+            let dir = tempfile::tempdir().expect("temp dir");
+            cfg.database_url = format!("sqlite://{}?mode=rwc", dir.path().join("test.db").display());
+            cfg.database_max_connections = 4;
+            (cfg, Some(dir))
+        }
+    }
+}
+
+impl TestApp {
+    /// Starts a server on a fresh, migrated database with no companies.
+    pub async fn start() -> TestApp {
+        let (cfg, dir) = fresh_config();
+        Self::start_with(cfg, dir).await
+    }
+
+    /// Starts a server with the given configuration.
+    pub async fn start_with(cfg: Config, dir: Option<tempfile::TempDir>) -> TestApp {
+        let db = Db::connect(&cfg.db()).await.expect("connect");
+        db.migrate().await.expect("migrate");
+        let (_, root_token) = auth::create_token(
+            &db.conn,
+            NewToken { name: "root".into(), roles: vec![Role::Admin], companies: vec![], all_companies: true, max_query_cost: None },
+        )
+        .await
+        .expect("root token");
+        let (acceptor, addr) = server::bind("127.0.0.1:0").await.expect("bind");
+        let (tx, rx) = oneshot::channel::<()>();
+        let state = AppState::new(db.clone(), cfg.clone());
+        tokio::spawn(async move {
+            let _ = server::serve(state, acceptor, async {
+                let _ = rx.await;
+            })
+            .await;
+        });
+        TestApp {
+            url: format!("http://{addr}"),
+            db,
+            root_token,
+            http: reqwest::Client::new(),
+            config: cfg,
+            _stop: tx,
+            _dir: dir,
+        }
+    }
+
+    /// A client with the root token and no company chosen.
+    pub fn root(&self) -> Client<'_> {
+        Client { app: self, token: Some(self.root_token.clone()), company: None }
+    }
+
+    /// Creates a company through the API and returns an admin client for it alone.
+    pub async fn company(&self, code: &str) -> Client<'_> {
+        self.company_with(code, "USD").await
+    }
+
+    /// Creates a company with a base currency and returns an admin client for it alone.
+    pub async fn company_with(&self, code: &str, currency: &str) -> Client<'_> {
+        let r = self
+            .root()
+            .q(
+                "mutation($i: CompanyCreateInput!) { companyCreate(input: $i) { company { code } userErrors { code message } } }",
+                json!({"i": {"code": code, "name": format!("{code} Corp"), "baseCurrency": currency}}),
+            )
+            .await;
+        assert_eq!(r["data"]["companyCreate"]["userErrors"], json!([]), "{r}");
+        let token = self.token(&[Role::Admin], &[code]).await;
+        Client { app: self, token: Some(token), company: None }
+    }
+
+    /// Creates a token with roles for companies (by code).
+    pub async fn token(&self, roles: &[Role], companies: &[&str]) -> String {
+        auth::create_token(
+            &self.db.conn,
+            NewToken {
+                name: "test".into(),
+                roles: roles.to_vec(),
+                companies: companies.iter().map(|s| (*s).to_owned()).collect(),
+                all_companies: false,
+                max_query_cost: None,
+            },
+        )
+        .await
+        .expect("token")
+        .1
+    }
+
+    /// Statements executed so far on the server's database.
+    pub fn statements(&self) -> u64 {
+        self.db.statement_count()
+    }
+}
+
+/// A GraphQL client with a token and optionally a company header.
+#[derive(Clone)]
+pub struct Client<'a> {
+    /// The app.
+    pub app: &'a TestApp,
+    /// Bearer token.
+    pub token: Option<String>,
+    /// `X-Mercator-Company` header.
+    pub company: Option<String>,
+}
+
+impl<'a> Client<'a> {
+    /// The same client with another token.
+    pub fn with_token(&self, token: &str) -> Client<'a> {
+        Client { token: Some(token.to_owned()), ..self.clone() }
+    }
+
+    /// The same client sending an `X-Mercator-Company` header.
+    pub fn in_company(&self, code: &str) -> Client<'a> {
+        Client { company: Some(code.to_owned()), ..self.clone() }
+    }
+
+    /// Sends a POST and returns status and JSON body.
+    pub async fn post(&self, query: &str, variables: Value) -> (u16, Value) {
+        let mut req = self.app.http.post(format!("{}/graphql", self.app.url)).json(&json!({"query": query, "variables": variables}));
+        if let Some(t) = &self.token {
+            req = req.bearer_auth(t);
+        }
+        if let Some(c) = &self.company {
+            req = req.header("X-Mercator-Company", c);
+        }
+        let resp = req.send().await.expect("request");
+        let status = resp.status().as_u16();
+        let body: Value = resp.json().await.expect("json body");
+        (status, body)
+    }
+
+    /// Sends a query; expects HTTP 200 and returns the body.
+    pub async fn q(&self, query: &str, variables: Value) -> Value {
+        let (status, body) = self.post(query, variables).await;
+        assert_eq!(status, 200, "{body}");
+        body
+    }
+
+    /// Sends a query that must succeed without errors; returns `data`.
+    pub async fn ok(&self, query: &str, variables: Value) -> Value {
+        let body = self.q(query, variables).await;
+        assert!(body.get("errors").is_none(), "unexpected errors: {body}");
+        body["data"].clone()
+    }
+
+    /// Runs a mutation `name(input: $i)` and returns its payload, asserting no top-level errors.
+    pub async fn mutate(&self, name: &str, input_type: &str, selection: &str, input: Value) -> Value {
+        let q = format!("mutation($i: {input_type}!) {{ {name}(input: $i) {{ {selection} userErrors {{ code field message }} }} }}");
+        let data = self.ok(&q, json!({"i": input})).await;
+        data[name].clone()
+    }
+
+    /// The ID of this client's company's base currency (or of `code`).
+    pub async fn currency_id(&self, code: &str) -> String {
+        let d = self.ok("query($s: String) { currencies(filter: {search: $s}) { nodes { id code } } }", json!({"s": code})).await;
+        d["currencies"]["nodes"]
+            .as_array()
+            .and_then(|a| a.iter().find(|n| n["code"] == code))
+            .map(|n| n["id"].as_str().unwrap_or_default().to_owned())
+            .unwrap_or_else(|| panic!("no currency {code}: {d}"))
+    }
+
+    /// Creates a unit of measure; returns its ID.
+    pub async fn unit(&self, code: &str, decimals: i32) -> String {
+        let p = self
+            .mutate("unitOfMeasureCreate", "UnitOfMeasureCreateInput", "unitOfMeasure { id }", json!({"code": code, "name": code, "decimals": decimals}))
+            .await;
+        assert_eq!(p["userErrors"], json!([]), "{p}");
+        p["unitOfMeasure"]["id"].as_str().unwrap_or_default().to_owned()
+    }
+
+    /// Creates a warehouse; returns its ID.
+    pub async fn warehouse(&self, code: &str) -> String {
+        let p = self.mutate("warehouseCreate", "WarehouseCreateInput", "warehouse { id }", json!({"code": code, "name": code})).await;
+        assert_eq!(p["userErrors"], json!([]), "{p}");
+        p["warehouse"]["id"].as_str().unwrap_or_default().to_owned()
+    }
+
+    /// Creates a stocked item in a unit; returns its ID.
+    pub async fn item(&self, number: &str, price: &str, unit_id: &str) -> String {
+        let p = self
+            .mutate(
+                "itemCreate",
+                "ItemCreateInput",
+                "item { id }",
+                json!({"number": number, "name": format!("Item {number}"), "baseUnitId": unit_id, "baseSalesPrice": price}),
+            )
+            .await;
+        assert_eq!(p["userErrors"], json!([]), "{p}");
+        p["item"]["id"].as_str().unwrap_or_default().to_owned()
+    }
+
+    /// Creates a customer in a currency; returns its ID.
+    pub async fn customer(&self, name: &str, currency_id: &str) -> String {
+        let p = self
+            .mutate("customerCreate", "CustomerCreateInput", "customer { id }", json!({"name": name, "currencyId": currency_id}))
+            .await;
+        assert_eq!(p["userErrors"], json!([]), "{p}");
+        p["customer"]["id"].as_str().unwrap_or_default().to_owned()
+    }
+}
+
+/// The codes of a payload's userErrors.
+pub fn codes(payload: &Value) -> Vec<String> {
+    payload["userErrors"]
+        .as_array()
+        .map(|a| a.iter().filter_map(|e| e["code"].as_str().map(str::to_owned)).collect())
+        .unwrap_or_default()
+}
+
+/// The `extensions.code` of the first top-level error.
+pub fn error_code(body: &Value) -> String {
+    body["errors"][0]["extensions"]["code"].as_str().unwrap_or("<none>").to_owned()
+}

@@ -1,1 +1,13 @@
+//! The one integration-test binary: every module drives the real server over HTTP.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::disallowed_methods, reason = "tests")]
 
+mod auth;
+mod cli;
+mod decimals;
+mod http;
+mod inventory;
+mod masterdata;
+mod numbering;
+mod pagination;
+mod schema;
+mod statements;

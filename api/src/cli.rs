@@ -1,0 +1,218 @@
+//! The `mercator` command line.
+
+use crate::config::Config;
+use crate::server::{self, AppState};
+use clap::{Parser, Subcommand};
+use mercator_core::auth::{self, NewToken, Role};
+use mercator_core::db::Db;
+use mercator_core::demo;
+use std::path::PathBuf;
+
+/// Mercator: a headless sales-and-marketing backend with a GraphQL API.
+#[derive(Parser, Debug)]
+#[command(name = "mercator", version, about)]
+pub struct Cli {
+    /// Configuration file (TOML). Also `MERCATOR_CONFIG`. Without one, defaults and
+    /// `MERCATOR_*` variables apply.
+    #[arg(long, global = true)]
+    pub config: Option<PathBuf>,
+    /// What to do.
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// Subcommands.
+#[derive(Subcommand, Debug)]
+pub enum Command {
+    /// Migrate the database and serve the API.
+    Serve {
+        /// Seed the demo company `DEMO` if missing and print a ready-to-use admin token.
+        #[arg(long)]
+        demo: bool,
+    },
+    /// Apply pending database migrations.
+    Migrate,
+    /// Seed data.
+    Seed {
+        /// Seed the demo company `DEMO` (nothing happens if it exists).
+        #[arg(long)]
+        demo: bool,
+    },
+    /// Print the GraphQL schema (SDL) on stdout.
+    ExportSchema,
+    /// Manage API tokens.
+    Token {
+        /// Token action.
+        #[command(subcommand)]
+        action: TokenCmd,
+    },
+}
+
+/// Token actions.
+#[derive(Subcommand, Debug)]
+pub enum TokenCmd {
+    /// Create a token; prints the token alone on stdout (it is shown only once).
+    Create {
+        /// Company code it may act in; repeat for several.
+        #[arg(long = "company")]
+        companies: Vec<String>,
+        /// May act in every company, present and future.
+        #[arg(long)]
+        all_companies: bool,
+        /// Role: viewer, clerk, poster, approver or admin; repeat for several.
+        #[arg(long = "role", required = true)]
+        roles: Vec<String>,
+        /// A name to recognise the token by.
+        #[arg(long, default_value = "cli")]
+        name: String,
+        /// Query cost budget of this token (default: the server's).
+        #[arg(long)]
+        max_query_cost: Option<i32>,
+    },
+    /// List tokens (never the tokens themselves).
+    List,
+    /// Revoke a token by id or by its shown prefix.
+    Revoke {
+        /// Id or prefix (as shown by `token list`).
+        token: String,
+    },
+}
+
+fn init_logging(cfg: &Config) {
+    let filter = tracing_subscriber::EnvFilter::try_new(&cfg.log_level).unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
+    let b = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr);
+    if cfg.log_format == "json" {
+        let _ = b.json().try_init();
+    } else {
+        let _ = b.try_init();
+    }
+}
+
+async fn connect(cfg: &Config) -> anyhow::Result<Db> {
+    Db::connect(&cfg.db())
+        .await
+        .map_err(|e| anyhow::anyhow!("cannot open the database {}: {e}", redact(&cfg.database_url)))
+}
+
+fn redact(url: &str) -> String {
+    match (url.find("://"), url.rfind('@')) {
+        (Some(s), Some(at)) if at > s => format!("{}://***@{}", &url[..s], &url[at + 1..]),
+        _ => url.to_owned(),
+    }
+}
+
+/// Runs the command line.
+pub async fn run(cli: Cli) -> anyhow::Result<()> {
+    let cfg = Config::load(cli.config.as_deref())?;
+    init_logging(&cfg);
+    match cli.command {
+        Command::ExportSchema => {
+            print!("{}", crate::graphql::sdl());
+            Ok(())
+        }
+        Command::Migrate => {
+            let db = connect(&cfg).await?;
+            db.migrate().await?;
+            eprintln!("migrations applied");
+            Ok(())
+        }
+        Command::Seed { demo: with_demo } => {
+            if !with_demo {
+                anyhow::bail!("nothing to seed: pass --demo");
+            }
+            let db = connect(&cfg).await?;
+            db.migrate().await?;
+            let (c, created) = seed_demo(&db).await?;
+            eprintln!("{} company {} ({})", if created { "seeded" } else { "already present:" }, c.code, c.name);
+            Ok(())
+        }
+        Command::Token { action } => token(&cfg, action).await,
+        Command::Serve { demo: with_demo } => serve(cfg, with_demo).await,
+    }
+}
+
+async fn seed_demo(db: &Db) -> anyhow::Result<(mercator_core::setup::company::Model, bool)> {
+    let txn = db.begin_write().await?;
+    match demo::seed(&txn).await {
+        Ok(r) => {
+            txn.commit().await?;
+            Ok(r)
+        }
+        Err(e) => {
+            txn.rollback().await?;
+            Err(anyhow::anyhow!("seeding the demo company failed: {e}"))
+        }
+    }
+}
+
+async fn token(cfg: &Config, action: TokenCmd) -> anyhow::Result<()> {
+    let db = connect(cfg).await?;
+    db.migrate().await?;
+    match action {
+        TokenCmd::Create { companies, all_companies, roles, name, max_query_cost } => {
+            let mut parsed = Vec::new();
+            for r in &roles {
+                parsed.push(Role::parse(r).ok_or_else(|| anyhow::anyhow!("unknown role {r:?}; use viewer, clerk, poster, approver or admin"))?);
+            }
+            let (_, token) = auth::create_token(&db.conn, NewToken { name, roles: parsed, companies, all_companies, max_query_cost })
+                .await
+                .map_err(|e| anyhow::anyhow!("{e}"))?;
+            println!("{token}");
+        }
+        TokenCmd::List => {
+            println!("{:<6} {:<14} {:<20} {:<28} {:<20} {}", "ID", "PREFIX", "NAME", "ROLES", "COMPANIES", "STATE");
+            for t in auth::list_tokens(&db.conn).await.map_err(|e| anyhow::anyhow!("{e}"))? {
+                let companies = if t.token.all_companies { "*".to_owned() } else { t.companies.join(",") };
+                let state = if t.token.revoked_at.is_some() { "revoked" } else { "active" };
+                println!("{:<6} {:<14} {:<20} {:<28} {:<20} {}", t.token.id, t.token.token_prefix, t.token.name, t.token.roles, companies, state);
+            }
+        }
+        TokenCmd::Revoke { token } => {
+            let revoked = auth::revoke(&db.conn, &token).await.map_err(|e| anyhow::anyhow!("{e}"))?;
+            for t in revoked {
+                eprintln!("revoked token {} ({})", t.id, t.name);
+            }
+        }
+    }
+    Ok(())
+}
+
+const DEMO_TOKEN_NAME: &str = "demo console";
+
+async fn serve(cfg: Config, with_demo: bool) -> anyhow::Result<()> {
+    let db = connect(&cfg).await?;
+    db.migrate().await?;
+    let mut banner = String::new();
+    if with_demo {
+        let (company, created) = seed_demo(&db).await?;
+        if created {
+            tracing::info!("seeded the demo company {}", company.code);
+        }
+        auth::revoke_by_name(&db.conn, DEMO_TOKEN_NAME).await.map_err(|e| anyhow::anyhow!("{e}"))?;
+        let (_, token) = auth::create_token(
+            &db.conn,
+            NewToken { name: DEMO_TOKEN_NAME.into(), roles: vec![Role::Admin], companies: vec![], all_companies: true, max_query_cost: None },
+        )
+        .await
+        .map_err(|e| anyhow::anyhow!("{e}"))?;
+        banner = format!(
+            "  GraphiQL:     http://{listen}/graphql#token={token}&company={code}\n  Admin token:  {token}\n  Company:      {code} (send it as the X-Mercator-Company header)\n  Try:          curl -s http://{listen}/graphql -H 'Authorization: Bearer {token}' -H 'X-Mercator-Company: {code}' -H 'Content-Type: application/json' -d '{{\"query\":\"{{ customers(first: 3) {{ nodes {{ accountNumber name }} }} }}\"}}'\n",
+            listen = cfg.listen,
+            code = company.code,
+        );
+    }
+    let (acceptor, addr) = server::bind(&cfg.listen)
+        .await
+        .map_err(|e| anyhow::anyhow!("cannot listen on {}: {e}", cfg.listen))?;
+    println!("Mercator is listening on http://{addr}/graphql");
+    if !banner.is_empty() {
+        print!("{banner}");
+    }
+    let state = AppState::new(db, cfg);
+    let shutdown = async {
+        let _ = tokio::signal::ctrl_c().await;
+        tracing::info!("shutting down");
+    };
+    server::serve(state, acceptor, shutdown).await?;
+    Ok(())
+}

@@ -1,0 +1,145 @@
+//! Configuration: a TOML file (`--config FILE` or `MERCATOR_CONFIG`) overridden by `MERCATOR_*`
+//! environment variables (nested keys with `__`, e.g. `MERCATOR_LIMITS__MAX_COST`).
+//! With neither, the defaults run: SQLite in `./mercator.db`, listening on 127.0.0.1:8080.
+//!
+//! **Architecture invariant:** this is the only module that reads environment variables.
+
+use figment::Figment;
+use figment::providers::{Env, Format, Serialized, Toml};
+use serde::{Deserialize, Serialize};
+use std::path::Path;
+
+/// Everything the server and CLI can be told.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[serde(default, deny_unknown_fields)]
+pub struct Config {
+    /// `sqlite://mercator.db?mode=rwc` (default) or `postgres://user@host/db`.
+    pub database_url: String,
+    /// PostgreSQL schema to use (created if missing); default `public`.
+    pub database_schema: Option<String>,
+    /// Database pool size.
+    pub database_max_connections: u32,
+    /// Address and port to listen on.
+    pub listen: String,
+    /// Log format: `text` or `json`.
+    pub log_format: String,
+    /// Log filter, e.g. `info` or `mercator_api=debug,info`.
+    pub log_level: String,
+    /// Query limits.
+    pub limits: Limits,
+}
+
+/// Query limits applied to every GraphQL request.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[serde(default, deny_unknown_fields)]
+pub struct Limits {
+    /// Largest query cost (complexity) allowed; a token may carry its own budget.
+    pub max_cost: usize,
+    /// Deepest selection nesting allowed.
+    pub max_depth: usize,
+    /// Seconds a token verification is cached in one process (revocation delay on other nodes).
+    pub token_cache_seconds: u64,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits { max_cost: 20_000, max_depth: 15, token_cache_seconds: 10 }
+    }
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Config {
+            database_url: "sqlite://mercator.db?mode=rwc".into(),
+            database_schema: None,
+            database_max_connections: 8,
+            listen: "127.0.0.1:8080".into(),
+            log_format: "text".into(),
+            log_level: "info".into(),
+            limits: Limits::default(),
+        }
+    }
+}
+
+/// The `MERCATOR_*` variables read, without the prefix (nested keys with `__`).
+pub const ENV_KEYS: [&str; 10] = [
+    "DATABASE_URL",
+    "DATABASE_SCHEMA",
+    "DATABASE_MAX_CONNECTIONS",
+    "LISTEN",
+    "LOG_FORMAT",
+    "LOG_LEVEL",
+    "LIMITS",
+    "LIMITS__MAX_COST",
+    "LIMITS__MAX_DEPTH",
+    "LIMITS__TOKEN_CACHE_SECONDS",
+];
+
+impl Config {
+    /// Loads defaults, then the file (from the argument or `MERCATOR_CONFIG`), then
+    /// `MERCATOR_*` variables.
+    pub fn load(file: Option<&Path>) -> anyhow::Result<Config> {
+        let mut fig = Figment::from(Serialized::defaults(Config::default()));
+        #[allow(clippy::disallowed_methods, reason = "config is the one place that reads the environment")]
+        let env_file = std::env::var_os("MERCATOR_CONFIG");
+        let path = file.map(Path::to_path_buf).or_else(|| env_file.map(Into::into));
+        if let Some(p) = path {
+            if !p.exists() {
+                anyhow::bail!("configuration file {} does not exist", p.display());
+            }
+            fig = fig.merge(Toml::file(p));
+        }
+        // Only this struct's keys are read from the environment, so unrelated MERCATOR_*
+        // variables (e.g. MERCATOR_TEST_DATABASE_URL) are not mistaken for settings; an unknown
+        // key in the file is still an error.
+        fig = fig.merge(
+            Env::prefixed("MERCATOR_")
+                .filter(|k| ENV_KEYS.iter().any(|known| k.as_str().eq_ignore_ascii_case(known)))
+                .split("__"),
+        );
+        Ok(fig.extract()?)
+    }
+
+    /// The database settings for core.
+    pub fn db(&self) -> mercator_core::db::DbConfig {
+        mercator_core::db::DbConfig {
+            url: self.database_url.clone(),
+            schema: self.database_schema.clone(),
+            max_connections: self.database_max_connections,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn file_then_environment() {
+        figment::Jail::expect_with(|jail| {
+            jail.create_file("m.toml", "listen = \"0.0.0.0:9000\"\n[limits]\nmax_cost = 7\n")?;
+            jail.set_env("MERCATOR_LIMITS__MAX_DEPTH", "3");
+            jail.set_env("MERCATOR_DATABASE_URL", "postgres://x@y/z");
+            jail.set_env("MERCATOR_UNRELATED", "ignored");
+            let c = Config::load(Some(Path::new("m.toml"))).map_err(|e| e.to_string())?;
+            assert_eq!(c.listen, "0.0.0.0:9000");
+            assert_eq!(c.limits.max_cost, 7);
+            assert_eq!(c.limits.max_depth, 3);
+            assert_eq!(c.database_url, "postgres://x@y/z");
+            jail.create_file("bad.toml", "lisen = \"typo\"\n")?;
+            assert!(Config::load(Some(Path::new("bad.toml"))).is_err());
+            Ok(())
+        });
+    }
+
+    #[test]
+    fn runs_with_no_file_at_all() {
+        figment::Jail::expect_with(|_| {
+            let c = Config::load(None).map_err(|e| e.to_string())?;
+            assert_eq!(c, Config::default());
+            assert_eq!(c.listen, "127.0.0.1:8080");
+            assert!(c.database_url.starts_with("sqlite://mercator.db"));
+            Ok(())
+        });
+    }
+}

@@ -1,0 +1,124 @@
+//! Relay connections: `PageInfo`, opaque cursors, and the argument checks every list shares.
+
+use super::errors::ErrorCode;
+use async_graphql::SimpleObject;
+use base64::Engine;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use mercator_core::paging::{Cursor, MAX_PAGE, PageArgs};
+
+/// Where a page sits in the whole list.
+#[derive(SimpleObject, Clone, Debug)]
+pub struct PageInfo {
+    /// There are more rows after this page (pass `endCursor` as `after`).
+    pub has_next_page: bool,
+    /// There are more rows before this page (pass `startCursor` as `before`).
+    pub has_previous_page: bool,
+    /// Cursor of the first row of this page.
+    pub start_cursor: Option<String>,
+    /// Cursor of the last row of this page.
+    pub end_cursor: Option<String>,
+}
+
+/// Encodes a cursor.
+pub fn encode_cursor(c: &Cursor) -> String {
+    URL_SAFE_NO_PAD.encode(serde_json::to_vec(c).unwrap_or_default())
+}
+
+fn decode_cursor(name: &str, s: &str) -> async_graphql::Result<Cursor> {
+    URL_SAFE_NO_PAD
+        .decode(s)
+        .ok()
+        .and_then(|b| serde_json::from_slice(&b).ok())
+        .ok_or_else(|| ErrorCode::InvalidCursor.error(format!("{name} is not a cursor this list issued")))
+}
+
+/// Checks and decodes Relay arguments.
+pub fn page_args(first: Option<i32>, last: Option<i32>, after: Option<String>, before: Option<String>) -> async_graphql::Result<PageArgs> {
+    let size = |name: &str, v: Option<i32>| -> async_graphql::Result<Option<u64>> {
+        match v {
+            None => Ok(None),
+            Some(n) if n < 0 => Err(ErrorCode::OutOfRange.error(format!("{name} must not be negative"))),
+            Some(n) if n as u64 > MAX_PAGE => Err(ErrorCode::OutOfRange.error(format!("{name} must be at most {MAX_PAGE}, got {n}"))),
+            Some(n) => Ok(Some(n as u64)),
+        }
+    };
+    if first.is_some() && last.is_some() {
+        return Err(ErrorCode::InvalidValue.error("pass either first or last, not both"));
+    }
+    Ok(PageArgs {
+        first: size("first", first)?,
+        last: size("last", last)?,
+        after: after.map(|a| decode_cursor("after", &a)).transpose()?,
+        before: before.map(|b| decode_cursor("before", &b)).transpose()?,
+    })
+}
+
+/// Complexity of a list field: the page size times its children.
+pub fn list_cost(first: Option<i32>, last: Option<i32>, child: usize) -> usize {
+    let n = first.or(last).unwrap_or(mercator_core::paging::DEFAULT_PAGE as i32).clamp(0, MAX_PAGE as i32) as usize;
+    1 + n.max(1) * child
+}
+
+/// Defines `<Name>Connection` and `<Name>Edge` for a node type.
+#[macro_export]
+macro_rules! connection {
+    ($conn:ident, $edge:ident, $node:ty, $what:literal) => {
+        #[doc = concat!("A page of ", $what, ", with cursors and the total count.")]
+        pub struct $conn {
+            /// Rows of this page with their cursors.
+            pub edges: Vec<$edge>,
+            /// Paging information.
+            pub page_info: $crate::graphql::connection::PageInfo,
+            /// Rows matching the filter on all pages, when asked for.
+            pub total: Option<u64>,
+        }
+
+        #[doc = concat!("A page of ", $what, ", with cursors and the total count.")]
+        #[async_graphql::Object]
+        impl $conn {
+            /// The rows of this page, each with its cursor.
+            async fn edges(&self) -> &[$edge] {
+                &self.edges
+            }
+            /// The rows of this page (the same as `edges { node }`).
+            async fn nodes(&self) -> Vec<&$node> {
+                self.edges.iter().map(|e| &e.node).collect()
+            }
+            /// Paging information.
+            async fn page_info(&self) -> &$crate::graphql::connection::PageInfo {
+                &self.page_info
+            }
+            /// Number of rows matching the filter, on all pages.
+            async fn total_count(&self) -> i64 {
+                self.total.map(|t| t as i64).unwrap_or(-1)
+            }
+        }
+
+        #[doc = concat!("One row of a page of ", $what, ", with its cursor.")]
+        #[derive(async_graphql::SimpleObject)]
+        pub struct $edge {
+            /// Opaque position of this row; pass it as `after` or `before`.
+            pub cursor: String,
+            /// The row.
+            pub node: $node,
+        }
+
+        impl $conn {
+            /// Builds a connection from a core page.
+            pub fn from_page<T>(page: mercator_core::paging::Page<T>, total: Option<u64>, f: impl Fn(T) -> $node) -> Self {
+                let edges: Vec<$edge> = page
+                    .items
+                    .into_iter()
+                    .map(|(c, t)| $edge { cursor: $crate::graphql::connection::encode_cursor(&c), node: f(t) })
+                    .collect();
+                let page_info = $crate::graphql::connection::PageInfo {
+                    has_next_page: page.has_next,
+                    has_previous_page: page.has_previous,
+                    start_cursor: edges.first().map(|e| e.cursor.clone()),
+                    end_cursor: edges.last().map(|e| e.cursor.clone()),
+                };
+                $conn { edges, page_info, total }
+            }
+        }
+    };
+}

@@ -1,0 +1,225 @@
+//! GraphQL enums and their conversions from core enums (exhaustive both ways).
+
+use async_graphql::Enum;
+use mercator_core as core_;
+
+/// Organisation or person.
+#[derive(Enum, Copy, Clone, Debug, PartialEq, Eq)]
+pub enum PartyKind {
+    /// A company, association or authority.
+    Organization,
+    /// A natural person.
+    Person,
+}
+impl From<core_::PartyKind> for PartyKind {
+    fn from(k: core_::PartyKind) -> Self {
+        match k {
+            core_::PartyKind::Organization => PartyKind::Organization,
+            core_::PartyKind::Person => PartyKind::Person,
+        }
+    }
+}
+impl From<PartyKind> for core_::PartyKind {
+    fn from(k: PartyKind) -> Self {
+        match k {
+            PartyKind::Organization => core_::PartyKind::Organization,
+            PartyKind::Person => core_::PartyKind::Person,
+        }
+    }
+}
+
+/// Which transactions are blocked for a customer.
+#[derive(Enum, Copy, Clone, Debug, PartialEq, Eq)]
+pub enum Blocked {
+    /// Not blocked.
+    No,
+    /// Invoicing is blocked; orders and shipments are allowed.
+    Invoice,
+    /// Every transaction is blocked.
+    All,
+}
+impl From<core_::Blocked> for Blocked {
+    fn from(k: core_::Blocked) -> Self {
+        match k {
+            core_::Blocked::No => Blocked::No,
+            core_::Blocked::Invoice => Blocked::Invoice,
+            core_::Blocked::All => Blocked::All,
+        }
+    }
+}
+impl From<Blocked> for core_::Blocked {
+    fn from(k: Blocked) -> Self {
+        match k {
+            Blocked::No => core_::Blocked::No,
+            Blocked::Invoice => core_::Blocked::Invoice,
+            Blocked::All => core_::Blocked::All,
+        }
+    }
+}
+
+/// Whether an item is kept in stock.
+#[derive(Enum, Copy, Clone, Debug, PartialEq, Eq)]
+pub enum ItemKind {
+    /// Physical goods with on-hand stock per warehouse.
+    Stocked,
+    /// A service; it has no stock.
+    Service,
+}
+impl From<core_::ItemKind> for ItemKind {
+    fn from(k: core_::ItemKind) -> Self {
+        match k {
+            core_::ItemKind::Stocked => ItemKind::Stocked,
+            core_::ItemKind::Service => ItemKind::Service,
+        }
+    }
+}
+impl From<ItemKind> for core_::ItemKind {
+    fn from(k: ItemKind) -> Self {
+        match k {
+            ItemKind::Stocked => core_::ItemKind::Stocked,
+            ItemKind::Service => core_::ItemKind::Service,
+        }
+    }
+}
+
+/// Direction of a rounding to a precision step.
+#[derive(Enum, Copy, Clone, Debug, PartialEq, Eq)]
+pub enum RoundingMode {
+    /// To the nearest step; a tie goes away from zero (never banker's rounding).
+    Nearest,
+    /// Away from zero.
+    Up,
+    /// Towards zero.
+    Down,
+}
+impl From<core_::money::RoundingMode> for RoundingMode {
+    fn from(k: core_::money::RoundingMode) -> Self {
+        match k {
+            core_::money::RoundingMode::Nearest => RoundingMode::Nearest,
+            core_::money::RoundingMode::Up => RoundingMode::Up,
+            core_::money::RoundingMode::Down => RoundingMode::Down,
+        }
+    }
+}
+impl From<RoundingMode> for core_::money::RoundingMode {
+    fn from(k: RoundingMode) -> Self {
+        match k {
+            RoundingMode::Nearest => core_::money::RoundingMode::Nearest,
+            RoundingMode::Up => core_::money::RoundingMode::Up,
+            RoundingMode::Down => core_::money::RoundingMode::Down,
+        }
+    }
+}
+
+/// What an address is used for.
+#[derive(Enum, Copy, Clone, Debug, PartialEq, Eq)]
+pub enum AddressPurpose {
+    /// Invoices are sent here.
+    Invoice,
+    /// Goods are delivered here.
+    Delivery,
+    /// Registered or visiting address.
+    Business,
+}
+impl From<AddressPurpose> for core_::parties::AddressPurpose {
+    fn from(k: AddressPurpose) -> Self {
+        match k {
+            AddressPurpose::Invoice => core_::parties::AddressPurpose::Invoice,
+            AddressPurpose::Delivery => core_::parties::AddressPurpose::Delivery,
+            AddressPurpose::Business => core_::parties::AddressPurpose::Business,
+        }
+    }
+}
+
+/// A role of an API token.
+#[derive(Enum, Copy, Clone, Debug, PartialEq, Eq)]
+pub enum Role {
+    /// Read only.
+    Viewer,
+    /// Creates and changes master data and draft documents.
+    Clerk,
+    /// Posts documents.
+    Poster,
+    /// Approves documents waiting for approval.
+    Approver,
+    /// Everything, including setup and merges.
+    Admin,
+}
+impl From<core_::auth::Role> for Role {
+    fn from(k: core_::auth::Role) -> Self {
+        match k {
+            core_::auth::Role::Viewer => Role::Viewer,
+            core_::auth::Role::Clerk => Role::Clerk,
+            core_::auth::Role::Poster => Role::Poster,
+            core_::auth::Role::Approver => Role::Approver,
+            core_::auth::Role::Admin => Role::Admin,
+        }
+    }
+}
+
+/// The document kind a number sequence numbers.
+#[derive(Enum, Copy, Clone, Debug, PartialEq, Eq)]
+pub enum SequenceKind {
+    /// Customer account numbers.
+    Customer,
+    /// Vendor account numbers.
+    Vendor,
+    /// Item numbers.
+    Item,
+}
+impl From<core_::SequenceKind> for SequenceKind {
+    fn from(k: core_::SequenceKind) -> Self {
+        match k {
+            core_::SequenceKind::Customer => SequenceKind::Customer,
+            core_::SequenceKind::Vendor => SequenceKind::Vendor,
+            core_::SequenceKind::Item => SequenceKind::Item,
+        }
+    }
+}
+
+/// Why stock moved.
+#[derive(Enum, Copy, Clone, Debug, PartialEq, Eq)]
+pub enum EntryType {
+    /// A manual inventory adjustment (count, write-off, opening balance).
+    Adjustment,
+}
+impl From<core_::EntryType> for EntryType {
+    fn from(k: core_::EntryType) -> Self {
+        match k {
+            core_::EntryType::Adjustment => EntryType::Adjustment,
+        }
+    }
+}
+
+/// Sort direction.
+#[derive(Enum, Copy, Clone, Debug, PartialEq, Eq, Default)]
+pub enum SortDirection {
+    /// Smallest first (A to Z, oldest first).
+    #[default]
+    Asc,
+    /// Largest first (Z to A, newest first).
+    Desc,
+}
+
+/// Which rows a list shows with respect to archiving.
+#[derive(Enum, Copy, Clone, Debug, PartialEq, Eq, Default)]
+pub enum ArchivedFilter {
+    /// Only rows in use (the default).
+    #[default]
+    Active,
+    /// Only archived rows.
+    Archived,
+    /// Both.
+    All,
+}
+
+impl ArchivedFilter {
+    /// As core's `Option<bool>`.
+    pub fn as_opt(self) -> Option<bool> {
+        match self {
+            ArchivedFilter::Active => Some(false),
+            ArchivedFilter::Archived => Some(true),
+            ArchivedFilter::All => None,
+        }
+    }
+}

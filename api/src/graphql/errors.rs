@@ -1,0 +1,222 @@
+//! Public error codes and their one mapping from core errors.
+//!
+//! Business-rule and input problems are `userErrors` in a mutation payload; malformed requests,
+//! auth and server faults are top-level `errors` with `extensions.code`. Both use [`ErrorCode`].
+//! The mapping from `core::error::Rule` is one exhaustive `match` with no `_` arm, so a new rule
+//! cannot silently get a wrong public code.
+
+use super::ids::IdError;
+use super::scalars::Dec;
+use async_graphql::{Enum, ErrorExtensions, SimpleObject};
+use mercator_core::error::{Rule, ServiceError, Violation};
+use rust_decimal::Decimal;
+
+/// A stable, machine-readable error code. Codes are never renamed; new ones may be added.
+#[derive(Enum, Copy, Clone, Debug, PartialEq, Eq)]
+pub enum ErrorCode {
+    /// A required value is missing or blank.
+    Required,
+    /// A text is longer than allowed.
+    TooLong,
+    /// A value does not have the expected form (code, e-mail, country, decimal written as text).
+    InvalidFormat,
+    /// A value must not be negative.
+    Negative,
+    /// A decimal has more places than allowed; it is refused, never rounded.
+    PrecisionExceeded,
+    /// A number is outside its allowed range (including `first`/`last` over 100).
+    OutOfRange,
+    /// The record does not exist, or not in this company.
+    NotFound,
+    /// The referenced record is archived and cannot be used on new data.
+    Archived,
+    /// The code or number is already used in this company.
+    Duplicate,
+    /// The change would make on-hand stock negative.
+    InsufficientStock,
+    /// The item is a service and has no stock.
+    NotStocked,
+    /// The value is not allowed here (see the message).
+    InvalidValue,
+    /// The ID is malformed or of another type than the field takes.
+    InvalidId,
+    /// A pagination cursor is malformed.
+    InvalidCursor,
+    /// No valid bearer token was sent.
+    Unauthenticated,
+    /// The token lacks the role the operation needs.
+    Forbidden,
+    /// The token may not act in the requested company, or no company was chosen.
+    CompanyNotAllowed,
+    /// The request is not a well-formed GraphQL-over-HTTP request.
+    BadRequest,
+    /// The query text could not be parsed.
+    GraphqlParseFailed,
+    /// The query does not match the schema.
+    GraphqlValidationFailed,
+    /// The query's cost is over the budget; the message says by how much.
+    QueryTooComplex,
+    /// The query is nested deeper than allowed.
+    QueryTooDeep,
+    /// An unexpected server fault; details are in the server log, never in the response.
+    Internal,
+}
+
+impl ErrorCode {
+    /// The code as it appears in `extensions.code`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ErrorCode::Required => "REQUIRED",
+            ErrorCode::TooLong => "TOO_LONG",
+            ErrorCode::InvalidFormat => "INVALID_FORMAT",
+            ErrorCode::Negative => "NEGATIVE",
+            ErrorCode::PrecisionExceeded => "PRECISION_EXCEEDED",
+            ErrorCode::OutOfRange => "OUT_OF_RANGE",
+            ErrorCode::NotFound => "NOT_FOUND",
+            ErrorCode::Archived => "ARCHIVED",
+            ErrorCode::Duplicate => "DUPLICATE",
+            ErrorCode::InsufficientStock => "INSUFFICIENT_STOCK",
+            ErrorCode::NotStocked => "NOT_STOCKED",
+            ErrorCode::InvalidValue => "INVALID_VALUE",
+            ErrorCode::InvalidId => "INVALID_ID",
+            ErrorCode::InvalidCursor => "INVALID_CURSOR",
+            ErrorCode::Unauthenticated => "UNAUTHENTICATED",
+            ErrorCode::Forbidden => "FORBIDDEN",
+            ErrorCode::CompanyNotAllowed => "COMPANY_NOT_ALLOWED",
+            ErrorCode::BadRequest => "BAD_REQUEST",
+            ErrorCode::GraphqlParseFailed => "GRAPHQL_PARSE_FAILED",
+            ErrorCode::GraphqlValidationFailed => "GRAPHQL_VALIDATION_FAILED",
+            ErrorCode::QueryTooComplex => "QUERY_TOO_COMPLEX",
+            ErrorCode::QueryTooDeep => "QUERY_TOO_DEEP",
+            ErrorCode::Internal => "INTERNAL",
+        }
+    }
+
+    /// A top-level GraphQL error with this code.
+    pub fn error(self, message: impl Into<String>) -> async_graphql::Error {
+        async_graphql::Error::new(message).extend_with(|_, e| e.set("code", self.as_str()))
+    }
+}
+
+/// The public code of a core rule.
+pub fn code_of(rule: Rule) -> ErrorCode {
+    match rule {
+        Rule::Required => ErrorCode::Required,
+        Rule::TooLong => ErrorCode::TooLong,
+        Rule::InvalidFormat => ErrorCode::InvalidFormat,
+        Rule::Negative => ErrorCode::Negative,
+        Rule::PrecisionExceeded => ErrorCode::PrecisionExceeded,
+        Rule::OutOfRange => ErrorCode::OutOfRange,
+        Rule::NotFound => ErrorCode::NotFound,
+        Rule::Archived => ErrorCode::Archived,
+        Rule::Duplicate => ErrorCode::Duplicate,
+        Rule::InsufficientStock => ErrorCode::InsufficientStock,
+        Rule::NotStocked => ErrorCode::NotStocked,
+        Rule::InvalidValue => ErrorCode::InvalidValue,
+    }
+}
+
+/// A problem with a mutation's input or a business rule it broke. Nothing was written.
+#[derive(SimpleObject, Clone, Debug, PartialEq, Eq)]
+pub struct UserError {
+    /// Stable machine-readable code.
+    pub code: ErrorCode,
+    /// Path to the input field at fault, e.g. `["input", "addresses", "0", "city"]`; null when
+    /// the error concerns the whole input.
+    pub field: Option<Vec<String>>,
+    /// A sentence to show to a person.
+    pub message: String,
+}
+
+impl UserError {
+    fn at(code: ErrorCode, path: &[&str], message: String) -> UserError {
+        let mut field = vec!["input".to_owned()];
+        field.extend(path.iter().filter(|s| !s.is_empty()).map(|s| (*s).to_owned()));
+        UserError { code, field: Some(field), message }
+    }
+}
+
+impl From<Violation> for UserError {
+    fn from(v: Violation) -> Self {
+        let field = if v.field.is_empty() {
+            None
+        } else {
+            let mut f = vec!["input".to_owned()];
+            f.extend(v.field);
+            Some(f)
+        };
+        UserError { code: code_of(v.rule), field, message: v.message }
+    }
+}
+
+/// Collects problems found while decoding a mutation's input (IDs, decimals).
+#[derive(Debug, Default)]
+pub struct Input {
+    /// Problems so far.
+    pub errors: Vec<UserError>,
+}
+
+impl Input {
+    /// Decodes a required global ID of a kind.
+    pub fn id(&mut self, field: &str, id: &async_graphql::ID, kind: super::ids::Kind) -> i64 {
+        match super::ids::decode(id, kind) {
+            Ok(n) => n,
+            Err(e) => {
+                self.id_error(field, &e);
+                0
+            }
+        }
+    }
+
+    /// Decodes an optional global ID.
+    pub fn opt_id(&mut self, field: &str, id: Option<&async_graphql::ID>, kind: super::ids::Kind) -> Option<i64> {
+        id.map(|i| self.id(field, i, kind))
+    }
+
+    fn id_error(&mut self, field: &str, e: &IdError) {
+        let path: Vec<&str> = field.split('.').collect();
+        self.errors.push(UserError::at(ErrorCode::InvalidId, &path, e.message(field)));
+    }
+
+    /// Reads a decimal written by the client.
+    pub fn dec(&mut self, field: &str, d: &Dec) -> Decimal {
+        match &d.0 {
+            Ok(v) => *v,
+            Err(raw) => {
+                let path: Vec<&str> = field.split('.').collect();
+                self.errors.push(UserError::at(
+                    ErrorCode::InvalidFormat,
+                    &path,
+                    format!("{field} must be a decimal number written as a string, e.g. \"12.50\"; got {raw}"),
+                ));
+                Decimal::ZERO
+            }
+        }
+    }
+
+    /// Reads an optional decimal.
+    pub fn opt_dec(&mut self, field: &str, d: Option<&Dec>) -> Option<Decimal> {
+        d.map(|d| self.dec(field, d))
+    }
+
+    /// `Err` with the collected problems, if any.
+    pub fn finish(self) -> Result<(), Vec<UserError>> {
+        if self.errors.is_empty() { Ok(()) } else { Err(self.errors) }
+    }
+}
+
+/// Maps a core service error: input problems become userErrors; database faults are logged
+/// and become a top-level `INTERNAL` error without details.
+pub fn map_service(e: ServiceError, id_field: &str) -> async_graphql::Result<Vec<UserError>> {
+    match e {
+        ServiceError::Invalid(vs) => Ok(vs.into_iter().map(UserError::from).collect()),
+        ServiceError::NotFound(what) => Ok(vec![UserError::at(ErrorCode::NotFound, &[id_field], format!("{what} not found"))]),
+        ServiceError::Db(db) => Err(internal(db)),
+    }
+}
+
+/// Logs a server fault and returns the error a client sees.
+pub fn internal(e: impl std::fmt::Display) -> async_graphql::Error {
+    tracing::error!(error = %e, "internal error");
+    ErrorCode::Internal.error("internal server error; see the server log")
+}

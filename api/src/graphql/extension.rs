@@ -1,0 +1,108 @@
+//! Query limits and cost reporting.
+//!
+//! The cost (async-graphql's complexity: one per field, lists multiplied by their page size)
+//! and the depth are computed at validation. A query over the budget is refused before it
+//! runs, with a message saying how far over it is; otherwise the cost is returned in
+//! `extensions.cost`. The budget comes from the server configuration or the token.
+//! Errors raised before execution (parse, validation) get their `extensions.code` here.
+
+use super::errors::ErrorCode;
+use async_graphql::extensions::{Extension, ExtensionContext, ExtensionFactory, NextParseQuery, NextRequest, NextValidation};
+use async_graphql::parser::types::ExecutableDocument;
+use async_graphql::{Response, ServerError, ServerResult, ValidationResult, Value, Variables};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+/// Budget of one request.
+#[derive(Debug, Clone, Copy)]
+pub struct Budget {
+    /// Largest cost allowed.
+    pub max_cost: usize,
+    /// Deepest nesting allowed.
+    pub max_depth: usize,
+}
+
+/// Factory of [`LimitsExt`].
+pub struct Limits;
+
+impl ExtensionFactory for Limits {
+    fn create(&self) -> Arc<dyn Extension> {
+        Arc::new(LimitsExt { cost: AtomicUsize::new(usize::MAX), budget: AtomicUsize::new(0) })
+    }
+}
+
+/// Per-request state: the computed cost.
+pub struct LimitsExt {
+    cost: AtomicUsize,
+    budget: AtomicUsize,
+}
+
+fn coded(mut e: ServerError, code: ErrorCode) -> ServerError {
+    let has = e.extensions.as_ref().is_some_and(|x| x.get("code").is_some());
+    if !has {
+        e.extensions.get_or_insert_with(Default::default).set("code", code.as_str());
+    }
+    e
+}
+
+#[async_graphql::async_trait::async_trait]
+impl Extension for LimitsExt {
+    async fn request(&self, ctx: &ExtensionContext<'_>, next: NextRequest<'_>) -> Response {
+        let mut resp = next.run(ctx).await;
+        let cost = self.cost.load(Ordering::Relaxed);
+        if cost != usize::MAX {
+            let budget = self.budget.load(Ordering::Relaxed);
+            let mut m = async_graphql::indexmap::IndexMap::new();
+            m.insert(async_graphql::Name::new("requested"), Value::from(cost as u64));
+            m.insert(async_graphql::Name::new("budget"), Value::from(budget as u64));
+            resp.extensions.insert("cost".to_owned(), Value::Object(m));
+        }
+        resp.errors = resp.errors.into_iter().map(|e| coded(e, ErrorCode::BadRequest)).collect();
+        resp
+    }
+
+    async fn parse_query(
+        &self,
+        ctx: &ExtensionContext<'_>,
+        query: &str,
+        variables: &Variables,
+        next: NextParseQuery<'_>,
+    ) -> ServerResult<ExecutableDocument> {
+        next.run(ctx, query, variables).await.map_err(|e| coded(e, ErrorCode::GraphqlParseFailed))
+    }
+
+    async fn validation(&self, ctx: &ExtensionContext<'_>, next: NextValidation<'_>) -> Result<ValidationResult, Vec<ServerError>> {
+        let r = next
+            .run(ctx)
+            .await
+            .map_err(|es| es.into_iter().map(|e| coded(e, ErrorCode::GraphqlValidationFailed)).collect::<Vec<_>>())?;
+        self.cost.store(r.complexity, Ordering::Relaxed);
+        if let Some(b) = ctx.data_opt::<Budget>() {
+            self.budget.store(b.max_cost, Ordering::Relaxed);
+            if r.complexity > b.max_cost {
+                return Err(vec![coded(
+                    ServerError::new(
+                        format!(
+                            "query cost {} is over the budget of {} by {}; ask for smaller pages or fewer fields",
+                            r.complexity,
+                            b.max_cost,
+                            r.complexity - b.max_cost
+                        ),
+                        None,
+                    ),
+                    ErrorCode::QueryTooComplex,
+                )]);
+            }
+            if r.depth > b.max_depth {
+                return Err(vec![coded(
+                    ServerError::new(
+                        format!("query depth {} is over the limit of {} by {}", r.depth, b.max_depth, r.depth - b.max_depth),
+                        None,
+                    ),
+                    ErrorCode::QueryTooDeep,
+                )]);
+            }
+        }
+        Ok(r)
+    }
+}

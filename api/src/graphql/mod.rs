@@ -1,0 +1,127 @@
+//! The GraphQL schema: types, queries, mutations, and the conventions they share.
+//!
+//! **Architecture invariant:** resolvers are thin. They decode input, call one core service in
+//! one transaction, and map the result. GraphQL types live only here and wrap core models;
+//! no GraphQL derive sits on a SeaORM model.
+
+pub mod connection;
+pub mod enums;
+pub mod errors;
+pub mod extension;
+pub mod ids;
+pub mod loaders;
+pub mod mutation;
+pub mod query;
+pub mod scalars;
+pub mod types;
+
+use async_graphql::{Context, EmptySubscription, Schema};
+use errors::{ErrorCode, UserError, map_service};
+use mercator_core::auth::{Principal, Role};
+use mercator_core::db::Db;
+use mercator_core::error::ServiceResult;
+use mercator_core::setup::company;
+use sea_orm::DatabaseTransaction;
+
+/// The version of the public schema. Bumped on every change clients can see.
+pub const SCHEMA_VERSION: &str = "2026-11-21.1";
+
+/// The executable schema.
+pub type MercatorSchema = Schema<query::QueryRoot, mutation::MutationRoot, EmptySubscription>;
+
+/// Builds the schema with the database as shared data. Limits are enforced per request by
+/// [`extension::Limits`].
+pub fn build_schema(db: Option<Db>) -> MercatorSchema {
+    let mut b = Schema::build(query::QueryRoot, mutation::MutationRoot, EmptySubscription)
+        .extension(extension::Limits);
+    if let Some(db) = db {
+        b = b.data(db);
+    }
+    b.finish()
+}
+
+/// The SDL of the schema, as committed in `schema.graphql`.
+pub fn sdl() -> String {
+    build_schema(None).sdl()
+}
+
+/// Who is calling, and in which company.
+#[derive(Debug, Clone)]
+pub struct RequestCtx {
+    /// The token's principal.
+    pub principal: Principal,
+    /// The company chosen by the `X-Mercator-Company` header or the token's only company.
+    pub company: Option<company::Model>,
+}
+
+/// The request context.
+pub fn rc<'a>(ctx: &Context<'a>) -> async_graphql::Result<&'a RequestCtx> {
+    ctx.data::<RequestCtx>()
+        .map_err(|_| ErrorCode::Unauthenticated.error("no valid bearer token"))
+}
+
+/// The database.
+pub fn db<'a>(ctx: &Context<'a>) -> async_graphql::Result<&'a Db> {
+    ctx.data::<Db>().map_err(|e| errors::internal(e.message))
+}
+
+/// The loaders of this request.
+pub fn loaders<'a>(ctx: &Context<'a>) -> async_graphql::Result<&'a loaders::Loaders> {
+    ctx.data::<loaders::Loaders>().map_err(|e| errors::internal(e.message))
+}
+
+/// The company of the request; an error when none was chosen.
+pub fn company_id(ctx: &Context<'_>) -> async_graphql::Result<i64> {
+    let r = rc(ctx)?;
+    r.company.as_ref().map(|c| c.id).ok_or_else(|| {
+        ErrorCode::CompanyNotAllowed.error(
+            "this token may act in several companies: choose one with the X-Mercator-Company header",
+        )
+    })
+}
+
+/// Checks the token has a role; returns the company id.
+pub fn require(ctx: &Context<'_>, role: Role) -> async_graphql::Result<i64> {
+    let r = rc(ctx)?;
+    if !r.principal.has(role) {
+        return Err(ErrorCode::Forbidden.error(format!("this operation needs the {} role", role.as_str())));
+    }
+    company_id(ctx)
+}
+
+/// The outcome of a mutation's service call: the value, or the userErrors to return.
+pub type Outcome<T> = Result<T, Vec<UserError>>;
+
+/// Runs one write in one transaction: commit on success, roll back on any error.
+pub async fn write<T, F>(ctx: &Context<'_>, id_field: &str, f: F) -> async_graphql::Result<Outcome<T>>
+where
+    F: AsyncFnOnce(&DatabaseTransaction) -> ServiceResult<T>,
+{
+    let db = db(ctx)?;
+    let txn = db.begin_write().await.map_err(errors::internal)?;
+    match f(&txn).await {
+        Ok(v) => {
+            txn.commit().await.map_err(errors::internal)?;
+            Ok(Ok(v))
+        }
+        Err(e) => {
+            txn.rollback().await.map_err(errors::internal)?;
+            Ok(Err(map_service(e, id_field)?))
+        }
+    }
+}
+
+/// Runs a read against the pool.
+pub async fn read<T>(r: ServiceResult<T>) -> async_graphql::Result<T> {
+    r.map_err(|e| match e {
+        mercator_core::error::ServiceError::Db(d) => errors::internal(d),
+        mercator_core::error::ServiceError::NotFound(w) => ErrorCode::NotFound.error(format!("{w} not found")),
+        mercator_core::error::ServiceError::Invalid(vs) => {
+            let v = vs.into_iter().next();
+            match v {
+                Some(v) => errors::code_of(v.rule).error(v.message),
+                None => ErrorCode::InvalidValue.error("invalid arguments"),
+            }
+        }
+    })
+}

@@ -1,0 +1,531 @@
+//! Queries. Every list is a Relay connection with `filter` and `sort`; every object with an
+//! ID can be fetched with `node`/`nodes`.
+
+use super::connection::{list_cost, page_args};
+use super::enums::{ArchivedFilter, Blocked, ItemKind, SortDirection};
+use super::errors::{ErrorCode, internal};
+use super::ids::{self, Kind};
+use super::types::*;
+use super::{SCHEMA_VERSION, company_id, db, rc, read};
+use async_graphql::{Context, Enum, ID, InputObject, Object, Result};
+use mercator_core::catalog::{self, ItemFilter as CoreItemFilter, ItemSort, item, unit_of_measure};
+use mercator_core::inventory::{self, LedgerFilter, item_ledger_entry, warehouse};
+use mercator_core::numbering::{self, number_sequence};
+use mercator_core::parties::{self, CustomerFilter as CoreCustomerFilter, CustomerSort as CoreCustomerSort, address, contact_person, customer, party};
+use mercator_core::purchasing::{self, VendorFilter as CoreVendorFilter, vendor};
+use mercator_core::setup::{self, CodeFilter, currency, payment_terms, tax_code};
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+
+/// Filter of a list of coded setup records (currencies, tax codes, units, ...).
+#[derive(InputObject, Default)]
+pub struct CodeListFilter {
+    /// Case-insensitive part of the code or name.
+    pub search: Option<String>,
+    /// Active (default), archived, or all.
+    #[graphql(default)]
+    pub archived: ArchivedFilter,
+}
+
+impl CodeListFilter {
+    fn core(&self) -> CodeFilter {
+        CodeFilter { search: self.search.clone(), archived: self.archived.as_opt() }
+    }
+}
+
+/// Field a list of coded setup records is sorted by.
+#[derive(Enum, Copy, Clone, Debug, PartialEq, Eq, Default)]
+pub enum CodeSortField {
+    /// By code.
+    #[default]
+    Code,
+}
+
+/// Order of a list of coded setup records.
+#[derive(InputObject, Default)]
+pub struct CodeListSort {
+    /// Sort field.
+    #[graphql(default)]
+    pub field: CodeSortField,
+    /// Direction.
+    #[graphql(default)]
+    pub direction: SortDirection,
+}
+
+/// Filter of the customer list.
+#[derive(InputObject, Default)]
+pub struct CustomerFilter {
+    /// Case-insensitive part of account number, name or e-mail.
+    pub search: Option<String>,
+    /// Only this customer group.
+    pub customer_group: Option<String>,
+    /// Only customers in this currency.
+    pub currency_id: Option<ID>,
+    /// Only this blocked state.
+    pub blocked: Option<Blocked>,
+    /// Active (default), archived, or all.
+    #[graphql(default)]
+    pub archived: ArchivedFilter,
+}
+
+/// Field the customer list is sorted by.
+#[derive(Enum, Copy, Clone, Debug, PartialEq, Eq, Default)]
+pub enum CustomerSortField {
+    /// By account number.
+    #[default]
+    AccountNumber,
+    /// By name.
+    Name,
+}
+
+/// Order of the customer list.
+#[derive(InputObject, Default)]
+pub struct CustomerSort {
+    /// Sort field.
+    #[graphql(default)]
+    pub field: CustomerSortField,
+    /// Direction.
+    #[graphql(default)]
+    pub direction: SortDirection,
+}
+
+/// Filter of the vendor list.
+#[derive(InputObject, Default)]
+pub struct VendorFilter {
+    /// Case-insensitive part of account number or name.
+    pub search: Option<String>,
+    /// Active (default), archived, or all.
+    #[graphql(default)]
+    pub archived: ArchivedFilter,
+}
+
+/// Field the vendor list is sorted by.
+#[derive(Enum, Copy, Clone, Debug, PartialEq, Eq, Default)]
+pub enum VendorSortField {
+    /// By account number.
+    #[default]
+    AccountNumber,
+}
+
+/// Order of the vendor list.
+#[derive(InputObject, Default)]
+pub struct VendorSort {
+    /// Sort field.
+    #[graphql(default)]
+    pub field: VendorSortField,
+    /// Direction.
+    #[graphql(default)]
+    pub direction: SortDirection,
+}
+
+/// Filter of the item list.
+#[derive(InputObject, Default)]
+pub struct ItemFilter {
+    /// Case-insensitive part of number or name.
+    pub search: Option<String>,
+    /// Only this kind.
+    pub kind: Option<ItemKind>,
+    /// Only this item group.
+    pub item_group: Option<String>,
+    /// Active (default), archived, or all.
+    #[graphql(default)]
+    pub archived: ArchivedFilter,
+}
+
+/// Field the item list is sorted by.
+#[derive(Enum, Copy, Clone, Debug, PartialEq, Eq, Default)]
+pub enum ItemSortField {
+    /// By item number.
+    #[default]
+    Number,
+    /// By name.
+    Name,
+}
+
+/// Order of the item list.
+#[derive(InputObject, Default)]
+pub struct ItemSortInput {
+    /// Sort field.
+    #[graphql(default)]
+    pub field: ItemSortField,
+    /// Direction.
+    #[graphql(default)]
+    pub direction: SortDirection,
+}
+
+/// Filter of the item ledger.
+#[derive(InputObject, Default)]
+pub struct ItemLedgerEntryFilter {
+    /// Only this item.
+    pub item_id: Option<ID>,
+    /// Only this warehouse.
+    pub warehouse_id: Option<ID>,
+}
+
+/// Field the item ledger is sorted by.
+#[derive(Enum, Copy, Clone, Debug, PartialEq, Eq, Default)]
+pub enum ItemLedgerEntrySortField {
+    /// In the order the entries were recorded.
+    #[default]
+    Recorded,
+}
+
+/// Order of the item ledger.
+#[derive(InputObject)]
+pub struct ItemLedgerEntrySort {
+    /// Sort field.
+    #[graphql(default)]
+    pub field: ItemLedgerEntrySortField,
+    /// Direction; newest first by default.
+    #[graphql(default_with = "SortDirection::Desc")]
+    pub direction: SortDirection,
+}
+
+impl Default for ItemLedgerEntrySort {
+    fn default() -> Self {
+        ItemLedgerEntrySort { field: ItemLedgerEntrySortField::Recorded, direction: SortDirection::Desc }
+    }
+}
+
+fn filter_id(field: &str, id: Option<&ID>, kind: Kind) -> Result<Option<i64>> {
+    id.map(|i| ids::decode(i, kind).map_err(|e| ErrorCode::InvalidId.error(e.message(field)))).transpose()
+}
+
+fn wants_total(ctx: &Context<'_>) -> bool {
+    ctx.look_ahead().field("totalCount").exists()
+}
+
+/// Loads one node of the request's company.
+pub async fn load_node(ctx: &Context<'_>, id: &str) -> Result<Option<Node>> {
+    let Ok((kind, n)) = ids::decode_any(id) else {
+        return Err(ErrorCode::InvalidId.error(format!("{id:?} is not a valid ID")));
+    };
+    let db = &db(ctx)?.conn;
+    let r = rc(ctx)?;
+    if kind == Kind::Company {
+        return Ok(if r.principal.may_act_in(n) {
+            setup::company::Entity::find_by_id(n).one(db).await.map_err(internal)?.map(|c| Node::Company(Company(c)))
+        } else {
+            None
+        });
+    }
+    let cid = company_id(ctx)?;
+    macro_rules! scoped {
+        ($ent:ty, $col:expr) => {
+            <$ent>::find_by_id(n).filter($col.eq(cid)).one(db).await.map_err(internal)?
+        };
+    }
+    Ok(match kind {
+        Kind::Company => None,
+        Kind::Currency => scoped!(currency::Entity, currency::Column::CompanyId).map(|m| Node::Currency(Currency(m))),
+        Kind::TaxCode => scoped!(tax_code::Entity, tax_code::Column::CompanyId).map(|m| Node::TaxCode(TaxCode(m))),
+        Kind::PaymentTerms => scoped!(payment_terms::Entity, payment_terms::Column::CompanyId).map(|m| Node::PaymentTerms(PaymentTerms(m))),
+        Kind::UnitOfMeasure => scoped!(unit_of_measure::Entity, unit_of_measure::Column::CompanyId).map(|m| Node::UnitOfMeasure(UnitOfMeasure(m))),
+        Kind::Warehouse => scoped!(warehouse::Entity, warehouse::Column::CompanyId).map(|m| Node::Warehouse(Warehouse(m))),
+        Kind::Customer => scoped!(customer::Entity, customer::Column::CompanyId).map(|m| Node::Customer(Customer(m, None))),
+        Kind::Vendor => scoped!(vendor::Entity, vendor::Column::CompanyId).map(|m| Node::Vendor(Vendor(m, None))),
+        Kind::Address => scoped!(address::Entity, address::Column::CompanyId).map(|m| Node::Address(Address(m))),
+        Kind::Item => scoped!(item::Entity, item::Column::CompanyId).map(|m| Node::Item(Item(m))),
+        Kind::ItemLedgerEntry => scoped!(item_ledger_entry::Entity, item_ledger_entry::Column::CompanyId).map(|m| Node::ItemLedgerEntry(ItemLedgerEntry(m))),
+        Kind::NumberSequence => scoped!(number_sequence::Entity, number_sequence::Column::CompanyId).map(|m| Node::NumberSequence(NumberSequence(m))),
+        Kind::ContactPerson => {
+            let c = scoped!(contact_person::Entity, contact_person::Column::CompanyId);
+            match c {
+                None => None,
+                Some(c) => party::Entity::find_by_id(c.party_id).one(db).await.map_err(internal)?.map(|p| Node::ContactPerson(ContactPerson(c, p))),
+            }
+        }
+    })
+}
+
+/// The root of all queries.
+pub struct QueryRoot;
+
+/// The root of all queries.
+#[Object]
+impl QueryRoot {
+    /// Version of this schema; changes when clients could notice.
+    async fn schema_version(&self) -> &'static str {
+        SCHEMA_VERSION
+    }
+
+    /// Fetches any object by its global ID; null when it does not exist in this company.
+    async fn node(&self, ctx: &Context<'_>, #[graphql(desc = "A global ID.")] id: ID) -> Result<Option<Node>> {
+        load_node(ctx, &id).await
+    }
+
+    /// Fetches several objects by global ID, in the order given; null for each one not found.
+    #[graphql(complexity = "1 + ids.len() * child_complexity")]
+    async fn nodes(&self, ctx: &Context<'_>, #[graphql(desc = "Up to 100 global IDs.")] ids: Vec<ID>) -> Result<Vec<Option<Node>>> {
+        if ids.len() > 100 {
+            return Err(ErrorCode::OutOfRange.error(format!("at most 100 ids, got {}", ids.len())));
+        }
+        let mut out = Vec::with_capacity(ids.len());
+        for id in &ids {
+            out.push(load_node(ctx, id).await?);
+        }
+        Ok(out)
+    }
+
+    /// The caller: token, roles, companies.
+    async fn viewer(&self, ctx: &Context<'_>) -> Result<Viewer> {
+        let r = rc(ctx)?;
+        let companies = if r.principal.all_companies {
+            read(setup::list_companies(&db(ctx)?.conn, None).await).await?
+        } else {
+            let ids: Vec<i64> = r.principal.company_ids.iter().copied().collect();
+            read(setup::list_companies(&db(ctx)?.conn, Some(&ids)).await).await?
+        };
+        Ok(Viewer(r.principal.clone(), companies, r.company.clone()))
+    }
+
+    /// The company this request acts in.
+    async fn company(&self, ctx: &Context<'_>) -> Result<Company> {
+        company_id(ctx)?;
+        let r = rc(ctx)?;
+        r.company.clone().map(Company).ok_or_else(|| ErrorCode::CompanyNotAllowed.error("no company chosen"))
+    }
+
+    /// Currencies of the company.
+    #[graphql(complexity = "list_cost(first, last, child_complexity)")]
+    #[allow(clippy::too_many_arguments)]
+    async fn currencies(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "Rows after this cursor.")] after: Option<String>,
+        #[graphql(desc = "Rows before this cursor.")] before: Option<String>,
+        #[graphql(desc = "At most this many from the start (max 100, default 20).")] first: Option<i32>,
+        #[graphql(desc = "At most this many from the end (max 100).")] last: Option<i32>,
+        #[graphql(desc = "Which rows; all active rows when left out or null.")] filter: Option<CodeListFilter>,
+        #[graphql(desc = "Order of the rows; by code or number, ascending, when left out or null.")] sort: Option<CodeListSort>,
+    ) -> Result<CurrencyConnection> {
+        let cid = company_id(ctx)?;
+        let filter = filter.unwrap_or_default();
+        let sort = sort.unwrap_or_default();
+        let args = page_args(first, last, after, before)?;
+        let db = &db(ctx)?.conn;
+        let f = filter.core();
+        let page = read(setup::list_currencies(db, cid, &f, sort.direction == SortDirection::Desc, &args).await).await?;
+        let total = if wants_total(ctx) { Some(read(setup::count_currencies(db, cid, &f).await).await?) } else { None };
+        Ok(CurrencyConnection::from_page(page, total, Currency))
+    }
+
+    /// Tax codes of the company.
+    #[graphql(complexity = "list_cost(first, last, child_complexity)")]
+    #[allow(clippy::too_many_arguments)]
+    async fn tax_codes(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "Rows after this cursor.")] after: Option<String>,
+        #[graphql(desc = "Rows before this cursor.")] before: Option<String>,
+        #[graphql(desc = "At most this many from the start (max 100, default 20).")] first: Option<i32>,
+        #[graphql(desc = "At most this many from the end (max 100).")] last: Option<i32>,
+        #[graphql(desc = "Which rows; all active rows when left out or null.")] filter: Option<CodeListFilter>,
+        #[graphql(desc = "Order of the rows; by code or number, ascending, when left out or null.")] sort: Option<CodeListSort>,
+    ) -> Result<TaxCodeConnection> {
+        let cid = company_id(ctx)?;
+        let filter = filter.unwrap_or_default();
+        let sort = sort.unwrap_or_default();
+        let args = page_args(first, last, after, before)?;
+        let db = &db(ctx)?.conn;
+        let f = filter.core();
+        let page = read(setup::list_tax_codes(db, cid, &f, sort.direction == SortDirection::Desc, &args).await).await?;
+        let total = if wants_total(ctx) { Some(read(setup::count_tax_codes(db, cid, &f).await).await?) } else { None };
+        Ok(TaxCodeConnection::from_page(page, total, TaxCode))
+    }
+
+    /// Payment terms of the company.
+    #[graphql(complexity = "list_cost(first, last, child_complexity)")]
+    #[allow(clippy::too_many_arguments)]
+    async fn payment_terms(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "Rows after this cursor.")] after: Option<String>,
+        #[graphql(desc = "Rows before this cursor.")] before: Option<String>,
+        #[graphql(desc = "At most this many from the start (max 100, default 20).")] first: Option<i32>,
+        #[graphql(desc = "At most this many from the end (max 100).")] last: Option<i32>,
+        #[graphql(desc = "Which rows; all active rows when left out or null.")] filter: Option<CodeListFilter>,
+        #[graphql(desc = "Order of the rows; by code or number, ascending, when left out or null.")] sort: Option<CodeListSort>,
+    ) -> Result<PaymentTermsConnection> {
+        let cid = company_id(ctx)?;
+        let filter = filter.unwrap_or_default();
+        let sort = sort.unwrap_or_default();
+        let args = page_args(first, last, after, before)?;
+        let db = &db(ctx)?.conn;
+        let f = filter.core();
+        let page = read(setup::list_payment_terms(db, cid, &f, sort.direction == SortDirection::Desc, &args).await).await?;
+        let total = if wants_total(ctx) { Some(read(setup::count_payment_terms(db, cid, &f).await).await?) } else { None };
+        Ok(PaymentTermsConnection::from_page(page, total, PaymentTerms))
+    }
+
+    /// Units of measure of the company.
+    #[graphql(complexity = "list_cost(first, last, child_complexity)")]
+    #[allow(clippy::too_many_arguments)]
+    async fn units_of_measure(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "Rows after this cursor.")] after: Option<String>,
+        #[graphql(desc = "Rows before this cursor.")] before: Option<String>,
+        #[graphql(desc = "At most this many from the start (max 100, default 20).")] first: Option<i32>,
+        #[graphql(desc = "At most this many from the end (max 100).")] last: Option<i32>,
+        #[graphql(desc = "Which rows; all active rows when left out or null.")] filter: Option<CodeListFilter>,
+        #[graphql(desc = "Order of the rows; by code or number, ascending, when left out or null.")] sort: Option<CodeListSort>,
+    ) -> Result<UnitOfMeasureConnection> {
+        let cid = company_id(ctx)?;
+        let filter = filter.unwrap_or_default();
+        let sort = sort.unwrap_or_default();
+        let args = page_args(first, last, after, before)?;
+        let db = &db(ctx)?.conn;
+        let f = filter.core();
+        let page = read(catalog::list_units(db, cid, &f, sort.direction == SortDirection::Desc, &args).await).await?;
+        let total = if wants_total(ctx) { Some(read(catalog::count_units(db, cid, &f).await).await?) } else { None };
+        Ok(UnitOfMeasureConnection::from_page(page, total, UnitOfMeasure))
+    }
+
+    /// Warehouses of the company.
+    #[graphql(complexity = "list_cost(first, last, child_complexity)")]
+    #[allow(clippy::too_many_arguments)]
+    async fn warehouses(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "Rows after this cursor.")] after: Option<String>,
+        #[graphql(desc = "Rows before this cursor.")] before: Option<String>,
+        #[graphql(desc = "At most this many from the start (max 100, default 20).")] first: Option<i32>,
+        #[graphql(desc = "At most this many from the end (max 100).")] last: Option<i32>,
+        #[graphql(desc = "Which rows; all active rows when left out or null.")] filter: Option<CodeListFilter>,
+        #[graphql(desc = "Order of the rows; by code or number, ascending, when left out or null.")] sort: Option<CodeListSort>,
+    ) -> Result<WarehouseConnection> {
+        let cid = company_id(ctx)?;
+        let filter = filter.unwrap_or_default();
+        let sort = sort.unwrap_or_default();
+        let args = page_args(first, last, after, before)?;
+        let db = &db(ctx)?.conn;
+        let f = filter.core();
+        let page = read(inventory::list_warehouses(db, cid, &f, sort.direction == SortDirection::Desc, &args).await).await?;
+        let total = if wants_total(ctx) { Some(read(inventory::count_warehouses(db, cid, &f).await).await?) } else { None };
+        Ok(WarehouseConnection::from_page(page, total, Warehouse))
+    }
+
+    /// Customers of the company.
+    #[graphql(complexity = "list_cost(first, last, child_complexity)")]
+    #[allow(clippy::too_many_arguments)]
+    async fn customers(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "Rows after this cursor.")] after: Option<String>,
+        #[graphql(desc = "Rows before this cursor.")] before: Option<String>,
+        #[graphql(desc = "At most this many from the start (max 100, default 20).")] first: Option<i32>,
+        #[graphql(desc = "At most this many from the end (max 100).")] last: Option<i32>,
+        #[graphql(desc = "Which rows; all active rows when left out or null.")] filter: Option<CustomerFilter>,
+        #[graphql(desc = "Order of the rows; by code or number, ascending, when left out or null.")] sort: Option<CustomerSort>,
+    ) -> Result<CustomerConnection> {
+        let cid = company_id(ctx)?;
+        let filter = filter.unwrap_or_default();
+        let sort = sort.unwrap_or_default();
+        let args = page_args(first, last, after, before)?;
+        let db = &db(ctx)?.conn;
+        let f = CoreCustomerFilter {
+            search: filter.search,
+            customer_group: filter.customer_group,
+            currency_id: filter_id("filter.currencyId", filter.currency_id.as_ref(), Kind::Currency)?,
+            blocked: filter.blocked.map(Into::into),
+            archived: filter.archived.as_opt(),
+        };
+        let s = match sort.field {
+            CustomerSortField::AccountNumber => CoreCustomerSort::AccountNumber,
+            CustomerSortField::Name => CoreCustomerSort::Name,
+        };
+        let page = read(parties::list_customers(db, cid, &f, s, sort.direction == SortDirection::Desc, &args).await).await?;
+        let total = if wants_total(ctx) { Some(read(parties::count_customers(db, cid, &f).await).await?) } else { None };
+        Ok(CustomerConnection::from_page(page, total, |(c, p)| Customer(c, Some(p))))
+    }
+
+    /// Vendors of the company.
+    #[graphql(complexity = "list_cost(first, last, child_complexity)")]
+    #[allow(clippy::too_many_arguments)]
+    async fn vendors(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "Rows after this cursor.")] after: Option<String>,
+        #[graphql(desc = "Rows before this cursor.")] before: Option<String>,
+        #[graphql(desc = "At most this many from the start (max 100, default 20).")] first: Option<i32>,
+        #[graphql(desc = "At most this many from the end (max 100).")] last: Option<i32>,
+        #[graphql(desc = "Which rows; all active rows when left out or null.")] filter: Option<VendorFilter>,
+        #[graphql(desc = "Order of the rows; by code or number, ascending, when left out or null.")] sort: Option<VendorSort>,
+    ) -> Result<VendorConnection> {
+        let cid = company_id(ctx)?;
+        let filter = filter.unwrap_or_default();
+        let sort = sort.unwrap_or_default();
+        let args = page_args(first, last, after, before)?;
+        let db = &db(ctx)?.conn;
+        let f = CoreVendorFilter { search: filter.search, archived: filter.archived.as_opt() };
+        let page = read(purchasing::list_vendors(db, cid, &f, sort.direction == SortDirection::Desc, &args).await).await?;
+        let total = if wants_total(ctx) { Some(read(purchasing::count_vendors(db, cid, &f).await).await?) } else { None };
+        Ok(VendorConnection::from_page(page, total, |(v, p)| Vendor(v, Some(p))))
+    }
+
+    /// Items of the company.
+    #[graphql(complexity = "list_cost(first, last, child_complexity)")]
+    #[allow(clippy::too_many_arguments)]
+    async fn items(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "Rows after this cursor.")] after: Option<String>,
+        #[graphql(desc = "Rows before this cursor.")] before: Option<String>,
+        #[graphql(desc = "At most this many from the start (max 100, default 20).")] first: Option<i32>,
+        #[graphql(desc = "At most this many from the end (max 100).")] last: Option<i32>,
+        #[graphql(desc = "Which rows; all active rows when left out or null.")] filter: Option<ItemFilter>,
+        #[graphql(desc = "Order of the rows; by code or number, ascending, when left out or null.")] sort: Option<ItemSortInput>,
+    ) -> Result<ItemConnection> {
+        let cid = company_id(ctx)?;
+        let filter = filter.unwrap_or_default();
+        let sort = sort.unwrap_or_default();
+        let args = page_args(first, last, after, before)?;
+        let db = &db(ctx)?.conn;
+        let f = CoreItemFilter {
+            search: filter.search,
+            kind: filter.kind.map(Into::into),
+            item_group: filter.item_group,
+            archived: filter.archived.as_opt(),
+        };
+        let s = match sort.field {
+            ItemSortField::Number => ItemSort::Number,
+            ItemSortField::Name => ItemSort::Name,
+        };
+        let page = read(catalog::list_items(db, cid, &f, s, sort.direction == SortDirection::Desc, &args).await).await?;
+        let total = if wants_total(ctx) { Some(read(catalog::count_items(db, cid, &f).await).await?) } else { None };
+        Ok(ItemConnection::from_page(page, total, Item))
+    }
+
+    /// Stock movements of the company.
+    #[graphql(complexity = "list_cost(first, last, child_complexity)")]
+    #[allow(clippy::too_many_arguments)]
+    async fn item_ledger_entries(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "Rows after this cursor.")] after: Option<String>,
+        #[graphql(desc = "Rows before this cursor.")] before: Option<String>,
+        #[graphql(desc = "At most this many from the start (max 100, default 20).")] first: Option<i32>,
+        #[graphql(desc = "At most this many from the end (max 100).")] last: Option<i32>,
+        #[graphql(desc = "Which rows; all active rows when left out or null.")] filter: Option<ItemLedgerEntryFilter>,
+        #[graphql(desc = "Order of the rows; newest first when left out or null.")] sort: Option<ItemLedgerEntrySort>,
+    ) -> Result<ItemLedgerEntryConnection> {
+        let cid = company_id(ctx)?;
+        let filter = filter.unwrap_or_default();
+        let sort = sort.unwrap_or_default();
+        let args = page_args(first, last, after, before)?;
+        let db = &db(ctx)?.conn;
+        let f = LedgerFilter {
+            item_id: filter_id("filter.itemId", filter.item_id.as_ref(), Kind::Item)?,
+            warehouse_id: filter_id("filter.warehouseId", filter.warehouse_id.as_ref(), Kind::Warehouse)?,
+        };
+        let page = read(inventory::list_ledger(db, cid, &f, sort.direction == SortDirection::Desc, &args).await).await?;
+        let total = if wants_total(ctx) { Some(read(inventory::count_ledger(db, cid, &f).await).await?) } else { None };
+        Ok(ItemLedgerEntryConnection::from_page(page, total, ItemLedgerEntry))
+    }
+
+    /// Number sequences of the company, one per document kind.
+    async fn number_sequences(&self, ctx: &Context<'_>) -> Result<Vec<NumberSequence>> {
+        let cid = company_id(ctx)?;
+        Ok(read(numbering::list_sequences(&db(ctx)?.conn, cid).await).await?.into_iter().map(NumberSequence).collect())
+    }
+}

@@ -1,0 +1,88 @@
+//! The custom scalars: `Decimal`, `Date`, `DateTime`.
+//!
+//! `Decimal` input is taken as written and checked by the resolver, so a value such as `"abc"`
+//! or `1.5` (a JSON float) becomes a `userError` on its field instead of failing the request.
+
+use async_graphql::{InputValueError, InputValueResult, Scalar, ScalarType, Value};
+use chrono::{DateTime as ChronoDateTime, NaiveDate, Utc};
+use rust_decimal::Decimal;
+use std::str::FromStr;
+
+/// An exact decimal number, always written as a JSON string such as `"1234.50"` or `"-0.005"`.
+/// Never a float. Input also accepts a JSON integer. Amounts keep up to 4 decimal places,
+/// unit prices, quantities and rates up to 6; more places are refused, never rounded.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Dec(pub Result<Decimal, String>);
+
+impl Dec {
+    /// An output value.
+    pub fn of(d: Decimal) -> Dec {
+        Dec(Ok(d.normalize()))
+    }
+}
+
+/// An exact decimal number, always written as a JSON string such as `"1234.50"` or `"-0.005"`.
+/// Never a float. Input also accepts a JSON integer. Amounts keep up to 4 decimal places,
+/// unit prices, quantities and rates up to 6; more places are refused, never rounded.
+#[Scalar(name = "Decimal")]
+impl ScalarType for Dec {
+    fn parse(value: Value) -> InputValueResult<Self> {
+        match &value {
+            Value::String(s) => Ok(Dec(Decimal::from_str_exact(s.trim())
+                .or_else(|_| Decimal::from_scientific(s.trim()))
+                .map_err(|_| s.clone()))),
+            Value::Number(n) => match n.as_i64() {
+                Some(i) => Ok(Dec(Ok(Decimal::from(i)))),
+                None => Ok(Dec(Err(n.to_string()))),
+            },
+            _ => Err(InputValueError::expected_type(value)),
+        }
+    }
+
+    fn to_value(&self) -> Value {
+        match &self.0 {
+            Ok(d) => Value::String(d.to_string()),
+            Err(s) => Value::String(s.clone()),
+        }
+    }
+}
+
+/// A calendar date in ISO 8601 form, `YYYY-MM-DD`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Date(pub NaiveDate);
+
+/// A calendar date in ISO 8601 form, `YYYY-MM-DD`.
+#[Scalar(name = "Date")]
+impl ScalarType for Date {
+    fn parse(value: Value) -> InputValueResult<Self> {
+        match &value {
+            Value::String(s) => NaiveDate::from_str(s)
+                .map(Date)
+                .map_err(|_| InputValueError::custom(format!("{s:?} is not a date of the form YYYY-MM-DD"))),
+            _ => Err(InputValueError::expected_type(value)),
+        }
+    }
+    fn to_value(&self) -> Value {
+        Value::String(self.0.format("%Y-%m-%d").to_string())
+    }
+}
+
+/// A point in time in RFC 3339 form, always in UTC, e.g. `2026-11-21T09:30:00Z`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct DateTime(pub ChronoDateTime<Utc>);
+
+/// A point in time in RFC 3339 form, always in UTC, e.g. `2026-11-21T09:30:00Z`.
+#[Scalar(name = "DateTime")]
+impl ScalarType for DateTime {
+    fn parse(value: Value) -> InputValueResult<Self> {
+        match &value {
+            Value::String(s) => ChronoDateTime::parse_from_rfc3339(s)
+                .map(|d| DateTime(d.with_timezone(&Utc)))
+                .map_err(|_| InputValueError::custom(format!("{s:?} is not an RFC 3339 date-time"))),
+            _ => Err(InputValueError::expected_type(value)),
+        }
+    }
+    fn to_value(&self) -> Value {
+        Value::String(self.0.to_rfc3339_opts(chrono::SecondsFormat::Secs, true))
+    }
+}

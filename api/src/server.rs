@@ -1,0 +1,381 @@
+//! The HTTP server (poem): GraphQL over HTTP, GraphiQL from embedded assets, health, readiness
+//! and metrics.
+//!
+//! Owns: the GraphQL-over-HTTP rules (media types, status codes, GET for queries only), bearer
+//! authentication and company selection, and turning every failure into a JSON error with
+//! `extensions.code`. Must never: send SQL, paths or panics to a client.
+
+use crate::config::Config;
+use crate::graphql::errors::ErrorCode;
+use crate::graphql::extension::Budget;
+use crate::graphql::loaders::{Gated, Loaders, PollGate};
+use crate::graphql::{MercatorSchema, RequestCtx, build_schema};
+use crate::metrics::Metrics;
+use async_graphql::Variables;
+use mercator_core::auth::{self, Principal};
+use mercator_core::db::Db;
+use mercator_core::setup::{self, company};
+use poem::http::{HeaderMap, StatusCode, header};
+use poem::listener::{Acceptor, Listener, TcpAcceptor, TcpListener};
+use poem::web::Data;
+use poem::{Body, EndpointExt, IntoResponse, Request, Response, Route, Server, get, handler};
+use serde::Deserialize;
+use std::collections::HashMap;
+use std::net::SocketAddr;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+/// Header that chooses the company of a request.
+pub const COMPANY_HEADER: &str = "x-mercator-company";
+const GRAPHQL_RESPONSE: &str = "application/graphql-response+json";
+
+/// Everything a request handler needs.
+pub struct AppState {
+    /// Database.
+    pub db: Db,
+    /// Configuration.
+    pub config: Config,
+    /// The schema.
+    pub schema: MercatorSchema,
+    /// Counters.
+    pub metrics: Metrics,
+    tokens: Mutex<HashMap<(String, Option<String>), (Instant, Result<RequestCtx, AuthError>)>>,
+}
+
+impl AppState {
+    /// State over a connected, migrated database.
+    pub fn new(db: Db, config: Config) -> Arc<AppState> {
+        let schema = build_schema(Some(db.clone()));
+        Arc::new(AppState { db, config, schema, metrics: Metrics::default(), tokens: Mutex::new(HashMap::new()) })
+    }
+}
+
+#[derive(Debug, Clone)]
+struct AuthError {
+    status: StatusCode,
+    code: ErrorCode,
+    message: String,
+}
+
+fn error_body(code: ErrorCode, message: &str) -> Vec<u8> {
+    let v = serde_json::json!({"errors": [{"message": message, "extensions": {"code": code.as_str()}}]});
+    serde_json::to_vec(&v).unwrap_or_default()
+}
+
+fn json_response(status: StatusCode, media: &str, body: Vec<u8>) -> Response {
+    Response::builder().status(status).content_type(format!("{media}; charset=utf-8")).body(body)
+}
+
+fn fail(status: StatusCode, media: &str, code: ErrorCode, message: &str) -> Response {
+    let mut r = json_response(status, media, error_body(code, message));
+    if status == StatusCode::UNAUTHORIZED {
+        r.headers_mut().insert(header::WWW_AUTHENTICATE, poem::http::HeaderValue::from_static("Bearer"));
+    }
+    r
+}
+
+async fn resolve_auth(state: &AppState, headers: &HeaderMap) -> Result<RequestCtx, AuthError> {
+    let unauth = |m: &str| AuthError { status: StatusCode::UNAUTHORIZED, code: ErrorCode::Unauthenticated, message: m.to_owned() };
+    let Some(h) = headers.get(header::AUTHORIZATION) else {
+        return Err(unauth("send a token in the Authorization header: Bearer <token>"));
+    };
+    let Some(token) = h.to_str().ok().and_then(|s| s.strip_prefix("Bearer ")).map(str::trim) else {
+        return Err(unauth("the Authorization header must be: Bearer <token>"));
+    };
+    let company_code = headers.get(COMPANY_HEADER).and_then(|v| v.to_str().ok()).map(|s| s.trim().to_owned());
+    let key = (auth::hash_token(token), company_code.clone());
+    let ttl = Duration::from_secs(state.config.limits.token_cache_seconds);
+    if let Ok(cache) = state.tokens.lock() {
+        if let Some((at, r)) = cache.get(&key) {
+            if at.elapsed() < ttl {
+                return r.clone();
+            }
+        }
+    }
+    let r = authenticate(state, token, company_code.as_deref()).await;
+    // Server faults are not cached; answers (valid or refused) are, for `ttl`.
+    if r.as_ref().err().is_none_or(|e| e.code != ErrorCode::Internal) {
+        if let Ok(mut cache) = state.tokens.lock() {
+            if cache.len() > 10_000 {
+                cache.clear();
+            }
+            cache.insert(key, (Instant::now(), r.clone()));
+        }
+    }
+    r
+}
+
+async fn authenticate(state: &AppState, token: &str, company_code: Option<&str>) -> Result<RequestCtx, AuthError> {
+    let internal = |e: &dyn std::fmt::Display| {
+        tracing::error!(error = %e, "authentication failed on the database");
+        AuthError { status: StatusCode::INTERNAL_SERVER_ERROR, code: ErrorCode::Internal, message: "internal server error".into() }
+    };
+    let principal: Principal = match auth::verify(&state.db.conn, token).await {
+        Ok(Some(p)) => p,
+        Ok(None) => {
+            return Err(AuthError {
+                status: StatusCode::UNAUTHORIZED,
+                code: ErrorCode::Unauthenticated,
+                message: "the token is unknown or revoked".into(),
+            });
+        }
+        Err(e) => return Err(internal(&e)),
+    };
+    let not_allowed = |code: &str| AuthError {
+        status: StatusCode::FORBIDDEN,
+        code: ErrorCode::CompanyNotAllowed,
+        message: format!("this token may not act in company {code}"),
+    };
+    let company: Option<company::Model> = match company_code {
+        Some(code) => match setup::company_by_code(&state.db.conn, code).await {
+            Ok(Some(c)) if principal.may_act_in(c.id) => Some(c),
+            Ok(_) => return Err(not_allowed(code)),
+            Err(e) => return Err(internal(&e)),
+        },
+        None if !principal.all_companies && principal.company_ids.len() == 1 => {
+            let id = principal.company_ids.iter().next().copied().unwrap_or_default();
+            match company::Entity::find_by_id(id).one(&state.db.conn).await {
+                Ok(c) => c,
+                Err(e) => return Err(internal(&e)),
+            }
+        }
+        None => None,
+    };
+    Ok(RequestCtx { principal, company })
+}
+
+use sea_orm::EntityTrait;
+
+#[derive(Deserialize)]
+struct GqlBody {
+    query: Option<String>,
+    #[serde(rename = "operationName")]
+    operation_name: Option<String>,
+    variables: Option<serde_json::Value>,
+}
+
+fn wants_graphql_response(headers: &HeaderMap) -> bool {
+    headers
+        .get(header::ACCEPT)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|a| a.contains(GRAPHQL_RESPONSE))
+}
+
+fn op_kind(query: &str) -> &'static str {
+    let mut rest = query.trim_start();
+    while let Some(r) = rest.strip_prefix('#') {
+        rest = r.split_once('\n').map(|x| x.1).unwrap_or("").trim_start();
+    }
+    if rest.starts_with("mutation") {
+        "mutation"
+    } else if rest.starts_with("subscription") {
+        "subscription"
+    } else {
+        "query"
+    }
+}
+
+fn count_user_errors(m: &Metrics, v: &async_graphql::Value) {
+    if let async_graphql::Value::Object(o) = v {
+        for (k, val) in o {
+            if k.as_str() == "userErrors" {
+                if let async_graphql::Value::List(l) = val {
+                    for e in l {
+                        if let async_graphql::Value::Object(eo) = e {
+                            if let Some(async_graphql::Value::Enum(c)) = eo.get("code") {
+                                m.error(c.as_str());
+                            }
+                        }
+                    }
+                }
+            } else {
+                count_user_errors(m, val);
+            }
+        }
+    }
+}
+
+async fn execute(state: &AppState, headers: &HeaderMap, body: GqlBody, is_get: bool) -> Response {
+    let started = Instant::now();
+    let media = if wants_graphql_response(headers) { GRAPHQL_RESPONSE } else { "application/json" };
+    let Some(query) = body.query.filter(|q| !q.trim().is_empty()) else {
+        state.metrics.error(ErrorCode::BadRequest.as_str());
+        return fail(StatusCode::BAD_REQUEST, media, ErrorCode::BadRequest, "the request has no query");
+    };
+    let variables = match body.variables {
+        None | Some(serde_json::Value::Null) => Variables::default(),
+        Some(v @ serde_json::Value::Object(_)) => Variables::from_json(v),
+        Some(_) => {
+            state.metrics.error(ErrorCode::BadRequest.as_str());
+            return fail(StatusCode::BAD_REQUEST, media, ErrorCode::BadRequest, "variables must be a JSON object");
+        }
+    };
+    let kind = op_kind(&query);
+    if is_get {
+        match async_graphql::parser::parse_query(&query) {
+            Ok(doc) => {
+                let is_mutation = doc.operations.iter().any(|(name, op)| {
+                    let selected = match (&body.operation_name, name) {
+                        (Some(want), Some(n)) => want == n.as_str(),
+                        _ => true,
+                    };
+                    selected && op.node.ty != async_graphql::parser::types::OperationType::Query
+                });
+                if is_mutation {
+                    let mut r = fail(StatusCode::METHOD_NOT_ALLOWED, media, ErrorCode::BadRequest, "mutations must be sent with POST");
+                    r.headers_mut().insert(header::ALLOW, poem::http::HeaderValue::from_static("POST"));
+                    return r;
+                }
+            }
+            Err(e) => {
+                state.metrics.error(ErrorCode::GraphqlParseFailed.as_str());
+                let status = if media == GRAPHQL_RESPONSE { StatusCode::BAD_REQUEST } else { StatusCode::OK };
+                return fail(status, media, ErrorCode::GraphqlParseFailed, &e.to_string());
+            }
+        }
+    }
+    let rc = match resolve_auth(state, headers).await {
+        Ok(rc) => rc,
+        Err(e) => {
+            state.metrics.error(e.code.as_str());
+            state.metrics.request(kind, e.status.as_u16(), started.elapsed());
+            return fail(e.status, media, e.code, &e.message);
+        }
+    };
+    let budget = Budget {
+        max_cost: rc.principal.max_query_cost.map(|c| c.max(0) as usize).unwrap_or(state.config.limits.max_cost),
+        max_depth: state.config.limits.max_depth,
+    };
+    let mut req = async_graphql::Request::new(query).variables(variables);
+    if let Some(op) = body.operation_name {
+        req = req.operation_name(op);
+    }
+    let gate = Arc::new(PollGate::default());
+    let req = req.data(rc).data(Loaders::new(&state.db.conn, &gate)).data(budget);
+    let resp = Gated::new(state.schema.execute(req), gate).await;
+    for e in &resp.errors {
+        let code = e
+            .extensions
+            .as_ref()
+            .and_then(|x| x.get("code"))
+            .and_then(|c| if let async_graphql::Value::String(s) = c { Some(s.clone()) } else { None })
+            .unwrap_or_else(|| "UNKNOWN".into());
+        state.metrics.error(&code);
+    }
+    if kind == "mutation" {
+        count_user_errors(&state.metrics, &resp.data);
+    }
+    let request_error = resp.data == async_graphql::Value::Null && !resp.errors.is_empty();
+    let status = if request_error && media == GRAPHQL_RESPONSE { StatusCode::BAD_REQUEST } else { StatusCode::OK };
+    let bytes = match serde_json::to_vec(&resp) {
+        Ok(b) => b,
+        Err(e) => {
+            tracing::error!(error = %e, "response serialisation failed");
+            return fail(StatusCode::INTERNAL_SERVER_ERROR, media, ErrorCode::Internal, "internal server error");
+        }
+    };
+    state.metrics.request(kind, status.as_u16(), started.elapsed());
+    json_response(status, media, bytes)
+}
+
+#[handler]
+async fn graphql_post(req: &Request, body: Body, state: Data<&Arc<AppState>>) -> Response {
+    let headers = req.headers();
+    let media = if wants_graphql_response(headers) { GRAPHQL_RESPONSE } else { "application/json" };
+    let ct = headers.get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or("");
+    let essence = ct.split(';').next().unwrap_or("").trim().to_ascii_lowercase();
+    if essence != "application/json" {
+        state.metrics.error(ErrorCode::BadRequest.as_str());
+        return fail(
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            media,
+            ErrorCode::BadRequest,
+            "send the request as Content-Type: application/json",
+        );
+    }
+    let bytes = match body.into_bytes_limit(4 * 1024 * 1024).await {
+        Ok(b) => b,
+        Err(_) => return fail(StatusCode::PAYLOAD_TOO_LARGE, media, ErrorCode::BadRequest, "the request body is over 4 MiB"),
+    };
+    let parsed: GqlBody = match serde_json::from_slice(&bytes) {
+        Ok(b) => b,
+        Err(e) => {
+            state.metrics.error(ErrorCode::BadRequest.as_str());
+            return fail(StatusCode::BAD_REQUEST, media, ErrorCode::BadRequest, &format!("the body is not a GraphQL request: {e}"));
+        }
+    };
+    execute(&state, headers, parsed, false).await
+}
+
+#[handler]
+async fn graphql_get(req: &Request, state: Data<&Arc<AppState>>) -> Response {
+    let headers = req.headers();
+    let params: HashMap<String, String> = req.params().unwrap_or_default();
+    let html = headers
+        .get(header::ACCEPT)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|a| a.contains("text/html"));
+    if html && !params.contains_key("query") {
+        return crate::graphiql::page().into_response();
+    }
+    let media = if wants_graphql_response(headers) { GRAPHQL_RESPONSE } else { "application/json" };
+    let variables = match params.get("variables").map(|v| serde_json::from_str::<serde_json::Value>(v)) {
+        None => None,
+        Some(Ok(v)) => Some(v),
+        Some(Err(_)) => return fail(StatusCode::BAD_REQUEST, media, ErrorCode::BadRequest, "variables must be JSON"),
+    };
+    let body = GqlBody { query: params.get("query").cloned(), operation_name: params.get("operationName").cloned(), variables };
+    execute(&state, headers, body, true).await
+}
+
+#[handler]
+fn healthz() -> &'static str {
+    "ok"
+}
+
+#[handler]
+async fn readyz(state: Data<&Arc<AppState>>) -> Response {
+    match (state.db.ping().await, state.db.is_migrated().await) {
+        (Ok(()), Ok(true)) => Response::builder().status(StatusCode::OK).body("ready"),
+        (Ok(()), Ok(false)) => Response::builder().status(StatusCode::SERVICE_UNAVAILABLE).body("migrations pending"),
+        (Err(e), _) | (_, Err(e)) => {
+            tracing::warn!(error = %e, "readiness check failed");
+            Response::builder().status(StatusCode::SERVICE_UNAVAILABLE).body("database unreachable")
+        }
+    }
+}
+
+#[handler]
+fn metrics(state: Data<&Arc<AppState>>) -> Response {
+    let body = state.metrics.render(&state.db, state.config.database_max_connections);
+    Response::builder().content_type("text/plain; version=0.0.4; charset=utf-8").body(body)
+}
+
+/// The routes of the server.
+pub fn routes(state: Arc<AppState>) -> impl poem::Endpoint {
+    Route::new()
+        .at("/graphql", get(graphql_get).post(graphql_post))
+        .at("/graphiql/:file", get(crate::graphiql::asset))
+        .at("/healthz", get(healthz))
+        .at("/readyz", get(readyz))
+        .at("/metrics", get(metrics))
+        .data(state)
+}
+
+/// Binds the listening socket; returns it with the address it got (port 0 picks a free one).
+pub async fn bind(addr: &str) -> std::io::Result<(TcpAcceptor, SocketAddr)> {
+    let acceptor = TcpListener::bind(addr.to_owned()).into_acceptor().await?;
+    let local = acceptor
+        .local_addr()
+        .into_iter()
+        .find_map(|a| a.as_socket_addr().copied())
+        .ok_or_else(|| std::io::Error::other("no local address"))?;
+    Ok((acceptor, local))
+}
+
+/// Serves until `shutdown` completes, then drains for up to 5 seconds.
+pub async fn serve(state: Arc<AppState>, acceptor: TcpAcceptor, shutdown: impl std::future::Future<Output = ()> + Send) -> std::io::Result<()> {
+    Server::new_with_acceptor(acceptor)
+        .run_with_graceful_shutdown(routes(state), shutdown, Some(Duration::from_secs(5)))
+        .await
+}
