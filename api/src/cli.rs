@@ -79,8 +79,11 @@ pub enum TokenCmd {
 }
 
 fn init_logging(cfg: &Config) {
-    let filter = tracing_subscriber::EnvFilter::try_new(&cfg.log_level).unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
-    let b = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr);
+    let filter = tracing_subscriber::EnvFilter::try_new(&cfg.log_level)
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
+    let b = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr);
     if cfg.log_format == "json" {
         let _ = b.json().try_init();
     } else {
@@ -89,9 +92,12 @@ fn init_logging(cfg: &Config) {
 }
 
 async fn connect(cfg: &Config) -> anyhow::Result<Db> {
-    Db::connect(&cfg.db())
-        .await
-        .map_err(|e| anyhow::anyhow!("cannot open the database {}: {e}", redact(&cfg.database_url)))
+    Db::connect(&cfg.db()).await.map_err(|e| {
+        anyhow::anyhow!(
+            "cannot open the database {}: {e}",
+            redact(&cfg.database_url)
+        )
+    })
 }
 
 fn redact(url: &str) -> String {
@@ -123,7 +129,16 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             let db = connect(&cfg).await?;
             db.migrate().await?;
             let (c, created) = seed_demo(&db).await?;
-            eprintln!("{} company {} ({})", if created { "seeded" } else { "already present:" }, c.code, c.name);
+            eprintln!(
+                "{} company {} ({})",
+                if created {
+                    "seeded"
+                } else {
+                    "already present:"
+                },
+                c.code,
+                c.name
+            );
             Ok(())
         }
         Command::Token { action } => token(&cfg, action).await,
@@ -149,26 +164,64 @@ async fn token(cfg: &Config, action: TokenCmd) -> anyhow::Result<()> {
     let db = connect(cfg).await?;
     db.migrate().await?;
     match action {
-        TokenCmd::Create { companies, all_companies, roles, name, max_query_cost } => {
+        TokenCmd::Create {
+            companies,
+            all_companies,
+            roles,
+            name,
+            max_query_cost,
+        } => {
             let mut parsed = Vec::new();
             for r in &roles {
-                parsed.push(Role::parse(r).ok_or_else(|| anyhow::anyhow!("unknown role {r:?}; use viewer, clerk, poster, approver or admin"))?);
+                parsed.push(Role::parse(r).ok_or_else(|| {
+                    anyhow::anyhow!(
+                        "unknown role {r:?}; use viewer, clerk, poster, approver or admin"
+                    )
+                })?);
             }
-            let (_, token) = auth::create_token(&db.conn, NewToken { name, roles: parsed, companies, all_companies, max_query_cost })
-                .await
-                .map_err(|e| anyhow::anyhow!("{e}"))?;
+            let (_, token) = auth::create_token(
+                &db.conn,
+                NewToken {
+                    name,
+                    roles: parsed,
+                    companies,
+                    all_companies,
+                    max_query_cost,
+                },
+            )
+            .await
+            .map_err(|e| anyhow::anyhow!("{e}"))?;
             println!("{token}");
         }
         TokenCmd::List => {
-            println!("{:<6} {:<14} {:<20} {:<28} {:<20} {}", "ID", "PREFIX", "NAME", "ROLES", "COMPANIES", "STATE");
-            for t in auth::list_tokens(&db.conn).await.map_err(|e| anyhow::anyhow!("{e}"))? {
-                let companies = if t.token.all_companies { "*".to_owned() } else { t.companies.join(",") };
-                let state = if t.token.revoked_at.is_some() { "revoked" } else { "active" };
-                println!("{:<6} {:<14} {:<20} {:<28} {:<20} {}", t.token.id, t.token.token_prefix, t.token.name, t.token.roles, companies, state);
+            println!(
+                "{:<6} {:<14} {:<20} {:<28} {:<20} STATE",
+                "ID", "PREFIX", "NAME", "ROLES", "COMPANIES"
+            );
+            for t in auth::list_tokens(&db.conn)
+                .await
+                .map_err(|e| anyhow::anyhow!("{e}"))?
+            {
+                let companies = if t.token.all_companies {
+                    "*".to_owned()
+                } else {
+                    t.companies.join(",")
+                };
+                let state = if t.token.revoked_at.is_some() {
+                    "revoked"
+                } else {
+                    "active"
+                };
+                println!(
+                    "{:<6} {:<14} {:<20} {:<28} {:<20} {}",
+                    t.token.id, t.token.token_prefix, t.token.name, t.token.roles, companies, state
+                );
             }
         }
         TokenCmd::Revoke { token } => {
-            let revoked = auth::revoke(&db.conn, &token).await.map_err(|e| anyhow::anyhow!("{e}"))?;
+            let revoked = auth::revoke(&db.conn, &token)
+                .await
+                .map_err(|e| anyhow::anyhow!("{e}"))?;
             for t in revoked {
                 eprintln!("revoked token {} ({})", t.id, t.name);
             }
@@ -188,10 +241,18 @@ async fn serve(cfg: Config, with_demo: bool) -> anyhow::Result<()> {
         if created {
             tracing::info!("seeded the demo company {}", company.code);
         }
-        auth::revoke_by_name(&db.conn, DEMO_TOKEN_NAME).await.map_err(|e| anyhow::anyhow!("{e}"))?;
+        auth::revoke_by_name(&db.conn, DEMO_TOKEN_NAME)
+            .await
+            .map_err(|e| anyhow::anyhow!("{e}"))?;
         let (_, token) = auth::create_token(
             &db.conn,
-            NewToken { name: DEMO_TOKEN_NAME.into(), roles: vec![Role::Admin], companies: vec![], all_companies: true, max_query_cost: None },
+            NewToken {
+                name: DEMO_TOKEN_NAME.into(),
+                roles: vec![Role::Admin],
+                companies: vec![],
+                all_companies: true,
+                max_query_cost: None,
+            },
         )
         .await
         .map_err(|e| anyhow::anyhow!("{e}"))?;
@@ -210,6 +271,16 @@ async fn serve(cfg: Config, with_demo: bool) -> anyhow::Result<()> {
     }
     let state = AppState::new(db, cfg);
     let shutdown = async {
+        #[cfg(unix)]
+        {
+            let mut term =
+                tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()).ok();
+            tokio::select! {
+                _ = tokio::signal::ctrl_c() => {}
+                _ = async { match term.as_mut() { Some(t) => { t.recv().await; } None => std::future::pending::<()>().await } } => {}
+            }
+        }
+        #[cfg(not(unix))]
         let _ = tokio::signal::ctrl_c().await;
         tracing::info!("shutting down");
     };

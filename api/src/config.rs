@@ -43,7 +43,11 @@ pub struct Limits {
 
 impl Default for Limits {
     fn default() -> Self {
-        Limits { max_cost: 20_000, max_depth: 15, token_cache_seconds: 10 }
+        Limits {
+            max_cost: 20_000,
+            max_depth: 15,
+            token_cache_seconds: 10,
+        }
     }
 }
 
@@ -80,9 +84,14 @@ impl Config {
     /// `MERCATOR_*` variables.
     pub fn load(file: Option<&Path>) -> anyhow::Result<Config> {
         let mut fig = Figment::from(Serialized::defaults(Config::default()));
-        #[allow(clippy::disallowed_methods, reason = "config is the one place that reads the environment")]
+        #[allow(
+            clippy::disallowed_methods,
+            reason = "config is the one place that reads the environment"
+        )]
         let env_file = std::env::var_os("MERCATOR_CONFIG");
-        let path = file.map(Path::to_path_buf).or_else(|| env_file.map(Into::into));
+        let path = file
+            .map(Path::to_path_buf)
+            .or_else(|| env_file.map(Into::into));
         if let Some(p) = path {
             if !p.exists() {
                 anyhow::bail!("configuration file {} does not exist", p.display());
@@ -94,7 +103,11 @@ impl Config {
         // key in the file is still an error.
         fig = fig.merge(
             Env::prefixed("MERCATOR_")
-                .filter(|k| ENV_KEYS.iter().any(|known| k.as_str().eq_ignore_ascii_case(known)))
+                .filter(|k| {
+                    ENV_KEYS
+                        .iter()
+                        .any(|known| k.as_str().eq_ignore_ascii_case(known))
+                })
                 .split("__"),
         );
         Ok(fig.extract()?)
@@ -111,13 +124,20 @@ impl Config {
 }
 
 #[cfg(test)]
+#[allow(
+    clippy::result_large_err,
+    reason = "figment's Jail API returns its own large error"
+)]
 mod tests {
     use super::*;
 
     #[test]
     fn file_then_environment() {
         figment::Jail::expect_with(|jail| {
-            jail.create_file("m.toml", "listen = \"0.0.0.0:9000\"\n[limits]\nmax_cost = 7\n")?;
+            jail.create_file(
+                "m.toml",
+                "listen = \"0.0.0.0:9000\"\n[limits]\nmax_cost = 7\n",
+            )?;
             jail.set_env("MERCATOR_LIMITS__MAX_DEPTH", "3");
             jail.set_env("MERCATOR_DATABASE_URL", "postgres://x@y/z");
             jail.set_env("MERCATOR_UNRELATED", "ignored");

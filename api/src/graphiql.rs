@@ -70,7 +70,11 @@ pub fn asset(Path(file): Path<String>) -> Response {
         "react-dom.production.min.js" => (REACT_DOM, "application/javascript"),
         "graphiql.min.js" => (GRAPHIQL_JS, "application/javascript"),
         "graphiql.min.css" => (GRAPHIQL_CSS, "text/css"),
-        _ => return Response::builder().status(StatusCode::NOT_FOUND).body("not found"),
+        _ => {
+            return Response::builder()
+                .status(StatusCode::NOT_FOUND)
+                .body("not found");
+        }
     };
     Response::builder()
         .content_type(ct)

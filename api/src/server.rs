@@ -29,6 +29,11 @@ use std::time::{Duration, Instant};
 pub const COMPANY_HEADER: &str = "x-mercator-company";
 const GRAPHQL_RESPONSE: &str = "application/graphql-response+json";
 
+/// Cache key of an authentication: the token's hash and the requested company.
+type TokenKey = (String, Option<String>);
+/// A cached authentication outcome and when it was made.
+type CachedAuth = (Instant, Result<RequestCtx, AuthError>);
+
 /// Everything a request handler needs.
 pub struct AppState {
     /// Database.
@@ -39,14 +44,20 @@ pub struct AppState {
     pub schema: MercatorSchema,
     /// Counters.
     pub metrics: Metrics,
-    tokens: Mutex<HashMap<(String, Option<String>), (Instant, Result<RequestCtx, AuthError>)>>,
+    tokens: Mutex<HashMap<TokenKey, CachedAuth>>,
 }
 
 impl AppState {
     /// State over a connected, migrated database.
     pub fn new(db: Db, config: Config) -> Arc<AppState> {
         let schema = build_schema(Some(db.clone()));
-        Arc::new(AppState { db, config, schema, metrics: Metrics::default(), tokens: Mutex::new(HashMap::new()) })
+        Arc::new(AppState {
+            db,
+            config,
+            schema,
+            metrics: Metrics::default(),
+            tokens: Mutex::new(HashMap::new()),
+        })
     }
 }
 
@@ -63,52 +74,81 @@ fn error_body(code: ErrorCode, message: &str) -> Vec<u8> {
 }
 
 fn json_response(status: StatusCode, media: &str, body: Vec<u8>) -> Response {
-    Response::builder().status(status).content_type(format!("{media}; charset=utf-8")).body(body)
+    Response::builder()
+        .status(status)
+        .content_type(format!("{media}; charset=utf-8"))
+        .body(body)
 }
 
 fn fail(status: StatusCode, media: &str, code: ErrorCode, message: &str) -> Response {
     let mut r = json_response(status, media, error_body(code, message));
     if status == StatusCode::UNAUTHORIZED {
-        r.headers_mut().insert(header::WWW_AUTHENTICATE, poem::http::HeaderValue::from_static("Bearer"));
+        r.headers_mut().insert(
+            header::WWW_AUTHENTICATE,
+            poem::http::HeaderValue::from_static("Bearer"),
+        );
     }
     r
 }
 
 async fn resolve_auth(state: &AppState, headers: &HeaderMap) -> Result<RequestCtx, AuthError> {
-    let unauth = |m: &str| AuthError { status: StatusCode::UNAUTHORIZED, code: ErrorCode::Unauthenticated, message: m.to_owned() };
-    let Some(h) = headers.get(header::AUTHORIZATION) else {
-        return Err(unauth("send a token in the Authorization header: Bearer <token>"));
+    let unauth = |m: &str| AuthError {
+        status: StatusCode::UNAUTHORIZED,
+        code: ErrorCode::Unauthenticated,
+        message: m.to_owned(),
     };
-    let Some(token) = h.to_str().ok().and_then(|s| s.strip_prefix("Bearer ")).map(str::trim) else {
+    let Some(h) = headers.get(header::AUTHORIZATION) else {
+        return Err(unauth(
+            "send a token in the Authorization header: Bearer <token>",
+        ));
+    };
+    let Some(token) = h
+        .to_str()
+        .ok()
+        .and_then(|s| s.strip_prefix("Bearer "))
+        .map(str::trim)
+    else {
         return Err(unauth("the Authorization header must be: Bearer <token>"));
     };
-    let company_code = headers.get(COMPANY_HEADER).and_then(|v| v.to_str().ok()).map(|s| s.trim().to_owned());
+    let company_code = headers
+        .get(COMPANY_HEADER)
+        .and_then(|v| v.to_str().ok())
+        .map(|s| s.trim().to_owned());
     let key = (auth::hash_token(token), company_code.clone());
     let ttl = Duration::from_secs(state.config.limits.token_cache_seconds);
-    if let Ok(cache) = state.tokens.lock() {
-        if let Some((at, r)) = cache.get(&key) {
-            if at.elapsed() < ttl {
-                return r.clone();
-            }
-        }
+    if let Ok(cache) = state.tokens.lock()
+        && let Some((at, r)) = cache.get(&key)
+        && at.elapsed() < ttl
+    {
+        return r.clone();
     }
     let r = authenticate(state, token, company_code.as_deref()).await;
     // Server faults are not cached; answers (valid or refused) are, for `ttl`.
-    if r.as_ref().err().is_none_or(|e| e.code != ErrorCode::Internal) {
-        if let Ok(mut cache) = state.tokens.lock() {
-            if cache.len() > 10_000 {
-                cache.clear();
-            }
-            cache.insert(key, (Instant::now(), r.clone()));
+    if r.as_ref()
+        .err()
+        .is_none_or(|e| e.code != ErrorCode::Internal)
+        && let Ok(mut cache) = state.tokens.lock()
+    {
+        if cache.len() > 10_000 {
+            cache.clear();
         }
+        cache.insert(key, (Instant::now(), r.clone()));
     }
     r
 }
 
-async fn authenticate(state: &AppState, token: &str, company_code: Option<&str>) -> Result<RequestCtx, AuthError> {
+async fn authenticate(
+    state: &AppState,
+    token: &str,
+    company_code: Option<&str>,
+) -> Result<RequestCtx, AuthError> {
     let internal = |e: &dyn std::fmt::Display| {
         tracing::error!(error = %e, "authentication failed on the database");
-        AuthError { status: StatusCode::INTERNAL_SERVER_ERROR, code: ErrorCode::Internal, message: "internal server error".into() }
+        AuthError {
+            status: StatusCode::INTERNAL_SERVER_ERROR,
+            code: ErrorCode::Internal,
+            message: "internal server error".into(),
+        }
     };
     let principal: Principal = match auth::verify(&state.db.conn, token).await {
         Ok(Some(p)) => p,
@@ -133,7 +173,12 @@ async fn authenticate(state: &AppState, token: &str, company_code: Option<&str>)
             Err(e) => return Err(internal(&e)),
         },
         None if !principal.all_companies && principal.company_ids.len() == 1 => {
-            let id = principal.company_ids.iter().next().copied().unwrap_or_default();
+            let id = principal
+                .company_ids
+                .iter()
+                .next()
+                .copied()
+                .unwrap_or_default();
             match company::Entity::find_by_id(id).one(&state.db.conn).await {
                 Ok(c) => c,
                 Err(e) => return Err(internal(&e)),
@@ -181,10 +226,10 @@ fn count_user_errors(m: &Metrics, v: &async_graphql::Value) {
             if k.as_str() == "userErrors" {
                 if let async_graphql::Value::List(l) = val {
                     for e in l {
-                        if let async_graphql::Value::Object(eo) = e {
-                            if let Some(async_graphql::Value::Enum(c)) = eo.get("code") {
-                                m.error(c.as_str());
-                            }
+                        if let async_graphql::Value::Object(eo) = e
+                            && let Some(async_graphql::Value::Enum(c)) = eo.get("code")
+                        {
+                            m.error(c.as_str());
                         }
                     }
                 }
@@ -197,17 +242,31 @@ fn count_user_errors(m: &Metrics, v: &async_graphql::Value) {
 
 async fn execute(state: &AppState, headers: &HeaderMap, body: GqlBody, is_get: bool) -> Response {
     let started = Instant::now();
-    let media = if wants_graphql_response(headers) { GRAPHQL_RESPONSE } else { "application/json" };
+    let media = if wants_graphql_response(headers) {
+        GRAPHQL_RESPONSE
+    } else {
+        "application/json"
+    };
     let Some(query) = body.query.filter(|q| !q.trim().is_empty()) else {
         state.metrics.error(ErrorCode::BadRequest.as_str());
-        return fail(StatusCode::BAD_REQUEST, media, ErrorCode::BadRequest, "the request has no query");
+        return fail(
+            StatusCode::BAD_REQUEST,
+            media,
+            ErrorCode::BadRequest,
+            "the request has no query",
+        );
     };
     let variables = match body.variables {
         None | Some(serde_json::Value::Null) => Variables::default(),
         Some(v @ serde_json::Value::Object(_)) => Variables::from_json(v),
         Some(_) => {
             state.metrics.error(ErrorCode::BadRequest.as_str());
-            return fail(StatusCode::BAD_REQUEST, media, ErrorCode::BadRequest, "variables must be a JSON object");
+            return fail(
+                StatusCode::BAD_REQUEST,
+                media,
+                ErrorCode::BadRequest,
+                "variables must be a JSON object",
+            );
         }
     };
     let kind = op_kind(&query);
@@ -222,14 +281,24 @@ async fn execute(state: &AppState, headers: &HeaderMap, body: GqlBody, is_get: b
                     selected && op.node.ty != async_graphql::parser::types::OperationType::Query
                 });
                 if is_mutation {
-                    let mut r = fail(StatusCode::METHOD_NOT_ALLOWED, media, ErrorCode::BadRequest, "mutations must be sent with POST");
-                    r.headers_mut().insert(header::ALLOW, poem::http::HeaderValue::from_static("POST"));
+                    let mut r = fail(
+                        StatusCode::METHOD_NOT_ALLOWED,
+                        media,
+                        ErrorCode::BadRequest,
+                        "mutations must be sent with POST",
+                    );
+                    r.headers_mut()
+                        .insert(header::ALLOW, poem::http::HeaderValue::from_static("POST"));
                     return r;
                 }
             }
             Err(e) => {
                 state.metrics.error(ErrorCode::GraphqlParseFailed.as_str());
-                let status = if media == GRAPHQL_RESPONSE { StatusCode::BAD_REQUEST } else { StatusCode::OK };
+                let status = if media == GRAPHQL_RESPONSE {
+                    StatusCode::BAD_REQUEST
+                } else {
+                    StatusCode::OK
+                };
                 return fail(status, media, ErrorCode::GraphqlParseFailed, &e.to_string());
             }
         }
@@ -238,12 +307,18 @@ async fn execute(state: &AppState, headers: &HeaderMap, body: GqlBody, is_get: b
         Ok(rc) => rc,
         Err(e) => {
             state.metrics.error(e.code.as_str());
-            state.metrics.request(kind, e.status.as_u16(), started.elapsed());
+            state
+                .metrics
+                .request(kind, e.status.as_u16(), started.elapsed());
             return fail(e.status, media, e.code, &e.message);
         }
     };
     let budget = Budget {
-        max_cost: rc.principal.max_query_cost.map(|c| c.max(0) as usize).unwrap_or(state.config.limits.max_cost),
+        max_cost: rc
+            .principal
+            .max_query_cost
+            .map(|c| c.max(0) as usize)
+            .unwrap_or(state.config.limits.max_cost),
         max_depth: state.config.limits.max_depth,
     };
     let mut req = async_graphql::Request::new(query).variables(variables);
@@ -251,14 +326,23 @@ async fn execute(state: &AppState, headers: &HeaderMap, body: GqlBody, is_get: b
         req = req.operation_name(op);
     }
     let gate = Arc::new(PollGate::default());
-    let req = req.data(rc).data(Loaders::new(&state.db.conn, &gate)).data(budget);
+    let req = req
+        .data(rc)
+        .data(Loaders::new(&state.db.conn, &gate))
+        .data(budget);
     let resp = Gated::new(state.schema.execute(req), gate).await;
     for e in &resp.errors {
         let code = e
             .extensions
             .as_ref()
             .and_then(|x| x.get("code"))
-            .and_then(|c| if let async_graphql::Value::String(s) = c { Some(s.clone()) } else { None })
+            .and_then(|c| {
+                if let async_graphql::Value::String(s) = c {
+                    Some(s.clone())
+                } else {
+                    None
+                }
+            })
             .unwrap_or_else(|| "UNKNOWN".into());
         state.metrics.error(&code);
     }
@@ -266,24 +350,47 @@ async fn execute(state: &AppState, headers: &HeaderMap, body: GqlBody, is_get: b
         count_user_errors(&state.metrics, &resp.data);
     }
     let request_error = resp.data == async_graphql::Value::Null && !resp.errors.is_empty();
-    let status = if request_error && media == GRAPHQL_RESPONSE { StatusCode::BAD_REQUEST } else { StatusCode::OK };
+    let status = if request_error && media == GRAPHQL_RESPONSE {
+        StatusCode::BAD_REQUEST
+    } else {
+        StatusCode::OK
+    };
     let bytes = match serde_json::to_vec(&resp) {
         Ok(b) => b,
         Err(e) => {
             tracing::error!(error = %e, "response serialisation failed");
-            return fail(StatusCode::INTERNAL_SERVER_ERROR, media, ErrorCode::Internal, "internal server error");
+            return fail(
+                StatusCode::INTERNAL_SERVER_ERROR,
+                media,
+                ErrorCode::Internal,
+                "internal server error",
+            );
         }
     };
-    state.metrics.request(kind, status.as_u16(), started.elapsed());
+    state
+        .metrics
+        .request(kind, status.as_u16(), started.elapsed());
     json_response(status, media, bytes)
 }
 
 #[handler]
 async fn graphql_post(req: &Request, body: Body, state: Data<&Arc<AppState>>) -> Response {
     let headers = req.headers();
-    let media = if wants_graphql_response(headers) { GRAPHQL_RESPONSE } else { "application/json" };
-    let ct = headers.get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or("");
-    let essence = ct.split(';').next().unwrap_or("").trim().to_ascii_lowercase();
+    let media = if wants_graphql_response(headers) {
+        GRAPHQL_RESPONSE
+    } else {
+        "application/json"
+    };
+    let ct = headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("");
+    let essence = ct
+        .split(';')
+        .next()
+        .unwrap_or("")
+        .trim()
+        .to_ascii_lowercase();
     if essence != "application/json" {
         state.metrics.error(ErrorCode::BadRequest.as_str());
         return fail(
@@ -295,13 +402,25 @@ async fn graphql_post(req: &Request, body: Body, state: Data<&Arc<AppState>>) ->
     }
     let bytes = match body.into_bytes_limit(4 * 1024 * 1024).await {
         Ok(b) => b,
-        Err(_) => return fail(StatusCode::PAYLOAD_TOO_LARGE, media, ErrorCode::BadRequest, "the request body is over 4 MiB"),
+        Err(_) => {
+            return fail(
+                StatusCode::PAYLOAD_TOO_LARGE,
+                media,
+                ErrorCode::BadRequest,
+                "the request body is over 4 MiB",
+            );
+        }
     };
     let parsed: GqlBody = match serde_json::from_slice(&bytes) {
         Ok(b) => b,
         Err(e) => {
             state.metrics.error(ErrorCode::BadRequest.as_str());
-            return fail(StatusCode::BAD_REQUEST, media, ErrorCode::BadRequest, &format!("the body is not a GraphQL request: {e}"));
+            return fail(
+                StatusCode::BAD_REQUEST,
+                media,
+                ErrorCode::BadRequest,
+                &format!("the body is not a GraphQL request: {e}"),
+            );
         }
     };
     execute(&state, headers, parsed, false).await
@@ -318,13 +437,31 @@ async fn graphql_get(req: &Request, state: Data<&Arc<AppState>>) -> Response {
     if html && !params.contains_key("query") {
         return crate::graphiql::page().into_response();
     }
-    let media = if wants_graphql_response(headers) { GRAPHQL_RESPONSE } else { "application/json" };
-    let variables = match params.get("variables").map(|v| serde_json::from_str::<serde_json::Value>(v)) {
+    let media = if wants_graphql_response(headers) {
+        GRAPHQL_RESPONSE
+    } else {
+        "application/json"
+    };
+    let variables = match params
+        .get("variables")
+        .map(|v| serde_json::from_str::<serde_json::Value>(v))
+    {
         None => None,
         Some(Ok(v)) => Some(v),
-        Some(Err(_)) => return fail(StatusCode::BAD_REQUEST, media, ErrorCode::BadRequest, "variables must be JSON"),
+        Some(Err(_)) => {
+            return fail(
+                StatusCode::BAD_REQUEST,
+                media,
+                ErrorCode::BadRequest,
+                "variables must be JSON",
+            );
+        }
     };
-    let body = GqlBody { query: params.get("query").cloned(), operation_name: params.get("operationName").cloned(), variables };
+    let body = GqlBody {
+        query: params.get("query").cloned(),
+        operation_name: params.get("operationName").cloned(),
+        variables,
+    };
     execute(&state, headers, body, true).await
 }
 
@@ -337,18 +474,26 @@ fn healthz() -> &'static str {
 async fn readyz(state: Data<&Arc<AppState>>) -> Response {
     match (state.db.ping().await, state.db.is_migrated().await) {
         (Ok(()), Ok(true)) => Response::builder().status(StatusCode::OK).body("ready"),
-        (Ok(()), Ok(false)) => Response::builder().status(StatusCode::SERVICE_UNAVAILABLE).body("migrations pending"),
+        (Ok(()), Ok(false)) => Response::builder()
+            .status(StatusCode::SERVICE_UNAVAILABLE)
+            .body("migrations pending"),
         (Err(e), _) | (_, Err(e)) => {
             tracing::warn!(error = %e, "readiness check failed");
-            Response::builder().status(StatusCode::SERVICE_UNAVAILABLE).body("database unreachable")
+            Response::builder()
+                .status(StatusCode::SERVICE_UNAVAILABLE)
+                .body("database unreachable")
         }
     }
 }
 
 #[handler]
 fn metrics(state: Data<&Arc<AppState>>) -> Response {
-    let body = state.metrics.render(&state.db, state.config.database_max_connections);
-    Response::builder().content_type("text/plain; version=0.0.4; charset=utf-8").body(body)
+    let body = state
+        .metrics
+        .render(&state.db, state.config.database_max_connections);
+    Response::builder()
+        .content_type("text/plain; version=0.0.4; charset=utf-8")
+        .body(body)
 }
 
 /// The routes of the server.
@@ -374,7 +519,11 @@ pub async fn bind(addr: &str) -> std::io::Result<(TcpAcceptor, SocketAddr)> {
 }
 
 /// Serves until `shutdown` completes, then drains for up to 5 seconds.
-pub async fn serve(state: Arc<AppState>, acceptor: TcpAcceptor, shutdown: impl std::future::Future<Output = ()> + Send) -> std::io::Result<()> {
+pub async fn serve(
+    state: Arc<AppState>,
+    acceptor: TcpAcceptor,
+    shutdown: impl std::future::Future<Output = ()> + Send,
+) -> std::io::Result<()> {
     Server::new_with_acceptor(acceptor)
         .run_with_graceful_shutdown(routes(state), shutdown, Some(Duration::from_secs(5)))
         .await

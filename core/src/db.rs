@@ -68,7 +68,11 @@ impl Db {
         opts.sqlx_logging(false)
             .connect_timeout(Duration::from_secs(10))
             .acquire_timeout(Duration::from_secs(10))
-            .max_connections(if is_memory { 1 } else { cfg.max_connections.max(1) })
+            .max_connections(if is_memory {
+                1
+            } else {
+                cfg.max_connections.max(1)
+            })
             .min_connections(if is_memory { 1 } else { 0 });
         if cfg.url.starts_with("sqlite:") {
             opts.map_sqlx_sqlite_opts(|o| {
@@ -79,18 +83,21 @@ impl Db {
                     .foreign_keys(true)
             });
         }
-        if let Some(schema) = &cfg.schema {
-            if cfg.url.starts_with("postgres") {
-                if !schema.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') {
-                    return Err(DbErr::Custom(format!("invalid schema name {schema:?}")));
-                }
-                let admin = Database::connect(cfg.url.as_str()).await?;
-                admin
-                    .execute_unprepared(&format!("CREATE SCHEMA IF NOT EXISTS \"{schema}\""))
-                    .await?;
-                admin.close().await?;
-                opts.set_schema_search_path(schema.clone());
+        if let Some(schema) = &cfg.schema
+            && cfg.url.starts_with("postgres")
+        {
+            if !schema
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '_')
+            {
+                return Err(DbErr::Custom(format!("invalid schema name {schema:?}")));
             }
+            let admin = Database::connect(cfg.url.as_str()).await?;
+            admin
+                .execute_unprepared(&format!("CREATE SCHEMA IF NOT EXISTS \"{schema}\""))
+                .await?;
+            admin.close().await?;
+            opts.set_schema_search_path(schema.clone());
         }
         let mut conn = Database::connect(opts).await?;
         let stats = Arc::new(DbStats::default());
@@ -102,10 +109,10 @@ impl Db {
             if info.failed {
                 s.failed.fetch_add(1, Ordering::Relaxed);
             }
-            if let Ok(mut c) = s.capture.lock() {
-                if let Some(v) = c.as_mut() {
-                    v.push(info.statement.sql.clone());
-                }
+            if let Ok(mut c) = s.capture.lock()
+                && let Some(v) = c.as_mut()
+            {
+                v.push(info.statement.sql.clone());
             }
         });
         Ok(Db { conn, stats })
@@ -118,9 +125,11 @@ impl Db {
 
     /// True when no migration is pending.
     pub async fn is_migrated(&self) -> Result<bool, DbErr> {
-        Ok(crate::migration::Migrator::get_pending_migrations(&self.conn)
-            .await?
-            .is_empty())
+        Ok(
+            crate::migration::Migrator::get_pending_migrations(&self.conn)
+                .await?
+                .is_empty(),
+        )
     }
 
     /// The database engine.
@@ -150,13 +159,25 @@ impl Db {
         match self.backend() {
             DatabaseBackend::Sqlite => {
                 let p = self.conn.get_sqlite_connection_pool();
-                PoolStatus { size: p.size(), idle: p.num_idle() as u32, max }
+                PoolStatus {
+                    size: p.size(),
+                    idle: p.num_idle() as u32,
+                    max,
+                }
             }
             DatabaseBackend::Postgres => {
                 let p = self.conn.get_postgres_connection_pool();
-                PoolStatus { size: p.size(), idle: p.num_idle() as u32, max }
+                PoolStatus {
+                    size: p.size(),
+                    idle: p.num_idle() as u32,
+                    max,
+                }
             }
-            _ => PoolStatus { size: 0, idle: 0, max },
+            _ => PoolStatus {
+                size: 0,
+                idle: 0,
+                max,
+            },
         }
     }
 

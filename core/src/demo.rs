@@ -4,7 +4,10 @@
 use crate::catalog::{self, ItemKind, NewItem, NewUnit};
 use crate::error::ServiceResult;
 use crate::inventory::{self, Adjustment, NewWarehouse};
-use crate::parties::{self, AddressPurpose, Blocked, NewAddress, NewContact, NewCustomer, Owner, PartyDetails, PartyKind};
+use crate::parties::{
+    self, AddressPurpose, Blocked, NewAddress, NewContact, NewCustomer, Owner, PartyDetails,
+    PartyKind,
+};
 use crate::purchasing::{self, NewVendor};
 use crate::setup::{self, NewCompany, NewCurrency, NewPaymentTerms, NewTaxCode, company};
 use chrono::Utc;
@@ -15,17 +18,45 @@ use sea_orm::ConnectionTrait;
 pub const DEMO_CODE: &str = "DEMO";
 
 const ORGS: [&str; 20] = [
-    "Fabrikam", "Contoso", "Northwind Traders", "Adventure Works", "Tailspin Toys", "Wide World Importers",
-    "Litware", "Proseware", "Alpine Ski House", "Coho Winery", "Fourth Coffee", "Blue Yonder Airlines",
-    "Woodgrove Bank", "Lucerne Publishing", "Margie's Travel", "Trey Research", "Graphic Design Institute",
-    "School of Fine Art", "Humongous Insurance", "City Power & Light",
+    "Fabrikam",
+    "Contoso",
+    "Northwind Traders",
+    "Adventure Works",
+    "Tailspin Toys",
+    "Wide World Importers",
+    "Litware",
+    "Proseware",
+    "Alpine Ski House",
+    "Coho Winery",
+    "Fourth Coffee",
+    "Blue Yonder Airlines",
+    "Woodgrove Bank",
+    "Lucerne Publishing",
+    "Margie's Travel",
+    "Trey Research",
+    "Graphic Design Institute",
+    "School of Fine Art",
+    "Humongous Insurance",
+    "City Power & Light",
 ];
 const SUFFIX: [&str; 3] = ["Inc.", "GmbH", "Ltd"];
-const FIRST: [&str; 12] = ["Anna", "Ben", "Carla", "David", "Elena", "Frank", "Grace", "Hugo", "Ines", "Jonas", "Kim", "Luca"];
-const LAST: [&str; 12] = ["Meyer", "Smith", "Rossi", "Dubois", "Novak", "Garcia", "Jensen", "Kowalski", "Silva", "Berg", "Tanaka", "Okafor"];
+const FIRST: [&str; 12] = [
+    "Anna", "Ben", "Carla", "David", "Elena", "Frank", "Grace", "Hugo", "Ines", "Jonas", "Kim",
+    "Luca",
+];
+const LAST: [&str; 12] = [
+    "Meyer", "Smith", "Rossi", "Dubois", "Novak", "Garcia", "Jensen", "Kowalski", "Silva", "Berg",
+    "Tanaka", "Okafor",
+];
 const CITIES: [(&str, &str, &str); 8] = [
-    ("Seattle", "98101", "US"), ("Chicago", "60601", "US"), ("Berlin", "10115", "DE"), ("Zurich", "8001", "CH"),
-    ("Lyon", "69001", "FR"), ("Milan", "20121", "IT"), ("Boston", "02108", "US"), ("Denver", "80202", "US"),
+    ("Seattle", "98101", "US"),
+    ("Chicago", "60601", "US"),
+    ("Berlin", "10115", "DE"),
+    ("Zurich", "8001", "CH"),
+    ("Lyon", "69001", "FR"),
+    ("Milan", "20121", "IT"),
+    ("Boston", "02108", "US"),
+    ("Denver", "80202", "US"),
 ];
 
 fn d(units: i64, scale: u32) -> Decimal {
@@ -39,7 +70,11 @@ pub async fn seed(db: &impl ConnectionTrait) -> ServiceResult<(company::Model, b
     }
     let c = setup::create_company(
         db,
-        NewCompany { code: DEMO_CODE.into(), name: "Demo Trading Ltd".into(), base_currency: "USD".into() },
+        NewCompany {
+            code: DEMO_CODE.into(),
+            name: "Demo Trading Ltd".into(),
+            base_currency: "USD".into(),
+        },
     )
     .await?;
     let cid = c.id;
@@ -66,42 +101,160 @@ pub async fn seed(db: &impl ConnectionTrait) -> ServiceResult<(company::Model, b
             eur_id = cur.id;
         }
     }
-    for (code, name, rate) in [("STD", "Standard rate", d(10, 0)), ("RED", "Reduced rate", d(5, 0)), ("ZERO", "Zero rated", Decimal::ZERO)] {
-        setup::create_tax_code(db, cid, NewTaxCode { code: code.into(), name: name.into(), rate }).await?;
+    for (code, name, rate) in [
+        ("STD", "Standard rate", d(10, 0)),
+        ("RED", "Reduced rate", d(5, 0)),
+        ("ZERO", "Zero rated", Decimal::ZERO),
+    ] {
+        setup::create_tax_code(
+            db,
+            cid,
+            NewTaxCode {
+                code: code.into(),
+                name: name.into(),
+                rate,
+            },
+        )
+        .await?;
     }
     let net30 = setup::create_payment_terms(
         db,
         cid,
-        NewPaymentTerms { code: "NET30".into(), description: "Net 30 days".into(), net_days: 30, cash_discount_percent: Decimal::ZERO, cash_discount_days: 0 },
+        NewPaymentTerms {
+            code: "NET30".into(),
+            description: "Net 30 days".into(),
+            net_days: 30,
+            cash_discount_percent: Decimal::ZERO,
+            cash_discount_days: 0,
+        },
     )
     .await?;
     let net14 = setup::create_payment_terms(
         db,
         cid,
-        NewPaymentTerms { code: "2-10-NET30".into(), description: "2 % within 10 days, net 30".into(), net_days: 30, cash_discount_percent: d(2, 0), cash_discount_days: 10 },
+        NewPaymentTerms {
+            code: "2-10-NET30".into(),
+            description: "2 % within 10 days, net 30".into(),
+            net_days: 30,
+            cash_discount_percent: d(2, 0),
+            cash_discount_days: 10,
+        },
     )
     .await?;
     setup::create_payment_terms(
         db,
         cid,
-        NewPaymentTerms { code: "COD".into(), description: "Cash on delivery".into(), net_days: 0, cash_discount_percent: Decimal::ZERO, cash_discount_days: 0 },
+        NewPaymentTerms {
+            code: "COD".into(),
+            description: "Cash on delivery".into(),
+            net_days: 0,
+            cash_discount_percent: Decimal::ZERO,
+            cash_discount_days: 0,
+        },
     )
     .await?;
-    let pcs = catalog::create_unit(db, cid, NewUnit { code: "PCS".into(), name: "Pieces".into(), decimals: 0 }).await?;
-    catalog::create_unit(db, cid, NewUnit { code: "BOX".into(), name: "Box of 12".into(), decimals: 0 }).await?;
-    let kg = catalog::create_unit(db, cid, NewUnit { code: "KG".into(), name: "Kilogram".into(), decimals: 3 }).await?;
-    let hour = catalog::create_unit(db, cid, NewUnit { code: "HOUR".into(), name: "Hour".into(), decimals: 2 }).await?;
-    let main = inventory::create_warehouse(db, cid, NewWarehouse { code: "MAIN".into(), name: "Main warehouse".into() }).await?;
-    let east = inventory::create_warehouse(db, cid, NewWarehouse { code: "EAST".into(), name: "East distribution centre".into() }).await?;
+    let pcs = catalog::create_unit(
+        db,
+        cid,
+        NewUnit {
+            code: "PCS".into(),
+            name: "Pieces".into(),
+            decimals: 0,
+        },
+    )
+    .await?;
+    catalog::create_unit(
+        db,
+        cid,
+        NewUnit {
+            code: "BOX".into(),
+            name: "Box of 12".into(),
+            decimals: 0,
+        },
+    )
+    .await?;
+    let kg = catalog::create_unit(
+        db,
+        cid,
+        NewUnit {
+            code: "KG".into(),
+            name: "Kilogram".into(),
+            decimals: 3,
+        },
+    )
+    .await?;
+    let hour = catalog::create_unit(
+        db,
+        cid,
+        NewUnit {
+            code: "HOUR".into(),
+            name: "Hour".into(),
+            decimals: 2,
+        },
+    )
+    .await?;
+    let main = inventory::create_warehouse(
+        db,
+        cid,
+        NewWarehouse {
+            code: "MAIN".into(),
+            name: "Main warehouse".into(),
+        },
+    )
+    .await?;
+    let east = inventory::create_warehouse(
+        db,
+        cid,
+        NewWarehouse {
+            code: "EAST".into(),
+            name: "East distribution centre".into(),
+        },
+    )
+    .await?;
 
     // Items: the five of DOMAIN.md section 14, then a realistic range.
     let mut items = Vec::new();
     let named: [(&str, &str, ItemKind, i64, i64, i64); 5] = [
-        ("ITEM-A", "Office chair Comfort", ItemKind::Stocked, 2500, 1400, pcs.id),
-        ("ITEM-B", "Standing desk Flex", ItemKind::Stocked, 4000, 2600, pcs.id),
-        ("ITEM-C", "Desk lamp LED", ItemKind::Stocked, 999, 520, pcs.id),
-        ("ITEM-D", "Conference table Oak", ItemKind::Stocked, 5000, 3500, pcs.id),
-        ("SVC-S", "Installation service", ItemKind::Service, 10000, 6000, hour.id),
+        (
+            "ITEM-A",
+            "Office chair Comfort",
+            ItemKind::Stocked,
+            2500,
+            1400,
+            pcs.id,
+        ),
+        (
+            "ITEM-B",
+            "Standing desk Flex",
+            ItemKind::Stocked,
+            4000,
+            2600,
+            pcs.id,
+        ),
+        (
+            "ITEM-C",
+            "Desk lamp LED",
+            ItemKind::Stocked,
+            999,
+            520,
+            pcs.id,
+        ),
+        (
+            "ITEM-D",
+            "Conference table Oak",
+            ItemKind::Stocked,
+            5000,
+            3500,
+            pcs.id,
+        ),
+        (
+            "SVC-S",
+            "Installation service",
+            ItemKind::Service,
+            10000,
+            6000,
+            hour.id,
+        ),
     ];
     for (no, name, kind, price, cost, unit) in named {
         items.push(
@@ -115,15 +268,37 @@ pub async fn seed(db: &impl ConnectionTrait) -> ServiceResult<(company::Model, b
                     base_unit_id: unit,
                     base_sales_price: d(price, 2),
                     unit_cost: d(cost, 2),
-                    item_group: Some(if kind == ItemKind::Service { "SERVICES" } else { "FURNITURE" }.into()),
+                    item_group: Some(
+                        if kind == ItemKind::Service {
+                            "SERVICES"
+                        } else {
+                            "FURNITURE"
+                        }
+                        .into(),
+                    ),
                     tax_group: Some("STD".into()),
                 },
             )
             .await?,
         );
     }
-    let range = ["Monitor arm", "Whiteboard", "Filing cabinet", "Ergonomic mouse", "Keyboard", "Headset", "Webcam HD", "Paper A4 (kg)",
-        "Notebook pack", "Coffee beans (kg)", "Printer toner", "Laptop stand", "Cable kit", "Desk organiser", "Footrest"];
+    let range = [
+        "Monitor arm",
+        "Whiteboard",
+        "Filing cabinet",
+        "Ergonomic mouse",
+        "Keyboard",
+        "Headset",
+        "Webcam HD",
+        "Paper A4 (kg)",
+        "Notebook pack",
+        "Coffee beans (kg)",
+        "Printer toner",
+        "Laptop stand",
+        "Cable kit",
+        "Desk organiser",
+        "Footrest",
+    ];
     for (i, name) in range.iter().enumerate() {
         let weight = name.contains("(kg)");
         items.push(
@@ -153,7 +328,13 @@ pub async fn seed(db: &impl ConnectionTrait) -> ServiceResult<(company::Model, b
             inventory::adjust(
                 db,
                 cid,
-                Adjustment { item_id: it.id, warehouse_id: wh, quantity: d(base + 7 * i as i64, 0), posting_date: today, reason: Some("Opening balance".into()) },
+                Adjustment {
+                    item_id: it.id,
+                    warehouse_id: wh,
+                    quantity: d(base + 7 * i as i64, 0),
+                    posting_date: today,
+                    reason: Some("Opening balance".into()),
+                },
             )
             .await?;
         }
@@ -162,9 +343,21 @@ pub async fn seed(db: &impl ConnectionTrait) -> ServiceResult<(company::Model, b
     // Customers: C-1000 as in DOMAIN.md, then sixty more with addresses and contacts.
     for i in 0..61usize {
         let org = ORGS[i % ORGS.len()];
-        let name = if i == 0 { "Fabrikam Retail".to_owned() } else { format!("{org} {} {}", CITIES[i % CITIES.len()].0, SUFFIX[i % SUFFIX.len()]) };
+        let name = if i == 0 {
+            "Fabrikam Retail".to_owned()
+        } else {
+            format!(
+                "{org} {} {}",
+                CITIES[i % CITIES.len()].0,
+                SUFFIX[i % SUFFIX.len()]
+            )
+        };
         let (city, zip, country) = CITIES[i % CITIES.len()];
-        let slug: String = org.chars().filter(|c| c.is_ascii_alphanumeric()).collect::<String>().to_lowercase();
+        let slug: String = org
+            .chars()
+            .filter(|c| c.is_ascii_alphanumeric())
+            .collect::<String>()
+            .to_lowercase();
         let cust = parties::create_customer(
             db,
             cid,
@@ -184,7 +377,11 @@ pub async fn seed(db: &impl ConnectionTrait) -> ServiceResult<(company::Model, b
                 tax_group: Some("DOMESTIC".into()),
                 credit_limit: d(500_000 + 25_000 * (i as i64 % 8), 2),
                 mandatory_credit_limit: i % 5 == 0,
-                blocked: if i == 13 { Blocked::Invoice } else { Blocked::No },
+                blocked: if i == 13 {
+                    Blocked::Invoice
+                } else {
+                    Blocked::No
+                },
                 combine_shipments: true,
                 prices_including_tax: false,
                 invoice_account_id: None,
@@ -214,7 +411,10 @@ pub async fn seed(db: &impl ConnectionTrait) -> ServiceResult<(company::Model, b
         )
         .await?;
         for j in 0..2usize {
-            let (f, l) = (FIRST[(i + j * 5) % FIRST.len()], LAST[(i * 7 + j) % LAST.len()]);
+            let (f, l) = (
+                FIRST[(i + j * 5) % FIRST.len()],
+                LAST[(i * 7 + j) % LAST.len()],
+            );
             parties::create_contact(
                 db,
                 cid,
@@ -222,23 +422,48 @@ pub async fn seed(db: &impl ConnectionTrait) -> ServiceResult<(company::Model, b
                 NewContact {
                     details: PartyDetails {
                         name: format!("{f} {l}"),
-                        email: Some(format!("{}.{}@{slug}.example", f.to_lowercase(), l.to_lowercase())),
+                        email: Some(format!(
+                            "{}.{}@{slug}.example",
+                            f.to_lowercase(),
+                            l.to_lowercase()
+                        )),
                         phone: None,
                         language: Some("en".into()),
                     },
-                    title: Some(if j == 0 { "Purchasing manager" } else { "Accounts payable" }.into()),
+                    title: Some(
+                        if j == 0 {
+                            "Purchasing manager"
+                        } else {
+                            "Accounts payable"
+                        }
+                        .into(),
+                    ),
                 },
             )
             .await?;
         }
     }
-    for (i, name) in ["Contoso Furniture Supply", "Litware Components", "Proseware Paper", "Fourth Coffee Wholesale", "Northwind Logistics"].iter().enumerate() {
+    for (i, name) in [
+        "Contoso Furniture Supply",
+        "Litware Components",
+        "Proseware Paper",
+        "Fourth Coffee Wholesale",
+        "Northwind Logistics",
+    ]
+    .iter()
+    .enumerate()
+    {
         let v = purchasing::create_vendor(
             db,
             cid,
             NewVendor {
                 account_number: None,
-                details: PartyDetails { name: (*name).into(), email: Some(format!("sales{i}@vendor.example")), phone: None, language: None },
+                details: PartyDetails {
+                    name: (*name).into(),
+                    email: Some(format!("sales{i}@vendor.example")),
+                    phone: None,
+                    language: None,
+                },
                 currency_id: usd.id,
                 payment_terms_id: Some(net30.id),
                 tax_group: Some("DOMESTIC".into()),
@@ -250,7 +475,12 @@ pub async fn seed(db: &impl ConnectionTrait) -> ServiceResult<(company::Model, b
             cid,
             Owner::Vendor(v.id),
             NewContact {
-                details: PartyDetails { name: format!("{} {}", FIRST[i], LAST[i + 3]), email: None, phone: Some("+1 555 0199".into()), language: None },
+                details: PartyDetails {
+                    name: format!("{} {}", FIRST[i], LAST[i + 3]),
+                    email: None,
+                    phone: Some("+1 555 0199".into()),
+                    language: None,
+                },
                 title: Some("Account manager".into()),
             },
         )

@@ -149,32 +149,71 @@ mod tests {
 
     #[test]
     fn exact_round_trips() {
-        for s in ["0.1", "-0.005", "12345678901.2345", "0", "-922337203685477.5807"] {
+        for s in [
+            "0.1",
+            "-0.005",
+            "12345678901.2345",
+            "0",
+            "-922337203685477.5807",
+        ] {
             let a = Amount::new(d(s));
             assert_eq!(a.map(Amount::value), Ok(d(s).normalize()), "{s}");
         }
-        assert_eq!(Quantity::new(d("0.000001")).map(Quantity::value), Ok(d("0.000001")));
+        assert_eq!(
+            Quantity::new(d("0.000001")).map(Quantity::value),
+            Ok(d("0.000001"))
+        );
         assert_eq!(UnitPrice::new(d("1.10")).map(|p| p.raw()), Ok(1_100_000));
     }
 
     #[test]
     fn refuses_instead_of_rounding() {
-        assert_eq!(Amount::new(d("0.00001")), Err(StorageError::PrecisionExceeded { scale: 4 }));
-        assert_eq!(Quantity::new(d("0.0000001")), Err(StorageError::PrecisionExceeded { scale: 6 }));
-        assert!(matches!(Amount::new(d("1000000000000000")), Err(StorageError::OutOfRange { .. })));
+        assert_eq!(
+            Amount::new(d("0.00001")),
+            Err(StorageError::PrecisionExceeded { scale: 4 })
+        );
+        assert_eq!(
+            Quantity::new(d("0.0000001")),
+            Err(StorageError::PrecisionExceeded { scale: 6 })
+        );
+        assert!(matches!(
+            Amount::new(d("1000000000000000")),
+            Err(StorageError::OutOfRange { .. })
+        ));
         // trailing zeros are not precision
-        assert_eq!(Amount::new(d("1.230000000")).map(Amount::value), Ok(d("1.23")));
+        assert_eq!(
+            Amount::new(d("1.230000000")).map(Amount::value),
+            Ok(d("1.23"))
+        );
     }
 
     #[test]
     fn rounding_is_half_away_from_zero() {
-        assert_eq!(round_to(d("2.345"), d("0.01"), RoundingMode::Nearest), d("2.35"));
-        assert_eq!(round_to(d("2.355"), d("0.01"), RoundingMode::Nearest), d("2.36"));
-        assert_eq!(round_to(d("-2.345"), d("0.01"), RoundingMode::Nearest), d("-2.35"));
-        assert_eq!(round_to(d("1.02"), d("0.05"), RoundingMode::Nearest), d("1"));
-        assert_eq!(round_to(d("1.025"), d("0.05"), RoundingMode::Nearest), d("1.05"));
+        assert_eq!(
+            round_to(d("2.345"), d("0.01"), RoundingMode::Nearest),
+            d("2.35")
+        );
+        assert_eq!(
+            round_to(d("2.355"), d("0.01"), RoundingMode::Nearest),
+            d("2.36")
+        );
+        assert_eq!(
+            round_to(d("-2.345"), d("0.01"), RoundingMode::Nearest),
+            d("-2.35")
+        );
+        assert_eq!(
+            round_to(d("1.02"), d("0.05"), RoundingMode::Nearest),
+            d("1")
+        );
+        assert_eq!(
+            round_to(d("1.025"), d("0.05"), RoundingMode::Nearest),
+            d("1.05")
+        );
         assert_eq!(round_to(d("1.01"), d("0.05"), RoundingMode::Up), d("1.05"));
         assert_eq!(round_to(d("1.04"), d("0.05"), RoundingMode::Down), d("1"));
-        assert_eq!(round_to(d("1234.5"), d("1"), RoundingMode::Nearest), d("1235"));
+        assert_eq!(
+            round_to(d("1234.5"), d("1"), RoundingMode::Nearest),
+            d("1235")
+        );
     }
 }

@@ -4,8 +4,8 @@
 //! filtered select, runs it, and gets a [`Page`] back. Cursors are values of the sort key and
 //! the id, so pages stay stable while rows are inserted.
 
-use sea_orm::sea_query::ExprTrait as _;
 use crate::error::{Rule, Violation};
+use sea_orm::sea_query::ExprTrait as _;
 use sea_orm::sea_query::{Expr, SimpleExpr};
 use sea_orm::{Condition, Order, QueryFilter, QueryOrder, QuerySelect, Value};
 use serde::{Deserialize, Serialize};
@@ -83,14 +83,14 @@ impl PageArgs {
     /// Checks the sizes: at most [`MAX_PAGE`], never negative, not both `first` and `last`.
     pub fn validate(&self) -> Result<(), Violation> {
         for (name, v) in [("first", self.first), ("last", self.last)] {
-            if let Some(v) = v {
-                if v > MAX_PAGE {
-                    return Err(Violation::new(
-                        name,
-                        Rule::OutOfRange,
-                        format!("{name} must be at most {MAX_PAGE}, got {v}"),
-                    ));
-                }
+            if let Some(v) = v
+                && v > MAX_PAGE
+            {
+                return Err(Violation::new(
+                    name,
+                    Rule::OutOfRange,
+                    format!("{name} must be at most {MAX_PAGE}, got {v}"),
+                ));
             }
         }
         if self.first.is_some() && self.last.is_some() {
@@ -187,9 +187,17 @@ impl Keyset {
         }
         let items = rows.into_iter().map(|r| (cursor(&r), r)).collect();
         if w.backwards {
-            Page { items, has_previous: more, has_next: w.had_before }
+            Page {
+                items,
+                has_previous: more,
+                has_next: w.had_before,
+            }
         } else {
-            Page { items, has_previous: w.had_after, has_next: more }
+            Page {
+                items,
+                has_previous: w.had_after,
+                has_next: more,
+            }
         }
     }
 }

@@ -3,9 +3,9 @@
 //! A reference from new or changed data must point at a row of the same company that is not
 //! archived. Archiving never deletes: documents keep pointing at archived rows.
 
-use sea_orm::sea_query::ExprTrait as _;
 use crate::error::{Rule, ServiceError, ServiceResult, Violation};
 use chrono::Utc;
+use sea_orm::sea_query::ExprTrait as _;
 use sea_orm::sea_query::{Alias, Expr, Query};
 use sea_orm::{ConnectionTrait, DbErr};
 

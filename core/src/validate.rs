@@ -15,7 +15,11 @@ pub const MAX_CODE: usize = 20;
 pub fn name(field: &str, value: &str, max: usize) -> Result<String, Violation> {
     let v = value.trim();
     if v.is_empty() {
-        return Err(Violation::new(field, Rule::Required, format!("{field} must not be empty")));
+        return Err(Violation::new(
+            field,
+            Rule::Required,
+            format!("{field} must not be empty"),
+        ));
     }
     if v.chars().count() > max {
         return Err(Violation::new(
@@ -39,7 +43,11 @@ pub fn opt_text(field: &str, value: Option<&str>, max: usize) -> Result<Option<S
 pub fn code(field: &str, value: &str) -> Result<String, Violation> {
     let v = value.trim();
     if v.is_empty() {
-        return Err(Violation::new(field, Rule::Required, format!("{field} must not be empty")));
+        return Err(Violation::new(
+            field,
+            Rule::Required,
+            format!("{field} must not be empty"),
+        ));
     }
     if v.chars().count() > MAX_CODE {
         return Err(Violation::new(
@@ -99,7 +107,11 @@ fn storage(field: &str, e: StorageError) -> Violation {
 
 fn non_negative(field: &str, v: Decimal) -> Result<(), Violation> {
     if v.is_sign_negative() && !v.is_zero() {
-        Err(Violation::new(field, Rule::Negative, format!("{field} must not be negative")))
+        Err(Violation::new(
+            field,
+            Rule::Negative,
+            format!("{field} must not be negative"),
+        ))
     } else {
         Ok(())
     }
@@ -126,7 +138,11 @@ pub fn quantity(field: &str, v: Decimal) -> Result<Quantity, Violation> {
 pub fn percent(field: &str, v: Decimal) -> Result<Rate, Violation> {
     non_negative(field, v)?;
     if v > Decimal::ONE_HUNDRED {
-        return Err(Violation::new(field, Rule::OutOfRange, format!("{field} must be at most 100")));
+        return Err(Violation::new(
+            field,
+            Rule::OutOfRange,
+            format!("{field} must be at most 100"),
+        ));
     }
     Rate::new(v).map_err(|e| storage(field, e))
 }
@@ -148,7 +164,11 @@ pub fn days(field: &str, v: i32) -> Result<i32, Violation> {
     if (0..=3650).contains(&v) {
         Ok(v)
     } else {
-        Err(Violation::new(field, Rule::OutOfRange, format!("{field} must be between 0 and 3650")))
+        Err(Violation::new(
+            field,
+            Rule::OutOfRange,
+            format!("{field} must be between 0 and 3650"),
+        ))
     }
 }
 

@@ -3,7 +3,12 @@
 //!
 //! Every test runs on SQLite; with `MERCATOR_TEST_DATABASE_URL=postgres://…` the same tests run
 //! on PostgreSQL, each in a schema of its own.
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::disallowed_methods, reason = "test harness")]
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::disallowed_methods,
+    reason = "test harness"
+)]
 
 use mercator_api::config::Config;
 use mercator_api::server::{self, AppState};
@@ -17,7 +22,9 @@ static SEQ: AtomicU64 = AtomicU64::new(0);
 
 /// The database URL the suite runs against, if not SQLite.
 pub fn postgres_url() -> Option<String> {
-    std::env::var("MERCATOR_TEST_DATABASE_URL").ok().filter(|u| u.starts_with("postgres"))
+    std::env::var("MERCATOR_TEST_DATABASE_URL")
+        .ok()
+        .filter(|u| u.starts_with("postgres"))
 }
 
 /// A running server with a fresh database.
@@ -43,15 +50,24 @@ pub fn fresh_config() -> (Config, Option<tempfile::TempDir>) {
     cfg.log_level = "warn".into();
     match postgres_url() {
         Some(url) => {
-            let nanos = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.subsec_nanos()).unwrap_or(0);
+            let nanos = std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .map(|d| d.subsec_nanos())
+                .unwrap_or(0);
             cfg.database_url = url;
-            cfg.database_schema = Some(format!("t_{}_{}_{}", std::process::id(), SEQ.fetch_add(1, Ordering::Relaxed), nanos));
+            cfg.database_schema = Some(format!(
+                "t_{}_{}_{}",
+                std::process::id(),
+                SEQ.fetch_add(1, Ordering::Relaxed),
+                nanos
+            ));
             cfg.database_max_connections = 4;
             (cfg, None)
         }
         None => {
             let dir = tempfile::tempdir().expect("temp dir");
-            cfg.database_url = format!("sqlite://{}?mode=rwc", dir.path().join("test.db").display());
+            cfg.database_url =
+                format!("sqlite://{}?mode=rwc", dir.path().join("test.db").display());
             cfg.database_max_connections = 4;
             (cfg, Some(dir))
         }
@@ -71,7 +87,13 @@ impl TestApp {
         db.migrate().await.expect("migrate");
         let (_, root_token) = auth::create_token(
             &db.conn,
-            NewToken { name: "root".into(), roles: vec![Role::Admin], companies: vec![], all_companies: true, max_query_cost: None },
+            NewToken {
+                name: "root".into(),
+                roles: vec![Role::Admin],
+                companies: vec![],
+                all_companies: true,
+                max_query_cost: None,
+            },
         )
         .await
         .expect("root token");
@@ -97,7 +119,11 @@ impl TestApp {
 
     /// A client with the root token and no company chosen.
     pub fn root(&self) -> Client<'_> {
-        Client { app: self, token: Some(self.root_token.clone()), company: None }
+        Client {
+            app: self,
+            token: Some(self.root_token.clone()),
+            company: None,
+        }
     }
 
     /// Creates a company through the API and returns an admin client for it alone.
@@ -116,7 +142,11 @@ impl TestApp {
             .await;
         assert_eq!(r["data"]["companyCreate"]["userErrors"], json!([]), "{r}");
         let token = self.token(&[Role::Admin], &[code]).await;
-        Client { app: self, token: Some(token), company: None }
+        Client {
+            app: self,
+            token: Some(token),
+            company: None,
+        }
     }
 
     /// Creates a token with roles for companies (by code).
@@ -156,17 +186,27 @@ pub struct Client<'a> {
 impl<'a> Client<'a> {
     /// The same client with another token.
     pub fn with_token(&self, token: &str) -> Client<'a> {
-        Client { token: Some(token.to_owned()), ..self.clone() }
+        Client {
+            token: Some(token.to_owned()),
+            ..self.clone()
+        }
     }
 
     /// The same client sending an `X-Mercator-Company` header.
     pub fn in_company(&self, code: &str) -> Client<'a> {
-        Client { company: Some(code.to_owned()), ..self.clone() }
+        Client {
+            company: Some(code.to_owned()),
+            ..self.clone()
+        }
     }
 
     /// Sends a POST and returns status and JSON body.
     pub async fn post(&self, query: &str, variables: Value) -> (u16, Value) {
-        let mut req = self.app.http.post(format!("{}/graphql", self.app.url)).json(&json!({"query": query, "variables": variables}));
+        let mut req = self
+            .app
+            .http
+            .post(format!("{}/graphql", self.app.url))
+            .json(&json!({"query": query, "variables": variables}));
         if let Some(t) = &self.token {
             req = req.bearer_auth(t);
         }
@@ -194,15 +234,28 @@ impl<'a> Client<'a> {
     }
 
     /// Runs a mutation `name(input: $i)` and returns its payload, asserting no top-level errors.
-    pub async fn mutate(&self, name: &str, input_type: &str, selection: &str, input: Value) -> Value {
-        let q = format!("mutation($i: {input_type}!) {{ {name}(input: $i) {{ {selection} userErrors {{ code field message }} }} }}");
+    pub async fn mutate(
+        &self,
+        name: &str,
+        input_type: &str,
+        selection: &str,
+        input: Value,
+    ) -> Value {
+        let q = format!(
+            "mutation($i: {input_type}!) {{ {name}(input: $i) {{ {selection} userErrors {{ code field message }} }} }}"
+        );
         let data = self.ok(&q, json!({"i": input})).await;
         data[name].clone()
     }
 
     /// The ID of this client's company's base currency (or of `code`).
     pub async fn currency_id(&self, code: &str) -> String {
-        let d = self.ok("query($s: String) { currencies(filter: {search: $s}) { nodes { id code } } }", json!({"s": code})).await;
+        let d = self
+            .ok(
+                "query($s: String) { currencies(filter: {search: $s}) { nodes { id code } } }",
+                json!({"s": code}),
+            )
+            .await;
         d["currencies"]["nodes"]
             .as_array()
             .and_then(|a| a.iter().find(|n| n["code"] == code))
@@ -213,15 +266,30 @@ impl<'a> Client<'a> {
     /// Creates a unit of measure; returns its ID.
     pub async fn unit(&self, code: &str, decimals: i32) -> String {
         let p = self
-            .mutate("unitOfMeasureCreate", "UnitOfMeasureCreateInput", "unitOfMeasure { id }", json!({"code": code, "name": code, "decimals": decimals}))
+            .mutate(
+                "unitOfMeasureCreate",
+                "UnitOfMeasureCreateInput",
+                "unitOfMeasure { id }",
+                json!({"code": code, "name": code, "decimals": decimals}),
+            )
             .await;
         assert_eq!(p["userErrors"], json!([]), "{p}");
-        p["unitOfMeasure"]["id"].as_str().unwrap_or_default().to_owned()
+        p["unitOfMeasure"]["id"]
+            .as_str()
+            .unwrap_or_default()
+            .to_owned()
     }
 
     /// Creates a warehouse; returns its ID.
     pub async fn warehouse(&self, code: &str) -> String {
-        let p = self.mutate("warehouseCreate", "WarehouseCreateInput", "warehouse { id }", json!({"code": code, "name": code})).await;
+        let p = self
+            .mutate(
+                "warehouseCreate",
+                "WarehouseCreateInput",
+                "warehouse { id }",
+                json!({"code": code, "name": code}),
+            )
+            .await;
         assert_eq!(p["userErrors"], json!([]), "{p}");
         p["warehouse"]["id"].as_str().unwrap_or_default().to_owned()
     }
@@ -243,7 +311,12 @@ impl<'a> Client<'a> {
     /// Creates a customer in a currency; returns its ID.
     pub async fn customer(&self, name: &str, currency_id: &str) -> String {
         let p = self
-            .mutate("customerCreate", "CustomerCreateInput", "customer { id }", json!({"name": name, "currencyId": currency_id}))
+            .mutate(
+                "customerCreate",
+                "CustomerCreateInput",
+                "customer { id }",
+                json!({"name": name, "currencyId": currency_id}),
+            )
             .await;
         assert_eq!(p["userErrors"], json!([]), "{p}");
         p["customer"]["id"].as_str().unwrap_or_default().to_owned()
@@ -254,11 +327,18 @@ impl<'a> Client<'a> {
 pub fn codes(payload: &Value) -> Vec<String> {
     payload["userErrors"]
         .as_array()
-        .map(|a| a.iter().filter_map(|e| e["code"].as_str().map(str::to_owned)).collect())
+        .map(|a| {
+            a.iter()
+                .filter_map(|e| e["code"].as_str().map(str::to_owned))
+                .collect()
+        })
         .unwrap_or_default()
 }
 
 /// The `extensions.code` of the first top-level error.
 pub fn error_code(body: &Value) -> String {
-    body["errors"][0]["extensions"]["code"].as_str().unwrap_or("<none>").to_owned()
+    body["errors"][0]["extensions"]["code"]
+        .as_str()
+        .unwrap_or("<none>")
+        .to_owned()
 }

@@ -9,13 +9,20 @@ fn binary() -> std::path::PathBuf {
     let exe = std::env::current_exe().unwrap();
     let dir = exe.parent().and_then(|d| d.parent()).unwrap();
     let bin = dir.join(format!("mercator{}", std::env::consts::EXE_SUFFIX));
-    assert!(bin.exists(), "build the binary first (cargo build --workspace): {}", bin.display());
+    assert!(
+        bin.exists(),
+        "build the binary first (cargo build --workspace): {}",
+        bin.display()
+    );
     bin
 }
 
 fn mercator(db_url: &str, schema: Option<&str>, args: &[&str]) -> std::process::Output {
     let mut cmd = Command::new(binary());
-    cmd.args(args).env("MERCATOR_DATABASE_URL", db_url).env("MERCATOR_LOG_LEVEL", "warn").env_remove("MERCATOR_CONFIG");
+    cmd.args(args)
+        .env("MERCATOR_DATABASE_URL", db_url)
+        .env("MERCATOR_LOG_LEVEL", "warn")
+        .env_remove("MERCATOR_CONFIG");
     if let Some(s) = schema {
         cmd.env("MERCATOR_DATABASE_SCHEMA", s);
     }
@@ -29,25 +36,67 @@ async fn seed_token_and_serve_work_for_scripts() {
     let schema = schema.as_deref();
 
     let out = mercator(&url, schema, &["seed", "--demo"]);
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let out = mercator(&url, schema, &["seed", "--demo"]);
     assert!(out.status.success());
-    assert!(String::from_utf8_lossy(&out.stderr).contains("already present"), "seeding twice changes nothing");
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("already present"),
+        "seeding twice changes nothing"
+    );
 
-    let out = mercator(&url, schema, &["token", "create", "--company", "DEMO", "--role", "viewer", "--name", "bi"]);
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let out = mercator(
+        &url,
+        schema,
+        &[
+            "token",
+            "create",
+            "--company",
+            "DEMO",
+            "--role",
+            "viewer",
+            "--name",
+            "bi",
+        ],
+    );
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let stdout = String::from_utf8(out.stdout).unwrap();
     let token = stdout.trim_end_matches('\n');
-    assert!(token.starts_with("mrc_") && !token.contains(char::is_whitespace) && stdout.lines().count() == 1, "{stdout:?}");
+    assert!(
+        token.starts_with("mrc_")
+            && !token.contains(char::is_whitespace)
+            && stdout.lines().count() == 1,
+        "{stdout:?}"
+    );
 
-    let out = mercator(&url, schema, &["token", "create", "--company", "NOPE", "--role", "viewer"]);
+    let out = mercator(
+        &url,
+        schema,
+        &["token", "create", "--company", "NOPE", "--role", "viewer"],
+    );
     assert!(!out.status.success());
     assert!(String::from_utf8_lossy(&out.stderr).contains("NOPE"));
-    let out = mercator(&url, schema, &["token", "create", "--company", "DEMO", "--role", "boss"]);
+    let out = mercator(
+        &url,
+        schema,
+        &["token", "create", "--company", "DEMO", "--role", "boss"],
+    );
     assert!(!out.status.success());
 
     let list = String::from_utf8(mercator(&url, schema, &["token", "list"]).stdout).unwrap();
-    assert!(list.contains("bi") && list.contains("viewer") && list.contains("DEMO") && !list.contains(token));
+    assert!(
+        list.contains("bi")
+            && list.contains("viewer")
+            && list.contains("DEMO")
+            && !list.contains(token)
+    );
 
     // serve on a free port; the printed token works at once.
     let mut cmd = Command::new(binary());
@@ -72,7 +121,10 @@ async fn seed_token_and_serve_work_for_scripts() {
             admin = rest.trim().to_owned();
         }
         if line.contains("GraphiQL:") {
-            assert!(line.contains("#token=mrc_") && line.contains("company=DEMO"), "{line}");
+            assert!(
+                line.contains("#token=mrc_") && line.contains("company=DEMO"),
+                "{line}"
+            );
         }
         if line.trim_start().starts_with("Try:") {
             break;
@@ -91,10 +143,19 @@ async fn seed_token_and_serve_work_for_scripts() {
     child.kill().unwrap();
     let _ = child.wait();
     assert_eq!(body["data"]["viewer"]["roles"], json!(["ADMIN"]), "{body}");
-    assert!(body["data"]["customers"]["totalCount"].as_i64().unwrap() >= 50, "{body}");
-    assert!(body["data"]["items"]["totalCount"].as_i64().unwrap() >= 20, "{body}");
+    assert!(
+        body["data"]["customers"]["totalCount"].as_i64().unwrap() >= 50,
+        "{body}"
+    );
+    assert!(
+        body["data"]["items"]["totalCount"].as_i64().unwrap() >= 20,
+        "{body}"
+    );
     assert_eq!(viewer_body["data"]["viewer"]["roles"], json!(["VIEWER"]));
 
     let out = mercator(&url, schema, &["export-schema"]);
-    assert_eq!(String::from_utf8(out.stdout).unwrap(), mercator_api::graphql::sdl());
+    assert_eq!(
+        String::from_utf8(out.stdout).unwrap(),
+        mercator_api::graphql::sdl()
+    );
 }

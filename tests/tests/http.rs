@@ -7,7 +7,14 @@ use serde_json::{Value, json};
 async fn get_runs_queries_and_refuses_mutations() {
     let app = TestApp::start().await;
     let url = format!("{}/graphql", app.url);
-    let r = app.http.get(&url).query(&[("query", "{ schemaVersion }")]).bearer_auth(&app.root_token).send().await.unwrap();
+    let r = app
+        .http
+        .get(&url)
+        .query(&[("query", "{ schemaVersion }")])
+        .bearer_auth(&app.root_token)
+        .send()
+        .await
+        .unwrap();
     assert_eq!(r.status(), 200);
     let body: Value = r.json().await.unwrap();
     assert!(body["data"]["schemaVersion"].is_string(), "{body}");
@@ -15,7 +22,10 @@ async fn get_runs_queries_and_refuses_mutations() {
     let r = app
         .http
         .get(&url)
-        .query(&[("query", "mutation { archive(input: {id: \"x\"}) { userErrors { code } } }")])
+        .query(&[(
+            "query",
+            "mutation { archive(input: {id: \"x\"}) { userErrors { code } } }",
+        )])
         .bearer_auth(&app.root_token)
         .send()
         .await
@@ -30,7 +40,14 @@ async fn get_runs_queries_and_refuses_mutations() {
 async fn post_needs_json_and_a_query() {
     let app = TestApp::start().await;
     let url = format!("{}/graphql", app.url);
-    let r = app.http.post(&url).bearer_auth(&app.root_token).body("{ schemaVersion }").send().await.unwrap();
+    let r = app
+        .http
+        .post(&url)
+        .bearer_auth(&app.root_token)
+        .body("{ schemaVersion }")
+        .send()
+        .await
+        .unwrap();
     assert_eq!(r.status(), 415);
     let body: Value = r.json().await.unwrap();
     assert_eq!(error_code(&body), "BAD_REQUEST");
@@ -46,7 +63,14 @@ async fn post_needs_json_and_a_query() {
         .unwrap();
     assert_eq!(r.status(), 400);
 
-    let r = app.http.post(&url).bearer_auth(&app.root_token).json(&json!({"variables": {}})).send().await.unwrap();
+    let r = app
+        .http
+        .post(&url)
+        .bearer_auth(&app.root_token)
+        .json(&json!({"variables": {}}))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(r.status(), 400);
     let body: Value = r.json().await.unwrap();
     assert_eq!(error_code(&body), "BAD_REQUEST");
@@ -64,13 +88,22 @@ async fn graphql_response_media_type_uses_4xx_for_request_errors() {
             .json(&json!({"query": q}))
             .send()
     };
-    let r = send("application/graphql-response+json", "{ schemaVersion").await.unwrap();
+    let r = send("application/graphql-response+json", "{ schemaVersion")
+        .await
+        .unwrap();
     assert_eq!(r.status(), 400);
-    assert!(r.headers()["content-type"].to_str().unwrap().starts_with("application/graphql-response+json"));
+    assert!(
+        r.headers()["content-type"]
+            .to_str()
+            .unwrap()
+            .starts_with("application/graphql-response+json")
+    );
     let body: Value = r.json().await.unwrap();
     assert_eq!(error_code(&body), "GRAPHQL_PARSE_FAILED");
 
-    let r = send("application/graphql-response+json", "{ noSuchField }").await.unwrap();
+    let r = send("application/graphql-response+json", "{ noSuchField }")
+        .await
+        .unwrap();
     assert_eq!(r.status(), 400);
     let body: Value = r.json().await.unwrap();
     assert_eq!(error_code(&body), "GRAPHQL_VALIDATION_FAILED");
@@ -78,9 +111,16 @@ async fn graphql_response_media_type_uses_4xx_for_request_errors() {
     // application/json keeps 200 for well-formed GraphQL responses
     let r = send("application/json", "{ noSuchField }").await.unwrap();
     assert_eq!(r.status(), 200);
-    assert!(r.headers()["content-type"].to_str().unwrap().starts_with("application/json"));
+    assert!(
+        r.headers()["content-type"]
+            .to_str()
+            .unwrap()
+            .starts_with("application/json")
+    );
 
-    let r = send("application/graphql-response+json", "{ schemaVersion }").await.unwrap();
+    let r = send("application/graphql-response+json", "{ schemaVersion }")
+        .await
+        .unwrap();
     assert_eq!(r.status(), 200);
 }
 
@@ -91,11 +131,18 @@ async fn cost_is_reported_and_a_query_over_budget_is_refused_with_the_excess() {
     cfg.limits.max_depth = 4;
     let app = TestApp::start_with(cfg, dir).await;
     let c = app.company("ACME").await;
-    let body = c.q("{ currencies(first: 2) { nodes { code } } }", json!({})).await;
+    let body = c
+        .q("{ currencies(first: 2) { nodes { code } } }", json!({}))
+        .await;
     assert_eq!(body["extensions"]["cost"]["budget"], 50, "{body}");
     assert!(body["extensions"]["cost"]["requested"].as_u64().unwrap() > 0);
 
-    let body = c.q("{ customers(first: 100) { nodes { accountNumber name } } }", json!({})).await;
+    let body = c
+        .q(
+            "{ customers(first: 100) { nodes { accountNumber name } } }",
+            json!({}),
+        )
+        .await;
     assert_eq!(error_code(&body), "QUERY_TOO_COMPLEX", "{body}");
     let msg = body["errors"][0]["message"].as_str().unwrap();
     assert!(msg.contains("over the budget of 50 by"), "{msg}");
@@ -107,19 +154,50 @@ async fn cost_is_reported_and_a_query_over_budget_is_refused_with_the_excess() {
 #[tokio::test]
 async fn health_readiness_and_metrics() {
     let app = TestApp::start().await;
-    let r = app.http.get(format!("{}/healthz", app.url)).send().await.unwrap();
+    let r = app
+        .http
+        .get(format!("{}/healthz", app.url))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(r.status(), 200);
-    let r = app.http.get(format!("{}/readyz", app.url)).send().await.unwrap();
+    let r = app
+        .http
+        .get(format!("{}/readyz", app.url))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(r.status(), 200);
     assert_eq!(r.text().await.unwrap(), "ready");
 
     let c = app.company("ACME").await;
     c.ok("{ schemaVersion }", json!({})).await;
-    let p = c.mutate("taxCodeCreate", "TaxCodeCreateInput", "taxCode { id }", json!({"code": "", "name": "x", "rate": "5"})).await;
+    let p = c
+        .mutate(
+            "taxCodeCreate",
+            "TaxCodeCreateInput",
+            "taxCode { id }",
+            json!({"code": "", "name": "x", "rate": "5"}),
+        )
+        .await;
     assert_eq!(mercator_tests::codes(&p), ["REQUIRED"]);
-    let _ = app.http.post(format!("{}/graphql", app.url)).json(&json!({"query": "{ schemaVersion }"})).send().await.unwrap();
+    let _ = app
+        .http
+        .post(format!("{}/graphql", app.url))
+        .json(&json!({"query": "{ schemaVersion }"}))
+        .send()
+        .await
+        .unwrap();
 
-    let text = app.http.get(format!("{}/metrics", app.url)).send().await.unwrap().text().await.unwrap();
+    let text = app
+        .http
+        .get(format!("{}/metrics", app.url))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
     for needle in [
         "mercator_graphql_requests_total{operation=\"query\",status=\"200\"}",
         "mercator_graphql_request_duration_seconds_bucket{le=\"+Inf\"}",
@@ -135,7 +213,13 @@ async fn health_readiness_and_metrics() {
 #[tokio::test]
 async fn graphiql_is_served_from_the_binary_without_external_urls() {
     let app = TestApp::start().await;
-    let r = app.http.get(format!("{}/graphql", app.url)).header("accept", "text/html").send().await.unwrap();
+    let r = app
+        .http
+        .get(format!("{}/graphql", app.url))
+        .header("accept", "text/html")
+        .send()
+        .await
+        .unwrap();
     assert_eq!(r.status(), 200);
     let html = r.text().await.unwrap();
     assert!(html.contains("GraphiQL"));
@@ -143,8 +227,18 @@ async fn graphiql_is_served_from_the_binary_without_external_urls() {
     for attr in ["src=\"", "href=\""] {
         for part in html.split(attr).skip(1) {
             let url = part.split('"').next().unwrap();
-            assert!(!url.starts_with("http://") && !url.starts_with("https://") && !url.starts_with("//"), "external asset {url}");
-            let r = app.http.get(format!("{}{url}", app.url)).send().await.unwrap();
+            assert!(
+                !url.starts_with("http://")
+                    && !url.starts_with("https://")
+                    && !url.starts_with("//"),
+                "external asset {url}"
+            );
+            let r = app
+                .http
+                .get(format!("{}{url}", app.url))
+                .send()
+                .await
+                .unwrap();
             assert_eq!(r.status(), 200, "{url}");
             assert!(r.bytes().await.unwrap().len() > 1000, "{url}");
             assets += 1;

@@ -1,5 +1,10 @@
 //! The one integration-test binary: every module drives the real server over HTTP.
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::disallowed_methods, reason = "tests")]
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::disallowed_methods,
+    reason = "tests"
+)]
 
 mod auth;
 mod cli;

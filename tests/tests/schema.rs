@@ -12,7 +12,10 @@ fn schema_graphql_matches_the_code() {
         std::fs::write(&path, &sdl).unwrap();
     }
     let committed = std::fs::read_to_string(&path).unwrap_or_default();
-    assert!(committed == sdl, "schema.graphql is out of date: run `MERCATOR_UPDATE_SCHEMA=1 cargo test -p mercator-tests schema` and commit it");
+    assert!(
+        committed == sdl,
+        "schema.graphql is out of date: run `MERCATOR_UPDATE_SCHEMA=1 cargo test -p mercator-tests schema` and commit it"
+    );
 }
 
 #[tokio::test]
@@ -33,7 +36,12 @@ async fn every_type_field_argument_and_enum_value_has_a_description() {
         if empty(&t["description"]) {
             missing.push(name.to_owned());
         }
-        for f in t["fields"].as_array().into_iter().flatten().chain(t["inputFields"].as_array().into_iter().flatten()) {
+        for f in t["fields"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .chain(t["inputFields"].as_array().into_iter().flatten())
+        {
             if empty(&f["description"]) {
                 missing.push(format!("{name}.{}", f["name"]));
             }

@@ -14,7 +14,12 @@ async fn listing_customers_with_relations_runs_a_constant_number_of_statements()
     let c = app.company("ACME").await;
     let usd = c.currency_id("USD").await;
     let terms = c
-        .mutate("paymentTermsCreate", "PaymentTermsCreateInput", "paymentTerms { id }", json!({"code": "N30", "description": "Net 30", "netDays": 30}))
+        .mutate(
+            "paymentTermsCreate",
+            "PaymentTermsCreateInput",
+            "paymentTerms { id }",
+            json!({"code": "N30", "description": "Net 30", "netDays": 30}),
+        )
         .await["paymentTerms"]["id"]
         .clone();
     let mut first = None;
@@ -33,7 +38,13 @@ async fn listing_customers_with_relations_runs_a_constant_number_of_statements()
             first = Some(id.clone());
         }
         for j in 0..2 {
-            c.mutate("contactPersonCreate", "ContactPersonCreateInput", "contactPerson { id }", json!({"ownerId": id, "name": format!("Person {i}-{j}")})).await;
+            c.mutate(
+                "contactPersonCreate",
+                "ContactPersonCreateInput",
+                "contactPerson { id }",
+                json!({"ownerId": id, "name": format!("Person {i}-{j}")}),
+            )
+            .await;
         }
     }
     let mut counts = Vec::new();
@@ -44,15 +55,37 @@ async fn listing_customers_with_relations_runs_a_constant_number_of_statements()
         let before = app.statements();
         let d = c.ok(LIST, json!({"n": n})).await;
         let used = app.statements() - before;
-        let sql = app.db.stats.capture.lock().unwrap().take().unwrap_or_default();
+        let sql = app
+            .db
+            .stats
+            .capture
+            .lock()
+            .unwrap()
+            .take()
+            .unwrap_or_default();
         let shown: Vec<&str> = sql.iter().map(|s| &s[..s.len().min(120)]).collect();
         eprintln!("--- {n} customers: {used} statements\n{}", shown.join("\n"));
-        assert_eq!(d["customers"]["nodes"].as_array().unwrap().len(), n as usize);
-        assert_eq!(d["customers"]["nodes"][n as usize - 1]["contacts"].as_array().unwrap().len(), 2);
+        assert_eq!(
+            d["customers"]["nodes"].as_array().unwrap().len(),
+            n as usize
+        );
+        assert_eq!(
+            d["customers"]["nodes"][n as usize - 1]["contacts"]
+                .as_array()
+                .unwrap()
+                .len(),
+            2
+        );
         counts.push(used);
     }
-    assert_eq!(counts[0], counts[2], "statements for 1, 10, 100 customers: {counts:?}");
-    assert_eq!(counts[1], counts[2], "statements for 1, 10, 100 customers: {counts:?}");
+    assert_eq!(
+        counts[0], counts[2],
+        "statements for 1, 10, 100 customers: {counts:?}"
+    );
+    assert_eq!(
+        counts[1], counts[2],
+        "statements for 1, 10, 100 customers: {counts:?}"
+    );
     // 3 to authenticate (the test server caches no tokens), then: page, count, currencies, terms,
     // addresses, contacts, invoice accounts and their parties.
     assert_eq!(counts[2], 11, "{counts:?}");

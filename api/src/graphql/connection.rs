@@ -29,19 +29,30 @@ fn decode_cursor(name: &str, s: &str) -> async_graphql::Result<Cursor> {
         .decode(s)
         .ok()
         .and_then(|b| serde_json::from_slice(&b).ok())
-        .ok_or_else(|| ErrorCode::InvalidCursor.error(format!("{name} is not a cursor this list issued")))
+        .ok_or_else(|| {
+            ErrorCode::InvalidCursor.error(format!("{name} is not a cursor this list issued"))
+        })
 }
 
 /// Checks and decodes Relay arguments.
-pub fn page_args(first: Option<i32>, last: Option<i32>, after: Option<String>, before: Option<String>) -> async_graphql::Result<PageArgs> {
-    let size = |name: &str, v: Option<i32>| -> async_graphql::Result<Option<u64>> {
-        match v {
-            None => Ok(None),
-            Some(n) if n < 0 => Err(ErrorCode::OutOfRange.error(format!("{name} must not be negative"))),
-            Some(n) if n as u64 > MAX_PAGE => Err(ErrorCode::OutOfRange.error(format!("{name} must be at most {MAX_PAGE}, got {n}"))),
-            Some(n) => Ok(Some(n as u64)),
-        }
-    };
+pub fn page_args(
+    first: Option<i32>,
+    last: Option<i32>,
+    after: Option<String>,
+    before: Option<String>,
+) -> async_graphql::Result<PageArgs> {
+    let size =
+        |name: &str, v: Option<i32>| -> async_graphql::Result<Option<u64>> {
+            match v {
+                None => Ok(None),
+                Some(n) if n < 0 => {
+                    Err(ErrorCode::OutOfRange.error(format!("{name} must not be negative")))
+                }
+                Some(n) if n as u64 > MAX_PAGE => Err(ErrorCode::OutOfRange
+                    .error(format!("{name} must be at most {MAX_PAGE}, got {n}"))),
+                Some(n) => Ok(Some(n as u64)),
+            }
+        };
     if first.is_some() && last.is_some() {
         return Err(ErrorCode::InvalidValue.error("pass either first or last, not both"));
     }
@@ -55,7 +66,10 @@ pub fn page_args(first: Option<i32>, last: Option<i32>, after: Option<String>, b
 
 /// Complexity of a list field: the page size times its children.
 pub fn list_cost(first: Option<i32>, last: Option<i32>, child: usize) -> usize {
-    let n = first.or(last).unwrap_or(mercator_core::paging::DEFAULT_PAGE as i32).clamp(0, MAX_PAGE as i32) as usize;
+    let n = first
+        .or(last)
+        .unwrap_or(mercator_core::paging::DEFAULT_PAGE as i32)
+        .clamp(0, MAX_PAGE as i32) as usize;
     1 + n.max(1) * child
 }
 
@@ -105,11 +119,18 @@ macro_rules! connection {
 
         impl $conn {
             /// Builds a connection from a core page.
-            pub fn from_page<T>(page: mercator_core::paging::Page<T>, total: Option<u64>, f: impl Fn(T) -> $node) -> Self {
+            pub fn from_page<T>(
+                page: mercator_core::paging::Page<T>,
+                total: Option<u64>,
+                f: impl Fn(T) -> $node,
+            ) -> Self {
                 let edges: Vec<$edge> = page
                     .items
                     .into_iter()
-                    .map(|(c, t)| $edge { cursor: $crate::graphql::connection::encode_cursor(&c), node: f(t) })
+                    .map(|(c, t)| $edge {
+                        cursor: $crate::graphql::connection::encode_cursor(&c),
+                        node: f(t),
+                    })
                     .collect();
                 let page_info = $crate::graphql::connection::PageInfo {
                     has_next_page: page.has_next,
@@ -117,7 +138,11 @@ macro_rules! connection {
                     start_cursor: edges.first().map(|e| e.cursor.clone()),
                     end_cursor: edges.last().map(|e| e.cursor.clone()),
                 };
-                $conn { edges, page_info, total }
+                $conn {
+                    edges,
+                    page_info,
+                    total,
+                }
             }
         }
     };

@@ -131,8 +131,16 @@ pub struct UserError {
 impl UserError {
     fn at(code: ErrorCode, path: &[&str], message: String) -> UserError {
         let mut field = vec!["input".to_owned()];
-        field.extend(path.iter().filter(|s| !s.is_empty()).map(|s| (*s).to_owned()));
-        UserError { code, field: Some(field), message }
+        field.extend(
+            path.iter()
+                .filter(|s| !s.is_empty())
+                .map(|s| (*s).to_owned()),
+        );
+        UserError {
+            code,
+            field: Some(field),
+            message,
+        }
     }
 }
 
@@ -145,7 +153,11 @@ impl From<Violation> for UserError {
             f.extend(v.field);
             Some(f)
         };
-        UserError { code: code_of(v.rule), field, message: v.message }
+        UserError {
+            code: code_of(v.rule),
+            field,
+            message: v.message,
+        }
     }
 }
 
@@ -169,13 +181,19 @@ impl Input {
     }
 
     /// Decodes an optional global ID.
-    pub fn opt_id(&mut self, field: &str, id: Option<&async_graphql::ID>, kind: super::ids::Kind) -> Option<i64> {
+    pub fn opt_id(
+        &mut self,
+        field: &str,
+        id: Option<&async_graphql::ID>,
+        kind: super::ids::Kind,
+    ) -> Option<i64> {
         id.map(|i| self.id(field, i, kind))
     }
 
     fn id_error(&mut self, field: &str, e: &IdError) {
         let path: Vec<&str> = field.split('.').collect();
-        self.errors.push(UserError::at(ErrorCode::InvalidId, &path, e.message(field)));
+        self.errors
+            .push(UserError::at(ErrorCode::InvalidId, &path, e.message(field)));
     }
 
     /// Reads a decimal written by the client.
@@ -201,7 +219,11 @@ impl Input {
 
     /// `Err` with the collected problems, if any.
     pub fn finish(self) -> Result<(), Vec<UserError>> {
-        if self.errors.is_empty() { Ok(()) } else { Err(self.errors) }
+        if self.errors.is_empty() {
+            Ok(())
+        } else {
+            Err(self.errors)
+        }
     }
 }
 
@@ -210,7 +232,11 @@ impl Input {
 pub fn map_service(e: ServiceError, id_field: &str) -> async_graphql::Result<Vec<UserError>> {
     match e {
         ServiceError::Invalid(vs) => Ok(vs.into_iter().map(UserError::from).collect()),
-        ServiceError::NotFound(what) => Ok(vec![UserError::at(ErrorCode::NotFound, &[id_field], format!("{what} not found"))]),
+        ServiceError::NotFound(what) => Ok(vec![UserError::at(
+            ErrorCode::NotFound,
+            &[id_field],
+            format!("{what} not found"),
+        )]),
         ServiceError::Db(db) => Err(internal(db)),
     }
 }

@@ -7,7 +7,9 @@
 //! Errors raised before execution (parse, validation) get their `extensions.code` here.
 
 use super::errors::ErrorCode;
-use async_graphql::extensions::{Extension, ExtensionContext, ExtensionFactory, NextParseQuery, NextRequest, NextValidation};
+use async_graphql::extensions::{
+    Extension, ExtensionContext, ExtensionFactory, NextParseQuery, NextRequest, NextValidation,
+};
 use async_graphql::parser::types::ExecutableDocument;
 use async_graphql::{Response, ServerError, ServerResult, ValidationResult, Value, Variables};
 use std::sync::Arc;
@@ -27,7 +29,10 @@ pub struct Limits;
 
 impl ExtensionFactory for Limits {
     fn create(&self) -> Arc<dyn Extension> {
-        Arc::new(LimitsExt { cost: AtomicUsize::new(usize::MAX), budget: AtomicUsize::new(0) })
+        Arc::new(LimitsExt {
+            cost: AtomicUsize::new(usize::MAX),
+            budget: AtomicUsize::new(0),
+        })
     }
 }
 
@@ -38,9 +43,14 @@ pub struct LimitsExt {
 }
 
 fn coded(mut e: ServerError, code: ErrorCode) -> ServerError {
-    let has = e.extensions.as_ref().is_some_and(|x| x.get("code").is_some());
+    let has = e
+        .extensions
+        .as_ref()
+        .is_some_and(|x| x.get("code").is_some());
     if !has {
-        e.extensions.get_or_insert_with(Default::default).set("code", code.as_str());
+        e.extensions
+            .get_or_insert_with(Default::default)
+            .set("code", code.as_str());
     }
     e
 }
@@ -53,11 +63,21 @@ impl Extension for LimitsExt {
         if cost != usize::MAX {
             let budget = self.budget.load(Ordering::Relaxed);
             let mut m = async_graphql::indexmap::IndexMap::new();
-            m.insert(async_graphql::Name::new("requested"), Value::from(cost as u64));
-            m.insert(async_graphql::Name::new("budget"), Value::from(budget as u64));
+            m.insert(
+                async_graphql::Name::new("requested"),
+                Value::from(cost as u64),
+            );
+            m.insert(
+                async_graphql::Name::new("budget"),
+                Value::from(budget as u64),
+            );
             resp.extensions.insert("cost".to_owned(), Value::Object(m));
         }
-        resp.errors = resp.errors.into_iter().map(|e| coded(e, ErrorCode::BadRequest)).collect();
+        resp.errors = resp
+            .errors
+            .into_iter()
+            .map(|e| coded(e, ErrorCode::BadRequest))
+            .collect();
         resp
     }
 
@@ -68,14 +88,21 @@ impl Extension for LimitsExt {
         variables: &Variables,
         next: NextParseQuery<'_>,
     ) -> ServerResult<ExecutableDocument> {
-        next.run(ctx, query, variables).await.map_err(|e| coded(e, ErrorCode::GraphqlParseFailed))
+        next.run(ctx, query, variables)
+            .await
+            .map_err(|e| coded(e, ErrorCode::GraphqlParseFailed))
     }
 
-    async fn validation(&self, ctx: &ExtensionContext<'_>, next: NextValidation<'_>) -> Result<ValidationResult, Vec<ServerError>> {
-        let r = next
-            .run(ctx)
-            .await
-            .map_err(|es| es.into_iter().map(|e| coded(e, ErrorCode::GraphqlValidationFailed)).collect::<Vec<_>>())?;
+    async fn validation(
+        &self,
+        ctx: &ExtensionContext<'_>,
+        next: NextValidation<'_>,
+    ) -> Result<ValidationResult, Vec<ServerError>> {
+        let r = next.run(ctx).await.map_err(|es| {
+            es.into_iter()
+                .map(|e| coded(e, ErrorCode::GraphqlValidationFailed))
+                .collect::<Vec<_>>()
+        })?;
         self.cost.store(r.complexity, Ordering::Relaxed);
         if let Some(b) = ctx.data_opt::<Budget>() {
             self.budget.store(b.max_cost, Ordering::Relaxed);
@@ -96,7 +123,12 @@ impl Extension for LimitsExt {
             if r.depth > b.max_depth {
                 return Err(vec![coded(
                     ServerError::new(
-                        format!("query depth {} is over the limit of {} by {}", r.depth, b.max_depth, r.depth - b.max_depth),
+                        format!(
+                            "query depth {} is over the limit of {} by {}",
+                            r.depth,
+                            b.max_depth,
+                            r.depth - b.max_depth
+                        ),
                         None,
                     ),
                     ErrorCode::QueryTooDeep,

@@ -98,17 +98,24 @@ impl IdError {
     pub fn message(&self, field: &str) -> String {
         match self {
             IdError::Malformed => format!("{field} is not a valid ID"),
-            IdError::WrongKind { expected, got } => format!("{field} must be the ID of a {expected}, not of a {got}"),
+            IdError::WrongKind { expected, got } => {
+                format!("{field} must be the ID of a {expected}, not of a {got}")
+            }
         }
     }
 }
 
 /// Decodes any global ID.
 pub fn decode_any(id: &str) -> Result<(Kind, i64), IdError> {
-    let bytes = URL_SAFE_NO_PAD.decode(id.trim()).map_err(|_| IdError::Malformed)?;
+    let bytes = URL_SAFE_NO_PAD
+        .decode(id.trim())
+        .map_err(|_| IdError::Malformed)?;
     let s = String::from_utf8(bytes).map_err(|_| IdError::Malformed)?;
     let (name, num) = s.split_once(':').ok_or(IdError::Malformed)?;
-    let kind = Kind::ALL.into_iter().find(|k| k.name() == name).ok_or(IdError::Malformed)?;
+    let kind = Kind::ALL
+        .into_iter()
+        .find(|k| k.name() == name)
+        .ok_or(IdError::Malformed)?;
     let n: i64 = num.parse().map_err(|_| IdError::Malformed)?;
     if n <= 0 {
         return Err(IdError::Malformed);
@@ -120,7 +127,10 @@ pub fn decode_any(id: &str) -> Result<(Kind, i64), IdError> {
 pub fn decode(id: &str, kind: Kind) -> Result<i64, IdError> {
     let (k, n) = decode_any(id)?;
     if k != kind {
-        return Err(IdError::WrongKind { expected: kind.name(), got: k.name() });
+        return Err(IdError::WrongKind {
+            expected: kind.name(),
+            got: k.name(),
+        });
     }
     Ok(n)
 }
@@ -133,9 +143,21 @@ mod tests {
     fn round_trip_and_refusals() {
         let id = encode(Kind::Customer, 42);
         assert_eq!(decode(&id, Kind::Customer), Ok(42));
-        assert_eq!(decode(&id, Kind::Item), Err(IdError::WrongKind { expected: "Item", got: "Customer" }));
+        assert_eq!(
+            decode(&id, Kind::Item),
+            Err(IdError::WrongKind {
+                expected: "Item",
+                got: "Customer"
+            })
+        );
         assert_eq!(decode("not-an-id", Kind::Item), Err(IdError::Malformed));
-        assert_eq!(decode(&URL_SAFE_NO_PAD.encode("Customer:-1"), Kind::Customer), Err(IdError::Malformed));
-        assert_eq!(decode(&URL_SAFE_NO_PAD.encode("Secret:1"), Kind::Customer), Err(IdError::Malformed));
+        assert_eq!(
+            decode(&URL_SAFE_NO_PAD.encode("Customer:-1"), Kind::Customer),
+            Err(IdError::Malformed)
+        );
+        assert_eq!(
+            decode(&URL_SAFE_NO_PAD.encode("Secret:1"), Kind::Customer),
+            Err(IdError::Malformed)
+        );
     }
 }

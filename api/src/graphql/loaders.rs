@@ -13,10 +13,13 @@ use mercator_core::inventory::{self, warehouse};
 use mercator_core::money::Quantity;
 use mercator_core::parties::{self, address, contact_person, customer, party};
 use mercator_core::setup::{currency, payment_terms};
-use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, Iterable, ModelTrait, PrimaryKeyToColumn, QueryFilter, Value};
+use sea_orm::{
+    ColumnTrait, DatabaseConnection, EntityTrait, Iterable, ModelTrait, PrimaryKeyToColumn,
+    QueryFilter, Value,
+};
 use std::collections::HashMap;
-use std::marker::PhantomData;
 use std::future::Future;
+use std::marker::PhantomData;
 use std::pin::Pin;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
@@ -42,7 +45,10 @@ where
             return Ok(HashMap::new());
         };
         let col = pk.into_column();
-        let rows = E::find().filter(col.is_in(keys.iter().copied())).all(&self.0).await?;
+        let rows = E::find()
+            .filter(col.is_in(keys.iter().copied()))
+            .all(&self.0)
+            .await?;
         Ok(rows
             .into_iter()
             .filter_map(|m| match m.get(col) {
@@ -82,10 +88,12 @@ impl Loader<i64> for ContactsByEmployer {
     type Value = Vec<(contact_person::Model, party::Model)>;
     type Error = LoadError;
     async fn load(&self, keys: &[i64]) -> Result<HashMap<i64, Self::Value>, LoadError> {
-        let rows = parties::contacts_of(&self.0, keys).await.map_err(|e| match e {
-            mercator_core::error::ServiceError::Db(d) => Arc::new(d),
-            other => Arc::new(sea_orm::DbErr::Custom(other.to_string())),
-        })?;
+        let rows = parties::contacts_of(&self.0, keys)
+            .await
+            .map_err(|e| match e {
+                mercator_core::error::ServiceError::Db(d) => Arc::new(d),
+                other => Arc::new(sea_orm::DbErr::Custom(other.to_string())),
+            })?;
         let mut out: HashMap<i64, Self::Value> = HashMap::new();
         for (c, p) in rows {
             out.entry(c.employer_party_id).or_default().push((c, p));
@@ -104,10 +112,12 @@ impl Loader<i64> for OnHandByItem {
     type Value = Vec<(i64, Quantity)>;
     type Error = LoadError;
     async fn load(&self, keys: &[i64]) -> Result<HashMap<i64, Self::Value>, LoadError> {
-        let m = inventory::on_hand(&self.0, keys).await.map_err(|e| match e {
-            mercator_core::error::ServiceError::Db(d) => Arc::new(d),
-            other => Arc::new(sea_orm::DbErr::Custom(other.to_string())),
-        })?;
+        let m = inventory::on_hand(&self.0, keys)
+            .await
+            .map_err(|e| match e {
+                mercator_core::error::ServiceError::Db(d) => Arc::new(d),
+                other => Arc::new(sea_orm::DbErr::Custom(other.to_string())),
+            })?;
         let mut out: HashMap<i64, Self::Value> = HashMap::new();
         for ((item, wh), q) in m {
             out.entry(item).or_default().push((wh, q));
@@ -129,7 +139,11 @@ pub struct PollGate {
 impl PollGate {
     fn open(&self) {
         self.generation.fetch_add(1, Ordering::SeqCst);
-        let waiters = self.waiters.lock().map(|mut w| std::mem::take(&mut *w)).unwrap_or_default();
+        let waiters = self
+            .waiters
+            .lock()
+            .map(|mut w| std::mem::take(&mut *w))
+            .unwrap_or_default();
         for w in waiters {
             w.wake();
         }
@@ -144,7 +158,11 @@ impl PollGate {
             if let Ok(mut w) = self.waiters.lock() {
                 w.push(cx.waker().clone());
             }
-            if self.generation.load(Ordering::SeqCst) > seen { Poll::Ready(()) } else { Poll::Pending }
+            if self.generation.load(Ordering::SeqCst) > seen {
+                Poll::Ready(())
+            } else {
+                Poll::Pending
+            }
         })
         .await
     }
@@ -183,7 +201,10 @@ impl<F: Future> Future for Gated<F> {
     type Output = F::Output;
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<F::Output> {
         let this = self.project();
-        let note = Arc::new(NoteWake { inner: cx.waker().clone(), woken: false.into() });
+        let note = Arc::new(NoteWake {
+            inner: cx.waker().clone(),
+            woken: false.into(),
+        });
         let waker = futures_util::task::waker(note.clone());
         let r = this.inner.poll(&mut Context::from_waker(&waker));
         // A future that woke itself (a list resolver yielding cooperatively after 32 items)
@@ -205,7 +226,9 @@ fn dl<L: Loader<i64>>(l: L, gate: &Arc<PollGate>) -> DataLoader<L> {
             fut.await;
         })
     };
-    DataLoader::new(l, spawner).delay(Duration::from_micros(100)).max_batch_size(1000)
+    DataLoader::new(l, spawner)
+        .delay(Duration::from_micros(100))
+        .max_batch_size(1000)
 }
 
 /// The loaders of one request.

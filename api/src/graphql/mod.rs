@@ -67,7 +67,8 @@ pub fn db<'a>(ctx: &Context<'a>) -> async_graphql::Result<&'a Db> {
 
 /// The loaders of this request.
 pub fn loaders<'a>(ctx: &Context<'a>) -> async_graphql::Result<&'a loaders::Loaders> {
-    ctx.data::<loaders::Loaders>().map_err(|e| errors::internal(e.message))
+    ctx.data::<loaders::Loaders>()
+        .map_err(|e| errors::internal(e.message))
 }
 
 /// The company of the request; an error when none was chosen.
@@ -84,7 +85,9 @@ pub fn company_id(ctx: &Context<'_>) -> async_graphql::Result<i64> {
 pub fn require(ctx: &Context<'_>, role: Role) -> async_graphql::Result<i64> {
     let r = rc(ctx)?;
     if !r.principal.has(role) {
-        return Err(ErrorCode::Forbidden.error(format!("this operation needs the {} role", role.as_str())));
+        return Err(
+            ErrorCode::Forbidden.error(format!("this operation needs the {} role", role.as_str()))
+        );
     }
     company_id(ctx)
 }
@@ -93,7 +96,11 @@ pub fn require(ctx: &Context<'_>, role: Role) -> async_graphql::Result<i64> {
 pub type Outcome<T> = Result<T, Vec<UserError>>;
 
 /// Runs one write in one transaction: commit on success, roll back on any error.
-pub async fn write<T, F>(ctx: &Context<'_>, id_field: &str, f: F) -> async_graphql::Result<Outcome<T>>
+pub async fn write<T, F>(
+    ctx: &Context<'_>,
+    id_field: &str,
+    f: F,
+) -> async_graphql::Result<Outcome<T>>
 where
     F: AsyncFnOnce(&DatabaseTransaction) -> ServiceResult<T>,
 {
@@ -115,7 +122,9 @@ where
 pub async fn read<T>(r: ServiceResult<T>) -> async_graphql::Result<T> {
     r.map_err(|e| match e {
         mercator_core::error::ServiceError::Db(d) => errors::internal(d),
-        mercator_core::error::ServiceError::NotFound(w) => ErrorCode::NotFound.error(format!("{w} not found")),
+        mercator_core::error::ServiceError::NotFound(w) => {
+            ErrorCode::NotFound.error(format!("{w} not found"))
+        }
         mercator_core::error::ServiceError::Invalid(vs) => {
             let v = vs.into_iter().next();
             match v {

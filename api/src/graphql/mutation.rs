@@ -14,10 +14,15 @@ use mercator_core::auth::Role;
 use mercator_core::catalog::{self, ItemPatch, NewItem, NewUnit, UnitPatch};
 use mercator_core::inventory::{self, Adjustment, NewWarehouse};
 use mercator_core::numbering::{self, SequencePatch};
-use mercator_core::parties::{self, CustomerPatch, NewAddress, NewContact, NewCustomer, Owner, PartyDetails, PartyPatch};
+use mercator_core::parties::{
+    self, CustomerPatch, NewAddress, NewContact, NewCustomer, Owner, PartyDetails, PartyPatch,
+};
 use mercator_core::purchasing::{self, NewVendor};
 use mercator_core::refs::{self, Table};
-use mercator_core::setup::{self, CompanyPatch, CurrencyPatch, NewCompany, NewCurrency, NewPaymentTerms, NewTaxCode, PaymentTermsPatch, TaxCodePatch};
+use mercator_core::setup::{
+    self, CompanyPatch, CurrencyPatch, NewCompany, NewCurrency, NewPaymentTerms, NewTaxCode,
+    PaymentTermsPatch, TaxCodePatch,
+};
 use rust_decimal::Decimal;
 use sea_orm::EntityTrait;
 
@@ -42,28 +47,118 @@ macro_rules! payload {
         impl $name {
             fn done(r: Outcome<$ty>) -> Self {
                 match r {
-                    Ok(v) => $name { $field: Some(v), user_errors: vec![] },
-                    Err(e) => $name { $field: None, user_errors: e },
+                    Ok(v) => $name {
+                        $field: Some(v),
+                        user_errors: vec![],
+                    },
+                    Err(e) => $name {
+                        $field: None,
+                        user_errors: e,
+                    },
                 }
             }
         }
     };
 }
 
-payload!(CompanyPayload, company, Company, "Result of a company mutation.", "The company, when the mutation succeeded.");
-payload!(CurrencyPayload, currency, Currency, "Result of a currency mutation.", "The currency, when the mutation succeeded.");
-payload!(TaxCodePayload, tax_code, TaxCode, "Result of a tax code mutation.", "The tax code, when the mutation succeeded.");
-payload!(PaymentTermsPayload, payment_terms, PaymentTerms, "Result of a payment terms mutation.", "The payment terms, when the mutation succeeded.");
-payload!(UnitOfMeasurePayload, unit_of_measure, UnitOfMeasure, "Result of a unit of measure mutation.", "The unit, when the mutation succeeded.");
-payload!(WarehousePayload, warehouse, Warehouse, "Result of a warehouse mutation.", "The warehouse, when the mutation succeeded.");
-payload!(CustomerPayload, customer, Customer, "Result of a customer mutation.", "The customer, when the mutation succeeded.");
-payload!(VendorPayload, vendor, Vendor, "Result of a vendor mutation.", "The vendor, when the mutation succeeded.");
-payload!(AddressPayload, address, Address, "Result of an address mutation.", "The address, when the mutation succeeded (for a delete: as it was).");
-payload!(ContactPersonPayload, contact_person, ContactPerson, "Result of a contact person mutation.", "The contact person, when the mutation succeeded.");
-payload!(ItemPayload, item, Item, "Result of an item mutation.", "The item, when the mutation succeeded.");
-payload!(ItemLedgerEntryPayload, entry, ItemLedgerEntry, "Result of an inventory adjustment.", "The ledger entry posted, when the adjustment succeeded.");
-payload!(NumberSequencePayload, number_sequence, NumberSequence, "Result of a number sequence mutation.", "The sequence, when the mutation succeeded.");
-payload!(ArchivePayload, node, Node, "Result of archiving or restoring a record.", "The record, when the mutation succeeded.");
+payload!(
+    CompanyPayload,
+    company,
+    Company,
+    "Result of a company mutation.",
+    "The company, when the mutation succeeded."
+);
+payload!(
+    CurrencyPayload,
+    currency,
+    Currency,
+    "Result of a currency mutation.",
+    "The currency, when the mutation succeeded."
+);
+payload!(
+    TaxCodePayload,
+    tax_code,
+    TaxCode,
+    "Result of a tax code mutation.",
+    "The tax code, when the mutation succeeded."
+);
+payload!(
+    PaymentTermsPayload,
+    payment_terms,
+    PaymentTerms,
+    "Result of a payment terms mutation.",
+    "The payment terms, when the mutation succeeded."
+);
+payload!(
+    UnitOfMeasurePayload,
+    unit_of_measure,
+    UnitOfMeasure,
+    "Result of a unit of measure mutation.",
+    "The unit, when the mutation succeeded."
+);
+payload!(
+    WarehousePayload,
+    warehouse,
+    Warehouse,
+    "Result of a warehouse mutation.",
+    "The warehouse, when the mutation succeeded."
+);
+payload!(
+    CustomerPayload,
+    customer,
+    Customer,
+    "Result of a customer mutation.",
+    "The customer, when the mutation succeeded."
+);
+payload!(
+    VendorPayload,
+    vendor,
+    Vendor,
+    "Result of a vendor mutation.",
+    "The vendor, when the mutation succeeded."
+);
+payload!(
+    AddressPayload,
+    address,
+    Address,
+    "Result of an address mutation.",
+    "The address, when the mutation succeeded (for a delete: as it was)."
+);
+payload!(
+    ContactPersonPayload,
+    contact_person,
+    ContactPerson,
+    "Result of a contact person mutation.",
+    "The contact person, when the mutation succeeded."
+);
+payload!(
+    ItemPayload,
+    item,
+    Item,
+    "Result of an item mutation.",
+    "The item, when the mutation succeeded."
+);
+payload!(
+    ItemLedgerEntryPayload,
+    entry,
+    ItemLedgerEntry,
+    "Result of an inventory adjustment.",
+    "The ledger entry posted, when the adjustment succeeded."
+);
+payload!(
+    NumberSequencePayload,
+    number_sequence,
+    NumberSequence,
+    "Result of a number sequence mutation.",
+    "The sequence, when the mutation succeeded."
+);
+payload!(
+    ArchivePayload,
+    node,
+    Node,
+    "Result of archiving or restoring a record.",
+    "The record, when the mutation succeeded."
+);
 
 /// Fails early with userErrors found while decoding input.
 macro_rules! decoded {
@@ -524,7 +619,11 @@ pub struct ArchiveInput {
 }
 
 fn id_error(field: &str, e: &ids::IdError) -> UserError {
-    UserError { code: ErrorCode::InvalidId, field: Some(vec!["input".into(), field.into()]), message: e.message(field) }
+    UserError {
+        code: ErrorCode::InvalidId,
+        field: Some(vec!["input".into(), field.into()]),
+        message: e.message(field),
+    }
 }
 
 fn owner(inp: &mut Input, id: &ID) -> Option<Owner> {
@@ -532,7 +631,13 @@ fn owner(inp: &mut Input, id: &ID) -> Option<Owner> {
         Ok((Kind::Customer, n)) => Some(Owner::Customer(n)),
         Ok((Kind::Vendor, n)) => Some(Owner::Vendor(n)),
         Ok((k, _)) => {
-            inp.errors.push(id_error("ownerId", &ids::IdError::WrongKind { expected: "Customer or Vendor", got: k.name() }));
+            inp.errors.push(id_error(
+                "ownerId",
+                &ids::IdError::WrongKind {
+                    expected: "Customer or Vendor",
+                    got: k.name(),
+                },
+            ));
             None
         }
         Err(e) => {
@@ -550,33 +655,57 @@ pub struct MutationRoot;
 impl MutationRoot {
     /// Creates a company with its base currency and number sequences. Needs an admin token that
     /// may act in all companies.
-    async fn company_create(&self, ctx: &Context<'_>, #[graphql(desc = "What to do; see the input type.")] input: CompanyCreateInput) -> Result<CompanyPayload> {
+    async fn company_create(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "What to do; see the input type.")] input: CompanyCreateInput,
+    ) -> Result<CompanyPayload> {
         let r = rc(ctx)?;
         if !(r.principal.has(Role::Admin) && r.principal.all_companies) {
-            return Err(ErrorCode::Forbidden.error("creating a company needs an admin token for all companies"));
+            return Err(ErrorCode::Forbidden
+                .error("creating a company needs an admin token for all companies"));
         }
-        let i = NewCompany { code: input.code, name: input.name, base_currency: input.base_currency };
+        let i = NewCompany {
+            code: input.code,
+            name: input.name,
+            base_currency: input.base_currency,
+        };
         let res = write(ctx, "code", async |t| setup::create_company(t, i).await).await?;
         Ok(CompanyPayload::done(res.map(Company)))
     }
 
     /// Changes the company of the request. Admin.
-    async fn company_update(&self, ctx: &Context<'_>, #[graphql(desc = "What to do; see the input type.")] input: CompanyUpdateInput) -> Result<CompanyPayload> {
+    async fn company_update(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "What to do; see the input type.")] input: CompanyUpdateInput,
+    ) -> Result<CompanyPayload> {
         let cid = require(ctx, Role::Admin)?;
-        let res = write(ctx, "", async |t| setup::update_company(t, cid, CompanyPatch { name: input.name }).await).await?;
+        let res = write(ctx, "", async |t| {
+            setup::update_company(t, cid, CompanyPatch { name: input.name }).await
+        })
+        .await?;
         Ok(CompanyPayload::done(res.map(Company)))
     }
 
     /// Adds a currency. Admin.
-    async fn currency_create(&self, ctx: &Context<'_>, #[graphql(desc = "What to do; see the input type.")] input: CurrencyCreateInput) -> Result<CurrencyPayload> {
+    async fn currency_create(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "What to do; see the input type.")] input: CurrencyCreateInput,
+    ) -> Result<CurrencyPayload> {
         let cid = require(ctx, Role::Admin)?;
         let mut inp = Input::default();
         let i = NewCurrency {
             code: input.code,
             name: input.name,
             amount_precision: inp.opt_dec("amountPrecision", input.amount_precision.as_ref()),
-            unit_price_precision: inp.opt_dec("unitPricePrecision", input.unit_price_precision.as_ref()),
-            invoice_rounding_precision: inp.opt_dec("invoiceRoundingPrecision", input.invoice_rounding_precision.as_ref()),
+            unit_price_precision: inp
+                .opt_dec("unitPricePrecision", input.unit_price_precision.as_ref()),
+            invoice_rounding_precision: inp.opt_dec(
+                "invoiceRoundingPrecision",
+                input.invoice_rounding_precision.as_ref(),
+            ),
             invoice_rounding_mode: input.invoice_rounding_mode.map(Into::into),
         };
         decoded!(inp, CurrencyPayload);
@@ -585,131 +714,231 @@ impl MutationRoot {
     }
 
     /// Changes a currency. Admin.
-    async fn currency_update(&self, ctx: &Context<'_>, #[graphql(desc = "What to do; see the input type.")] input: CurrencyUpdateInput) -> Result<CurrencyPayload> {
+    async fn currency_update(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "What to do; see the input type.")] input: CurrencyUpdateInput,
+    ) -> Result<CurrencyPayload> {
         let cid = require(ctx, Role::Admin)?;
         let mut inp = Input::default();
         let id = inp.id("id", &input.id, Kind::Currency);
         let p = CurrencyPatch {
             name: input.name,
             amount_precision: inp.opt_dec("amountPrecision", input.amount_precision.as_ref()),
-            unit_price_precision: inp.opt_dec("unitPricePrecision", input.unit_price_precision.as_ref()),
-            invoice_rounding_precision: inp.opt_dec("invoiceRoundingPrecision", input.invoice_rounding_precision.as_ref()),
+            unit_price_precision: inp
+                .opt_dec("unitPricePrecision", input.unit_price_precision.as_ref()),
+            invoice_rounding_precision: inp.opt_dec(
+                "invoiceRoundingPrecision",
+                input.invoice_rounding_precision.as_ref(),
+            ),
             invoice_rounding_mode: input.invoice_rounding_mode.map(Into::into),
         };
         decoded!(inp, CurrencyPayload);
-        let res = write(ctx, "id", async |t| setup::update_currency(t, cid, id, p).await).await?;
+        let res = write(ctx, "id", async |t| {
+            setup::update_currency(t, cid, id, p).await
+        })
+        .await?;
         Ok(CurrencyPayload::done(res.map(Currency)))
     }
 
     /// Adds a tax code. Admin.
-    async fn tax_code_create(&self, ctx: &Context<'_>, #[graphql(desc = "What to do; see the input type.")] input: TaxCodeCreateInput) -> Result<TaxCodePayload> {
+    async fn tax_code_create(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "What to do; see the input type.")] input: TaxCodeCreateInput,
+    ) -> Result<TaxCodePayload> {
         let cid = require(ctx, Role::Admin)?;
         let mut inp = Input::default();
-        let i = NewTaxCode { code: input.code, name: input.name, rate: inp.dec("rate", &input.rate) };
+        let i = NewTaxCode {
+            code: input.code,
+            name: input.name,
+            rate: inp.dec("rate", &input.rate),
+        };
         decoded!(inp, TaxCodePayload);
         let res = write(ctx, "", async |t| setup::create_tax_code(t, cid, i).await).await?;
         Ok(TaxCodePayload::done(res.map(TaxCode)))
     }
 
     /// Changes a tax code. Admin.
-    async fn tax_code_update(&self, ctx: &Context<'_>, #[graphql(desc = "What to do; see the input type.")] input: TaxCodeUpdateInput) -> Result<TaxCodePayload> {
+    async fn tax_code_update(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "What to do; see the input type.")] input: TaxCodeUpdateInput,
+    ) -> Result<TaxCodePayload> {
         let cid = require(ctx, Role::Admin)?;
         let mut inp = Input::default();
         let id = inp.id("id", &input.id, Kind::TaxCode);
-        let p = TaxCodePatch { name: input.name, rate: inp.opt_dec("rate", input.rate.as_ref()) };
+        let p = TaxCodePatch {
+            name: input.name,
+            rate: inp.opt_dec("rate", input.rate.as_ref()),
+        };
         decoded!(inp, TaxCodePayload);
-        let res = write(ctx, "id", async |t| setup::update_tax_code(t, cid, id, p).await).await?;
+        let res = write(ctx, "id", async |t| {
+            setup::update_tax_code(t, cid, id, p).await
+        })
+        .await?;
         Ok(TaxCodePayload::done(res.map(TaxCode)))
     }
 
     /// Adds payment terms. Admin.
-    async fn payment_terms_create(&self, ctx: &Context<'_>, #[graphql(desc = "What to do; see the input type.")] input: PaymentTermsCreateInput) -> Result<PaymentTermsPayload> {
+    async fn payment_terms_create(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "What to do; see the input type.")] input: PaymentTermsCreateInput,
+    ) -> Result<PaymentTermsPayload> {
         let cid = require(ctx, Role::Admin)?;
         let mut inp = Input::default();
         let i = NewPaymentTerms {
             code: input.code,
             description: input.description,
             net_days: input.net_days,
-            cash_discount_percent: inp.opt_dec("cashDiscountPercent", input.cash_discount_percent.as_ref()).unwrap_or(Decimal::ZERO),
+            cash_discount_percent: inp
+                .opt_dec("cashDiscountPercent", input.cash_discount_percent.as_ref())
+                .unwrap_or(Decimal::ZERO),
             cash_discount_days: input.cash_discount_days,
         };
         decoded!(inp, PaymentTermsPayload);
-        let res = write(ctx, "", async |t| setup::create_payment_terms(t, cid, i).await).await?;
+        let res = write(ctx, "", async |t| {
+            setup::create_payment_terms(t, cid, i).await
+        })
+        .await?;
         Ok(PaymentTermsPayload::done(res.map(PaymentTerms)))
     }
 
     /// Changes payment terms. Admin.
-    async fn payment_terms_update(&self, ctx: &Context<'_>, #[graphql(desc = "What to do; see the input type.")] input: PaymentTermsUpdateInput) -> Result<PaymentTermsPayload> {
+    async fn payment_terms_update(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "What to do; see the input type.")] input: PaymentTermsUpdateInput,
+    ) -> Result<PaymentTermsPayload> {
         let cid = require(ctx, Role::Admin)?;
         let mut inp = Input::default();
         let id = inp.id("id", &input.id, Kind::PaymentTerms);
         let p = PaymentTermsPatch {
             description: input.description,
             net_days: input.net_days,
-            cash_discount_percent: inp.opt_dec("cashDiscountPercent", input.cash_discount_percent.as_ref()),
+            cash_discount_percent: inp
+                .opt_dec("cashDiscountPercent", input.cash_discount_percent.as_ref()),
             cash_discount_days: input.cash_discount_days,
         };
         decoded!(inp, PaymentTermsPayload);
-        let res = write(ctx, "id", async |t| setup::update_payment_terms(t, cid, id, p).await).await?;
+        let res = write(ctx, "id", async |t| {
+            setup::update_payment_terms(t, cid, id, p).await
+        })
+        .await?;
         Ok(PaymentTermsPayload::done(res.map(PaymentTerms)))
     }
 
     /// Adds a unit of measure. Admin.
-    async fn unit_of_measure_create(&self, ctx: &Context<'_>, #[graphql(desc = "What to do; see the input type.")] input: UnitOfMeasureCreateInput) -> Result<UnitOfMeasurePayload> {
+    async fn unit_of_measure_create(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "What to do; see the input type.")] input: UnitOfMeasureCreateInput,
+    ) -> Result<UnitOfMeasurePayload> {
         let cid = require(ctx, Role::Admin)?;
-        let i = NewUnit { code: input.code, name: input.name, decimals: input.decimals };
+        let i = NewUnit {
+            code: input.code,
+            name: input.name,
+            decimals: input.decimals,
+        };
         let res = write(ctx, "", async |t| catalog::create_unit(t, cid, i).await).await?;
         Ok(UnitOfMeasurePayload::done(res.map(UnitOfMeasure)))
     }
 
     /// Changes a unit of measure. Admin.
-    async fn unit_of_measure_update(&self, ctx: &Context<'_>, #[graphql(desc = "What to do; see the input type.")] input: UnitOfMeasureUpdateInput) -> Result<UnitOfMeasurePayload> {
+    async fn unit_of_measure_update(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "What to do; see the input type.")] input: UnitOfMeasureUpdateInput,
+    ) -> Result<UnitOfMeasurePayload> {
         let cid = require(ctx, Role::Admin)?;
         let mut inp = Input::default();
         let id = inp.id("id", &input.id, Kind::UnitOfMeasure);
         decoded!(inp, UnitOfMeasurePayload);
-        let p = UnitPatch { name: input.name, decimals: input.decimals };
-        let res = write(ctx, "id", async |t| catalog::update_unit(t, cid, id, p).await).await?;
+        let p = UnitPatch {
+            name: input.name,
+            decimals: input.decimals,
+        };
+        let res = write(ctx, "id", async |t| {
+            catalog::update_unit(t, cid, id, p).await
+        })
+        .await?;
         Ok(UnitOfMeasurePayload::done(res.map(UnitOfMeasure)))
     }
 
     /// Adds a warehouse. Admin.
-    async fn warehouse_create(&self, ctx: &Context<'_>, #[graphql(desc = "What to do; see the input type.")] input: WarehouseCreateInput) -> Result<WarehousePayload> {
+    async fn warehouse_create(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "What to do; see the input type.")] input: WarehouseCreateInput,
+    ) -> Result<WarehousePayload> {
         let cid = require(ctx, Role::Admin)?;
-        let i = NewWarehouse { code: input.code, name: input.name };
-        let res = write(ctx, "", async |t| inventory::create_warehouse(t, cid, i).await).await?;
+        let i = NewWarehouse {
+            code: input.code,
+            name: input.name,
+        };
+        let res = write(ctx, "", async |t| {
+            inventory::create_warehouse(t, cid, i).await
+        })
+        .await?;
         Ok(WarehousePayload::done(res.map(Warehouse)))
     }
 
     /// Renames a warehouse. Admin.
-    async fn warehouse_update(&self, ctx: &Context<'_>, #[graphql(desc = "What to do; see the input type.")] input: WarehouseUpdateInput) -> Result<WarehousePayload> {
+    async fn warehouse_update(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "What to do; see the input type.")] input: WarehouseUpdateInput,
+    ) -> Result<WarehousePayload> {
         let cid = require(ctx, Role::Admin)?;
         let mut inp = Input::default();
         let id = inp.id("id", &input.id, Kind::Warehouse);
         decoded!(inp, WarehousePayload);
-        let res = write(ctx, "id", async |t| inventory::update_warehouse(t, cid, id, input.name).await).await?;
+        let res = write(ctx, "id", async |t| {
+            inventory::update_warehouse(t, cid, id, input.name).await
+        })
+        .await?;
         Ok(WarehousePayload::done(res.map(Warehouse)))
     }
 
     /// Creates a customer with its addresses. Clerk.
-    async fn customer_create(&self, ctx: &Context<'_>, #[graphql(desc = "What to do; see the input type.")] input: CustomerCreateInput) -> Result<CustomerPayload> {
+    async fn customer_create(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "What to do; see the input type.")] input: CustomerCreateInput,
+    ) -> Result<CustomerPayload> {
         let cid = require(ctx, Role::Clerk)?;
         let mut inp = Input::default();
         let i = NewCustomer {
             account_number: input.account_number,
             kind: input.kind.into(),
-            details: PartyDetails { name: input.name, email: input.email, phone: input.phone, language: input.language },
+            details: PartyDetails {
+                name: input.name,
+                email: input.email,
+                phone: input.phone,
+                language: input.language,
+            },
             currency_id: inp.id("currencyId", &input.currency_id, Kind::Currency),
             customer_group: input.customer_group,
             price_group: input.price_group,
-            payment_terms_id: inp.opt_id("paymentTermsId", input.payment_terms_id.as_ref(), Kind::PaymentTerms),
+            payment_terms_id: inp.opt_id(
+                "paymentTermsId",
+                input.payment_terms_id.as_ref(),
+                Kind::PaymentTerms,
+            ),
             tax_group: input.tax_group,
-            credit_limit: inp.opt_dec("creditLimit", input.credit_limit.as_ref()).unwrap_or(Decimal::ZERO),
+            credit_limit: inp
+                .opt_dec("creditLimit", input.credit_limit.as_ref())
+                .unwrap_or(Decimal::ZERO),
             mandatory_credit_limit: input.mandatory_credit_limit,
             blocked: input.blocked.into(),
             combine_shipments: input.combine_shipments,
             prices_including_tax: input.prices_including_tax,
-            invoice_account_id: inp.opt_id("invoiceAccountId", input.invoice_account_id.as_ref(), Kind::Customer),
+            invoice_account_id: inp.opt_id(
+                "invoiceAccountId",
+                input.invoice_account_id.as_ref(),
+                Kind::Customer,
+            ),
             addresses: input.addresses.into_iter().map(Into::into).collect(),
         };
         decoded!(inp, CustomerPayload);
@@ -718,71 +947,127 @@ impl MutationRoot {
     }
 
     /// Changes a customer. Clerk.
-    async fn customer_update(&self, ctx: &Context<'_>, #[graphql(desc = "What to do; see the input type.")] input: CustomerUpdateInput) -> Result<CustomerPayload> {
+    async fn customer_update(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "What to do; see the input type.")] input: CustomerUpdateInput,
+    ) -> Result<CustomerPayload> {
         let cid = require(ctx, Role::Clerk)?;
         let mut inp = Input::default();
         let id = inp.id("id", &input.id, Kind::Customer);
         let p = CustomerPatch {
-            party: PartyPatch { name: input.name, email: mu(input.email), phone: mu(input.phone), language: mu(input.language) },
+            party: PartyPatch {
+                name: input.name,
+                email: mu(input.email),
+                phone: mu(input.phone),
+                language: mu(input.language),
+            },
             currency_id: inp.opt_id("currencyId", input.currency_id.as_ref(), Kind::Currency),
             customer_group: mu(input.customer_group),
             price_group: mu(input.price_group),
-            payment_terms_id: mu(input.payment_terms_id).map(|o| o.map(|i| inp.id("paymentTermsId", &i, Kind::PaymentTerms))),
+            payment_terms_id: mu(input.payment_terms_id)
+                .map(|o| o.map(|i| inp.id("paymentTermsId", &i, Kind::PaymentTerms))),
             tax_group: mu(input.tax_group),
             credit_limit: inp.opt_dec("creditLimit", input.credit_limit.as_ref()),
             mandatory_credit_limit: input.mandatory_credit_limit,
             blocked: input.blocked.map(Into::into),
             combine_shipments: input.combine_shipments,
             prices_including_tax: input.prices_including_tax,
-            invoice_account_id: mu(input.invoice_account_id).map(|o| o.map(|i| inp.id("invoiceAccountId", &i, Kind::Customer))),
+            invoice_account_id: mu(input.invoice_account_id)
+                .map(|o| o.map(|i| inp.id("invoiceAccountId", &i, Kind::Customer))),
         };
         decoded!(inp, CustomerPayload);
-        let res = write(ctx, "id", async |t| parties::update_customer(t, cid, id, p).await).await?;
+        let res = write(ctx, "id", async |t| {
+            parties::update_customer(t, cid, id, p).await
+        })
+        .await?;
         Ok(CustomerPayload::done(res.map(|c| Customer(c, None))))
     }
 
     /// Creates a vendor. Clerk.
-    async fn vendor_create(&self, ctx: &Context<'_>, #[graphql(desc = "What to do; see the input type.")] input: VendorCreateInput) -> Result<VendorPayload> {
+    async fn vendor_create(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "What to do; see the input type.")] input: VendorCreateInput,
+    ) -> Result<VendorPayload> {
         let cid = require(ctx, Role::Clerk)?;
         let mut inp = Input::default();
         let i = NewVendor {
             account_number: input.account_number,
-            details: PartyDetails { name: input.name, email: input.email, phone: input.phone, language: None },
+            details: PartyDetails {
+                name: input.name,
+                email: input.email,
+                phone: input.phone,
+                language: None,
+            },
             currency_id: inp.id("currencyId", &input.currency_id, Kind::Currency),
-            payment_terms_id: inp.opt_id("paymentTermsId", input.payment_terms_id.as_ref(), Kind::PaymentTerms),
+            payment_terms_id: inp.opt_id(
+                "paymentTermsId",
+                input.payment_terms_id.as_ref(),
+                Kind::PaymentTerms,
+            ),
             tax_group: input.tax_group,
         };
         decoded!(inp, VendorPayload);
-        let res = write(ctx, "", async |t| purchasing::create_vendor(t, cid, i).await).await?;
+        let res = write(ctx, "", async |t| {
+            purchasing::create_vendor(t, cid, i).await
+        })
+        .await?;
         Ok(VendorPayload::done(res.map(|v| Vendor(v, None))))
     }
 
     /// Changes a vendor. Clerk.
-    async fn vendor_update(&self, ctx: &Context<'_>, #[graphql(desc = "What to do; see the input type.")] input: VendorUpdateInput) -> Result<VendorPayload> {
+    async fn vendor_update(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "What to do; see the input type.")] input: VendorUpdateInput,
+    ) -> Result<VendorPayload> {
         let cid = require(ctx, Role::Clerk)?;
         let mut inp = Input::default();
         let id = inp.id("id", &input.id, Kind::Vendor);
-        let pt = mu(input.payment_terms_id).map(|o| o.map(|i| inp.id("paymentTermsId", &i, Kind::PaymentTerms)));
-        let p = PartyPatch { name: input.name, email: mu(input.email), phone: mu(input.phone), language: None };
+        let pt = mu(input.payment_terms_id)
+            .map(|o| o.map(|i| inp.id("paymentTermsId", &i, Kind::PaymentTerms)));
+        let p = PartyPatch {
+            name: input.name,
+            email: mu(input.email),
+            phone: mu(input.phone),
+            language: None,
+        };
         decoded!(inp, VendorPayload);
-        let res = write(ctx, "id", async |t| purchasing::update_vendor(t, cid, id, p, pt).await).await?;
+        let res = write(ctx, "id", async |t| {
+            purchasing::update_vendor(t, cid, id, p, pt).await
+        })
+        .await?;
         Ok(VendorPayload::done(res.map(|v| Vendor(v, None))))
     }
 
     /// Adds an address to a customer or vendor. Clerk.
-    async fn address_create(&self, ctx: &Context<'_>, #[graphql(desc = "What to do; see the input type.")] input: AddressCreateInput) -> Result<AddressPayload> {
+    async fn address_create(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "What to do; see the input type.")] input: AddressCreateInput,
+    ) -> Result<AddressPayload> {
         let cid = require(ctx, Role::Clerk)?;
         let mut inp = Input::default();
         let o = owner(&mut inp, &input.owner_id);
         decoded!(inp, AddressPayload);
-        let Some(o) = o else { return Ok(AddressPayload::done(Err(vec![]))) };
+        let Some(o) = o else {
+            return Ok(AddressPayload::done(Err(vec![])));
+        };
         let a: NewAddress = input.address.into();
-        let res = write(ctx, "ownerId", async |t| parties::add_address(t, cid, o, a).await).await?;
+        let res = write(ctx, "ownerId", async |t| {
+            parties::add_address(t, cid, o, a).await
+        })
+        .await?;
         Ok(AddressPayload::done(res.map(Address)))
     }
 
     /// Replaces an address's fields (the code stays). Clerk.
-    async fn address_update(&self, ctx: &Context<'_>, #[graphql(desc = "What to do; see the input type.")] input: AddressUpdateInput) -> Result<AddressPayload> {
+    async fn address_update(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "What to do; see the input type.")] input: AddressUpdateInput,
+    ) -> Result<AddressPayload> {
         let cid = require(ctx, Role::Clerk)?;
         let mut inp = Input::default();
         let id = inp.id("id", &input.id, Kind::Address);
@@ -797,59 +1082,103 @@ impl MutationRoot {
             region: input.region,
             country_code: input.country_code,
         };
-        let res = write(ctx, "id", async |t| parties::update_address(t, cid, id, a).await).await?;
+        let res = write(ctx, "id", async |t| {
+            parties::update_address(t, cid, id, a).await
+        })
+        .await?;
         Ok(AddressPayload::done(res.map(Address)))
     }
 
     /// Deletes an address. Documents keep their own copy of it. Clerk.
-    async fn address_delete(&self, ctx: &Context<'_>, #[graphql(desc = "What to do; see the input type.")] input: AddressDeleteInput) -> Result<AddressPayload> {
+    async fn address_delete(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "What to do; see the input type.")] input: AddressDeleteInput,
+    ) -> Result<AddressPayload> {
         let cid = require(ctx, Role::Clerk)?;
         let mut inp = Input::default();
         let id = inp.id("id", &input.id, Kind::Address);
         decoded!(inp, AddressPayload);
-        let res = write(ctx, "id", async |t| parties::remove_address(t, cid, id).await).await?;
+        let res = write(ctx, "id", async |t| {
+            parties::remove_address(t, cid, id).await
+        })
+        .await?;
         Ok(AddressPayload::done(res.map(Address)))
     }
 
     /// Adds a contact person to a customer or vendor. Clerk.
-    async fn contact_person_create(&self, ctx: &Context<'_>, #[graphql(desc = "What to do; see the input type.")] input: ContactPersonCreateInput) -> Result<ContactPersonPayload> {
+    async fn contact_person_create(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "What to do; see the input type.")] input: ContactPersonCreateInput,
+    ) -> Result<ContactPersonPayload> {
         let cid = require(ctx, Role::Clerk)?;
         let mut inp = Input::default();
         let o = owner(&mut inp, &input.owner_id);
         decoded!(inp, ContactPersonPayload);
-        let Some(o) = o else { return Ok(ContactPersonPayload::done(Err(vec![]))) };
+        let Some(o) = o else {
+            return Ok(ContactPersonPayload::done(Err(vec![])));
+        };
         let i = NewContact {
-            details: PartyDetails { name: input.name, email: input.email, phone: input.phone, language: input.language },
+            details: PartyDetails {
+                name: input.name,
+                email: input.email,
+                phone: input.phone,
+                language: input.language,
+            },
             title: input.title,
         };
         let res = write(ctx, "ownerId", async |t| {
             let c = parties::create_contact(t, cid, o, i).await?;
-            let p = parties::party::Entity::find_by_id(c.party_id).one(t).await?.ok_or(mercator_core::error::ServiceError::NotFound("party"))?;
+            let p = parties::party::Entity::find_by_id(c.party_id)
+                .one(t)
+                .await?
+                .ok_or(mercator_core::error::ServiceError::NotFound("party"))?;
             Ok((c, p))
         })
         .await?;
-        Ok(ContactPersonPayload::done(res.map(|(c, p)| ContactPerson(c, p))))
+        Ok(ContactPersonPayload::done(
+            res.map(|(c, p)| ContactPerson(c, p)),
+        ))
     }
 
     /// Changes a contact person. Clerk.
-    async fn contact_person_update(&self, ctx: &Context<'_>, #[graphql(desc = "What to do; see the input type.")] input: ContactPersonUpdateInput) -> Result<ContactPersonPayload> {
+    async fn contact_person_update(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "What to do; see the input type.")] input: ContactPersonUpdateInput,
+    ) -> Result<ContactPersonPayload> {
         let cid = require(ctx, Role::Clerk)?;
         let mut inp = Input::default();
         let id = inp.id("id", &input.id, Kind::ContactPerson);
         decoded!(inp, ContactPersonPayload);
-        let p = PartyPatch { name: input.name, email: mu(input.email), phone: mu(input.phone), language: mu(input.language) };
+        let p = PartyPatch {
+            name: input.name,
+            email: mu(input.email),
+            phone: mu(input.phone),
+            language: mu(input.language),
+        };
         let title = mu(input.title);
         let res = write(ctx, "id", async |t| {
             let c = parties::update_contact(t, cid, id, p, title).await?;
-            let p = parties::party::Entity::find_by_id(c.party_id).one(t).await?.ok_or(mercator_core::error::ServiceError::NotFound("party"))?;
+            let p = parties::party::Entity::find_by_id(c.party_id)
+                .one(t)
+                .await?
+                .ok_or(mercator_core::error::ServiceError::NotFound("party"))?;
             Ok((c, p))
         })
         .await?;
-        Ok(ContactPersonPayload::done(res.map(|(c, p)| ContactPerson(c, p))))
+        Ok(ContactPersonPayload::done(
+            res.map(|(c, p)| ContactPerson(c, p)),
+        ))
     }
 
     /// Creates an item. Clerk.
-    async fn item_create(&self, ctx: &Context<'_>, #[graphql(desc = "What to do; see the input type.")] input: ItemCreateInput) -> Result<ItemPayload> {
+    async fn item_create(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "What to do; see the input type.")] input: ItemCreateInput,
+    ) -> Result<ItemPayload> {
         let cid = require(ctx, Role::Clerk)?;
         let mut inp = Input::default();
         let i = NewItem {
@@ -858,7 +1187,9 @@ impl MutationRoot {
             kind: input.kind.into(),
             base_unit_id: inp.id("baseUnitId", &input.base_unit_id, Kind::UnitOfMeasure),
             base_sales_price: inp.dec("baseSalesPrice", &input.base_sales_price),
-            unit_cost: inp.opt_dec("unitCost", input.unit_cost.as_ref()).unwrap_or(Decimal::ZERO),
+            unit_cost: inp
+                .opt_dec("unitCost", input.unit_cost.as_ref())
+                .unwrap_or(Decimal::ZERO),
             item_group: input.item_group,
             tax_group: input.tax_group,
         };
@@ -868,32 +1199,50 @@ impl MutationRoot {
     }
 
     /// Changes an item. Clerk.
-    async fn item_update(&self, ctx: &Context<'_>, #[graphql(desc = "What to do; see the input type.")] input: ItemUpdateInput) -> Result<ItemPayload> {
+    async fn item_update(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "What to do; see the input type.")] input: ItemUpdateInput,
+    ) -> Result<ItemPayload> {
         let cid = require(ctx, Role::Clerk)?;
         let mut inp = Input::default();
         let id = inp.id("id", &input.id, Kind::Item);
         let p = ItemPatch {
             name: input.name,
-            base_unit_id: inp.opt_id("baseUnitId", input.base_unit_id.as_ref(), Kind::UnitOfMeasure),
+            base_unit_id: inp.opt_id(
+                "baseUnitId",
+                input.base_unit_id.as_ref(),
+                Kind::UnitOfMeasure,
+            ),
             base_sales_price: inp.opt_dec("baseSalesPrice", input.base_sales_price.as_ref()),
             unit_cost: inp.opt_dec("unitCost", input.unit_cost.as_ref()),
             item_group: mu(input.item_group),
             tax_group: mu(input.tax_group),
         };
         decoded!(inp, ItemPayload);
-        let res = write(ctx, "id", async |t| catalog::update_item(t, cid, id, p).await).await?;
+        let res = write(ctx, "id", async |t| {
+            catalog::update_item(t, cid, id, p).await
+        })
+        .await?;
         Ok(ItemPayload::done(res.map(Item)))
     }
 
     /// Posts an inventory adjustment to the item ledger. Clerk.
-    async fn inventory_adjust(&self, ctx: &Context<'_>, #[graphql(desc = "What to do; see the input type.")] input: InventoryAdjustInput) -> Result<ItemLedgerEntryPayload> {
+    async fn inventory_adjust(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "What to do; see the input type.")] input: InventoryAdjustInput,
+    ) -> Result<ItemLedgerEntryPayload> {
         let cid = require(ctx, Role::Clerk)?;
         let mut inp = Input::default();
         let a = Adjustment {
             item_id: inp.id("itemId", &input.item_id, Kind::Item),
             warehouse_id: inp.id("warehouseId", &input.warehouse_id, Kind::Warehouse),
             quantity: inp.dec("quantity", &input.quantity),
-            posting_date: input.posting_date.map(|d| d.0).unwrap_or_else(|| chrono::Utc::now().date_naive()),
+            posting_date: input
+                .posting_date
+                .map(|d| d.0)
+                .unwrap_or_else(|| chrono::Utc::now().date_naive()),
             reason: input.reason,
         };
         decoded!(inp, ItemLedgerEntryPayload);
@@ -902,29 +1251,52 @@ impl MutationRoot {
     }
 
     /// Changes a number sequence's format or moves its counter forward. Admin.
-    async fn number_sequence_update(&self, ctx: &Context<'_>, #[graphql(desc = "What to do; see the input type.")] input: NumberSequenceUpdateInput) -> Result<NumberSequencePayload> {
+    async fn number_sequence_update(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "What to do; see the input type.")] input: NumberSequenceUpdateInput,
+    ) -> Result<NumberSequencePayload> {
         let cid = require(ctx, Role::Admin)?;
         let mut inp = Input::default();
         let id = inp.id("id", &input.id, Kind::NumberSequence);
         decoded!(inp, NumberSequencePayload);
-        let p = SequencePatch { prefix: input.prefix, width: input.width, next_value: input.next_value.map(i64::from) };
-        let res = write(ctx, "id", async |t| numbering::update_sequence(t, cid, id, p).await).await?;
+        let p = SequencePatch {
+            prefix: input.prefix,
+            width: input.width,
+            next_value: input.next_value.map(i64::from),
+        };
+        let res = write(ctx, "id", async |t| {
+            numbering::update_sequence(t, cid, id, p).await
+        })
+        .await?;
         Ok(NumberSequencePayload::done(res.map(NumberSequence)))
     }
 
     /// Archives a record: it stays readable and referenced by existing documents, but new data
     /// cannot use it. Setup records need admin, others clerk.
-    async fn archive(&self, ctx: &Context<'_>, #[graphql(desc = "What to do; see the input type.")] input: ArchiveInput) -> Result<ArchivePayload> {
+    async fn archive(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "What to do; see the input type.")] input: ArchiveInput,
+    ) -> Result<ArchivePayload> {
         set_archived(ctx, input, true).await
     }
 
     /// Restores an archived record.
-    async fn unarchive(&self, ctx: &Context<'_>, #[graphql(desc = "What to do; see the input type.")] input: ArchiveInput) -> Result<ArchivePayload> {
+    async fn unarchive(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "What to do; see the input type.")] input: ArchiveInput,
+    ) -> Result<ArchivePayload> {
         set_archived(ctx, input, false).await
     }
 }
 
-async fn set_archived(ctx: &Context<'_>, input: ArchiveInput, archived: bool) -> Result<ArchivePayload> {
+async fn set_archived(
+    ctx: &Context<'_>,
+    input: ArchiveInput,
+    archived: bool,
+) -> Result<ArchivePayload> {
     let (kind, id) = match ids::decode_any(&input.id) {
         Ok(x) => x,
         Err(e) => return Ok(ArchivePayload::done(Err(vec![id_error("id", &e)]))),
@@ -958,7 +1330,10 @@ async fn set_archived(ctx: &Context<'_>, input: ArchiveInput, archived: bool) ->
     match res {
         Ok(()) => {
             let node = load_node(ctx, &input.id).await?;
-            Ok(ArchivePayload { node, user_errors: vec![] })
+            Ok(ArchivePayload {
+                node,
+                user_errors: vec![],
+            })
         }
         Err(e) => Ok(ArchivePayload::done(Err(e))),
     }

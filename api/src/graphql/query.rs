@@ -11,7 +11,10 @@ use async_graphql::{Context, Enum, ID, InputObject, Object, Result};
 use mercator_core::catalog::{self, ItemFilter as CoreItemFilter, ItemSort, item, unit_of_measure};
 use mercator_core::inventory::{self, LedgerFilter, item_ledger_entry, warehouse};
 use mercator_core::numbering::{self, number_sequence};
-use mercator_core::parties::{self, CustomerFilter as CoreCustomerFilter, CustomerSort as CoreCustomerSort, address, contact_person, customer, party};
+use mercator_core::parties::{
+    self, CustomerFilter as CoreCustomerFilter, CustomerSort as CoreCustomerSort, address,
+    contact_person, customer, party,
+};
 use mercator_core::purchasing::{self, VendorFilter as CoreVendorFilter, vendor};
 use mercator_core::setup::{self, CodeFilter, currency, payment_terms, tax_code};
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
@@ -28,7 +31,10 @@ pub struct CodeListFilter {
 
 impl CodeListFilter {
     fn core(&self) -> CodeFilter {
-        CodeFilter { search: self.search.clone(), archived: self.archived.as_opt() }
+        CodeFilter {
+            search: self.search.clone(),
+            archived: self.archived.as_opt(),
+        }
     }
 }
 
@@ -182,12 +188,16 @@ pub struct ItemLedgerEntrySort {
 
 impl Default for ItemLedgerEntrySort {
     fn default() -> Self {
-        ItemLedgerEntrySort { field: ItemLedgerEntrySortField::Recorded, direction: SortDirection::Desc }
+        ItemLedgerEntrySort {
+            field: ItemLedgerEntrySortField::Recorded,
+            direction: SortDirection::Desc,
+        }
     }
 }
 
 fn filter_id(field: &str, id: Option<&ID>, kind: Kind) -> Result<Option<i64>> {
-    id.map(|i| ids::decode(i, kind).map_err(|e| ErrorCode::InvalidId.error(e.message(field)))).transpose()
+    id.map(|i| ids::decode(i, kind).map_err(|e| ErrorCode::InvalidId.error(e.message(field))))
+        .transpose()
 }
 
 fn wants_total(ctx: &Context<'_>) -> bool {
@@ -203,7 +213,11 @@ pub async fn load_node(ctx: &Context<'_>, id: &str) -> Result<Option<Node>> {
     let r = rc(ctx)?;
     if kind == Kind::Company {
         return Ok(if r.principal.may_act_in(n) {
-            setup::company::Entity::find_by_id(n).one(db).await.map_err(internal)?.map(|c| Node::Company(Company(c)))
+            setup::company::Entity::find_by_id(n)
+                .one(db)
+                .await
+                .map_err(internal)?
+                .map(|c| Node::Company(Company(c)))
         } else {
             None
         });
@@ -211,27 +225,51 @@ pub async fn load_node(ctx: &Context<'_>, id: &str) -> Result<Option<Node>> {
     let cid = company_id(ctx)?;
     macro_rules! scoped {
         ($ent:ty, $col:expr) => {
-            <$ent>::find_by_id(n).filter($col.eq(cid)).one(db).await.map_err(internal)?
+            <$ent>::find_by_id(n)
+                .filter($col.eq(cid))
+                .one(db)
+                .await
+                .map_err(internal)?
         };
     }
     Ok(match kind {
         Kind::Company => None,
-        Kind::Currency => scoped!(currency::Entity, currency::Column::CompanyId).map(|m| Node::Currency(Currency(m))),
-        Kind::TaxCode => scoped!(tax_code::Entity, tax_code::Column::CompanyId).map(|m| Node::TaxCode(TaxCode(m))),
-        Kind::PaymentTerms => scoped!(payment_terms::Entity, payment_terms::Column::CompanyId).map(|m| Node::PaymentTerms(PaymentTerms(m))),
-        Kind::UnitOfMeasure => scoped!(unit_of_measure::Entity, unit_of_measure::Column::CompanyId).map(|m| Node::UnitOfMeasure(UnitOfMeasure(m))),
-        Kind::Warehouse => scoped!(warehouse::Entity, warehouse::Column::CompanyId).map(|m| Node::Warehouse(Warehouse(m))),
-        Kind::Customer => scoped!(customer::Entity, customer::Column::CompanyId).map(|m| Node::Customer(Customer(m, None))),
-        Kind::Vendor => scoped!(vendor::Entity, vendor::Column::CompanyId).map(|m| Node::Vendor(Vendor(m, None))),
-        Kind::Address => scoped!(address::Entity, address::Column::CompanyId).map(|m| Node::Address(Address(m))),
+        Kind::Currency => scoped!(currency::Entity, currency::Column::CompanyId)
+            .map(|m| Node::Currency(Currency(m))),
+        Kind::TaxCode => scoped!(tax_code::Entity, tax_code::Column::CompanyId)
+            .map(|m| Node::TaxCode(TaxCode(m))),
+        Kind::PaymentTerms => scoped!(payment_terms::Entity, payment_terms::Column::CompanyId)
+            .map(|m| Node::PaymentTerms(PaymentTerms(m))),
+        Kind::UnitOfMeasure => scoped!(unit_of_measure::Entity, unit_of_measure::Column::CompanyId)
+            .map(|m| Node::UnitOfMeasure(UnitOfMeasure(m))),
+        Kind::Warehouse => scoped!(warehouse::Entity, warehouse::Column::CompanyId)
+            .map(|m| Node::Warehouse(Warehouse(m))),
+        Kind::Customer => scoped!(customer::Entity, customer::Column::CompanyId)
+            .map(|m| Node::Customer(Customer(m, None))),
+        Kind::Vendor => scoped!(vendor::Entity, vendor::Column::CompanyId)
+            .map(|m| Node::Vendor(Vendor(m, None))),
+        Kind::Address => {
+            scoped!(address::Entity, address::Column::CompanyId).map(|m| Node::Address(Address(m)))
+        }
         Kind::Item => scoped!(item::Entity, item::Column::CompanyId).map(|m| Node::Item(Item(m))),
-        Kind::ItemLedgerEntry => scoped!(item_ledger_entry::Entity, item_ledger_entry::Column::CompanyId).map(|m| Node::ItemLedgerEntry(ItemLedgerEntry(m))),
-        Kind::NumberSequence => scoped!(number_sequence::Entity, number_sequence::Column::CompanyId).map(|m| Node::NumberSequence(NumberSequence(m))),
+        Kind::ItemLedgerEntry => scoped!(
+            item_ledger_entry::Entity,
+            item_ledger_entry::Column::CompanyId
+        )
+        .map(|m| Node::ItemLedgerEntry(ItemLedgerEntry(m))),
+        Kind::NumberSequence => {
+            scoped!(number_sequence::Entity, number_sequence::Column::CompanyId)
+                .map(|m| Node::NumberSequence(NumberSequence(m)))
+        }
         Kind::ContactPerson => {
             let c = scoped!(contact_person::Entity, contact_person::Column::CompanyId);
             match c {
                 None => None,
-                Some(c) => party::Entity::find_by_id(c.party_id).one(db).await.map_err(internal)?.map(|p| Node::ContactPerson(ContactPerson(c, p))),
+                Some(c) => party::Entity::find_by_id(c.party_id)
+                    .one(db)
+                    .await
+                    .map_err(internal)?
+                    .map(|p| Node::ContactPerson(ContactPerson(c, p))),
             }
         }
     })
@@ -249,13 +287,21 @@ impl QueryRoot {
     }
 
     /// Fetches any object by its global ID; null when it does not exist in this company.
-    async fn node(&self, ctx: &Context<'_>, #[graphql(desc = "A global ID.")] id: ID) -> Result<Option<Node>> {
+    async fn node(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "A global ID.")] id: ID,
+    ) -> Result<Option<Node>> {
         load_node(ctx, &id).await
     }
 
     /// Fetches several objects by global ID, in the order given; null for each one not found.
     #[graphql(complexity = "1 + ids.len() * child_complexity")]
-    async fn nodes(&self, ctx: &Context<'_>, #[graphql(desc = "Up to 100 global IDs.")] ids: Vec<ID>) -> Result<Vec<Option<Node>>> {
+    async fn nodes(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "Up to 100 global IDs.")] ids: Vec<ID>,
+    ) -> Result<Vec<Option<Node>>> {
         if ids.len() > 100 {
             return Err(ErrorCode::OutOfRange.error(format!("at most 100 ids, got {}", ids.len())));
         }
@@ -282,7 +328,10 @@ impl QueryRoot {
     async fn company(&self, ctx: &Context<'_>) -> Result<Company> {
         company_id(ctx)?;
         let r = rc(ctx)?;
-        r.company.clone().map(Company).ok_or_else(|| ErrorCode::CompanyNotAllowed.error("no company chosen"))
+        r.company
+            .clone()
+            .map(Company)
+            .ok_or_else(|| ErrorCode::CompanyNotAllowed.error("no company chosen"))
     }
 
     /// Currencies of the company.
@@ -293,10 +342,17 @@ impl QueryRoot {
         ctx: &Context<'_>,
         #[graphql(desc = "Rows after this cursor.")] after: Option<String>,
         #[graphql(desc = "Rows before this cursor.")] before: Option<String>,
-        #[graphql(desc = "At most this many from the start (max 100, default 20).")] first: Option<i32>,
+        #[graphql(desc = "At most this many from the start (max 100, default 20).")] first: Option<
+            i32,
+        >,
         #[graphql(desc = "At most this many from the end (max 100).")] last: Option<i32>,
-        #[graphql(desc = "Which rows; all active rows when left out or null.")] filter: Option<CodeListFilter>,
-        #[graphql(desc = "Order of the rows; by code or number, ascending, when left out or null.")] sort: Option<CodeListSort>,
+        #[graphql(desc = "Which rows; all active rows when left out or null.")] filter: Option<
+            CodeListFilter,
+        >,
+        #[graphql(
+            desc = "Order of the rows; by code or number, ascending, when left out or null."
+        )]
+        sort: Option<CodeListSort>,
     ) -> Result<CurrencyConnection> {
         let cid = company_id(ctx)?;
         let filter = filter.unwrap_or_default();
@@ -304,8 +360,15 @@ impl QueryRoot {
         let args = page_args(first, last, after, before)?;
         let db = &db(ctx)?.conn;
         let f = filter.core();
-        let page = read(setup::list_currencies(db, cid, &f, sort.direction == SortDirection::Desc, &args).await).await?;
-        let total = if wants_total(ctx) { Some(read(setup::count_currencies(db, cid, &f).await).await?) } else { None };
+        let page = read(
+            setup::list_currencies(db, cid, &f, sort.direction == SortDirection::Desc, &args).await,
+        )
+        .await?;
+        let total = if wants_total(ctx) {
+            Some(read(setup::count_currencies(db, cid, &f).await).await?)
+        } else {
+            None
+        };
         Ok(CurrencyConnection::from_page(page, total, Currency))
     }
 
@@ -317,10 +380,17 @@ impl QueryRoot {
         ctx: &Context<'_>,
         #[graphql(desc = "Rows after this cursor.")] after: Option<String>,
         #[graphql(desc = "Rows before this cursor.")] before: Option<String>,
-        #[graphql(desc = "At most this many from the start (max 100, default 20).")] first: Option<i32>,
+        #[graphql(desc = "At most this many from the start (max 100, default 20).")] first: Option<
+            i32,
+        >,
         #[graphql(desc = "At most this many from the end (max 100).")] last: Option<i32>,
-        #[graphql(desc = "Which rows; all active rows when left out or null.")] filter: Option<CodeListFilter>,
-        #[graphql(desc = "Order of the rows; by code or number, ascending, when left out or null.")] sort: Option<CodeListSort>,
+        #[graphql(desc = "Which rows; all active rows when left out or null.")] filter: Option<
+            CodeListFilter,
+        >,
+        #[graphql(
+            desc = "Order of the rows; by code or number, ascending, when left out or null."
+        )]
+        sort: Option<CodeListSort>,
     ) -> Result<TaxCodeConnection> {
         let cid = company_id(ctx)?;
         let filter = filter.unwrap_or_default();
@@ -328,8 +398,15 @@ impl QueryRoot {
         let args = page_args(first, last, after, before)?;
         let db = &db(ctx)?.conn;
         let f = filter.core();
-        let page = read(setup::list_tax_codes(db, cid, &f, sort.direction == SortDirection::Desc, &args).await).await?;
-        let total = if wants_total(ctx) { Some(read(setup::count_tax_codes(db, cid, &f).await).await?) } else { None };
+        let page = read(
+            setup::list_tax_codes(db, cid, &f, sort.direction == SortDirection::Desc, &args).await,
+        )
+        .await?;
+        let total = if wants_total(ctx) {
+            Some(read(setup::count_tax_codes(db, cid, &f).await).await?)
+        } else {
+            None
+        };
         Ok(TaxCodeConnection::from_page(page, total, TaxCode))
     }
 
@@ -341,10 +418,17 @@ impl QueryRoot {
         ctx: &Context<'_>,
         #[graphql(desc = "Rows after this cursor.")] after: Option<String>,
         #[graphql(desc = "Rows before this cursor.")] before: Option<String>,
-        #[graphql(desc = "At most this many from the start (max 100, default 20).")] first: Option<i32>,
+        #[graphql(desc = "At most this many from the start (max 100, default 20).")] first: Option<
+            i32,
+        >,
         #[graphql(desc = "At most this many from the end (max 100).")] last: Option<i32>,
-        #[graphql(desc = "Which rows; all active rows when left out or null.")] filter: Option<CodeListFilter>,
-        #[graphql(desc = "Order of the rows; by code or number, ascending, when left out or null.")] sort: Option<CodeListSort>,
+        #[graphql(desc = "Which rows; all active rows when left out or null.")] filter: Option<
+            CodeListFilter,
+        >,
+        #[graphql(
+            desc = "Order of the rows; by code or number, ascending, when left out or null."
+        )]
+        sort: Option<CodeListSort>,
     ) -> Result<PaymentTermsConnection> {
         let cid = company_id(ctx)?;
         let filter = filter.unwrap_or_default();
@@ -352,8 +436,16 @@ impl QueryRoot {
         let args = page_args(first, last, after, before)?;
         let db = &db(ctx)?.conn;
         let f = filter.core();
-        let page = read(setup::list_payment_terms(db, cid, &f, sort.direction == SortDirection::Desc, &args).await).await?;
-        let total = if wants_total(ctx) { Some(read(setup::count_payment_terms(db, cid, &f).await).await?) } else { None };
+        let page = read(
+            setup::list_payment_terms(db, cid, &f, sort.direction == SortDirection::Desc, &args)
+                .await,
+        )
+        .await?;
+        let total = if wants_total(ctx) {
+            Some(read(setup::count_payment_terms(db, cid, &f).await).await?)
+        } else {
+            None
+        };
         Ok(PaymentTermsConnection::from_page(page, total, PaymentTerms))
     }
 
@@ -365,10 +457,17 @@ impl QueryRoot {
         ctx: &Context<'_>,
         #[graphql(desc = "Rows after this cursor.")] after: Option<String>,
         #[graphql(desc = "Rows before this cursor.")] before: Option<String>,
-        #[graphql(desc = "At most this many from the start (max 100, default 20).")] first: Option<i32>,
+        #[graphql(desc = "At most this many from the start (max 100, default 20).")] first: Option<
+            i32,
+        >,
         #[graphql(desc = "At most this many from the end (max 100).")] last: Option<i32>,
-        #[graphql(desc = "Which rows; all active rows when left out or null.")] filter: Option<CodeListFilter>,
-        #[graphql(desc = "Order of the rows; by code or number, ascending, when left out or null.")] sort: Option<CodeListSort>,
+        #[graphql(desc = "Which rows; all active rows when left out or null.")] filter: Option<
+            CodeListFilter,
+        >,
+        #[graphql(
+            desc = "Order of the rows; by code or number, ascending, when left out or null."
+        )]
+        sort: Option<CodeListSort>,
     ) -> Result<UnitOfMeasureConnection> {
         let cid = company_id(ctx)?;
         let filter = filter.unwrap_or_default();
@@ -376,9 +475,20 @@ impl QueryRoot {
         let args = page_args(first, last, after, before)?;
         let db = &db(ctx)?.conn;
         let f = filter.core();
-        let page = read(catalog::list_units(db, cid, &f, sort.direction == SortDirection::Desc, &args).await).await?;
-        let total = if wants_total(ctx) { Some(read(catalog::count_units(db, cid, &f).await).await?) } else { None };
-        Ok(UnitOfMeasureConnection::from_page(page, total, UnitOfMeasure))
+        let page = read(
+            catalog::list_units(db, cid, &f, sort.direction == SortDirection::Desc, &args).await,
+        )
+        .await?;
+        let total = if wants_total(ctx) {
+            Some(read(catalog::count_units(db, cid, &f).await).await?)
+        } else {
+            None
+        };
+        Ok(UnitOfMeasureConnection::from_page(
+            page,
+            total,
+            UnitOfMeasure,
+        ))
     }
 
     /// Warehouses of the company.
@@ -389,10 +499,17 @@ impl QueryRoot {
         ctx: &Context<'_>,
         #[graphql(desc = "Rows after this cursor.")] after: Option<String>,
         #[graphql(desc = "Rows before this cursor.")] before: Option<String>,
-        #[graphql(desc = "At most this many from the start (max 100, default 20).")] first: Option<i32>,
+        #[graphql(desc = "At most this many from the start (max 100, default 20).")] first: Option<
+            i32,
+        >,
         #[graphql(desc = "At most this many from the end (max 100).")] last: Option<i32>,
-        #[graphql(desc = "Which rows; all active rows when left out or null.")] filter: Option<CodeListFilter>,
-        #[graphql(desc = "Order of the rows; by code or number, ascending, when left out or null.")] sort: Option<CodeListSort>,
+        #[graphql(desc = "Which rows; all active rows when left out or null.")] filter: Option<
+            CodeListFilter,
+        >,
+        #[graphql(
+            desc = "Order of the rows; by code or number, ascending, when left out or null."
+        )]
+        sort: Option<CodeListSort>,
     ) -> Result<WarehouseConnection> {
         let cid = company_id(ctx)?;
         let filter = filter.unwrap_or_default();
@@ -400,8 +517,16 @@ impl QueryRoot {
         let args = page_args(first, last, after, before)?;
         let db = &db(ctx)?.conn;
         let f = filter.core();
-        let page = read(inventory::list_warehouses(db, cid, &f, sort.direction == SortDirection::Desc, &args).await).await?;
-        let total = if wants_total(ctx) { Some(read(inventory::count_warehouses(db, cid, &f).await).await?) } else { None };
+        let page = read(
+            inventory::list_warehouses(db, cid, &f, sort.direction == SortDirection::Desc, &args)
+                .await,
+        )
+        .await?;
+        let total = if wants_total(ctx) {
+            Some(read(inventory::count_warehouses(db, cid, &f).await).await?)
+        } else {
+            None
+        };
         Ok(WarehouseConnection::from_page(page, total, Warehouse))
     }
 
@@ -413,10 +538,17 @@ impl QueryRoot {
         ctx: &Context<'_>,
         #[graphql(desc = "Rows after this cursor.")] after: Option<String>,
         #[graphql(desc = "Rows before this cursor.")] before: Option<String>,
-        #[graphql(desc = "At most this many from the start (max 100, default 20).")] first: Option<i32>,
+        #[graphql(desc = "At most this many from the start (max 100, default 20).")] first: Option<
+            i32,
+        >,
         #[graphql(desc = "At most this many from the end (max 100).")] last: Option<i32>,
-        #[graphql(desc = "Which rows; all active rows when left out or null.")] filter: Option<CustomerFilter>,
-        #[graphql(desc = "Order of the rows; by code or number, ascending, when left out or null.")] sort: Option<CustomerSort>,
+        #[graphql(desc = "Which rows; all active rows when left out or null.")] filter: Option<
+            CustomerFilter,
+        >,
+        #[graphql(
+            desc = "Order of the rows; by code or number, ascending, when left out or null."
+        )]
+        sort: Option<CustomerSort>,
     ) -> Result<CustomerConnection> {
         let cid = company_id(ctx)?;
         let filter = filter.unwrap_or_default();
@@ -426,7 +558,11 @@ impl QueryRoot {
         let f = CoreCustomerFilter {
             search: filter.search,
             customer_group: filter.customer_group,
-            currency_id: filter_id("filter.currencyId", filter.currency_id.as_ref(), Kind::Currency)?,
+            currency_id: filter_id(
+                "filter.currencyId",
+                filter.currency_id.as_ref(),
+                Kind::Currency,
+            )?,
             blocked: filter.blocked.map(Into::into),
             archived: filter.archived.as_opt(),
         };
@@ -434,9 +570,19 @@ impl QueryRoot {
             CustomerSortField::AccountNumber => CoreCustomerSort::AccountNumber,
             CustomerSortField::Name => CoreCustomerSort::Name,
         };
-        let page = read(parties::list_customers(db, cid, &f, s, sort.direction == SortDirection::Desc, &args).await).await?;
-        let total = if wants_total(ctx) { Some(read(parties::count_customers(db, cid, &f).await).await?) } else { None };
-        Ok(CustomerConnection::from_page(page, total, |(c, p)| Customer(c, Some(p))))
+        let page = read(
+            parties::list_customers(db, cid, &f, s, sort.direction == SortDirection::Desc, &args)
+                .await,
+        )
+        .await?;
+        let total = if wants_total(ctx) {
+            Some(read(parties::count_customers(db, cid, &f).await).await?)
+        } else {
+            None
+        };
+        Ok(CustomerConnection::from_page(page, total, |(c, p)| {
+            Customer(c, Some(p))
+        }))
     }
 
     /// Vendors of the company.
@@ -447,20 +593,40 @@ impl QueryRoot {
         ctx: &Context<'_>,
         #[graphql(desc = "Rows after this cursor.")] after: Option<String>,
         #[graphql(desc = "Rows before this cursor.")] before: Option<String>,
-        #[graphql(desc = "At most this many from the start (max 100, default 20).")] first: Option<i32>,
+        #[graphql(desc = "At most this many from the start (max 100, default 20).")] first: Option<
+            i32,
+        >,
         #[graphql(desc = "At most this many from the end (max 100).")] last: Option<i32>,
-        #[graphql(desc = "Which rows; all active rows when left out or null.")] filter: Option<VendorFilter>,
-        #[graphql(desc = "Order of the rows; by code or number, ascending, when left out or null.")] sort: Option<VendorSort>,
+        #[graphql(desc = "Which rows; all active rows when left out or null.")] filter: Option<
+            VendorFilter,
+        >,
+        #[graphql(
+            desc = "Order of the rows; by code or number, ascending, when left out or null."
+        )]
+        sort: Option<VendorSort>,
     ) -> Result<VendorConnection> {
         let cid = company_id(ctx)?;
         let filter = filter.unwrap_or_default();
         let sort = sort.unwrap_or_default();
         let args = page_args(first, last, after, before)?;
         let db = &db(ctx)?.conn;
-        let f = CoreVendorFilter { search: filter.search, archived: filter.archived.as_opt() };
-        let page = read(purchasing::list_vendors(db, cid, &f, sort.direction == SortDirection::Desc, &args).await).await?;
-        let total = if wants_total(ctx) { Some(read(purchasing::count_vendors(db, cid, &f).await).await?) } else { None };
-        Ok(VendorConnection::from_page(page, total, |(v, p)| Vendor(v, Some(p))))
+        let f = CoreVendorFilter {
+            search: filter.search,
+            archived: filter.archived.as_opt(),
+        };
+        let page = read(
+            purchasing::list_vendors(db, cid, &f, sort.direction == SortDirection::Desc, &args)
+                .await,
+        )
+        .await?;
+        let total = if wants_total(ctx) {
+            Some(read(purchasing::count_vendors(db, cid, &f).await).await?)
+        } else {
+            None
+        };
+        Ok(VendorConnection::from_page(page, total, |(v, p)| {
+            Vendor(v, Some(p))
+        }))
     }
 
     /// Items of the company.
@@ -471,10 +637,17 @@ impl QueryRoot {
         ctx: &Context<'_>,
         #[graphql(desc = "Rows after this cursor.")] after: Option<String>,
         #[graphql(desc = "Rows before this cursor.")] before: Option<String>,
-        #[graphql(desc = "At most this many from the start (max 100, default 20).")] first: Option<i32>,
+        #[graphql(desc = "At most this many from the start (max 100, default 20).")] first: Option<
+            i32,
+        >,
         #[graphql(desc = "At most this many from the end (max 100).")] last: Option<i32>,
-        #[graphql(desc = "Which rows; all active rows when left out or null.")] filter: Option<ItemFilter>,
-        #[graphql(desc = "Order of the rows; by code or number, ascending, when left out or null.")] sort: Option<ItemSortInput>,
+        #[graphql(desc = "Which rows; all active rows when left out or null.")] filter: Option<
+            ItemFilter,
+        >,
+        #[graphql(
+            desc = "Order of the rows; by code or number, ascending, when left out or null."
+        )]
+        sort: Option<ItemSortInput>,
     ) -> Result<ItemConnection> {
         let cid = company_id(ctx)?;
         let filter = filter.unwrap_or_default();
@@ -491,8 +664,15 @@ impl QueryRoot {
             ItemSortField::Number => ItemSort::Number,
             ItemSortField::Name => ItemSort::Name,
         };
-        let page = read(catalog::list_items(db, cid, &f, s, sort.direction == SortDirection::Desc, &args).await).await?;
-        let total = if wants_total(ctx) { Some(read(catalog::count_items(db, cid, &f).await).await?) } else { None };
+        let page = read(
+            catalog::list_items(db, cid, &f, s, sort.direction == SortDirection::Desc, &args).await,
+        )
+        .await?;
+        let total = if wants_total(ctx) {
+            Some(read(catalog::count_items(db, cid, &f).await).await?)
+        } else {
+            None
+        };
         Ok(ItemConnection::from_page(page, total, Item))
     }
 
@@ -504,10 +684,16 @@ impl QueryRoot {
         ctx: &Context<'_>,
         #[graphql(desc = "Rows after this cursor.")] after: Option<String>,
         #[graphql(desc = "Rows before this cursor.")] before: Option<String>,
-        #[graphql(desc = "At most this many from the start (max 100, default 20).")] first: Option<i32>,
+        #[graphql(desc = "At most this many from the start (max 100, default 20).")] first: Option<
+            i32,
+        >,
         #[graphql(desc = "At most this many from the end (max 100).")] last: Option<i32>,
-        #[graphql(desc = "Which rows; all active rows when left out or null.")] filter: Option<ItemLedgerEntryFilter>,
-        #[graphql(desc = "Order of the rows; newest first when left out or null.")] sort: Option<ItemLedgerEntrySort>,
+        #[graphql(desc = "Which rows; all active rows when left out or null.")] filter: Option<
+            ItemLedgerEntryFilter,
+        >,
+        #[graphql(desc = "Order of the rows; newest first when left out or null.")] sort: Option<
+            ItemLedgerEntrySort,
+        >,
     ) -> Result<ItemLedgerEntryConnection> {
         let cid = company_id(ctx)?;
         let filter = filter.unwrap_or_default();
@@ -516,16 +702,35 @@ impl QueryRoot {
         let db = &db(ctx)?.conn;
         let f = LedgerFilter {
             item_id: filter_id("filter.itemId", filter.item_id.as_ref(), Kind::Item)?,
-            warehouse_id: filter_id("filter.warehouseId", filter.warehouse_id.as_ref(), Kind::Warehouse)?,
+            warehouse_id: filter_id(
+                "filter.warehouseId",
+                filter.warehouse_id.as_ref(),
+                Kind::Warehouse,
+            )?,
         };
-        let page = read(inventory::list_ledger(db, cid, &f, sort.direction == SortDirection::Desc, &args).await).await?;
-        let total = if wants_total(ctx) { Some(read(inventory::count_ledger(db, cid, &f).await).await?) } else { None };
-        Ok(ItemLedgerEntryConnection::from_page(page, total, ItemLedgerEntry))
+        let page = read(
+            inventory::list_ledger(db, cid, &f, sort.direction == SortDirection::Desc, &args).await,
+        )
+        .await?;
+        let total = if wants_total(ctx) {
+            Some(read(inventory::count_ledger(db, cid, &f).await).await?)
+        } else {
+            None
+        };
+        Ok(ItemLedgerEntryConnection::from_page(
+            page,
+            total,
+            ItemLedgerEntry,
+        ))
     }
 
     /// Number sequences of the company, one per document kind.
     async fn number_sequences(&self, ctx: &Context<'_>) -> Result<Vec<NumberSequence>> {
         let cid = company_id(ctx)?;
-        Ok(read(numbering::list_sequences(&db(ctx)?.conn, cid).await).await?.into_iter().map(NumberSequence).collect())
+        Ok(read(numbering::list_sequences(&db(ctx)?.conn, cid).await)
+            .await?
+            .into_iter()
+            .map(NumberSequence)
+            .collect())
     }
 }

@@ -56,9 +56,9 @@ pub struct Date(pub NaiveDate);
 impl ScalarType for Date {
     fn parse(value: Value) -> InputValueResult<Self> {
         match &value {
-            Value::String(s) => NaiveDate::from_str(s)
-                .map(Date)
-                .map_err(|_| InputValueError::custom(format!("{s:?} is not a date of the form YYYY-MM-DD"))),
+            Value::String(s) => NaiveDate::from_str(s).map(Date).map_err(|_| {
+                InputValueError::custom(format!("{s:?} is not a date of the form YYYY-MM-DD"))
+            }),
             _ => Err(InputValueError::expected_type(value)),
         }
     }
@@ -78,7 +78,9 @@ impl ScalarType for DateTime {
         match &value {
             Value::String(s) => ChronoDateTime::parse_from_rfc3339(s)
                 .map(|d| DateTime(d.with_timezone(&Utc)))
-                .map_err(|_| InputValueError::custom(format!("{s:?} is not an RFC 3339 date-time"))),
+                .map_err(|_| {
+                    InputValueError::custom(format!("{s:?} is not an RFC 3339 date-time"))
+                }),
             _ => Err(InputValueError::expected_type(value)),
         }
     }

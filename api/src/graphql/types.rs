@@ -363,7 +363,11 @@ impl ContactPerson {
     }
 }
 
-async fn party_of(ctx: &Context<'_>, id: i64, preloaded: &Option<party::Model>) -> Result<party::Model> {
+async fn party_of(
+    ctx: &Context<'_>,
+    id: i64,
+    preloaded: &Option<party::Model>,
+) -> Result<party::Model> {
     if let Some(p) = preloaded {
         return Ok(p.clone());
     }
@@ -411,7 +415,12 @@ async fn currency_of(ctx: &Context<'_>, id: i64) -> Result<Currency> {
 
 async fn terms_of(ctx: &Context<'_>, id: Option<i64>) -> Result<Option<PaymentTerms>> {
     let Some(id) = id else { return Ok(None) };
-    Ok(loaders(ctx)?.payment_terms.load_one(id).await.map_err(internal)?.map(PaymentTerms))
+    Ok(loaders(ctx)?
+        .payment_terms
+        .load_one(id)
+        .await
+        .map_err(internal)?
+        .map(PaymentTerms))
 }
 
 /// A customer account (the customer role of an organisation or person).
@@ -472,7 +481,10 @@ impl Customer {
     /// Credit limit in the customer's currency; zero means no limit.
     async fn credit_limit(&self, ctx: &Context<'_>) -> Result<Money> {
         let c = currency_of(ctx, self.0.currency_id).await?;
-        Ok(Money { amount: Dec::of(self.0.credit_limit.value()), currency: c.0.code })
+        Ok(Money {
+            amount: Dec::of(self.0.credit_limit.value()),
+            currency: c.0.code,
+        })
     }
     /// Orders over the credit limit are blocked rather than warned about.
     async fn mandatory_credit_limit(&self) -> bool {
@@ -492,8 +504,15 @@ impl Customer {
     }
     /// The customer who pays (bill-to), when it is another one.
     async fn invoice_account(&self, ctx: &Context<'_>) -> Result<Option<Customer>> {
-        let Some(id) = self.0.invoice_account_id else { return Ok(None) };
-        Ok(loaders(ctx)?.customer.load_one(id).await.map_err(internal)?.map(|c| Customer(c, None)))
+        let Some(id) = self.0.invoice_account_id else {
+            return Ok(None);
+        };
+        Ok(loaders(ctx)?
+            .customer
+            .load_one(id)
+            .await
+            .map_err(internal)?
+            .map(|c| Customer(c, None)))
     }
     /// Postal addresses, by code.
     async fn addresses(&self, ctx: &Context<'_>) -> Result<Vec<Address>> {
@@ -649,13 +668,29 @@ impl Item {
     }
     /// Total on-hand over all warehouses, in the base unit (zero for services).
     async fn on_hand(&self, ctx: &Context<'_>) -> Result<Dec> {
-        let levels = loaders(ctx)?.on_hand.load_one(self.0.id).await.map_err(internal)?.unwrap_or_default();
+        let levels = loaders(ctx)?
+            .on_hand
+            .load_one(self.0.id)
+            .await
+            .map_err(internal)?
+            .unwrap_or_default();
         Ok(Dec::of(levels.iter().map(|(_, q)| q.value()).sum()))
     }
     /// On-hand per warehouse that ever held the item.
     async fn inventory(&self, ctx: &Context<'_>) -> Result<Vec<InventoryLevel>> {
-        let levels = loaders(ctx)?.on_hand.load_one(self.0.id).await.map_err(internal)?.unwrap_or_default();
-        Ok(levels.into_iter().map(|(w, q)| InventoryLevel { warehouse_id: w, quantity: q.value() }).collect())
+        let levels = loaders(ctx)?
+            .on_hand
+            .load_one(self.0.id)
+            .await
+            .map_err(internal)?
+            .unwrap_or_default();
+        Ok(levels
+            .into_iter()
+            .map(|(w, q)| InventoryLevel {
+                warehouse_id: w,
+                quantity: q.value(),
+            })
+            .collect())
     }
     /// Archived items cannot be used on new documents.
     async fn archived(&self) -> bool {
@@ -680,7 +715,13 @@ impl ItemLedgerEntry {
     }
     /// The item.
     async fn item(&self, ctx: &Context<'_>) -> Result<Item> {
-        loaders(ctx)?.item.load_one(self.0.item_id).await.map_err(internal)?.map(Item).ok_or_else(|| internal("item missing"))
+        loaders(ctx)?
+            .item
+            .load_one(self.0.item_id)
+            .await
+            .map_err(internal)?
+            .map(Item)
+            .ok_or_else(|| internal("item missing"))
     }
     /// The warehouse.
     async fn warehouse(&self, ctx: &Context<'_>) -> Result<Warehouse> {
@@ -748,7 +789,11 @@ impl NumberSequence {
 }
 
 /// The caller: the token's name, roles and companies.
-pub struct Viewer(pub Principal, pub Vec<company::Model>, pub Option<company::Model>);
+pub struct Viewer(
+    pub Principal,
+    pub Vec<company::Model>,
+    pub Option<company::Model>,
+);
 
 /// The caller: the token's name, roles and companies.
 #[Object]
@@ -775,7 +820,9 @@ impl Viewer {
     }
     /// Largest query cost this token may spend per request.
     async fn query_cost_budget(&self, ctx: &Context<'_>) -> i32 {
-        ctx.data_opt::<super::extension::Budget>().map(|b| b.max_cost as i32).unwrap_or(0)
+        ctx.data_opt::<super::extension::Budget>()
+            .map(|b| b.max_cost as i32)
+            .unwrap_or(0)
     }
 }
 
@@ -786,10 +833,25 @@ pub fn _company(ctx: &Context<'_>) -> Result<i64> {
 
 connection!(CurrencyConnection, CurrencyEdge, Currency, "currencies");
 connection!(TaxCodeConnection, TaxCodeEdge, TaxCode, "tax codes");
-connection!(PaymentTermsConnection, PaymentTermsEdge, PaymentTerms, "payment terms");
-connection!(UnitOfMeasureConnection, UnitOfMeasureEdge, UnitOfMeasure, "units of measure");
+connection!(
+    PaymentTermsConnection,
+    PaymentTermsEdge,
+    PaymentTerms,
+    "payment terms"
+);
+connection!(
+    UnitOfMeasureConnection,
+    UnitOfMeasureEdge,
+    UnitOfMeasure,
+    "units of measure"
+);
 connection!(WarehouseConnection, WarehouseEdge, Warehouse, "warehouses");
 connection!(CustomerConnection, CustomerEdge, Customer, "customers");
 connection!(VendorConnection, VendorEdge, Vendor, "vendors");
 connection!(ItemConnection, ItemEdge, Item, "items");
-connection!(ItemLedgerEntryConnection, ItemLedgerEntryEdge, ItemLedgerEntry, "item ledger entries");
+connection!(
+    ItemLedgerEntryConnection,
+    ItemLedgerEntryEdge,
+    ItemLedgerEntry,
+    "item ledger entries"
+);

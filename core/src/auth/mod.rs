@@ -32,7 +32,13 @@ pub enum Role {
 
 impl Role {
     /// Every role.
-    pub const ALL: [Role; 5] = [Role::Viewer, Role::Clerk, Role::Poster, Role::Approver, Role::Admin];
+    pub const ALL: [Role; 5] = [
+        Role::Viewer,
+        Role::Clerk,
+        Role::Poster,
+        Role::Approver,
+        Role::Admin,
+    ];
 
     /// The lower-case name used in the CLI and the database.
     pub fn as_str(self) -> &'static str {
@@ -87,8 +93,12 @@ pub fn hash_token(token: &str) -> String {
 
 fn random_token() -> ServiceResult<String> {
     let mut buf = [0u8; 32];
-    getrandom::fill(&mut buf).map_err(|e| ServiceError::Db(DbErr::Custom(format!("no randomness: {e}"))))?;
-    Ok(format!("mrc_{}", buf.iter().map(|b| format!("{b:02x}")).collect::<String>()))
+    getrandom::fill(&mut buf)
+        .map_err(|e| ServiceError::Db(DbErr::Custom(format!("no randomness: {e}"))))?;
+    Ok(format!(
+        "mrc_{}",
+        buf.iter().map(|b| format!("{b:02x}")).collect::<String>()
+    ))
 }
 
 /// Input of [`create_token`].
@@ -107,18 +117,37 @@ pub struct NewToken {
 }
 
 /// Creates a token and returns it in plain text; this is the only time it is visible.
-pub async fn create_token(db: &impl ConnectionTrait, input: NewToken) -> ServiceResult<(api_token::Model, String)> {
+pub async fn create_token(
+    db: &impl ConnectionTrait,
+    input: NewToken,
+) -> ServiceResult<(api_token::Model, String)> {
     if input.roles.is_empty() {
-        return Err(Violation::new("roles", Rule::Required, "a token needs at least one role").into());
+        return Err(
+            Violation::new("roles", Rule::Required, "a token needs at least one role").into(),
+        );
     }
     if !input.all_companies && input.companies.is_empty() {
-        return Err(Violation::new("companies", Rule::Required, "name at least one company, or allow all companies").into());
+        return Err(Violation::new(
+            "companies",
+            Rule::Required,
+            "name at least one company, or allow all companies",
+        )
+        .into());
     }
     let name = crate::validate::name("name", &input.name, crate::validate::MAX_NAME)?;
     let mut company_ids = Vec::new();
     for code in &input.companies {
-        let Some(c) = company::Entity::find().filter(company::Column::Code.eq(code.as_str())).one(db).await? else {
-            return Err(Violation::new("companies", Rule::NotFound, format!("company {code} not found")).into());
+        let Some(c) = company::Entity::find()
+            .filter(company::Column::Code.eq(code.as_str()))
+            .one(db)
+            .await?
+        else {
+            return Err(Violation::new(
+                "companies",
+                Rule::NotFound,
+                format!("company {code} not found"),
+            )
+            .into());
         };
         company_ids.push(c.id);
     }
@@ -128,7 +157,11 @@ pub async fn create_token(db: &impl ConnectionTrait, input: NewToken) -> Service
         name: Set(name),
         token_hash: Set(hash_token(&token)),
         token_prefix: Set(token.chars().take(12).collect()),
-        roles: Set(roles.iter().map(|r| r.as_str()).collect::<Vec<_>>().join(",")),
+        roles: Set(roles
+            .iter()
+            .map(|r| r.as_str())
+            .collect::<Vec<_>>()
+            .join(",")),
         all_companies: Set(input.all_companies),
         max_query_cost: Set(input.max_query_cost),
         created_at: Set(Utc::now()),
@@ -138,9 +171,12 @@ pub async fn create_token(db: &impl ConnectionTrait, input: NewToken) -> Service
     .insert(db)
     .await?;
     for cid in company_ids {
-        api_token_company::ActiveModel { token_id: Set(row.id), company_id: Set(cid) }
-            .insert(db)
-            .await?;
+        api_token_company::ActiveModel {
+            token_id: Set(row.id),
+            company_id: Set(cid),
+        }
+        .insert(db)
+        .await?;
     }
     Ok((row, token))
 }
@@ -180,7 +216,10 @@ pub struct TokenInfo {
 
 /// Every token, newest first.
 pub async fn list_tokens(db: &impl ConnectionTrait) -> ServiceResult<Vec<TokenInfo>> {
-    let tokens = api_token::Entity::find().order_by_desc(api_token::Column::Id).all(db).await?;
+    let tokens = api_token::Entity::find()
+        .order_by_desc(api_token::Column::Id)
+        .all(db)
+        .await?;
     let links = api_token_company::Entity::find().all(db).await?;
     let companies = company::Entity::find().all(db).await?;
     Ok(tokens
@@ -189,7 +228,12 @@ pub async fn list_tokens(db: &impl ConnectionTrait) -> ServiceResult<Vec<TokenIn
             companies: links
                 .iter()
                 .filter(|l| l.token_id == t.id)
-                .filter_map(|l| companies.iter().find(|c| c.id == l.company_id).map(|c| c.code.clone()))
+                .filter_map(|l| {
+                    companies
+                        .iter()
+                        .find(|c| c.id == l.company_id)
+                        .map(|c| c.code.clone())
+                })
                 .collect(),
             token: t,
         })
@@ -197,13 +241,18 @@ pub async fn list_tokens(db: &impl ConnectionTrait) -> ServiceResult<Vec<TokenIn
 }
 
 /// Revokes a token by id or by its shown prefix. Returns the revoked rows.
-pub async fn revoke(db: &impl ConnectionTrait, id_or_prefix: &str) -> ServiceResult<Vec<api_token::Model>> {
+pub async fn revoke(
+    db: &impl ConnectionTrait,
+    id_or_prefix: &str,
+) -> ServiceResult<Vec<api_token::Model>> {
     let rows = match id_or_prefix.parse::<i64>() {
         Ok(id) => api_token::Entity::find_by_id(id).all(db).await?,
-        Err(_) => api_token::Entity::find()
-            .filter(api_token::Column::TokenPrefix.eq(id_or_prefix))
-            .all(db)
-            .await?,
+        Err(_) => {
+            api_token::Entity::find()
+                .filter(api_token::Column::TokenPrefix.eq(id_or_prefix))
+                .all(db)
+                .await?
+        }
     };
     if rows.is_empty() {
         return Err(ServiceError::NotFound("token"));
@@ -220,7 +269,10 @@ pub async fn revoke(db: &impl ConnectionTrait, id_or_prefix: &str) -> ServiceRes
 /// Revokes every token with this name (used to rotate the demo console token).
 pub async fn revoke_by_name(db: &impl ConnectionTrait, name: &str) -> ServiceResult<u64> {
     let res = api_token::Entity::update_many()
-        .col_expr(api_token::Column::RevokedAt, sea_orm::sea_query::Expr::value(Utc::now()))
+        .col_expr(
+            api_token::Column::RevokedAt,
+            sea_orm::sea_query::Expr::value(Utc::now()),
+        )
         .filter(api_token::Column::Name.eq(name))
         .filter(api_token::Column::RevokedAt.is_null())
         .exec(db)

@@ -48,13 +48,21 @@ fn check_decimals(v: &mut Violations, d: i32) -> Option<i32> {
     if (0..=6).contains(&d) {
         Some(d)
     } else {
-        v.push(Violation::new("decimals", Rule::OutOfRange, "decimals must be between 0 and 6"));
+        v.push(Violation::new(
+            "decimals",
+            Rule::OutOfRange,
+            "decimals must be between 0 and 6",
+        ));
         None
     }
 }
 
 /// Adds a unit of measure.
-pub async fn create_unit(db: &impl ConnectionTrait, company_id: i64, input: NewUnit) -> ServiceResult<unit_of_measure::Model> {
+pub async fn create_unit(
+    db: &impl ConnectionTrait,
+    company_id: i64,
+    input: NewUnit,
+) -> ServiceResult<unit_of_measure::Model> {
     let mut v = Violations::new();
     let code = v.check(validate::code("code", &input.code));
     let name = v.check(validate::name("name", &input.name, validate::MAX_NAME));
@@ -66,7 +74,11 @@ pub async fn create_unit(db: &impl ConnectionTrait, company_id: i64, input: NewU
             .one(db)
             .await?;
         if exists.is_some() {
-            v.push(Violation::new("code", Rule::Duplicate, format!("unit {code} already exists")));
+            v.push(Violation::new(
+                "code",
+                Rule::Duplicate,
+                format!("unit {code} already exists"),
+            ));
         }
     }
     v.finish()?;
@@ -98,14 +110,22 @@ pub struct UnitPatch {
 }
 
 /// Changes a unit of measure.
-pub async fn update_unit(db: &impl ConnectionTrait, company_id: i64, id: i64, p: UnitPatch) -> ServiceResult<unit_of_measure::Model> {
+pub async fn update_unit(
+    db: &impl ConnectionTrait,
+    company_id: i64,
+    id: i64,
+    p: UnitPatch,
+) -> ServiceResult<unit_of_measure::Model> {
     let row = unit_of_measure::Entity::find_by_id(id)
         .filter(unit_of_measure::Column::CompanyId.eq(company_id))
         .one(db)
         .await?
         .ok_or(ServiceError::NotFound("unit of measure"))?;
     let mut v = Violations::new();
-    let name = p.name.as_deref().and_then(|n| v.check(validate::name("name", n, validate::MAX_NAME)));
+    let name = p
+        .name
+        .as_deref()
+        .and_then(|n| v.check(validate::name("name", n, validate::MAX_NAME)));
     let dec = p.decimals.and_then(|d| check_decimals(&mut v, d));
     v.finish()?;
     let mut am: unit_of_measure::ActiveModel = row.into();
@@ -120,7 +140,13 @@ pub async fn update_unit(db: &impl ConnectionTrait, company_id: i64, id: i64, p:
 }
 
 /// Units of the company.
-pub async fn list_units(db: &impl ConnectionTrait, company_id: i64, f: &CodeFilter, desc: bool, args: &PageArgs) -> ServiceResult<Page<unit_of_measure::Model>> {
+pub async fn list_units(
+    db: &impl ConnectionTrait,
+    company_id: i64,
+    f: &CodeFilter,
+    desc: bool,
+    args: &PageArgs,
+) -> ServiceResult<Page<unit_of_measure::Model>> {
     let q = code_filter(
         unit_of_measure::Entity::find().filter(unit_of_measure::Column::CompanyId.eq(company_id)),
         f,
@@ -128,11 +154,24 @@ pub async fn list_units(db: &impl ConnectionTrait, company_id: i64, f: &CodeFilt
         unit_of_measure::Column::Name,
         unit_of_measure::Column::ArchivedAt,
     );
-    code_page(db, q, unit_of_measure::Column::Code, unit_of_measure::Column::Id, desc, args, |m| (m.code.clone(), m.id)).await
+    code_page(
+        db,
+        q,
+        unit_of_measure::Column::Code,
+        unit_of_measure::Column::Id,
+        desc,
+        args,
+        |m| (m.code.clone(), m.id),
+    )
+    .await
 }
 
 /// Number of units matching the filter.
-pub async fn count_units(db: &impl ConnectionTrait, company_id: i64, f: &CodeFilter) -> ServiceResult<u64> {
+pub async fn count_units(
+    db: &impl ConnectionTrait,
+    company_id: i64,
+    f: &CodeFilter,
+) -> ServiceResult<u64> {
     let q = code_filter(
         unit_of_measure::Entity::find().filter(unit_of_measure::Column::CompanyId.eq(company_id)),
         f,
@@ -167,7 +206,12 @@ pub struct NewItem {
 }
 
 /// Draws a number from a sequence that no row uses yet (manual numbers may have taken some).
-pub(crate) async fn free_number<F, Fut>(db: &impl ConnectionTrait, company_id: i64, kind: SequenceKind, taken: F) -> ServiceResult<String>
+pub(crate) async fn free_number<F, Fut>(
+    db: &impl ConnectionTrait,
+    company_id: i64,
+    kind: SequenceKind,
+    taken: F,
+) -> ServiceResult<String>
 where
     F: Fn(String) -> Fut,
     Fut: std::future::Future<Output = ServiceResult<bool>>,
@@ -178,10 +222,19 @@ where
             return Ok(n);
         }
     }
-    Err(Violation::new("number", Rule::Duplicate, "the number sequence keeps producing numbers already in use; move it forward").into())
+    Err(Violation::new(
+        "number",
+        Rule::Duplicate,
+        "the number sequence keeps producing numbers already in use; move it forward",
+    )
+    .into())
 }
 
-async fn item_number_taken(db: &impl ConnectionTrait, company_id: i64, number: &str) -> ServiceResult<bool> {
+async fn item_number_taken(
+    db: &impl ConnectionTrait,
+    company_id: i64,
+    number: &str,
+) -> ServiceResult<bool> {
     Ok(item::Entity::find()
         .filter(item::Column::CompanyId.eq(company_id))
         .filter(item::Column::Number.eq(number))
@@ -191,30 +244,69 @@ async fn item_number_taken(db: &impl ConnectionTrait, company_id: i64, number: &
 }
 
 /// Creates an item.
-pub async fn create_item(db: &impl ConnectionTrait, company_id: i64, input: NewItem) -> ServiceResult<item::Model> {
+pub async fn create_item(
+    db: &impl ConnectionTrait,
+    company_id: i64,
+    input: NewItem,
+) -> ServiceResult<item::Model> {
     let mut v = Violations::new();
     let number = match input.number.as_deref() {
         Some(n) => v.check(validate::code("number", n)).map(Some),
         None => Some(None),
     };
     let name = v.check(validate::name("name", &input.name, validate::MAX_NAME));
-    let price = v.check(validate::unit_price("baseSalesPrice", input.base_sales_price));
+    let price = v.check(validate::unit_price(
+        "baseSalesPrice",
+        input.base_sales_price,
+    ));
     let cost = v.check(validate::unit_price("unitCost", input.unit_cost));
-    let group = v.check(input.item_group.as_deref().map(|g| validate::code("itemGroup", g)).transpose());
-    let tax = v.check(input.tax_group.as_deref().map(|g| validate::code("taxGroup", g)).transpose());
-    v.check(refs::usable(db, company_id, Table::UnitOfMeasure, input.base_unit_id, "baseUnitId").await?);
-    if let Some(Some(n)) = &number {
-        if item_number_taken(db, company_id, n).await? {
-            v.push(Violation::new("number", Rule::Duplicate, format!("item {n} already exists")));
-        }
+    let group = v.check(
+        input
+            .item_group
+            .as_deref()
+            .map(|g| validate::code("itemGroup", g))
+            .transpose(),
+    );
+    let tax = v.check(
+        input
+            .tax_group
+            .as_deref()
+            .map(|g| validate::code("taxGroup", g))
+            .transpose(),
+    );
+    v.check(
+        refs::usable(
+            db,
+            company_id,
+            Table::UnitOfMeasure,
+            input.base_unit_id,
+            "baseUnitId",
+        )
+        .await?,
+    );
+    if let Some(Some(n)) = &number
+        && item_number_taken(db, company_id, n).await?
+    {
+        v.push(Violation::new(
+            "number",
+            Rule::Duplicate,
+            format!("item {n} already exists"),
+        ));
     }
     v.finish()?;
-    let (Some(number), Some(name), Some(price), Some(cost), Some(group), Some(tax)) = (number, name, price, cost, group, tax) else {
+    let (Some(number), Some(name), Some(price), Some(cost), Some(group), Some(tax)) =
+        (number, name, price, cost, group, tax)
+    else {
         return Err(ServiceError::Invalid(vec![]));
     };
     let number = match number {
         Some(n) => n,
-        None => free_number(db, company_id, SequenceKind::Item, |n| async move { item_number_taken(db, company_id, &n).await }).await?,
+        None => {
+            free_number(db, company_id, SequenceKind::Item, |n| async move {
+                item_number_taken(db, company_id, &n).await
+            })
+            .await?
+        }
     };
     let now = Utc::now();
     Ok(item::ActiveModel {
@@ -254,7 +346,11 @@ pub struct ItemPatch {
 }
 
 /// One item of the company.
-pub async fn get_item(db: &impl ConnectionTrait, company_id: i64, id: i64) -> ServiceResult<item::Model> {
+pub async fn get_item(
+    db: &impl ConnectionTrait,
+    company_id: i64,
+    id: i64,
+) -> ServiceResult<item::Model> {
     item::Entity::find_by_id(id)
         .filter(item::Column::CompanyId.eq(company_id))
         .one(db)
@@ -263,14 +359,38 @@ pub async fn get_item(db: &impl ConnectionTrait, company_id: i64, id: i64) -> Se
 }
 
 /// Changes an item.
-pub async fn update_item(db: &impl ConnectionTrait, company_id: i64, id: i64, p: ItemPatch) -> ServiceResult<item::Model> {
+pub async fn update_item(
+    db: &impl ConnectionTrait,
+    company_id: i64,
+    id: i64,
+    p: ItemPatch,
+) -> ServiceResult<item::Model> {
     let row = get_item(db, company_id, id).await?;
     let mut v = Violations::new();
-    let name = p.name.as_deref().and_then(|n| v.check(validate::name("name", n, validate::MAX_NAME)));
-    let price = p.base_sales_price.and_then(|d| v.check(validate::unit_price("baseSalesPrice", d)));
-    let cost = p.unit_cost.and_then(|d| v.check(validate::unit_price("unitCost", d)));
-    let group = p.item_group.map(|g| v.check(g.as_deref().map(|g| validate::code("itemGroup", g)).transpose()));
-    let tax = p.tax_group.map(|g| v.check(g.as_deref().map(|g| validate::code("taxGroup", g)).transpose()));
+    let name = p
+        .name
+        .as_deref()
+        .and_then(|n| v.check(validate::name("name", n, validate::MAX_NAME)));
+    let price = p
+        .base_sales_price
+        .and_then(|d| v.check(validate::unit_price("baseSalesPrice", d)));
+    let cost = p
+        .unit_cost
+        .and_then(|d| v.check(validate::unit_price("unitCost", d)));
+    let group = p.item_group.map(|g| {
+        v.check(
+            g.as_deref()
+                .map(|g| validate::code("itemGroup", g))
+                .transpose(),
+        )
+    });
+    let tax = p.tax_group.map(|g| {
+        v.check(
+            g.as_deref()
+                .map(|g| validate::code("taxGroup", g))
+                .transpose(),
+        )
+    });
     if let Some(u) = p.base_unit_id {
         v.check(refs::usable(db, company_id, Table::UnitOfMeasure, u, "baseUnitId").await?);
     }
@@ -323,7 +443,10 @@ pub enum ItemSort {
 fn item_query(company_id: i64, f: &ItemFilter) -> Select<item::Entity> {
     let mut q = code_filter(
         item::Entity::find().filter(item::Column::CompanyId.eq(company_id)),
-        &CodeFilter { search: f.search.clone(), archived: f.archived },
+        &CodeFilter {
+            search: f.search.clone(),
+            archived: f.archived,
+        },
         item::Column::Number,
         item::Column::Name,
         item::Column::ArchivedAt,
@@ -338,12 +461,19 @@ fn item_query(company_id: i64, f: &ItemFilter) -> Select<item::Entity> {
 }
 
 /// Items of the company.
-pub async fn list_items(db: &impl ConnectionTrait, company_id: i64, f: &ItemFilter, sort: ItemSort, desc: bool, args: &PageArgs) -> ServiceResult<Page<item::Model>> {
+pub async fn list_items(
+    db: &impl ConnectionTrait,
+    company_id: i64,
+    f: &ItemFilter,
+    sort: ItemSort,
+    desc: bool,
+    args: &PageArgs,
+) -> ServiceResult<Page<item::Model>> {
     let col = match sort {
         ItemSort::Number => item::Column::Number,
         ItemSort::Name => item::Column::Name,
     };
-    let ks = Keyset::new(Expr::col(col).into(), Expr::col(item::Column::Id).into(), desc);
+    let ks = Keyset::new(Expr::col(col), Expr::col(item::Column::Id), desc);
     let (q, w) = ks.apply(item_query(company_id, f), args);
     let rows = q.all(db).await?;
     Ok(ks.finish(rows, w, |m| Cursor {
@@ -356,6 +486,10 @@ pub async fn list_items(db: &impl ConnectionTrait, company_id: i64, f: &ItemFilt
 }
 
 /// Number of items matching the filter.
-pub async fn count_items(db: &impl ConnectionTrait, company_id: i64, f: &ItemFilter) -> ServiceResult<u64> {
+pub async fn count_items(
+    db: &impl ConnectionTrait,
+    company_id: i64,
+    f: &ItemFilter,
+) -> ServiceResult<u64> {
     Ok(item_query(company_id, f).count(db).await?)
 }

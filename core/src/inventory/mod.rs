@@ -8,7 +8,6 @@
 mod entities;
 pub use entities::{item_ledger_entry, warehouse};
 
-use sea_orm::sea_query::ExprTrait as _;
 use crate::catalog::{self, ItemKind, item};
 use crate::error::{Rule, ServiceError, ServiceResult, Violation, Violations};
 use crate::money::Quantity;
@@ -20,6 +19,7 @@ use chrono::{NaiveDate, Utc};
 use rust_decimal::Decimal;
 use sea_orm::entity::prelude::*;
 use sea_orm::sea_query::Expr;
+use sea_orm::sea_query::ExprTrait as _;
 use sea_orm::{ActiveValue::Set, ConnectionTrait, DatabaseBackend, QuerySelect};
 use std::collections::HashMap;
 
@@ -44,7 +44,11 @@ pub struct NewWarehouse {
 }
 
 /// Adds a warehouse.
-pub async fn create_warehouse(db: &impl ConnectionTrait, company_id: i64, input: NewWarehouse) -> ServiceResult<warehouse::Model> {
+pub async fn create_warehouse(
+    db: &impl ConnectionTrait,
+    company_id: i64,
+    input: NewWarehouse,
+) -> ServiceResult<warehouse::Model> {
     let mut v = Violations::new();
     let code = v.check(validate::code("code", &input.code));
     let name = v.check(validate::name("name", &input.name, validate::MAX_NAME));
@@ -55,7 +59,11 @@ pub async fn create_warehouse(db: &impl ConnectionTrait, company_id: i64, input:
             .one(db)
             .await?;
         if exists.is_some() {
-            v.push(Violation::new("code", Rule::Duplicate, format!("warehouse {code} already exists")));
+            v.push(Violation::new(
+                "code",
+                Rule::Duplicate,
+                format!("warehouse {code} already exists"),
+            ));
         }
     }
     v.finish()?;
@@ -77,14 +85,21 @@ pub async fn create_warehouse(db: &impl ConnectionTrait, company_id: i64, input:
 }
 
 /// Renames a warehouse.
-pub async fn update_warehouse(db: &impl ConnectionTrait, company_id: i64, id: i64, name: Option<String>) -> ServiceResult<warehouse::Model> {
+pub async fn update_warehouse(
+    db: &impl ConnectionTrait,
+    company_id: i64,
+    id: i64,
+    name: Option<String>,
+) -> ServiceResult<warehouse::Model> {
     let row = warehouse::Entity::find_by_id(id)
         .filter(warehouse::Column::CompanyId.eq(company_id))
         .one(db)
         .await?
         .ok_or(ServiceError::NotFound("warehouse"))?;
     let mut v = Violations::new();
-    let name = name.as_deref().and_then(|n| v.check(validate::name("name", n, validate::MAX_NAME)));
+    let name = name
+        .as_deref()
+        .and_then(|n| v.check(validate::name("name", n, validate::MAX_NAME)));
     v.finish()?;
     let mut am: warehouse::ActiveModel = row.into();
     if let Some(x) = name {
@@ -95,7 +110,13 @@ pub async fn update_warehouse(db: &impl ConnectionTrait, company_id: i64, id: i6
 }
 
 /// Warehouses of the company.
-pub async fn list_warehouses(db: &impl ConnectionTrait, company_id: i64, f: &CodeFilter, desc: bool, args: &PageArgs) -> ServiceResult<Page<warehouse::Model>> {
+pub async fn list_warehouses(
+    db: &impl ConnectionTrait,
+    company_id: i64,
+    f: &CodeFilter,
+    desc: bool,
+    args: &PageArgs,
+) -> ServiceResult<Page<warehouse::Model>> {
     let q = code_filter(
         warehouse::Entity::find().filter(warehouse::Column::CompanyId.eq(company_id)),
         f,
@@ -103,11 +124,24 @@ pub async fn list_warehouses(db: &impl ConnectionTrait, company_id: i64, f: &Cod
         warehouse::Column::Name,
         warehouse::Column::ArchivedAt,
     );
-    code_page(db, q, warehouse::Column::Code, warehouse::Column::Id, desc, args, |m| (m.code.clone(), m.id)).await
+    code_page(
+        db,
+        q,
+        warehouse::Column::Code,
+        warehouse::Column::Id,
+        desc,
+        args,
+        |m| (m.code.clone(), m.id),
+    )
+    .await
 }
 
 /// Number of warehouses matching the filter.
-pub async fn count_warehouses(db: &impl ConnectionTrait, company_id: i64, f: &CodeFilter) -> ServiceResult<u64> {
+pub async fn count_warehouses(
+    db: &impl ConnectionTrait,
+    company_id: i64,
+    f: &CodeFilter,
+) -> ServiceResult<u64> {
     let q = code_filter(
         warehouse::Entity::find().filter(warehouse::Column::CompanyId.eq(company_id)),
         f,
@@ -138,45 +172,87 @@ pub struct Adjustment {
 /// Posts an inventory adjustment. Call inside a write transaction: the item row is locked on
 /// PostgreSQL (SQLite holds the write lock from `BEGIN IMMEDIATE`), so two adjustments of the
 /// same item cannot both pass the on-hand check.
-pub async fn adjust(db: &impl ConnectionTrait, company_id: i64, input: Adjustment) -> ServiceResult<item_ledger_entry::Model> {
+pub async fn adjust(
+    db: &impl ConnectionTrait,
+    company_id: i64,
+    input: Adjustment,
+) -> ServiceResult<item_ledger_entry::Model> {
     let mut v = Violations::new();
     let qty = v.check(validate::quantity("quantity", input.quantity));
     if input.quantity.is_zero() {
-        v.push(Violation::new("quantity", Rule::InvalidValue, "quantity must not be zero"));
+        v.push(Violation::new(
+            "quantity",
+            Rule::InvalidValue,
+            "quantity must not be zero",
+        ));
     }
-    let reason = v.check(validate::opt_text("reason", input.reason.as_deref(), validate::MAX_NAME));
+    let reason = v.check(validate::opt_text(
+        "reason",
+        input.reason.as_deref(),
+        validate::MAX_NAME,
+    ));
     v.check(refs::usable(db, company_id, Table::Item, input.item_id, "itemId").await?);
-    v.check(refs::usable(db, company_id, Table::Warehouse, input.warehouse_id, "warehouseId").await?);
+    v.check(
+        refs::usable(
+            db,
+            company_id,
+            Table::Warehouse,
+            input.warehouse_id,
+            "warehouseId",
+        )
+        .await?,
+    );
     v.finish()?;
     let (Some(qty), Some(reason)) = (qty, reason) else {
         return Err(ServiceError::Invalid(vec![]));
     };
-    let mut lock = item::Entity::find_by_id(input.item_id).filter(item::Column::CompanyId.eq(company_id));
+    let mut lock =
+        item::Entity::find_by_id(input.item_id).filter(item::Column::CompanyId.eq(company_id));
     if db.get_database_backend() == DatabaseBackend::Postgres {
         lock = lock.lock_exclusive();
     }
     let it = lock.one(db).await?.ok_or(ServiceError::NotFound("item"))?;
     if it.kind != ItemKind::Stocked {
-        return Err(Violation::new("itemId", Rule::NotStocked, format!("item {} is a service and has no stock", it.number)).into());
+        return Err(Violation::new(
+            "itemId",
+            Rule::NotStocked,
+            format!("item {} is a service and has no stock", it.number),
+        )
+        .into());
     }
-    let unit = catalog::unit_of_measure::Entity::find_by_id(it.base_unit_id).one(db).await?;
-    if let Some(u) = unit {
-        if qty.value().normalize().scale() > u.decimals as u32 {
-            return Err(Violation::new(
-                "quantity",
-                Rule::PrecisionExceeded,
-                format!("quantity in {} may have at most {} decimal places", u.code, u.decimals),
-            )
-            .into());
-        }
+    let unit = catalog::unit_of_measure::Entity::find_by_id(it.base_unit_id)
+        .one(db)
+        .await?;
+    if let Some(u) = unit
+        && qty.value().normalize().scale() > u.decimals as u32
+    {
+        return Err(Violation::new(
+            "quantity",
+            Rule::PrecisionExceeded,
+            format!(
+                "quantity in {} may have at most {} decimal places",
+                u.code, u.decimals
+            ),
+        )
+        .into());
     }
     let current = on_hand_one(db, input.item_id, input.warehouse_id).await?;
-    let after = current.checked_add(qty).ok_or_else(|| ServiceError::from(Violation::new("quantity", Rule::OutOfRange, "quantity is out of range")))?;
+    let after = current.checked_add(qty).ok_or_else(|| {
+        ServiceError::from(Violation::new(
+            "quantity",
+            Rule::OutOfRange,
+            "quantity is out of range",
+        ))
+    })?;
     if after.is_negative() {
         return Err(Violation::new(
             "quantity",
             Rule::InsufficientStock,
-            format!("on hand is {}; removing {} would make it negative", current.value(), qty.value().abs()),
+            format!(
+                "on hand is {}; removing {} would make it negative",
+                current.value(),
+                qty.value().abs()
+            ),
         )
         .into());
     }
@@ -195,13 +271,22 @@ pub async fn adjust(db: &impl ConnectionTrait, company_id: i64, input: Adjustmen
     .await?)
 }
 
-async fn on_hand_one(db: &impl ConnectionTrait, item_id: i64, warehouse_id: i64) -> ServiceResult<Quantity> {
+async fn on_hand_one(
+    db: &impl ConnectionTrait,
+    item_id: i64,
+    warehouse_id: i64,
+) -> ServiceResult<Quantity> {
     let m = on_hand(db, &[item_id]).await?;
-    Ok(m.get(&(item_id, warehouse_id)).copied().unwrap_or(Quantity::ZERO))
+    Ok(m.get(&(item_id, warehouse_id))
+        .copied()
+        .unwrap_or(Quantity::ZERO))
 }
 
 /// On-hand per (item, warehouse) for the given items, summed exactly in SQL.
-pub async fn on_hand(db: &impl ConnectionTrait, item_ids: &[i64]) -> ServiceResult<HashMap<(i64, i64), Quantity>> {
+pub async fn on_hand(
+    db: &impl ConnectionTrait,
+    item_ids: &[i64],
+) -> ServiceResult<HashMap<(i64, i64), Quantity>> {
     use item_ledger_entry::Column as C;
     let rows: Vec<(i64, i64, Option<i64>)> = item_ledger_entry::Entity::find()
         .select_only()
@@ -230,7 +315,8 @@ pub struct LedgerFilter {
 }
 
 fn ledger_query(company_id: i64, f: &LedgerFilter) -> Select<item_ledger_entry::Entity> {
-    let mut q = item_ledger_entry::Entity::find().filter(item_ledger_entry::Column::CompanyId.eq(company_id));
+    let mut q = item_ledger_entry::Entity::find()
+        .filter(item_ledger_entry::Column::CompanyId.eq(company_id));
     if let Some(i) = f.item_id {
         q = q.filter(item_ledger_entry::Column::ItemId.eq(i));
     }
@@ -241,18 +327,31 @@ fn ledger_query(company_id: i64, f: &LedgerFilter) -> Select<item_ledger_entry::
 }
 
 /// Ledger entries, newest first unless `desc` is false.
-pub async fn list_ledger(db: &impl ConnectionTrait, company_id: i64, f: &LedgerFilter, desc: bool, args: &PageArgs) -> ServiceResult<Page<item_ledger_entry::Model>> {
+pub async fn list_ledger(
+    db: &impl ConnectionTrait,
+    company_id: i64,
+    f: &LedgerFilter,
+    desc: bool,
+    args: &PageArgs,
+) -> ServiceResult<Page<item_ledger_entry::Model>> {
     let ks = Keyset::new(
-        Expr::col(item_ledger_entry::Column::Id).into(),
-        Expr::col(item_ledger_entry::Column::Id).into(),
+        Expr::col(item_ledger_entry::Column::Id),
+        Expr::col(item_ledger_entry::Column::Id),
         desc,
     );
     let (q, w) = ks.apply(ledger_query(company_id, f), args);
     let rows = q.all(db).await?;
-    Ok(ks.finish(rows, w, |m| Cursor { k: Key::Int(m.id), id: m.id }))
+    Ok(ks.finish(rows, w, |m| Cursor {
+        k: Key::Int(m.id),
+        id: m.id,
+    }))
 }
 
 /// Number of ledger entries matching the filter.
-pub async fn count_ledger(db: &impl ConnectionTrait, company_id: i64, f: &LedgerFilter) -> ServiceResult<u64> {
+pub async fn count_ledger(
+    db: &impl ConnectionTrait,
+    company_id: i64,
+    f: &LedgerFilter,
+) -> ServiceResult<u64> {
     Ok(ledger_query(company_id, f).count(db).await?)
 }

@@ -10,11 +10,11 @@
 mod entities;
 pub use entities::number_sequence;
 
-use sea_orm::sea_query::ExprTrait as _;
 use crate::error::{Rule, ServiceError, ServiceResult, Violation, Violations};
 use crate::validate;
 use chrono::Utc;
 use sea_orm::entity::prelude::*;
+use sea_orm::sea_query::ExprTrait as _;
 use sea_orm::sea_query::{Expr, Query};
 use sea_orm::{ActiveValue::Set, ConnectionTrait, Iterable, QueryOrder, QuerySelect};
 
@@ -45,7 +45,10 @@ impl SequenceKind {
 
 /// Formats a counter value with a sequence's prefix and width.
 pub fn format_number(prefix: &str, width: i32, value: i64) -> String {
-    format!("{prefix}{value:0width$}", width = std::cmp::max(width, 0) as usize)
+    format!(
+        "{prefix}{value:0width$}",
+        width = std::cmp::max(width, 0) as usize
+    )
 }
 
 /// Creates the default sequences of a new company.
@@ -69,7 +72,11 @@ pub async fn create_defaults(db: &impl ConnectionTrait, company_id: i64) -> Serv
 }
 
 /// Draws the next number of a sequence. Call it inside the transaction that uses the number.
-pub async fn next_number(db: &impl ConnectionTrait, company_id: i64, kind: SequenceKind) -> ServiceResult<String> {
+pub async fn next_number(
+    db: &impl ConnectionTrait,
+    company_id: i64,
+    kind: SequenceKind,
+) -> ServiceResult<String> {
     use number_sequence::Column as C;
     let stmt = Query::update()
         .table(number_sequence::Entity)
@@ -101,7 +108,12 @@ pub struct SequencePatch {
 }
 
 /// Changes a sequence's format or moves its counter forward.
-pub async fn update_sequence(db: &impl ConnectionTrait, company_id: i64, id: i64, p: SequencePatch) -> ServiceResult<number_sequence::Model> {
+pub async fn update_sequence(
+    db: &impl ConnectionTrait,
+    company_id: i64,
+    id: i64,
+    p: SequencePatch,
+) -> ServiceResult<number_sequence::Model> {
     let row = number_sequence::Entity::find_by_id(id)
         .filter(number_sequence::Column::CompanyId.eq(company_id))
         .lock_exclusive()
@@ -109,24 +121,28 @@ pub async fn update_sequence(db: &impl ConnectionTrait, company_id: i64, id: i64
         .await?
         .ok_or(ServiceError::NotFound("number sequence"))?;
     let mut v = Violations::new();
-    if let Some(prefix) = &p.prefix {
-        if !prefix.is_empty() {
-            v.check(validate::code("prefix", prefix));
-        }
+    if let Some(prefix) = &p.prefix
+        && !prefix.is_empty()
+    {
+        v.check(validate::code("prefix", prefix));
     }
-    if let Some(w) = p.width {
-        if !(1..=12).contains(&w) {
-            v.push(Violation::new("width", Rule::OutOfRange, "width must be between 1 and 12"));
-        }
+    if let Some(w) = p.width
+        && !(1..=12).contains(&w)
+    {
+        v.push(Violation::new(
+            "width",
+            Rule::OutOfRange,
+            "width must be between 1 and 12",
+        ));
     }
-    if let Some(n) = p.next_value {
-        if n < row.next_value {
-            v.push(Violation::new(
-                "nextValue",
-                Rule::InvalidValue,
-                format!("nextValue may only move forward (it is {})", row.next_value),
-            ));
-        }
+    if let Some(n) = p.next_value
+        && n < row.next_value
+    {
+        v.push(Violation::new(
+            "nextValue",
+            Rule::InvalidValue,
+            format!("nextValue may only move forward (it is {})", row.next_value),
+        ));
     }
     v.finish()?;
     let mut am: number_sequence::ActiveModel = row.into();
@@ -144,7 +160,10 @@ pub async fn update_sequence(db: &impl ConnectionTrait, company_id: i64, id: i64
 }
 
 /// The sequences of a company.
-pub async fn list_sequences(db: &impl ConnectionTrait, company_id: i64) -> ServiceResult<Vec<number_sequence::Model>> {
+pub async fn list_sequences(
+    db: &impl ConnectionTrait,
+    company_id: i64,
+) -> ServiceResult<Vec<number_sequence::Model>> {
     Ok(number_sequence::Entity::find()
         .filter(number_sequence::Column::CompanyId.eq(company_id))
         .order_by_asc(number_sequence::Column::Kind)

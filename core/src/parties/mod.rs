@@ -9,7 +9,6 @@
 mod entities;
 pub use entities::{address, contact_person, customer, party};
 
-use sea_orm::sea_query::ExprTrait as _;
 use crate::catalog::free_number;
 use crate::error::{Rule, ServiceError, ServiceResult, Violation, Violations};
 use crate::numbering::SequenceKind;
@@ -19,6 +18,7 @@ use crate::validate;
 use chrono::Utc;
 use rust_decimal::Decimal;
 use sea_orm::entity::prelude::*;
+use sea_orm::sea_query::ExprTrait as _;
 use sea_orm::sea_query::{Expr, Func};
 use sea_orm::{ActiveValue::Set, Condition, ConnectionTrait, JoinType, QuerySelect};
 
@@ -67,9 +67,15 @@ pub struct PartyDetails {
 fn check_email(field: &str, e: Option<&str>) -> Result<Option<String>, Violation> {
     let e = validate::opt_text(field, e, validate::MAX_NAME)?;
     if let Some(x) = &e {
-        let ok = x.split_once('@').is_some_and(|(a, b)| !a.is_empty() && b.contains('.') && !x.contains(' '));
+        let ok = x
+            .split_once('@')
+            .is_some_and(|(a, b)| !a.is_empty() && b.contains('.') && !x.contains(' '));
         if !ok {
-            return Err(Violation::new(field, Rule::InvalidFormat, format!("{field} is not an e-mail address")));
+            return Err(Violation::new(
+                field,
+                Rule::InvalidFormat,
+                format!("{field} is not an e-mail address"),
+            ));
         }
     }
     Ok(e)
@@ -83,14 +89,36 @@ struct CheckedParty {
 }
 
 fn check_party(v: &mut Violations, prefix: &str, d: &PartyDetails) -> Option<CheckedParty> {
-    let name = v.check(validate::name(&format!("{prefix}name"), &d.name, validate::MAX_NAME));
+    let name = v.check(validate::name(
+        &format!("{prefix}name"),
+        &d.name,
+        validate::MAX_NAME,
+    ));
     let email = v.check(check_email(&format!("{prefix}email"), d.email.as_deref()));
-    let phone = v.check(validate::opt_text(&format!("{prefix}phone"), d.phone.as_deref(), 50));
-    let language = v.check(validate::opt_text(&format!("{prefix}language"), d.language.as_deref(), 20));
-    Some(CheckedParty { name: name?, email: email?, phone: phone?, language: language? })
+    let phone = v.check(validate::opt_text(
+        &format!("{prefix}phone"),
+        d.phone.as_deref(),
+        50,
+    ));
+    let language = v.check(validate::opt_text(
+        &format!("{prefix}language"),
+        d.language.as_deref(),
+        20,
+    ));
+    Some(CheckedParty {
+        name: name?,
+        email: email?,
+        phone: phone?,
+        language: language?,
+    })
 }
 
-async fn insert_party(db: &impl ConnectionTrait, company_id: i64, kind: PartyKind, p: CheckedParty) -> ServiceResult<party::Model> {
+async fn insert_party(
+    db: &impl ConnectionTrait,
+    company_id: i64,
+    kind: PartyKind,
+    p: CheckedParty,
+) -> ServiceResult<party::Model> {
     let now = Utc::now();
     Ok(party::ActiveModel {
         company_id: Set(company_id),
@@ -120,11 +148,28 @@ pub struct PartyPatch {
     pub language: Option<Option<String>>,
 }
 
-async fn patch_party(db: &impl ConnectionTrait, v: &mut Violations, party_id: i64, p: &PartyPatch) -> ServiceResult<Option<party::ActiveModel>> {
-    let name = p.name.as_deref().map(|n| v.check(validate::name("name", n, validate::MAX_NAME)));
-    let email = p.email.as_ref().map(|e| v.check(check_email("email", e.as_deref())));
-    let phone = p.phone.as_ref().map(|e| v.check(validate::opt_text("phone", e.as_deref(), 50)));
-    let language = p.language.as_ref().map(|e| v.check(validate::opt_text("language", e.as_deref(), 20)));
+async fn patch_party(
+    db: &impl ConnectionTrait,
+    v: &mut Violations,
+    party_id: i64,
+    p: &PartyPatch,
+) -> ServiceResult<Option<party::ActiveModel>> {
+    let name = p
+        .name
+        .as_deref()
+        .map(|n| v.check(validate::name("name", n, validate::MAX_NAME)));
+    let email = p
+        .email
+        .as_ref()
+        .map(|e| v.check(check_email("email", e.as_deref())));
+    let phone = p
+        .phone
+        .as_ref()
+        .map(|e| v.check(validate::opt_text("phone", e.as_deref(), 50)));
+    let language = p
+        .language
+        .as_ref()
+        .map(|e| v.check(validate::opt_text("language", e.as_deref(), 20)));
     let Some(row) = party::Entity::find_by_id(party_id).one(db).await? else {
         return Err(ServiceError::NotFound("party"));
     };
@@ -203,13 +248,29 @@ fn check_address(v: &mut Violations, prefix: &str, a: &NewAddress) -> Option<Che
     let f = |s: &str| format!("{prefix}{s}");
     let code = v.check(validate::code(&f("code"), &a.code));
     if a.purposes.is_empty() {
-        v.push(Violation::new(&f("purposes"), Rule::Required, "an address needs at least one purpose"));
+        v.push(Violation::new(
+            &f("purposes"),
+            Rule::Required,
+            "an address needs at least one purpose",
+        ));
     }
     let street = v.check(validate::name(&f("street"), &a.street, validate::MAX_NAME));
-    let street2 = v.check(validate::opt_text(&f("street2"), a.street2.as_deref(), validate::MAX_NAME));
+    let street2 = v.check(validate::opt_text(
+        &f("street2"),
+        a.street2.as_deref(),
+        validate::MAX_NAME,
+    ));
     let city = v.check(validate::name(&f("city"), &a.city, validate::MAX_NAME));
-    let postal = v.check(validate::opt_text(&f("postalCode"), a.postal_code.as_deref(), 20));
-    let region = v.check(validate::opt_text(&f("region"), a.region.as_deref(), validate::MAX_NAME));
+    let postal = v.check(validate::opt_text(
+        &f("postalCode"),
+        a.postal_code.as_deref(),
+        20,
+    ));
+    let region = v.check(validate::opt_text(
+        &f("region"),
+        a.region.as_deref(),
+        validate::MAX_NAME,
+    ));
     let country = v.check(validate::country_code(&f("countryCode"), &a.country_code));
     if a.purposes.is_empty() {
         return None;
@@ -226,7 +287,12 @@ fn check_address(v: &mut Violations, prefix: &str, a: &NewAddress) -> Option<Che
     })
 }
 
-async fn insert_address(db: &impl ConnectionTrait, company_id: i64, party_id: i64, a: CheckedAddress) -> ServiceResult<address::Model> {
+async fn insert_address(
+    db: &impl ConnectionTrait,
+    company_id: i64,
+    party_id: i64,
+    a: CheckedAddress,
+) -> ServiceResult<address::Model> {
     let now = Utc::now();
     Ok(address::ActiveModel {
         company_id: Set(company_id),
@@ -252,7 +318,11 @@ async fn insert_address(db: &impl ConnectionTrait, company_id: i64, party_id: i6
 fn duplicate_codes(v: &mut Violations, addrs: &[NewAddress]) {
     for (i, a) in addrs.iter().enumerate() {
         if addrs[..i].iter().any(|b| b.code.trim() == a.code.trim()) {
-            v.push(Violation::new(&format!("addresses.{i}.code"), Rule::Duplicate, format!("address code {} is used twice", a.code.trim())));
+            v.push(Violation::new(
+                &format!("addresses.{i}.code"),
+                Rule::Duplicate,
+                format!("address code {} is used twice", a.code.trim()),
+            ));
         }
     }
 }
@@ -266,15 +336,26 @@ pub enum Owner {
     Vendor(i64),
 }
 
-async fn owner_party(db: &impl ConnectionTrait, company_id: i64, owner: Owner) -> ServiceResult<i64> {
+async fn owner_party(
+    db: &impl ConnectionTrait,
+    company_id: i64,
+    owner: Owner,
+) -> ServiceResult<i64> {
     match owner {
         Owner::Customer(id) => Ok(get_customer(db, company_id, id).await?.party_id),
-        Owner::Vendor(id) => Ok(crate::purchasing::get_vendor(db, company_id, id).await?.party_id),
+        Owner::Vendor(id) => Ok(crate::purchasing::get_vendor(db, company_id, id)
+            .await?
+            .party_id),
     }
 }
 
 /// Adds an address to a customer's or vendor's party.
-pub async fn add_address(db: &impl ConnectionTrait, company_id: i64, owner: Owner, a: NewAddress) -> ServiceResult<address::Model> {
+pub async fn add_address(
+    db: &impl ConnectionTrait,
+    company_id: i64,
+    owner: Owner,
+    a: NewAddress,
+) -> ServiceResult<address::Model> {
     let party_id = owner_party(db, company_id, owner).await?;
     let mut v = Violations::new();
     let checked = check_address(&mut v, "", &a);
@@ -285,7 +366,11 @@ pub async fn add_address(db: &impl ConnectionTrait, company_id: i64, owner: Owne
             .one(db)
             .await?;
         if exists.is_some() {
-            v.push(Violation::new("code", Rule::Duplicate, format!("address {} already exists", c.code)));
+            v.push(Violation::new(
+                "code",
+                Rule::Duplicate,
+                format!("address {} already exists", c.code),
+            ));
         }
     }
     v.finish()?;
@@ -296,14 +381,26 @@ pub async fn add_address(db: &impl ConnectionTrait, company_id: i64, owner: Owne
 }
 
 /// Replaces an address's fields (its code stays).
-pub async fn update_address(db: &impl ConnectionTrait, company_id: i64, id: i64, a: NewAddress) -> ServiceResult<address::Model> {
+pub async fn update_address(
+    db: &impl ConnectionTrait,
+    company_id: i64,
+    id: i64,
+    a: NewAddress,
+) -> ServiceResult<address::Model> {
     let row = address::Entity::find_by_id(id)
         .filter(address::Column::CompanyId.eq(company_id))
         .one(db)
         .await?
         .ok_or(ServiceError::NotFound("address"))?;
     let mut v = Violations::new();
-    let checked = check_address(&mut v, "", &NewAddress { code: row.code.clone(), ..a });
+    let checked = check_address(
+        &mut v,
+        "",
+        &NewAddress {
+            code: row.code.clone(),
+            ..a
+        },
+    );
     v.finish()?;
     let Some(c) = checked else {
         return Err(ServiceError::Invalid(vec![]));
@@ -323,7 +420,11 @@ pub async fn update_address(db: &impl ConnectionTrait, company_id: i64, id: i64,
 }
 
 /// Removes an address. Documents copy addresses when created, so none points at it.
-pub async fn remove_address(db: &impl ConnectionTrait, company_id: i64, id: i64) -> ServiceResult<address::Model> {
+pub async fn remove_address(
+    db: &impl ConnectionTrait,
+    company_id: i64,
+    id: i64,
+) -> ServiceResult<address::Model> {
     let row = address::Entity::find_by_id(id)
         .filter(address::Column::CompanyId.eq(company_id))
         .one(db)
@@ -345,15 +446,26 @@ pub struct NewContact {
 }
 
 /// Adds a contact person to a customer's or vendor's organisation.
-pub async fn create_contact(db: &impl ConnectionTrait, company_id: i64, owner: Owner, input: NewContact) -> ServiceResult<contact_person::Model> {
+pub async fn create_contact(
+    db: &impl ConnectionTrait,
+    company_id: i64,
+    owner: Owner,
+    input: NewContact,
+) -> ServiceResult<contact_person::Model> {
     match owner {
-        Owner::Customer(id) => refs::usable(db, company_id, Table::Customer, id, "ownerId").await??,
+        Owner::Customer(id) => {
+            refs::usable(db, company_id, Table::Customer, id, "ownerId").await??
+        }
         Owner::Vendor(id) => refs::usable(db, company_id, Table::Vendor, id, "ownerId").await??,
     }
     let employer = owner_party(db, company_id, owner).await?;
     let mut v = Violations::new();
     let p = check_party(&mut v, "", &input.details);
-    let title = v.check(validate::opt_text("title", input.title.as_deref(), validate::MAX_NAME));
+    let title = v.check(validate::opt_text(
+        "title",
+        input.title.as_deref(),
+        validate::MAX_NAME,
+    ));
     v.finish()?;
     let (Some(p), Some(title)) = (p, title) else {
         return Err(ServiceError::Invalid(vec![]));
@@ -375,7 +487,13 @@ pub async fn create_contact(db: &impl ConnectionTrait, company_id: i64, owner: O
 }
 
 /// Changes a contact person.
-pub async fn update_contact(db: &impl ConnectionTrait, company_id: i64, id: i64, p: PartyPatch, title: Option<Option<String>>) -> ServiceResult<contact_person::Model> {
+pub async fn update_contact(
+    db: &impl ConnectionTrait,
+    company_id: i64,
+    id: i64,
+    p: PartyPatch,
+    title: Option<Option<String>>,
+) -> ServiceResult<contact_person::Model> {
     let row = contact_person::Entity::find_by_id(id)
         .filter(contact_person::Column::CompanyId.eq(company_id))
         .one(db)
@@ -383,7 +501,13 @@ pub async fn update_contact(db: &impl ConnectionTrait, company_id: i64, id: i64,
         .ok_or(ServiceError::NotFound("contact person"))?;
     let mut v = Violations::new();
     let party = patch_party(db, &mut v, row.party_id, &p).await?;
-    let title = title.map(|t| v.check(validate::opt_text("title", t.as_deref(), validate::MAX_NAME)));
+    let title = title.map(|t| {
+        v.check(validate::opt_text(
+            "title",
+            t.as_deref(),
+            validate::MAX_NAME,
+        ))
+    });
     v.finish()?;
     if let Some(am) = party {
         am.update(db).await?;
@@ -442,25 +566,39 @@ async fn account_taken(db: &impl ConnectionTrait, company_id: i64, n: &str) -> S
         .is_some())
 }
 
-async fn check_credit_limit(db: &impl ConnectionTrait, v: &mut Violations, company_id: i64, currency_id: i64, limit: Decimal) -> ServiceResult<Option<crate::money::Amount>> {
+async fn check_credit_limit(
+    db: &impl ConnectionTrait,
+    v: &mut Violations,
+    company_id: i64,
+    currency_id: i64,
+    limit: Decimal,
+) -> ServiceResult<Option<crate::money::Amount>> {
     let a = v.check(validate::amount("creditLimit", limit));
-    if a.is_some() {
-        if let Ok(cur) = crate::setup::get_currency(db, company_id, currency_id).await {
-            if let Err(e) = validate::fits_step("creditLimit", limit, cur.amount_precision.value()) {
-                v.push(e);
-                return Ok(None);
-            }
-        }
+    if a.is_some()
+        && let Ok(cur) = crate::setup::get_currency(db, company_id, currency_id).await
+        && let Err(e) = validate::fits_step("creditLimit", limit, cur.amount_precision.value())
+    {
+        v.push(e);
+        return Ok(None);
     }
     Ok(a)
 }
 
 fn opt_code(v: &mut Violations, field: &str, s: Option<&str>) -> Option<Option<String>> {
-    v.check(s.map(str::trim).filter(|s| !s.is_empty()).map(|g| validate::code(field, g)).transpose())
+    v.check(
+        s.map(str::trim)
+            .filter(|s| !s.is_empty())
+            .map(|g| validate::code(field, g))
+            .transpose(),
+    )
 }
 
 /// Creates a customer with its party and addresses.
-pub async fn create_customer(db: &impl ConnectionTrait, company_id: i64, input: NewCustomer) -> ServiceResult<customer::Model> {
+pub async fn create_customer(
+    db: &impl ConnectionTrait,
+    company_id: i64,
+    input: NewCustomer,
+) -> ServiceResult<customer::Model> {
     let mut v = Violations::new();
     let number = match input.account_number.as_deref() {
         Some(n) => v.check(validate::code("accountNumber", n)).map(Some),
@@ -470,8 +608,24 @@ pub async fn create_customer(db: &impl ConnectionTrait, company_id: i64, input: 
     let group = opt_code(&mut v, "customerGroup", input.customer_group.as_deref());
     let price_group = opt_code(&mut v, "priceGroup", input.price_group.as_deref());
     let tax_group = opt_code(&mut v, "taxGroup", input.tax_group.as_deref());
-    v.check(refs::usable(db, company_id, Table::Currency, input.currency_id, "currencyId").await?);
-    let limit = check_credit_limit(db, &mut v, company_id, input.currency_id, input.credit_limit).await?;
+    v.check(
+        refs::usable(
+            db,
+            company_id,
+            Table::Currency,
+            input.currency_id,
+            "currencyId",
+        )
+        .await?,
+    );
+    let limit = check_credit_limit(
+        db,
+        &mut v,
+        company_id,
+        input.currency_id,
+        input.credit_limit,
+    )
+    .await?;
     if let Some(pt) = input.payment_terms_id {
         v.check(refs::usable(db, company_id, Table::PaymentTerms, pt, "paymentTermsId").await?);
     }
@@ -485,10 +639,14 @@ pub async fn create_customer(db: &impl ConnectionTrait, company_id: i64, input: 
         .map(|(i, a)| check_address(&mut v, &format!("addresses.{i}."), a))
         .collect();
     duplicate_codes(&mut v, &input.addresses);
-    if let Some(Some(n)) = &number {
-        if account_taken(db, company_id, n).await? {
-            v.push(Violation::new("accountNumber", Rule::Duplicate, format!("customer {n} already exists")));
-        }
+    if let Some(Some(n)) = &number
+        && account_taken(db, company_id, n).await?
+    {
+        v.push(Violation::new(
+            "accountNumber",
+            Rule::Duplicate,
+            format!("customer {n} already exists"),
+        ));
     }
     v.finish()?;
     let (Some(number), Some(party), Some(group), Some(price_group), Some(tax_group), Some(limit)) =
@@ -498,7 +656,12 @@ pub async fn create_customer(db: &impl ConnectionTrait, company_id: i64, input: 
     };
     let number = match number {
         Some(n) => n,
-        None => free_number(db, company_id, SequenceKind::Customer, |n| async move { account_taken(db, company_id, &n).await }).await?,
+        None => {
+            free_number(db, company_id, SequenceKind::Customer, |n| async move {
+                account_taken(db, company_id, &n).await
+            })
+            .await?
+        }
     };
     let p = insert_party(db, company_id, input.kind, party).await?;
     for a in addrs.into_iter().flatten() {
@@ -559,7 +722,11 @@ pub struct CustomerPatch {
 }
 
 /// One customer of the company.
-pub async fn get_customer(db: &impl ConnectionTrait, company_id: i64, id: i64) -> ServiceResult<customer::Model> {
+pub async fn get_customer(
+    db: &impl ConnectionTrait,
+    company_id: i64,
+    id: i64,
+) -> ServiceResult<customer::Model> {
     customer::Entity::find_by_id(id)
         .filter(customer::Column::CompanyId.eq(company_id))
         .one(db)
@@ -568,19 +735,35 @@ pub async fn get_customer(db: &impl ConnectionTrait, company_id: i64, id: i64) -
 }
 
 /// Changes a customer.
-pub async fn update_customer(db: &impl ConnectionTrait, company_id: i64, id: i64, p: CustomerPatch) -> ServiceResult<customer::Model> {
+pub async fn update_customer(
+    db: &impl ConnectionTrait,
+    company_id: i64,
+    id: i64,
+    p: CustomerPatch,
+) -> ServiceResult<customer::Model> {
     let row = get_customer(db, company_id, id).await?;
     let mut v = Violations::new();
     let party = patch_party(db, &mut v, row.party_id, &p.party).await?;
-    let group = p.customer_group.as_ref().map(|g| opt_code(&mut v, "customerGroup", g.as_deref()));
-    let price_group = p.price_group.as_ref().map(|g| opt_code(&mut v, "priceGroup", g.as_deref()));
-    let tax_group = p.tax_group.as_ref().map(|g| opt_code(&mut v, "taxGroup", g.as_deref()));
+    let group = p
+        .customer_group
+        .as_ref()
+        .map(|g| opt_code(&mut v, "customerGroup", g.as_deref()));
+    let price_group = p
+        .price_group
+        .as_ref()
+        .map(|g| opt_code(&mut v, "priceGroup", g.as_deref()));
+    let tax_group = p
+        .tax_group
+        .as_ref()
+        .map(|g| opt_code(&mut v, "taxGroup", g.as_deref()));
     if let Some(c) = p.currency_id {
         v.check(refs::usable(db, company_id, Table::Currency, c, "currencyId").await?);
     }
     let currency = p.currency_id.unwrap_or(row.currency_id);
     let limit = match p.credit_limit {
-        Some(l) => check_credit_limit(db, &mut v, company_id, currency, l).await?.map(Some),
+        Some(l) => check_credit_limit(db, &mut v, company_id, currency, l)
+            .await?
+            .map(Some),
         None => Some(None),
     };
     if let Some(Some(pt)) = p.payment_terms_id {
@@ -588,7 +771,11 @@ pub async fn update_customer(db: &impl ConnectionTrait, company_id: i64, id: i64
     }
     if let Some(Some(ia)) = p.invoice_account_id {
         if ia == id {
-            v.push(Violation::new("invoiceAccountId", Rule::InvalidValue, "a customer cannot be its own invoice account"));
+            v.push(Violation::new(
+                "invoiceAccountId",
+                Rule::InvalidValue,
+                "a customer cannot be its own invoice account",
+            ));
         } else {
             v.check(refs::usable(db, company_id, Table::Customer, ia, "invoiceAccountId").await?);
         }
@@ -668,9 +855,21 @@ fn customer_query(company_id: i64, f: &CustomerFilter) -> Select<customer::Entit
         let pat = format!("%{}%", s.to_lowercase());
         q = q.filter(
             Condition::any()
-                .add(Expr::expr(Func::lower(Expr::col((customer::Entity, C::AccountNumber)))).like(pat.clone()))
-                .add(Expr::expr(Func::lower(Expr::col((party::Entity, party::Column::Name)))).like(pat.clone()))
-                .add(Expr::expr(Func::lower(Expr::col((party::Entity, party::Column::Email)))).like(pat)),
+                .add(
+                    Expr::expr(Func::lower(Expr::col((customer::Entity, C::AccountNumber))))
+                        .like(pat.clone()),
+                )
+                .add(
+                    Expr::expr(Func::lower(Expr::col((party::Entity, party::Column::Name))))
+                        .like(pat.clone()),
+                )
+                .add(
+                    Expr::expr(Func::lower(Expr::col((
+                        party::Entity,
+                        party::Column::Email,
+                    ))))
+                    .like(pat),
+                ),
         );
     }
     if let Some(g) = &f.customer_group {
@@ -699,14 +898,23 @@ pub async fn list_customers(
     args: &PageArgs,
 ) -> ServiceResult<Page<(customer::Model, party::Model)>> {
     let sort_expr = match sort {
-        CustomerSort::AccountNumber => Expr::col((customer::Entity, customer::Column::AccountNumber)),
+        CustomerSort::AccountNumber => {
+            Expr::col((customer::Entity, customer::Column::AccountNumber))
+        }
         CustomerSort::Name => Expr::col((party::Entity, party::Column::Name)),
     };
-    let ks = Keyset::new(sort_expr, Expr::col((customer::Entity, customer::Column::Id)), desc);
+    let ks = Keyset::new(
+        sort_expr,
+        Expr::col((customer::Entity, customer::Column::Id)),
+        desc,
+    );
     let q = customer_query(company_id, f).select_also(party::Entity);
     let (q, w) = ks.apply(q, args);
     let rows: Vec<(customer::Model, Option<party::Model>)> = q.all(db).await?;
-    let rows: Vec<(customer::Model, party::Model)> = rows.into_iter().filter_map(|(c, p)| p.map(|p| (c, p))).collect();
+    let rows: Vec<(customer::Model, party::Model)> = rows
+        .into_iter()
+        .filter_map(|(c, p)| p.map(|p| (c, p)))
+        .collect();
     Ok(ks.finish(rows, w, |(c, p)| Cursor {
         k: Key::Str(match sort {
             CustomerSort::AccountNumber => c.account_number.clone(),
@@ -717,17 +925,27 @@ pub async fn list_customers(
 }
 
 /// Number of customers matching the filter.
-pub async fn count_customers(db: &impl ConnectionTrait, company_id: i64, f: &CustomerFilter) -> ServiceResult<u64> {
+pub async fn count_customers(
+    db: &impl ConnectionTrait,
+    company_id: i64,
+    f: &CustomerFilter,
+) -> ServiceResult<u64> {
     Ok(customer_query(company_id, f).count(db).await?)
 }
 
 /// Contact persons of the given organisation parties, with their own person parties.
-pub async fn contacts_of(db: &impl ConnectionTrait, employer_party_ids: &[i64]) -> ServiceResult<Vec<(contact_person::Model, party::Model)>> {
+pub async fn contacts_of(
+    db: &impl ConnectionTrait,
+    employer_party_ids: &[i64],
+) -> ServiceResult<Vec<(contact_person::Model, party::Model)>> {
     let rows = contact_person::Entity::find()
         .find_also_related(party::Entity)
         .filter(contact_person::Column::EmployerPartyId.is_in(employer_party_ids.iter().copied()))
         .filter(contact_person::Column::ArchivedAt.is_null())
         .all(db)
         .await?;
-    Ok(rows.into_iter().filter_map(|(c, p)| p.map(|p| (c, p))).collect())
+    Ok(rows
+        .into_iter()
+        .filter_map(|(c, p)| p.map(|p| (c, p)))
+        .collect())
 }

@@ -6,16 +6,16 @@
 mod entities;
 pub use entities::vendor;
 
-use sea_orm::sea_query::ExprTrait as _;
 use crate::catalog::free_number;
 use crate::error::{Rule, ServiceError, ServiceResult, Violation, Violations};
 use crate::numbering::SequenceKind;
-use crate::parties::{PartyDetails, PartyKind, PartyPatch, party};
 use crate::paging::{Cursor, Key, Keyset, Page, PageArgs};
+use crate::parties::{PartyDetails, PartyKind, PartyPatch, party};
 use crate::refs::{self, Table};
 use crate::validate;
 use chrono::Utc;
 use sea_orm::entity::prelude::*;
+use sea_orm::sea_query::ExprTrait as _;
 use sea_orm::sea_query::{Expr, Func};
 use sea_orm::{ActiveValue::Set, Condition, ConnectionTrait, JoinType, QuerySelect};
 
@@ -44,32 +44,74 @@ async fn taken(db: &impl ConnectionTrait, company_id: i64, n: &str) -> ServiceRe
 }
 
 /// Creates a vendor with its party.
-pub async fn create_vendor(db: &impl ConnectionTrait, company_id: i64, input: NewVendor) -> ServiceResult<vendor::Model> {
+pub async fn create_vendor(
+    db: &impl ConnectionTrait,
+    company_id: i64,
+    input: NewVendor,
+) -> ServiceResult<vendor::Model> {
     let mut v = Violations::new();
     let number = match input.account_number.as_deref() {
         Some(n) => v.check(validate::code("accountNumber", n)).map(Some),
         None => Some(None),
     };
-    let name = v.check(validate::name("name", &input.details.name, validate::MAX_NAME));
-    let email = v.check(validate::opt_text("email", input.details.email.as_deref(), validate::MAX_NAME));
-    let phone = v.check(validate::opt_text("phone", input.details.phone.as_deref(), 50));
-    let tax = v.check(input.tax_group.as_deref().map(|g| validate::code("taxGroup", g)).transpose());
-    v.check(refs::usable(db, company_id, Table::Currency, input.currency_id, "currencyId").await?);
+    let name = v.check(validate::name(
+        "name",
+        &input.details.name,
+        validate::MAX_NAME,
+    ));
+    let email = v.check(validate::opt_text(
+        "email",
+        input.details.email.as_deref(),
+        validate::MAX_NAME,
+    ));
+    let phone = v.check(validate::opt_text(
+        "phone",
+        input.details.phone.as_deref(),
+        50,
+    ));
+    let tax = v.check(
+        input
+            .tax_group
+            .as_deref()
+            .map(|g| validate::code("taxGroup", g))
+            .transpose(),
+    );
+    v.check(
+        refs::usable(
+            db,
+            company_id,
+            Table::Currency,
+            input.currency_id,
+            "currencyId",
+        )
+        .await?,
+    );
     if let Some(pt) = input.payment_terms_id {
         v.check(refs::usable(db, company_id, Table::PaymentTerms, pt, "paymentTermsId").await?);
     }
-    if let Some(Some(n)) = &number {
-        if taken(db, company_id, n).await? {
-            v.push(Violation::new("accountNumber", Rule::Duplicate, format!("vendor {n} already exists")));
-        }
+    if let Some(Some(n)) = &number
+        && taken(db, company_id, n).await?
+    {
+        v.push(Violation::new(
+            "accountNumber",
+            Rule::Duplicate,
+            format!("vendor {n} already exists"),
+        ));
     }
     v.finish()?;
-    let (Some(number), Some(name), Some(email), Some(phone), Some(tax)) = (number, name, email, phone, tax) else {
+    let (Some(number), Some(name), Some(email), Some(phone), Some(tax)) =
+        (number, name, email, phone, tax)
+    else {
         return Err(ServiceError::Invalid(vec![]));
     };
     let number = match number {
         Some(n) => n,
-        None => free_number(db, company_id, SequenceKind::Vendor, |n| async move { taken(db, company_id, &n).await }).await?,
+        None => {
+            free_number(db, company_id, SequenceKind::Vendor, |n| async move {
+                taken(db, company_id, &n).await
+            })
+            .await?
+        }
     };
     let now = Utc::now();
     let p = party::ActiveModel {
@@ -102,7 +144,11 @@ pub async fn create_vendor(db: &impl ConnectionTrait, company_id: i64, input: Ne
 }
 
 /// One vendor of the company.
-pub async fn get_vendor(db: &impl ConnectionTrait, company_id: i64, id: i64) -> ServiceResult<vendor::Model> {
+pub async fn get_vendor(
+    db: &impl ConnectionTrait,
+    company_id: i64,
+    id: i64,
+) -> ServiceResult<vendor::Model> {
     vendor::Entity::find_by_id(id)
         .filter(vendor::Column::CompanyId.eq(company_id))
         .one(db)
@@ -120,15 +166,30 @@ pub async fn update_vendor(
 ) -> ServiceResult<vendor::Model> {
     let row = get_vendor(db, company_id, id).await?;
     let mut v = Violations::new();
-    let name = p.name.as_deref().map(|n| v.check(validate::name("name", n, validate::MAX_NAME)));
-    let email = p.email.as_ref().map(|e| v.check(validate::opt_text("email", e.as_deref(), validate::MAX_NAME)));
-    let phone = p.phone.as_ref().map(|e| v.check(validate::opt_text("phone", e.as_deref(), 50)));
+    let name = p
+        .name
+        .as_deref()
+        .map(|n| v.check(validate::name("name", n, validate::MAX_NAME)));
+    let email = p.email.as_ref().map(|e| {
+        v.check(validate::opt_text(
+            "email",
+            e.as_deref(),
+            validate::MAX_NAME,
+        ))
+    });
+    let phone = p
+        .phone
+        .as_ref()
+        .map(|e| v.check(validate::opt_text("phone", e.as_deref(), 50)));
     if let Some(Some(pt)) = payment_terms_id {
         v.check(refs::usable(db, company_id, Table::PaymentTerms, pt, "paymentTermsId").await?);
     }
     v.finish()?;
     if name.is_some() || email.is_some() || phone.is_some() {
-        let party_row = party::Entity::find_by_id(row.party_id).one(db).await?.ok_or(ServiceError::NotFound("party"))?;
+        let party_row = party::Entity::find_by_id(row.party_id)
+            .one(db)
+            .await?
+            .ok_or(ServiceError::NotFound("party"))?;
         let mut pm: party::ActiveModel = party_row.into();
         if let Some(Some(x)) = name {
             pm.name = Set(x);
@@ -167,8 +228,17 @@ fn vendor_query(company_id: i64, f: &VendorFilter) -> Select<vendor::Entity> {
         let pat = format!("%{}%", s.to_lowercase());
         q = q.filter(
             Condition::any()
-                .add(Expr::expr(Func::lower(Expr::col((vendor::Entity, vendor::Column::AccountNumber)))).like(pat.clone()))
-                .add(Expr::expr(Func::lower(Expr::col((party::Entity, party::Column::Name)))).like(pat)),
+                .add(
+                    Expr::expr(Func::lower(Expr::col((
+                        vendor::Entity,
+                        vendor::Column::AccountNumber,
+                    ))))
+                    .like(pat.clone()),
+                )
+                .add(
+                    Expr::expr(Func::lower(Expr::col((party::Entity, party::Column::Name))))
+                        .like(pat),
+                ),
         );
     }
     match f.archived {
@@ -179,7 +249,13 @@ fn vendor_query(company_id: i64, f: &VendorFilter) -> Select<vendor::Entity> {
 }
 
 /// Vendors of the company with their parties, sorted by account number.
-pub async fn list_vendors(db: &impl ConnectionTrait, company_id: i64, f: &VendorFilter, desc: bool, args: &PageArgs) -> ServiceResult<Page<(vendor::Model, party::Model)>> {
+pub async fn list_vendors(
+    db: &impl ConnectionTrait,
+    company_id: i64,
+    f: &VendorFilter,
+    desc: bool,
+    args: &PageArgs,
+) -> ServiceResult<Page<(vendor::Model, party::Model)>> {
     let ks = Keyset::new(
         Expr::col((vendor::Entity, vendor::Column::AccountNumber)),
         Expr::col((vendor::Entity, vendor::Column::Id)),
@@ -187,11 +263,21 @@ pub async fn list_vendors(db: &impl ConnectionTrait, company_id: i64, f: &Vendor
     );
     let (q, w) = ks.apply(vendor_query(company_id, f).select_also(party::Entity), args);
     let rows: Vec<(vendor::Model, Option<party::Model>)> = q.all(db).await?;
-    let rows: Vec<_> = rows.into_iter().filter_map(|(c, p)| p.map(|p| (c, p))).collect();
-    Ok(ks.finish(rows, w, |(c, _)| Cursor { k: Key::Str(c.account_number.clone()), id: c.id }))
+    let rows: Vec<_> = rows
+        .into_iter()
+        .filter_map(|(c, p)| p.map(|p| (c, p)))
+        .collect();
+    Ok(ks.finish(rows, w, |(c, _)| Cursor {
+        k: Key::Str(c.account_number.clone()),
+        id: c.id,
+    }))
 }
 
 /// Number of vendors matching the filter.
-pub async fn count_vendors(db: &impl ConnectionTrait, company_id: i64, f: &VendorFilter) -> ServiceResult<u64> {
+pub async fn count_vendors(
+    db: &impl ConnectionTrait,
+    company_id: i64,
+    f: &VendorFilter,
+) -> ServiceResult<u64> {
     Ok(vendor_query(company_id, f).count(db).await?)
 }

@@ -7,7 +7,6 @@
 mod entities;
 pub use entities::{company, currency, payment_terms, tax_code};
 
-use sea_orm::sea_query::ExprTrait as _;
 use crate::error::{Rule, ServiceError, ServiceResult, Violation, Violations};
 use crate::money::{Rate, RoundingMode};
 use crate::numbering;
@@ -16,6 +15,7 @@ use crate::validate;
 use chrono::Utc;
 use rust_decimal::Decimal;
 use sea_orm::entity::prelude::*;
+use sea_orm::sea_query::ExprTrait as _;
 use sea_orm::sea_query::Func;
 use sea_orm::{ActiveValue::Set, Condition, ConnectionTrait, QueryOrder};
 
@@ -88,20 +88,29 @@ pub struct NewCompany {
 }
 
 /// Creates a company with its base currency and default number sequences.
-pub async fn create_company(db: &impl ConnectionTrait, input: NewCompany) -> ServiceResult<company::Model> {
+pub async fn create_company(
+    db: &impl ConnectionTrait,
+    input: NewCompany,
+) -> ServiceResult<company::Model> {
     let mut v = Violations::new();
     let code = v.check(validate::code("code", &input.code));
     let name = v.check(validate::name("name", &input.name, validate::MAX_NAME));
-    let cur = v.check(validate::currency_code("baseCurrency", &input.base_currency));
-    if let Some(code) = &code {
-        if company::Entity::find()
+    let cur = v.check(validate::currency_code(
+        "baseCurrency",
+        &input.base_currency,
+    ));
+    if let Some(code) = &code
+        && company::Entity::find()
             .filter(company::Column::Code.eq(code.as_str()))
             .one(db)
             .await?
             .is_some()
-        {
-            v.push(Violation::new("code", Rule::Duplicate, format!("company {code} already exists")));
-        }
+    {
+        v.push(Violation::new(
+            "code",
+            Rule::Duplicate,
+            format!("company {code} already exists"),
+        ));
     }
     v.finish()?;
     let (Some(code), Some(name), Some(cur)) = (code, name, cur) else {
@@ -125,7 +134,11 @@ pub async fn create_company(db: &impl ConnectionTrait, input: NewCompany) -> Ser
         company.id,
         NewCurrency {
             code: cur.clone(),
-            name: if cname.is_empty() { cur.clone() } else { cname.to_owned() },
+            name: if cname.is_empty() {
+                cur.clone()
+            } else {
+                cname.to_owned()
+            },
             amount_precision: Some(amount),
             unit_price_precision: Some(unit),
             invoice_rounding_precision: Some(inv),
@@ -145,7 +158,11 @@ pub struct CompanyPatch {
 }
 
 /// Changes a company's name. The code and base currency are fixed once documents exist.
-pub async fn update_company(db: &impl ConnectionTrait, id: i64, patch: CompanyPatch) -> ServiceResult<company::Model> {
+pub async fn update_company(
+    db: &impl ConnectionTrait,
+    id: i64,
+    patch: CompanyPatch,
+) -> ServiceResult<company::Model> {
     let Some(row) = company::Entity::find_by_id(id).one(db).await? else {
         return Err(ServiceError::NotFound("company"));
     };
@@ -164,7 +181,10 @@ pub async fn update_company(db: &impl ConnectionTrait, id: i64, patch: CompanyPa
 }
 
 /// Finds a company by code.
-pub async fn company_by_code(db: &impl ConnectionTrait, code: &str) -> ServiceResult<Option<company::Model>> {
+pub async fn company_by_code(
+    db: &impl ConnectionTrait,
+    code: &str,
+) -> ServiceResult<Option<company::Model>> {
     Ok(company::Entity::find()
         .filter(company::Column::Code.eq(code))
         .one(db)
@@ -207,18 +227,38 @@ fn check_step(v: &mut Violations, field: &str, d: Option<Decimal>) -> Option<Rat
 }
 
 /// Adds a currency to a company.
-pub async fn create_currency(db: &impl ConnectionTrait, company_id: i64, input: NewCurrency) -> ServiceResult<currency::Model> {
+pub async fn create_currency(
+    db: &impl ConnectionTrait,
+    company_id: i64,
+    input: NewCurrency,
+) -> ServiceResult<currency::Model> {
     let mut v = Violations::new();
     let code = v.check(validate::currency_code("code", &input.code));
     let name = v.check(validate::name("name", &input.name, validate::MAX_NAME));
     let (_, da, du, di) = iso_defaults(&input.code);
-    let a = check_step(&mut v, "amountPrecision", Some(input.amount_precision.unwrap_or(da)));
-    let u = check_step(&mut v, "unitPricePrecision", Some(input.unit_price_precision.unwrap_or(du)));
-    let i = check_step(&mut v, "invoiceRoundingPrecision", Some(input.invoice_rounding_precision.unwrap_or(di)));
-    if let Some(code) = &code {
-        if currency_by_code(db, company_id, code).await?.is_some() {
-            v.push(Violation::new("code", Rule::Duplicate, format!("currency {code} already exists")));
-        }
+    let a = check_step(
+        &mut v,
+        "amountPrecision",
+        Some(input.amount_precision.unwrap_or(da)),
+    );
+    let u = check_step(
+        &mut v,
+        "unitPricePrecision",
+        Some(input.unit_price_precision.unwrap_or(du)),
+    );
+    let i = check_step(
+        &mut v,
+        "invoiceRoundingPrecision",
+        Some(input.invoice_rounding_precision.unwrap_or(di)),
+    );
+    if let Some(code) = &code
+        && currency_by_code(db, company_id, code).await?.is_some()
+    {
+        v.push(Violation::new(
+            "code",
+            Rule::Duplicate,
+            format!("currency {code} already exists"),
+        ));
     }
     v.finish()?;
     let (Some(code), Some(name), Some(a), Some(u), Some(i)) = (code, name, a, u, i) else {
@@ -232,7 +272,10 @@ pub async fn create_currency(db: &impl ConnectionTrait, company_id: i64, input: 
         amount_precision: Set(a),
         unit_price_precision: Set(u),
         invoice_rounding_precision: Set(i),
-        invoice_rounding_mode: Set(input.invoice_rounding_mode.unwrap_or(RoundingMode::Nearest).into()),
+        invoice_rounding_mode: Set(input
+            .invoice_rounding_mode
+            .unwrap_or(RoundingMode::Nearest)
+            .into()),
         created_at: Set(now),
         updated_at: Set(now),
         archived_at: Set(None),
@@ -258,13 +301,25 @@ pub struct CurrencyPatch {
 }
 
 /// Changes a currency's name or precisions.
-pub async fn update_currency(db: &impl ConnectionTrait, company_id: i64, id: i64, p: CurrencyPatch) -> ServiceResult<currency::Model> {
+pub async fn update_currency(
+    db: &impl ConnectionTrait,
+    company_id: i64,
+    id: i64,
+    p: CurrencyPatch,
+) -> ServiceResult<currency::Model> {
     let row = get_currency(db, company_id, id).await?;
     let mut v = Violations::new();
-    let name = p.name.as_deref().and_then(|n| v.check(validate::name("name", n, validate::MAX_NAME)));
+    let name = p
+        .name
+        .as_deref()
+        .and_then(|n| v.check(validate::name("name", n, validate::MAX_NAME)));
     let a = check_step(&mut v, "amountPrecision", p.amount_precision);
     let u = check_step(&mut v, "unitPricePrecision", p.unit_price_precision);
-    let i = check_step(&mut v, "invoiceRoundingPrecision", p.invoice_rounding_precision);
+    let i = check_step(
+        &mut v,
+        "invoiceRoundingPrecision",
+        p.invoice_rounding_precision,
+    );
     v.finish()?;
     let mut am: currency::ActiveModel = row.into();
     if let Some(x) = name {
@@ -287,7 +342,11 @@ pub async fn update_currency(db: &impl ConnectionTrait, company_id: i64, id: i64
 }
 
 /// One currency of the company.
-pub async fn get_currency(db: &impl ConnectionTrait, company_id: i64, id: i64) -> ServiceResult<currency::Model> {
+pub async fn get_currency(
+    db: &impl ConnectionTrait,
+    company_id: i64,
+    id: i64,
+) -> ServiceResult<currency::Model> {
     currency::Entity::find_by_id(id)
         .filter(currency::Column::CompanyId.eq(company_id))
         .one(db)
@@ -296,7 +355,11 @@ pub async fn get_currency(db: &impl ConnectionTrait, company_id: i64, id: i64) -
 }
 
 /// A currency of the company by ISO code.
-pub async fn currency_by_code(db: &impl ConnectionTrait, company_id: i64, code: &str) -> ServiceResult<Option<currency::Model>> {
+pub async fn currency_by_code(
+    db: &impl ConnectionTrait,
+    company_id: i64,
+    code: &str,
+) -> ServiceResult<Option<currency::Model>> {
     Ok(currency::Entity::find()
         .filter(currency::Column::CompanyId.eq(company_id))
         .filter(currency::Column::Code.eq(code))
@@ -351,17 +414,26 @@ where
     E: EntityTrait,
     E::Model: Sync,
 {
-    let ks = Keyset::new(Expr::col(code).into(), Expr::col(id).into(), desc);
+    let ks = Keyset::new(Expr::col(code), Expr::col(id), desc);
     let (q, w) = ks.apply(q, args);
     let rows = q.all(db).await?;
     Ok(ks.finish(rows, w, |m| {
         let (k, id) = key(m);
-        crate::paging::Cursor { k: crate::paging::Key::Str(k), id }
+        crate::paging::Cursor {
+            k: crate::paging::Key::Str(k),
+            id,
+        }
     }))
 }
 
 /// Currencies of the company.
-pub async fn list_currencies(db: &impl ConnectionTrait, company_id: i64, f: &CodeFilter, desc: bool, args: &PageArgs) -> ServiceResult<Page<currency::Model>> {
+pub async fn list_currencies(
+    db: &impl ConnectionTrait,
+    company_id: i64,
+    f: &CodeFilter,
+    desc: bool,
+    args: &PageArgs,
+) -> ServiceResult<Page<currency::Model>> {
     let q = code_filter(
         currency::Entity::find().filter(currency::Column::CompanyId.eq(company_id)),
         f,
@@ -369,11 +441,24 @@ pub async fn list_currencies(db: &impl ConnectionTrait, company_id: i64, f: &Cod
         currency::Column::Name,
         currency::Column::ArchivedAt,
     );
-    code_page(db, q, currency::Column::Code, currency::Column::Id, desc, args, |m| (m.code.clone(), m.id)).await
+    code_page(
+        db,
+        q,
+        currency::Column::Code,
+        currency::Column::Id,
+        desc,
+        args,
+        |m| (m.code.clone(), m.id),
+    )
+    .await
 }
 
 /// Number of currencies matching the filter.
-pub async fn count_currencies(db: &impl ConnectionTrait, company_id: i64, f: &CodeFilter) -> ServiceResult<u64> {
+pub async fn count_currencies(
+    db: &impl ConnectionTrait,
+    company_id: i64,
+    f: &CodeFilter,
+) -> ServiceResult<u64> {
     let q = code_filter(
         currency::Entity::find().filter(currency::Column::CompanyId.eq(company_id)),
         f,
@@ -385,13 +470,22 @@ pub async fn count_currencies(db: &impl ConnectionTrait, company_id: i64, f: &Co
 }
 
 /// Refuses to archive the company's base currency.
-pub async fn check_archivable_currency(db: &impl ConnectionTrait, company_id: i64, id: i64) -> ServiceResult<()> {
+pub async fn check_archivable_currency(
+    db: &impl ConnectionTrait,
+    company_id: i64,
+    id: i64,
+) -> ServiceResult<()> {
     let cur = get_currency(db, company_id, id).await?;
     let Some(company) = company::Entity::find_by_id(company_id).one(db).await? else {
         return Err(ServiceError::NotFound("company"));
     };
     if company.base_currency_code == cur.code {
-        return Err(Violation::new("id", Rule::InvalidValue, "the base currency of the company cannot be archived").into());
+        return Err(Violation::new(
+            "id",
+            Rule::InvalidValue,
+            "the base currency of the company cannot be archived",
+        )
+        .into());
     }
     Ok(())
 }
@@ -410,7 +504,11 @@ pub struct NewTaxCode {
 }
 
 /// Adds a tax code.
-pub async fn create_tax_code(db: &impl ConnectionTrait, company_id: i64, input: NewTaxCode) -> ServiceResult<tax_code::Model> {
+pub async fn create_tax_code(
+    db: &impl ConnectionTrait,
+    company_id: i64,
+    input: NewTaxCode,
+) -> ServiceResult<tax_code::Model> {
     let mut v = Violations::new();
     let code = v.check(validate::code("code", &input.code));
     let name = v.check(validate::name("name", &input.name, validate::MAX_NAME));
@@ -422,7 +520,11 @@ pub async fn create_tax_code(db: &impl ConnectionTrait, company_id: i64, input: 
             .one(db)
             .await?;
         if exists.is_some() {
-            v.push(Violation::new("code", Rule::Duplicate, format!("tax code {code} already exists")));
+            v.push(Violation::new(
+                "code",
+                Rule::Duplicate,
+                format!("tax code {code} already exists"),
+            ));
         }
     }
     v.finish()?;
@@ -454,14 +556,22 @@ pub struct TaxCodePatch {
 }
 
 /// Changes a tax code.
-pub async fn update_tax_code(db: &impl ConnectionTrait, company_id: i64, id: i64, p: TaxCodePatch) -> ServiceResult<tax_code::Model> {
+pub async fn update_tax_code(
+    db: &impl ConnectionTrait,
+    company_id: i64,
+    id: i64,
+    p: TaxCodePatch,
+) -> ServiceResult<tax_code::Model> {
     let row = tax_code::Entity::find_by_id(id)
         .filter(tax_code::Column::CompanyId.eq(company_id))
         .one(db)
         .await?
         .ok_or(ServiceError::NotFound("tax code"))?;
     let mut v = Violations::new();
-    let name = p.name.as_deref().and_then(|n| v.check(validate::name("name", n, validate::MAX_NAME)));
+    let name = p
+        .name
+        .as_deref()
+        .and_then(|n| v.check(validate::name("name", n, validate::MAX_NAME)));
     let rate = p.rate.and_then(|r| v.check(validate::percent("rate", r)));
     v.finish()?;
     let mut am: tax_code::ActiveModel = row.into();
@@ -476,7 +586,13 @@ pub async fn update_tax_code(db: &impl ConnectionTrait, company_id: i64, id: i64
 }
 
 /// Tax codes of the company.
-pub async fn list_tax_codes(db: &impl ConnectionTrait, company_id: i64, f: &CodeFilter, desc: bool, args: &PageArgs) -> ServiceResult<Page<tax_code::Model>> {
+pub async fn list_tax_codes(
+    db: &impl ConnectionTrait,
+    company_id: i64,
+    f: &CodeFilter,
+    desc: bool,
+    args: &PageArgs,
+) -> ServiceResult<Page<tax_code::Model>> {
     let q = code_filter(
         tax_code::Entity::find().filter(tax_code::Column::CompanyId.eq(company_id)),
         f,
@@ -484,11 +600,24 @@ pub async fn list_tax_codes(db: &impl ConnectionTrait, company_id: i64, f: &Code
         tax_code::Column::Name,
         tax_code::Column::ArchivedAt,
     );
-    code_page(db, q, tax_code::Column::Code, tax_code::Column::Id, desc, args, |m| (m.code.clone(), m.id)).await
+    code_page(
+        db,
+        q,
+        tax_code::Column::Code,
+        tax_code::Column::Id,
+        desc,
+        args,
+        |m| (m.code.clone(), m.id),
+    )
+    .await
 }
 
 /// Number of tax codes matching the filter.
-pub async fn count_tax_codes(db: &impl ConnectionTrait, company_id: i64, f: &CodeFilter) -> ServiceResult<u64> {
+pub async fn count_tax_codes(
+    db: &impl ConnectionTrait,
+    company_id: i64,
+    f: &CodeFilter,
+) -> ServiceResult<u64> {
     let q = code_filter(
         tax_code::Entity::find().filter(tax_code::Column::CompanyId.eq(company_id)),
         f,
@@ -516,28 +645,46 @@ pub struct NewPaymentTerms {
     pub cash_discount_days: i32,
 }
 
-fn check_terms(v: &mut Violations, net: i32, pct: Decimal, days: i32) -> (Option<i32>, Option<Rate>, Option<i32>) {
+fn check_terms(
+    v: &mut Violations,
+    net: i32,
+    pct: Decimal,
+    days: i32,
+) -> (Option<i32>, Option<Rate>, Option<i32>) {
     let net = v.check(validate::days("netDays", net));
     let pct = v.check(validate::percent("cashDiscountPercent", pct));
     let d = v.check(validate::days("cashDiscountDays", days));
-    if let (Some(n), Some(d)) = (net, d) {
-        if d > n {
-            v.push(Violation::new(
-                "cashDiscountDays",
-                Rule::InvalidValue,
-                "cashDiscountDays must not exceed netDays",
-            ));
-        }
+    if let (Some(n), Some(d)) = (net, d)
+        && d > n
+    {
+        v.push(Violation::new(
+            "cashDiscountDays",
+            Rule::InvalidValue,
+            "cashDiscountDays must not exceed netDays",
+        ));
     }
     (net, pct, d)
 }
 
 /// Adds payment terms.
-pub async fn create_payment_terms(db: &impl ConnectionTrait, company_id: i64, input: NewPaymentTerms) -> ServiceResult<payment_terms::Model> {
+pub async fn create_payment_terms(
+    db: &impl ConnectionTrait,
+    company_id: i64,
+    input: NewPaymentTerms,
+) -> ServiceResult<payment_terms::Model> {
     let mut v = Violations::new();
     let code = v.check(validate::code("code", &input.code));
-    let desc = v.check(validate::name("description", &input.description, validate::MAX_NAME));
-    let (net, pct, days) = check_terms(&mut v, input.net_days, input.cash_discount_percent, input.cash_discount_days);
+    let desc = v.check(validate::name(
+        "description",
+        &input.description,
+        validate::MAX_NAME,
+    ));
+    let (net, pct, days) = check_terms(
+        &mut v,
+        input.net_days,
+        input.cash_discount_percent,
+        input.cash_discount_days,
+    );
     if let Some(code) = &code {
         let exists = payment_terms::Entity::find()
             .filter(payment_terms::Column::CompanyId.eq(company_id))
@@ -545,11 +692,16 @@ pub async fn create_payment_terms(db: &impl ConnectionTrait, company_id: i64, in
             .one(db)
             .await?;
         if exists.is_some() {
-            v.push(Violation::new("code", Rule::Duplicate, format!("payment terms {code} already exist")));
+            v.push(Violation::new(
+                "code",
+                Rule::Duplicate,
+                format!("payment terms {code} already exist"),
+            ));
         }
     }
     v.finish()?;
-    let (Some(code), Some(desc), Some(net), Some(pct), Some(days)) = (code, desc, net, pct, days) else {
+    let (Some(code), Some(desc), Some(net), Some(pct), Some(days)) = (code, desc, net, pct, days)
+    else {
         return Err(ServiceError::Invalid(vec![]));
     };
     let now = Utc::now();
@@ -583,18 +735,27 @@ pub struct PaymentTermsPatch {
 }
 
 /// Changes payment terms.
-pub async fn update_payment_terms(db: &impl ConnectionTrait, company_id: i64, id: i64, p: PaymentTermsPatch) -> ServiceResult<payment_terms::Model> {
+pub async fn update_payment_terms(
+    db: &impl ConnectionTrait,
+    company_id: i64,
+    id: i64,
+    p: PaymentTermsPatch,
+) -> ServiceResult<payment_terms::Model> {
     let row = payment_terms::Entity::find_by_id(id)
         .filter(payment_terms::Column::CompanyId.eq(company_id))
         .one(db)
         .await?
         .ok_or(ServiceError::NotFound("payment terms"))?;
     let mut v = Violations::new();
-    let desc = p.description.as_deref().and_then(|n| v.check(validate::name("description", n, validate::MAX_NAME)));
+    let desc = p
+        .description
+        .as_deref()
+        .and_then(|n| v.check(validate::name("description", n, validate::MAX_NAME)));
     let (net, pct, days) = check_terms(
         &mut v,
         p.net_days.unwrap_or(row.net_days),
-        p.cash_discount_percent.unwrap_or(row.cash_discount_percent.value()),
+        p.cash_discount_percent
+            .unwrap_or(row.cash_discount_percent.value()),
         p.cash_discount_days.unwrap_or(row.cash_discount_days),
     );
     v.finish()?;
@@ -612,7 +773,13 @@ pub async fn update_payment_terms(db: &impl ConnectionTrait, company_id: i64, id
 }
 
 /// Payment terms of the company.
-pub async fn list_payment_terms(db: &impl ConnectionTrait, company_id: i64, f: &CodeFilter, desc: bool, args: &PageArgs) -> ServiceResult<Page<payment_terms::Model>> {
+pub async fn list_payment_terms(
+    db: &impl ConnectionTrait,
+    company_id: i64,
+    f: &CodeFilter,
+    desc: bool,
+    args: &PageArgs,
+) -> ServiceResult<Page<payment_terms::Model>> {
     let q = code_filter(
         payment_terms::Entity::find().filter(payment_terms::Column::CompanyId.eq(company_id)),
         f,
@@ -620,11 +787,24 @@ pub async fn list_payment_terms(db: &impl ConnectionTrait, company_id: i64, f: &
         payment_terms::Column::Description,
         payment_terms::Column::ArchivedAt,
     );
-    code_page(db, q, payment_terms::Column::Code, payment_terms::Column::Id, desc, args, |m| (m.code.clone(), m.id)).await
+    code_page(
+        db,
+        q,
+        payment_terms::Column::Code,
+        payment_terms::Column::Id,
+        desc,
+        args,
+        |m| (m.code.clone(), m.id),
+    )
+    .await
 }
 
 /// Number of payment terms matching the filter.
-pub async fn count_payment_terms(db: &impl ConnectionTrait, company_id: i64, f: &CodeFilter) -> ServiceResult<u64> {
+pub async fn count_payment_terms(
+    db: &impl ConnectionTrait,
+    company_id: i64,
+    f: &CodeFilter,
+) -> ServiceResult<u64> {
     let q = code_filter(
         payment_terms::Entity::find().filter(payment_terms::Column::CompanyId.eq(company_id)),
         f,
