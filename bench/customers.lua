@@ -4,7 +4,7 @@ wrk.method = "POST"
 wrk.headers["Content-Type"] = "application/json"
 wrk.headers["Authorization"] = "Bearer " .. os.getenv("MERCATOR_LOAD_TOKEN")
 wrk.headers["X-Mercator-Company"] = "DEMO"
-wrk.body = '{"query":"{ customers(first: 50) { nodes { accountNumber name contacts { name email } } } }"}'
+wrk.body = os.getenv("MERCATOR_LOAD_BODY") or '{"query":"{ customers(first: 50) { nodes { accountNumber name contacts { name email } } } }"}'
 
 local bad = 0
 local errors = 0

@@ -24,7 +24,6 @@ use mercator_core::setup::{
     PaymentTermsPatch, TaxCodePatch,
 };
 use rust_decimal::Decimal;
-use sea_orm::EntityTrait;
 
 fn mu<T>(m: MaybeUndefined<T>) -> Option<Option<T>> {
     match m {
@@ -1130,16 +1129,10 @@ impl MutationRoot {
         };
         let res = write(ctx, "ownerId", async |t| {
             let c = parties::create_contact(t, cid, o, i).await?;
-            let p = parties::party::Entity::find_by_id(c.party_id)
-                .one(t)
-                .await?
-                .ok_or(mercator_core::error::ServiceError::NotFound("party"))?;
-            Ok((c, p))
+            parties::get_contact(t, cid, c.id).await
         })
         .await?;
-        Ok(ContactPersonPayload::done(
-            res.map(|(c, p)| ContactPerson(c, p)),
-        ))
+        Ok(ContactPersonPayload::done(res.map(ContactPerson)))
     }
 
     /// Changes a contact person. Clerk.
@@ -1161,16 +1154,10 @@ impl MutationRoot {
         let title = mu(input.title);
         let res = write(ctx, "id", async |t| {
             let c = parties::update_contact(t, cid, id, p, title).await?;
-            let p = parties::party::Entity::find_by_id(c.party_id)
-                .one(t)
-                .await?
-                .ok_or(mercator_core::error::ServiceError::NotFound("party"))?;
-            Ok((c, p))
+            parties::get_contact(t, cid, c.id).await
         })
         .await?;
-        Ok(ContactPersonPayload::done(
-            res.map(|(c, p)| ContactPerson(c, p)),
-        ))
+        Ok(ContactPersonPayload::done(res.map(ContactPerson)))
     }
 
     /// Creates an item. Clerk.

@@ -12,8 +12,7 @@ use mercator_core::catalog::{self, ItemFilter as CoreItemFilter, ItemSort, item,
 use mercator_core::inventory::{self, LedgerFilter, item_ledger_entry, warehouse};
 use mercator_core::numbering::{self, number_sequence};
 use mercator_core::parties::{
-    self, CustomerFilter as CoreCustomerFilter, CustomerSort as CoreCustomerSort, address,
-    contact_person, customer, party,
+    self, CustomerFilter as CoreCustomerFilter, CustomerSort as CoreCustomerSort, address, customer,
 };
 use mercator_core::purchasing::{self, VendorFilter as CoreVendorFilter, vendor};
 use mercator_core::setup::{self, CodeFilter, currency, payment_terms, tax_code};
@@ -261,17 +260,11 @@ pub async fn load_node(ctx: &Context<'_>, id: &str) -> Result<Option<Node>> {
             scoped!(number_sequence::Entity, number_sequence::Column::CompanyId)
                 .map(|m| Node::NumberSequence(NumberSequence(m)))
         }
-        Kind::ContactPerson => {
-            let c = scoped!(contact_person::Entity, contact_person::Column::CompanyId);
-            match c {
-                None => None,
-                Some(c) => party::Entity::find_by_id(c.party_id)
-                    .one(db)
-                    .await
-                    .map_err(internal)?
-                    .map(|p| Node::ContactPerson(ContactPerson(c, p))),
-            }
-        }
+        Kind::ContactPerson => match parties::get_contact(db, cid, n).await {
+            Ok(c) => Some(Node::ContactPerson(ContactPerson(c))),
+            Err(mercator_core::error::ServiceError::NotFound(_)) => None,
+            Err(e) => return Err(internal(e)),
+        },
     })
 }
 
@@ -625,7 +618,7 @@ impl QueryRoot {
             None
         };
         Ok(VendorConnection::from_page(page, total, |(v, p)| {
-            Vendor(v, Some(p))
+            Vendor(v, Some(p.into()))
         }))
     }
 

@@ -11,7 +11,7 @@ use mercator_core::auth::Principal;
 use mercator_core::catalog::{item, unit_of_measure};
 use mercator_core::inventory::{item_ledger_entry, warehouse};
 use mercator_core::numbering::{format_number, number_sequence};
-use mercator_core::parties::{address, contact_person, customer, party};
+use mercator_core::parties::{ContactRow, PartyBrief, address, customer};
 use mercator_core::purchasing::vendor;
 use mercator_core::setup::{company, currency, payment_terms, tax_code};
 use rust_decimal::Decimal;
@@ -328,7 +328,7 @@ impl Address {
 
 /// A person working for a customer or vendor.
 #[derive(Clone, Debug)]
-pub struct ContactPerson(pub contact_person::Model, pub party::Model);
+pub struct ContactPerson(pub ContactRow);
 
 /// A person working for a customer or vendor.
 #[Object]
@@ -339,19 +339,19 @@ impl ContactPerson {
     }
     /// Full name.
     async fn name(&self) -> &str {
-        &self.1.name
+        &self.0.name
     }
     /// E-mail address.
     async fn email(&self) -> Option<&str> {
-        self.1.email.as_deref()
+        self.0.email.as_deref()
     }
     /// Phone number.
     async fn phone(&self) -> Option<&str> {
-        self.1.phone.as_deref()
+        self.0.phone.as_deref()
     }
     /// Preferred language.
     async fn language(&self) -> Option<&str> {
-        self.1.language.as_deref()
+        self.0.language.as_deref()
     }
     /// Job title or role.
     async fn title(&self) -> Option<&str> {
@@ -366,8 +366,8 @@ impl ContactPerson {
 async fn party_of(
     ctx: &Context<'_>,
     id: i64,
-    preloaded: &Option<party::Model>,
-) -> Result<party::Model> {
+    preloaded: &Option<PartyBrief>,
+) -> Result<PartyBrief> {
     if let Some(p) = preloaded {
         return Ok(p.clone());
     }
@@ -376,6 +376,7 @@ async fn party_of(
         .load_one(id)
         .await
         .map_err(internal)?
+        .map(PartyBrief::from)
         .ok_or_else(|| internal("party missing"))
 }
 
@@ -399,7 +400,7 @@ async fn contacts_of(ctx: &Context<'_>, party_id: i64) -> Result<Vec<ContactPers
         .map_err(internal)?
         .unwrap_or_default()
         .into_iter()
-        .map(|(c, p)| ContactPerson(c, p))
+        .map(ContactPerson)
         .collect())
 }
 
@@ -425,7 +426,7 @@ async fn terms_of(ctx: &Context<'_>, id: Option<i64>) -> Result<Option<PaymentTe
 
 /// A customer account (the customer role of an organisation or person).
 #[derive(Clone, Debug)]
-pub struct Customer(pub customer::Model, pub Option<party::Model>);
+pub struct Customer(pub customer::Model, pub Option<PartyBrief>);
 
 /// A customer account: the customer role of an organisation or person (DOMAIN.md 1.1).
 #[Object]
@@ -538,7 +539,7 @@ impl Customer {
 
 /// A vendor account (the vendor role of an organisation).
 #[derive(Clone, Debug)]
-pub struct Vendor(pub vendor::Model, pub Option<party::Model>);
+pub struct Vendor(pub vendor::Model, pub Option<PartyBrief>);
 
 /// A vendor account: used by drop shipment, special orders and promising.
 #[Object]

@@ -51,6 +51,82 @@ pub enum Blocked {
 
 // ---------------------------------------------------------------- party details
 
+/// The party fields lists show (name and electronic addresses), read without the rest of the row.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PartyBrief {
+    /// Organisation or person.
+    pub kind: PartyKind,
+    /// Name.
+    pub name: String,
+    /// E-mail.
+    pub email: Option<String>,
+    /// Phone.
+    pub phone: Option<String>,
+    /// Language.
+    pub language: Option<String>,
+}
+
+impl From<party::Model> for PartyBrief {
+    fn from(p: party::Model) -> Self {
+        PartyBrief {
+            kind: p.kind,
+            name: p.name,
+            email: p.email,
+            phone: p.phone,
+            language: p.language,
+        }
+    }
+}
+
+/// A contact person with the fields of its person party, as lists and loaders read it: one
+/// narrow row per contact (8 columns instead of the 17 of both tables).
+#[derive(Debug, Clone, PartialEq, Eq, sea_orm::FromQueryResult)]
+pub struct ContactRow {
+    /// Contact person id.
+    pub id: i64,
+    /// The organisation party it works for.
+    pub employer_party_id: i64,
+    /// Job title or role.
+    pub title: Option<String>,
+    /// When it was archived.
+    pub archived_at: Option<chrono::DateTime<Utc>>,
+    /// Name (from its party).
+    pub name: String,
+    /// E-mail (from its party).
+    pub email: Option<String>,
+    /// Phone (from its party).
+    pub phone: Option<String>,
+    /// Language (from its party).
+    pub language: Option<String>,
+}
+
+fn contact_rows() -> Select<contact_person::Entity> {
+    use contact_person::Column as C;
+    contact_person::Entity::find()
+        .select_only()
+        .columns([C::Id, C::EmployerPartyId, C::Title, C::ArchivedAt])
+        .column(party::Column::Name)
+        .column(party::Column::Email)
+        .column(party::Column::Phone)
+        .column(party::Column::Language)
+        .join(JoinType::InnerJoin, contact_person::Relation::Party.def())
+}
+
+/// One contact person of the company.
+pub async fn get_contact(
+    db: &impl ConnectionTrait,
+    company_id: i64,
+    id: i64,
+) -> ServiceResult<ContactRow> {
+    contact_rows()
+        .filter(contact_person::Column::Id.eq(id))
+        .filter(contact_person::Column::CompanyId.eq(company_id))
+        .into_model::<ContactRow>()
+        .one(db)
+        .await?
+        .ok_or(ServiceError::NotFound("contact person"))
+}
+
 /// Name and electronic addresses of a party.
 #[derive(Debug, Clone, Default)]
 pub struct PartyDetails {
@@ -888,7 +964,20 @@ fn customer_query(company_id: i64, f: &CustomerFilter) -> Select<customer::Entit
     }
 }
 
-/// Customers of the company with their parties, in one statement.
+/// A customer row with the party fields lists show, read under plain column names (SeaORM's
+/// two-entity select formats an alias per column per row, which measured 2.5× slower).
+#[derive(Debug, Clone, sea_orm::FromQueryResult)]
+struct CustomerListRow {
+    #[sea_orm(nested)]
+    customer: customer::Model,
+    party_kind: PartyKind,
+    party_name: String,
+    party_email: Option<String>,
+    party_phone: Option<String>,
+    party_language: Option<String>,
+}
+
+/// Customers of the company with their names, in one statement.
 pub async fn list_customers(
     db: &impl ConnectionTrait,
     company_id: i64,
@@ -896,7 +985,7 @@ pub async fn list_customers(
     sort: CustomerSort,
     desc: bool,
     args: &PageArgs,
-) -> ServiceResult<Page<(customer::Model, party::Model)>> {
+) -> ServiceResult<Page<(customer::Model, PartyBrief)>> {
     let sort_expr = match sort {
         CustomerSort::AccountNumber => {
             Expr::col((customer::Entity, customer::Column::AccountNumber))
@@ -908,12 +997,26 @@ pub async fn list_customers(
         Expr::col((customer::Entity, customer::Column::Id)),
         desc,
     );
-    let q = customer_query(company_id, f).select_also(party::Entity);
+    let q = customer_query(company_id, f)
+        .column_as(party::Column::Kind, "party_kind")
+        .column_as(party::Column::Name, "party_name")
+        .column_as(party::Column::Email, "party_email")
+        .column_as(party::Column::Phone, "party_phone")
+        .column_as(party::Column::Language, "party_language");
     let (q, w) = ks.apply(q, args);
-    let rows: Vec<(customer::Model, Option<party::Model>)> = q.all(db).await?;
-    let rows: Vec<(customer::Model, party::Model)> = rows
+    let rows: Vec<CustomerListRow> = q.into_model::<CustomerListRow>().all(db).await?;
+    let rows: Vec<(customer::Model, PartyBrief)> = rows
         .into_iter()
-        .filter_map(|(c, p)| p.map(|p| (c, p)))
+        .map(|r| {
+            let p = PartyBrief {
+                kind: r.party_kind,
+                name: r.party_name,
+                email: r.party_email,
+                phone: r.party_phone,
+                language: r.party_language,
+            };
+            (r.customer, p)
+        })
         .collect();
     Ok(ks.finish(rows, w, |(c, p)| Cursor {
         k: Key::Str(match sort {
@@ -933,19 +1036,15 @@ pub async fn count_customers(
     Ok(customer_query(company_id, f).count(db).await?)
 }
 
-/// Contact persons of the given organisation parties, with their own person parties.
+/// Active contact persons of the given organisation parties, in one narrow statement.
 pub async fn contacts_of(
     db: &impl ConnectionTrait,
     employer_party_ids: &[i64],
-) -> ServiceResult<Vec<(contact_person::Model, party::Model)>> {
-    let rows = contact_person::Entity::find()
-        .find_also_related(party::Entity)
+) -> ServiceResult<Vec<ContactRow>> {
+    Ok(contact_rows()
         .filter(contact_person::Column::EmployerPartyId.is_in(employer_party_ids.iter().copied()))
         .filter(contact_person::Column::ArchivedAt.is_null())
+        .into_model::<ContactRow>()
         .all(db)
-        .await?;
-    Ok(rows
-        .into_iter()
-        .filter_map(|(c, p)| p.map(|p| (c, p)))
-        .collect())
+        .await?)
 }
