@@ -6,6 +6,7 @@
 
 pub mod auth;
 pub mod catalog;
+pub mod codes;
 pub mod db;
 pub mod demo;
 pub mod error;

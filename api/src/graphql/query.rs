@@ -354,11 +354,13 @@ impl QueryRoot {
         let db = &db(ctx)?.conn;
         let f = filter.core();
         let page = read(
-            setup::list_currencies(db, cid, &f, sort.direction == SortDirection::Desc, &args).await,
+            setup::CURRENCIES
+                .page(db, cid, &f, sort.direction == SortDirection::Desc, &args)
+                .await,
         )
         .await?;
         let total = if wants_total(ctx) {
-            Some(read(setup::count_currencies(db, cid, &f).await).await?)
+            Some(read(setup::CURRENCIES.count(db, cid, &f).await).await?)
         } else {
             None
         };
@@ -392,11 +394,13 @@ impl QueryRoot {
         let db = &db(ctx)?.conn;
         let f = filter.core();
         let page = read(
-            setup::list_tax_codes(db, cid, &f, sort.direction == SortDirection::Desc, &args).await,
+            setup::TAX_CODES
+                .page(db, cid, &f, sort.direction == SortDirection::Desc, &args)
+                .await,
         )
         .await?;
         let total = if wants_total(ctx) {
-            Some(read(setup::count_tax_codes(db, cid, &f).await).await?)
+            Some(read(setup::TAX_CODES.count(db, cid, &f).await).await?)
         } else {
             None
         };
@@ -430,12 +434,13 @@ impl QueryRoot {
         let db = &db(ctx)?.conn;
         let f = filter.core();
         let page = read(
-            setup::list_payment_terms(db, cid, &f, sort.direction == SortDirection::Desc, &args)
+            setup::PAYMENT_TERMS
+                .page(db, cid, &f, sort.direction == SortDirection::Desc, &args)
                 .await,
         )
         .await?;
         let total = if wants_total(ctx) {
-            Some(read(setup::count_payment_terms(db, cid, &f).await).await?)
+            Some(read(setup::PAYMENT_TERMS.count(db, cid, &f).await).await?)
         } else {
             None
         };
@@ -469,11 +474,13 @@ impl QueryRoot {
         let db = &db(ctx)?.conn;
         let f = filter.core();
         let page = read(
-            catalog::list_units(db, cid, &f, sort.direction == SortDirection::Desc, &args).await,
+            catalog::UNITS
+                .page(db, cid, &f, sort.direction == SortDirection::Desc, &args)
+                .await,
         )
         .await?;
         let total = if wants_total(ctx) {
-            Some(read(catalog::count_units(db, cid, &f).await).await?)
+            Some(read(catalog::UNITS.count(db, cid, &f).await).await?)
         } else {
             None
         };
@@ -511,12 +518,13 @@ impl QueryRoot {
         let db = &db(ctx)?.conn;
         let f = filter.core();
         let page = read(
-            inventory::list_warehouses(db, cid, &f, sort.direction == SortDirection::Desc, &args)
+            inventory::WAREHOUSES
+                .page(db, cid, &f, sort.direction == SortDirection::Desc, &args)
                 .await,
         )
         .await?;
         let total = if wants_total(ctx) {
-            Some(read(inventory::count_warehouses(db, cid, &f).await).await?)
+            Some(read(inventory::WAREHOUSES.count(db, cid, &f).await).await?)
         } else {
             None
         };

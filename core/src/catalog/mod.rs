@@ -8,11 +8,11 @@
 mod entities;
 pub use entities::{item, unit_of_measure};
 
+use crate::codes::{CodeFilter, CodeTable, code_filter};
 use crate::error::{Rule, ServiceError, ServiceResult, Violation, Violations};
 use crate::numbering::{self, SequenceKind};
 use crate::paging::{Cursor, Key, Keyset, Page, PageArgs};
 use crate::refs::{self, Table};
-use crate::setup::{CodeFilter, code_filter, code_page};
 use crate::validate;
 use chrono::Utc;
 use rust_decimal::Decimal;
@@ -32,6 +32,16 @@ pub enum ItemKind {
 }
 
 // ---------------------------------------------------------------- units
+
+/// The units of measure of a company.
+pub const UNITS: CodeTable<unit_of_measure::Entity> = CodeTable {
+    company: unit_of_measure::Column::CompanyId,
+    id: unit_of_measure::Column::Id,
+    code: unit_of_measure::Column::Code,
+    name: unit_of_measure::Column::Name,
+    archived_at: unit_of_measure::Column::ArchivedAt,
+    noun: "unit of measure",
+};
 
 /// Input of [`create_unit`].
 #[derive(Debug, Clone)]
@@ -67,19 +77,14 @@ pub async fn create_unit(
     let code = v.check(validate::code("code", &input.code));
     let name = v.check(validate::name("name", &input.name, validate::MAX_NAME));
     let dec = check_decimals(&mut v, input.decimals);
-    if let Some(code) = &code {
-        let exists = unit_of_measure::Entity::find()
-            .filter(unit_of_measure::Column::CompanyId.eq(company_id))
-            .filter(unit_of_measure::Column::Code.eq(code.as_str()))
-            .one(db)
-            .await?;
-        if exists.is_some() {
-            v.push(Violation::new(
-                "code",
-                Rule::Duplicate,
-                format!("unit {code} already exists"),
-            ));
-        }
+    if let Some(code) = &code
+        && UNITS.taken(db, company_id, code).await?
+    {
+        v.push(Violation::new(
+            "code",
+            Rule::Duplicate,
+            format!("unit {code} already exists"),
+        ));
     }
     v.finish()?;
     let (Some(code), Some(name), Some(dec)) = (code, name, dec) else {
@@ -116,11 +121,7 @@ pub async fn update_unit(
     id: i64,
     p: UnitPatch,
 ) -> ServiceResult<unit_of_measure::Model> {
-    let row = unit_of_measure::Entity::find_by_id(id)
-        .filter(unit_of_measure::Column::CompanyId.eq(company_id))
-        .one(db)
-        .await?
-        .ok_or(ServiceError::NotFound("unit of measure"))?;
+    let row = UNITS.get(db, company_id, id).await?;
     let mut v = Violations::new();
     let name = p
         .name
@@ -137,49 +138,6 @@ pub async fn update_unit(
     }
     am.updated_at = Set(Utc::now());
     Ok(am.update(db).await?)
-}
-
-/// Units of the company.
-pub async fn list_units(
-    db: &impl ConnectionTrait,
-    company_id: i64,
-    f: &CodeFilter,
-    desc: bool,
-    args: &PageArgs,
-) -> ServiceResult<Page<unit_of_measure::Model>> {
-    let q = code_filter(
-        unit_of_measure::Entity::find().filter(unit_of_measure::Column::CompanyId.eq(company_id)),
-        f,
-        unit_of_measure::Column::Code,
-        unit_of_measure::Column::Name,
-        unit_of_measure::Column::ArchivedAt,
-    );
-    code_page(
-        db,
-        q,
-        unit_of_measure::Column::Code,
-        unit_of_measure::Column::Id,
-        desc,
-        args,
-        |m| (m.code.clone(), m.id),
-    )
-    .await
-}
-
-/// Number of units matching the filter.
-pub async fn count_units(
-    db: &impl ConnectionTrait,
-    company_id: i64,
-    f: &CodeFilter,
-) -> ServiceResult<u64> {
-    let q = code_filter(
-        unit_of_measure::Entity::find().filter(unit_of_measure::Column::CompanyId.eq(company_id)),
-        f,
-        unit_of_measure::Column::Code,
-        unit_of_measure::Column::Name,
-        unit_of_measure::Column::ArchivedAt,
-    );
-    Ok(q.count(db).await?)
 }
 
 // ---------------------------------------------------------------- items

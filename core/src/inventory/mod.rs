@@ -9,11 +9,11 @@ mod entities;
 pub use entities::{item_ledger_entry, warehouse};
 
 use crate::catalog::{self, ItemKind, item};
+use crate::codes::CodeTable;
 use crate::error::{Rule, ServiceError, ServiceResult, Violation, Violations};
 use crate::money::Quantity;
 use crate::paging::{Cursor, Key, Keyset, Page, PageArgs};
 use crate::refs::{self, Table};
-use crate::setup::{CodeFilter, code_filter, code_page};
 use crate::validate;
 use chrono::{NaiveDate, Utc};
 use rust_decimal::Decimal;
@@ -34,6 +34,16 @@ pub enum EntryType {
 
 // ---------------------------------------------------------------- warehouses
 
+/// The warehouses of a company.
+pub const WAREHOUSES: CodeTable<warehouse::Entity> = CodeTable {
+    company: warehouse::Column::CompanyId,
+    id: warehouse::Column::Id,
+    code: warehouse::Column::Code,
+    name: warehouse::Column::Name,
+    archived_at: warehouse::Column::ArchivedAt,
+    noun: "warehouse",
+};
+
 /// Input of [`create_warehouse`].
 #[derive(Debug, Clone)]
 pub struct NewWarehouse {
@@ -52,19 +62,14 @@ pub async fn create_warehouse(
     let mut v = Violations::new();
     let code = v.check(validate::code("code", &input.code));
     let name = v.check(validate::name("name", &input.name, validate::MAX_NAME));
-    if let Some(code) = &code {
-        let exists = warehouse::Entity::find()
-            .filter(warehouse::Column::CompanyId.eq(company_id))
-            .filter(warehouse::Column::Code.eq(code.as_str()))
-            .one(db)
-            .await?;
-        if exists.is_some() {
-            v.push(Violation::new(
-                "code",
-                Rule::Duplicate,
-                format!("warehouse {code} already exists"),
-            ));
-        }
+    if let Some(code) = &code
+        && WAREHOUSES.taken(db, company_id, code).await?
+    {
+        v.push(Violation::new(
+            "code",
+            Rule::Duplicate,
+            format!("warehouse {code} already exists"),
+        ));
     }
     v.finish()?;
     let (Some(code), Some(name)) = (code, name) else {
@@ -91,11 +96,7 @@ pub async fn update_warehouse(
     id: i64,
     name: Option<String>,
 ) -> ServiceResult<warehouse::Model> {
-    let row = warehouse::Entity::find_by_id(id)
-        .filter(warehouse::Column::CompanyId.eq(company_id))
-        .one(db)
-        .await?
-        .ok_or(ServiceError::NotFound("warehouse"))?;
+    let row = WAREHOUSES.get(db, company_id, id).await?;
     let mut v = Violations::new();
     let name = name
         .as_deref()
@@ -107,49 +108,6 @@ pub async fn update_warehouse(
     }
     am.updated_at = Set(Utc::now());
     Ok(am.update(db).await?)
-}
-
-/// Warehouses of the company.
-pub async fn list_warehouses(
-    db: &impl ConnectionTrait,
-    company_id: i64,
-    f: &CodeFilter,
-    desc: bool,
-    args: &PageArgs,
-) -> ServiceResult<Page<warehouse::Model>> {
-    let q = code_filter(
-        warehouse::Entity::find().filter(warehouse::Column::CompanyId.eq(company_id)),
-        f,
-        warehouse::Column::Code,
-        warehouse::Column::Name,
-        warehouse::Column::ArchivedAt,
-    );
-    code_page(
-        db,
-        q,
-        warehouse::Column::Code,
-        warehouse::Column::Id,
-        desc,
-        args,
-        |m| (m.code.clone(), m.id),
-    )
-    .await
-}
-
-/// Number of warehouses matching the filter.
-pub async fn count_warehouses(
-    db: &impl ConnectionTrait,
-    company_id: i64,
-    f: &CodeFilter,
-) -> ServiceResult<u64> {
-    let q = code_filter(
-        warehouse::Entity::find().filter(warehouse::Column::CompanyId.eq(company_id)),
-        f,
-        warehouse::Column::Code,
-        warehouse::Column::Name,
-        warehouse::Column::ArchivedAt,
-    );
-    Ok(q.count(db).await?)
 }
 
 // ---------------------------------------------------------------- ledger

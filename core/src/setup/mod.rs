@@ -7,17 +7,15 @@
 mod entities;
 pub use entities::{company, currency, payment_terms, tax_code};
 
+pub use crate::codes::{CodeFilter, CodeTable, code_filter};
 use crate::error::{Rule, ServiceError, ServiceResult, Violation, Violations};
 use crate::money::{Rate, RoundingMode};
 use crate::numbering;
-use crate::paging::{Keyset, Page, PageArgs};
 use crate::validate;
 use chrono::Utc;
 use rust_decimal::Decimal;
 use sea_orm::entity::prelude::*;
-use sea_orm::sea_query::ExprTrait as _;
-use sea_orm::sea_query::Func;
-use sea_orm::{ActiveValue::Set, Condition, ConnectionTrait, QueryOrder};
+use sea_orm::{ActiveValue::Set, ConnectionTrait, QueryOrder};
 
 /// How invoice totals are rounded, as stored.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, EnumIter, DeriveActiveEnum)]
@@ -205,6 +203,16 @@ pub async fn list_companies(
 
 // ---------------------------------------------------------------- currencies
 
+/// The currencies of a company, by ISO code.
+pub const CURRENCIES: CodeTable<currency::Entity> = CodeTable {
+    company: currency::Column::CompanyId,
+    id: currency::Column::Id,
+    code: currency::Column::Code,
+    name: currency::Column::Name,
+    archived_at: currency::Column::ArchivedAt,
+    noun: "currency",
+};
+
 /// Input of [`create_currency`]; missing precisions come from the ISO defaults.
 #[derive(Debug, Clone)]
 pub struct NewCurrency {
@@ -347,11 +355,7 @@ pub async fn get_currency(
     company_id: i64,
     id: i64,
 ) -> ServiceResult<currency::Model> {
-    currency::Entity::find_by_id(id)
-        .filter(currency::Column::CompanyId.eq(company_id))
-        .one(db)
-        .await?
-        .ok_or(ServiceError::NotFound("currency"))
+    CURRENCIES.get(db, company_id, id).await
 }
 
 /// A currency of the company by ISO code.
@@ -365,108 +369,6 @@ pub async fn currency_by_code(
         .filter(currency::Column::Code.eq(code))
         .one(db)
         .await?)
-}
-
-/// Filter for code lists (currencies, tax codes, payment terms, units, warehouses).
-#[derive(Debug, Clone, Default)]
-pub struct CodeFilter {
-    /// Case-insensitive part of the code or name.
-    pub search: Option<String>,
-    /// `Some(true)` only archived, `Some(false)` only active, `None` both.
-    pub archived: Option<bool>,
-}
-
-/// Applies a [`CodeFilter`] to a select over a table with `code`, a name column and `archived_at`.
-pub fn code_filter<E: EntityTrait>(
-    q: Select<E>,
-    f: &CodeFilter,
-    code: E::Column,
-    name: E::Column,
-    archived_at: E::Column,
-) -> Select<E> {
-    let mut q = q;
-    if let Some(s) = f.search.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
-        let pat = format!("%{}%", s.to_lowercase());
-        q = q.filter(
-            Condition::any()
-                .add(Expr::expr(Func::lower(Expr::col(code))).like(pat.clone()))
-                .add(Expr::expr(Func::lower(Expr::col(name))).like(pat)),
-        );
-    }
-    match f.archived {
-        Some(true) => q.filter(archived_at.is_not_null()),
-        Some(false) => q.filter(archived_at.is_null()),
-        None => q,
-    }
-}
-
-/// Runs a filtered select of a code table as one page, sorted by code.
-pub async fn code_page<E>(
-    db: &impl ConnectionTrait,
-    q: Select<E>,
-    code: E::Column,
-    id: E::Column,
-    desc: bool,
-    args: &PageArgs,
-    key: impl Fn(&E::Model) -> (String, i64),
-) -> ServiceResult<Page<E::Model>>
-where
-    E: EntityTrait,
-    E::Model: Sync,
-{
-    let ks = Keyset::new(Expr::col(code), Expr::col(id), desc);
-    let (q, w) = ks.apply(q, args);
-    let rows = q.all(db).await?;
-    Ok(ks.finish(rows, w, |m| {
-        let (k, id) = key(m);
-        crate::paging::Cursor {
-            k: crate::paging::Key::Str(k),
-            id,
-        }
-    }))
-}
-
-/// Currencies of the company.
-pub async fn list_currencies(
-    db: &impl ConnectionTrait,
-    company_id: i64,
-    f: &CodeFilter,
-    desc: bool,
-    args: &PageArgs,
-) -> ServiceResult<Page<currency::Model>> {
-    let q = code_filter(
-        currency::Entity::find().filter(currency::Column::CompanyId.eq(company_id)),
-        f,
-        currency::Column::Code,
-        currency::Column::Name,
-        currency::Column::ArchivedAt,
-    );
-    code_page(
-        db,
-        q,
-        currency::Column::Code,
-        currency::Column::Id,
-        desc,
-        args,
-        |m| (m.code.clone(), m.id),
-    )
-    .await
-}
-
-/// Number of currencies matching the filter.
-pub async fn count_currencies(
-    db: &impl ConnectionTrait,
-    company_id: i64,
-    f: &CodeFilter,
-) -> ServiceResult<u64> {
-    let q = code_filter(
-        currency::Entity::find().filter(currency::Column::CompanyId.eq(company_id)),
-        f,
-        currency::Column::Code,
-        currency::Column::Name,
-        currency::Column::ArchivedAt,
-    );
-    Ok(q.count(db).await?)
 }
 
 /// Refuses to archive the company's base currency.
@@ -492,6 +394,16 @@ pub async fn check_archivable_currency(
 
 // ---------------------------------------------------------------- tax codes
 
+/// The tax codes of a company.
+pub const TAX_CODES: CodeTable<tax_code::Entity> = CodeTable {
+    company: tax_code::Column::CompanyId,
+    id: tax_code::Column::Id,
+    code: tax_code::Column::Code,
+    name: tax_code::Column::Name,
+    archived_at: tax_code::Column::ArchivedAt,
+    noun: "tax code",
+};
+
 /// Input of [`create_tax_code`].
 #[derive(Debug, Clone)]
 pub struct NewTaxCode {
@@ -513,19 +425,14 @@ pub async fn create_tax_code(
     let code = v.check(validate::code("code", &input.code));
     let name = v.check(validate::name("name", &input.name, validate::MAX_NAME));
     let rate = v.check(validate::percent("rate", input.rate));
-    if let Some(code) = &code {
-        let exists = tax_code::Entity::find()
-            .filter(tax_code::Column::CompanyId.eq(company_id))
-            .filter(tax_code::Column::Code.eq(code.as_str()))
-            .one(db)
-            .await?;
-        if exists.is_some() {
-            v.push(Violation::new(
-                "code",
-                Rule::Duplicate,
-                format!("tax code {code} already exists"),
-            ));
-        }
+    if let Some(code) = &code
+        && TAX_CODES.taken(db, company_id, code).await?
+    {
+        v.push(Violation::new(
+            "code",
+            Rule::Duplicate,
+            format!("tax code {code} already exists"),
+        ));
     }
     v.finish()?;
     let (Some(code), Some(name), Some(rate)) = (code, name, rate) else {
@@ -562,11 +469,7 @@ pub async fn update_tax_code(
     id: i64,
     p: TaxCodePatch,
 ) -> ServiceResult<tax_code::Model> {
-    let row = tax_code::Entity::find_by_id(id)
-        .filter(tax_code::Column::CompanyId.eq(company_id))
-        .one(db)
-        .await?
-        .ok_or(ServiceError::NotFound("tax code"))?;
+    let row = TAX_CODES.get(db, company_id, id).await?;
     let mut v = Violations::new();
     let name = p
         .name
@@ -585,50 +488,17 @@ pub async fn update_tax_code(
     Ok(am.update(db).await?)
 }
 
-/// Tax codes of the company.
-pub async fn list_tax_codes(
-    db: &impl ConnectionTrait,
-    company_id: i64,
-    f: &CodeFilter,
-    desc: bool,
-    args: &PageArgs,
-) -> ServiceResult<Page<tax_code::Model>> {
-    let q = code_filter(
-        tax_code::Entity::find().filter(tax_code::Column::CompanyId.eq(company_id)),
-        f,
-        tax_code::Column::Code,
-        tax_code::Column::Name,
-        tax_code::Column::ArchivedAt,
-    );
-    code_page(
-        db,
-        q,
-        tax_code::Column::Code,
-        tax_code::Column::Id,
-        desc,
-        args,
-        |m| (m.code.clone(), m.id),
-    )
-    .await
-}
-
-/// Number of tax codes matching the filter.
-pub async fn count_tax_codes(
-    db: &impl ConnectionTrait,
-    company_id: i64,
-    f: &CodeFilter,
-) -> ServiceResult<u64> {
-    let q = code_filter(
-        tax_code::Entity::find().filter(tax_code::Column::CompanyId.eq(company_id)),
-        f,
-        tax_code::Column::Code,
-        tax_code::Column::Name,
-        tax_code::Column::ArchivedAt,
-    );
-    Ok(q.count(db).await?)
-}
-
 // ---------------------------------------------------------------- payment terms
+
+/// The payment terms of a company.
+pub const PAYMENT_TERMS: CodeTable<payment_terms::Entity> = CodeTable {
+    company: payment_terms::Column::CompanyId,
+    id: payment_terms::Column::Id,
+    code: payment_terms::Column::Code,
+    name: payment_terms::Column::Description,
+    archived_at: payment_terms::Column::ArchivedAt,
+    noun: "payment terms",
+};
 
 /// Input of [`create_payment_terms`].
 #[derive(Debug, Clone)]
@@ -685,19 +555,14 @@ pub async fn create_payment_terms(
         input.cash_discount_percent,
         input.cash_discount_days,
     );
-    if let Some(code) = &code {
-        let exists = payment_terms::Entity::find()
-            .filter(payment_terms::Column::CompanyId.eq(company_id))
-            .filter(payment_terms::Column::Code.eq(code.as_str()))
-            .one(db)
-            .await?;
-        if exists.is_some() {
-            v.push(Violation::new(
-                "code",
-                Rule::Duplicate,
-                format!("payment terms {code} already exist"),
-            ));
-        }
+    if let Some(code) = &code
+        && PAYMENT_TERMS.taken(db, company_id, code).await?
+    {
+        v.push(Violation::new(
+            "code",
+            Rule::Duplicate,
+            format!("payment terms {code} already exist"),
+        ));
     }
     v.finish()?;
     let (Some(code), Some(desc), Some(net), Some(pct), Some(days)) = (code, desc, net, pct, days)
@@ -741,11 +606,7 @@ pub async fn update_payment_terms(
     id: i64,
     p: PaymentTermsPatch,
 ) -> ServiceResult<payment_terms::Model> {
-    let row = payment_terms::Entity::find_by_id(id)
-        .filter(payment_terms::Column::CompanyId.eq(company_id))
-        .one(db)
-        .await?
-        .ok_or(ServiceError::NotFound("payment terms"))?;
+    let row = PAYMENT_TERMS.get(db, company_id, id).await?;
     let mut v = Violations::new();
     let desc = p
         .description
@@ -770,47 +631,4 @@ pub async fn update_payment_terms(
     }
     am.updated_at = Set(Utc::now());
     Ok(am.update(db).await?)
-}
-
-/// Payment terms of the company.
-pub async fn list_payment_terms(
-    db: &impl ConnectionTrait,
-    company_id: i64,
-    f: &CodeFilter,
-    desc: bool,
-    args: &PageArgs,
-) -> ServiceResult<Page<payment_terms::Model>> {
-    let q = code_filter(
-        payment_terms::Entity::find().filter(payment_terms::Column::CompanyId.eq(company_id)),
-        f,
-        payment_terms::Column::Code,
-        payment_terms::Column::Description,
-        payment_terms::Column::ArchivedAt,
-    );
-    code_page(
-        db,
-        q,
-        payment_terms::Column::Code,
-        payment_terms::Column::Id,
-        desc,
-        args,
-        |m| (m.code.clone(), m.id),
-    )
-    .await
-}
-
-/// Number of payment terms matching the filter.
-pub async fn count_payment_terms(
-    db: &impl ConnectionTrait,
-    company_id: i64,
-    f: &CodeFilter,
-) -> ServiceResult<u64> {
-    let q = code_filter(
-        payment_terms::Entity::find().filter(payment_terms::Column::CompanyId.eq(company_id)),
-        f,
-        payment_terms::Column::Code,
-        payment_terms::Column::Description,
-        payment_terms::Column::ArchivedAt,
-    );
-    Ok(q.count(db).await?)
 }
