@@ -15,4 +15,5 @@ mod masterdata;
 mod numbering;
 mod pagination;
 mod schema;
+mod sqlite;
 mod statements;
