@@ -11,11 +11,12 @@ use async_graphql::{Context, Enum, ID, InputObject, Object, Result};
 use mercator_core::catalog::{self, ItemFilter as CoreItemFilter, ItemSort, item, unit_of_measure};
 use mercator_core::inventory::{self, LedgerFilter, item_ledger_entry, warehouse};
 use mercator_core::numbering::{self, number_sequence};
+use mercator_core::paging::Page;
 use mercator_core::parties::{
     self, CustomerFilter as CoreCustomerFilter, CustomerSort as CoreCustomerSort, address, customer,
 };
 use mercator_core::purchasing::{self, VendorFilter as CoreVendorFilter, vendor};
-use mercator_core::setup::{self, CodeFilter, currency, payment_terms, tax_code};
+use mercator_core::setup::{self, CodeFilter, CodeTable, currency, payment_terms, tax_code};
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 
 /// Filter of a list of coded setup records (currencies, tax codes, units, ...).
@@ -203,6 +204,36 @@ fn wants_total(ctx: &Context<'_>) -> bool {
     ctx.look_ahead().field("totalCount").exists()
 }
 
+/// One page of a coded setup table (currencies, tax codes, payment terms, units, warehouses).
+#[allow(clippy::too_many_arguments)]
+async fn code_list<E>(
+    ctx: &Context<'_>,
+    table: &CodeTable<E>,
+    after: Option<String>,
+    before: Option<String>,
+    first: Option<i32>,
+    last: Option<i32>,
+    filter: Option<CodeListFilter>,
+    sort: Option<CodeListSort>,
+) -> Result<(Page<E::Model>, Option<u64>)>
+where
+    E: sea_orm::EntityTrait,
+    E::Model: Sync,
+{
+    let cid = company_id(ctx)?;
+    let args = page_args(first, last, after, before)?;
+    let db = &db(ctx)?.conn;
+    let f = filter.unwrap_or_default().core();
+    let desc = sort.unwrap_or_default().direction == SortDirection::Desc;
+    let page = read(table.page(db, cid, &f, desc, &args).await).await?;
+    let total = if wants_total(ctx) {
+        Some(read(table.count(db, cid, &f).await).await?)
+    } else {
+        None
+    };
+    Ok((page, total))
+}
+
 /// Loads one node of the request's company.
 pub async fn load_node(ctx: &Context<'_>, id: &str) -> Result<Option<Node>> {
     let Ok((kind, n)) = ids::decode_any(id) else {
@@ -347,23 +378,17 @@ impl QueryRoot {
         )]
         sort: Option<CodeListSort>,
     ) -> Result<CurrencyConnection> {
-        let cid = company_id(ctx)?;
-        let filter = filter.unwrap_or_default();
-        let sort = sort.unwrap_or_default();
-        let args = page_args(first, last, after, before)?;
-        let db = &db(ctx)?.conn;
-        let f = filter.core();
-        let page = read(
-            setup::CURRENCIES
-                .page(db, cid, &f, sort.direction == SortDirection::Desc, &args)
-                .await,
+        let (page, total) = code_list(
+            ctx,
+            &setup::CURRENCIES,
+            after,
+            before,
+            first,
+            last,
+            filter,
+            sort,
         )
         .await?;
-        let total = if wants_total(ctx) {
-            Some(read(setup::CURRENCIES.count(db, cid, &f).await).await?)
-        } else {
-            None
-        };
         Ok(CurrencyConnection::from_page(page, total, Currency))
     }
 
@@ -387,23 +412,17 @@ impl QueryRoot {
         )]
         sort: Option<CodeListSort>,
     ) -> Result<TaxCodeConnection> {
-        let cid = company_id(ctx)?;
-        let filter = filter.unwrap_or_default();
-        let sort = sort.unwrap_or_default();
-        let args = page_args(first, last, after, before)?;
-        let db = &db(ctx)?.conn;
-        let f = filter.core();
-        let page = read(
-            setup::TAX_CODES
-                .page(db, cid, &f, sort.direction == SortDirection::Desc, &args)
-                .await,
+        let (page, total) = code_list(
+            ctx,
+            &setup::TAX_CODES,
+            after,
+            before,
+            first,
+            last,
+            filter,
+            sort,
         )
         .await?;
-        let total = if wants_total(ctx) {
-            Some(read(setup::TAX_CODES.count(db, cid, &f).await).await?)
-        } else {
-            None
-        };
         Ok(TaxCodeConnection::from_page(page, total, TaxCode))
     }
 
@@ -427,23 +446,17 @@ impl QueryRoot {
         )]
         sort: Option<CodeListSort>,
     ) -> Result<PaymentTermsConnection> {
-        let cid = company_id(ctx)?;
-        let filter = filter.unwrap_or_default();
-        let sort = sort.unwrap_or_default();
-        let args = page_args(first, last, after, before)?;
-        let db = &db(ctx)?.conn;
-        let f = filter.core();
-        let page = read(
-            setup::PAYMENT_TERMS
-                .page(db, cid, &f, sort.direction == SortDirection::Desc, &args)
-                .await,
+        let (page, total) = code_list(
+            ctx,
+            &setup::PAYMENT_TERMS,
+            after,
+            before,
+            first,
+            last,
+            filter,
+            sort,
         )
         .await?;
-        let total = if wants_total(ctx) {
-            Some(read(setup::PAYMENT_TERMS.count(db, cid, &f).await).await?)
-        } else {
-            None
-        };
         Ok(PaymentTermsConnection::from_page(page, total, PaymentTerms))
     }
 
@@ -467,23 +480,17 @@ impl QueryRoot {
         )]
         sort: Option<CodeListSort>,
     ) -> Result<UnitOfMeasureConnection> {
-        let cid = company_id(ctx)?;
-        let filter = filter.unwrap_or_default();
-        let sort = sort.unwrap_or_default();
-        let args = page_args(first, last, after, before)?;
-        let db = &db(ctx)?.conn;
-        let f = filter.core();
-        let page = read(
-            catalog::UNITS
-                .page(db, cid, &f, sort.direction == SortDirection::Desc, &args)
-                .await,
+        let (page, total) = code_list(
+            ctx,
+            &catalog::UNITS,
+            after,
+            before,
+            first,
+            last,
+            filter,
+            sort,
         )
         .await?;
-        let total = if wants_total(ctx) {
-            Some(read(catalog::UNITS.count(db, cid, &f).await).await?)
-        } else {
-            None
-        };
         Ok(UnitOfMeasureConnection::from_page(
             page,
             total,
@@ -511,23 +518,17 @@ impl QueryRoot {
         )]
         sort: Option<CodeListSort>,
     ) -> Result<WarehouseConnection> {
-        let cid = company_id(ctx)?;
-        let filter = filter.unwrap_or_default();
-        let sort = sort.unwrap_or_default();
-        let args = page_args(first, last, after, before)?;
-        let db = &db(ctx)?.conn;
-        let f = filter.core();
-        let page = read(
-            inventory::WAREHOUSES
-                .page(db, cid, &f, sort.direction == SortDirection::Desc, &args)
-                .await,
+        let (page, total) = code_list(
+            ctx,
+            &inventory::WAREHOUSES,
+            after,
+            before,
+            first,
+            last,
+            filter,
+            sort,
         )
         .await?;
-        let total = if wants_total(ctx) {
-            Some(read(inventory::WAREHOUSES.count(db, cid, &f).await).await?)
-        } else {
-            None
-        };
         Ok(WarehouseConnection::from_page(page, total, Warehouse))
     }
 
