@@ -25,6 +25,9 @@ pub struct Config {
     pub log_format: String,
     /// Log filter, e.g. `info` or `mercator_api=debug,info`.
     pub log_level: String,
+    /// Browser origins allowed to call the API (CORS), e.g. `["http://localhost:3000"]`;
+    /// `["*"]` allows any. Empty (the default) sends no CORS headers.
+    pub cors_origins: Vec<String>,
     /// Query limits.
     pub limits: Limits,
 }
@@ -60,13 +63,15 @@ impl Default for Config {
             listen: "127.0.0.1:8080".into(),
             log_format: "text".into(),
             log_level: "info".into(),
+            cors_origins: Vec::new(),
             limits: Limits::default(),
         }
     }
 }
 
 /// The `MERCATOR_*` variables read, without the prefix (nested keys with `__`).
-pub const ENV_KEYS: [&str; 10] = [
+pub const ENV_KEYS: [&str; 11] = [
+    "CORS_ORIGINS",
     "DATABASE_URL",
     "DATABASE_SCHEMA",
     "DATABASE_MAX_CONNECTIONS",

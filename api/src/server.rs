@@ -496,15 +496,28 @@ fn metrics(state: Data<&Arc<AppState>>) -> Response {
         .body(body)
 }
 
-/// The routes of the server.
-pub fn routes(state: Arc<AppState>) -> impl poem::Endpoint {
-    Route::new()
+/// The routes of the server, with CORS when origins are configured.
+pub fn routes(state: Arc<AppState>) -> poem::endpoint::BoxEndpoint<'static> {
+    let origins = state.config.cors_origins.clone();
+    let app = Route::new()
         .at("/graphql", get(graphql_get).post(graphql_post))
         .at("/graphiql/:file", get(crate::graphiql::asset))
         .at("/healthz", get(healthz))
         .at("/readyz", get(readyz))
         .at("/metrics", get(metrics))
-        .data(state)
+        .data(state);
+    if origins.is_empty() {
+        return app.boxed();
+    }
+    // Tokens travel in the Authorization header, never in cookies: no credentials are allowed.
+    let mut cors = poem::middleware::Cors::new()
+        .allow_methods([poem::http::Method::GET, poem::http::Method::POST])
+        .allow_headers(["authorization", "content-type", COMPANY_HEADER])
+        .max_age(600);
+    if !origins.iter().any(|o| o == "*") {
+        cors = cors.allow_origins(origins);
+    }
+    app.with(cors).boxed()
 }
 
 /// Binds the listening socket; returns it with the address it got (port 0 picks a free one).

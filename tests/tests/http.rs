@@ -246,3 +246,50 @@ async fn graphiql_is_served_from_the_binary_without_external_urls() {
     }
     assert_eq!(assets, 4);
 }
+
+#[tokio::test]
+async fn cors_answers_configured_origins_only() {
+    let (mut cfg, dir) = mercator_tests::fresh_config();
+    cfg.cors_origins = vec!["http://localhost:3000".into()];
+    let app = TestApp::start_with(cfg, dir).await;
+    let preflight = |origin: &'static str| {
+        app.http
+            .request(reqwest::Method::OPTIONS, format!("{}/graphql", app.url))
+            .header("origin", origin)
+            .header("access-control-request-method", "POST")
+            .header(
+                "access-control-request-headers",
+                "authorization,content-type,x-mercator-company",
+            )
+            .send()
+    };
+    let r = preflight("http://localhost:3000").await.unwrap();
+    assert_eq!(r.status(), 200);
+    assert_eq!(
+        r.headers()["access-control-allow-origin"],
+        "http://localhost:3000"
+    );
+    let allowed = r.headers()["access-control-allow-headers"]
+        .to_str()
+        .unwrap()
+        .to_lowercase();
+    assert!(
+        allowed.contains("x-mercator-company") && allowed.contains("authorization"),
+        "{allowed}"
+    );
+    let r = preflight("http://evil.example").await.unwrap();
+    assert!(r.headers().get("access-control-allow-origin").is_none());
+
+    // Without configuration no CORS headers are sent.
+    let plain = TestApp::start().await;
+    let r = plain
+        .http
+        .post(format!("{}/graphql", plain.url))
+        .header("origin", "http://localhost:3000")
+        .bearer_auth(&plain.root_token)
+        .json(&json!({"query": "{ schemaVersion }"}))
+        .send()
+        .await
+        .unwrap();
+    assert!(r.headers().get("access-control-allow-origin").is_none());
+}
