@@ -43,7 +43,8 @@ const PAGE: &str = r#"<!doctype html>
   }
 }
 `;
-  const fetcher = GraphiQL.createFetcher({ url: '/graphql' });
+  // Static headers on the fetcher too, so the schema introspection GraphiQL runs at load carries them.
+  const fetcher = GraphiQL.createFetcher({ url: '/graphql', headers });
   ReactDOM.createRoot(document.getElementById('graphiql')).render(
     React.createElement(GraphiQL, {
       fetcher,
