@@ -942,7 +942,7 @@ impl MutationRoot {
         };
         decoded!(inp, CustomerPayload);
         let res = write(ctx, "", async |t| parties::create_customer(t, cid, i).await).await?;
-        Ok(CustomerPayload::done(res.map(|c| Customer(c, None))))
+        Ok(CustomerPayload::done(res.map(Customer::full)))
     }
 
     /// Changes a customer. Clerk.
@@ -980,7 +980,7 @@ impl MutationRoot {
             parties::update_customer(t, cid, id, p).await
         })
         .await?;
-        Ok(CustomerPayload::done(res.map(|c| Customer(c, None))))
+        Ok(CustomerPayload::done(res.map(Customer::full)))
     }
 
     /// Creates a vendor. Clerk.

@@ -275,7 +275,7 @@ pub async fn load_node(ctx: &Context<'_>, id: &str) -> Result<Option<Node>> {
         Kind::Warehouse => scoped!(warehouse::Entity, warehouse::Column::CompanyId)
             .map(|m| Node::Warehouse(Warehouse(m))),
         Kind::Customer => scoped!(customer::Entity, customer::Column::CompanyId)
-            .map(|m| Node::Customer(Customer(m, None))),
+            .map(|m| Node::Customer(Customer::full(m))),
         Kind::Vendor => scoped!(vendor::Entity, vendor::Column::CompanyId)
             .map(|m| Node::Vendor(Vendor(m, None))),
         Kind::Address => {
@@ -583,7 +583,7 @@ impl QueryRoot {
             None
         };
         Ok(CustomerConnection::from_page(page, total, |(c, p)| {
-            Customer(c, Some(p))
+            Customer::listed(c, p)
         }))
     }
 

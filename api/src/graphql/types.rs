@@ -11,7 +11,7 @@ use mercator_core::auth::Principal;
 use mercator_core::catalog::{item, unit_of_measure};
 use mercator_core::inventory::{item_ledger_entry, warehouse};
 use mercator_core::numbering::{format_number, number_sequence};
-use mercator_core::parties::{ContactRow, PartyBrief, address, customer};
+use mercator_core::parties::{ContactRow, CustomerBrief, PartyBrief, address, customer};
 use mercator_core::purchasing::vendor;
 use mercator_core::setup::{company, currency, payment_terms, tax_code};
 use rust_decimal::Decimal;
@@ -424,88 +424,138 @@ async fn terms_of(ctx: &Context<'_>, id: Option<i64>) -> Result<Option<PaymentTe
         .map(PaymentTerms))
 }
 
-/// A customer account (the customer role of an organisation or person).
+/// A customer account (the customer role of an organisation or person). Lists carry only the
+/// narrow row they read; the other fields load the full row through the customer loader, in one
+/// batched statement for the whole page, and only when a query asks for them.
 #[derive(Clone, Debug)]
-pub struct Customer(pub customer::Model, pub Option<PartyBrief>);
+pub struct Customer {
+    id: i64,
+    party_id: i64,
+    account_number: String,
+    row: Option<customer::Model>,
+    party: Option<PartyBrief>,
+}
+
+impl Customer {
+    /// From a full row.
+    pub fn full(m: customer::Model) -> Self {
+        Customer {
+            id: m.id,
+            party_id: m.party_id,
+            account_number: m.account_number.clone(),
+            row: Some(m),
+            party: None,
+        }
+    }
+
+    /// From a list row.
+    pub fn listed(c: CustomerBrief, p: PartyBrief) -> Self {
+        Customer {
+            id: c.id,
+            party_id: c.party_id,
+            account_number: c.account_number,
+            row: None,
+            party: Some(p),
+        }
+    }
+
+    /// The database id.
+    pub fn db_id(&self) -> i64 {
+        self.id
+    }
+
+    async fn row(&self, ctx: &Context<'_>) -> Result<customer::Model> {
+        if let Some(r) = &self.row {
+            return Ok(r.clone());
+        }
+        loaders(ctx)?
+            .customer
+            .load_one(self.id)
+            .await
+            .map_err(internal)?
+            .ok_or_else(|| internal("customer missing"))
+    }
+}
 
 /// A customer account: the customer role of an organisation or person (DOMAIN.md 1.1).
 #[Object]
 impl Customer {
     /// Opaque global ID.
     async fn id(&self) -> ID {
-        encode(Kind::Customer, self.0.id)
+        encode(Kind::Customer, self.id)
     }
     /// Account number, unique in the company, e.g. `C-1000`.
     async fn account_number(&self) -> &str {
-        &self.0.account_number
+        &self.account_number
     }
     /// Organisation or person.
     async fn kind(&self, ctx: &Context<'_>) -> Result<enums::PartyKind> {
-        Ok(party_of(ctx, self.0.party_id, &self.1).await?.kind.into())
+        Ok(party_of(ctx, self.party_id, &self.party).await?.kind.into())
     }
     /// Name.
     async fn name(&self, ctx: &Context<'_>) -> Result<String> {
-        Ok(party_of(ctx, self.0.party_id, &self.1).await?.name)
+        Ok(party_of(ctx, self.party_id, &self.party).await?.name)
     }
     /// E-mail address.
     async fn email(&self, ctx: &Context<'_>) -> Result<Option<String>> {
-        Ok(party_of(ctx, self.0.party_id, &self.1).await?.email)
+        Ok(party_of(ctx, self.party_id, &self.party).await?.email)
     }
     /// Phone number.
     async fn phone(&self, ctx: &Context<'_>) -> Result<Option<String>> {
-        Ok(party_of(ctx, self.0.party_id, &self.1).await?.phone)
+        Ok(party_of(ctx, self.party_id, &self.party).await?.phone)
     }
     /// Preferred language.
     async fn language(&self, ctx: &Context<'_>) -> Result<Option<String>> {
-        Ok(party_of(ctx, self.0.party_id, &self.1).await?.language)
+        Ok(party_of(ctx, self.party_id, &self.party).await?.language)
     }
     /// Currency of the customer's documents.
     async fn currency(&self, ctx: &Context<'_>) -> Result<Currency> {
-        currency_of(ctx, self.0.currency_id).await
+        currency_of(ctx, self.row(ctx).await?.currency_id).await
     }
     /// Customer group.
-    async fn customer_group(&self) -> Option<&str> {
-        self.0.customer_group.as_deref()
+    async fn customer_group(&self, ctx: &Context<'_>) -> Result<Option<String>> {
+        Ok(self.row(ctx).await?.customer_group)
     }
     /// Price group (selects trade agreements).
-    async fn price_group(&self) -> Option<&str> {
-        self.0.price_group.as_deref()
+    async fn price_group(&self, ctx: &Context<'_>) -> Result<Option<String>> {
+        Ok(self.row(ctx).await?.price_group)
     }
     /// Payment terms of the customer's invoices.
     async fn payment_terms(&self, ctx: &Context<'_>) -> Result<Option<PaymentTerms>> {
-        terms_of(ctx, self.0.payment_terms_id).await
+        terms_of(ctx, self.row(ctx).await?.payment_terms_id).await
     }
     /// Tax group (with the item tax group, selects tax codes).
-    async fn tax_group(&self) -> Option<&str> {
-        self.0.tax_group.as_deref()
+    async fn tax_group(&self, ctx: &Context<'_>) -> Result<Option<String>> {
+        Ok(self.row(ctx).await?.tax_group)
     }
     /// Credit limit in the customer's currency; zero means no limit.
     async fn credit_limit(&self, ctx: &Context<'_>) -> Result<Money> {
-        let c = currency_of(ctx, self.0.currency_id).await?;
+        let row = self.row(ctx).await?;
+        let c = currency_of(ctx, row.currency_id).await?;
         Ok(Money {
-            amount: Dec::of(self.0.credit_limit.value()),
+            amount: Dec::of(row.credit_limit.value()),
             currency: c.0.code,
         })
     }
     /// Orders over the credit limit are blocked rather than warned about.
-    async fn mandatory_credit_limit(&self) -> bool {
-        self.0.mandatory_credit_limit
+    async fn mandatory_credit_limit(&self, ctx: &Context<'_>) -> Result<bool> {
+        Ok(self.row(ctx).await?.mandatory_credit_limit)
     }
     /// Which transactions are blocked.
-    async fn blocked(&self) -> enums::Blocked {
-        self.0.blocked.into()
+    async fn blocked(&self, ctx: &Context<'_>) -> Result<enums::Blocked> {
+        Ok(self.row(ctx).await?.blocked.into())
     }
     /// Shipments of several orders may be combined into one invoice.
-    async fn combine_shipments(&self) -> bool {
-        self.0.combine_shipments
+    async fn combine_shipments(&self, ctx: &Context<'_>) -> Result<bool> {
+        Ok(self.row(ctx).await?.combine_shipments)
     }
     /// Prices on this customer's documents include tax.
-    async fn prices_including_tax(&self) -> bool {
-        self.0.prices_including_tax
+    async fn prices_including_tax(&self, ctx: &Context<'_>) -> Result<bool> {
+        Ok(self.row(ctx).await?.prices_including_tax)
     }
     /// The customer who pays (bill-to), when it is another one.
     async fn invoice_account(&self, ctx: &Context<'_>) -> Result<Option<Customer>> {
-        let Some(id) = self.0.invoice_account_id else {
+        let Some(id) = self.row(ctx).await?.invoice_account_id else {
             return Ok(None);
         };
         Ok(loaders(ctx)?
@@ -513,27 +563,27 @@ impl Customer {
             .load_one(id)
             .await
             .map_err(internal)?
-            .map(|c| Customer(c, None)))
+            .map(Customer::full))
     }
     /// Postal addresses, by code.
     async fn addresses(&self, ctx: &Context<'_>) -> Result<Vec<Address>> {
-        addresses_of(ctx, self.0.party_id).await
+        addresses_of(ctx, self.party_id).await
     }
     /// Contact persons (archived ones are left out).
     async fn contacts(&self, ctx: &Context<'_>) -> Result<Vec<ContactPerson>> {
-        contacts_of(ctx, self.0.party_id).await
+        contacts_of(ctx, self.party_id).await
     }
     /// Archived customers cannot be used on new documents.
-    async fn archived(&self) -> bool {
-        self.0.archived_at.is_some()
+    async fn archived(&self, ctx: &Context<'_>) -> Result<bool> {
+        Ok(self.row(ctx).await?.archived_at.is_some())
     }
     /// When it was created.
-    async fn created_at(&self) -> DateTime {
-        ts(self.0.created_at)
+    async fn created_at(&self, ctx: &Context<'_>) -> Result<DateTime> {
+        Ok(ts(self.row(ctx).await?.created_at))
     }
     /// When it was last changed.
-    async fn updated_at(&self) -> DateTime {
-        ts(self.0.updated_at)
+    async fn updated_at(&self, ctx: &Context<'_>) -> Result<DateTime> {
+        Ok(ts(self.row(ctx).await?.updated_at))
     }
 }
 

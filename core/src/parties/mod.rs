@@ -964,12 +964,26 @@ fn customer_query(company_id: i64, f: &CustomerFilter) -> Select<customer::Entit
     }
 }
 
-/// A customer row with the party fields lists show, read under plain column names (SeaORM's
-/// two-entity select formats an alias per column per row, which measured 2.5× slower).
+/// The customer columns a list reads: enough to identify the row and name it. The other fields
+/// are loaded by id when a client asks for them.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CustomerBrief {
+    /// Customer id.
+    pub id: i64,
+    /// Its party.
+    pub party_id: i64,
+    /// Account number.
+    pub account_number: String,
+}
+
+/// A customer list row under plain column names: 8 columns instead of the 27 of both tables
+/// (decoding cost grows with the number of values; SeaORM's two-entity select also formats an
+/// alias per column per row). Measured in docs/performance.md.
 #[derive(Debug, Clone, sea_orm::FromQueryResult)]
 struct CustomerListRow {
-    #[sea_orm(nested)]
-    customer: customer::Model,
+    id: i64,
+    party_id: i64,
+    account_number: String,
     party_kind: PartyKind,
     party_name: String,
     party_email: Option<String>,
@@ -985,7 +999,7 @@ pub async fn list_customers(
     sort: CustomerSort,
     desc: bool,
     args: &PageArgs,
-) -> ServiceResult<Page<(customer::Model, PartyBrief)>> {
+) -> ServiceResult<Page<(CustomerBrief, PartyBrief)>> {
     let sort_expr = match sort {
         CustomerSort::AccountNumber => {
             Expr::col((customer::Entity, customer::Column::AccountNumber))
@@ -998,6 +1012,10 @@ pub async fn list_customers(
         desc,
     );
     let q = customer_query(company_id, f)
+        .select_only()
+        .column(customer::Column::Id)
+        .column(customer::Column::PartyId)
+        .column(customer::Column::AccountNumber)
         .column_as(party::Column::Kind, "party_kind")
         .column_as(party::Column::Name, "party_name")
         .column_as(party::Column::Email, "party_email")
@@ -1005,7 +1023,7 @@ pub async fn list_customers(
         .column_as(party::Column::Language, "party_language");
     let (q, w) = ks.apply(q, args);
     let rows: Vec<CustomerListRow> = q.into_model::<CustomerListRow>().all(db).await?;
-    let rows: Vec<(customer::Model, PartyBrief)> = rows
+    let rows: Vec<(CustomerBrief, PartyBrief)> = rows
         .into_iter()
         .map(|r| {
             let p = PartyBrief {
@@ -1015,7 +1033,14 @@ pub async fn list_customers(
                 phone: r.party_phone,
                 language: r.party_language,
             };
-            (r.customer, p)
+            (
+                CustomerBrief {
+                    id: r.id,
+                    party_id: r.party_id,
+                    account_number: r.account_number,
+                },
+                p,
+            )
         })
         .collect();
     Ok(ks.finish(rows, w, |(c, p)| Cursor {
