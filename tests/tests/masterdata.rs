@@ -640,3 +640,57 @@ async fn vendors_and_items() {
         .await;
     assert_eq!(p["item"], json!({"itemGroup": null, "taxGroup": "STD"}));
 }
+
+#[tokio::test]
+async fn vendor_contact_data_is_validated_like_customers() {
+    let app = TestApp::start().await;
+    let c = app.company("ACME").await;
+    let usd = c.currency_id("USD").await;
+    let p = c
+        .mutate(
+            "vendorCreate",
+            "VendorCreateInput",
+            "vendor { id }",
+            json!({"name": "V", "currencyId": usd, "email": "no-at-sign"}),
+        )
+        .await;
+    assert_eq!(codes(&p), ["INVALID_FORMAT"]);
+    let p = c
+        .mutate(
+            "vendorCreate",
+            "VendorCreateInput",
+            "vendor { id email }",
+            json!({"name": "V", "currencyId": usd, "email": "sales@v.example"}),
+        )
+        .await;
+    let id = p["vendor"]["id"].clone();
+    let p = c
+        .mutate(
+            "vendorUpdate",
+            "VendorUpdateInput",
+            "vendor { email }",
+            json!({"id": id, "email": "bad email"}),
+        )
+        .await;
+    assert_eq!(codes(&p), ["INVALID_FORMAT"]);
+    let p = c
+        .mutate(
+            "vendorUpdate",
+            "VendorUpdateInput",
+            "vendor { name email }",
+            json!({"id": id, "name": "", "email": null}),
+        )
+        .await;
+    assert_eq!(
+        codes(&p),
+        ["REQUIRED"],
+        "a blank name is refused and nothing changes"
+    );
+    let d = c
+        .ok(
+            "query($id: ID!) { node(id: $id) { ... on Vendor { name email } } }",
+            json!({"id": id}),
+        )
+        .await;
+    assert_eq!(d["node"], json!({"name": "V", "email": "sales@v.example"}));
+}

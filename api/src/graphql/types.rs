@@ -3,8 +3,8 @@
 use super::enums::{self, AddressPurpose};
 use super::errors::internal;
 use super::ids::{Kind, encode};
+use super::loaders;
 use super::scalars::{Date, DateTime, Dec};
-use super::{company_id, loaders};
 use crate::connection;
 use async_graphql::{Context, ID, Interface, Object, Result, SimpleObject};
 use mercator_core::auth::Principal;
@@ -875,11 +875,6 @@ impl Viewer {
             .map(|b| b.max_cost as i32)
             .unwrap_or(0)
     }
-}
-
-/// Makes sure a company context exists (used by resolvers that need none otherwise).
-pub fn _company(ctx: &Context<'_>) -> Result<i64> {
-    company_id(ctx)
 }
 
 connection!(CurrencyConnection, CurrencyEdge, Currency, "currencies");

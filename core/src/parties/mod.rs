@@ -157,14 +157,18 @@ fn check_email(field: &str, e: Option<&str>) -> Result<Option<String>, Violation
     Ok(e)
 }
 
-struct CheckedParty {
+pub(crate) struct CheckedParty {
     name: String,
     email: Option<String>,
     phone: Option<String>,
     language: Option<String>,
 }
 
-fn check_party(v: &mut Violations, prefix: &str, d: &PartyDetails) -> Option<CheckedParty> {
+pub(crate) fn check_party(
+    v: &mut Violations,
+    prefix: &str,
+    d: &PartyDetails,
+) -> Option<CheckedParty> {
     let name = v.check(validate::name(
         &format!("{prefix}name"),
         &d.name,
@@ -189,7 +193,7 @@ fn check_party(v: &mut Violations, prefix: &str, d: &PartyDetails) -> Option<Che
     })
 }
 
-async fn insert_party(
+pub(crate) async fn insert_party(
     db: &impl ConnectionTrait,
     company_id: i64,
     kind: PartyKind,
@@ -224,7 +228,7 @@ pub struct PartyPatch {
     pub language: Option<Option<String>>,
 }
 
-async fn patch_party(
+pub(crate) async fn patch_party(
     db: &impl ConnectionTrait,
     v: &mut Violations,
     party_id: i64,

@@ -10,7 +10,9 @@ use crate::catalog::free_number;
 use crate::error::{Rule, ServiceError, ServiceResult, Violation, Violations};
 use crate::numbering::SequenceKind;
 use crate::paging::{Cursor, Key, Keyset, Page, PageArgs};
-use crate::parties::{PartyDetails, PartyKind, PartyPatch, party};
+use crate::parties::{
+    PartyDetails, PartyKind, PartyPatch, check_party, insert_party, party, patch_party,
+};
 use crate::refs::{self, Table};
 use crate::validate;
 use chrono::Utc;
@@ -54,21 +56,7 @@ pub async fn create_vendor(
         Some(n) => v.check(validate::code("accountNumber", n)).map(Some),
         None => Some(None),
     };
-    let name = v.check(validate::name(
-        "name",
-        &input.details.name,
-        validate::MAX_NAME,
-    ));
-    let email = v.check(validate::opt_text(
-        "email",
-        input.details.email.as_deref(),
-        validate::MAX_NAME,
-    ));
-    let phone = v.check(validate::opt_text(
-        "phone",
-        input.details.phone.as_deref(),
-        50,
-    ));
+    let party = check_party(&mut v, "", &input.details);
     let tax = v.check(
         input
             .tax_group
@@ -99,9 +87,7 @@ pub async fn create_vendor(
         ));
     }
     v.finish()?;
-    let (Some(number), Some(name), Some(email), Some(phone), Some(tax)) =
-        (number, name, email, phone, tax)
-    else {
+    let (Some(number), Some(party), Some(tax)) = (number, party, tax) else {
         return Err(ServiceError::Invalid(vec![]));
     };
     let number = match number {
@@ -113,20 +99,8 @@ pub async fn create_vendor(
             .await?
         }
     };
+    let p = insert_party(db, company_id, PartyKind::Organization, party).await?;
     let now = Utc::now();
-    let p = party::ActiveModel {
-        company_id: Set(company_id),
-        kind: Set(PartyKind::Organization),
-        name: Set(name),
-        email: Set(email),
-        phone: Set(phone),
-        language: Set(None),
-        created_at: Set(now),
-        updated_at: Set(now),
-        ..Default::default()
-    }
-    .insert(db)
-    .await?;
     Ok(vendor::ActiveModel {
         company_id: Set(company_id),
         party_id: Set(p.id),
@@ -166,42 +140,13 @@ pub async fn update_vendor(
 ) -> ServiceResult<vendor::Model> {
     let row = get_vendor(db, company_id, id).await?;
     let mut v = Violations::new();
-    let name = p
-        .name
-        .as_deref()
-        .map(|n| v.check(validate::name("name", n, validate::MAX_NAME)));
-    let email = p.email.as_ref().map(|e| {
-        v.check(validate::opt_text(
-            "email",
-            e.as_deref(),
-            validate::MAX_NAME,
-        ))
-    });
-    let phone = p
-        .phone
-        .as_ref()
-        .map(|e| v.check(validate::opt_text("phone", e.as_deref(), 50)));
+    let party = patch_party(db, &mut v, row.party_id, &p).await?;
     if let Some(Some(pt)) = payment_terms_id {
         v.check(refs::usable(db, company_id, Table::PaymentTerms, pt, "paymentTermsId").await?);
     }
     v.finish()?;
-    if name.is_some() || email.is_some() || phone.is_some() {
-        let party_row = party::Entity::find_by_id(row.party_id)
-            .one(db)
-            .await?
-            .ok_or(ServiceError::NotFound("party"))?;
-        let mut pm: party::ActiveModel = party_row.into();
-        if let Some(Some(x)) = name {
-            pm.name = Set(x);
-        }
-        if let Some(Some(x)) = email {
-            pm.email = Set(x);
-        }
-        if let Some(Some(x)) = phone {
-            pm.phone = Set(x);
-        }
-        pm.updated_at = Set(Utc::now());
-        pm.update(db).await?;
+    if let Some(am) = party {
+        am.update(db).await?;
     }
     let mut am: vendor::ActiveModel = row.into();
     if let Some(x) = payment_terms_id {
