@@ -6,7 +6,10 @@ use clap::{Parser, Subcommand};
 use mercator_core::auth::{self, NewToken, Role};
 use mercator_core::db::Db;
 use mercator_core::demo;
+use mercator_core::extension::loader;
+use mercator_core::extension::registry::Registry;
 use std::path::PathBuf;
+use std::sync::Arc;
 
 /// Mercator: a headless sales-and-marketing backend with a GraphQL API.
 #[derive(Parser, Debug)]
@@ -38,14 +41,34 @@ pub enum Command {
         #[arg(long)]
         demo: bool,
     },
-    /// Print the GraphQL schema (SDL) on stdout.
+    /// Print the GraphQL schema (SDL) on stdout. Loads the configured plugins first, which
+    /// proves they do not change the schema.
     ExportSchema,
+    /// Check or list plugins.
+    Plugins {
+        /// Plugin action.
+        #[command(subcommand)]
+        action: PluginsCmd,
+    },
     /// Manage API tokens.
     Token {
         /// Token action.
         #[command(subcommand)]
         action: TokenCmd,
     },
+}
+
+/// Plugin actions.
+#[derive(Subcommand, Debug)]
+pub enum PluginsCmd {
+    /// Check a plugin file without starting a server: prints its manifest as JSON and its
+    /// SHA-256 (for the configuration) and exits 0, or prints every problem and exits 1.
+    Check {
+        /// The shared library.
+        file: PathBuf,
+    },
+    /// Load the plugins the configuration lists, as `serve` would, and show what each adds.
+    List,
 }
 
 /// Token actions.
@@ -113,9 +136,12 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
     init_logging(&cfg);
     match cli.command {
         Command::ExportSchema => {
-            print!("{}", crate::graphql::sdl());
+            let registry = load_plugins(&cfg)?;
+            let sdl = crate::graphql::build_schema(None, registry).sdl();
+            print!("{sdl}");
             Ok(())
         }
+        Command::Plugins { action } => plugins(&cfg, action),
         Command::Migrate => {
             let db = connect(&cfg).await?;
             db.migrate().await?;
@@ -230,9 +256,71 @@ async fn token(cfg: &Config, action: TokenCmd) -> anyhow::Result<()> {
     Ok(())
 }
 
+/// The registry with the configured plugins; the first that cannot load is the error.
+fn load_plugins(cfg: &Config) -> anyhow::Result<Arc<Registry>> {
+    let r =
+        Registry::load(&cfg.plugin_specs()).map_err(|e| anyhow::anyhow!("cannot start: {e}"))?;
+    for p in r.plugins() {
+        tracing::info!(
+            "loaded plugin {} {} (ABI {}.{}) from {}",
+            p.manifest.id,
+            p.manifest.version,
+            p.manifest.abi.0,
+            p.manifest.abi.1,
+            p.path.display()
+        );
+    }
+    Ok(Arc::new(r))
+}
+
+fn plugins(cfg: &Config, action: PluginsCmd) -> anyhow::Result<()> {
+    match action {
+        PluginsCmd::Check { file } => {
+            let r = loader::check(&file);
+            if r.problems.is_empty()
+                && let (Some(m), Some(sha)) = (&r.manifest, &r.sha256)
+            {
+                let mut v = m.to_json();
+                v["sha256"] = sha.clone().into();
+                v["hostAbiVersion"] =
+                    format!("{}.{}", loader::HOST_ABI.0, loader::HOST_ABI.1).into();
+                println!("{}", serde_json::to_string_pretty(&v)?);
+                return Ok(());
+            }
+            eprintln!("{} cannot be loaded:", file.display());
+            for p in &r.problems {
+                eprintln!("  - {p}");
+            }
+            if let Some(sha) = &r.sha256 {
+                eprintln!("  (sha256 {sha})");
+            }
+            anyhow::bail!("{} problem(s) found", r.problems.len())
+        }
+        PluginsCmd::List => {
+            if cfg.plugins.is_empty() {
+                eprintln!("the configuration lists no plugins");
+            }
+            let r = load_plugins(cfg)?;
+            let list: Vec<_> = r
+                .plugins()
+                .iter()
+                .map(|p| {
+                    let mut v = p.manifest.to_json();
+                    v["path"] = p.path.display().to_string().into();
+                    v["sha256"] = p.sha256.clone().into();
+                    v
+                })
+                .collect();
+            println!("{}", serde_json::to_string_pretty(&list)?);
+            Ok(())
+        }
+    }
+}
+
 const DEMO_TOKEN_NAME: &str = "demo console";
 
 async fn serve(cfg: Config, with_demo: bool) -> anyhow::Result<()> {
+    let registry = load_plugins(&cfg)?;
     let db = connect(&cfg).await?;
     db.migrate().await?;
     let mut banner = String::new();
@@ -269,7 +357,7 @@ async fn serve(cfg: Config, with_demo: bool) -> anyhow::Result<()> {
     if !banner.is_empty() {
         print!("{banner}");
     }
-    let state = AppState::new(db, cfg);
+    let state = AppState::with_registry(db, cfg, registry);
     let shutdown = async {
         #[cfg(unix)]
         {

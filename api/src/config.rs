@@ -6,6 +6,8 @@
 
 use figment::Figment;
 use figment::providers::{Env, Format, Serialized, Toml};
+use figment::value::magic::RelativePathBuf;
+use mercator_core::extension::loader::PluginSpec;
 use serde::{Deserialize, Serialize};
 use std::path::Path;
 
@@ -30,6 +32,41 @@ pub struct Config {
     pub cors_origins: Vec<String>,
     /// Query limits.
     pub limits: Limits,
+    /// Plugins to load at start-up, one `[[plugins]]` table each.
+    pub plugins: Vec<PluginEntry>,
+}
+
+/// One plugin to load: the library, its approved SHA-256 and its configuration.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct PluginEntry {
+    /// The shared library; a relative path is relative to the configuration file.
+    pub path: RelativePathBuf,
+    /// The SHA-256 of the file (64 hex digits) as `mercator plugins check` prints it. The file
+    /// is hashed before it is opened; a different file is refused.
+    pub sha256: String,
+    /// Handed to the plugin's init as a JSON object.
+    #[serde(default = "empty_object")]
+    pub config: serde_json::Value,
+}
+
+fn empty_object() -> serde_json::Value {
+    serde_json::Value::Object(Default::default())
+}
+
+impl PluginEntry {
+    /// The entry as core's loader takes it.
+    pub fn spec(&self) -> PluginSpec {
+        PluginSpec {
+            path: self.path.relative(),
+            sha256: self.sha256.clone(),
+            config: if self.config.is_null() {
+                empty_object()
+            } else {
+                self.config.clone()
+            },
+        }
+    }
 }
 
 /// Query limits applied to every GraphQL request.
@@ -65,6 +102,7 @@ impl Default for Config {
             log_level: "info".into(),
             cors_origins: Vec::new(),
             limits: Limits::default(),
+            plugins: Vec::new(),
         }
     }
 }
@@ -118,6 +156,11 @@ impl Config {
         Ok(fig.extract()?)
     }
 
+    /// The plugins as core's loader takes them.
+    pub fn plugin_specs(&self) -> Vec<PluginSpec> {
+        self.plugins.iter().map(PluginEntry::spec).collect()
+    }
+
     /// The database settings for core.
     pub fn db(&self) -> mercator_core::db::DbConfig {
         mercator_core::db::DbConfig {
@@ -152,6 +195,19 @@ mod tests {
             assert_eq!(c.limits.max_depth, 3);
             assert_eq!(c.database_url, "postgres://x@y/z");
             jail.create_file("bad.toml", "lisen = \"typo\"\n")?;
+            jail.create_dir("etc")?;
+            jail.create_file(
+                "etc/p.toml",
+                "[[plugins]]\npath = \"lib/x.so\"\nsha256 = \"ab\"\n[plugins.config]\ncutoff = \"14:00\"\n",
+            )?;
+            let p = Config::load(Some(Path::new("etc/p.toml"))).map_err(|e| e.to_string())?;
+            let spec = &p.plugin_specs()[0];
+            assert!(
+                spec.path.ends_with("etc/lib/x.so"),
+                "{}",
+                spec.path.display()
+            );
+            assert_eq!(spec.config["cutoff"], "14:00");
             assert!(Config::load(Some(Path::new("bad.toml"))).is_err());
             Ok(())
         });

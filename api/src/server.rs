@@ -14,6 +14,7 @@ use crate::metrics::Metrics;
 use async_graphql::Variables;
 use mercator_core::auth::{self, Principal};
 use mercator_core::db::Db;
+use mercator_core::extension::registry::Registry;
 use mercator_core::setup::{self, company};
 use poem::http::{HeaderMap, StatusCode, header};
 use poem::listener::{Acceptor, Listener, TcpAcceptor, TcpListener};
@@ -44,17 +45,26 @@ pub struct AppState {
     pub schema: MercatorSchema,
     /// Counters.
     pub metrics: Metrics,
+    /// Order types, invoice formats and promising calculators, built-in and from plugins.
+    pub registry: Arc<Registry>,
     tokens: Mutex<HashMap<TokenKey, CachedAuth>>,
 }
 
 impl AppState {
-    /// State over a connected, migrated database.
+    /// State over a connected, migrated database, with the built-in extensions only.
     pub fn new(db: Db, config: Config) -> Arc<AppState> {
-        let schema = build_schema(Some(db.clone()));
+        Self::with_registry(db, config, Arc::new(Registry::builtin()))
+    }
+
+    /// State with a registry that has the configured plugins loaded
+    /// ([`Registry::load`] with [`Config::plugin_specs`]).
+    pub fn with_registry(db: Db, config: Config, registry: Arc<Registry>) -> Arc<AppState> {
+        let schema = build_schema(Some(db.clone()), registry.clone());
         Arc::new(AppState {
             db,
             config,
             schema,
+            registry,
             metrics: Metrics::default(),
             tokens: Mutex::new(HashMap::new()),
         })

@@ -10,6 +10,7 @@ pub mod codes;
 pub mod db;
 pub mod demo;
 pub mod error;
+pub mod extension;
 pub mod inventory;
 pub mod migration;
 pub mod money;

@@ -14,7 +14,10 @@ use mercator_api::config::Config;
 use mercator_api::server::{self, AppState};
 use mercator_core::auth::{self, NewToken, Role};
 use mercator_core::db::Db;
+use mercator_core::extension::registry::Registry;
 use serde_json::{Value, json};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 use tokio::sync::oneshot;
 
@@ -39,6 +42,9 @@ pub struct TestApp {
     pub http: reqwest::Client,
     /// Configuration the server runs with.
     pub config: Config,
+    /// The server's extension registry (built-ins and the configured plugins), for calling
+    /// extensions the way core services will.
+    pub registry: Arc<Registry>,
     _stop: oneshot::Sender<()>,
     _dir: Option<tempfile::TempDir>,
 }
@@ -97,9 +103,10 @@ impl TestApp {
         )
         .await
         .expect("root token");
+        let registry = Arc::new(Registry::load(&cfg.plugin_specs()).expect("plugins load"));
         let (acceptor, addr) = server::bind("127.0.0.1:0").await.expect("bind");
         let (tx, rx) = oneshot::channel::<()>();
-        let state = AppState::new(db.clone(), cfg.clone());
+        let state = AppState::with_registry(db.clone(), cfg.clone(), registry.clone());
         tokio::spawn(async move {
             let _ = server::serve(state, acceptor, async {
                 let _ = rx.await;
@@ -112,6 +119,7 @@ impl TestApp {
             root_token,
             http: reqwest::Client::new(),
             config: cfg,
+            registry,
             _stop: tx,
             _dir: dir,
         }
@@ -341,4 +349,89 @@ pub fn error_code(body: &Value) -> String {
         .as_str()
         .unwrap_or("<none>")
         .to_owned()
+}
+
+/// The directory cargo built into (`target/debug`), from the test binary's own path.
+pub fn build_dir() -> PathBuf {
+    let exe = std::env::current_exe().expect("current exe");
+    exe.parent()
+        .and_then(|d| d.parent())
+        .expect("target dir")
+        .to_path_buf()
+}
+
+/// The repository root.
+pub fn repo_dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .expect("repo root")
+        .to_path_buf()
+}
+
+/// A plugin cdylib of this workspace, e.g. `mercator_example_consignment`. `cargo test` does
+/// not build cdylibs; `cargo build --workspace` (the README's test command) does.
+pub fn rust_plugin(lib_name: &str) -> PathBuf {
+    let p = build_dir().join(format!(
+        "{}{lib_name}{}",
+        std::env::consts::DLL_PREFIX,
+        std::env::consts::DLL_SUFFIX
+    ));
+    assert!(
+        p.exists(),
+        "{} is missing: build the workspace first (scripts/test does: cargo build --workspace)",
+        p.display()
+    );
+    p
+}
+
+/// A C plugin compiled with the system C compiler against `plugins/sdk/include`.
+pub struct CPlugin {
+    /// The shared library.
+    pub path: PathBuf,
+    _dir: tempfile::TempDir,
+}
+
+/// Compiles a C source of this repository (path relative to the repo) into a shared library,
+/// with `-D` switches. Fails the test with the compiler's output if it does not compile.
+pub fn c_plugin(source: &str, defines: &[&str]) -> CPlugin {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let path = dir.path().join(format!(
+        "{}plugin{}",
+        std::env::consts::DLL_PREFIX,
+        std::env::consts::DLL_SUFFIX
+    ));
+    let root = repo_dir();
+    let cc = std::env::var("CC").unwrap_or_else(|_| "cc".into());
+    let out = std::process::Command::new(&cc)
+        .args([
+            "-std=c11", "-Wall", "-Wextra", "-Werror", "-O2", "-shared", "-fPIC",
+        ])
+        .arg("-I")
+        .arg(root.join("plugins/sdk/include"))
+        .args(defines.iter().map(|d| format!("-D{d}")))
+        .arg("-o")
+        .arg(&path)
+        .arg(root.join(source))
+        .output()
+        .unwrap_or_else(|e| panic!("cannot run the C compiler {cc}: {e}"));
+    assert!(
+        out.status.success(),
+        "{source} {defines:?} does not compile:\n{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    CPlugin { path, _dir: dir }
+}
+
+/// The SHA-256 of a file, as the configuration wants it.
+pub fn sha256_of(path: &Path) -> String {
+    mercator_core::extension::loader::sha256_hex(&std::fs::read(path).expect("read plugin"))
+}
+
+/// A `[[plugins]]` entry for a file with its correct hash.
+pub fn plugin_entry(path: &Path, config: Value) -> mercator_api::config::PluginEntry {
+    mercator_api::config::PluginEntry {
+        path: path.into(),
+        sha256: sha256_of(path),
+        config,
+    }
 }

@@ -14,6 +14,7 @@ mod inventory;
 mod masterdata;
 mod numbering;
 mod pagination;
+mod plugins;
 mod schema;
 mod sqlite;
 mod statements;

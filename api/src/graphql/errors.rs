@@ -9,6 +9,7 @@ use super::ids::IdError;
 use super::scalars::Dec;
 use async_graphql::{Enum, ErrorExtensions, SimpleObject};
 use mercator_core::error::{Rule, ServiceError, Violation};
+use mercator_core::extension::ExtensionError;
 use rust_decimal::Decimal;
 
 /// A stable, machine-readable error code. Codes are never renamed; new ones may be added.
@@ -58,6 +59,12 @@ pub enum ErrorCode {
     QueryTooComplex,
     /// The query is nested deeper than allowed.
     QueryTooDeep,
+    /// A plugin failed (it panicked, or answered something malformed); the server carries on.
+    PluginFault,
+    /// The extension asked for does not support the operation.
+    Unsupported,
+    /// An extension (an order type's rules, an invoice format) refused; its message says why.
+    RejectedByExtension,
     /// An unexpected server fault; details are in the server log, never in the response.
     Internal,
 }
@@ -88,6 +95,9 @@ impl ErrorCode {
             ErrorCode::GraphqlValidationFailed => "GRAPHQL_VALIDATION_FAILED",
             ErrorCode::QueryTooComplex => "QUERY_TOO_COMPLEX",
             ErrorCode::QueryTooDeep => "QUERY_TOO_DEEP",
+            ErrorCode::PluginFault => "PLUGIN_FAULT",
+            ErrorCode::Unsupported => "UNSUPPORTED",
+            ErrorCode::RejectedByExtension => "REJECTED_BY_EXTENSION",
             ErrorCode::Internal => "INTERNAL",
         }
     }
@@ -95,6 +105,25 @@ impl ErrorCode {
     /// A top-level GraphQL error with this code.
     pub fn error(self, message: impl Into<String>) -> async_graphql::Error {
         async_graphql::Error::new(message).extend_with(|_, e| e.set("code", self.as_str()))
+    }
+}
+
+/// The top-level error for an extension call that failed. Business refusals keep the
+/// extension's own code in `extensions.extensionCode`; faults are logged in full.
+pub fn extension_error(e: &ExtensionError) -> async_graphql::Error {
+    match e {
+        ExtensionError::Rejected(errors) => {
+            let first = errors.first().map(|u| u.code.clone()).unwrap_or_default();
+            ErrorCode::RejectedByExtension
+                .error(e.to_string())
+                .extend_with(|_, x| x.set("extensionCode", first.clone()))
+        }
+        ExtensionError::UnknownCode { .. } => ErrorCode::NotFound.error(e.to_string()),
+        ExtensionError::Unsupported { .. } => ErrorCode::Unsupported.error(e.to_string()),
+        ExtensionError::Fault { .. } | ExtensionError::Malformed { .. } => {
+            tracing::error!("{e}");
+            ErrorCode::PluginFault.error(e.to_string())
+        }
     }
 }
 

@@ -11,6 +11,7 @@ pub mod extension;
 pub mod ids;
 pub mod loaders;
 pub mod mutation;
+pub mod plugins;
 pub mod query;
 pub mod scalars;
 pub mod types;
@@ -20,20 +21,23 @@ use errors::{ErrorCode, UserError, map_service};
 use mercator_core::auth::{Principal, Role};
 use mercator_core::db::Db;
 use mercator_core::error::ServiceResult;
+use mercator_core::extension::registry::Registry;
 use mercator_core::setup::company;
 use sea_orm::DatabaseTransaction;
+use std::sync::Arc;
 
 /// The version of the public schema. Bumped on every change clients can see.
-pub const SCHEMA_VERSION: &str = "2026-11-21.1";
+pub const SCHEMA_VERSION: &str = "2026-11-21.2";
 
 /// The executable schema.
 pub type MercatorSchema = Schema<query::QueryRoot, mutation::MutationRoot, EmptySubscription>;
 
 /// Builds the schema with the database as shared data. Limits are enforced per request by
 /// [`extension::Limits`].
-pub fn build_schema(db: Option<Db>) -> MercatorSchema {
+pub fn build_schema(db: Option<Db>, registry: Arc<Registry>) -> MercatorSchema {
     let mut b = Schema::build(query::QueryRoot, mutation::MutationRoot, EmptySubscription)
-        .extension(extension::Limits);
+        .extension(extension::Limits)
+        .data(registry);
     if let Some(db) = db {
         b = b.data(db);
     }
@@ -42,7 +46,7 @@ pub fn build_schema(db: Option<Db>) -> MercatorSchema {
 
 /// The SDL of the schema, as committed in `schema.graphql`.
 pub fn sdl() -> String {
-    build_schema(None).sdl()
+    build_schema(None, Arc::new(Registry::builtin())).sdl()
 }
 
 /// Who is calling, and in which company.
@@ -52,6 +56,12 @@ pub struct RequestCtx {
     pub principal: Principal,
     /// The company chosen by the `X-Mercator-Company` header or the token's only company.
     pub company: Option<company::Model>,
+}
+
+/// The extension registry.
+pub fn registry<'a>(ctx: &Context<'a>) -> async_graphql::Result<&'a Arc<Registry>> {
+    ctx.data::<Arc<Registry>>()
+        .map_err(|_| ErrorCode::Internal.error("the extension registry is not available"))
 }
 
 /// The request context.

@@ -6,7 +6,7 @@ use super::enums::{ArchivedFilter, Blocked, ItemKind, SortDirection};
 use super::errors::{ErrorCode, internal};
 use super::ids::{self, Kind};
 use super::types::*;
-use super::{SCHEMA_VERSION, company_id, db, rc, read};
+use super::{SCHEMA_VERSION, company_id, db, plugins, rc, read, registry};
 use async_graphql::{Context, Enum, ID, InputObject, Object, Result};
 use mercator_core::catalog::{self, ItemFilter as CoreItemFilter, ItemSort, item, unit_of_measure};
 use mercator_core::inventory::{self, LedgerFilter, item_ledger_entry, warehouse};
@@ -334,6 +334,33 @@ impl QueryRoot {
             out.push(load_node(ctx, id).await?);
         }
         Ok(out)
+    }
+
+    /// The plugins this server loaded (any authenticated caller may read the registry).
+    async fn plugins(&self, ctx: &Context<'_>) -> Result<Vec<plugins::Plugin>> {
+        rc(ctx)?;
+        Ok(plugins::plugins(registry(ctx)?))
+    }
+
+    /// Order types: the five standard ones (`builtin`) and those plugins add.
+    async fn order_types(&self, ctx: &Context<'_>) -> Result<Vec<plugins::OrderType>> {
+        rc(ctx)?;
+        Ok(plugins::order_types(registry(ctx)?))
+    }
+
+    /// Invoice formats: the built-in ones and those plugins add.
+    async fn invoice_formats(&self, ctx: &Context<'_>) -> Result<Vec<plugins::InvoiceFormat>> {
+        rc(ctx)?;
+        Ok(plugins::invoice_formats(registry(ctx)?))
+    }
+
+    /// Promising-date calculators: built-in and from plugins.
+    async fn promising_calculators(
+        &self,
+        ctx: &Context<'_>,
+    ) -> Result<Vec<plugins::PromisingCalculator>> {
+        rc(ctx)?;
+        Ok(plugins::promising_calculators(registry(ctx)?))
     }
 
     /// The caller: token, roles, companies.

@@ -88,3 +88,24 @@ impl ScalarType for DateTime {
         Value::String(self.0.to_rfc3339_opts(chrono::SecondsFormat::Secs, true))
     }
 }
+
+/// Any JSON value, written as JSON itself (not as a string): JSON Schemas and plugin
+/// capabilities use it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Json(pub serde_json::Value);
+
+/// Any JSON value, written as JSON itself (not as a string): JSON Schemas and plugin
+/// capabilities use it.
+#[Scalar(name = "JSON")]
+impl ScalarType for Json {
+    fn parse(value: Value) -> InputValueResult<Self> {
+        value
+            .into_json()
+            .map(Json)
+            .map_err(|e| InputValueError::custom(format!("not JSON: {e}")))
+    }
+
+    fn to_value(&self) -> Value {
+        Value::from_json(self.0.clone()).unwrap_or(Value::Null)
+    }
+}

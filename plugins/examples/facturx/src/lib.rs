@@ -1,0 +1,417 @@
+//! Example invoice format: **EN 16931 CII XML as Factur-X / ZUGFeRD uses it** (profile
+//! EN 16931, guideline `urn:cen.eu:en16931:2017`). The output is the XML that goes into a
+//! Factur-X PDF/A-3 or travels alone as an XRechnung-style CII file; it validates against the
+//! official Factur-X 1.0.9 EN 16931 XSD (in `xsd/`; the tests validate with libxml2).
+//!
+//! Refusals (user errors) for what EN 16931 requires and the document lacks: seller and buyer
+//! names and country codes, at least one line, the seller's VAT id when a line is taxed, an
+//! issue date.
+//!
+//! Configuration: none needed; `{ "includeNotes": false }` leaves the document notes out.
+
+use mercator_plugin_sdk::messages::{
+    InvoiceDocument, InvoiceFormatDecl, InvoiceKind, Party, UserError,
+};
+use mercator_plugin_sdk::{Host, InvoiceFormat, PluginError};
+use rust_decimal::{Decimal, RoundingStrategy};
+use std::fmt::Write;
+
+/// The format code.
+pub const CODE: &str = "FACTURX_EN16931";
+
+/// The format.
+#[derive(Debug)]
+pub struct FacturX {
+    include_notes: bool,
+}
+
+/// XML text escaping.
+fn esc(s: &str) -> String {
+    let mut o = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '&' => o.push_str("&amp;"),
+            '<' => o.push_str("&lt;"),
+            '>' => o.push_str("&gt;"),
+            '"' => o.push_str("&quot;"),
+            '\'' => o.push_str("&apos;"),
+            // Characters XML 1.0 does not allow are dropped.
+            c if (c as u32) < 0x20 && !matches!(c, '\t' | '\n' | '\r') => {}
+            c => o.push(c),
+        }
+    }
+    o
+}
+
+fn amount(d: Decimal, places: u32) -> String {
+    d.round_dp_with_strategy(places, RoundingStrategy::MidpointAwayFromZero)
+        .to_string()
+}
+
+fn plain(d: Decimal) -> String {
+    d.normalize().to_string()
+}
+
+fn date(d: chrono::NaiveDate) -> String {
+    format!(
+        "<udt:DateTimeString format=\"102\">{}</udt:DateTimeString>",
+        d.format("%Y%m%d")
+    )
+}
+
+fn opt(out: &mut String, tag: &str, v: Option<&str>) {
+    if let Some(v) = v.filter(|v| !v.trim().is_empty()) {
+        let _ = write!(out, "<ram:{tag}>{}</ram:{tag}>", esc(v));
+    }
+}
+
+fn party(out: &mut String, tag: &str, p: &Party) {
+    let _ = write!(out, "<ram:{tag}>");
+    opt(out, "ID", Some(&p.number));
+    let _ = write!(out, "<ram:Name>{}</ram:Name>", esc(&p.name));
+    if let Some(l) = p.legal_id.as_deref().filter(|s| !s.is_empty()) {
+        let _ = write!(
+            out,
+            "<ram:SpecifiedLegalOrganization><ram:ID>{}</ram:ID></ram:SpecifiedLegalOrganization>",
+            esc(l)
+        );
+    }
+    if let Some(c) = &p.contact
+        && (c.name.is_some() || c.phone.is_some() || c.email.is_some())
+    {
+        out.push_str("<ram:DefinedTradeContact>");
+        opt(out, "PersonName", c.name.as_deref());
+        if let Some(ph) = c.phone.as_deref().filter(|s| !s.is_empty()) {
+            let _ = write!(
+                out,
+                "<ram:TelephoneUniversalCommunication><ram:CompleteNumber>{}</ram:CompleteNumber></ram:TelephoneUniversalCommunication>",
+                esc(ph)
+            );
+        }
+        if let Some(em) = c.email.as_deref().filter(|s| !s.is_empty()) {
+            let _ = write!(
+                out,
+                "<ram:EmailURIUniversalCommunication><ram:URIID>{}</ram:URIID></ram:EmailURIUniversalCommunication>",
+                esc(em)
+            );
+        }
+        out.push_str("</ram:DefinedTradeContact>");
+    }
+    let a = &p.address;
+    out.push_str("<ram:PostalTradeAddress>");
+    opt(out, "PostcodeCode", a.postal_code.as_deref());
+    opt(out, "LineOne", Some(&a.line1));
+    opt(out, "LineTwo", a.line2.as_deref());
+    opt(out, "CityName", Some(&a.city));
+    let _ = write!(
+        out,
+        "<ram:CountryID>{}</ram:CountryID>",
+        esc(&a.country_code)
+    );
+    opt(out, "CountrySubDivisionName", a.region.as_deref());
+    out.push_str("</ram:PostalTradeAddress>");
+    if let Some(em) = p.email.as_deref().filter(|s| !s.is_empty()) {
+        let _ = write!(
+            out,
+            "<ram:URIUniversalCommunication><ram:URIID schemeID=\"EM\">{}</ram:URIID></ram:URIUniversalCommunication>",
+            esc(em)
+        );
+    }
+    if let Some(v) = p.vat_id.as_deref().filter(|s| !s.is_empty()) {
+        let _ = write!(
+            out,
+            "<ram:SpecifiedTaxRegistration><ram:ID schemeID=\"VA\">{}</ram:ID></ram:SpecifiedTaxRegistration>",
+            esc(v)
+        );
+    }
+    let _ = write!(out, "</ram:{tag}>");
+}
+
+fn check(inv: &InvoiceDocument) -> Vec<UserError> {
+    let mut e = Vec::new();
+    let mut need = |ok: bool, code: &str, field: &str, msg: &str| {
+        if !ok {
+            e.push(UserError::new(code, Some(field), msg));
+        }
+    };
+    need(
+        !inv.number.trim().is_empty(),
+        "FACTURX_NUMBER_REQUIRED",
+        "number",
+        "the invoice number is required (BT-1)",
+    );
+    need(
+        inv.issue_date.is_some(),
+        "FACTURX_ISSUE_DATE_REQUIRED",
+        "issueDate",
+        "the issue date is required (BT-2)",
+    );
+    need(
+        inv.currency.len() == 3,
+        "FACTURX_CURRENCY_REQUIRED",
+        "currency",
+        "an ISO 4217 currency code is required (BT-5)",
+    );
+    need(
+        !inv.seller.name.trim().is_empty(),
+        "FACTURX_SELLER_NAME_REQUIRED",
+        "seller.name",
+        "the seller's name is required (BT-27)",
+    );
+    need(
+        inv.seller.address.country_code.len() == 2,
+        "FACTURX_SELLER_COUNTRY_REQUIRED",
+        "seller.address.countryCode",
+        "the seller's country code is required (BT-40)",
+    );
+    need(
+        !inv.buyer.name.trim().is_empty(),
+        "FACTURX_BUYER_NAME_REQUIRED",
+        "buyer.name",
+        "the buyer's name is required (BT-44)",
+    );
+    need(
+        inv.buyer.address.country_code.len() == 2,
+        "FACTURX_BUYER_COUNTRY_REQUIRED",
+        "buyer.address.countryCode",
+        "the buyer's country code is required (BT-55)",
+    );
+    need(
+        !inv.lines.is_empty(),
+        "FACTURX_LINES_REQUIRED",
+        "lines",
+        "an invoice needs at least one line (BG-25)",
+    );
+    let taxed = inv.lines.iter().any(|l| l.tax_category == "S");
+    need(
+        !taxed || inv.seller.vat_id.as_deref().is_some_and(|v| !v.is_empty()),
+        "FACTURX_SELLER_VAT_ID_REQUIRED",
+        "seller.vatId",
+        "standard-rated lines need the seller's VAT identifier (BR-S-2)",
+    );
+    need(
+        !inv.taxes.is_empty(),
+        "FACTURX_TAX_BREAKDOWN_REQUIRED",
+        "taxes",
+        "the VAT breakdown is required (BG-23)",
+    );
+    e
+}
+
+impl FacturX {
+    /// Renders the CII XML.
+    pub fn xml(&self, inv: &InvoiceDocument) -> Result<String, PluginError> {
+        let errors = check(inv);
+        if !errors.is_empty() {
+            return Err(PluginError::Rejected(errors));
+        }
+        let places = inv.currency_precision.min(4);
+        let cur = esc(&inv.currency);
+        let type_code = match inv.kind {
+            InvoiceKind::CreditNote => "381",
+            InvoiceKind::ProForma => "325",
+            _ => "380",
+        };
+        let mut o = String::with_capacity(2048 + inv.lines.len() * 1100);
+        o.push_str(r#"<?xml version="1.0" encoding="UTF-8"?>
+<rsm:CrossIndustryInvoice xmlns:rsm="urn:un:unece:uncefact:data:standard:CrossIndustryInvoice:100" xmlns:qdt="urn:un:unece:uncefact:data:standard:QualifiedDataType:100" xmlns:ram="urn:un:unece:uncefact:data:standard:ReusableAggregateBusinessInformationEntity:100" xmlns:udt="urn:un:unece:uncefact:data:standard:UnqualifiedDataType:100">
+<rsm:ExchangedDocumentContext><ram:GuidelineSpecifiedDocumentContextParameter><ram:ID>urn:cen.eu:en16931:2017</ram:ID></ram:GuidelineSpecifiedDocumentContextParameter></rsm:ExchangedDocumentContext>
+"#);
+        let issue = inv.issue_date.map(date).unwrap_or_default();
+        let _ = write!(
+            o,
+            "<rsm:ExchangedDocument><ram:ID>{}</ram:ID><ram:TypeCode>{type_code}</ram:TypeCode><ram:IssueDateTime>{issue}</ram:IssueDateTime>",
+            esc(&inv.number)
+        );
+        if self.include_notes {
+            for n in inv.notes.iter().filter(|n| !n.trim().is_empty()) {
+                let _ = write!(
+                    o,
+                    "<ram:IncludedNote><ram:Content>{}</ram:Content></ram:IncludedNote>",
+                    esc(n)
+                );
+            }
+        }
+        o.push_str("</rsm:ExchangedDocument>\n<rsm:SupplyChainTradeTransaction>\n");
+        for l in &inv.lines {
+            let _ = write!(
+                o,
+                "<ram:IncludedSupplyChainTradeLineItem><ram:AssociatedDocumentLineDocument><ram:LineID>{}</ram:LineID></ram:AssociatedDocumentLineDocument><ram:SpecifiedTradeProduct>",
+                l.line_number
+            );
+            opt(&mut o, "SellerAssignedID", l.item_number.as_deref());
+            let _ = write!(
+                o,
+                "<ram:Name>{}</ram:Name></ram:SpecifiedTradeProduct><ram:SpecifiedLineTradeAgreement>",
+                esc(&l.description)
+            );
+            if let Some(g) = l.gross_unit_price {
+                let _ = write!(
+                    o,
+                    "<ram:GrossPriceProductTradePrice><ram:ChargeAmount>{}</ram:ChargeAmount></ram:GrossPriceProductTradePrice>",
+                    plain(g)
+                );
+            }
+            let _ = write!(
+                o,
+                "<ram:NetPriceProductTradePrice><ram:ChargeAmount>{}</ram:ChargeAmount></ram:NetPriceProductTradePrice></ram:SpecifiedLineTradeAgreement><ram:SpecifiedLineTradeDelivery><ram:BilledQuantity unitCode=\"{}\">{}</ram:BilledQuantity></ram:SpecifiedLineTradeDelivery><ram:SpecifiedLineTradeSettlement><ram:ApplicableTradeTax><ram:TypeCode>VAT</ram:TypeCode><ram:CategoryCode>{}</ram:CategoryCode><ram:RateApplicablePercent>{}</ram:RateApplicablePercent></ram:ApplicableTradeTax><ram:SpecifiedTradeSettlementLineMonetarySummation><ram:LineTotalAmount>{}</ram:LineTotalAmount></ram:SpecifiedTradeSettlementLineMonetarySummation></ram:SpecifiedLineTradeSettlement></ram:IncludedSupplyChainTradeLineItem>",
+                plain(l.unit_price),
+                esc(if l.unit_code.is_empty() {
+                    "H87"
+                } else {
+                    &l.unit_code
+                }),
+                plain(l.quantity),
+                esc(&l.tax_category),
+                plain(l.tax_rate),
+                amount(l.line_amount, places),
+            );
+            o.push('\n');
+        }
+        o.push_str("<ram:ApplicableHeaderTradeAgreement>");
+        opt(&mut o, "BuyerReference", inv.buyer_reference.as_deref());
+        party(&mut o, "SellerTradeParty", &inv.seller);
+        party(&mut o, "BuyerTradeParty", &inv.buyer);
+        if let Some(r) = inv.order_references.first() {
+            let _ = write!(
+                o,
+                "<ram:SellerOrderReferencedDocument><ram:IssuerAssignedID>{}</ram:IssuerAssignedID></ram:SellerOrderReferencedDocument>",
+                esc(r)
+            );
+        }
+        o.push_str("</ram:ApplicableHeaderTradeAgreement>\n<ram:ApplicableHeaderTradeDelivery>");
+        if let Some(s) = &inv.ship_to {
+            party(&mut o, "ShipToTradeParty", s);
+        }
+        if let Some(d) = inv.delivery_date {
+            let _ = write!(
+                o,
+                "<ram:ActualDeliverySupplyChainEvent><ram:OccurrenceDateTime>{}</ram:OccurrenceDateTime></ram:ActualDeliverySupplyChainEvent>",
+                date(d)
+            );
+        }
+        let _ = write!(
+            o,
+            "</ram:ApplicableHeaderTradeDelivery>\n<ram:ApplicableHeaderTradeSettlement><ram:InvoiceCurrencyCode>{cur}</ram:InvoiceCurrencyCode>"
+        );
+        for t in &inv.taxes {
+            let _ = write!(
+                o,
+                "<ram:ApplicableTradeTax><ram:CalculatedAmount>{}</ram:CalculatedAmount><ram:TypeCode>VAT</ram:TypeCode>",
+                amount(t.tax_amount, places)
+            );
+            opt(&mut o, "ExemptionReason", t.exemption_reason.as_deref());
+            let _ = write!(
+                o,
+                "<ram:BasisAmount>{}</ram:BasisAmount><ram:CategoryCode>{}</ram:CategoryCode><ram:RateApplicablePercent>{}</ram:RateApplicablePercent></ram:ApplicableTradeTax>",
+                amount(t.taxable_amount, places),
+                esc(&t.tax_category),
+                plain(t.rate)
+            );
+        }
+        for a in &inv.allowance_charges {
+            let _ = write!(
+                o,
+                "<ram:SpecifiedTradeAllowanceCharge><ram:ChargeIndicator><udt:Indicator>{}</udt:Indicator></ram:ChargeIndicator><ram:ActualAmount>{}</ram:ActualAmount>",
+                a.charge,
+                amount(a.amount, places)
+            );
+            opt(&mut o, "Reason", Some(&a.reason));
+            let _ = write!(
+                o,
+                "<ram:CategoryTradeTax><ram:TypeCode>VAT</ram:TypeCode><ram:CategoryCode>{}</ram:CategoryCode><ram:RateApplicablePercent>{}</ram:RateApplicablePercent></ram:CategoryTradeTax></ram:SpecifiedTradeAllowanceCharge>",
+                esc(&a.tax_category),
+                plain(a.tax_rate)
+            );
+        }
+        if let Some(p) = &inv.payment_terms {
+            o.push_str("<ram:SpecifiedTradePaymentTerms>");
+            opt(&mut o, "Description", Some(&p.description));
+            if let Some(d) = inv.due_date {
+                let _ = write!(o, "<ram:DueDateDateTime>{}</ram:DueDateDateTime>", date(d));
+            }
+            o.push_str("</ram:SpecifiedTradePaymentTerms>");
+        } else if let Some(d) = inv.due_date {
+            let _ = write!(
+                o,
+                "<ram:SpecifiedTradePaymentTerms><ram:DueDateDateTime>{}</ram:DueDateDateTime></ram:SpecifiedTradePaymentTerms>",
+                date(d)
+            );
+        }
+        let t = &inv.totals;
+        let _ = write!(
+            o,
+            "<ram:SpecifiedTradeSettlementHeaderMonetarySummation><ram:LineTotalAmount>{}</ram:LineTotalAmount>",
+            amount(t.line_total, places)
+        );
+        if !inv.allowance_charges.is_empty() {
+            let _ = write!(
+                o,
+                "<ram:ChargeTotalAmount>{}</ram:ChargeTotalAmount><ram:AllowanceTotalAmount>{}</ram:AllowanceTotalAmount>",
+                amount(t.charge_total, places),
+                amount(t.allowance_total, places)
+            );
+        }
+        let _ = write!(
+            o,
+            "<ram:TaxBasisTotalAmount>{}</ram:TaxBasisTotalAmount><ram:TaxTotalAmount currencyID=\"{cur}\">{}</ram:TaxTotalAmount>",
+            amount(t.tax_basis_total, places),
+            amount(t.tax_total, places)
+        );
+        if !t.rounding_amount.is_zero() {
+            let _ = write!(
+                o,
+                "<ram:RoundingAmount>{}</ram:RoundingAmount>",
+                amount(t.rounding_amount, places)
+            );
+        }
+        let _ = write!(
+            o,
+            "<ram:GrandTotalAmount>{}</ram:GrandTotalAmount><ram:TotalPrepaidAmount>{}</ram:TotalPrepaidAmount><ram:DuePayableAmount>{}</ram:DuePayableAmount></ram:SpecifiedTradeSettlementHeaderMonetarySummation>",
+            amount(t.grand_total, places),
+            amount(t.prepaid_amount, places),
+            amount(t.due_payable, places)
+        );
+        if let Some(p) = inv.preceding_invoice.as_deref().filter(|s| !s.is_empty()) {
+            let _ = write!(
+                o,
+                "<ram:InvoiceReferencedDocument><ram:IssuerAssignedID>{}</ram:IssuerAssignedID></ram:InvoiceReferencedDocument>",
+                esc(p)
+            );
+        }
+        o.push_str("</ram:ApplicableHeaderTradeSettlement>\n</rsm:SupplyChainTradeTransaction>\n</rsm:CrossIndustryInvoice>\n");
+        Ok(o)
+    }
+}
+
+impl InvoiceFormat for FacturX {
+    fn declare() -> InvoiceFormatDecl {
+        InvoiceFormatDecl {
+            code: CODE.into(),
+            label: "Factur-X / ZUGFeRD EN 16931 (CII XML)".into(),
+            media_type: "application/xml".into(),
+            file_extension: "xml".into(),
+        }
+    }
+
+    fn init(_host: &Host, config: &serde_json::Value) -> Result<Self, String> {
+        let include_notes = match config.get("includeNotes") {
+            None => true,
+            Some(v) => v.as_bool().ok_or("includeNotes must be true or false")?,
+        };
+        Ok(FacturX { include_notes })
+    }
+
+    fn render(&self, invoice: &InvoiceDocument) -> Result<Vec<u8>, PluginError> {
+        self.xml(invoice).map(String::into_bytes)
+    }
+}
+
+mercator_plugin_sdk::export_plugin! {
+    id: "example.facturx",
+    version: env!("CARGO_PKG_VERSION"),
+    invoice_formats: [FacturX],
+}
+
+#[cfg(test)]
+mod tests;

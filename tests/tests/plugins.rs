@@ -1,0 +1,616 @@
+//! The plugin platform with real shared libraries: the example plugins (three built by cargo
+//! from the SDK, one compiled here from C with no Rust on its side), loaded by a running server,
+//! listed by the registry queries and called through the ABI with realistic messages; and every
+//! refusal, each with its message, the server still serving.
+
+use mercator_core::extension::ExtensionError;
+use mercator_core::extension::loader::{self, PluginSpec};
+use mercator_core::extension::messages::{
+    PromiseBasis, RenderInvoiceRequest, Transition, TransitionAction, TransitionRequest,
+    ValidateOrderRequest,
+};
+use mercator_plugin_sdk::samples;
+use mercator_tests::{TestApp, c_plugin, fresh_config, plugin_entry, rust_plugin, sha256_of};
+use rust_decimal::Decimal;
+use serde_json::{Value, json};
+use std::path::Path;
+
+const CONSIGNMENT: &str = "mercator_example_consignment";
+const FACTURX: &str = "mercator_example_facturx";
+const WORKDAY: &str = "mercator_example_workday";
+const FAULTY: &str = "mercator_fixture_faulty";
+const CSV_C: &str = "plugins/examples/csv-invoice-c/csv_invoice.c";
+const FIXTURE_C: &str = "tests/fixtures/abi_fixture.c";
+
+fn spec(path: &Path, config: Value) -> PluginSpec {
+    plugin_entry(path, config).spec()
+}
+
+fn load_err(spec: &PluginSpec) -> String {
+    match loader::load(spec) {
+        Ok(p) => panic!("{} loaded but should not", p.manifest.id),
+        Err(e) => e.to_string(),
+    }
+}
+
+fn validate(order_type: &str, attributes: Value) -> ValidateOrderRequest {
+    let mut order = samples::order(order_type);
+    order.attributes = attributes;
+    ValidateOrderRequest {
+        v: 1,
+        order_type: order_type.into(),
+        order,
+    }
+}
+
+fn rejected_codes(r: Result<(), ExtensionError>) -> Vec<String> {
+    match r {
+        Err(ExtensionError::Rejected(e)) => e.into_iter().map(|e| e.code).collect(),
+        other => panic!("expected a refusal, got {other:?}"),
+    }
+}
+
+#[tokio::test]
+async fn example_plugins_load_in_a_running_server_and_work_through_the_abi() {
+    let csv = c_plugin(CSV_C, &[]);
+    let (mut cfg, dir) = fresh_config();
+    cfg.plugins = vec![
+        plugin_entry(&rust_plugin(CONSIGNMENT), json!({"maxSettlementDays": 60})),
+        plugin_entry(&rust_plugin(FACTURX), json!({})),
+        plugin_entry(
+            &rust_plugin(WORKDAY),
+            json!({"cutoff": "12:00", "holidays": ["2026-11-26"]}),
+        ),
+        plugin_entry(&csv.path, json!({"separator": ";"})),
+    ];
+    let app = TestApp::start_with(cfg, dir).await;
+    let c = app.company("ACME").await;
+
+    // The registry queries list every plugin and what it adds, next to the built-ins.
+    let d = c
+        .ok(
+            "{ plugins { id version abiVersion sdkVersion sha256 capabilities }
+               orderTypes { code label provider affectsInventory attributesSchema }
+               invoiceFormats { code provider mediaType fileExtension }
+               promisingCalculators { code provider argumentsSchema } }",
+            json!({}),
+        )
+        .await;
+    let ids: Vec<_> = d["plugins"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p["id"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        ids,
+        [
+            "example.consignment",
+            "example.facturx",
+            "example.workday-calendar",
+            "example.csv-invoice-c"
+        ]
+    );
+    let consignment = &d["plugins"][0];
+    assert_eq!(consignment["abiVersion"], "1.1");
+    assert_eq!(consignment["sdkVersion"], mercator_plugin_sdk::SDK_VERSION);
+    assert_eq!(consignment["sha256"], sha256_of(&rust_plugin(CONSIGNMENT)));
+    assert_eq!(
+        consignment["capabilities"]["orderTypes"][0]["code"],
+        "CONSIGNMENT"
+    );
+    assert_eq!(d["plugins"][3]["sdkVersion"], "c-header-1.1");
+    let types: Vec<_> = d["orderTypes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| (t["code"].as_str().unwrap(), t["provider"].as_str().unwrap()))
+        .collect();
+    assert_eq!(
+        types,
+        [
+            ("SALES", "builtin"),
+            ("JOURNAL", "builtin"),
+            ("SUBSCRIPTION", "builtin"),
+            ("RETURNED", "builtin"),
+            ("ITEM_REQUIREMENTS", "builtin"),
+            ("CONSIGNMENT", "example.consignment"),
+        ]
+    );
+    assert_eq!(d["orderTypes"][1]["affectsInventory"], false);
+    assert_eq!(
+        d["orderTypes"][5]["attributesSchema"]["required"],
+        json!(["consigneeSite", "settlementDays"])
+    );
+    assert_eq!(
+        d["invoiceFormats"],
+        json!([
+            {"code": "MERCATOR_JSON", "provider": "builtin", "mediaType": "application/json", "fileExtension": "json"},
+            {"code": "FACTURX_EN16931", "provider": "example.facturx", "mediaType": "application/xml", "fileExtension": "xml"},
+            {"code": "CSV_LINES", "provider": "example.csv-invoice-c", "mediaType": "text/csv", "fileExtension": "csv"},
+        ])
+    );
+    assert_eq!(d["promisingCalculators"][0]["code"], "WORKDAY_CUTOFF");
+    assert_eq!(
+        d["promisingCalculators"][0]["argumentsSchema"]["properties"]["ignoreCutoff"]["type"],
+        "boolean"
+    );
+
+    let r = &app.registry;
+    // Order type plugin: validation with its configuration (60 days at most) ...
+    let ok = json!({"consigneeSite": "SITE-7", "settlementDays": 45});
+    r.validate_order(validate("CONSIGNMENT", ok.clone()))
+        .await
+        .unwrap();
+    assert_eq!(
+        rejected_codes(
+            r.validate_order(validate("CONSIGNMENT", json!({"settlementDays": 75})))
+                .await
+        ),
+        ["CONSIGNEE_SITE_REQUIRED", "SETTLEMENT_DAYS_OUT_OF_RANGE"]
+    );
+    // ... and its extra transition rule.
+    let mut order = samples::order("CONSIGNMENT");
+    order.attributes = ok;
+    let cancel = |order| TransitionRequest {
+        v: 1,
+        order_type: "CONSIGNMENT".into(),
+        order,
+        transition: Transition {
+            action: TransitionAction::Cancel,
+            to_order_type: None,
+        },
+    };
+    r.check_transition(cancel(order.clone())).await.unwrap();
+    order.lines[1].delivered_quantity = Decimal::from(2);
+    assert_eq!(
+        rejected_codes(r.check_transition(cancel(order)).await),
+        ["CONSIGNMENT_STOCK_AT_CONSIGNEE"]
+    );
+
+    // Invoice formats: Factur-X from Rust, CSV from C, JSON built in; a 50-line invoice.
+    let invoice = samples::invoice(50);
+    let render = |format: &str| RenderInvoiceRequest {
+        v: 1,
+        format: format.into(),
+        invoice: invoice.clone(),
+    };
+    let x = r.render_invoice(render("FACTURX_EN16931")).await.unwrap();
+    assert_eq!(
+        (x.media_type.as_str(), x.file_name.as_str()),
+        ("application/xml", "INV-2026-000123.xml")
+    );
+    let xml = String::from_utf8(x.bytes).unwrap();
+    assert!(xml.starts_with("<?xml"));
+    assert_eq!(
+        xml.matches("<ram:IncludedSupplyChainTradeLineItem>")
+            .count(),
+        50
+    );
+    assert!(xml.contains(&format!(
+        "<ram:GrandTotalAmount>{}</ram:GrandTotalAmount>",
+        invoice.totals.grand_total.round_dp(2)
+    )));
+
+    let csv_doc = r.render_invoice(render("CSV_LINES")).await.unwrap();
+    assert_eq!(csv_doc.file_name, "INV-2026-000123.csv");
+    let text = String::from_utf8(csv_doc.bytes).unwrap();
+    let rows: Vec<_> = text.split("\r\n").filter(|l| !l.is_empty()).collect();
+    assert_eq!(rows.len(), 52, "header, 50 lines, total");
+    assert_eq!(
+        rows[0],
+        "invoice;line;item;description;quantity;unit;unit_price;line_amount;tax_code;tax_rate;currency"
+    );
+    assert_eq!(
+        rows[1],
+        format!(
+            "INV-2026-000123;1;ITEM-000;\"Artikel 1 \"\"Premium\"\" & Zubehör\";1;pcs;12.50;{};STD;19;EUR",
+            invoice.lines[0].line_amount
+        )
+    );
+    assert_eq!(
+        rows[51],
+        format!(
+            "INV-2026-000123;TOTAL;;;;;;{};;{};EUR",
+            invoice.totals.grand_total, invoice.totals.tax_total
+        )
+    );
+
+    let j = r.render_invoice(render("MERCATOR_JSON")).await.unwrap();
+    let back: mercator_core::extension::messages::InvoiceDocument =
+        serde_json::from_slice(&j.bytes).unwrap();
+    assert_eq!(back, invoice);
+
+    // Promising calculator: Friday 20 Nov 10:30, before the 12:00 cut-off; Thursday 26th is
+    // a configured holiday.
+    let p = r
+        .promise(samples::promising_request("WORKDAY_CUTOFF", 3))
+        .await
+        .unwrap();
+    assert_eq!(p.lines.len(), 3);
+    // Line 1: 5 of 12 on hand (less 3 demanded on the 25th): requested Monday 23rd, shipped
+    // after a handling day on Tuesday 24th, delivered two working days later skipping the 26th.
+    assert_eq!(p.lines[0].basis, PromiseBasis::OnHand);
+    assert_eq!(p.lines[0].ship_date.to_string(), "2026-11-24");
+    assert_eq!(p.lines[0].delivery_date.to_string(), "2026-11-27");
+    // Every line comes back, in order, with its id.
+    let ids: Vec<_> = p.lines.iter().map(|l| l.line_id.as_str()).collect();
+    assert_eq!(ids, ["1", "2", "3"]);
+
+    // An unknown code is NOT_FOUND, not a crash.
+    let e = r.render_invoice(render("NOPE")).await.unwrap_err();
+    assert_eq!(e.code(), "NOT_FOUND");
+}
+
+#[tokio::test]
+async fn built_in_order_types_apply_the_domain_rules() {
+    let app = TestApp::start().await;
+    let r = &app.registry;
+    r.validate_order(validate("SALES", json!({})))
+        .await
+        .unwrap();
+    assert_eq!(
+        rejected_codes(r.validate_order(validate("RETURNED", json!({}))).await),
+        ["RETURN_QUANTITY_POSITIVE"; 3]
+    );
+    assert_eq!(
+        rejected_codes(
+            r.validate_order(validate("ITEM_REQUIREMENTS", json!({})))
+                .await
+        ),
+        ["ITEM_REQUIREMENTS_PROJECT_ONLY"]
+    );
+    let t = |ty: &str, action, to: Option<&str>, delivered: bool| {
+        let mut order = samples::order(ty);
+        if delivered {
+            order.lines[0].delivered_quantity = Decimal::ONE;
+            order.status = "DELIVERED".into();
+        }
+        TransitionRequest {
+            v: 1,
+            order_type: ty.into(),
+            order,
+            transition: Transition {
+                action,
+                to_order_type: to.map(str::to_owned),
+            },
+        }
+    };
+    assert_eq!(
+        rejected_codes(
+            r.check_transition(t("JOURNAL", TransitionAction::Ship, None, false))
+                .await
+        ),
+        ["JOURNAL_NOT_EXECUTABLE"]
+    );
+    r.check_transition(t(
+        "JOURNAL",
+        TransitionAction::ChangeType,
+        Some("SALES"),
+        false,
+    ))
+    .await
+    .unwrap();
+    r.check_transition(t(
+        "SALES",
+        TransitionAction::ChangeType,
+        Some("JOURNAL"),
+        false,
+    ))
+    .await
+    .unwrap();
+    assert_eq!(
+        rejected_codes(
+            r.check_transition(t(
+                "SALES",
+                TransitionAction::ChangeType,
+                Some("JOURNAL"),
+                true
+            ))
+            .await
+        ),
+        ["TYPE_CHANGE_BLOCKED"]
+    );
+    assert_eq!(
+        rejected_codes(
+            r.check_transition(t(
+                "ITEM_REQUIREMENTS",
+                TransitionAction::ChangeType,
+                Some("SALES"),
+                true
+            ))
+            .await
+        ),
+        ["TYPE_CHANGE_BLOCKED"]
+    );
+    let e = r
+        .validate_order(validate("NOPE", json!({})))
+        .await
+        .unwrap_err();
+    assert_eq!(e.code(), "NOT_FOUND");
+}
+
+#[tokio::test]
+async fn every_bad_plugin_is_refused_with_a_clear_message() {
+    let good = rust_plugin(FAULTY);
+
+    // A wrong hash: refused before the file is opened.
+    let mut s = spec(&good, json!({}));
+    s.sha256 = "0".repeat(64);
+    let e = load_err(&s);
+    assert!(
+        e.contains("SHA-256 mismatch") && e.contains("was not opened"),
+        "{e}"
+    );
+    s.sha256 = "abc".into();
+    assert!(load_err(&s).contains("not 64 hexadecimal digits"));
+
+    // A file that is not a shared library.
+    let dir = tempfile::tempdir().unwrap();
+    let text = dir.path().join("libnot.so");
+    std::fs::write(&text, "this is not an ELF file").unwrap();
+    let e = load_err(&spec(&text, json!({})));
+    assert!(e.contains("not a loadable shared library"), "{e}");
+    assert!(e.contains("libnot.so"), "the message names the file: {e}");
+    let e = load_err(&PluginSpec {
+        path: dir.path().join("missing.so"),
+        sha256: "0".repeat(64),
+        config: json!({}),
+    });
+    assert!(e.contains("cannot open the file"), "{e}");
+
+    // Libraries built from the C fixture with one thing wrong each.
+    let cases: [(&[&str], &str); 6] = [
+        (&["FIX_NO_MANIFEST"], "no `mercator_plugin_manifest` symbol"),
+        (&["FIX_MAGIC_BAD"], "wrong magic bytes \"NOTPLUG\\0\""),
+        (
+            &["FIX_MAJOR=2"],
+            "built for plugin ABI 2.1, this host supports ABI 1.1 (the major version must match)",
+        ),
+        (
+            &["FIX_MINOR=99"],
+            "built for plugin ABI 1.99, newer than this host's ABI 1.1",
+        ),
+        (
+            &["FIX_INIT_FAIL"],
+            "plugin fixture.abi-c failed to initialise: cannot reach the licence server (fixture)",
+        ),
+        (&["FIX_BAD_CAPS"], "the capabilities are not valid JSON"),
+    ];
+    for (defines, expected) in cases {
+        let lib = c_plugin(FIXTURE_C, defines);
+        let e = load_err(&spec(&lib.path, json!({})));
+        assert!(e.contains(expected), "{defines:?}: {e}");
+        // `plugins check` finds the same problems (init is not called by check).
+        if !defines.contains(&"FIX_INIT_FAIL") {
+            let r = loader::check(&lib.path);
+            assert!(
+                r.problems.iter().any(|p| p.contains(expected)),
+                "{defines:?}: {:?}",
+                r.problems
+            );
+        }
+    }
+
+    // A Rust plugin whose init fails, or panics: the panic is caught in the plugin.
+    let e = load_err(&spec(&good, json!({"mode": "fail_init"})));
+    assert!(
+        e.contains("failed to initialise: the licence key is missing (fixture)"),
+        "{e}"
+    );
+    let e = load_err(&spec(&good, json!({"mode": "panic_init"})));
+    assert!(e.contains("init panicked: init exploded (fixture)"), "{e}");
+
+    // Two plugins claiming one code: the second is refused.
+    let mut r = mercator_core::extension::registry::Registry::builtin();
+    r.add_plugin(loader::load(&spec(&good, json!({}))).unwrap())
+        .unwrap();
+    let e = r
+        .add_plugin(loader::load(&spec(&good, json!({}))).unwrap())
+        .unwrap_err();
+    assert!(e.contains("fixture.faulty is loaded twice"), "{e}");
+}
+
+#[tokio::test]
+async fn a_panicking_or_malformed_plugin_is_a_plugin_fault_and_the_server_keeps_serving() {
+    let malformed = c_plugin(
+        FIXTURE_C,
+        &["FIX_MALFORMED", "FIX_ID=\"fixture.malformed\""],
+    );
+    let (mut cfg, dir) = fresh_config();
+    cfg.plugins = vec![
+        plugin_entry(&rust_plugin(FAULTY), json!({"mode": "panic"})),
+        plugin_entry(&malformed.path, json!({})),
+    ];
+    let app = TestApp::start_with(cfg, dir).await;
+    let c = app.company("ACME").await;
+    for _ in 0..3 {
+        let e = app
+            .registry
+            .promise(samples::promising_request("FAULTY", 2))
+            .await
+            .unwrap_err();
+        assert_eq!(e.code(), "PLUGIN_FAULT");
+        let m = e.to_string();
+        assert!(
+            m.contains("plugin fixture.faulty failed in promising_calculate: plugin panicked"),
+            "{m}"
+        );
+        assert!(m.contains("index out of bounds"), "{m}");
+
+        let e = app
+            .registry
+            .promise(samples::promising_request("ECHO_C", 2))
+            .await
+            .unwrap_err();
+        assert_eq!(e.code(), "PLUGIN_FAULT");
+        assert!(
+            e.to_string()
+                .contains("plugin fixture.malformed returned a malformed response"),
+            "{e}"
+        );
+
+        // The server is still there and answers.
+        let d = c
+            .ok("{ promisingCalculators { code provider } }", json!({}))
+            .await;
+        assert_eq!(d["promisingCalculators"][0]["code"], "FAULTY");
+    }
+}
+
+#[tokio::test]
+async fn an_old_minor_plugin_loads_on_a_newer_host_and_new_plugins_record_their_abi() {
+    // Built against ABI 1.0: it knows only the 1.0 part of the host table.
+    let old = c_plugin(FIXTURE_C, &["FIX_MINOR=0"]);
+    let p = loader::load(&spec(&old.path, json!({}))).unwrap();
+    assert_eq!(p.manifest.abi, (1, 0));
+    let mut r = mercator_core::extension::registry::Registry::builtin();
+    r.add_plugin(p).unwrap();
+    let a = r
+        .promise(samples::promising_request("ECHO_C", 2))
+        .await
+        .unwrap();
+    assert_eq!(a.lines[1].line_id, "2");
+    assert_eq!(a.lines[1].ship_date.to_string(), "2026-11-23");
+
+    // A plugin built by this commit's SDK records this ABI and SDK version.
+    let p = loader::load(&spec(&rust_plugin(WORKDAY), json!({}))).unwrap();
+    assert_eq!(
+        p.manifest.abi,
+        (
+            mercator_plugin_sdk::abi::ABI_MAJOR,
+            mercator_plugin_sdk::abi::ABI_MINOR
+        )
+    );
+    assert_eq!(p.manifest.sdk_version, mercator_plugin_sdk::SDK_VERSION);
+}
+
+fn mercator(args: &[&str], config: Option<&Path>) -> std::process::Output {
+    let bin = mercator_tests::build_dir().join(format!("mercator{}", std::env::consts::EXE_SUFFIX));
+    let mut cmd = std::process::Command::new(bin);
+    cmd.args(args)
+        .env("MERCATOR_LOG_LEVEL", "warn")
+        .env_remove("MERCATOR_CONFIG")
+        .env_remove("MERCATOR_DATABASE_URL");
+    if let Some(c) = config {
+        cmd.arg("--config").arg(c);
+    }
+    cmd.output().unwrap()
+}
+
+/// A configuration file listing plugins; relative paths are relative to the file.
+fn config_file(dir: &Path, entries: &[(&Path, &str, Value)]) -> std::path::PathBuf {
+    let mut toml = format!(
+        "database_url = \"sqlite://{}?mode=rwc\"\nlisten = \"127.0.0.1:0\"\n",
+        dir.join("cli.db").display()
+    );
+    for (path, sha, config) in entries {
+        toml.push_str(&format!(
+            "\n[[plugins]]\npath = \"{}\"\nsha256 = \"{sha}\"\n",
+            path.display()
+        ));
+        if let Some(o) = config.as_object() {
+            toml.push_str("[plugins.config]\n");
+            for (k, v) in o {
+                toml.push_str(&format!("{k} = {v}\n"));
+            }
+        }
+    }
+    let f = dir.join("mercator.toml");
+    std::fs::write(&f, toml).unwrap();
+    f
+}
+
+#[test]
+fn the_cli_checks_lists_and_refuses_plugins_and_the_schema_does_not_change() {
+    let dir = tempfile::tempdir().unwrap();
+    let consignment = rust_plugin(CONSIGNMENT);
+    let sha = sha256_of(&consignment);
+
+    // `plugins check` on a good file: the manifest as JSON and the hash, exit 0.
+    let out = mercator(&["plugins", "check", consignment.to_str().unwrap()], None);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["id"], "example.consignment");
+    assert_eq!(v["abiVersion"], "1.1");
+    assert_eq!(v["hostAbiVersion"], "1.1");
+    assert_eq!(v["sha256"], sha);
+    assert_eq!(v["capabilities"]["orderTypes"][0]["code"], "CONSIGNMENT");
+
+    // On a bad file: every problem, exit 1, no server started.
+    let bad = c_plugin(FIXTURE_C, &["FIX_MINOR=99"]);
+    let out = mercator(&["plugins", "check", bad.path.to_str().unwrap()], None);
+    assert_eq!(out.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("newer than this host's ABI 1.1"), "{err}");
+    assert!(err.contains("sha256"), "{err}");
+    let out = mercator(&["plugins", "check", "/nonexistent/libx.so"], None);
+    assert_eq!(out.status.code(), Some(1));
+
+    // The configuration with every example plugin: listed, and the schema is unchanged.
+    let csv = c_plugin(CSV_C, &[]);
+    let facturx = rust_plugin(FACTURX);
+    let workday = rust_plugin(WORKDAY);
+    let cfg = config_file(
+        dir.path(),
+        &[
+            (&consignment, &sha, json!({"maxSettlementDays": 30})),
+            (&facturx, &sha256_of(&facturx), json!({})),
+            (&workday, &sha256_of(&workday), json!({"cutoff": "15:00"})),
+            (&csv.path, &sha256_of(&csv.path), json!({})),
+        ],
+    );
+    let out = mercator(&["plugins", "list"], Some(&cfg));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let list: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(list.as_array().unwrap().len(), 4);
+    assert_eq!(list[3]["id"], "example.csv-invoice-c");
+
+    let out = mercator(&["export-schema"], Some(&cfg));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let committed =
+        std::fs::read_to_string(mercator_tests::repo_dir().join("schema.graphql")).unwrap();
+    assert_eq!(
+        String::from_utf8_lossy(&out.stdout),
+        committed,
+        "the schema with plugins loaded equals schema.graphql"
+    );
+
+    // A listed plugin that cannot load stops start-up, naming the plugin and the reason.
+    let cfg = config_file(dir.path(), &[(&consignment, &"1".repeat(64), json!({}))]);
+    let out = mercator(&["serve"], Some(&cfg));
+    assert_eq!(out.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("cannot start: plugin")
+            && err.contains("libmercator_example_consignment")
+            && err.contains("SHA-256 mismatch"),
+        "{err}"
+    );
+    assert!(!String::from_utf8_lossy(&out.stdout).contains("listening"));
+
+    // A relative path is relative to the configuration file.
+    std::fs::copy(&workday, dir.path().join("libworkday.so")).unwrap();
+    let cfg = config_file(
+        dir.path(),
+        &[(Path::new("libworkday.so"), &sha256_of(&workday), json!({}))],
+    );
+    let out = mercator(&["plugins", "list"], Some(&cfg));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
