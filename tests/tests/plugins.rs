@@ -401,6 +401,31 @@ async fn every_bad_plugin_is_refused_with_a_clear_message() {
     let e = load_err(&spec(&good, json!({"mode": "panic_init"})));
     assert!(e.contains("init panicked: init exploded (fixture)"), "{e}");
 
+    // Requests a plugin cannot read are plugin faults, in C as in Rust, never a crash.
+    let csv = c_plugin(CSV_C, &[]);
+    for path in [csv.path.clone(), rust_plugin(FACTURX)] {
+        let p = loader::load(&spec(&path, json!({}))).unwrap();
+        for garbage in [
+            &b"{\"format\": \"CSV_LINES\", \"invoice\": {\"lines\": [1, 2"[..],
+            b"",
+            b"\xff\xfe",
+        ] {
+            let e = p
+                .call(loader::Operation::RenderInvoice, garbage, |_| Ok(()))
+                .unwrap_err();
+            assert_eq!(e.code(), "PLUGIN_FAULT", "{}: {e}", p.manifest.id);
+            assert!(e.to_string().contains("unreadable request"), "{e}");
+        }
+        // An operation the plugin does not provide.
+        let e = p
+            .call(loader::Operation::ValidateOrder, b"{}", |_| Ok(()))
+            .unwrap_err();
+        assert!(matches!(e.code(), "UNSUPPORTED" | "PLUGIN_FAULT"), "{e}");
+    }
+    // A bad configuration is refused by the C plugin's init.
+    let e = load_err(&spec(&csv.path, json!({"separator": ";;"})));
+    assert!(e.contains("separator must be one ASCII character"), "{e}");
+
     // Two plugins claiming one code: the second is refused.
     let mut r = mercator_core::extension::registry::Registry::builtin();
     r.add_plugin(loader::load(&spec(&good, json!({}))).unwrap())

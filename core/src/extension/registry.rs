@@ -343,15 +343,25 @@ fn encode<T: serde::Serialize>(
     op: Operation,
     v: &T,
 ) -> Result<Vec<u8>, ExtensionError> {
-    serde_json::to_vec(v).map_err(|e| ExtensionError::Fault {
-        plugin: plugin.manifest.id.clone(),
-        operation: op.name(),
-        message: format!("the request could not be encoded: {e}"),
-    })
+    // Sized for a typical invoice message, so encoding rarely reallocates.
+    let mut buf = Vec::with_capacity(16 * 1024);
+    serde_json::to_writer(&mut buf, v)
+        .map(|()| buf)
+        .map_err(|e| ExtensionError::Fault {
+            plugin: plugin.manifest.id.clone(),
+            operation: op.name(),
+            message: format!("the request could not be encoded: {e}"),
+        })
+}
+
+/// Parses a plugin's JSON answer: one UTF-8 check, then from `&str` (faster than `from_slice`).
+fn parse<'a, T: serde::Deserialize<'a>>(bytes: &'a [u8]) -> Result<T, String> {
+    let text = std::str::from_utf8(bytes).map_err(|e| format!("not UTF-8: {e}"))?;
+    serde_json::from_str(text).map_err(|e| e.to_string())
 }
 
 fn ack(bytes: &[u8]) -> Result<(), String> {
-    serde_json::from_slice::<Ack>(bytes)
+    parse::<Ack>(bytes)
         .map(|_| ())
         .map_err(|e| format!("expected {{\"v\":1}}: {e}"))
 }
@@ -390,8 +400,7 @@ impl PromisingCalculator for PluginCall {
         let req = encode(&self.0, op, request)?;
         let n = request.lines.len();
         self.0.call(op, &req, |b| {
-            let r: PromisingResponse =
-                serde_json::from_slice(b).map_err(|e| format!("unreadable response: {e}"))?;
+            let r: PromisingResponse = parse(b).map_err(|e| format!("unreadable response: {e}"))?;
             if r.lines.len() != n {
                 return Err(format!("{} lines answered for {n} asked", r.lines.len()));
             }
