@@ -434,6 +434,26 @@ async fn every_bad_plugin_is_refused_with_a_clear_message() {
         .add_plugin(loader::load(&spec(&good, json!({}))).unwrap())
         .unwrap_err();
     assert!(e.contains("fixture.faulty is loaded twice"), "{e}");
+    // Two plugins declaring one code: the second is refused and leaves nothing behind.
+    let one = c_plugin(FIXTURE_C, &[]);
+    let two = c_plugin(FIXTURE_C, &["FIX_ID=\"fixture.other\""]);
+    r.add_plugin(loader::load(&spec(&one.path, json!({}))).unwrap())
+        .unwrap();
+    let e = r
+        .add_plugin(loader::load(&spec(&two.path, json!({}))).unwrap())
+        .unwrap_err();
+    assert!(
+        e.contains("promising calculator code ECHO_C is provided twice: by fixture.abi-c and by fixture.other"),
+        "{e}"
+    );
+    assert_eq!(r.plugins().len(), 2);
+    assert_eq!(
+        r.calculators()
+            .iter()
+            .filter(|c| c.decl.code == "ECHO_C")
+            .count(),
+        1
+    );
 }
 
 #[tokio::test]

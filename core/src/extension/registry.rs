@@ -74,12 +74,51 @@ pub struct Rendered {
     pub file_name: String,
 }
 
-fn duplicate(kind: &str, code: &str, first: &Provider, second: &Provider) -> String {
-    format!(
-        "{kind} code {code} is provided twice: by {} and by {}",
-        first.name(),
-        second.name()
-    )
+/// A declaration registered under a code.
+trait Coded {
+    fn code(&self) -> &str;
+}
+
+impl Coded for OrderTypeDecl {
+    fn code(&self) -> &str {
+        &self.code
+    }
+}
+
+impl Coded for InvoiceFormatDecl {
+    fn code(&self) -> &str {
+        &self.code
+    }
+}
+
+impl Coded for CalculatorDecl {
+    fn code(&self) -> &str {
+        &self.code
+    }
+}
+
+/// Adds an entry unless its code is taken.
+fn add<D: Coded, T: ?Sized>(
+    list: &mut Vec<Entry<D, T>>,
+    kind: &str,
+    decl: D,
+    provider: Provider,
+    imp: Arc<T>,
+) -> Result<(), String> {
+    if let Some(e) = list.iter().find(|e| e.decl.code() == decl.code()) {
+        return Err(format!(
+            "{kind} code {} is provided twice: by {} and by {}",
+            decl.code(),
+            e.provider.name(),
+            provider.name()
+        ));
+    }
+    list.push(Entry {
+        decl,
+        provider,
+        imp,
+    });
+    Ok(())
 }
 
 impl Registry {
@@ -111,15 +150,7 @@ impl Registry {
         provider: Provider,
         imp: Arc<dyn OrderTypeRules>,
     ) -> Result<(), String> {
-        if let Some(e) = self.order_types.iter().find(|e| e.decl.code == decl.code) {
-            return Err(duplicate("order type", &decl.code, &e.provider, &provider));
-        }
-        self.order_types.push(Entry {
-            decl,
-            provider,
-            imp,
-        });
-        Ok(())
+        add(&mut self.order_types, "order type", decl, provider, imp)
     }
 
     /// Registers an invoice format; a code already taken is refused.
@@ -129,24 +160,13 @@ impl Registry {
         provider: Provider,
         imp: Arc<dyn InvoiceFormat>,
     ) -> Result<(), String> {
-        if let Some(e) = self
-            .invoice_formats
-            .iter()
-            .find(|e| e.decl.code == decl.code)
-        {
-            return Err(duplicate(
-                "invoice format",
-                &decl.code,
-                &e.provider,
-                &provider,
-            ));
-        }
-        self.invoice_formats.push(Entry {
+        add(
+            &mut self.invoice_formats,
+            "invoice format",
             decl,
             provider,
             imp,
-        });
-        Ok(())
+        )
     }
 
     /// Registers a promising calculator; a code already taken is refused.
@@ -156,20 +176,13 @@ impl Registry {
         provider: Provider,
         imp: Arc<dyn PromisingCalculator>,
     ) -> Result<(), String> {
-        if let Some(e) = self.calculators.iter().find(|e| e.decl.code == decl.code) {
-            return Err(duplicate(
-                "promising calculator",
-                &decl.code,
-                &e.provider,
-                &provider,
-            ));
-        }
-        self.calculators.push(Entry {
+        add(
+            &mut self.calculators,
+            "promising calculator",
             decl,
             provider,
             imp,
-        });
-        Ok(())
+        )
     }
 
     /// Registers everything a loaded plugin declares. Nothing is registered if any code clashes.
