@@ -9,6 +9,7 @@ pub mod catalog;
 pub mod codes;
 pub mod db;
 pub mod demo;
+pub mod digest;
 pub mod error;
 pub mod extension;
 pub mod inventory;

@@ -422,6 +422,28 @@ async fn every_bad_plugin_is_refused_with_a_clear_message() {
             .unwrap_err();
         assert!(matches!(e.code(), "UNSUPPORTED" | "PLUGIN_FAULT"), "{e}");
     }
+    // Each init has its own settings: one library, two configurations, in one process.
+    let comma = loader::load(&spec(&csv.path, json!({}))).unwrap();
+    let semi = loader::load(&spec(&csv.path, json!({"separator": ";"}))).unwrap();
+    let req = serde_json::to_vec(&RenderInvoiceRequest {
+        v: 1,
+        format: "CSV_LINES".into(),
+        invoice: samples::invoice(1),
+    })
+    .unwrap();
+    let head = |p: &loader::LoadedPlugin| {
+        p.call(loader::Operation::RenderInvoice, &req, |b| {
+            Ok(String::from_utf8_lossy(b)
+                .lines()
+                .next()
+                .unwrap_or("")
+                .to_owned())
+        })
+        .unwrap()
+    };
+    assert!(head(&comma).starts_with("invoice,line,item,"));
+    assert!(head(&semi).starts_with("invoice;line;item;"));
+    assert!(head(&comma).starts_with("invoice,line,item,"));
     // A bad configuration is refused by the C plugin's init.
     let e = load_err(&spec(&csv.path, json!({"separator": ";;"})));
     assert!(e.contains("separator must be one ASCII character"), "{e}");

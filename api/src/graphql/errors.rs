@@ -275,3 +275,59 @@ pub fn internal(e: impl std::fmt::Display) -> async_graphql::Error {
     tracing::error!(error = %e, "internal error");
     ErrorCode::Internal.error("internal server error; see the server log")
 }
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used, reason = "tests")]
+mod tests {
+    use super::*;
+    use mercator_core::extension::messages::UserError as ExtUserError;
+
+    /// The API's codes for extension failures are the ones core names, and a refusal carries
+    /// the extension's own code.
+    #[test]
+    fn extension_errors_keep_their_codes() {
+        let cases = [
+            ExtensionError::Rejected(vec![ExtUserError::new(
+                "CONSIGNEE_SITE_REQUIRED",
+                None,
+                "x",
+            )]),
+            ExtensionError::UnknownCode {
+                kind: "order type",
+                code: "NOPE".into(),
+            },
+            ExtensionError::Unsupported {
+                provider: "plugin p".into(),
+                operation: "invoice_render",
+            },
+            ExtensionError::Fault {
+                plugin: "p".into(),
+                operation: "x",
+                message: "boom".into(),
+            },
+            ExtensionError::Malformed {
+                plugin: "p".into(),
+                operation: "x",
+                message: "{".into(),
+            },
+        ];
+        for e in &cases {
+            let err = extension_error(e);
+            let ext = err.extensions.as_ref().unwrap();
+            assert_eq!(
+                ext.get("code").unwrap().to_string(),
+                format!("\"{}\"", e.code())
+            );
+            assert_eq!(err.message, e.to_string());
+        }
+        let err = extension_error(&cases[0]);
+        assert_eq!(
+            err.extensions
+                .unwrap()
+                .get("extensionCode")
+                .unwrap()
+                .to_string(),
+            "\"CONSIGNEE_SITE_REQUIRED\""
+        );
+    }
+}

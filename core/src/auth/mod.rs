@@ -12,7 +12,6 @@ use crate::setup::company;
 use chrono::Utc;
 use sea_orm::entity::prelude::*;
 use sea_orm::{ActiveValue::Set, ConnectionTrait, QueryOrder};
-use sha2::{Digest, Sha256};
 use std::collections::BTreeSet;
 
 /// What a token may do. Every role may read; `Admin` may do everything.
@@ -87,18 +86,14 @@ impl Principal {
 
 /// SHA-256 of a token, hex.
 pub fn hash_token(token: &str) -> String {
-    let d = Sha256::digest(token.as_bytes());
-    d.iter().map(|b| format!("{b:02x}")).collect()
+    crate::digest::sha256_hex(token.as_bytes())
 }
 
 fn random_token() -> ServiceResult<String> {
     let mut buf = [0u8; 32];
     getrandom::fill(&mut buf)
         .map_err(|e| ServiceError::Db(DbErr::Custom(format!("no randomness: {e}"))))?;
-    Ok(format!(
-        "mrc_{}",
-        buf.iter().map(|b| format!("{b:02x}")).collect::<String>()
-    ))
+    Ok(format!("mrc_{}", crate::digest::hex(&buf)))
 }
 
 /// Input of [`create_token`].

@@ -16,7 +16,6 @@
 use super::ExtensionError;
 use super::messages::{Capabilities, UserErrors};
 use mercator_plugin_sdk::abi::{self, Buffer, CallFn, HostApi, InitFn, Manifest, ManifestFn};
-use sha2::{Digest, Sha256};
 use std::ffi::{CStr, c_char};
 use std::io::Read;
 use std::path::{Path, PathBuf};
@@ -98,15 +97,7 @@ struct Table {
     promising_calculate: Option<CallFn>,
 }
 
-/// Hex SHA-256 of bytes.
-pub fn sha256_hex(bytes: &[u8]) -> String {
-    let d = Sha256::digest(bytes);
-    let mut s = String::with_capacity(64);
-    for b in d {
-        s.push_str(&format!("{b:02x}"));
-    }
-    s
-}
+pub use crate::digest::sha256_hex;
 
 fn err(path: &Path, reason: impl Into<String>) -> LoadError {
     LoadError {

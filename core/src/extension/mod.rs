@@ -70,7 +70,7 @@ impl ExtensionError {
     /// to `userErrors`).
     pub fn code(&self) -> &'static str {
         match self {
-            ExtensionError::Rejected(_) => "REJECTED",
+            ExtensionError::Rejected(_) => "REJECTED_BY_EXTENSION",
             ExtensionError::UnknownCode { .. } => "NOT_FOUND",
             ExtensionError::Unsupported { .. } => "UNSUPPORTED",
             ExtensionError::Fault { .. } | ExtensionError::Malformed { .. } => "PLUGIN_FAULT",

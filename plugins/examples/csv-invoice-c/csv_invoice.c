@@ -244,10 +244,14 @@ static void put(out_t *o, const char *s, size_t n) {
 
 static void puts_(out_t *o, const char *s) { put(o, s, strlen(s)); }
 
-static char separator = ',';
+/* What init builds from the configuration: one per init, passed back as `instance`. */
+typedef struct {
+    MercatorPluginApi api;
+    char separator;
+} csv_plugin;
 
 /* One CSV field, quoted when it holds the separator, a quote or a line break. */
-static void field(out_t *o, const char *s, int last) {
+static void field(out_t *o, char separator, const char *s, int last) {
     int quote = strchr(s, separator) || strchr(s, '"') || strchr(s, '\n') || strchr(s, '\r');
     if (quote) {
         put(o, "\"", 1);
@@ -281,8 +285,8 @@ static MercatorStatus message(MercatorBuffer *resp, MercatorStatus st, const cha
 static void free_buffer(MercatorBuffer b) { free(b.ptr); }
 
 static MercatorStatus render(void *instance, const uint8_t *req, size_t len, MercatorBuffer *resp) {
-    (void)instance;
-    if (!resp) return MERCATOR_PLUGIN_FAULT;
+    if (!resp || !instance) return MERCATOR_PLUGIN_FAULT;
+    const char sep = ((const csv_plugin *)instance)->separator;
     jnode *root = jparse(req, len);
     if (!root) return message(resp, MERCATOR_PLUGIN_FAULT, "unreadable request: not valid JSON");
     const jnode *format = jget(root, "format");
@@ -303,29 +307,29 @@ static MercatorStatus render(void *instance, const uint8_t *req, size_t len, Mer
     out_t o = {0};
     const char *head[] = {"invoice", "line", "item", "description", "quantity", "unit",
                           "unit_price", "line_amount", "tax_code", "tax_rate", "currency"};
-    for (int i = 0; i < 11; i++) field(&o, head[i], i == 10);
+    for (int i = 0; i < 11; i++) field(&o, sep, head[i], i == 10);
     const char *currency = jtext(jget(inv, "currency"));
     for (const jnode *l = lines->child; l; l = l->next) {
-        field(&o, number, 0);
-        field(&o, jtext(jget(l, "lineNumber")), 0);
-        field(&o, jtext(jget(l, "itemNumber")), 0);
-        field(&o, jtext(jget(l, "description")), 0);
-        field(&o, jtext(jget(l, "quantity")), 0);
-        field(&o, jtext(jget(l, "unit")), 0);
-        field(&o, jtext(jget(l, "unitPrice")), 0);
-        field(&o, jtext(jget(l, "lineAmount")), 0);
-        field(&o, jtext(jget(l, "taxCode")), 0);
-        field(&o, jtext(jget(l, "taxRate")), 0);
-        field(&o, currency, 1);
+        field(&o, sep, number, 0);
+        field(&o, sep, jtext(jget(l, "lineNumber")), 0);
+        field(&o, sep, jtext(jget(l, "itemNumber")), 0);
+        field(&o, sep, jtext(jget(l, "description")), 0);
+        field(&o, sep, jtext(jget(l, "quantity")), 0);
+        field(&o, sep, jtext(jget(l, "unit")), 0);
+        field(&o, sep, jtext(jget(l, "unitPrice")), 0);
+        field(&o, sep, jtext(jget(l, "lineAmount")), 0);
+        field(&o, sep, jtext(jget(l, "taxCode")), 0);
+        field(&o, sep, jtext(jget(l, "taxRate")), 0);
+        field(&o, sep, currency, 1);
     }
     const jnode *totals = jget(inv, "totals");
-    field(&o, number, 0);
-    field(&o, "TOTAL", 0);
-    for (int i = 0; i < 5; i++) field(&o, "", 0);
-    field(&o, jtext(jget(totals, "grandTotal")), 0);
-    field(&o, "", 0);
-    field(&o, jtext(jget(totals, "taxTotal")), 0);
-    field(&o, currency, 1);
+    field(&o, sep, number, 0);
+    field(&o, sep, "TOTAL", 0);
+    for (int i = 0; i < 5; i++) field(&o, sep, "", 0);
+    field(&o, sep, jtext(jget(totals, "grandTotal")), 0);
+    field(&o, sep, "", 0);
+    field(&o, sep, jtext(jget(totals, "taxTotal")), 0);
+    field(&o, sep, currency, 1);
     jfree(root);
     return reply(resp, &o, MERCATOR_OK);
 }
@@ -342,10 +346,6 @@ static const MercatorManifest MANIFEST = {
     "\"mediaType\":\"text/csv\",\"fileExtension\":\"csv\"}]}",
 };
 
-static MercatorPluginApi API = {
-    sizeof(MercatorPluginApi), NULL, free_buffer, NULL, NULL, render, NULL,
-};
-
 const MercatorManifest *mercator_plugin_manifest(void) { return &MANIFEST; }
 
 const MercatorPluginApi *mercator_plugin_init(const MercatorHostApi *host, const uint8_t *config,
@@ -355,6 +355,7 @@ const MercatorPluginApi *mercator_plugin_init(const MercatorHostApi *host, const
         snprintf(error, error_cap, "the configuration is not valid JSON");
         return NULL;
     }
+    char separator = ',';
     const jnode *sep = jget(cfg, "separator");
     if (sep) {
         if (sep->type != J_STR || sep->len != 1 || sep->text[0] == '"' || sep->text[0] == '\n'
@@ -366,10 +367,21 @@ const MercatorPluginApi *mercator_plugin_init(const MercatorHostApi *host, const
         separator = sep->text[0];
     }
     jfree(cfg);
+    /* Each init gets its own table and settings (never freed: the host keeps it for life). */
+    csv_plugin *p = calloc(1, sizeof *p);
+    if (!p) {
+        snprintf(error, error_cap, "out of memory");
+        return NULL;
+    }
+    p->separator = separator;
+    p->api.struct_size = sizeof(MercatorPluginApi);
+    p->api.instance = p;
+    p->api.free_buffer = free_buffer;
+    p->api.invoice_render = render;
     /* ABI 1.1 hosts offer a log function; read it only if the table is large enough. */
     if (host && host->struct_size >= sizeof(MercatorHostApi) && host->log) {
         const char *msg = "CSV invoice format ready";
         host->log(MERCATOR_LOG_INFO, (const uint8_t *)msg, strlen(msg));
     }
-    return &API;
+    return &p->api;
 }
