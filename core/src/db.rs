@@ -186,3 +186,30 @@ impl Db {
         self.conn.ping().await
     }
 }
+
+/// A raw statement written with `?` placeholders, renumbered to `$1, $2, …` for PostgreSQL.
+/// For set-based statements (`INSERT … SELECT`, grouped aggregates) that the query builder
+/// would only make harder to read. The SQL must not contain `?` inside string literals.
+pub fn sql(
+    backend: DatabaseBackend,
+    text: &str,
+    values: Vec<sea_orm::Value>,
+) -> sea_orm::Statement {
+    let text = if backend == DatabaseBackend::Postgres {
+        let mut out = String::with_capacity(text.len() + 16);
+        let mut n = 0;
+        for ch in text.chars() {
+            if ch == '?' {
+                n += 1;
+                out.push('$');
+                out.push_str(&n.to_string());
+            } else {
+                out.push(ch);
+            }
+        }
+        out
+    } else {
+        text.to_owned()
+    };
+    sea_orm::Statement::from_sql_and_values(backend, text, values)
+}

@@ -34,6 +34,20 @@ pub enum Rule {
     NotStocked,
     /// The value is not allowed in this state (e.g. a customer as its own invoice account).
     InvalidValue,
+    /// The record's status does not allow this step (e.g. qualifying a disqualified lead).
+    IllegalTransition,
+    /// Closing, disqualifying or losing needs a reason.
+    ReasonRequired,
+    /// The party is not a target of the campaign.
+    NotATarget,
+    /// A stage move would skip a stage that may not be skipped, or leave the sales cycle.
+    StageNotSkippable,
+    /// A record cannot be merged into itself.
+    MergeSameRecord,
+    /// The two customers have different currencies and open ledger entries.
+    MergeCurrencyConflict,
+    /// Related rows of the two records would collide; resolve each conflict first.
+    MergeConflict,
 }
 
 /// One broken rule, tied to the input field that broke it.

@@ -7,6 +7,7 @@
 pub mod auth;
 pub mod catalog;
 pub mod codes;
+pub mod crm;
 pub mod db;
 pub mod demo;
 pub mod digest;

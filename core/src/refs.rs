@@ -30,6 +30,8 @@ pub enum Table {
     ContactPerson,
     /// `items`
     Item,
+    /// `sales_cycles`
+    SalesCycle,
 }
 
 impl Table {
@@ -45,6 +47,7 @@ impl Table {
             Table::Vendor => "vendors",
             Table::ContactPerson => "contact_persons",
             Table::Item => "items",
+            Table::SalesCycle => "sales_cycles",
         }
     }
     /// Name for messages.
@@ -59,6 +62,7 @@ impl Table {
             Table::Vendor => "vendor",
             Table::ContactPerson => "contact person",
             Table::Item => "item",
+            Table::SalesCycle => "sales cycle",
         }
     }
 }

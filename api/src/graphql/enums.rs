@@ -166,6 +166,14 @@ pub enum SequenceKind {
     Vendor,
     /// Item numbers.
     Item,
+    /// Prospect numbers.
+    Prospect,
+    /// Campaign numbers.
+    Campaign,
+    /// Lead numbers.
+    Lead,
+    /// Opportunity numbers.
+    Opportunity,
 }
 impl From<core_::SequenceKind> for SequenceKind {
     fn from(k: core_::SequenceKind) -> Self {
@@ -173,6 +181,10 @@ impl From<core_::SequenceKind> for SequenceKind {
             core_::SequenceKind::Customer => SequenceKind::Customer,
             core_::SequenceKind::Vendor => SequenceKind::Vendor,
             core_::SequenceKind::Item => SequenceKind::Item,
+            core_::SequenceKind::Prospect => SequenceKind::Prospect,
+            core_::SequenceKind::Campaign => SequenceKind::Campaign,
+            core_::SequenceKind::Lead => SequenceKind::Lead,
+            core_::SequenceKind::Opportunity => SequenceKind::Opportunity,
         }
     }
 }

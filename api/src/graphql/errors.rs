@@ -39,6 +39,22 @@ pub enum ErrorCode {
     NotStocked,
     /// The value is not allowed here (see the message).
     InvalidValue,
+    /// The record's status does not allow this step (e.g. qualifying a disqualified lead,
+    /// converting a prospect twice).
+    IllegalTransition,
+    /// Closing an opportunity, or disqualifying or postponing a lead, needs a reason.
+    ReasonRequired,
+    /// The party is not a target of the campaign.
+    NotATarget,
+    /// The stage move would skip a stage that may not be skipped, or leave the sales cycle.
+    StageNotSkippable,
+    /// A customer or contact cannot be merged into itself.
+    MergeSameRecord,
+    /// The two customers have different currencies and one of them has open ledger entries.
+    MergeCurrencyConflict,
+    /// Related rows of the two records would collide (e.g. both have an address `MAIN`);
+    /// resolve each listed conflict by removing or renaming the duplicate's row.
+    MergeConflict,
     /// The ID is malformed or of another type than the field takes.
     InvalidId,
     /// A pagination cursor is malformed.
@@ -85,6 +101,13 @@ impl ErrorCode {
             ErrorCode::InsufficientStock => "INSUFFICIENT_STOCK",
             ErrorCode::NotStocked => "NOT_STOCKED",
             ErrorCode::InvalidValue => "INVALID_VALUE",
+            ErrorCode::IllegalTransition => "ILLEGAL_TRANSITION",
+            ErrorCode::ReasonRequired => "REASON_REQUIRED",
+            ErrorCode::NotATarget => "NOT_A_TARGET",
+            ErrorCode::StageNotSkippable => "STAGE_NOT_SKIPPABLE",
+            ErrorCode::MergeSameRecord => "MERGE_SAME_RECORD",
+            ErrorCode::MergeCurrencyConflict => "MERGE_CURRENCY_CONFLICT",
+            ErrorCode::MergeConflict => "MERGE_CONFLICT",
             ErrorCode::InvalidId => "INVALID_ID",
             ErrorCode::InvalidCursor => "INVALID_CURSOR",
             ErrorCode::Unauthenticated => "UNAUTHENTICATED",
@@ -142,6 +165,13 @@ pub fn code_of(rule: Rule) -> ErrorCode {
         Rule::InsufficientStock => ErrorCode::InsufficientStock,
         Rule::NotStocked => ErrorCode::NotStocked,
         Rule::InvalidValue => ErrorCode::InvalidValue,
+        Rule::IllegalTransition => ErrorCode::IllegalTransition,
+        Rule::ReasonRequired => ErrorCode::ReasonRequired,
+        Rule::NotATarget => ErrorCode::NotATarget,
+        Rule::StageNotSkippable => ErrorCode::StageNotSkippable,
+        Rule::MergeSameRecord => ErrorCode::MergeSameRecord,
+        Rule::MergeCurrencyConflict => ErrorCode::MergeCurrencyConflict,
+        Rule::MergeConflict => ErrorCode::MergeConflict,
     }
 }
 

@@ -35,10 +35,32 @@ pub enum Kind {
     ItemLedgerEntry,
     /// NumberSequence
     NumberSequence,
+    /// Party
+    Party,
+    /// Prospect
+    Prospect,
+    /// Campaign
+    Campaign,
+    /// CampaignTarget
+    CampaignTarget,
+    /// CallList
+    CallList,
+    /// CallListEntry
+    CallListEntry,
+    /// Lead
+    Lead,
+    /// Opportunity
+    Opportunity,
+    /// SalesCycle
+    SalesCycle,
+    /// Interaction
+    Interaction,
+    /// CustomerLedgerEntry
+    CustomerLedgerEntry,
 }
 
 impl Kind {
-    const ALL: [Kind; 13] = [
+    const ALL: [Kind; 24] = [
         Kind::Company,
         Kind::Currency,
         Kind::TaxCode,
@@ -52,6 +74,17 @@ impl Kind {
         Kind::Item,
         Kind::ItemLedgerEntry,
         Kind::NumberSequence,
+        Kind::Party,
+        Kind::Prospect,
+        Kind::Campaign,
+        Kind::CampaignTarget,
+        Kind::CallList,
+        Kind::CallListEntry,
+        Kind::Lead,
+        Kind::Opportunity,
+        Kind::SalesCycle,
+        Kind::Interaction,
+        Kind::CustomerLedgerEntry,
     ];
 
     /// The GraphQL type name.
@@ -70,6 +103,17 @@ impl Kind {
             Kind::Item => "Item",
             Kind::ItemLedgerEntry => "ItemLedgerEntry",
             Kind::NumberSequence => "NumberSequence",
+            Kind::Party => "Party",
+            Kind::Prospect => "Prospect",
+            Kind::Campaign => "Campaign",
+            Kind::CampaignTarget => "CampaignTarget",
+            Kind::CallList => "CallList",
+            Kind::CallListEntry => "CallListEntry",
+            Kind::Lead => "Lead",
+            Kind::Opportunity => "Opportunity",
+            Kind::SalesCycle => "SalesCycle",
+            Kind::Interaction => "Interaction",
+            Kind::CustomerLedgerEntry => "CustomerLedgerEntry",
         }
     }
 }

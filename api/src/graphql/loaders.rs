@@ -11,6 +11,7 @@
 
 use async_graphql::dataloader::{DataLoader, Loader};
 use mercator_core::catalog::{item, unit_of_measure};
+use mercator_core::crm;
 use mercator_core::inventory::{self, warehouse};
 use mercator_core::money::Quantity;
 use mercator_core::parties::{self, ContactRow, address, customer, party};
@@ -102,6 +103,100 @@ impl Loader<i64> for ContactsByEmployer {
         }
         for v in out.values_mut() {
             v.sort_by_key(|c| c.id);
+        }
+        Ok(out)
+    }
+}
+
+/// Rows of an entity grouped by an `i64` column (e.g. stages by sales cycle), in id order.
+pub struct ByColumn<E: EntityTrait>(DatabaseConnection, E::Column);
+
+impl<E> Loader<i64> for ByColumn<E>
+where
+    E: EntityTrait,
+    E::Model: Clone + Send + Sync + 'static,
+    E::Column: Send + Sync,
+{
+    type Value = Vec<E::Model>;
+    type Error = LoadError;
+
+    async fn load(&self, keys: &[i64]) -> Result<HashMap<i64, Self::Value>, LoadError> {
+        let mut rows = E::find()
+            .filter(self.1.is_in(keys.iter().copied()))
+            .all(&self.0)
+            .await?;
+        let pk = E::PrimaryKey::iter().next().map(|p| p.into_column());
+        if let Some(pk) = pk {
+            rows.sort_by_key(|m| match m.get(pk) {
+                Value::BigInt(Some(i)) => i,
+                _ => 0,
+            });
+        }
+        let mut out: HashMap<i64, Self::Value> = HashMap::new();
+        for m in rows {
+            if let Value::BigInt(Some(k)) = m.get(self.1) {
+                out.entry(k).or_default().push(m);
+            }
+        }
+        Ok(out)
+    }
+}
+
+fn db_err(e: mercator_core::error::ServiceError) -> LoadError {
+    match e {
+        mercator_core::error::ServiceError::Db(d) => Arc::new(d),
+        other => Arc::new(sea_orm::DbErr::Custom(other.to_string())),
+    }
+}
+
+/// Contact persons (with their person parties) by contact id.
+pub struct ContactById(DatabaseConnection);
+
+impl Loader<i64> for ContactById {
+    type Value = ContactRow;
+    type Error = LoadError;
+    async fn load(&self, keys: &[i64]) -> Result<HashMap<i64, Self::Value>, LoadError> {
+        let rows = parties::contacts_by_id(&self.0, keys)
+            .await
+            .map_err(db_err)?;
+        Ok(rows.into_iter().map(|c| (c.id, c)).collect())
+    }
+}
+
+/// Campaign statistics by campaign id: five grouped statements per batch.
+pub struct CampaignStatsById(DatabaseConnection);
+
+impl Loader<i64> for CampaignStatsById {
+    type Value = crm::CampaignStats;
+    type Error = LoadError;
+    async fn load(&self, keys: &[i64]) -> Result<HashMap<i64, Self::Value>, LoadError> {
+        crm::campaign_stats(&self.0, keys).await.map_err(db_err)
+    }
+}
+
+/// Customer balances by customer id.
+pub struct BalanceByCustomer(DatabaseConnection);
+
+impl Loader<i64> for BalanceByCustomer {
+    type Value = rust_decimal::Decimal;
+    type Error = LoadError;
+    async fn load(&self, keys: &[i64]) -> Result<HashMap<i64, Self::Value>, LoadError> {
+        crm::balances(&self.0, keys).await.map_err(db_err)
+    }
+}
+
+/// The base currency of a company, by company id.
+pub struct BaseCurrency(DatabaseConnection);
+
+impl Loader<i64> for BaseCurrency {
+    type Value = currency::Model;
+    type Error = LoadError;
+    async fn load(&self, keys: &[i64]) -> Result<HashMap<i64, Self::Value>, LoadError> {
+        let mut out = HashMap::new();
+        for k in keys {
+            if let Ok(c) = crm::base_currency(&self.0, *k).await {
+                out.insert(*k, c);
+            }
         }
         Ok(out)
     }
@@ -255,6 +350,36 @@ pub struct Loaders {
     pub contacts: DataLoader<ContactsByEmployer>,
     /// On-hand by item.
     pub on_hand: DataLoader<OnHandByItem>,
+    /// Contact persons by id.
+    pub contact: DataLoader<ContactById>,
+    /// Customers by party.
+    pub customers_by_party: DataLoader<ByColumn<customer::Entity>>,
+    /// Prospects by party.
+    pub prospects_by_party: DataLoader<ByColumn<crm::prospect::Entity>>,
+    /// Prospects by id.
+    pub prospect: DataLoader<ById<crm::prospect::Entity>>,
+    /// Campaigns by id.
+    pub campaign: DataLoader<ById<crm::campaign::Entity>>,
+    /// Leads by id.
+    pub lead: DataLoader<ById<crm::lead::Entity>>,
+    /// Opportunities by id.
+    pub opportunity: DataLoader<ById<crm::opportunity::Entity>>,
+    /// Sales cycles by id.
+    pub sales_cycle: DataLoader<ById<crm::sales_cycle::Entity>>,
+    /// Stages by sales cycle.
+    pub stages: DataLoader<ByColumn<crm::sales_cycle_stage::Entity>>,
+    /// Call list entries by call list.
+    pub call_list_entries: DataLoader<ByColumn<crm::call_list_entry::Entity>>,
+    /// Call lists by campaign.
+    pub call_lists_by_campaign: DataLoader<ByColumn<crm::call_list::Entity>>,
+    /// Ledger entries by customer.
+    pub ledger_entries: DataLoader<ByColumn<crm::ledger_entry::Entity>>,
+    /// Balances by customer.
+    pub balance: DataLoader<BalanceByCustomer>,
+    /// Campaign statistics by campaign.
+    pub campaign_stats: DataLoader<CampaignStatsById>,
+    /// Base currency by company.
+    pub base_currency: DataLoader<BaseCurrency>,
 }
 
 impl Loaders {
@@ -272,6 +397,30 @@ impl Loaders {
             addresses: dl(AddressesByParty(db.clone()), g),
             contacts: dl(ContactsByEmployer(db.clone()), g),
             on_hand: dl(OnHandByItem(db.clone()), g),
+            contact: dl(ContactById(db.clone()), g),
+            customers_by_party: dl(ByColumn(db.clone(), customer::Column::PartyId), g),
+            prospects_by_party: dl(ByColumn(db.clone(), crm::prospect::Column::PartyId), g),
+            prospect: dl(ById(db.clone(), PhantomData), g),
+            campaign: dl(ById(db.clone(), PhantomData), g),
+            lead: dl(ById(db.clone(), PhantomData), g),
+            opportunity: dl(ById(db.clone(), PhantomData), g),
+            sales_cycle: dl(ById(db.clone(), PhantomData), g),
+            stages: dl(
+                ByColumn(db.clone(), crm::sales_cycle_stage::Column::SalesCycleId),
+                g,
+            ),
+            call_list_entries: dl(
+                ByColumn(db.clone(), crm::call_list_entry::Column::CallListId),
+                g,
+            ),
+            call_lists_by_campaign: dl(ByColumn(db.clone(), crm::call_list::Column::CampaignId), g),
+            ledger_entries: dl(
+                ByColumn(db.clone(), crm::ledger_entry::Column::CustomerId),
+                g,
+            ),
+            balance: dl(BalanceByCustomer(db.clone()), g),
+            campaign_stats: dl(CampaignStatsById(db.clone()), g),
+            base_currency: dl(BaseCurrency(db.clone()), g),
         }
     }
 }

@@ -4,7 +4,47 @@
 //! one transaction, and map the result. GraphQL types live only here and wrap core models;
 //! no GraphQL derive sits on a SeaORM model.
 
+/// A mutation payload `{ <field>, userErrors }` with a `done` constructor.
+macro_rules! payload {
+    ($name:ident, $field:ident, $ty:ty, $doc:literal, $fdoc:literal) => {
+        #[doc = $doc]
+        #[derive(async_graphql::SimpleObject)]
+        pub struct $name {
+            #[doc = $fdoc]
+            pub $field: Option<$ty>,
+            /// Problems with the input or broken business rules. When not empty, nothing was written.
+            pub user_errors: Vec<$crate::graphql::errors::UserError>,
+        }
+        impl $name {
+            fn done(r: $crate::graphql::Outcome<$ty>) -> Self {
+                match r {
+                    Ok(v) => $name {
+                        $field: Some(v),
+                        user_errors: vec![],
+                    },
+                    Err(e) => $name {
+                        $field: None,
+                        user_errors: e,
+                    },
+                }
+            }
+        }
+    };
+}
+
+/// Fails early with userErrors found while decoding input.
+macro_rules! decoded {
+    ($inp:expr, $payload:ident) => {
+        if let Err(e) = $inp.finish() {
+            return Ok($payload::done(Err(e)));
+        }
+    };
+}
+
 pub mod connection;
+pub mod crm_mutation;
+pub mod crm_query;
+pub mod crm_types;
 pub mod enums;
 pub mod errors;
 pub mod extension;
@@ -27,7 +67,7 @@ use sea_orm::DatabaseTransaction;
 use std::sync::Arc;
 
 /// The version of the public schema. Bumped on every change clients can see.
-pub const SCHEMA_VERSION: &str = "2026-11-21.2";
+pub const SCHEMA_VERSION: &str = "2026-11-22.1";
 
 /// The executable schema.
 pub type MercatorSchema = Schema<query::QueryRoot, mutation::MutationRoot, EmptySubscription>;
@@ -35,9 +75,13 @@ pub type MercatorSchema = Schema<query::QueryRoot, mutation::MutationRoot, Empty
 /// Builds the schema with the database as shared data. Limits are enforced per request by
 /// [`extension::Limits`].
 pub fn build_schema(db: Option<Db>, registry: Arc<Registry>) -> MercatorSchema {
-    let mut b = Schema::build(query::QueryRoot, mutation::MutationRoot, EmptySubscription)
-        .extension(extension::Limits)
-        .data(registry);
+    let mut b = Schema::build(
+        query::QueryRoot::default(),
+        mutation::MutationRoot::default(),
+        EmptySubscription,
+    )
+    .extension(extension::Limits)
+    .data(registry);
     if let Some(db) = db {
         b = b.data(db);
     }

@@ -8,8 +8,8 @@ use super::ids::{self, Kind};
 use super::query::load_node;
 use super::scalars::{Date, Dec};
 use super::types::*;
-use super::{Outcome, rc, require, write};
-use async_graphql::{Context, ID, InputObject, MaybeUndefined, Object, Result, SimpleObject};
+use super::{rc, require, write};
+use async_graphql::{Context, ID, InputObject, MaybeUndefined, Object, Result};
 use mercator_core::auth::Role;
 use mercator_core::catalog::{self, ItemPatch, NewItem, NewUnit, UnitPatch};
 use mercator_core::inventory::{self, Adjustment, NewWarehouse};
@@ -31,33 +31,6 @@ fn mu<T>(m: MaybeUndefined<T>) -> Option<Option<T>> {
         MaybeUndefined::Null => Some(None),
         MaybeUndefined::Value(v) => Some(Some(v)),
     }
-}
-
-macro_rules! payload {
-    ($name:ident, $field:ident, $ty:ty, $doc:literal, $fdoc:literal) => {
-        #[doc = $doc]
-        #[derive(SimpleObject)]
-        pub struct $name {
-            #[doc = $fdoc]
-            pub $field: Option<$ty>,
-            /// Problems with the input or broken business rules. When not empty, nothing was written.
-            pub user_errors: Vec<UserError>,
-        }
-        impl $name {
-            fn done(r: Outcome<$ty>) -> Self {
-                match r {
-                    Ok(v) => $name {
-                        $field: Some(v),
-                        user_errors: vec![],
-                    },
-                    Err(e) => $name {
-                        $field: None,
-                        user_errors: e,
-                    },
-                }
-            }
-        }
-    };
 }
 
 payload!(
@@ -158,15 +131,6 @@ payload!(
     "Result of archiving or restoring a record.",
     "The record, when the mutation succeeded."
 );
-
-/// Fails early with userErrors found while decoding input.
-macro_rules! decoded {
-    ($inp:expr, $payload:ident) => {
-        if let Err(e) = $inp.finish() {
-            return Ok($payload::done(Err(e)));
-        }
-    };
-}
 
 // ---------------------------------------------------------------- inputs
 
@@ -473,7 +437,7 @@ pub struct VendorUpdateInput {
 /// Input of `addressCreate`.
 #[derive(InputObject)]
 pub struct AddressCreateInput {
-    /// The customer or vendor the address belongs to.
+    /// The customer, vendor, prospect or party the address belongs to.
     pub owner_id: ID,
     /// The address.
     pub address: AddressInput,
@@ -510,7 +474,7 @@ pub struct AddressDeleteInput {
 /// Input of `contactPersonCreate`.
 #[derive(InputObject)]
 pub struct ContactPersonCreateInput {
-    /// The customer or vendor the person works for.
+    /// The customer, vendor, prospect or party (an organisation) the person works for.
     pub owner_id: ID,
     /// Full name.
     pub name: String,
@@ -629,11 +593,13 @@ fn owner(inp: &mut Input, id: &ID) -> Option<Owner> {
     match ids::decode_any(id) {
         Ok((Kind::Customer, n)) => Some(Owner::Customer(n)),
         Ok((Kind::Vendor, n)) => Some(Owner::Vendor(n)),
+        Ok((Kind::Prospect, n)) => Some(Owner::Prospect(n)),
+        Ok((Kind::Party, n)) => Some(Owner::Party(n)),
         Ok((k, _)) => {
             inp.errors.push(id_error(
                 "ownerId",
                 &ids::IdError::WrongKind {
-                    expected: "Customer or Vendor",
+                    expected: "Customer, Vendor, Prospect or Party",
                     got: k.name(),
                 },
             ));
@@ -646,12 +612,17 @@ fn owner(inp: &mut Input, id: &ID) -> Option<Owner> {
     }
 }
 
-/// The root of all mutations.
-pub struct MutationRoot;
+/// Mutations of the foundation: setup and master data.
+#[derive(Default)]
+pub struct CoreMutation;
 
 /// The root of all mutations.
+#[derive(async_graphql::MergedObject, Default)]
+pub struct MutationRoot(CoreMutation, super::crm_mutation::CrmMutation);
+
+/// Mutations of the foundation: setup and master data.
 #[Object]
-impl MutationRoot {
+impl CoreMutation {
     /// Creates a company with its base currency and number sequences. Needs an admin token that
     /// may act in all companies.
     async fn company_create(
@@ -1298,7 +1269,21 @@ async fn set_archived(
         Kind::Vendor => (Table::Vendor, Role::Clerk),
         Kind::ContactPerson => (Table::ContactPerson, Role::Clerk),
         Kind::Item => (Table::Item, Role::Clerk),
-        Kind::Company | Kind::Address | Kind::ItemLedgerEntry | Kind::NumberSequence => {
+        Kind::SalesCycle => (Table::SalesCycle, Role::Admin),
+        Kind::Company
+        | Kind::Address
+        | Kind::ItemLedgerEntry
+        | Kind::NumberSequence
+        | Kind::Party
+        | Kind::Prospect
+        | Kind::Campaign
+        | Kind::CampaignTarget
+        | Kind::CallList
+        | Kind::CallListEntry
+        | Kind::Lead
+        | Kind::Opportunity
+        | Kind::Interaction
+        | Kind::CustomerLedgerEntry => {
             return Ok(ArchivePayload::done(Err(vec![UserError {
                 code: ErrorCode::InvalidId,
                 field: Some(vec!["input".into(), "id".into()]),

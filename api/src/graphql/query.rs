@@ -2,6 +2,7 @@
 //! ID can be fetched with `node`/`nodes`.
 
 use super::connection::{list_cost, page_args};
+use super::crm_types;
 use super::enums::{ArchivedFilter, Blocked, ItemKind, SortDirection};
 use super::errors::{ErrorCode, internal};
 use super::ids::{self, Kind};
@@ -9,9 +10,11 @@ use super::types::*;
 use super::{SCHEMA_VERSION, company_id, db, plugins, rc, read, registry};
 use async_graphql::{Context, Enum, ID, InputObject, Object, Result};
 use mercator_core::catalog::{self, ItemFilter as CoreItemFilter, ItemSort, item, unit_of_measure};
+use mercator_core::crm;
 use mercator_core::inventory::{self, LedgerFilter, item_ledger_entry, warehouse};
 use mercator_core::numbering::{self, number_sequence};
 use mercator_core::paging::Page;
+use mercator_core::parties::party;
 use mercator_core::parties::{
     self, CustomerFilter as CoreCustomerFilter, CustomerSort as CoreCustomerSort, address, customer,
 };
@@ -195,12 +198,12 @@ impl Default for ItemLedgerEntrySort {
     }
 }
 
-fn filter_id(field: &str, id: Option<&ID>, kind: Kind) -> Result<Option<i64>> {
+pub(crate) fn filter_id(field: &str, id: Option<&ID>, kind: Kind) -> Result<Option<i64>> {
     id.map(|i| ids::decode(i, kind).map_err(|e| ErrorCode::InvalidId.error(e.message(field))))
         .transpose()
 }
 
-fn wants_total(ctx: &Context<'_>) -> bool {
+pub(crate) fn wants_total(ctx: &Context<'_>) -> bool {
     ctx.look_ahead().field("totalCount").exists()
 }
 
@@ -291,6 +294,46 @@ pub async fn load_node(ctx: &Context<'_>, id: &str) -> Result<Option<Node>> {
             scoped!(number_sequence::Entity, number_sequence::Column::CompanyId)
                 .map(|m| Node::NumberSequence(NumberSequence(m)))
         }
+        Kind::Party => scoped!(party::Entity, party::Column::CompanyId)
+            .map(|m| Node::Party(crm_types::Party(m))),
+        Kind::Prospect => scoped!(crm::prospect::Entity, crm::prospect::Column::CompanyId)
+            .map(|m| Node::Prospect(crm_types::Prospect(m))),
+        Kind::Campaign => scoped!(crm::campaign::Entity, crm::campaign::Column::CompanyId)
+            .map(|m| Node::Campaign(crm_types::Campaign(m))),
+        Kind::CampaignTarget => scoped!(
+            crm::campaign_target::Entity,
+            crm::campaign_target::Column::CompanyId
+        )
+        .map(|m| Node::CampaignTarget(crm_types::CampaignTarget(m))),
+        Kind::CallList => scoped!(crm::call_list::Entity, crm::call_list::Column::CompanyId)
+            .map(|m| Node::CallList(crm_types::CallList(m))),
+        Kind::CallListEntry => scoped!(
+            crm::call_list_entry::Entity,
+            crm::call_list_entry::Column::CompanyId
+        )
+        .map(|m| Node::CallListEntry(crm_types::CallListEntry(m))),
+        Kind::Lead => scoped!(crm::lead::Entity, crm::lead::Column::CompanyId)
+            .map(|m| Node::Lead(crm_types::Lead(m))),
+        Kind::Opportunity => scoped!(
+            crm::opportunity::Entity,
+            crm::opportunity::Column::CompanyId
+        )
+        .map(|m| Node::Opportunity(crm_types::Opportunity(m))),
+        Kind::SalesCycle => scoped!(
+            crm::sales_cycle::Entity,
+            crm::sales_cycle::Column::CompanyId
+        )
+        .map(|m| Node::SalesCycle(crm_types::SalesCycle(m))),
+        Kind::Interaction => scoped!(
+            crm::interaction::Entity,
+            crm::interaction::Column::CompanyId
+        )
+        .map(|m| Node::Interaction(crm_types::Interaction(m))),
+        Kind::CustomerLedgerEntry => scoped!(
+            crm::ledger_entry::Entity,
+            crm::ledger_entry::Column::CompanyId
+        )
+        .map(|m| Node::CustomerLedgerEntry(crm_types::CustomerLedgerEntry(m))),
         Kind::ContactPerson => match parties::get_contact(db, cid, n).await {
             Ok(c) => Some(Node::ContactPerson(ContactPerson(c))),
             Err(mercator_core::error::ServiceError::NotFound(_)) => None,
@@ -299,12 +342,17 @@ pub async fn load_node(ctx: &Context<'_>, id: &str) -> Result<Option<Node>> {
     })
 }
 
-/// The root of all queries.
-pub struct QueryRoot;
+/// Queries of the foundation: the registry, the viewer, setup and master data.
+#[derive(Default)]
+pub struct CoreQuery;
 
 /// The root of all queries.
+#[derive(async_graphql::MergedObject, Default)]
+pub struct QueryRoot(CoreQuery, super::crm_query::CrmQuery);
+
+/// Queries of the foundation: the registry, the viewer, setup and master data.
 #[Object]
-impl QueryRoot {
+impl CoreQuery {
     /// Version of this schema; changes when clients could notice.
     async fn schema_version(&self) -> &'static str {
         SCHEMA_VERSION

@@ -46,6 +46,28 @@ pub enum Node {
     ItemLedgerEntry(ItemLedgerEntry),
     /// A number sequence.
     NumberSequence(NumberSequence),
+    /// A party (organisation or person).
+    Party(super::crm_types::Party),
+    /// A prospect.
+    Prospect(super::crm_types::Prospect),
+    /// A campaign.
+    Campaign(super::crm_types::Campaign),
+    /// A campaign target.
+    CampaignTarget(super::crm_types::CampaignTarget),
+    /// A call list.
+    CallList(super::crm_types::CallList),
+    /// A call list entry.
+    CallListEntry(super::crm_types::CallListEntry),
+    /// A lead.
+    Lead(super::crm_types::Lead),
+    /// An opportunity.
+    Opportunity(super::crm_types::Opportunity),
+    /// A sales cycle.
+    SalesCycle(super::crm_types::SalesCycle),
+    /// An interaction.
+    Interaction(super::crm_types::Interaction),
+    /// A customer ledger entry.
+    CustomerLedgerEntry(super::crm_types::CustomerLedgerEntry),
 }
 
 /// An amount of money in a currency.
@@ -57,7 +79,7 @@ pub struct Money {
     pub currency: String,
 }
 
-fn ts(d: chrono::DateTime<chrono::Utc>) -> DateTime {
+pub(crate) fn ts(d: chrono::DateTime<chrono::Utc>) -> DateTime {
     DateTime(d)
 }
 
@@ -363,7 +385,7 @@ impl ContactPerson {
     }
 }
 
-async fn party_of(
+pub(crate) async fn party_of(
     ctx: &Context<'_>,
     id: i64,
     preloaded: &Option<PartyBrief>,
@@ -380,7 +402,7 @@ async fn party_of(
         .ok_or_else(|| internal("party missing"))
 }
 
-async fn addresses_of(ctx: &Context<'_>, party_id: i64) -> Result<Vec<Address>> {
+pub(crate) async fn addresses_of(ctx: &Context<'_>, party_id: i64) -> Result<Vec<Address>> {
     Ok(loaders(ctx)?
         .addresses
         .load_one(party_id)
@@ -392,7 +414,7 @@ async fn addresses_of(ctx: &Context<'_>, party_id: i64) -> Result<Vec<Address>> 
         .collect())
 }
 
-async fn contacts_of(ctx: &Context<'_>, party_id: i64) -> Result<Vec<ContactPerson>> {
+pub(crate) async fn contacts_of(ctx: &Context<'_>, party_id: i64) -> Result<Vec<ContactPerson>> {
     Ok(loaders(ctx)?
         .contacts
         .load_one(party_id)
@@ -404,7 +426,7 @@ async fn contacts_of(ctx: &Context<'_>, party_id: i64) -> Result<Vec<ContactPers
         .collect())
 }
 
-async fn currency_of(ctx: &Context<'_>, id: i64) -> Result<Currency> {
+pub(crate) async fn currency_of(ctx: &Context<'_>, id: i64) -> Result<Currency> {
     loaders(ctx)?
         .currency
         .load_one(id)
@@ -572,6 +594,40 @@ impl Customer {
     /// Contact persons (archived ones are left out).
     async fn contacts(&self, ctx: &Context<'_>) -> Result<Vec<ContactPerson>> {
         contacts_of(ctx, self.party_id).await
+    }
+    /// Balance: Σ remaining of the customer's ledger entries, in its currency.
+    async fn balance(&self, ctx: &Context<'_>) -> Result<Money> {
+        let row = self.row(ctx).await?;
+        let b = loaders(ctx)?
+            .balance
+            .load_one(self.id)
+            .await
+            .map_err(internal)?
+            .unwrap_or_default();
+        Ok(Money {
+            amount: Dec::of(b),
+            currency: currency_of(ctx, row.currency_id).await?.0.code,
+        })
+    }
+    /// Ledger entries (invoices, credit notes, payments, opening items), oldest first.
+    async fn ledger_entries(
+        &self,
+        ctx: &Context<'_>,
+    ) -> Result<Vec<super::crm_types::CustomerLedgerEntry>> {
+        let mut v = loaders(ctx)?
+            .ledger_entries
+            .load_one(self.id)
+            .await
+            .map_err(internal)?
+            .unwrap_or_default();
+        v.sort_by_key(|e| (e.posting_date, e.id));
+        Ok(v.into_iter()
+            .map(super::crm_types::CustomerLedgerEntry)
+            .collect())
+    }
+    /// The party behind the account (shared with its prospect and contact roles).
+    async fn party(&self, ctx: &Context<'_>) -> Result<super::crm_types::Party> {
+        super::crm_types::party_by_id(ctx, self.party_id).await
     }
     /// Archived customers cannot be used on new documents.
     async fn archived(&self, ctx: &Context<'_>) -> Result<bool> {

@@ -15,10 +15,16 @@ pub struct Migrator;
 #[async_trait::async_trait]
 impl MigratorTrait for Migrator {
     fn migrations() -> Vec<Box<dyn MigrationTrait>> {
-        vec![Box::new(SqlMigration {
-            name: "m20261121_000001_foundation",
-            sql: include_str!("m20261121_000001_foundation.sql"),
-        })]
+        vec![
+            Box::new(SqlMigration {
+                name: "m20261121_000001_foundation",
+                sql: include_str!("m20261121_000001_foundation.sql"),
+            }),
+            Box::new(SqlMigration {
+                name: "m20261122_000002_relationships",
+                sql: include_str!("m20261122_000002_relationships.sql"),
+            }),
+        ]
     }
 }
 

@@ -31,6 +31,18 @@ pub enum SequenceKind {
     /// Item numbers.
     #[sea_orm(string_value = "item")]
     Item,
+    /// Prospect numbers.
+    #[sea_orm(string_value = "prospect")]
+    Prospect,
+    /// Campaign numbers.
+    #[sea_orm(string_value = "campaign")]
+    Campaign,
+    /// Lead numbers.
+    #[sea_orm(string_value = "lead")]
+    Lead,
+    /// Opportunity numbers.
+    #[sea_orm(string_value = "opportunity")]
+    Opportunity,
 }
 
 impl SequenceKind {
@@ -39,6 +51,10 @@ impl SequenceKind {
             SequenceKind::Customer => ("C-", 4, 1000),
             SequenceKind::Vendor => ("V-", 4, 1000),
             SequenceKind::Item => ("I-", 5, 1),
+            SequenceKind::Prospect => ("P-", 1, 1),
+            SequenceKind::Campaign => ("CMP-", 1, 1),
+            SequenceKind::Lead => ("L-", 1, 1),
+            SequenceKind::Opportunity => ("O-", 1, 1),
         }
     }
 }
@@ -53,21 +69,47 @@ pub fn format_number(prefix: &str, width: i32, value: i64) -> String {
 
 /// Creates the default sequences of a new company.
 pub async fn create_defaults(db: &impl ConnectionTrait, company_id: i64) -> ServiceResult<()> {
-    let now = Utc::now();
     for kind in SequenceKind::iter() {
-        let (prefix, width, next) = kind.defaults();
-        number_sequence::ActiveModel {
-            company_id: Set(company_id),
-            kind: Set(kind),
-            prefix: Set(prefix.to_owned()),
-            width: Set(width),
-            next_value: Set(next),
-            updated_at: Set(now),
-            ..Default::default()
-        }
-        .insert(db)
-        .await?;
+        ensure_sequence(db, company_id, kind).await?;
     }
+    Ok(())
+}
+
+/// Creates a company's sequence of a kind with its defaults when it does not exist yet
+/// (companies created before the kind was added get it on first use).
+async fn ensure_sequence(
+    db: &impl ConnectionTrait,
+    company_id: i64,
+    kind: SequenceKind,
+) -> ServiceResult<()> {
+    use number_sequence::Column as C;
+    let (prefix, width, next) = kind.defaults();
+    let stmt = Query::insert()
+        .into_table(number_sequence::Entity)
+        .columns([
+            C::CompanyId,
+            C::Kind,
+            C::Prefix,
+            C::Width,
+            C::NextValue,
+            C::UpdatedAt,
+        ])
+        .values([
+            company_id.into(),
+            kind.to_value().into(),
+            prefix.into(),
+            width.into(),
+            next.into(),
+            Utc::now().into(),
+        ])
+        .map_err(|e| sea_orm::DbErr::Custom(e.to_string()))?
+        .on_conflict(
+            sea_orm::sea_query::OnConflict::columns([C::CompanyId, C::Kind])
+                .do_nothing()
+                .to_owned(),
+        )
+        .to_owned();
+    db.execute(&stmt).await?;
     Ok(())
 }
 
@@ -86,10 +128,15 @@ pub async fn next_number(
         .and_where(C::Kind.into_expr().eq(kind.to_value()))
         .returning(Query::returning().columns([C::NextValue, C::Prefix, C::Width]))
         .to_owned();
-    let row = db
-        .query_one(&stmt)
-        .await?
-        .ok_or(ServiceError::NotFound("number sequence"))?;
+    let row = match db.query_one(&stmt).await? {
+        Some(r) => r,
+        None => {
+            ensure_sequence(db, company_id, kind).await?;
+            db.query_one(&stmt)
+                .await?
+                .ok_or(ServiceError::NotFound("number sequence"))?
+        }
+    };
     let next: i64 = row.try_get("", "next_value")?;
     let prefix: String = row.try_get("", "prefix")?;
     let width: i32 = row.try_get("", "width")?;

@@ -193,6 +193,7 @@ pub(crate) fn check_party(
     })
 }
 
+/// Inserts a checked party.
 pub(crate) async fn insert_party(
     db: &impl ConnectionTrait,
     company_id: i64,
@@ -279,6 +280,19 @@ pub(crate) async fn patch_party(
     }
 }
 
+/// One party of the company.
+pub async fn get_party(
+    db: &impl ConnectionTrait,
+    company_id: i64,
+    id: i64,
+) -> ServiceResult<party::Model> {
+    party::Entity::find_by_id(id)
+        .filter(party::Column::CompanyId.eq(company_id))
+        .one(db)
+        .await?
+        .ok_or(ServiceError::NotFound("party"))
+}
+
 // ---------------------------------------------------------------- addresses
 
 /// Which documents an address is used for.
@@ -313,7 +327,7 @@ pub struct NewAddress {
     pub country_code: String,
 }
 
-struct CheckedAddress {
+pub(crate) struct CheckedAddress {
     code: String,
     purposes: Vec<AddressPurpose>,
     street: String,
@@ -324,7 +338,11 @@ struct CheckedAddress {
     country_code: String,
 }
 
-fn check_address(v: &mut Violations, prefix: &str, a: &NewAddress) -> Option<CheckedAddress> {
+pub(crate) fn check_address(
+    v: &mut Violations,
+    prefix: &str,
+    a: &NewAddress,
+) -> Option<CheckedAddress> {
     let f = |s: &str| format!("{prefix}{s}");
     let code = v.check(validate::code(&f("code"), &a.code));
     if a.purposes.is_empty() {
@@ -367,7 +385,7 @@ fn check_address(v: &mut Violations, prefix: &str, a: &NewAddress) -> Option<Che
     })
 }
 
-async fn insert_address(
+pub(crate) async fn insert_address(
     db: &impl ConnectionTrait,
     company_id: i64,
     party_id: i64,
@@ -395,7 +413,7 @@ async fn insert_address(
     .await?)
 }
 
-fn duplicate_codes(v: &mut Violations, addrs: &[NewAddress]) {
+pub(crate) fn duplicate_codes(v: &mut Violations, addrs: &[NewAddress]) {
     for (i, a) in addrs.iter().enumerate() {
         if addrs[..i].iter().any(|b| b.code.trim() == a.code.trim()) {
             v.push(Violation::new(
@@ -414,6 +432,10 @@ pub enum Owner {
     Customer(i64),
     /// A vendor id.
     Vendor(i64),
+    /// A prospect id.
+    Prospect(i64),
+    /// A party id (an organisation or person with or without roles).
+    Party(i64),
 }
 
 async fn owner_party(
@@ -426,6 +448,8 @@ async fn owner_party(
         Owner::Vendor(id) => Ok(crate::purchasing::get_vendor(db, company_id, id)
             .await?
             .party_id),
+        Owner::Prospect(id) => Ok(crate::crm::get_prospect(db, company_id, id).await?.party_id),
+        Owner::Party(id) => Ok(get_party(db, company_id, id).await?.id),
     }
 }
 
@@ -537,8 +561,16 @@ pub async fn create_contact(
             refs::usable(db, company_id, Table::Customer, id, "ownerId").await??
         }
         Owner::Vendor(id) => refs::usable(db, company_id, Table::Vendor, id, "ownerId").await??,
+        Owner::Prospect(_) | Owner::Party(_) => {}
     }
     let employer = owner_party(db, company_id, owner).await?;
+    if get_party(db, company_id, employer).await?.kind != PartyKind::Organization {
+        return Err(ServiceError::Invalid(vec![Violation::new(
+            "ownerId",
+            Rule::InvalidValue,
+            "contact persons belong to an organisation, not to a person",
+        )]));
+    }
     let mut v = Violations::new();
     let p = check_party(&mut v, "", &input.details);
     let title = v.check(validate::opt_text(
@@ -679,12 +711,26 @@ pub async fn create_customer(
     company_id: i64,
     input: NewCustomer,
 ) -> ServiceResult<customer::Model> {
+    create_customer_on(db, company_id, input, None).await
+}
+
+/// Creates a customer; on an existing party (a prospect's, a lead's) when `existing_party` is
+/// given, in which case the input's kind and details are ignored: the party keeps its own.
+pub async fn create_customer_on(
+    db: &impl ConnectionTrait,
+    company_id: i64,
+    input: NewCustomer,
+    existing_party: Option<i64>,
+) -> ServiceResult<customer::Model> {
     let mut v = Violations::new();
     let number = match input.account_number.as_deref() {
         Some(n) => v.check(validate::code("accountNumber", n)).map(Some),
         None => Some(None),
     };
-    let party = check_party(&mut v, "", &input.details);
+    let party = match existing_party {
+        Some(id) => Some(Err(id)),
+        None => check_party(&mut v, "", &input.details).map(Ok),
+    };
     let group = opt_code(&mut v, "customerGroup", input.customer_group.as_deref());
     let price_group = opt_code(&mut v, "priceGroup", input.price_group.as_deref());
     let tax_group = opt_code(&mut v, "taxGroup", input.tax_group.as_deref());
@@ -743,14 +789,17 @@ pub async fn create_customer(
             .await?
         }
     };
-    let p = insert_party(db, company_id, input.kind, party).await?;
+    let party_id = match party {
+        Ok(checked) => insert_party(db, company_id, input.kind, checked).await?.id,
+        Err(id) => id,
+    };
     for a in addrs.into_iter().flatten() {
-        insert_address(db, company_id, p.id, a).await?;
+        insert_address(db, company_id, party_id, a).await?;
     }
     let now = Utc::now();
     Ok(customer::ActiveModel {
         company_id: Set(company_id),
-        party_id: Set(p.id),
+        party_id: Set(party_id),
         account_number: Set(number),
         currency_id: Set(input.currency_id),
         customer_group: Set(group),
@@ -1073,6 +1122,18 @@ pub async fn contacts_of(
     Ok(contact_rows()
         .filter(contact_person::Column::EmployerPartyId.is_in(employer_party_ids.iter().copied()))
         .filter(contact_person::Column::ArchivedAt.is_null())
+        .into_model::<ContactRow>()
+        .all(db)
+        .await?)
+}
+
+/// Contact persons by id with their person parties, in one statement.
+pub async fn contacts_by_id(
+    db: &impl ConnectionTrait,
+    ids: &[i64],
+) -> ServiceResult<Vec<ContactRow>> {
+    Ok(contact_rows()
+        .filter(contact_person::Column::Id.is_in(ids.iter().copied()))
         .into_model::<ContactRow>()
         .all(db)
         .await?)

@@ -1,0 +1,292 @@
+//! Relationships and marketing (DOMAIN.md 1): prospects, campaigns with targets, responses and
+//! call lists, leads, sales cycles and opportunities, the interaction log, campaign statistics
+//! and the pipeline, the customer ledger's opening entries, and merging duplicates.
+//!
+//! Owns: the status machines of leads, opportunities, campaigns and prospects; which role a
+//! party had when it was targeted; attributing leads and opportunities to campaigns.
+//! Must never: copy a party's name or address into a role (roles reference the party), change
+//! a closed lead or opportunity, or leave a row pointing at a merged-away record.
+
+mod campaigns;
+mod entities;
+mod interactions;
+mod ledger;
+pub mod merge;
+mod opportunities;
+mod parties;
+mod stats;
+
+pub use campaigns::*;
+pub use entities::{
+    call_list, call_list_entry, campaign, campaign_target, interaction, lead, ledger_entry,
+    merge_log, opportunity, prospect, sales_cycle, sales_cycle_stage,
+};
+pub use interactions::*;
+pub use ledger::*;
+pub use opportunities::*;
+pub use parties::*;
+pub use stats::*;
+
+use crate::error::{Rule, ServiceError, ServiceResult, Violation};
+use crate::paging::{Cursor, Key, Keyset, Page, PageArgs};
+use sea_orm::entity::prelude::*;
+use sea_orm::sea_query::{Expr, SimpleExpr};
+use sea_orm::{ConnectionTrait, Value};
+
+macro_rules! string_enum {
+    ($(#[$m:meta])* $name:ident { $($(#[$vm:meta])* $v:ident = $s:literal),+ $(,)? }) => {
+        $(#[$m])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum)]
+        #[sea_orm(rs_type = "String", db_type = "String(StringLen::N(16))")]
+        pub enum $name {
+            $($(#[$vm])* #[sea_orm(string_value = $s)] $v,)+
+        }
+        impl $name {
+            /// The stored value.
+            pub fn as_str(self) -> &'static str {
+                match self { $($name::$v => $s,)+ }
+            }
+        }
+    };
+}
+
+string_enum!(
+    /// Status of a prospect.
+    ProspectStatus {
+        /// Being worked on.
+        Active = "active",
+        /// Became a customer (on the same party).
+        Converted = "converted",
+        /// No longer pursued.
+        Inactive = "inactive",
+    }
+);
+string_enum!(
+    /// Kind of campaign.
+    CampaignKind {
+        /// Calls from call lists.
+        Telemarketing = "telemarketing",
+        /// Letters.
+        Mailing = "mailing",
+        /// E-mails.
+        Email = "email",
+        /// A fair, seminar or similar.
+        Event = "event",
+        /// Anything else.
+        Other = "other",
+    }
+);
+string_enum!(
+    /// Status of a campaign: planned → active → completed; planned or active → canceled.
+    CampaignStatus {
+        /// Being prepared; targets may be selected.
+        Planned = "planned",
+        /// Running: sending and responses.
+        Active = "active",
+        /// Done.
+        Completed = "completed",
+        /// Called off.
+        Canceled = "canceled",
+    }
+);
+string_enum!(
+    /// Which role a party had when it was made a campaign target.
+    TargetRole {
+        /// A prospect.
+        Prospect = "prospect",
+        /// A prospect with an open lead.
+        Lead = "lead",
+        /// A party with an open opportunity.
+        Opportunity = "opportunity",
+        /// A customer.
+        Customer = "customer",
+        /// A contact person of an organisation.
+        Contact = "contact",
+    }
+);
+string_enum!(
+    /// A target's response.
+    Response {
+        /// Nothing recorded yet.
+        None = "none",
+        /// Interested.
+        Positive = "positive",
+        /// Not interested.
+        Negative = "negative",
+        /// Contacted, no answer.
+        NoResponse = "no_response",
+    }
+);
+string_enum!(
+    /// Status of a call list entry.
+    CallStatus {
+        /// Not called yet.
+        NotCalled = "not_called",
+        /// Call again (see the call-back date).
+        CallBack = "call_back",
+        /// Done.
+        Completed = "completed",
+        /// Nobody answered.
+        NoAnswer = "no_answer",
+    }
+);
+string_enum!(
+    /// Where a lead came from.
+    LeadSource {
+        /// A campaign response.
+        Campaign = "campaign",
+        /// The web site.
+        Web = "web",
+        /// A referral.
+        Referral = "referral",
+        /// A call list.
+        CallList = "call_list",
+        /// Anything else.
+        Other = "other",
+    }
+);
+string_enum!(
+    /// Lead status: open → qualified | disqualified | postponed; postponed → open | disqualified.
+    LeadStatus {
+        /// Being worked on.
+        Open = "open",
+        /// Qualified (terminal); may have created an opportunity and/or a customer.
+        Qualified = "qualified",
+        /// Disqualified (terminal).
+        Disqualified = "disqualified",
+        /// On hold; may be reactivated.
+        Postponed = "postponed",
+    }
+);
+string_enum!(
+    /// Opportunity status: open → won | lost | canceled (all three terminal).
+    OpportunityStatus {
+        /// In progress.
+        Open = "open",
+        /// Won.
+        Won = "won",
+        /// Lost.
+        Lost = "lost",
+        /// Called off.
+        Canceled = "canceled",
+    }
+);
+string_enum!(
+    /// Kind of interaction.
+    InteractionKind {
+        /// E-mail.
+        Email = "email",
+        /// Phone call.
+        Call = "call",
+        /// Letter.
+        Letter = "letter",
+        /// Meeting.
+        Meeting = "meeting",
+        /// A document (quote, brochure) sent.
+        Document = "document",
+    }
+);
+string_enum!(
+    /// Who started an interaction.
+    Direction {
+        /// The party contacted us.
+        Inbound = "inbound",
+        /// We contacted the party.
+        Outbound = "outbound",
+    }
+);
+string_enum!(
+    /// Kind of customer ledger entry.
+    LedgerEntryType {
+        /// An open item taken over from a previous system.
+        Opening = "opening",
+        /// A posted invoice.
+        Invoice = "invoice",
+        /// A posted credit note (negative).
+        CreditNote = "credit_note",
+        /// A payment (negative).
+        Payment = "payment",
+    }
+);
+
+pub(crate) fn illegal(field: &str, msg: impl Into<String>) -> ServiceError {
+    ServiceError::Invalid(vec![Violation::new(field, Rule::IllegalTransition, msg)])
+}
+
+pub(crate) fn invalid(field: &str, rule: Rule, msg: impl Into<String>) -> ServiceError {
+    ServiceError::Invalid(vec![Violation::new(field, rule, msg)])
+}
+
+/// One row of a company's table by id, or `NotFound`.
+pub(crate) async fn get_row<E>(
+    db: &impl ConnectionTrait,
+    company: E::Column,
+    id_col: E::Column,
+    company_id: i64,
+    id: i64,
+    noun: &'static str,
+) -> ServiceResult<E::Model>
+where
+    E: EntityTrait,
+{
+    E::find()
+        .filter(id_col.eq(id))
+        .filter(company.eq(company_id))
+        .one(db)
+        .await?
+        .ok_or(ServiceError::NotFound(noun))
+}
+
+/// A page of a select sorted by a text column (a number or name) with the id as tie-breaker.
+pub(crate) async fn page_by_text<E>(
+    db: &impl ConnectionTrait,
+    q: Select<E>,
+    key: E::Column,
+    id: E::Column,
+    desc: bool,
+    args: &PageArgs,
+) -> ServiceResult<Page<E::Model>>
+where
+    E: EntityTrait,
+{
+    let ks = Keyset::new(Expr::col(key), Expr::col(id), desc);
+    let (q, w) = ks.apply(q, args);
+    let rows = q.all(db).await?;
+    Ok(ks.finish(rows, w, |m| Cursor {
+        k: Key::Str(match m.get(key) {
+            Value::String(Some(s)) => s,
+            _ => String::new(),
+        }),
+        id: match m.get(id) {
+            Value::BigInt(Some(i)) => i,
+            _ => 0,
+        },
+    }))
+}
+
+/// A page sorted by id alone (newest first when `desc`).
+pub(crate) async fn page_by_id<E>(
+    db: &impl ConnectionTrait,
+    q: Select<E>,
+    id: E::Column,
+    desc: bool,
+    args: &PageArgs,
+) -> ServiceResult<Page<E::Model>>
+where
+    E: EntityTrait,
+{
+    let idx: SimpleExpr = Expr::col(id);
+    let ks = Keyset::new(idx.clone(), idx, desc);
+    let (q, w) = ks.apply(q, args);
+    let rows = q.all(db).await?;
+    Ok(ks.finish(rows, w, |m| {
+        let i = match m.get(id) {
+            Value::BigInt(Some(i)) => i,
+            _ => 0,
+        };
+        Cursor {
+            k: Key::Int(i),
+            id: i,
+        }
+    }))
+}
