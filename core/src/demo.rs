@@ -486,5 +486,181 @@ pub async fn seed(db: &impl ConnectionTrait) -> ServiceResult<(company::Model, b
         )
         .await?;
     }
+    relationships(db, cid, usd.id).await?;
     Ok((c, true))
+}
+
+/// Prospects, a sales cycle, a running e-mail campaign with responses, a lead, opportunities
+/// and interactions, so the relationship screens have something to show.
+async fn relationships(db: &impl ConnectionTrait, cid: i64, usd: i64) -> ServiceResult<()> {
+    use crate::crm::{self, CampaignKind, CampaignStatus, NewCampaign, NewStage, Response};
+    let (cycle, _) = crm::create_sales_cycle(
+        db,
+        cid,
+        "STD".into(),
+        "Standard sales cycle".into(),
+        [
+            ("Qualification", 10, 10, false, true),
+            ("Needs analysis", 30, 25, false, true),
+            ("Proposal", 60, 50, true, false),
+            ("Negotiation", 85, 75, true, false),
+        ]
+        .into_iter()
+        .map(|(name, done, chance, quote, skip)| NewStage {
+            name: name.into(),
+            completed_percent: d(done, 0),
+            chance_percent: d(chance, 0),
+            quote_required: quote,
+            allow_skip: skip,
+        })
+        .collect(),
+    )
+    .await?;
+    let mut prospect_parties = Vec::new();
+    for (i, (name, city, country, segment)) in [
+        ("Fabrikam Inc.", "Seattle", "US", "SMB"),
+        ("Litware GmbH", "Munich", "DE", "ENT"),
+        ("Wide World Importers", "Chicago", "US", "ENT"),
+        ("Proseware AG", "Basel", "CH", "SMB"),
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        let p = crm::create_prospect(
+            db,
+            cid,
+            crm::NewProspect {
+                number: None,
+                party_id: None,
+                party: Some(crm::NewParty {
+                    kind: PartyKind::Organization,
+                    details: PartyDetails {
+                        name: name.into(),
+                        email: Some(format!("info{i}@prospect.example")),
+                        phone: None,
+                        language: Some(if country == "DE" { "de" } else { "en" }.into()),
+                    },
+                    addresses: vec![NewAddress {
+                        code: "MAIN".into(),
+                        purposes: vec![AddressPurpose::Business],
+                        street: format!("{} Market Street", 10 + i),
+                        street2: None,
+                        city: city.into(),
+                        postal_code: None,
+                        region: None,
+                        country_code: country.into(),
+                    }],
+                }),
+                salesperson: Some("JANE".into()),
+                segment: Some(segment.into()),
+            },
+        )
+        .await?;
+        prospect_parties.push(p.party_id);
+    }
+    let cmp = crm::create_campaign(
+        db,
+        cid,
+        NewCampaign {
+            number: None,
+            name: "Spring product launch".into(),
+            kind: CampaignKind::Email,
+            start_date: Some(Utc::now().date_naive()),
+            end_date: None,
+            follow_up_date: None,
+            owner: Some("JANE".into()),
+            budget: d(5000, 0),
+            cost: d(1200, 0),
+            target_description: Some("All prospects and retail customers".into()),
+            parent_campaign_id: None,
+        },
+    )
+    .await?;
+    crm::select_targets(
+        db,
+        cid,
+        cmp.id,
+        &crm::TargetSelection {
+            prospects: true,
+            customers: true,
+            customer_group: Some("RETAIL".into()),
+            ..Default::default()
+        },
+    )
+    .await?;
+    crm::set_campaign_status(db, cid, cmp.id, CampaignStatus::Active).await?;
+    crm::mark_sent(db, cid, cmp.id, Utc::now().date_naive()).await?;
+    for (party, response) in [
+        (prospect_parties[0], Response::Positive),
+        (prospect_parties[1], Response::Negative),
+        (prospect_parties[2], Response::Positive),
+    ] {
+        crm::record_response(
+            db,
+            cid,
+            crm::NewResponse {
+                campaign_id: cmp.id,
+                party_id: party,
+                response,
+                response_code: None,
+                responded_on: None,
+                follow_up_date: None,
+            },
+        )
+        .await?;
+    }
+    let target = crm::list_targets(
+        db,
+        cid,
+        cmp.id,
+        &crm::TargetFilter {
+            response: Some(Response::Positive),
+            sent: None,
+        },
+        &crate::paging::PageArgs {
+            first: Some(2),
+            ..Default::default()
+        },
+    )
+    .await?;
+    if let Some((_, t)) = target.items.first() {
+        crm::generate_lead(db, cid, t.id, None, None).await?;
+    }
+    if let Some((_, t)) = target.items.get(1) {
+        crm::generate_opportunity(
+            db,
+            cid,
+            t.id,
+            crm::NewOpportunity {
+                subject: "Warehouse fit-out".into(),
+                sales_cycle_id: Some(cycle.id),
+                estimated_value: d(24000, 0),
+                currency_id: usd,
+                salesperson: Some("JANE".into()),
+                ..Default::default()
+            },
+        )
+        .await?;
+    }
+    crm::log_interaction(
+        db,
+        cid,
+        crm::NewInteraction {
+            party_id: prospect_parties[0],
+            contact_person_id: None,
+            campaign_id: Some(cmp.id),
+            lead_id: None,
+            opportunity_id: None,
+            kind: crm::InteractionKind::Call,
+            direction: crm::Direction::Outbound,
+            subject: "Follow-up call after the launch mail".into(),
+            occurred_at: None,
+            salesperson: Some("JANE".into()),
+            cost: d(2, 0),
+            duration_minutes: 12,
+            follow_up_on: Some(Utc::now().date_naive() + chrono::Days::new(7)),
+        },
+    )
+    .await?;
+    Ok(())
 }
