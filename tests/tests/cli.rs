@@ -135,7 +135,9 @@ async fn seed_token_and_serve_work_for_scripts() {
         http.post(format!("{addr}/graphql"))
             .bearer_auth(t)
             .header("X-Mercator-Company", "DEMO")
-            .json(&json!({"query": "{ customers { totalCount } items { totalCount } vendors { totalCount } viewer { roles } }"}))
+            .json(&json!({"query": "{ customers { totalCount } items { totalCount } vendors { totalCount } viewer { roles }
+                prospects { totalCount } campaigns { nodes { statistics { targets positiveResponses leads opportunities } } }
+                pipeline { stageName count weightedValue { amount } } followUps { subject } }"}))
             .send()
     };
     let body: Value = q(&admin).await.unwrap().json().await.unwrap();
@@ -152,6 +154,18 @@ async fn seed_token_and_serve_work_for_scripts() {
         "{body}"
     );
     assert_eq!(viewer_body["data"]["viewer"]["roles"], json!(["VIEWER"]));
+    // the demo's relationship data: prospects, a campaign with its funnel, the pipeline
+    assert_eq!(body["data"]["prospects"]["totalCount"], 4, "{body}");
+    let st = &body["data"]["campaigns"]["nodes"][0]["statistics"];
+    assert!(st["targets"].as_i64().unwrap() >= 4, "{body}");
+    assert_eq!(st["positiveResponses"], 2, "{body}");
+    assert_eq!(st["leads"], 1, "{body}");
+    assert_eq!(st["opportunities"], 1, "{body}");
+    assert_eq!(
+        body["data"]["pipeline"],
+        json!([{"stageName": "Qualification", "count": 1, "weightedValue": {"amount": "2400"}}])
+    );
+    assert_eq!(body["data"]["followUps"].as_array().map(Vec::len), Some(1));
 
     let out = mercator(&url, schema, &["export-schema"]);
     assert_eq!(
