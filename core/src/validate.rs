@@ -117,6 +117,15 @@ fn non_negative(field: &str, v: Decimal) -> Result<(), Violation> {
     }
 }
 
+/// An optional code: blank or absent means none; otherwise it must be a valid code.
+pub fn opt_code(field: &str, value: Option<&str>) -> Result<Option<String>, Violation> {
+    value
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .map(|s| code(field, s))
+        .transpose()
+}
+
 /// A money amount that must not be negative.
 pub fn amount(field: &str, v: Decimal) -> Result<Amount, Violation> {
     non_negative(field, v)?;

@@ -7,7 +7,7 @@ use super::crm_types::*;
 use super::enums::{Blocked, PartyKind};
 use super::errors::{ErrorCode, Input, UserError};
 use super::ids::{self, Kind};
-use super::mutation::AddressInput;
+use super::mutation::{AddressInput, mu};
 use super::scalars::{Date, DateTime, Dec};
 use super::types::{ContactPerson, Customer};
 use super::{rc, require, write};
@@ -16,14 +16,6 @@ use mercator_core::auth::Role;
 use mercator_core::crm::{self, PartyRef, merge};
 use mercator_core::parties::{self, NewCustomer, PartyDetails, PartyPatch};
 use rust_decimal::Decimal;
-
-fn mu<T>(m: MaybeUndefined<T>) -> Option<Option<T>> {
-    match m {
-        MaybeUndefined::Undefined => None,
-        MaybeUndefined::Null => Some(None),
-        MaybeUndefined::Value(v) => Some(Some(v)),
-    }
-}
 
 fn id_error(inp: &mut Input, field: &str, message: String) {
     inp.errors.push(UserError {

@@ -25,7 +25,8 @@ use mercator_core::setup::{
 };
 use rust_decimal::Decimal;
 
-fn mu<T>(m: MaybeUndefined<T>) -> Option<Option<T>> {
+/// `MaybeUndefined` as a patch field: `None` leaves it, `Some(None)` clears it.
+pub(crate) fn mu<T>(m: MaybeUndefined<T>) -> Option<Option<T>> {
     match m {
         MaybeUndefined::Undefined => None,
         MaybeUndefined::Null => Some(None),

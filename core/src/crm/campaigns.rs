@@ -16,7 +16,7 @@ use crate::validate;
 use chrono::{NaiveDate, Utc};
 use rust_decimal::Decimal;
 use sea_orm::entity::prelude::*;
-use sea_orm::sea_query::{Expr, ExprTrait as _, Func};
+use sea_orm::sea_query::Expr;
 use sea_orm::{ActiveValue::Set, ConnectionTrait, Value};
 
 /// The company's base currency (budgets, costs and interaction costs are in it).
@@ -146,14 +146,7 @@ pub async fn create_campaign(
         .value();
     let mut v = Violations::new();
     let name = v.check(validate::name("name", &i.name, validate::MAX_NAME));
-    let owner = v.check(
-        i.owner
-            .as_deref()
-            .map(str::trim)
-            .filter(|s| !s.is_empty())
-            .map(|s| validate::code("owner", s))
-            .transpose(),
-    );
+    let owner = v.check(validate::opt_code("owner", i.owner.as_deref()));
     let budget = base_amount(&mut v, "budget", i.budget, step);
     let cost = base_amount(&mut v, "cost", i.cost, step);
     let desc = v.check(validate::opt_text(
@@ -268,15 +261,10 @@ pub async fn update_campaign(
         .name
         .as_deref()
         .map(|n| v.check(validate::name("name", n, validate::MAX_NAME)));
-    let owner = p.owner.as_ref().map(|o| {
-        v.check(
-            o.as_deref()
-                .map(str::trim)
-                .filter(|s| !s.is_empty())
-                .map(|s| validate::code("owner", s))
-                .transpose(),
-        )
-    });
+    let owner = p
+        .owner
+        .as_ref()
+        .map(|o| v.check(validate::opt_code("owner", o.as_deref())));
     let budget = p.budget.map(|b| base_amount(&mut v, "budget", b, step));
     let cost = p.cost.map(|b| base_amount(&mut v, "cost", b, step));
     let desc = p.target_description.as_ref().map(|d| {
@@ -369,13 +357,11 @@ pub struct CampaignFilter {
 
 fn campaign_query(company_id: i64, f: &CampaignFilter) -> Select<campaign::Entity> {
     let mut q = campaign::Entity::find().filter(campaign::Column::CompanyId.eq(company_id));
-    if let Some(s) = f.search.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
-        let pat = format!("%{}%", s.to_lowercase());
-        q = q.filter(
-            sea_orm::Condition::any()
-                .add(Expr::expr(Func::lower(Expr::col(campaign::Column::Number))).like(pat.clone()))
-                .add(Expr::expr(Func::lower(Expr::col(campaign::Column::Name))).like(pat)),
-        );
+    if let Some(c) = super::search_any(
+        f.search.as_deref(),
+        &[campaign::Column::Number, campaign::Column::Name],
+    ) {
+        q = q.filter(c);
     }
     if let Some(s) = f.status {
         q = q.filter(campaign::Column::Status.eq(s));
@@ -793,14 +779,10 @@ pub async fn record_response(
         ));
     }
     let mut v = Violations::new();
-    let code = v.check(
-        r.response_code
-            .as_deref()
-            .map(str::trim)
-            .filter(|s| !s.is_empty())
-            .map(|s| validate::code("responseCode", s))
-            .transpose(),
-    );
+    let code = v.check(validate::opt_code(
+        "responseCode",
+        r.response_code.as_deref(),
+    ));
     if r.response == Response::None {
         v.push(Violation::new(
             "response",
@@ -1007,14 +989,7 @@ pub async fn create_call_list(
 ) -> ServiceResult<call_list::Model> {
     let mut v = Violations::new();
     let name = v.check(validate::name("name", &i.name, validate::MAX_NAME));
-    let resp = v.check(
-        i.responsible
-            .as_deref()
-            .map(str::trim)
-            .filter(|s| !s.is_empty())
-            .map(|s| validate::code("responsible", s))
-            .transpose(),
-    );
+    let resp = v.check(validate::opt_code("responsible", i.responsible.as_deref()));
     let qn = v.check(validate::opt_text(
         "questionnaire",
         i.questionnaire.as_deref(),

@@ -54,14 +54,7 @@ pub async fn log_interaction(
         .value();
     let mut v = Violations::new();
     let subject = v.check(validate::name("subject", &i.subject, validate::MAX_NAME));
-    let sp = v.check(
-        i.salesperson
-            .as_deref()
-            .map(str::trim)
-            .filter(|s| !s.is_empty())
-            .map(|s| validate::code("salesperson", s))
-            .transpose(),
-    );
+    let sp = v.check(validate::opt_code("salesperson", i.salesperson.as_deref()));
     let cost = base_amount(&mut v, "cost", i.cost, step);
     if !(0..=100_000).contains(&i.duration_minutes) {
         v.push(Violation::new(

@@ -30,8 +30,8 @@ pub use stats::*;
 use crate::error::{Rule, ServiceError, ServiceResult, Violation};
 use crate::paging::{Cursor, Key, Keyset, Page, PageArgs};
 use sea_orm::entity::prelude::*;
-use sea_orm::sea_query::{Expr, SimpleExpr};
-use sea_orm::{ConnectionTrait, Value};
+use sea_orm::sea_query::{Expr, ExprTrait as _, Func, SimpleExpr};
+use sea_orm::{Condition, ConnectionTrait, Value};
 
 macro_rules! string_enum {
     ($(#[$m:meta])* $name:ident { $($(#[$vm:meta])* $v:ident = $s:literal),+ $(,)? }) => {
@@ -215,6 +215,16 @@ pub(crate) fn illegal(field: &str, msg: impl Into<String>) -> ServiceError {
 
 pub(crate) fn invalid(field: &str, rule: Rule, msg: impl Into<String>) -> ServiceError {
     ServiceError::Invalid(vec![Violation::new(field, rule, msg)])
+}
+
+/// A case-insensitive "contains" over several columns, for a list's `search` filter; `None`
+/// when the search is absent or blank.
+pub(crate) fn search_any<C: ColumnTrait>(search: Option<&str>, cols: &[C]) -> Option<Condition> {
+    let s = search.map(str::trim).filter(|s| !s.is_empty())?;
+    let pat = format!("%{}%", s.to_lowercase());
+    Some(cols.iter().fold(Condition::any(), |c, col| {
+        c.add(Expr::expr(Func::lower(Expr::col(*col))).like(pat.clone()))
+    }))
 }
 
 /// One row of a company's table by id, or `NotFound`.

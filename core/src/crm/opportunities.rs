@@ -16,17 +16,7 @@ use crate::validate;
 use chrono::{NaiveDate, Utc};
 use rust_decimal::Decimal;
 use sea_orm::entity::prelude::*;
-use sea_orm::sea_query::{Expr, ExprTrait as _, Func};
 use sea_orm::{ActiveValue::Set, ConnectionTrait, QueryOrder};
-
-fn opt_code(v: &mut Violations, field: &str, s: Option<&str>) -> Option<Option<String>> {
-    v.check(
-        s.map(str::trim)
-            .filter(|s| !s.is_empty())
-            .map(|g| validate::code(field, g))
-            .transpose(),
-    )
-}
 
 async fn party_ref(
     db: &impl ConnectionTrait,
@@ -132,7 +122,7 @@ pub async fn create_lead(
 ) -> ServiceResult<lead::Model> {
     let mut v = Violations::new();
     let subject = v.check(validate::name("subject", &i.subject, validate::MAX_NAME));
-    let resp = opt_code(&mut v, "responsible", i.responsible.as_deref());
+    let resp = v.check(validate::opt_code("responsible", i.responsible.as_deref()));
     party_ref(db, &mut v, company_id, i.party_id).await?;
     campaign_ref(db, &mut v, company_id, i.campaign_id).await?;
     if i.source == LeadSource::Campaign && i.campaign_id.is_none() {
@@ -227,7 +217,7 @@ pub async fn update_lead(
     let resp = p
         .responsible
         .as_ref()
-        .map(|r| opt_code(&mut v, "responsible", r.as_deref()));
+        .map(|r| v.check(validate::opt_code("responsible", r.as_deref())));
     v.finish()?;
     let mut am: lead::ActiveModel = row.into();
     if let Some(Some(s)) = subject {
@@ -420,13 +410,11 @@ pub struct LeadFilter {
 
 fn lead_query(company_id: i64, f: &LeadFilter) -> Select<lead::Entity> {
     let mut q = lead::Entity::find().filter(lead::Column::CompanyId.eq(company_id));
-    if let Some(s) = f.search.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
-        let pat = format!("%{}%", s.to_lowercase());
-        q = q.filter(
-            sea_orm::Condition::any()
-                .add(Expr::expr(Func::lower(Expr::col(lead::Column::Number))).like(pat.clone()))
-                .add(Expr::expr(Func::lower(Expr::col(lead::Column::Subject))).like(pat)),
-        );
+    if let Some(c) = super::search_any(
+        f.search.as_deref(),
+        &[lead::Column::Number, lead::Column::Subject],
+    ) {
+        q = q.filter(c);
     }
     if let Some(s) = f.status {
         q = q.filter(lead::Column::Status.eq(s));
@@ -671,7 +659,7 @@ pub async fn create_opportunity(
 ) -> ServiceResult<opportunity::Model> {
     let mut v = Violations::new();
     let subject = v.check(validate::name("subject", &i.subject, validate::MAX_NAME));
-    let sp = opt_code(&mut v, "salesperson", i.salesperson.as_deref());
+    let sp = v.check(validate::opt_code("salesperson", i.salesperson.as_deref()));
     party_ref(db, &mut v, company_id, i.party_id).await?;
     campaign_ref(db, &mut v, company_id, i.campaign_id).await?;
     if let Some(l) = i.lead_id
@@ -844,7 +832,7 @@ pub async fn update_opportunity(
     let sp = p
         .salesperson
         .as_ref()
-        .map(|s| opt_code(&mut v, "salesperson", s.as_deref()));
+        .map(|s| v.check(validate::opt_code("salesperson", s.as_deref())));
     let value = match p.estimated_value {
         Some(x) => money_in(db, &mut v, company_id, "estimatedValue", x, row.currency_id).await?,
         None => Some(row.estimated_value),
@@ -988,16 +976,11 @@ pub struct OpportunityFilter {
 
 fn opportunity_query(company_id: i64, f: &OpportunityFilter) -> Select<opportunity::Entity> {
     let mut q = opportunity::Entity::find().filter(opportunity::Column::CompanyId.eq(company_id));
-    if let Some(s) = f.search.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
-        let pat = format!("%{}%", s.to_lowercase());
-        q = q.filter(
-            sea_orm::Condition::any()
-                .add(
-                    Expr::expr(Func::lower(Expr::col(opportunity::Column::Number)))
-                        .like(pat.clone()),
-                )
-                .add(Expr::expr(Func::lower(Expr::col(opportunity::Column::Subject))).like(pat)),
-        );
+    if let Some(c) = super::search_any(
+        f.search.as_deref(),
+        &[opportunity::Column::Number, opportunity::Column::Subject],
+    ) {
+        q = q.filter(c);
     }
     if let Some(s) = f.status {
         q = q.filter(opportunity::Column::Status.eq(s));

@@ -13,7 +13,7 @@ use crate::validate;
 use chrono::Utc;
 use sea_orm::entity::prelude::*;
 use sea_orm::sea_query::{Expr, ExprTrait as _, Func, Query};
-use sea_orm::{ActiveValue::Set, Condition, ConnectionTrait};
+use sea_orm::{ActiveValue::Set, ConnectionTrait};
 
 /// Checks a document number given by the caller, or draws a free one from the sequence.
 pub(crate) async fn number_for<E>(
@@ -140,13 +140,11 @@ fn role_exists(table: &'static str, col: &'static str) -> Expr {
 
 fn party_query(company_id: i64, f: &PartyFilter) -> Select<party::Entity> {
     let mut q = party::Entity::find().filter(party::Column::CompanyId.eq(company_id));
-    if let Some(s) = f.search.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
-        let pat = format!("%{}%", s.to_lowercase());
-        q = q.filter(
-            Condition::any()
-                .add(Expr::expr(Func::lower(Expr::col(party::Column::Name))).like(pat.clone()))
-                .add(Expr::expr(Func::lower(Expr::col(party::Column::Email))).like(pat)),
-        );
+    if let Some(c) = super::search_any(
+        f.search.as_deref(),
+        &[party::Column::Name, party::Column::Email],
+    ) {
+        q = q.filter(c);
     }
     if let Some(k) = f.kind {
         q = q.filter(party::Column::Kind.eq(k));
@@ -224,15 +222,6 @@ pub struct NewProspect {
     pub segment: Option<String>,
 }
 
-fn opt_code(v: &mut Violations, field: &str, s: Option<&str>) -> Option<Option<String>> {
-    v.check(
-        s.map(str::trim)
-            .filter(|s| !s.is_empty())
-            .map(|g| validate::code(field, g))
-            .transpose(),
-    )
-}
-
 /// Makes a party a prospect.
 pub async fn create_prospect(
     db: &impl ConnectionTrait,
@@ -240,8 +229,11 @@ pub async fn create_prospect(
     input: NewProspect,
 ) -> ServiceResult<prospect::Model> {
     let mut v = Violations::new();
-    let salesperson = opt_code(&mut v, "salesperson", input.salesperson.as_deref());
-    let segment = opt_code(&mut v, "segment", input.segment.as_deref());
+    let salesperson = v.check(validate::opt_code(
+        "salesperson",
+        input.salesperson.as_deref(),
+    ));
+    let segment = v.check(validate::opt_code("segment", input.segment.as_deref()));
     if input.party_id.is_some() == input.party.is_some() {
         v.push(Violation::new(
             "partyId",
@@ -360,8 +352,10 @@ pub async fn update_prospect(
     let mut v = Violations::new();
     let sp = p
         .salesperson
-        .map(|s| opt_code(&mut v, "salesperson", s.as_deref()));
-    let seg = p.segment.map(|s| opt_code(&mut v, "segment", s.as_deref()));
+        .map(|s| v.check(validate::opt_code("salesperson", s.as_deref())));
+    let seg = p
+        .segment
+        .map(|s| v.check(validate::opt_code("segment", s.as_deref())));
     v.finish()?;
     if let Some(st) = p.status {
         if row.status == ProspectStatus::Converted {

@@ -696,15 +696,6 @@ async fn check_credit_limit(
     Ok(a)
 }
 
-fn opt_code(v: &mut Violations, field: &str, s: Option<&str>) -> Option<Option<String>> {
-    v.check(
-        s.map(str::trim)
-            .filter(|s| !s.is_empty())
-            .map(|g| validate::code(field, g))
-            .transpose(),
-    )
-}
-
 /// Creates a customer with its party and addresses.
 pub async fn create_customer(
     db: &impl ConnectionTrait,
@@ -731,9 +722,15 @@ pub async fn create_customer_on(
         Some(id) => Some(Err(id)),
         None => check_party(&mut v, "", &input.details).map(Ok),
     };
-    let group = opt_code(&mut v, "customerGroup", input.customer_group.as_deref());
-    let price_group = opt_code(&mut v, "priceGroup", input.price_group.as_deref());
-    let tax_group = opt_code(&mut v, "taxGroup", input.tax_group.as_deref());
+    let group = v.check(validate::opt_code(
+        "customerGroup",
+        input.customer_group.as_deref(),
+    ));
+    let price_group = v.check(validate::opt_code(
+        "priceGroup",
+        input.price_group.as_deref(),
+    ));
+    let tax_group = v.check(validate::opt_code("taxGroup", input.tax_group.as_deref()));
     v.check(
         refs::usable(
             db,
@@ -876,15 +873,15 @@ pub async fn update_customer(
     let group = p
         .customer_group
         .as_ref()
-        .map(|g| opt_code(&mut v, "customerGroup", g.as_deref()));
+        .map(|g| v.check(validate::opt_code("customerGroup", g.as_deref())));
     let price_group = p
         .price_group
         .as_ref()
-        .map(|g| opt_code(&mut v, "priceGroup", g.as_deref()));
+        .map(|g| v.check(validate::opt_code("priceGroup", g.as_deref())));
     let tax_group = p
         .tax_group
         .as_ref()
-        .map(|g| opt_code(&mut v, "taxGroup", g.as_deref()));
+        .map(|g| v.check(validate::opt_code("taxGroup", g.as_deref())));
     if let Some(c) = p.currency_id {
         v.check(refs::usable(db, company_id, Table::Currency, c, "currencyId").await?);
     }
