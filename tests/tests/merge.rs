@@ -423,6 +423,8 @@ async fn merge_duplicate_contacts() {
     .await;
     assert_eq!(p["contactPerson"]["email"], "kim@tailspin.example");
     assert_eq!(references(&app, "contact_persons", db_id(&d)).await, vec![]);
+    let dups = c.ok("{ contactDuplicates { key } }", json!({})).await;
+    assert_eq!(dups["contactDuplicates"], json!([]));
     let t = c
         .ok(
             "query($id: ID!) { campaignTargets(campaignId: $id) { nodes { contactPerson { id } } } interactions { nodes { contactPerson { id } } } }",

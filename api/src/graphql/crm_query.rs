@@ -5,10 +5,12 @@
 use super::connection::{list_cost, page_args};
 use super::crm_types::*;
 use super::enums::{PartyKind, SortDirection};
-use super::errors::{ErrorCode, UserError};
+use super::errors::{ErrorCode, UserError, internal};
 use super::ids::{self, Kind};
+use super::loaders;
 use super::query::{filter_id, wants_total};
 use super::scalars::{Date, DateTime, Json};
+use super::types::{ContactPerson, Customer};
 use super::{company_id, db, read, require};
 use async_graphql::{Context, Enum, ID, InputObject, Object, Result, SimpleObject};
 use mercator_core::auth::Role;
@@ -408,6 +410,52 @@ impl From<crm::merge_log::Model> for MergeLogEntry {
             details: Json(serde_json::from_str(&m.details).unwrap_or_default()),
         }
     }
+}
+
+/// What the records of a duplicate group share.
+#[derive(Enum, Copy, Clone, Debug, PartialEq, Eq)]
+pub enum DuplicateMatch {
+    /// The same name (ignoring case and surrounding blanks).
+    Name,
+    /// The same e-mail address (ignoring case).
+    Email,
+}
+
+/// Customers that look like duplicates of each other.
+#[derive(SimpleObject)]
+pub struct CustomerDuplicateGroup {
+    /// What they share.
+    pub matched_on: DuplicateMatch,
+    /// The shared value, in lower case.
+    pub key: String,
+    /// The customers, oldest first; merge the others into the one to keep.
+    pub customers: Vec<Customer>,
+}
+
+/// Contact persons that look like duplicates of each other.
+#[derive(SimpleObject)]
+pub struct ContactDuplicateGroup {
+    /// What they share.
+    pub matched_on: DuplicateMatch,
+    /// The shared value, in lower case.
+    pub key: String,
+    /// The contact persons, oldest first.
+    pub contacts: Vec<ContactPerson>,
+}
+
+fn matched(m: merge::MatchedOn) -> DuplicateMatch {
+    match m {
+        merge::MatchedOn::Name => DuplicateMatch::Name,
+        merge::MatchedOn::Email => DuplicateMatch::Email,
+    }
+}
+
+fn dup_limit(first: Option<i32>) -> Result<usize> {
+    let n = first.unwrap_or(20);
+    if !(1..=100).contains(&n) {
+        return Err(ErrorCode::OutOfRange.error("first must be between 1 and 100"));
+    }
+    Ok(n as usize)
 }
 
 fn id_arg(field: &str, id: &ID, kind: Kind) -> Result<i64> {
@@ -810,6 +858,70 @@ impl CrmQuery {
                 .collect(),
             conflicts: p.conflicts.into_iter().map(Into::into).collect(),
         })
+    }
+
+    /// Groups of active customers sharing a name or an e-mail address: candidates for
+    /// `customerMerge`. Admin.
+    async fn customer_duplicates(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "At most this many groups (max 100, default 20).")] first: Option<i32>,
+    ) -> Result<Vec<CustomerDuplicateGroup>> {
+        let cid = require(ctx, Role::Admin)?;
+        let n = dup_limit(first)?;
+        let db = &db(ctx)?.conn;
+        let groups =
+            read(merge::duplicate_groups(db, cid, merge::DuplicateKind::Customer, n).await).await?;
+        let all: Vec<i64> = groups.iter().flat_map(|g| g.ids.iter().copied()).collect();
+        let rows = loaders(ctx)?
+            .customer
+            .load_many(all)
+            .await
+            .map_err(internal)?;
+        Ok(groups
+            .into_iter()
+            .map(|g| CustomerDuplicateGroup {
+                matched_on: matched(g.matched_on),
+                key: g.key,
+                customers: g
+                    .ids
+                    .iter()
+                    .filter_map(|i| rows.get(i).cloned().map(Customer::full))
+                    .collect(),
+            })
+            .collect())
+    }
+
+    /// Groups of active contact persons sharing a name or an e-mail address: candidates for
+    /// `contactPersonMerge`. Admin.
+    async fn contact_duplicates(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "At most this many groups (max 100, default 20).")] first: Option<i32>,
+    ) -> Result<Vec<ContactDuplicateGroup>> {
+        let cid = require(ctx, Role::Admin)?;
+        let n = dup_limit(first)?;
+        let db = &db(ctx)?.conn;
+        let groups =
+            read(merge::duplicate_groups(db, cid, merge::DuplicateKind::Contact, n).await).await?;
+        let all: Vec<i64> = groups.iter().flat_map(|g| g.ids.iter().copied()).collect();
+        let rows = loaders(ctx)?
+            .contact
+            .load_many(all)
+            .await
+            .map_err(internal)?;
+        Ok(groups
+            .into_iter()
+            .map(|g| ContactDuplicateGroup {
+                matched_on: matched(g.matched_on),
+                key: g.key,
+                contacts: g
+                    .ids
+                    .iter()
+                    .filter_map(|i| rows.get(i).cloned().map(ContactPerson))
+                    .collect(),
+            })
+            .collect())
     }
 
     /// The merge audit log, newest first. Admin.

@@ -937,3 +937,95 @@ pub async fn merge_history(
         .all(db)
         .await?)
 }
+
+/// What two records of a duplicate group share.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum MatchedOn {
+    /// The same name (ignoring case and surrounding blanks).
+    Name,
+    /// The same e-mail address (ignoring case).
+    Email,
+}
+
+/// Records that look like duplicates of each other.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DuplicateGroup {
+    /// What they share.
+    pub matched_on: MatchedOn,
+    /// The shared value, normalised.
+    pub key: String,
+    /// Customer or contact person ids, ascending.
+    pub ids: Vec<i64>,
+}
+
+/// Customers or contact persons.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DuplicateKind {
+    /// Active customers.
+    Customer,
+    /// Active contact persons.
+    Contact,
+}
+
+#[derive(FromQueryResult)]
+struct DupRow {
+    k: String,
+    id: i64,
+}
+
+/// Groups of active customers (or contacts) sharing a name or an e-mail address: candidates for
+/// a merge (BC's duplicate search). Grouped in SQL, one statement per criterion; at most
+/// `limit` groups, by key.
+pub async fn duplicate_groups(
+    db: &impl ConnectionTrait,
+    company_id: i64,
+    kind: DuplicateKind,
+    limit: usize,
+) -> ServiceResult<Vec<DuplicateGroup>> {
+    let table = match kind {
+        DuplicateKind::Customer => "customers",
+        DuplicateKind::Contact => "contact_persons",
+    };
+    let b = db.get_database_backend();
+    let mut out = Vec::new();
+    for (m, expr) in [
+        (MatchedOn::Name, "LOWER(TRIM(p.name))"),
+        (MatchedOn::Email, "LOWER(TRIM(p.email))"),
+    ] {
+        let text = format!(
+            "SELECT {expr} AS k, r.id AS id FROM {table} r JOIN parties p ON p.id = r.party_id \
+             WHERE r.company_id = ? AND r.archived_at IS NULL AND {expr} IN ( \
+               SELECT {expr} FROM {table} r JOIN parties p ON p.id = r.party_id \
+               WHERE r.company_id = ? AND r.archived_at IS NULL AND {expr} IS NOT NULL AND {expr} <> '' \
+               GROUP BY {expr} HAVING COUNT(*) > 1) \
+             ORDER BY k, id"
+        );
+        let rows = DupRow::find_by_statement(crate::db::sql(
+            b,
+            &text,
+            vec![company_id.into(), company_id.into()],
+        ))
+        .all(db)
+        .await?;
+        let mut cur: Option<DuplicateGroup> = None;
+        for r in rows {
+            match &mut cur {
+                Some(g) if g.key == r.k => g.ids.push(r.id),
+                _ => {
+                    if let Some(g) = cur.take() {
+                        out.push(g);
+                    }
+                    cur = Some(DuplicateGroup {
+                        matched_on: m,
+                        key: r.k,
+                        ids: vec![r.id],
+                    });
+                }
+            }
+        }
+        out.extend(cur);
+    }
+    out.sort_by(|a, b| (&a.key, a.matched_on).cmp(&(&b.key, b.matched_on)));
+    out.truncate(limit);
+    Ok(out)
+}
