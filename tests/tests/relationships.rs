@@ -908,3 +908,42 @@ async fn campaign_statistics_run_a_constant_number_of_statements() {
         "statements per page size: {used:?}"
     );
 }
+
+/// Selections running at the same time for one campaign add every party exactly once and
+/// none of them fails.
+#[tokio::test]
+async fn concurrent_target_selections_add_each_party_once() {
+    let app = TestApp::start().await;
+    let c = app.company("CONC").await;
+    for i in 0..30 {
+        prospect(&c, &format!("Prospect{i:02}"), json!({})).await;
+    }
+    let cmp = campaign(&c, "Race", "EMAIL").await;
+    let runs = (0..4).map(|_| {
+        let c = c.clone();
+        let cmp = cmp.clone();
+        async move {
+            m(
+                &c,
+                "campaignTargetsSelect",
+                json!({"campaignId": cmp, "prospects": true}),
+                "count",
+            )
+            .await
+        }
+    });
+    let results = futures_util::future::join_all(runs).await;
+    let mut total = 0;
+    for r in &results {
+        assert_eq!(r["userErrors"], json!([]), "{r}");
+        total += r["count"].as_i64().unwrap();
+    }
+    assert_eq!(total, 30, "{results:?}");
+    let d = c
+        .ok(
+            "query($id: ID!) { campaignTargets(campaignId: $id) { totalCount } }",
+            json!({"id": cmp}),
+        )
+        .await;
+    assert_eq!(d["campaignTargets"]["totalCount"], 30);
+}

@@ -576,6 +576,8 @@ pub async fn select_targets(
             sql.push_str(" AND LOWER(pa.name) LIKE ?");
             vals.push(format!("%{}%", q.to_lowercase()).into());
         }
+        // a concurrent selection for the same campaign may have added the party meanwhile
+        sql.push_str(" ON CONFLICT (campaign_id, party_id) DO NOTHING");
         let res = db.execute_raw(crate::db::sql(backend, &sql, vals)).await?;
         added += res.rows_affected();
     }
