@@ -22,6 +22,7 @@ pub mod parties;
 pub mod purchasing;
 pub mod refs;
 pub mod setup;
+pub mod tax;
 pub mod validate;
 
 pub use catalog::ItemKind;
