@@ -19,6 +19,7 @@ pub mod money;
 pub mod numbering;
 pub mod paging;
 pub mod parties;
+pub mod pricing;
 pub mod purchasing;
 pub mod refs;
 pub mod setup;
