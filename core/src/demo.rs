@@ -373,6 +373,7 @@ pub async fn seed(db: &impl ConnectionTrait) -> ServiceResult<(company::Model, b
                 currency_id: if country == "US" { usd.id } else { eur_id },
                 customer_group: Some(if i % 4 == 0 { "WHOLESALE" } else { "RETAIL" }.into()),
                 price_group: Some(if i % 4 == 0 { "WHOLESALE" } else { "RETAIL" }.into()),
+                line_discount_group: None,
                 payment_terms_id: Some(if i % 3 == 0 { net14.id } else { net30.id }),
                 tax_group: Some("DOMESTIC".into()),
                 credit_limit: d(500_000 + 25_000 * (i as i64 % 8), 2),

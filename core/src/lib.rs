@@ -24,6 +24,7 @@ pub mod purchasing;
 pub mod refs;
 pub mod setup;
 pub mod tax;
+pub mod trade;
 pub mod validate;
 
 pub use catalog::ItemKind;

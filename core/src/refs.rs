@@ -32,6 +32,8 @@ pub enum Table {
     Item,
     /// `sales_cycles`
     SalesCycle,
+    /// `trade_agreements`
+    TradeAgreement,
 }
 
 impl Table {
@@ -48,6 +50,7 @@ impl Table {
             Table::ContactPerson => "contact_persons",
             Table::Item => "items",
             Table::SalesCycle => "sales_cycles",
+            Table::TradeAgreement => "trade_agreements",
         }
     }
     /// Name for messages.
@@ -63,6 +66,7 @@ impl Table {
             Table::ContactPerson => "contact person",
             Table::Item => "item",
             Table::SalesCycle => "sales cycle",
+            Table::TradeAgreement => "trade agreement",
         }
     }
 }

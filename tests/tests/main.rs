@@ -16,6 +16,7 @@ mod merge;
 mod numbering;
 mod pagination;
 mod plugins;
+mod pricing;
 mod relationships;
 mod schema;
 mod sqlite;

@@ -235,3 +235,29 @@ impl ArchivedFilter {
         }
     }
 }
+
+/// How a company resolves prices and line discounts (DOMAIN.md 8.1, 8.2).
+#[derive(Enum, Copy, Clone, Debug, PartialEq, Eq)]
+pub enum PricingRule {
+    /// D365 trade agreements: combinations in priority order (customer, group, all × item,
+    /// group, all) with Find next; the lowest price among those found; discounts added.
+    TradeAgreements,
+    /// BC best price: the lowest permissible price and the highest single line discount.
+    BestPrice,
+}
+impl From<core_::setup::PricingRule> for PricingRule {
+    fn from(k: core_::setup::PricingRule) -> Self {
+        match k {
+            core_::setup::PricingRule::TradeAgreements => PricingRule::TradeAgreements,
+            core_::setup::PricingRule::BestPrice => PricingRule::BestPrice,
+        }
+    }
+}
+impl From<PricingRule> for core_::setup::PricingRule {
+    fn from(k: PricingRule) -> Self {
+        match k {
+            PricingRule::TradeAgreements => core_::setup::PricingRule::TradeAgreements,
+            PricingRule::BestPrice => core_::setup::PricingRule::BestPrice,
+        }
+    }
+}

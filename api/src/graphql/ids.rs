@@ -57,10 +57,12 @@ pub enum Kind {
     Interaction,
     /// CustomerLedgerEntry
     CustomerLedgerEntry,
+    /// TradeAgreement
+    TradeAgreement,
 }
 
 impl Kind {
-    const ALL: [Kind; 24] = [
+    const ALL: [Kind; 25] = [
         Kind::Company,
         Kind::Currency,
         Kind::TaxCode,
@@ -85,6 +87,7 @@ impl Kind {
         Kind::SalesCycle,
         Kind::Interaction,
         Kind::CustomerLedgerEntry,
+        Kind::TradeAgreement,
     ];
 
     /// The GraphQL type name.
@@ -114,6 +117,7 @@ impl Kind {
             Kind::SalesCycle => "SalesCycle",
             Kind::Interaction => "Interaction",
             Kind::CustomerLedgerEntry => "CustomerLedgerEntry",
+            Kind::TradeAgreement => "TradeAgreement",
         }
     }
 }

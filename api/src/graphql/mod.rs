@@ -52,6 +52,7 @@ pub mod ids;
 pub mod loaders;
 pub mod mutation;
 pub mod plugins;
+pub mod pricing;
 pub mod query;
 pub mod scalars;
 pub mod types;
@@ -67,7 +68,7 @@ use sea_orm::DatabaseTransaction;
 use std::sync::Arc;
 
 /// The version of the public schema. Bumped on every change clients can see.
-pub const SCHEMA_VERSION: &str = "2026-11-22.1";
+pub const SCHEMA_VERSION: &str = "2026-11-22.2";
 
 /// The executable schema.
 pub type MercatorSchema = Schema<query::QueryRoot, mutation::MutationRoot, EmptySubscription>;

@@ -2,7 +2,7 @@
 //! one core service call in one transaction. Setup data needs the admin role, master data the
 //! clerk role.
 
-use super::enums::{AddressPurpose, Blocked, ItemKind, PartyKind, RoundingMode};
+use super::enums::{AddressPurpose, Blocked, ItemKind, PartyKind, PricingRule, RoundingMode};
 use super::errors::{ErrorCode, Input, UserError};
 use super::ids::{self, Kind};
 use super::query::load_node;
@@ -151,6 +151,8 @@ pub struct CompanyCreateInput {
 pub struct CompanyUpdateInput {
     /// New legal name.
     pub name: Option<String>,
+    /// How prices and line discounts are resolved.
+    pub pricing_rule: Option<PricingRule>,
 }
 
 /// Input of `currencyCreate`. Precisions left out take the ISO defaults (JPY 1, CHF invoice 0.05, else 0.01).
@@ -339,6 +341,8 @@ pub struct CustomerCreateInput {
     pub customer_group: Option<String>,
     /// Price group.
     pub price_group: Option<String>,
+    /// Line discount group (selects line discount agreements).
+    pub line_discount_group: Option<String>,
     /// Payment terms.
     pub payment_terms_id: Option<ID>,
     /// Tax group.
@@ -383,6 +387,8 @@ pub struct CustomerUpdateInput {
     pub customer_group: MaybeUndefined<String>,
     /// Price group.
     pub price_group: MaybeUndefined<String>,
+    /// Line discount group; null clears it.
+    pub line_discount_group: MaybeUndefined<String>,
     /// Payment terms.
     pub payment_terms_id: MaybeUndefined<ID>,
     /// Tax group.
@@ -619,7 +625,11 @@ pub struct CoreMutation;
 
 /// The root of all mutations.
 #[derive(async_graphql::MergedObject, Default)]
-pub struct MutationRoot(CoreMutation, super::crm_mutation::CrmMutation);
+pub struct MutationRoot(
+    CoreMutation,
+    super::crm_mutation::CrmMutation,
+    super::pricing::PricingMutation,
+);
 
 /// Mutations of the foundation: setup and master data.
 #[Object]
@@ -653,7 +663,15 @@ impl CoreMutation {
     ) -> Result<CompanyPayload> {
         let cid = require(ctx, Role::Admin)?;
         let res = write(ctx, "", async |t| {
-            setup::update_company(t, cid, CompanyPatch { name: input.name }).await
+            setup::update_company(
+                t,
+                cid,
+                CompanyPatch {
+                    name: input.name,
+                    pricing_rule: input.pricing_rule.map(Into::into),
+                },
+            )
+            .await
         })
         .await?;
         Ok(CompanyPayload::done(res.map(Company)))
@@ -892,6 +910,7 @@ impl CoreMutation {
             currency_id: inp.id("currencyId", &input.currency_id, Kind::Currency),
             customer_group: input.customer_group,
             price_group: input.price_group,
+            line_discount_group: input.line_discount_group,
             payment_terms_id: inp.opt_id(
                 "paymentTermsId",
                 input.payment_terms_id.as_ref(),
@@ -936,6 +955,7 @@ impl CoreMutation {
             currency_id: inp.opt_id("currencyId", input.currency_id.as_ref(), Kind::Currency),
             customer_group: mu(input.customer_group),
             price_group: mu(input.price_group),
+            line_discount_group: mu(input.line_discount_group),
             payment_terms_id: mu(input.payment_terms_id)
                 .map(|o| o.map(|i| inp.id("paymentTermsId", &i, Kind::PaymentTerms))),
             tax_group: mu(input.tax_group),
@@ -1271,6 +1291,7 @@ async fn set_archived(
         Kind::ContactPerson => (Table::ContactPerson, Role::Clerk),
         Kind::Item => (Table::Item, Role::Clerk),
         Kind::SalesCycle => (Table::SalesCycle, Role::Admin),
+        Kind::TradeAgreement => (Table::TradeAgreement, Role::Clerk),
         Kind::Company
         | Kind::Address
         | Kind::ItemLedgerEntry

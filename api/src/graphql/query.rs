@@ -329,6 +329,11 @@ pub async fn load_node(ctx: &Context<'_>, id: &str) -> Result<Option<Node>> {
             crm::interaction::Column::CompanyId
         )
         .map(|m| Node::Interaction(crm_types::Interaction(m))),
+        Kind::TradeAgreement => scoped!(
+            mercator_core::trade::trade_agreement::Entity,
+            mercator_core::trade::trade_agreement::Column::CompanyId
+        )
+        .map(|m| Node::TradeAgreement(super::pricing::TradeAgreement(m))),
         Kind::CustomerLedgerEntry => scoped!(
             crm::ledger_entry::Entity,
             crm::ledger_entry::Column::CompanyId
@@ -348,7 +353,11 @@ pub struct CoreQuery;
 
 /// The root of all queries.
 #[derive(async_graphql::MergedObject, Default)]
-pub struct QueryRoot(CoreQuery, super::crm_query::CrmQuery);
+pub struct QueryRoot(
+    CoreQuery,
+    super::crm_query::CrmQuery,
+    super::pricing::PricingQuery,
+);
 
 /// Queries of the foundation: the registry, the viewer, setup and master data.
 #[Object]

@@ -68,6 +68,8 @@ pub enum Node {
     Interaction(super::crm_types::Interaction),
     /// A customer ledger entry.
     CustomerLedgerEntry(super::crm_types::CustomerLedgerEntry),
+    /// A trade agreement line.
+    TradeAgreement(super::pricing::TradeAgreement),
 }
 
 /// An amount of money in a currency.
@@ -109,6 +111,10 @@ impl Company {
     /// ISO code of the base (accounting) currency.
     async fn base_currency_code(&self) -> &str {
         &self.0.base_currency_code
+    }
+    /// How prices and line discounts are resolved on its documents.
+    async fn pricing_rule(&self) -> enums::PricingRule {
+        self.0.pricing_rule.into()
     }
     /// When it was created.
     async fn created_at(&self) -> DateTime {
@@ -541,6 +547,10 @@ impl Customer {
     /// Price group (selects trade agreements).
     async fn price_group(&self, ctx: &Context<'_>) -> Result<Option<String>> {
         Ok(self.row(ctx).await?.price_group)
+    }
+    /// Line discount group (selects line discount agreements).
+    async fn line_discount_group(&self, ctx: &Context<'_>) -> Result<Option<String>> {
+        Ok(self.row(ctx).await?.line_discount_group)
     }
     /// Payment terms of the customer's invoices.
     async fn payment_terms(&self, ctx: &Context<'_>) -> Result<Option<PaymentTerms>> {

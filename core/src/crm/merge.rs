@@ -54,6 +54,7 @@ pub const REFERENCES: &[(&str, &str, Target)] = &[
     ("customers", "invoice_account_id", Target::Customer),
     ("prospects", "converted_customer_id", Target::Customer),
     ("customer_ledger_entries", "customer_id", Target::Customer),
+    ("trade_agreements", "customer_id", Target::Customer),
     (
         "campaign_targets",
         "contact_person_id",

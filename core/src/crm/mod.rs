@@ -274,6 +274,19 @@ where
     }))
 }
 
+/// A page sorted by id, oldest first (for other areas' lists).
+pub async fn page_by_id_pub<E>(
+    db: &impl ConnectionTrait,
+    q: Select<E>,
+    id: E::Column,
+    args: &PageArgs,
+) -> ServiceResult<Page<E::Model>>
+where
+    E: EntityTrait,
+{
+    page_by_id(db, q, id, false, args).await
+}
+
 /// A page sorted by id alone (newest first when `desc`).
 pub(crate) async fn page_by_id<E>(
     db: &impl ConnectionTrait,

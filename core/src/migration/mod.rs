@@ -24,6 +24,10 @@ impl MigratorTrait for Migrator {
                 name: "m20261122_000002_relationships",
                 sql: include_str!("m20261122_000002_relationships.sql"),
             }),
+            Box::new(SqlMigration {
+                name: "m20261122_000003_pricing",
+                sql: include_str!("m20261122_000003_pricing.sql"),
+            }),
         ]
     }
 }

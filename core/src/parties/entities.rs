@@ -102,6 +102,7 @@ pub mod customer {
         pub currency_id: i64,
         pub customer_group: Option<String>,
         pub price_group: Option<String>,
+        pub line_discount_group: Option<String>,
         pub payment_terms_id: Option<i64>,
         pub tax_group: Option<String>,
         pub credit_limit: Amount,

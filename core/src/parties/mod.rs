@@ -649,6 +649,8 @@ pub struct NewCustomer {
     pub customer_group: Option<String>,
     /// Price group (trade agreements).
     pub price_group: Option<String>,
+    /// Line discount group (trade agreements).
+    pub line_discount_group: Option<String>,
     /// Payment terms id.
     pub payment_terms_id: Option<i64>,
     /// Tax group (tax code resolution).
@@ -731,6 +733,10 @@ pub async fn create_customer_on(
         input.price_group.as_deref(),
     ));
     let tax_group = v.check(validate::opt_code("taxGroup", input.tax_group.as_deref()));
+    let disc_group = v.check(validate::opt_code(
+        "lineDiscountGroup",
+        input.line_discount_group.as_deref(),
+    ));
     v.check(
         refs::usable(
             db,
@@ -772,8 +778,23 @@ pub async fn create_customer_on(
         ));
     }
     v.finish()?;
-    let (Some(number), Some(party), Some(group), Some(price_group), Some(tax_group), Some(limit)) =
-        (number, party, group, price_group, tax_group, limit)
+    let (
+        Some(number),
+        Some(party),
+        Some(group),
+        Some(price_group),
+        Some(tax_group),
+        Some(limit),
+        Some(disc_group),
+    ) = (
+        number,
+        party,
+        group,
+        price_group,
+        tax_group,
+        limit,
+        disc_group,
+    )
     else {
         return Err(ServiceError::Invalid(vec![]));
     };
@@ -801,6 +822,7 @@ pub async fn create_customer_on(
         currency_id: Set(input.currency_id),
         customer_group: Set(group),
         price_group: Set(price_group),
+        line_discount_group: Set(disc_group),
         payment_terms_id: Set(input.payment_terms_id),
         tax_group: Set(tax_group),
         credit_limit: Set(limit),
@@ -829,6 +851,8 @@ pub struct CustomerPatch {
     pub customer_group: Option<Option<String>>,
     /// Price group.
     pub price_group: Option<Option<String>>,
+    /// Line discount group.
+    pub line_discount_group: Option<Option<String>>,
     /// Payment terms.
     pub payment_terms_id: Option<Option<i64>>,
     /// Tax group.
@@ -882,6 +906,10 @@ pub async fn update_customer(
         .tax_group
         .as_ref()
         .map(|g| v.check(validate::opt_code("taxGroup", g.as_deref())));
+    let disc_group = p
+        .line_discount_group
+        .as_ref()
+        .map(|g| v.check(validate::opt_code("lineDiscountGroup", g.as_deref())));
     if let Some(c) = p.currency_id {
         v.check(refs::usable(db, company_id, Table::Currency, c, "currencyId").await?);
     }
@@ -919,6 +947,9 @@ pub async fn update_customer(
     }
     if let Some(Some(x)) = price_group {
         am.price_group = Set(x);
+    }
+    if let Some(Some(x)) = disc_group {
+        am.line_discount_group = Set(x);
     }
     if let Some(Some(x)) = tax_group {
         am.tax_group = Set(x);

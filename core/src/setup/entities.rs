@@ -12,6 +12,7 @@ pub mod company {
         pub code: String,
         pub name: String,
         pub base_currency_code: String,
+        pub pricing_rule: super::super::PricingRule,
         pub created_at: DateTimeUtc,
         pub updated_at: DateTimeUtc,
         pub archived_at: Option<DateTimeUtc>,

@@ -153,6 +153,22 @@ pub async fn create_company(
 pub struct CompanyPatch {
     /// New legal name.
     pub name: Option<String>,
+    /// How prices and line discounts are resolved.
+    pub pricing_rule: Option<PricingRule>,
+}
+
+/// How a company resolves prices and line discounts (DOMAIN.md 8.1, 8.2).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, EnumIter, DeriveActiveEnum)]
+#[sea_orm(rs_type = "String", db_type = "String(StringLen::N(16))")]
+pub enum PricingRule {
+    /// D365 trade agreements: combinations in priority order with Find next; lowest price
+    /// among those found; discounts added.
+    #[default]
+    #[sea_orm(string_value = "trade_agreements")]
+    TradeAgreements,
+    /// BC best price: the lowest permissible price and the highest single line discount.
+    #[sea_orm(string_value = "best_price")]
+    BestPrice,
 }
 
 /// Changes a company's name. The code and base currency are fixed once documents exist.
@@ -173,6 +189,9 @@ pub async fn update_company(
     let mut am: company::ActiveModel = row.into();
     if let Some(n) = name {
         am.name = Set(n);
+    }
+    if let Some(r) = patch.pricing_rule {
+        am.pricing_rule = Set(r);
     }
     am.updated_at = Set(Utc::now());
     Ok(am.update(db).await?)
