@@ -48,6 +48,12 @@ pub enum Rule {
     MergeCurrencyConflict,
     /// Related rows of the two records would collide; resolve each conflict first.
     MergeConflict,
+    /// A line quantity may not go below what was delivered.
+    QuantityBelowDelivered,
+    /// A line with deliveries cannot be deleted.
+    LineHasDeliveries,
+    /// The document may no longer be changed (released, invoiced or canceled).
+    DocumentLocked,
 }
 
 /// One broken rule, tied to the input field that broke it.

@@ -22,6 +22,7 @@ pub mod parties;
 pub mod pricing;
 pub mod purchasing;
 pub mod refs;
+pub mod sales;
 pub mod setup;
 pub mod tax;
 pub mod trade;

@@ -96,8 +96,8 @@ async fn opening(c: &Client<'_>, customer: &Value, doc: &str, amount: &str) -> V
         .clone()
 }
 
-/// S19: C-1000 (balance 500.00, ship-to MAIN) and C-1000-DUP (open item PI-19 200.00, ship-to
-/// MAIN). Merge → conflict on MAIN → rename to MAIN2 → merge: C-1000 balance 700.00, ship-tos
+/// S19: C-1000 (balance 500.00, ship-to MAIN) and C-1000-DUP (open SO-19 2 × ITEM-A, open item
+/// PI-19 200.00, ship-to MAIN). Merge → conflict on MAIN → rename to MAIN2 → merge: C-1000 balance 700.00, ship-tos
 /// MAIN and MAIN2, the duplicate gone, nothing references it, PI-19 unchanged.
 #[tokio::test]
 async fn s19_merge_duplicate_customers() {
@@ -110,6 +110,18 @@ async fn s19_merge_duplicate_customers() {
     let dup_party = dup["party"]["id"].clone();
     opening(&c, &keep_id, "OB-1000", "500.00").await;
     let pi19 = opening(&c, &dup_id, "PI-19", "200.00").await;
+    // open SO-19 for the duplicate: 2 × ITEM-A
+    let pcs = c.unit("PCS", 0).await;
+    let item_a = c.item("ITEM-A", "25.00", &pcs).await;
+    let so19 = ok(
+        &c,
+        "salesOrderCreate",
+        json!({"customerId": dup_id, "lines": [{"itemId": item_a, "quantity": "2"}]}),
+        "salesOrder { id number totalAmount { amount } }",
+    )
+    .await["salesOrder"]
+        .clone();
+    assert_eq!(so19["totalAmount"]["amount"], "50");
     // related rows of the duplicate everywhere: a contact, a lead, an opportunity, a campaign
     // target (also a target of the kept one: a second conflict), an interaction, a call list
     ok(
@@ -276,6 +288,16 @@ async fn s19_merge_duplicate_customers() {
         .await;
     assert_eq!(d["a"], Value::Null);
     assert_eq!(d["b"], Value::Null);
+    let so = c
+        .ok(
+            "query($o: ID!) { node(id: $o) { ... on SalesOrder { number customer { accountNumber } invoiceCustomer { accountNumber } totalAmount { amount } } } }",
+            json!({"o": so19["id"]}),
+        )
+        .await;
+    assert_eq!(
+        so["node"],
+        json!({"number": so19["number"], "customer": {"accountNumber": "C-1000"}, "invoiceCustomer": {"accountNumber": "C-1000"}, "totalAmount": {"amount": "50"}})
+    );
     assert_eq!(
         d["e"],
         json!({"documentNumber": "PI-19", "originalAmount": {"amount": "200"}, "remainingAmount": {"amount": "200"}})

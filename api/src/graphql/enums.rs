@@ -174,6 +174,10 @@ pub enum SequenceKind {
     Lead,
     /// Opportunity numbers.
     Opportunity,
+    /// Sales order numbers.
+    SalesOrder,
+    /// RMA numbers of returned orders.
+    Rma,
 }
 impl From<core_::SequenceKind> for SequenceKind {
     fn from(k: core_::SequenceKind) -> Self {
@@ -185,6 +189,8 @@ impl From<core_::SequenceKind> for SequenceKind {
             core_::SequenceKind::Campaign => SequenceKind::Campaign,
             core_::SequenceKind::Lead => SequenceKind::Lead,
             core_::SequenceKind::Opportunity => SequenceKind::Opportunity,
+            core_::SequenceKind::SalesOrder => SequenceKind::SalesOrder,
+            core_::SequenceKind::Rma => SequenceKind::Rma,
         }
     }
 }

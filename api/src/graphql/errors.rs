@@ -55,6 +55,12 @@ pub enum ErrorCode {
     /// Related rows of the two records would collide (e.g. both have an address `MAIN`);
     /// resolve each listed conflict by removing or renaming the duplicate's row.
     MergeConflict,
+    /// A line quantity may not go below what was already delivered.
+    QuantityBelowDelivered,
+    /// A line with deliveries cannot be deleted (cancel its remainder instead).
+    LineHasDeliveries,
+    /// The document may no longer be changed (released, invoiced or canceled).
+    DocumentLocked,
     /// The ID is malformed or of another type than the field takes.
     InvalidId,
     /// A pagination cursor is malformed.
@@ -108,6 +114,9 @@ impl ErrorCode {
             ErrorCode::MergeSameRecord => "MERGE_SAME_RECORD",
             ErrorCode::MergeCurrencyConflict => "MERGE_CURRENCY_CONFLICT",
             ErrorCode::MergeConflict => "MERGE_CONFLICT",
+            ErrorCode::QuantityBelowDelivered => "QUANTITY_BELOW_DELIVERED",
+            ErrorCode::LineHasDeliveries => "LINE_HAS_DELIVERIES",
+            ErrorCode::DocumentLocked => "DOCUMENT_LOCKED",
             ErrorCode::InvalidId => "INVALID_ID",
             ErrorCode::InvalidCursor => "INVALID_CURSOR",
             ErrorCode::Unauthenticated => "UNAUTHENTICATED",
@@ -172,6 +181,9 @@ pub fn code_of(rule: Rule) -> ErrorCode {
         Rule::MergeSameRecord => ErrorCode::MergeSameRecord,
         Rule::MergeCurrencyConflict => ErrorCode::MergeCurrencyConflict,
         Rule::MergeConflict => ErrorCode::MergeConflict,
+        Rule::QuantityBelowDelivered => ErrorCode::QuantityBelowDelivered,
+        Rule::LineHasDeliveries => ErrorCode::LineHasDeliveries,
+        Rule::DocumentLocked => ErrorCode::DocumentLocked,
     }
 }
 

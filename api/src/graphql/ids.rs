@@ -59,10 +59,14 @@ pub enum Kind {
     CustomerLedgerEntry,
     /// TradeAgreement
     TradeAgreement,
+    /// SalesOrder
+    SalesOrder,
+    /// SalesOrderLine
+    SalesOrderLine,
 }
 
 impl Kind {
-    const ALL: [Kind; 25] = [
+    const ALL: [Kind; 27] = [
         Kind::Company,
         Kind::Currency,
         Kind::TaxCode,
@@ -88,6 +92,8 @@ impl Kind {
         Kind::Interaction,
         Kind::CustomerLedgerEntry,
         Kind::TradeAgreement,
+        Kind::SalesOrder,
+        Kind::SalesOrderLine,
     ];
 
     /// The GraphQL type name.
@@ -118,6 +124,8 @@ impl Kind {
             Kind::Interaction => "Interaction",
             Kind::CustomerLedgerEntry => "CustomerLedgerEntry",
             Kind::TradeAgreement => "TradeAgreement",
+            Kind::SalesOrder => "SalesOrder",
+            Kind::SalesOrderLine => "SalesOrderLine",
         }
     }
 }

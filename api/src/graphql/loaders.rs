@@ -380,6 +380,10 @@ pub struct Loaders {
     pub campaign_stats: DataLoader<CampaignStatsById>,
     /// Base currency by company.
     pub base_currency: DataLoader<BaseCurrency>,
+    /// Sales order lines by order.
+    pub order_lines: DataLoader<ByColumn<mercator_core::sales::sales_order_line::Entity>>,
+    /// Tax codes by id.
+    pub tax_code: DataLoader<ById<mercator_core::setup::tax_code::Entity>>,
 }
 
 impl Loaders {
@@ -421,6 +425,14 @@ impl Loaders {
             balance: dl(BalanceByCustomer(db.clone()), g),
             campaign_stats: dl(CampaignStatsById(db.clone()), g),
             base_currency: dl(BaseCurrency(db.clone()), g),
+            order_lines: dl(
+                ByColumn(
+                    db.clone(),
+                    mercator_core::sales::sales_order_line::Column::OrderId,
+                ),
+                g,
+            ),
+            tax_code: dl(ById(db.clone(), PhantomData), g),
         }
     }
 }

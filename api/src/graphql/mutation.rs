@@ -629,6 +629,7 @@ pub struct MutationRoot(
     CoreMutation,
     super::crm_mutation::CrmMutation,
     super::pricing::PricingMutation,
+    super::sales::SalesMutation,
 );
 
 /// Mutations of the foundation: setup and master data.
@@ -1305,7 +1306,9 @@ async fn set_archived(
         | Kind::Lead
         | Kind::Opportunity
         | Kind::Interaction
-        | Kind::CustomerLedgerEntry => {
+        | Kind::CustomerLedgerEntry
+        | Kind::SalesOrder
+        | Kind::SalesOrderLine => {
             return Ok(ArchivePayload::done(Err(vec![UserError {
                 code: ErrorCode::InvalidId,
                 field: Some(vec!["input".into(), "id".into()]),

@@ -329,6 +329,27 @@ pub async fn load_node(ctx: &Context<'_>, id: &str) -> Result<Option<Node>> {
             crm::interaction::Column::CompanyId
         )
         .map(|m| Node::Interaction(crm_types::Interaction(m))),
+        Kind::SalesOrder => scoped!(
+            mercator_core::sales::sales_order::Entity,
+            mercator_core::sales::sales_order::Column::CompanyId
+        )
+        .map(|m| Node::SalesOrder(super::sales::SalesOrder(m))),
+        Kind::SalesOrderLine => {
+            let line = scoped!(
+                mercator_core::sales::sales_order_line::Entity,
+                mercator_core::sales::sales_order_line::Column::CompanyId
+            );
+            match line {
+                Some(l) => {
+                    let cur = mercator_core::sales::get_order(db, cid, l.order_id)
+                        .await
+                        .map_err(internal)?
+                        .currency_id;
+                    Some(Node::SalesOrderLine(super::sales::SalesOrderLine(l, cur)))
+                }
+                None => None,
+            }
+        }
         Kind::TradeAgreement => scoped!(
             mercator_core::trade::trade_agreement::Entity,
             mercator_core::trade::trade_agreement::Column::CompanyId
@@ -357,6 +378,7 @@ pub struct QueryRoot(
     CoreQuery,
     super::crm_query::CrmQuery,
     super::pricing::PricingQuery,
+    super::sales::SalesQuery,
 );
 
 /// Queries of the foundation: the registry, the viewer, setup and master data.

@@ -70,6 +70,10 @@ pub enum Node {
     CustomerLedgerEntry(super::crm_types::CustomerLedgerEntry),
     /// A trade agreement line.
     TradeAgreement(super::pricing::TradeAgreement),
+    /// A sales order.
+    SalesOrder(super::sales::SalesOrder),
+    /// A sales order line.
+    SalesOrderLine(super::sales::SalesOrderLine),
 }
 
 /// An amount of money in a currency.

@@ -55,6 +55,8 @@ pub const REFERENCES: &[(&str, &str, Target)] = &[
     ("prospects", "converted_customer_id", Target::Customer),
     ("customer_ledger_entries", "customer_id", Target::Customer),
     ("trade_agreements", "customer_id", Target::Customer),
+    ("sales_orders", "customer_id", Target::Customer),
+    ("sales_orders", "invoice_customer_id", Target::Customer),
     (
         "campaign_targets",
         "contact_person_id",

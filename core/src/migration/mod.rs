@@ -28,6 +28,10 @@ impl MigratorTrait for Migrator {
                 name: "m20261122_000003_pricing",
                 sql: include_str!("m20261122_000003_pricing.sql"),
             }),
+            Box::new(SqlMigration {
+                name: "m20261122_000004_sales_orders",
+                sql: include_str!("m20261122_000004_sales_orders.sql"),
+            }),
         ]
     }
 }

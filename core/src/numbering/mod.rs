@@ -43,6 +43,12 @@ pub enum SequenceKind {
     /// Opportunity numbers.
     #[sea_orm(string_value = "opportunity")]
     Opportunity,
+    /// Sales order numbers.
+    #[sea_orm(string_value = "sales_order")]
+    SalesOrder,
+    /// RMA numbers of returned orders.
+    #[sea_orm(string_value = "rma")]
+    Rma,
 }
 
 impl SequenceKind {
@@ -55,6 +61,8 @@ impl SequenceKind {
             SequenceKind::Campaign => ("CMP-", 1, 1),
             SequenceKind::Lead => ("L-", 1, 1),
             SequenceKind::Opportunity => ("O-", 1, 1),
+            SequenceKind::SalesOrder => ("SO-", 1, 1),
+            SequenceKind::Rma => ("RMA-", 1, 1),
         }
     }
 }

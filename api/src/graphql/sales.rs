@@ -1,0 +1,620 @@
+//! Sales orders (first slice of order entry): header and lines with prices from trade
+//! agreements, tax per (document, tax code), totals, statuses from the counters; the tax setup.
+
+use super::connection::{list_cost, page_args};
+use super::crm_types::money;
+use super::enums::SortDirection;
+use super::errors::{Input, internal};
+use super::ids::{Kind, encode};
+use super::query::{filter_id, wants_total};
+use super::scalars::{Date, DateTime, Dec, Json};
+use super::types::{Currency, Customer, Item, Money, TaxCode, UnitOfMeasure, currency_of, ts};
+use super::{company_id, db, loaders, read, registry, require, write};
+use crate::connection;
+use async_graphql::{Context, Enum, ID, InputObject, Object, Result, SimpleObject};
+use mercator_core::auth::Role;
+use mercator_core::sales::{self, sales_order, sales_order_line};
+use sea_orm::EntityTrait as _;
+
+/// Status of an order or a line (DOMAIN.md 3.4), derived from the quantity counters.
+#[derive(Enum, Copy, Clone, Debug, PartialEq, Eq)]
+pub enum OrderStatus {
+    /// Something is still to be delivered (a backorder).
+    OpenOrder,
+    /// Everything delivered; something still to be invoiced.
+    Delivered,
+    /// Everything delivered and invoiced.
+    Invoiced,
+    /// Canceled with nothing delivered.
+    Canceled,
+}
+
+impl From<sales::OrderStatus> for OrderStatus {
+    fn from(s: sales::OrderStatus) -> Self {
+        match s {
+            sales::OrderStatus::OpenOrder => OrderStatus::OpenOrder,
+            sales::OrderStatus::Delivered => OrderStatus::Delivered,
+            sales::OrderStatus::Invoiced => OrderStatus::Invoiced,
+            sales::OrderStatus::Canceled => OrderStatus::Canceled,
+        }
+    }
+}
+
+impl From<OrderStatus> for sales::OrderStatus {
+    fn from(s: OrderStatus) -> Self {
+        match s {
+            OrderStatus::OpenOrder => sales::OrderStatus::OpenOrder,
+            OrderStatus::Delivered => sales::OrderStatus::Delivered,
+            OrderStatus::Invoiced => sales::OrderStatus::Invoiced,
+            OrderStatus::Canceled => sales::OrderStatus::Canceled,
+        }
+    }
+}
+
+/// BC-style release status.
+#[derive(Enum, Copy, Clone, Debug, PartialEq, Eq)]
+pub enum ReleaseStatus {
+    /// Editable.
+    Open,
+    /// Locked for the warehouse.
+    Released,
+    /// Waiting for an approver.
+    PendingApproval,
+}
+
+impl From<sales::ReleaseStatus> for ReleaseStatus {
+    fn from(s: sales::ReleaseStatus) -> Self {
+        match s {
+            sales::ReleaseStatus::Open => ReleaseStatus::Open,
+            sales::ReleaseStatus::Released => ReleaseStatus::Released,
+            sales::ReleaseStatus::PendingApproval => ReleaseStatus::PendingApproval,
+        }
+    }
+}
+
+/// A sales order.
+#[derive(Clone, Debug)]
+pub struct SalesOrder(pub sales_order::Model);
+
+/// A sales order: header, lines, totals and statuses.
+#[Object]
+impl SalesOrder {
+    /// Opaque global ID.
+    pub async fn id(&self) -> ID {
+        encode(Kind::SalesOrder, self.0.id)
+    }
+    /// Number, e.g. `SO-1`.
+    async fn number(&self) -> &str {
+        &self.0.number
+    }
+    /// Order type code (see `orderTypes`), e.g. `SALES`, `JOURNAL`, `RETURNED`.
+    async fn order_type(&self) -> &str {
+        &self.0.order_type
+    }
+    /// Sell-to customer.
+    async fn customer(&self, ctx: &Context<'_>) -> Result<Customer> {
+        customer(ctx, self.0.customer_id).await
+    }
+    /// Bill-to customer (the customer's invoice account, or the customer).
+    async fn invoice_customer(&self, ctx: &Context<'_>) -> Result<Customer> {
+        customer(ctx, self.0.invoice_customer_id).await
+    }
+    /// Currency (the customer's).
+    async fn currency(&self, ctx: &Context<'_>) -> Result<Currency> {
+        currency_of(ctx, self.0.currency_id).await
+    }
+    /// Order date; prices were resolved on it.
+    async fn order_date(&self) -> Date {
+        Date(self.0.order_date)
+    }
+    /// Requested ship date.
+    async fn requested_ship_date(&self) -> Option<Date> {
+        self.0.requested_ship_date.map(Date)
+    }
+    /// The customer's reference (PO number).
+    async fn customer_reference(&self) -> Option<&str> {
+        self.0.customer_reference.as_deref()
+    }
+    /// Order-type attributes.
+    async fn attributes(&self) -> Option<Json> {
+        self.0
+            .attributes
+            .as_deref()
+            .and_then(|a| serde_json::from_str(a).ok())
+            .map(Json)
+    }
+    /// Status, derived from the lines.
+    async fn status(&self) -> OrderStatus {
+        self.0.status.into()
+    }
+    /// Release status.
+    async fn release_status(&self) -> ReleaseStatus {
+        self.0.release_status.into()
+    }
+    /// Σ line amounts.
+    async fn net_amount(&self, ctx: &Context<'_>) -> Result<Money> {
+        money(ctx, self.0.net_amount.value(), self.0.currency_id).await
+    }
+    /// Sales tax (per tax code on Σ net, rounded once).
+    async fn tax_amount(&self, ctx: &Context<'_>) -> Result<Money> {
+        money(ctx, self.0.tax_amount.value(), self.0.currency_id).await
+    }
+    /// Net plus tax.
+    async fn total_amount(&self, ctx: &Context<'_>) -> Result<Money> {
+        money(ctx, self.0.total_amount.value(), self.0.currency_id).await
+    }
+    /// RMA number (returned orders).
+    async fn rma_number(&self) -> Option<&str> {
+        self.0.rma_number.as_deref()
+    }
+    /// Lines, by line number.
+    async fn lines(&self, ctx: &Context<'_>) -> Result<Vec<SalesOrderLine>> {
+        let mut v = loaders(ctx)?
+            .order_lines
+            .load_one(self.0.id)
+            .await
+            .map_err(internal)?
+            .unwrap_or_default();
+        v.sort_by_key(|l| l.line_number);
+        Ok(v.into_iter()
+            .map(|l| SalesOrderLine(l, self.0.currency_id))
+            .collect())
+    }
+    /// When it was created.
+    async fn created_at(&self) -> DateTime {
+        ts(self.0.created_at)
+    }
+}
+
+async fn customer(ctx: &Context<'_>, id: i64) -> Result<Customer> {
+    loaders(ctx)?
+        .customer
+        .load_one(id)
+        .await
+        .map_err(internal)?
+        .map(Customer::full)
+        .ok_or_else(|| internal("customer missing"))
+}
+
+/// A sales order line.
+#[derive(Clone, Debug)]
+pub struct SalesOrderLine(pub sales_order_line::Model, pub i64);
+
+/// A sales order line with its price, discount, tax and quantity counters.
+#[Object]
+impl SalesOrderLine {
+    /// Opaque global ID.
+    pub async fn id(&self) -> ID {
+        encode(Kind::SalesOrderLine, self.0.id)
+    }
+    /// Line number (10, 20, …).
+    async fn line_number(&self) -> i32 {
+        self.0.line_number
+    }
+    /// The item.
+    async fn item(&self, ctx: &Context<'_>) -> Result<Item> {
+        loaders(ctx)?
+            .item
+            .load_one(self.0.item_id)
+            .await
+            .map_err(internal)?
+            .map(Item)
+            .ok_or_else(|| internal("item missing"))
+    }
+    /// Text.
+    async fn description(&self) -> &str {
+        &self.0.description
+    }
+    /// Unit.
+    async fn unit(&self, ctx: &Context<'_>) -> Result<UnitOfMeasure> {
+        loaders(ctx)?
+            .unit
+            .load_one(self.0.unit_id)
+            .await
+            .map_err(internal)?
+            .map(UnitOfMeasure)
+            .ok_or_else(|| internal("unit missing"))
+    }
+    /// Ordered quantity.
+    async fn quantity(&self) -> Dec {
+        Dec::of(self.0.quantity.value())
+    }
+    /// Unit price.
+    async fn unit_price(&self, ctx: &Context<'_>) -> Result<Money> {
+        money(ctx, self.0.unit_price.value(), self.1).await
+    }
+    /// Where the price came from: `trade_agreement:<id>`, `base_price` or `manual`.
+    async fn price_source(&self) -> &str {
+        &self.0.price_source
+    }
+    /// Line discount in percent.
+    async fn discount_percent(&self) -> Dec {
+        Dec::of(self.0.discount_percent.value())
+    }
+    /// Line discount amount per unit.
+    async fn discount_amount(&self, ctx: &Context<'_>) -> Result<Money> {
+        money(ctx, self.0.discount_amount.value(), self.1).await
+    }
+    /// Where the discount came from (`trade_agreement:<id>,…` or `manual`).
+    async fn discount_source(&self) -> Option<&str> {
+        self.0.discount_source.as_deref()
+    }
+    /// Net line amount, rounded to the currency.
+    async fn line_amount(&self, ctx: &Context<'_>) -> Result<Money> {
+        money(ctx, self.0.line_amount.value(), self.1).await
+    }
+    /// Tax code (customer tax group × item tax group); null when not taxed.
+    async fn tax_code(&self, ctx: &Context<'_>) -> Result<Option<TaxCode>> {
+        let Some(id) = self.0.tax_code_id else {
+            return Ok(None);
+        };
+        Ok(loaders(ctx)?
+            .tax_code
+            .load_one(id)
+            .await
+            .map_err(internal)?
+            .map(TaxCode))
+    }
+    /// This line's share of the document tax (the shares add up to it).
+    async fn tax_amount(&self, ctx: &Context<'_>) -> Result<Money> {
+        money(ctx, self.0.tax_amount.value(), self.1).await
+    }
+    /// Delivered quantity.
+    async fn delivered(&self) -> Dec {
+        Dec::of(self.0.delivered.value())
+    }
+    /// Invoiced quantity.
+    async fn invoiced(&self) -> Dec {
+        Dec::of(self.0.invoiced.value())
+    }
+    /// Canceled quantity.
+    async fn canceled(&self) -> Dec {
+        Dec::of(self.0.canceled.value())
+    }
+    /// Ordered − delivered − canceled.
+    async fn deliver_remainder(&self) -> Dec {
+        Dec::of(self.0.quantity.value() - self.0.delivered.value() - self.0.canceled.value())
+    }
+    /// Delivered − invoiced.
+    async fn invoice_remainder(&self) -> Dec {
+        Dec::of(self.0.delivered.value() - self.0.invoiced.value())
+    }
+    /// Line status, from the counters.
+    async fn status(&self) -> OrderStatus {
+        sales::line_status(
+            self.0.quantity.value(),
+            self.0.delivered.value(),
+            self.0.invoiced.value(),
+            self.0.canceled.value(),
+        )
+        .into()
+    }
+}
+
+connection!(
+    SalesOrderConnection,
+    SalesOrderEdge,
+    SalesOrder,
+    "sales orders"
+);
+
+/// Which tax code applies to a customer tax group and an item tax group.
+#[derive(SimpleObject)]
+pub struct TaxSetup {
+    /// Customer tax group.
+    pub customer_tax_group: String,
+    /// Item tax group.
+    pub item_tax_group: String,
+    /// The tax code.
+    pub tax_code: TaxCode,
+}
+
+/// Filter of the order list.
+#[derive(InputObject, Default)]
+pub struct SalesOrderFilter {
+    /// Case-insensitive part of the number or the customer's reference.
+    pub search: Option<String>,
+    /// Only orders of this customer.
+    pub customer_id: Option<ID>,
+    /// Only this status.
+    pub status: Option<OrderStatus>,
+    /// Only this order type.
+    pub order_type: Option<String>,
+}
+
+/// Order of the order list (by number).
+#[derive(InputObject, Default)]
+pub struct SalesOrderSort {
+    /// Direction.
+    #[graphql(default)]
+    pub direction: SortDirection,
+}
+
+/// Queries of sales orders.
+#[derive(Default)]
+pub struct SalesQuery;
+
+/// Queries of sales orders.
+#[Object]
+impl SalesQuery {
+    /// Sales orders of the company.
+    #[graphql(complexity = "list_cost(first, last, child_complexity)")]
+    #[allow(clippy::too_many_arguments)]
+    async fn sales_orders(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "Rows after this cursor.")] after: Option<String>,
+        #[graphql(desc = "Rows before this cursor.")] before: Option<String>,
+        #[graphql(desc = "At most this many from the start (max 100, default 20).")] first: Option<
+            i32,
+        >,
+        #[graphql(desc = "At most this many from the end (max 100).")] last: Option<i32>,
+        #[graphql(desc = "Which rows; all when left out.")] filter: Option<SalesOrderFilter>,
+        #[graphql(desc = "Order; by number ascending when left out.")] sort: Option<SalesOrderSort>,
+    ) -> Result<SalesOrderConnection> {
+        let cid = company_id(ctx)?;
+        let args = page_args(first, last, after, before)?;
+        let db = &db(ctx)?.conn;
+        let f = filter.unwrap_or_default();
+        let f = sales::OrderFilter {
+            search: f.search,
+            customer_id: filter_id("filter.customerId", f.customer_id.as_ref(), Kind::Customer)?,
+            status: f.status.map(Into::into),
+            order_type: f.order_type,
+        };
+        let desc = sort.unwrap_or_default().direction == SortDirection::Desc;
+        let page = read(sales::list_orders(db, cid, &f, desc, &args).await).await?;
+        let total = if wants_total(ctx) {
+            Some(read(sales::count_orders(db, cid, &f).await).await?)
+        } else {
+            None
+        };
+        Ok(SalesOrderConnection::from_page(page, total, SalesOrder))
+    }
+
+    /// The tax setup: which tax code applies to which customer and item tax groups.
+    async fn tax_setups(&self, ctx: &Context<'_>) -> Result<Vec<TaxSetup>> {
+        let cid = company_id(ctx)?;
+        let db = &db(ctx)?.conn;
+        let rows = read(sales::list_tax_setups(db, cid).await).await?;
+        let mut out = Vec::new();
+        for r in rows {
+            let code = loaders(ctx)?
+                .tax_code
+                .load_one(r.tax_code_id)
+                .await
+                .map_err(internal)?
+                .ok_or_else(|| internal("tax code missing"))?;
+            out.push(TaxSetup {
+                customer_tax_group: r.customer_tax_group,
+                item_tax_group: r.item_tax_group,
+                tax_code: TaxCode(code),
+            });
+        }
+        Ok(out)
+    }
+}
+
+payload!(
+    SalesOrderPayload,
+    sales_order,
+    SalesOrder,
+    "Result of a sales order mutation.",
+    "The order, recomputed, when the mutation succeeded."
+);
+payload!(
+    TaxSetupPayload,
+    tax_setup,
+    TaxSetup,
+    "Result of `taxSetupSet`.",
+    "The setup row, when the mutation succeeded."
+);
+
+/// A line of a new order, or a line to add.
+#[derive(InputObject)]
+pub struct SalesOrderLineInput {
+    /// The item.
+    pub item_id: ID,
+    /// Quantity (negative on returned orders).
+    pub quantity: Dec,
+    /// Unit; the item's base unit when left out.
+    pub unit_id: Option<ID>,
+    /// A manual unit price (recorded as `manual`); from trade agreements when left out.
+    pub unit_price: Option<Dec>,
+    /// A manual line discount in percent; from trade agreements when left out.
+    pub discount_percent: Option<Dec>,
+    /// Text; the item name when left out.
+    pub description: Option<String>,
+}
+
+fn line_input(inp: &mut Input, prefix: &str, l: SalesOrderLineInput) -> sales::NewOrderLine {
+    let f = |s: &str| format!("{prefix}{s}");
+    sales::NewOrderLine {
+        item_id: inp.id(&f("itemId"), &l.item_id, Kind::Item),
+        quantity: inp.dec(&f("quantity"), &l.quantity),
+        unit_id: inp.opt_id(&f("unitId"), l.unit_id.as_ref(), Kind::UnitOfMeasure),
+        unit_price: inp.opt_dec(&f("unitPrice"), l.unit_price.as_ref()),
+        discount_percent: inp.opt_dec(&f("discountPercent"), l.discount_percent.as_ref()),
+        description: l.description,
+    }
+}
+
+/// Input of `salesOrderCreate`.
+#[derive(InputObject)]
+pub struct SalesOrderCreateInput {
+    /// Order type code; `SALES` by default.
+    #[graphql(default_with = "\"SALES\".to_owned()")]
+    pub order_type: String,
+    /// Sell-to customer (not blocked for everything).
+    pub customer_id: ID,
+    /// Order date (prices are resolved on it); today by default.
+    pub order_date: Option<Date>,
+    /// Requested ship date.
+    pub requested_ship_date: Option<Date>,
+    /// The customer's reference (PO number), at most 60 characters.
+    pub customer_reference: Option<String>,
+    /// Order-type attributes (a JSON object).
+    pub attributes: Option<Json>,
+    /// Lines (at most 500).
+    #[graphql(default)]
+    pub lines: Vec<SalesOrderLineInput>,
+}
+
+/// Input of `salesOrderLineAdd`.
+#[derive(InputObject)]
+pub struct SalesOrderLineAddInput {
+    /// The order (release status OPEN).
+    pub order_id: ID,
+    /// The line.
+    pub line: SalesOrderLineInput,
+}
+
+/// Input of `salesOrderLineUpdate`.
+#[derive(InputObject)]
+pub struct SalesOrderLineUpdateInput {
+    /// The line.
+    pub id: ID,
+    /// New quantity; never below what was delivered. An agreement price is resolved again.
+    pub quantity: Option<Dec>,
+    /// A manual unit price.
+    pub unit_price: Option<Dec>,
+    /// A manual line discount in percent.
+    pub discount_percent: Option<Dec>,
+}
+
+/// Input of `salesOrderLineDelete`.
+#[derive(InputObject)]
+pub struct SalesOrderLineDeleteInput {
+    /// The line (without deliveries).
+    pub id: ID,
+}
+
+/// Input of `taxSetupSet`.
+#[derive(InputObject)]
+pub struct TaxSetupSetInput {
+    /// Customer tax group.
+    pub customer_tax_group: String,
+    /// Item tax group.
+    pub item_tax_group: String,
+    /// The tax code that applies.
+    pub tax_code_id: ID,
+}
+
+/// Mutations of sales orders.
+#[derive(Default)]
+pub struct SalesMutation;
+
+/// Mutations of sales orders.
+#[Object]
+impl SalesMutation {
+    /// Creates a sales order with its lines, priced (trade agreements under the company's
+    /// pricing rule, or manual prices) and taxed (per tax code on the document). Clerk.
+    async fn sales_order_create(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "What to do; see the input type.")] input: SalesOrderCreateInput,
+    ) -> Result<SalesOrderPayload> {
+        let cid = require(ctx, Role::Clerk)?;
+        let reg = registry(ctx)?.clone();
+        let mut inp = Input::default();
+        let lines: Vec<sales::NewOrderLine> = input
+            .lines
+            .into_iter()
+            .enumerate()
+            .map(|(i, l)| line_input(&mut inp, &format!("lines.{i}."), l))
+            .collect();
+        let o = sales::NewOrder {
+            order_type: input.order_type,
+            customer_id: inp.id("customerId", &input.customer_id, Kind::Customer),
+            order_date: input.order_date.map(|d| d.0),
+            requested_ship_date: input.requested_ship_date.map(|d| d.0),
+            customer_reference: input.customer_reference,
+            attributes: input.attributes.map(|a| a.0),
+            lines,
+        };
+        decoded!(inp, SalesOrderPayload);
+        let res = write(ctx, "", async |t| {
+            sales::create_order(t, &reg, cid, o).await
+        })
+        .await?;
+        Ok(SalesOrderPayload::done(res.map(SalesOrder)))
+    }
+
+    /// Adds a line to an open order; the document is recomputed. Clerk.
+    async fn sales_order_line_add(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "What to do; see the input type.")] input: SalesOrderLineAddInput,
+    ) -> Result<SalesOrderPayload> {
+        let cid = require(ctx, Role::Clerk)?;
+        let mut inp = Input::default();
+        let order = inp.id("orderId", &input.order_id, Kind::SalesOrder);
+        let l = line_input(&mut inp, "line.", input.line);
+        decoded!(inp, SalesOrderPayload);
+        let res = write(ctx, "orderId", async |t| {
+            sales::add_line(t, cid, order, l).await
+        })
+        .await?;
+        Ok(SalesOrderPayload::done(res.map(SalesOrder)))
+    }
+
+    /// Changes a line of an open order; the document is recomputed. Clerk.
+    async fn sales_order_line_update(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "What to do; see the input type.")] input: SalesOrderLineUpdateInput,
+    ) -> Result<SalesOrderPayload> {
+        let cid = require(ctx, Role::Clerk)?;
+        let mut inp = Input::default();
+        let id = inp.id("id", &input.id, Kind::SalesOrderLine);
+        let p = sales::LinePatch {
+            quantity: inp.opt_dec("quantity", input.quantity.as_ref()),
+            unit_price: inp.opt_dec("unitPrice", input.unit_price.as_ref()),
+            discount_percent: inp.opt_dec("discountPercent", input.discount_percent.as_ref()),
+        };
+        decoded!(inp, SalesOrderPayload);
+        let res = write(ctx, "id", async |t| sales::update_line(t, cid, id, p).await).await?;
+        Ok(SalesOrderPayload::done(res.map(SalesOrder)))
+    }
+
+    /// Deletes a line without deliveries; the document is recomputed. Clerk.
+    async fn sales_order_line_delete(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "What to do; see the input type.")] input: SalesOrderLineDeleteInput,
+    ) -> Result<SalesOrderPayload> {
+        let cid = require(ctx, Role::Clerk)?;
+        let mut inp = Input::default();
+        let id = inp.id("id", &input.id, Kind::SalesOrderLine);
+        decoded!(inp, SalesOrderPayload);
+        let res = write(ctx, "id", async |t| sales::delete_line(t, cid, id).await).await?;
+        Ok(SalesOrderPayload::done(res.map(SalesOrder)))
+    }
+
+    /// Sets which tax code applies to a customer tax group and an item tax group. Admin.
+    async fn tax_setup_set(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "What to do; see the input type.")] input: TaxSetupSetInput,
+    ) -> Result<TaxSetupPayload> {
+        let cid = require(ctx, Role::Admin)?;
+        let mut inp = Input::default();
+        let code = inp.id("taxCodeId", &input.tax_code_id, Kind::TaxCode);
+        decoded!(inp, TaxSetupPayload);
+        let (cg, ig) = (input.customer_tax_group, input.item_tax_group);
+        let res = write(ctx, "", async |t| {
+            let row = sales::set_tax_setup(t, cid, &cg, &ig, code).await?;
+            let tc = mercator_core::setup::tax_code::Entity::find_by_id(row.tax_code_id)
+                .one(t)
+                .await?
+                .ok_or(mercator_core::error::ServiceError::NotFound("tax code"))?;
+            Ok(TaxSetup {
+                customer_tax_group: row.customer_tax_group,
+                item_tax_group: row.item_tax_group,
+                tax_code: TaxCode(tc),
+            })
+        })
+        .await?;
+        Ok(TaxSetupPayload::done(res))
+    }
+}

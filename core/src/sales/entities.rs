@@ -1,0 +1,92 @@
+//! Tables of the sales area.
+
+/// Customer tax group × item tax group → tax code.
+pub mod tax_setup {
+    use sea_orm::entity::prelude::*;
+    /// A row of `tax_setups`.
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "tax_setups")]
+    pub struct Model {
+        #[sea_orm(primary_key)]
+        pub id: i64,
+        pub company_id: i64,
+        pub customer_tax_group: String,
+        pub item_tax_group: String,
+        pub tax_code_id: i64,
+        pub created_at: DateTimeUtc,
+        pub updated_at: DateTimeUtc,
+    }
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+    impl ActiveModelBehavior for ActiveModel {}
+}
+
+/// A sales order header.
+pub mod sales_order {
+    use crate::money::Amount;
+    use sea_orm::entity::prelude::*;
+    /// A row of `sales_orders`.
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "sales_orders")]
+    pub struct Model {
+        #[sea_orm(primary_key)]
+        pub id: i64,
+        pub company_id: i64,
+        pub number: String,
+        pub order_type: String,
+        pub customer_id: i64,
+        pub invoice_customer_id: i64,
+        pub currency_id: i64,
+        pub order_date: Date,
+        pub requested_ship_date: Option<Date>,
+        pub customer_reference: Option<String>,
+        pub attributes: Option<String>,
+        pub status: super::super::OrderStatus,
+        pub release_status: super::super::ReleaseStatus,
+        pub net_amount: Amount,
+        pub tax_amount: Amount,
+        pub total_amount: Amount,
+        pub rma_number: Option<String>,
+        pub created_at: DateTimeUtc,
+        pub updated_at: DateTimeUtc,
+    }
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+    impl ActiveModelBehavior for ActiveModel {}
+}
+
+/// A sales order line with its quantity counters.
+pub mod sales_order_line {
+    use crate::money::{Amount, Quantity, Rate, UnitPrice};
+    use sea_orm::entity::prelude::*;
+    /// A row of `sales_order_lines`.
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "sales_order_lines")]
+    pub struct Model {
+        #[sea_orm(primary_key)]
+        pub id: i64,
+        pub company_id: i64,
+        pub order_id: i64,
+        pub line_number: i32,
+        pub item_id: i64,
+        pub description: String,
+        pub unit_id: i64,
+        pub quantity: Quantity,
+        pub unit_price: UnitPrice,
+        pub price_source: String,
+        pub discount_percent: Rate,
+        pub discount_amount: UnitPrice,
+        pub discount_source: Option<String>,
+        pub line_amount: Amount,
+        pub tax_code_id: Option<i64>,
+        pub tax_amount: Amount,
+        pub delivered: Quantity,
+        pub invoiced: Quantity,
+        pub canceled: Quantity,
+        pub created_at: DateTimeUtc,
+        pub updated_at: DateTimeUtc,
+    }
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+    impl ActiveModelBehavior for ActiveModel {}
+}

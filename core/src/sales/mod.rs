@@ -1,0 +1,841 @@
+//! Sales orders (DOMAIN.md 3.1-3.4): header and lines with their quantity counters, prices and
+//! line discounts from trade agreements (or a manual override, recorded as such), sales tax per
+//! (document, tax code) allocated to lines, and totals that always equal the sum of their parts.
+//!
+//! Owns: the order's totals and each line's tax: every change to a line recomputes the whole
+//! document in the same transaction. Statuses are pure functions of the counters ([`status`]).
+//! Must never: let a quantity go below what was delivered, delete a line with deliveries, or
+//! change an order that is released, invoiced or canceled.
+
+mod entities;
+mod status;
+
+pub use entities::{sales_order, sales_order_line, tax_setup};
+pub use status::{OrderStatus, ReleaseStatus, header_status, line_status};
+
+use crate::catalog;
+use crate::error::{Rule, ServiceError, ServiceResult, Violation, Violations};
+use crate::extension::registry::Registry;
+use crate::money::{Amount, Quantity, Rate, UnitPrice};
+use crate::numbering::SequenceKind;
+use crate::paging::{Page, PageArgs};
+use crate::parties::{self, Blocked, customer};
+use crate::pricing::{self, Discount};
+use crate::refs::{self, Table};
+use crate::setup::{self, PricingRule, company, tax_code};
+use crate::tax::{self, TaxMode, TaxableLine};
+use crate::trade::{self, PriceRequest, PriceSource};
+use crate::validate;
+use chrono::{NaiveDate, Utc};
+use rust_decimal::Decimal;
+use sea_orm::entity::prelude::*;
+use sea_orm::{ActiveValue::Set, ConnectionTrait, QueryOrder};
+
+fn violation(field: &str, rule: Rule, msg: impl Into<String>) -> ServiceError {
+    Violation::new(field, rule, msg).into()
+}
+
+// ---------------------------------------------------------------- tax setup
+
+/// Sets which tax code applies to a customer tax group and an item tax group (replacing the
+/// previous one).
+pub async fn set_tax_setup(
+    db: &impl ConnectionTrait,
+    company_id: i64,
+    customer_tax_group: &str,
+    item_tax_group: &str,
+    tax_code_id: i64,
+) -> ServiceResult<tax_setup::Model> {
+    let mut v = Violations::new();
+    let cg = v.check(validate::code("customerTaxGroup", customer_tax_group));
+    let ig = v.check(validate::code("itemTaxGroup", item_tax_group));
+    v.check(refs::usable(db, company_id, Table::TaxCode, tax_code_id, "taxCodeId").await?);
+    v.finish()?;
+    let (Some(cg), Some(ig)) = (cg, ig) else {
+        return Err(ServiceError::Invalid(vec![]));
+    };
+    let now = Utc::now();
+    let existing = tax_setup::Entity::find()
+        .filter(tax_setup::Column::CompanyId.eq(company_id))
+        .filter(tax_setup::Column::CustomerTaxGroup.eq(cg.as_str()))
+        .filter(tax_setup::Column::ItemTaxGroup.eq(ig.as_str()))
+        .one(db)
+        .await?;
+    Ok(match existing {
+        Some(row) => {
+            let mut am: tax_setup::ActiveModel = row.into();
+            am.tax_code_id = Set(tax_code_id);
+            am.updated_at = Set(now);
+            am.update(db).await?
+        }
+        None => {
+            tax_setup::ActiveModel {
+                company_id: Set(company_id),
+                customer_tax_group: Set(cg),
+                item_tax_group: Set(ig),
+                tax_code_id: Set(tax_code_id),
+                created_at: Set(now),
+                updated_at: Set(now),
+                ..Default::default()
+            }
+            .insert(db)
+            .await?
+        }
+    })
+}
+
+/// The company's tax setup, by customer and item tax group.
+pub async fn list_tax_setups(
+    db: &impl ConnectionTrait,
+    company_id: i64,
+) -> ServiceResult<Vec<tax_setup::Model>> {
+    Ok(tax_setup::Entity::find()
+        .filter(tax_setup::Column::CompanyId.eq(company_id))
+        .order_by_asc(tax_setup::Column::CustomerTaxGroup)
+        .order_by_asc(tax_setup::Column::ItemTaxGroup)
+        .all(db)
+        .await?)
+}
+
+/// The tax code of a customer tax group × item tax group: `None` when either side has no
+/// group (not taxed); an error when both have one and the setup lacks the pair.
+async fn tax_code_for(
+    db: &impl ConnectionTrait,
+    company_id: i64,
+    customer_group: Option<&str>,
+    item_group: Option<&str>,
+    field: &str,
+) -> ServiceResult<Option<tax_code::Model>> {
+    let (Some(cg), Some(ig)) = (customer_group, item_group) else {
+        return Ok(None);
+    };
+    let Some(setup) = tax_setup::Entity::find()
+        .filter(tax_setup::Column::CompanyId.eq(company_id))
+        .filter(tax_setup::Column::CustomerTaxGroup.eq(cg))
+        .filter(tax_setup::Column::ItemTaxGroup.eq(ig))
+        .one(db)
+        .await?
+    else {
+        return Err(violation(
+            field,
+            Rule::InvalidValue,
+            format!("no tax setup for customer tax group {cg} and item tax group {ig}"),
+        ));
+    };
+    Ok(tax_code::Entity::find_by_id(setup.tax_code_id)
+        .one(db)
+        .await?)
+}
+
+// ---------------------------------------------------------------- orders
+
+/// A line of a new order, or a line added later.
+#[derive(Debug, Clone)]
+pub struct NewOrderLine {
+    /// The item.
+    pub item_id: i64,
+    /// Quantity (negative on returned orders).
+    pub quantity: Decimal,
+    /// Unit; the item's base unit when absent.
+    pub unit_id: Option<i64>,
+    /// A manual unit price; resolved from trade agreements when absent.
+    pub unit_price: Option<Decimal>,
+    /// A manual line discount in percent; from trade agreements when absent.
+    pub discount_percent: Option<Decimal>,
+    /// Text; the item name when absent.
+    pub description: Option<String>,
+}
+
+/// Input of [`create_order`].
+#[derive(Debug, Clone)]
+pub struct NewOrder {
+    /// Order type code from the registry (`SALES`, `JOURNAL`, `RETURNED`, a plugin's type…).
+    pub order_type: String,
+    /// Sell-to customer.
+    pub customer_id: i64,
+    /// Order date (prices are resolved on it); today when absent.
+    pub order_date: Option<NaiveDate>,
+    /// Requested ship date.
+    pub requested_ship_date: Option<NaiveDate>,
+    /// The customer's reference (PO number).
+    pub customer_reference: Option<String>,
+    /// Order-type attributes (JSON object), kept as given.
+    pub attributes: Option<serde_json::Value>,
+    /// Lines.
+    pub lines: Vec<NewOrderLine>,
+}
+
+struct Priced {
+    item_id: i64,
+    description: String,
+    unit_id: i64,
+    quantity: Quantity,
+    unit_price: UnitPrice,
+    price_source: String,
+    discount_percent: Rate,
+    discount_amount: UnitPrice,
+    discount_source: Option<String>,
+    line_amount: Amount,
+    tax_code_id: Option<i64>,
+}
+
+fn sources(ids: &[i64]) -> Option<String> {
+    (!ids.is_empty()).then(|| {
+        ids.iter()
+            .map(|i| format!("trade_agreement:{i}"))
+            .collect::<Vec<_>>()
+            .join(",")
+    })
+}
+
+#[allow(clippy::too_many_arguments)]
+async fn price_line(
+    db: &impl ConnectionTrait,
+    company_id: i64,
+    customer: &customer::Model,
+    rule: PricingRule,
+    step: Decimal,
+    order_date: NaiveDate,
+    returned: bool,
+    prefix: &str,
+    l: &NewOrderLine,
+) -> ServiceResult<Priced> {
+    let f = |s: &str| format!("{prefix}{s}");
+    let mut v = Violations::new();
+    v.check(refs::usable(db, company_id, Table::Item, l.item_id, &f("itemId")).await?);
+    v.check(validate::quantity(&f("quantity"), l.quantity));
+    if returned && l.quantity >= Decimal::ZERO {
+        v.push(Violation::new(
+            &f("quantity"),
+            Rule::OutOfRange,
+            "lines of a returned order have negative quantities",
+        ));
+    } else if !returned && l.quantity <= Decimal::ZERO {
+        v.push(Violation::new(
+            &f("quantity"),
+            Rule::OutOfRange,
+            "quantity must be above 0",
+        ));
+    }
+    if let Some(u) = l.unit_id {
+        v.check(refs::usable(db, company_id, Table::UnitOfMeasure, u, &f("unitId")).await?);
+    }
+    if let Some(p) = l.unit_price {
+        v.check(validate::unit_price(&f("unitPrice"), p));
+    }
+    if let Some(p) = l.discount_percent {
+        v.check(validate::percent(&f("discountPercent"), p));
+    }
+    let desc = v.check(validate::opt_text(
+        &f("description"),
+        l.description.as_deref(),
+        validate::MAX_NAME,
+    ));
+    v.finish()?;
+    let item = catalog::get_item(db, company_id, l.item_id).await?;
+    let unit_id = l.unit_id.unwrap_or(item.base_unit_id);
+    let unit = catalog::unit_of_measure::Entity::find_by_id(unit_id)
+        .one(db)
+        .await?;
+    if let Some(u) = &unit
+        && !(l.quantity * Decimal::from(10i64.pow(u.decimals.clamp(0, 6) as u32)))
+            .fract()
+            .is_zero()
+    {
+        return Err(violation(
+            &f("quantity"),
+            Rule::PrecisionExceeded,
+            format!(
+                "quantities in {} have at most {} decimals",
+                u.code, u.decimals
+            ),
+        ));
+    }
+    let resolved = trade::resolve_price(
+        db,
+        company_id,
+        &PriceRequest {
+            customer_id: customer.id,
+            item_id: item.id,
+            quantity: l.quantity.abs(),
+            unit_id: Some(unit_id),
+            date: order_date,
+        },
+    )
+    .await?;
+    let (unit_price, price_source) = match l.unit_price {
+        Some(p) => (p, "manual".to_owned()),
+        None => (
+            resolved.unit_price,
+            match resolved.price_source {
+                PriceSource::TradeAgreement(id) => format!("trade_agreement:{id}"),
+                PriceSource::BasePrice => "base_price".to_owned(),
+            },
+        ),
+    };
+    let (discount, discount_source) = match l.discount_percent {
+        Some(p) => (
+            Discount {
+                amount: Decimal::ZERO,
+                percent: p,
+                sources: vec![],
+            },
+            Some("manual".to_owned()),
+        ),
+        None => {
+            let s = sources(&resolved.discount.sources);
+            (resolved.discount.clone(), s)
+        }
+    };
+    let amount = match rule {
+        PricingRule::TradeAgreements => {
+            pricing::d365_line_amount(unit_price, l.quantity, Decimal::ONE, &discount, step)
+        }
+        PricingRule::BestPrice => {
+            pricing::bc_line_amount(unit_price, l.quantity, discount.percent, step)
+        }
+    };
+    let tax = tax_code_for(
+        db,
+        company_id,
+        customer.tax_group.as_deref(),
+        item.tax_group.as_deref(),
+        &f("itemId"),
+    )
+    .await?;
+    let store = |field: &str, r: Result<Amount, crate::money::StorageError>| {
+        r.map_err(|_| {
+            violation(
+                &f(field),
+                Rule::OutOfRange,
+                format!("{field} is out of range"),
+            )
+        })
+    };
+    Ok(Priced {
+        item_id: item.id,
+        description: desc.flatten().unwrap_or(item.name),
+        unit_id,
+        quantity: Quantity::new(l.quantity)
+            .map_err(|_| violation(&f("quantity"), Rule::OutOfRange, "quantity is out of range"))?,
+        unit_price: UnitPrice::new(unit_price).map_err(|_| {
+            violation(
+                &f("unitPrice"),
+                Rule::OutOfRange,
+                "unitPrice is out of range",
+            )
+        })?,
+        price_source,
+        discount_percent: Rate::new(discount.percent).map_err(|_| {
+            violation(
+                &f("discountPercent"),
+                Rule::OutOfRange,
+                "discount is out of range",
+            )
+        })?,
+        discount_amount: UnitPrice::new(discount.amount).map_err(|_| {
+            violation(
+                &f("discountPercent"),
+                Rule::OutOfRange,
+                "discount is out of range",
+            )
+        })?,
+        discount_source,
+        line_amount: store("lineAmount", Amount::new(amount))?,
+        tax_code_id: tax.map(|t| t.id),
+    })
+}
+
+/// One order of the company.
+pub async fn get_order(
+    db: &impl ConnectionTrait,
+    company_id: i64,
+    id: i64,
+) -> ServiceResult<sales_order::Model> {
+    sales_order::Entity::find_by_id(id)
+        .filter(sales_order::Column::CompanyId.eq(company_id))
+        .one(db)
+        .await?
+        .ok_or(ServiceError::NotFound("sales order"))
+}
+
+/// Lines of orders, in line-number order (one statement for many orders).
+pub async fn lines_of(
+    db: &impl ConnectionTrait,
+    order_ids: &[i64],
+) -> ServiceResult<Vec<sales_order_line::Model>> {
+    Ok(sales_order_line::Entity::find()
+        .filter(sales_order_line::Column::OrderId.is_in(order_ids.iter().copied()))
+        .order_by_asc(sales_order_line::Column::OrderId)
+        .order_by_asc(sales_order_line::Column::LineNumber)
+        .all(db)
+        .await?)
+}
+
+/// Recomputes a document's tax (per tax code on Σ net, allocated to lines), totals and status.
+async fn recompute(
+    db: &impl ConnectionTrait,
+    order: sales_order::Model,
+) -> ServiceResult<sales_order::Model> {
+    let lines = lines_of(db, &[order.id]).await?;
+    let cur = setup::get_currency(db, order.company_id, order.currency_id).await?;
+    let step = cur.amount_precision.value();
+    let codes: Vec<i64> = lines.iter().filter_map(|l| l.tax_code_id).collect();
+    let rates: Vec<tax_code::Model> = tax_code::Entity::find()
+        .filter(tax_code::Column::Id.is_in(codes))
+        .all(db)
+        .await?;
+    let taxable: Vec<(usize, TaxableLine)> = lines
+        .iter()
+        .enumerate()
+        .filter_map(|(i, l)| {
+            let code = rates.iter().find(|t| Some(t.id) == l.tax_code_id)?;
+            Some((
+                i,
+                TaxableLine {
+                    net: l.line_amount.value(),
+                    tax_code: code.code.clone(),
+                    rate: code.rate.value(),
+                },
+            ))
+        })
+        .collect();
+    let doc = tax::compute(
+        &taxable.iter().map(|(_, t)| t.clone()).collect::<Vec<_>>(),
+        step,
+        TaxMode::Document,
+    );
+    let mut line_tax = vec![Decimal::ZERO; lines.len()];
+    for ((i, _), t) in taxable.iter().zip(doc.lines.iter()) {
+        line_tax[*i] = *t;
+    }
+    let mut statuses = Vec::new();
+    let mut net = Decimal::ZERO;
+    for (l, t) in lines.into_iter().zip(line_tax) {
+        net += l.line_amount.value();
+        statuses.push(line_status(
+            l.quantity.value(),
+            l.delivered.value(),
+            l.invoiced.value(),
+            l.canceled.value(),
+        ));
+        if l.tax_amount.value() != t {
+            let mut am: sales_order_line::ActiveModel = l.into();
+            am.tax_amount = Set(Amount::new(t)
+                .map_err(|_| violation("", Rule::OutOfRange, "tax is out of range"))?);
+            am.update(db).await?;
+        }
+    }
+    let total = net + doc.total;
+    let amount = |d: Decimal| {
+        Amount::new(d)
+            .map_err(|_| violation("", Rule::OutOfRange, "the order total is out of range"))
+    };
+    let mut am: sales_order::ActiveModel = order.into();
+    am.net_amount = Set(amount(net)?);
+    am.tax_amount = Set(amount(doc.total)?);
+    am.total_amount = Set(amount(total)?);
+    am.status = Set(header_status(&statuses));
+    am.updated_at = Set(Utc::now());
+    Ok(am.update(db).await?)
+}
+
+struct Context {
+    customer: customer::Model,
+    rule: PricingRule,
+    step: Decimal,
+}
+
+async fn context(
+    db: &impl ConnectionTrait,
+    company_id: i64,
+    customer_id: i64,
+) -> ServiceResult<Context> {
+    let customer = parties::get_customer(db, company_id, customer_id).await?;
+    let rule = company::Entity::find_by_id(company_id)
+        .one(db)
+        .await?
+        .ok_or(ServiceError::NotFound("company"))?
+        .pricing_rule;
+    let step = setup::get_currency(db, company_id, customer.currency_id)
+        .await?
+        .amount_precision
+        .value();
+    Ok(Context {
+        customer,
+        rule,
+        step,
+    })
+}
+
+async fn insert_line(
+    db: &impl ConnectionTrait,
+    company_id: i64,
+    order_id: i64,
+    line_number: i32,
+    p: Priced,
+) -> ServiceResult<sales_order_line::Model> {
+    let now = Utc::now();
+    Ok(sales_order_line::ActiveModel {
+        company_id: Set(company_id),
+        order_id: Set(order_id),
+        line_number: Set(line_number),
+        item_id: Set(p.item_id),
+        description: Set(p.description),
+        unit_id: Set(p.unit_id),
+        quantity: Set(p.quantity),
+        unit_price: Set(p.unit_price),
+        price_source: Set(p.price_source),
+        discount_percent: Set(p.discount_percent),
+        discount_amount: Set(p.discount_amount),
+        discount_source: Set(p.discount_source),
+        line_amount: Set(p.line_amount),
+        tax_code_id: Set(p.tax_code_id),
+        tax_amount: Set(Amount::ZERO),
+        delivered: Set(Quantity::ZERO),
+        invoiced: Set(Quantity::ZERO),
+        canceled: Set(Quantity::ZERO),
+        created_at: Set(now),
+        updated_at: Set(now),
+        ..Default::default()
+    }
+    .insert(db)
+    .await?)
+}
+
+/// Creates an order with its lines, priced and taxed, in status Open order and release
+/// status Open. The order type must be registered; a returned order gets an RMA number.
+pub async fn create_order(
+    db: &impl ConnectionTrait,
+    registry: &Registry,
+    company_id: i64,
+    i: NewOrder,
+) -> ServiceResult<sales_order::Model> {
+    let mut v = Violations::new();
+    if registry.order_type(&i.order_type).is_none() {
+        v.push(Violation::new(
+            "orderType",
+            Rule::NotFound,
+            format!("order type {} is not registered", i.order_type),
+        ));
+    }
+    v.check(refs::usable(db, company_id, Table::Customer, i.customer_id, "customerId").await?);
+    let reference = v.check(validate::opt_text(
+        "customerReference",
+        i.customer_reference.as_deref(),
+        60,
+    ));
+    if let Some(a) = &i.attributes
+        && !a.is_object()
+    {
+        v.push(Violation::new(
+            "attributes",
+            Rule::InvalidFormat,
+            "attributes must be a JSON object",
+        ));
+    }
+    if i.lines.len() > 500 {
+        v.push(Violation::new(
+            "lines",
+            Rule::OutOfRange,
+            "at most 500 lines per call",
+        ));
+    }
+    v.finish()?;
+    let ctx = context(db, company_id, i.customer_id).await?;
+    if ctx.customer.blocked == Blocked::All {
+        return Err(violation(
+            "customerId",
+            Rule::InvalidValue,
+            format!("customer {} is blocked", ctx.customer.account_number),
+        ));
+    }
+    let order_date = i.order_date.unwrap_or_else(|| Utc::now().date_naive());
+    let returned = i.order_type == crate::extension::builtin::RETURNED;
+    let mut priced = Vec::new();
+    let mut problems = Vec::new();
+    for (n, l) in i.lines.iter().enumerate() {
+        match price_line(
+            db,
+            company_id,
+            &ctx.customer,
+            ctx.rule,
+            ctx.step,
+            order_date,
+            returned,
+            &format!("lines.{n}."),
+            l,
+        )
+        .await
+        {
+            Ok(p) => priced.push(p),
+            Err(ServiceError::Invalid(vs)) => problems.extend(vs),
+            Err(e) => return Err(e),
+        }
+    }
+    if !problems.is_empty() {
+        return Err(ServiceError::Invalid(problems));
+    }
+    let number = crate::crm::number_for_pub::<sales_order::Entity>(
+        db,
+        company_id,
+        SequenceKind::SalesOrder,
+        (sales_order::Column::CompanyId, sales_order::Column::Number),
+    )
+    .await?;
+    let rma = if returned {
+        Some(crate::numbering::next_number(db, company_id, SequenceKind::Rma).await?)
+    } else {
+        None
+    };
+    let now = Utc::now();
+    let order = sales_order::ActiveModel {
+        company_id: Set(company_id),
+        number: Set(number),
+        order_type: Set(i.order_type),
+        customer_id: Set(ctx.customer.id),
+        invoice_customer_id: Set(ctx.customer.invoice_account_id.unwrap_or(ctx.customer.id)),
+        currency_id: Set(ctx.customer.currency_id),
+        order_date: Set(order_date),
+        requested_ship_date: Set(i.requested_ship_date),
+        customer_reference: Set(reference.flatten()),
+        attributes: Set(i.attributes.map(|a| a.to_string())),
+        status: Set(OrderStatus::OpenOrder),
+        release_status: Set(ReleaseStatus::Open),
+        net_amount: Set(Amount::ZERO),
+        tax_amount: Set(Amount::ZERO),
+        total_amount: Set(Amount::ZERO),
+        rma_number: Set(rma),
+        created_at: Set(now),
+        updated_at: Set(now),
+        ..Default::default()
+    }
+    .insert(db)
+    .await?;
+    for (n, p) in priced.into_iter().enumerate() {
+        insert_line(db, company_id, order.id, (n as i32 + 1) * 10, p).await?;
+    }
+    recompute(db, order).await
+}
+
+fn editable(o: &sales_order::Model) -> ServiceResult<()> {
+    if o.release_status != ReleaseStatus::Open
+        || matches!(o.status, OrderStatus::Invoiced | OrderStatus::Canceled)
+    {
+        return Err(violation(
+            "",
+            Rule::DocumentLocked,
+            format!("sales order {} can no longer be changed", o.number),
+        ));
+    }
+    Ok(())
+}
+
+/// Adds a line to an open order and recomputes the document.
+pub async fn add_line(
+    db: &impl ConnectionTrait,
+    company_id: i64,
+    order_id: i64,
+    l: NewOrderLine,
+) -> ServiceResult<sales_order::Model> {
+    let order = get_order(db, company_id, order_id).await?;
+    editable(&order)?;
+    let ctx = context(db, company_id, order.customer_id).await?;
+    let returned = order.order_type == crate::extension::builtin::RETURNED;
+    let p = price_line(
+        db,
+        company_id,
+        &ctx.customer,
+        ctx.rule,
+        ctx.step,
+        order.order_date,
+        returned,
+        "line.",
+        &l,
+    )
+    .await?;
+    let last = lines_of(db, &[order.id])
+        .await?
+        .iter()
+        .map(|l| l.line_number)
+        .max()
+        .unwrap_or(0);
+    insert_line(db, company_id, order.id, last + 10, p).await?;
+    recompute(db, order).await
+}
+
+/// Patch of a line; `None` keeps a value. A new quantity re-resolves an agreement price (a
+/// quantity break may apply); a manual price stays manual.
+#[derive(Debug, Clone, Default)]
+pub struct LinePatch {
+    /// New quantity; never below what was delivered.
+    pub quantity: Option<Decimal>,
+    /// A manual unit price.
+    pub unit_price: Option<Decimal>,
+    /// A manual discount percentage.
+    pub discount_percent: Option<Decimal>,
+}
+
+async fn line_and_order(
+    db: &impl ConnectionTrait,
+    company_id: i64,
+    line_id: i64,
+) -> ServiceResult<(sales_order_line::Model, sales_order::Model)> {
+    let line = sales_order_line::Entity::find_by_id(line_id)
+        .filter(sales_order_line::Column::CompanyId.eq(company_id))
+        .one(db)
+        .await?
+        .ok_or(ServiceError::NotFound("sales order line"))?;
+    let order = get_order(db, company_id, line.order_id).await?;
+    Ok((line, order))
+}
+
+/// Changes a line of an open order and recomputes the document.
+pub async fn update_line(
+    db: &impl ConnectionTrait,
+    company_id: i64,
+    line_id: i64,
+    p: LinePatch,
+) -> ServiceResult<sales_order::Model> {
+    let (line, order) = line_and_order(db, company_id, line_id).await?;
+    editable(&order)?;
+    let quantity = p.quantity.unwrap_or(line.quantity.value());
+    if quantity.abs() < line.delivered.value().abs() {
+        return Err(violation(
+            "quantity",
+            Rule::QuantityBelowDelivered,
+            format!(
+                "line {} has {} delivered; its quantity cannot go below that",
+                line.line_number,
+                line.delivered.value().normalize()
+            ),
+        ));
+    }
+    let ctx = context(db, company_id, order.customer_id).await?;
+    let manual_price = p
+        .unit_price
+        .or((line.price_source == "manual").then(|| line.unit_price.value()));
+    let manual_disc = p
+        .discount_percent
+        .or((line.discount_source.as_deref() == Some("manual"))
+            .then(|| line.discount_percent.value()));
+    let priced = price_line(
+        db,
+        company_id,
+        &ctx.customer,
+        ctx.rule,
+        ctx.step,
+        order.order_date,
+        order.order_type == crate::extension::builtin::RETURNED,
+        "",
+        &NewOrderLine {
+            item_id: line.item_id,
+            quantity,
+            unit_id: Some(line.unit_id),
+            unit_price: manual_price,
+            discount_percent: manual_disc,
+            description: Some(line.description.clone()),
+        },
+    )
+    .await?;
+    let mut am: sales_order_line::ActiveModel = line.into();
+    am.quantity = Set(priced.quantity);
+    am.unit_price = Set(priced.unit_price);
+    am.price_source = Set(priced.price_source);
+    am.discount_percent = Set(priced.discount_percent);
+    am.discount_amount = Set(priced.discount_amount);
+    am.discount_source = Set(priced.discount_source);
+    am.line_amount = Set(priced.line_amount);
+    am.tax_code_id = Set(priced.tax_code_id);
+    am.updated_at = Set(Utc::now());
+    am.update(db).await?;
+    recompute(db, order).await
+}
+
+/// Deletes a line without deliveries and recomputes the document.
+pub async fn delete_line(
+    db: &impl ConnectionTrait,
+    company_id: i64,
+    line_id: i64,
+) -> ServiceResult<sales_order::Model> {
+    let (line, order) = line_and_order(db, company_id, line_id).await?;
+    editable(&order)?;
+    if !line.delivered.value().is_zero() {
+        return Err(violation(
+            "id",
+            Rule::LineHasDeliveries,
+            format!(
+                "line {} has deliveries; cancel its remainder instead",
+                line.line_number
+            ),
+        ));
+    }
+    sales_order_line::Entity::delete_by_id(line.id)
+        .exec(db)
+        .await?;
+    recompute(db, order).await
+}
+
+/// Which orders a list shows.
+#[derive(Debug, Clone, Default)]
+pub struct OrderFilter {
+    /// Part of the number or customer reference.
+    pub search: Option<String>,
+    /// Sell-to customer.
+    pub customer_id: Option<i64>,
+    /// Status.
+    pub status: Option<OrderStatus>,
+    /// Order type code.
+    pub order_type: Option<String>,
+}
+
+fn order_query(company_id: i64, f: &OrderFilter) -> Select<sales_order::Entity> {
+    let mut q = sales_order::Entity::find().filter(sales_order::Column::CompanyId.eq(company_id));
+    if let Some(c) = crate::crm::search_any_pub(
+        f.search.as_deref(),
+        &[
+            sales_order::Column::Number,
+            sales_order::Column::CustomerReference,
+        ],
+    ) {
+        q = q.filter(c);
+    }
+    if let Some(c) = f.customer_id {
+        q = q.filter(sales_order::Column::CustomerId.eq(c));
+    }
+    if let Some(s) = f.status {
+        q = q.filter(sales_order::Column::Status.eq(s));
+    }
+    if let Some(t) = &f.order_type {
+        q = q.filter(sales_order::Column::OrderType.eq(t.as_str()));
+    }
+    q
+}
+
+/// One page of orders by number.
+pub async fn list_orders(
+    db: &impl ConnectionTrait,
+    company_id: i64,
+    f: &OrderFilter,
+    desc: bool,
+    args: &PageArgs,
+) -> ServiceResult<Page<sales_order::Model>> {
+    crate::crm::page_by_text_pub(
+        db,
+        order_query(company_id, f),
+        sales_order::Column::Number,
+        sales_order::Column::Id,
+        desc,
+        args,
+    )
+    .await
+}
+
+/// Number of orders matching the filter.
+pub async fn count_orders(
+    db: &impl ConnectionTrait,
+    company_id: i64,
+    f: &OrderFilter,
+) -> ServiceResult<u64> {
+    Ok(order_query(company_id, f).count(db).await?)
+}

@@ -1,0 +1,504 @@
+//! Sales orders (first slice of order entry) through GraphQL: S1 step 3's figures on an order,
+//! S10's quantity breaks on order lines (re-priced when the quantity changes), S11's tax
+//! rounding trap and JPY, totals equal to the sum of their parts after every edit, the guards
+//! on delivered lines, and a list with a constant number of statements.
+
+use mercator_tests::{Client, TestApp, codes};
+use sea_orm::{ConnectionTrait, Statement};
+use serde_json::{Value, json};
+
+pub struct Setup {
+    pub usd: String,
+    pub pcs: String,
+    pub item_a: String,
+    pub item_b: String,
+}
+
+async fn ok(c: &Client<'_>, name: &str, input: Value, selection: &str) -> Value {
+    let ty = format!("{}{}Input", name[..1].to_uppercase(), &name[1..]);
+    let p = c.mutate(name, &ty, selection, input).await;
+    assert_eq!(p["userErrors"], json!([]), "{name}: {p}");
+    p
+}
+
+async fn m(c: &Client<'_>, name: &str, input: Value, selection: &str) -> Value {
+    let ty = format!("{}{}Input", name[..1].to_uppercase(), &name[1..]);
+    c.mutate(name, &ty, selection, input).await
+}
+
+/// USD, a 10 % STD tax code for DOMESTIC customers × STANDARD items, ITEM-A 25.00, ITEM-B 40.00.
+pub async fn setup(c: &Client<'_>) -> Setup {
+    let usd = c.currency_id("USD").await;
+    let pcs = c.unit("PCS", 0).await;
+    let std = ok(
+        c,
+        "taxCodeCreate",
+        json!({"code": "STD", "name": "Standard", "rate": "10"}),
+        "taxCode { id }",
+    )
+    .await["taxCode"]["id"]
+        .clone();
+    ok(
+        c,
+        "taxSetupSet",
+        json!({"customerTaxGroup": "DOMESTIC", "itemTaxGroup": "STANDARD", "taxCodeId": std}),
+        "taxSetup { taxCode { code } }",
+    )
+    .await;
+    let mut items = Vec::new();
+    for (n, p) in [("ITEM-A", "25.00"), ("ITEM-B", "40.00")] {
+        items.push(
+            ok(
+                c,
+                "itemCreate",
+                json!({"number": n, "name": n, "baseUnitId": pcs, "baseSalesPrice": p, "taxGroup": "STANDARD"}),
+                "item { id }",
+            )
+            .await["item"]["id"]
+                .as_str()
+                .unwrap()
+                .to_owned(),
+        );
+    }
+    Setup {
+        usd,
+        pcs,
+        item_b: items.pop().unwrap(),
+        item_a: items.pop().unwrap(),
+    }
+}
+
+pub async fn customer(c: &Client<'_>, number: &str, currency: &str, extra: Value) -> String {
+    let mut i = json!({"accountNumber": number, "name": format!("Customer {number}"), "currencyId": currency, "taxGroup": "DOMESTIC"});
+    if let (Some(o), Some(e)) = (i.as_object_mut(), extra.as_object()) {
+        for (k, v) in e {
+            o.insert(k.clone(), v.clone());
+        }
+    }
+    ok(c, "customerCreate", i, "customer { id }").await["customer"]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned()
+}
+
+const ORDER: &str = "salesOrder { id number status releaseStatus netAmount { amount currency } taxAmount { amount } totalAmount { amount }
+    lines { id lineNumber quantity unitPrice { amount } priceSource discountPercent lineAmount { amount } taxAmount { amount } taxCode { code } status deliverRemainder } }";
+
+fn sum(lines: &Value, field: &str) -> rust_decimal::Decimal {
+    lines
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|l| {
+            l[field]["amount"]
+                .as_str()
+                .unwrap()
+                .parse::<rust_decimal::Decimal>()
+                .unwrap()
+        })
+        .sum()
+}
+
+/// S1 step 3's figures on an order: 20 × ITEM-A @ 25.00 = 500.00, 10 × ITEM-B @ 40.00 =
+/// 400.00, net 900.00, tax 90.00, total 990.00.
+#[tokio::test]
+async fn s1_order_totals() {
+    let app = TestApp::start().await;
+    let c = app.company("SO1").await;
+    let s = setup(&c).await;
+    let cust = customer(&c, "C-2000", &s.usd, json!({})).await;
+    let p = ok(
+        &c,
+        "salesOrderCreate",
+        json!({"customerId": cust, "customerReference": "PO-77", "lines": [
+            {"itemId": s.item_a, "quantity": "20"}, {"itemId": s.item_b, "quantity": "10"}]}),
+        ORDER,
+    )
+    .await;
+    let o = &p["salesOrder"];
+    assert_eq!(o["number"], "SO-1");
+    assert_eq!(o["status"], "OPEN_ORDER");
+    assert_eq!(o["releaseStatus"], "OPEN");
+    assert_eq!(o["netAmount"], json!({"amount": "900", "currency": "USD"}));
+    assert_eq!(o["taxAmount"]["amount"], "90");
+    assert_eq!(o["totalAmount"]["amount"], "990");
+    assert_eq!(o["lines"][0]["lineAmount"]["amount"], "500");
+    assert_eq!(o["lines"][0]["priceSource"], "base_price");
+    assert_eq!(o["lines"][0]["taxCode"]["code"], "STD");
+    assert_eq!(o["lines"][1]["lineAmount"]["amount"], "400");
+    assert_eq!(o["lines"][1]["lineNumber"], 20);
+    assert_eq!(o["lines"][1]["deliverRemainder"], "10");
+    assert_eq!(sum(&o["lines"], "taxAmount"), "90".parse().unwrap());
+}
+
+/// S10 on order lines: the quantity break is applied when the quantity changes, and a manual
+/// price stays manual.
+#[tokio::test]
+async fn s10_quantity_breaks_on_order_lines() {
+    let app = TestApp::start().await;
+    let c = app.company("SO10").await;
+    let s = setup(&c).await;
+    let cust = customer(
+        &c,
+        "C-1000",
+        &s.usd,
+        json!({"priceGroup": "RETAIL", "lineDiscountGroup": "RETAIL"}),
+    )
+    .await;
+    let line = |relation: &str, account: Value, extra: Value| {
+        let mut i = json!({"relation": relation, "itemScope": "ONE", "itemId": s.item_a, "currencyId": s.usd});
+        for src in [account, extra] {
+            if let (Some(o), Some(e)) = (i.as_object_mut(), src.as_object()) {
+                for (k, v) in e {
+                    o.insert(k.clone(), v.clone());
+                }
+            }
+        }
+        i
+    };
+    for input in [
+        line(
+            "PRICE",
+            json!({"accountScope": "ALL"}),
+            json!({"quantityFrom": "1", "amount": "25.00", "findNext": true}),
+        ),
+        line(
+            "PRICE",
+            json!({"accountScope": "GROUP", "accountGroup": "RETAIL"}),
+            json!({"quantityFrom": "50", "amount": "23.00"}),
+        ),
+        line(
+            "PRICE",
+            json!({"accountScope": "ONE", "customerId": cust}),
+            json!({"quantityFrom": "100", "amount": "21.00", "findNext": true}),
+        ),
+        line(
+            "LINE_DISCOUNT",
+            json!({"accountScope": "ONE", "customerId": cust}),
+            json!({"percent1": "5", "findNext": true}),
+        ),
+        line(
+            "LINE_DISCOUNT",
+            json!({"accountScope": "GROUP", "accountGroup": "RETAIL"}),
+            json!({"percent1": "3"}),
+        ),
+    ] {
+        ok(&c, "tradeAgreementCreate", input, "tradeAgreement { id }").await;
+    }
+    let p = ok(
+        &c,
+        "salesOrderCreate",
+        json!({"customerId": cust, "lines": [{"itemId": s.item_a, "quantity": "10"}, {"itemId": s.item_a, "quantity": "60"}]}),
+        ORDER,
+    )
+    .await;
+    let o = &p["salesOrder"];
+    assert_eq!(o["lines"][0]["lineAmount"]["amount"], "230");
+    assert_eq!(o["lines"][0]["discountPercent"], "8");
+    assert_eq!(o["lines"][1]["lineAmount"]["amount"], "1269.6");
+    assert_eq!(o["netAmount"]["amount"], "1499.6");
+    let first = o["lines"][0]["id"].clone();
+    let p = ok(
+        &c,
+        "salesOrderLineUpdate",
+        json!({"id": first, "quantity": "120"}),
+        ORDER,
+    )
+    .await;
+    let o = &p["salesOrder"];
+    assert_eq!(o["lines"][0]["unitPrice"]["amount"], "21");
+    assert!(
+        o["lines"][0]["priceSource"]
+            .as_str()
+            .unwrap()
+            .starts_with("trade_agreement:")
+    );
+    assert_eq!(o["lines"][0]["lineAmount"]["amount"], "2318.4");
+    assert_eq!(o["netAmount"]["amount"], "3588");
+    assert_eq!(o["taxAmount"]["amount"], "358.8");
+    let p = ok(
+        &c,
+        "salesOrderLineUpdate",
+        json!({"id": first, "unitPrice": "20.00"}),
+        ORDER,
+    )
+    .await;
+    let l = &p["salesOrder"]["lines"][0];
+    assert_eq!(
+        (l["priceSource"].clone(), l["lineAmount"]["amount"].clone()),
+        (json!("manual"), json!("2208"))
+    );
+    let p = ok(
+        &c,
+        "salesOrderLineUpdate",
+        json!({"id": first, "quantity": "10"}),
+        ORDER,
+    )
+    .await;
+    assert_eq!(
+        p["salesOrder"]["lines"][0]["unitPrice"]["amount"], "20",
+        "a manual price stays"
+    );
+}
+
+/// S11: three lines of 1 × 0.15 at 10 %: document tax 0.045 → 0.05, never banker's 0.04;
+/// the line shares add up to it. JPY: 3 × 1,234 = 3,702, tax 370, total 4,072.
+#[tokio::test]
+async fn s11_tax_rounding_on_orders() {
+    let app = TestApp::start().await;
+    let c = app.company("SO11").await;
+    let s = setup(&c).await;
+    let cheap = ok(
+        &c,
+        "itemCreate",
+        json!({"number": "CLIP", "name": "Clip", "baseUnitId": s.pcs, "baseSalesPrice": "0.15", "taxGroup": "STANDARD"}),
+        "item { id }",
+    )
+    .await["item"]["id"]
+        .clone();
+    let cust = customer(&c, "C-11", &s.usd, json!({})).await;
+    let p = ok(
+        &c,
+        "salesOrderCreate",
+        json!({"customerId": cust, "lines": [{"itemId": cheap, "quantity": "1"}, {"itemId": cheap, "quantity": "1"}, {"itemId": cheap, "quantity": "1"}]}),
+        ORDER,
+    )
+    .await;
+    let o = &p["salesOrder"];
+    assert_eq!(o["taxAmount"]["amount"], "0.05");
+    assert_eq!(sum(&o["lines"], "taxAmount"), "0.05".parse().unwrap());
+    assert_eq!(o["totalAmount"]["amount"], "0.5");
+    let jpy = ok(
+        &c,
+        "currencyCreate",
+        json!({"code": "JPY", "name": "Yen"}),
+        "currency { id }",
+    )
+    .await["currency"]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let jcust = customer(&c, "C-JP", &jpy, json!({})).await;
+    let p = ok(
+        &c,
+        "salesOrderCreate",
+        json!({"customerId": jcust, "lines": [{"itemId": s.item_a, "quantity": "3", "unitPrice": "1234"}]}),
+        ORDER,
+    )
+    .await;
+    let o = &p["salesOrder"];
+    assert_eq!(o["netAmount"], json!({"amount": "3702", "currency": "JPY"}));
+    assert_eq!(o["taxAmount"]["amount"], "370");
+    assert_eq!(o["totalAmount"]["amount"], "4072");
+}
+
+/// Totals equal the sum of their parts after every edit (a deterministic random walk of line
+/// additions, quantity and price changes and deletions).
+#[tokio::test]
+async fn totals_always_equal_the_sum_of_their_parts() {
+    let app = TestApp::start().await;
+    let c = app.company("PROP").await;
+    let s = setup(&c).await;
+    let cust = customer(&c, "C-P", &s.usd, json!({})).await;
+    let mut o = ok(
+        &c,
+        "salesOrderCreate",
+        json!({"customerId": cust, "lines": []}),
+        ORDER,
+    )
+    .await["salesOrder"]
+        .clone();
+    let mut seed: u64 = 0x5eed;
+    let mut next = |n: u64| {
+        seed = seed
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
+        (seed >> 33) % n
+    };
+    for step in 0..40 {
+        let lines = o["lines"].as_array().unwrap().clone();
+        let p = match (next(4), lines.is_empty()) {
+            (0, _) | (_, true) => {
+                let item = if next(2) == 0 { &s.item_a } else { &s.item_b };
+                m(&c, "salesOrderLineAdd", json!({"orderId": o["id"], "line": {"itemId": item, "quantity": format!("{}", next(30) + 1)}}), ORDER).await
+            }
+            (1, false) => {
+                let l = &lines[next(lines.len() as u64) as usize];
+                m(
+                    &c,
+                    "salesOrderLineUpdate",
+                    json!({"id": l["id"], "quantity": format!("{}", next(200) + 1)}),
+                    ORDER,
+                )
+                .await
+            }
+            (2, false) => {
+                let l = &lines[next(lines.len() as u64) as usize];
+                m(&c, "salesOrderLineUpdate", json!({"id": l["id"], "unitPrice": format!("{}.{:02}", next(90) + 1, next(100)), "discountPercent": format!("{}", next(15))}), ORDER).await
+            }
+            _ => {
+                let l = &lines[next(lines.len() as u64) as usize];
+                m(&c, "salesOrderLineDelete", json!({"id": l["id"]}), ORDER).await
+            }
+        };
+        assert_eq!(p["userErrors"], json!([]), "step {step}: {p}");
+        o = p["salesOrder"].clone();
+        let net = sum(&o["lines"], "lineAmount");
+        let tax = sum(&o["lines"], "taxAmount");
+        let n: rust_decimal::Decimal = o["netAmount"]["amount"].as_str().unwrap().parse().unwrap();
+        let t: rust_decimal::Decimal = o["taxAmount"]["amount"].as_str().unwrap().parse().unwrap();
+        let total: rust_decimal::Decimal = o["totalAmount"]["amount"]
+            .as_str()
+            .unwrap()
+            .parse()
+            .unwrap();
+        assert_eq!(n, net, "step {step}");
+        assert_eq!(t, tax, "step {step}");
+        assert_eq!(total, net + tax, "step {step}");
+        // document tax = 10 % of net, rounded once, half away from zero
+        let expect = (net / rust_decimal::Decimal::from(10))
+            .round_dp_with_strategy(2, rust_decimal::RoundingStrategy::MidpointAwayFromZero);
+        assert_eq!(t, expect, "step {step}");
+    }
+}
+
+/// Refusals: unknown order type, blocked customer, missing tax setup, positive quantity on a
+/// returned order; a delivered line cannot go below its deliveries or be deleted. Nothing is
+/// written.
+#[tokio::test]
+async fn order_refusals_change_nothing() {
+    let app = TestApp::start().await;
+    let c = app.company("SOR").await;
+    let s = setup(&c).await;
+    let cust = customer(&c, "C-R", &s.usd, json!({})).await;
+    let line = json!([{"itemId": s.item_a, "quantity": "1"}]);
+    let p = m(
+        &c,
+        "salesOrderCreate",
+        json!({"customerId": cust, "orderType": "NOPE", "lines": line}),
+        "salesOrder { id }",
+    )
+    .await;
+    assert_eq!(codes(&p), ["NOT_FOUND"]);
+    assert_eq!(p["userErrors"][0]["field"], json!(["input", "orderType"]));
+    let blocked = customer(&c, "C-B", &s.usd, json!({"blocked": "ALL"})).await;
+    let p = m(
+        &c,
+        "salesOrderCreate",
+        json!({"customerId": blocked, "lines": line}),
+        "salesOrder { id }",
+    )
+    .await;
+    assert_eq!(codes(&p), ["INVALID_VALUE"]);
+    let export = customer(&c, "C-X", &s.usd, json!({"taxGroup": "EXPORT"})).await;
+    let p = m(
+        &c,
+        "salesOrderCreate",
+        json!({"customerId": export, "lines": line}),
+        "salesOrder { id }",
+    )
+    .await;
+    assert_eq!(codes(&p), ["INVALID_VALUE"]);
+    assert_eq!(
+        p["userErrors"][0]["field"],
+        json!(["input", "lines", "0", "itemId"])
+    );
+    let p = m(
+        &c,
+        "salesOrderCreate",
+        json!({"customerId": cust, "orderType": "RETURNED", "lines": line}),
+        "salesOrder { id }",
+    )
+    .await;
+    assert_eq!(codes(&p), ["OUT_OF_RANGE"]);
+    let p = m(
+        &c,
+        "salesOrderCreate",
+        json!({"customerId": cust, "lines": [{"itemId": s.item_a, "quantity": "1.5"}]}),
+        "salesOrder { id }",
+    )
+    .await;
+    assert_eq!(codes(&p), ["PRECISION_EXCEEDED"]);
+    let d = c.ok("{ salesOrders { totalCount } }", json!({})).await;
+    assert_eq!(d["salesOrders"]["totalCount"], 0, "nothing was written");
+    let r = ok(
+        &c,
+        "salesOrderCreate",
+        json!({"customerId": cust, "orderType": "RETURNED", "lines": [{"itemId": s.item_a, "quantity": "-2"}]}),
+        "salesOrder { number rmaNumber netAmount { amount } }",
+    )
+    .await;
+    assert_eq!(r["salesOrder"]["rmaNumber"], "RMA-1");
+    assert_eq!(r["salesOrder"]["netAmount"]["amount"], "-50");
+    // a line with 5 delivered (shipments arrive with the next issue; set the counter directly)
+    let o = ok(
+        &c,
+        "salesOrderCreate",
+        json!({"customerId": cust, "lines": [{"itemId": s.item_a, "quantity": "10"}]}),
+        ORDER,
+    )
+    .await["salesOrder"]
+        .clone();
+    let lid = o["lines"][0]["id"].clone();
+    let (_, n) = mercator_api::graphql::ids::decode_any(lid.as_str().unwrap()).unwrap();
+    app.db
+        .conn
+        .execute_raw(Statement::from_string(
+            app.db.conn.get_database_backend(),
+            format!("UPDATE sales_order_lines SET delivered = 5000000 WHERE id = {n}"),
+        ))
+        .await
+        .unwrap();
+    let p = m(
+        &c,
+        "salesOrderLineUpdate",
+        json!({"id": lid, "quantity": "3"}),
+        ORDER,
+    )
+    .await;
+    assert_eq!(codes(&p), ["QUANTITY_BELOW_DELIVERED"]);
+    let p = m(&c, "salesOrderLineDelete", json!({"id": lid}), ORDER).await;
+    assert_eq!(codes(&p), ["LINE_HAS_DELIVERIES"]);
+    let p = ok(
+        &c,
+        "salesOrderLineUpdate",
+        json!({"id": lid, "quantity": "5"}),
+        ORDER,
+    )
+    .await;
+    let l = &p["salesOrder"]["lines"][0];
+    assert_eq!(
+        (l["status"].clone(), l["deliverRemainder"].clone()),
+        (json!("DELIVERED"), json!("0"))
+    );
+    assert_eq!(p["salesOrder"]["status"], "DELIVERED");
+}
+
+/// Listing orders with lines, customer and items runs the same statements for 1 or 10 orders.
+#[tokio::test]
+async fn listing_orders_runs_a_constant_number_of_statements() {
+    let app = TestApp::start().await;
+    let c = app.company("SOL").await;
+    let s = setup(&c).await;
+    for i in 0..10 {
+        let cust = customer(&c, &format!("C-L{i}"), &s.usd, json!({})).await;
+        ok(
+            &c,
+            "salesOrderCreate",
+            json!({"customerId": cust, "lines": [{"itemId": s.item_a, "quantity": "1"}, {"itemId": s.item_b, "quantity": "2"}, {"itemId": s.item_a, "quantity": "3"}]}),
+            "salesOrder { id }",
+        )
+        .await;
+    }
+    let q = "query($n: Int) { salesOrders(first: $n) { nodes { number totalAmount { amount currency } customer { accountNumber name }
+        lines { quantity lineAmount { amount } item { number name } taxCode { code } } } } }";
+    let mut used = Vec::new();
+    for n in [1, 10] {
+        c.ok(q, json!({"n": n})).await;
+        let before = app.statements();
+        let d = c.ok(q, json!({"n": n})).await;
+        used.push(app.statements() - before);
+        assert_eq!(d["salesOrders"]["nodes"].as_array().unwrap().len(), n);
+    }
+    assert_eq!(used[0], used[1], "{used:?}");
+}
