@@ -54,6 +54,10 @@ pub enum Rule {
     LineHasDeliveries,
     /// The document may no longer be changed (released, invoiced or canceled).
     DocumentLocked,
+    /// A quotation to a prospect cannot become an order until the prospect is a customer.
+    ProspectNotCustomer,
+    /// The quotation's validity has passed.
+    QuotationExpired,
 }
 
 /// One broken rule, tied to the input field that broke it.

@@ -226,7 +226,7 @@ async fn a_token_of_company_a_cannot_read_or_change_anything_of_company_b() {
     }
     assert_eq!(
         d["numberSequences"].as_array().unwrap().len(),
-        9,
+        10,
         "one sequence per kind"
     );
 

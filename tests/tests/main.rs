@@ -18,6 +18,7 @@ mod orders;
 mod pagination;
 mod plugins;
 mod pricing;
+mod quotations;
 mod relationships;
 mod schema;
 mod sqlite;

@@ -178,6 +178,8 @@ pub enum SequenceKind {
     SalesOrder,
     /// RMA numbers of returned orders.
     Rma,
+    /// Sales quotation numbers.
+    Quotation,
 }
 impl From<core_::SequenceKind> for SequenceKind {
     fn from(k: core_::SequenceKind) -> Self {
@@ -191,6 +193,7 @@ impl From<core_::SequenceKind> for SequenceKind {
             core_::SequenceKind::Opportunity => SequenceKind::Opportunity,
             core_::SequenceKind::SalesOrder => SequenceKind::SalesOrder,
             core_::SequenceKind::Rma => SequenceKind::Rma,
+            core_::SequenceKind::Quotation => SequenceKind::Quotation,
         }
     }
 }

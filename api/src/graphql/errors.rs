@@ -61,6 +61,10 @@ pub enum ErrorCode {
     LineHasDeliveries,
     /// The document may no longer be changed (released, invoiced or canceled).
     DocumentLocked,
+    /// A quotation to a prospect cannot be confirmed until the prospect is converted to a customer.
+    ProspectNotCustomer,
+    /// The quotation's validity date has passed; extend it first.
+    QuotationExpired,
     /// The ID is malformed or of another type than the field takes.
     InvalidId,
     /// A pagination cursor is malformed.
@@ -117,6 +121,8 @@ impl ErrorCode {
             ErrorCode::QuantityBelowDelivered => "QUANTITY_BELOW_DELIVERED",
             ErrorCode::LineHasDeliveries => "LINE_HAS_DELIVERIES",
             ErrorCode::DocumentLocked => "DOCUMENT_LOCKED",
+            ErrorCode::ProspectNotCustomer => "PROSPECT_NOT_CUSTOMER",
+            ErrorCode::QuotationExpired => "QUOTATION_EXPIRED",
             ErrorCode::InvalidId => "INVALID_ID",
             ErrorCode::InvalidCursor => "INVALID_CURSOR",
             ErrorCode::Unauthenticated => "UNAUTHENTICATED",
@@ -184,6 +190,8 @@ pub fn code_of(rule: Rule) -> ErrorCode {
         Rule::QuantityBelowDelivered => ErrorCode::QuantityBelowDelivered,
         Rule::LineHasDeliveries => ErrorCode::LineHasDeliveries,
         Rule::DocumentLocked => ErrorCode::DocumentLocked,
+        Rule::ProspectNotCustomer => ErrorCode::ProspectNotCustomer,
+        Rule::QuotationExpired => ErrorCode::QuotationExpired,
     }
 }
 

@@ -63,10 +63,14 @@ pub enum Kind {
     SalesOrder,
     /// SalesOrderLine
     SalesOrderLine,
+    /// SalesQuotation
+    SalesQuotation,
+    /// SalesQuotationLine
+    SalesQuotationLine,
 }
 
 impl Kind {
-    const ALL: [Kind; 27] = [
+    const ALL: [Kind; 29] = [
         Kind::Company,
         Kind::Currency,
         Kind::TaxCode,
@@ -94,6 +98,8 @@ impl Kind {
         Kind::TradeAgreement,
         Kind::SalesOrder,
         Kind::SalesOrderLine,
+        Kind::SalesQuotation,
+        Kind::SalesQuotationLine,
     ];
 
     /// The GraphQL type name.
@@ -126,6 +132,8 @@ impl Kind {
             Kind::TradeAgreement => "TradeAgreement",
             Kind::SalesOrder => "SalesOrder",
             Kind::SalesOrderLine => "SalesOrderLine",
+            Kind::SalesQuotation => "SalesQuotation",
+            Kind::SalesQuotationLine => "SalesQuotationLine",
         }
     }
 }

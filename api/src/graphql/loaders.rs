@@ -384,6 +384,10 @@ pub struct Loaders {
     pub order_lines: DataLoader<ByColumn<mercator_core::sales::sales_order_line::Entity>>,
     /// Tax codes by id.
     pub tax_code: DataLoader<ById<mercator_core::setup::tax_code::Entity>>,
+    /// Quotation lines by quotation.
+    pub quotation_lines: DataLoader<ByColumn<mercator_core::sales::sales_quotation_line::Entity>>,
+    /// Sales orders by id.
+    pub sales_order: DataLoader<ById<mercator_core::sales::sales_order::Entity>>,
 }
 
 impl Loaders {
@@ -433,6 +437,14 @@ impl Loaders {
                 g,
             ),
             tax_code: dl(ById(db.clone(), PhantomData), g),
+            quotation_lines: dl(
+                ByColumn(
+                    db.clone(),
+                    mercator_core::sales::sales_quotation_line::Column::QuotationId,
+                ),
+                g,
+            ),
+            sales_order: dl(ById(db.clone(), PhantomData), g),
         }
     }
 }

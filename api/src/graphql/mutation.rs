@@ -630,6 +630,7 @@ pub struct MutationRoot(
     super::crm_mutation::CrmMutation,
     super::pricing::PricingMutation,
     super::sales::SalesMutation,
+    super::sales::QuotationMutation,
 );
 
 /// Mutations of the foundation: setup and master data.
@@ -1308,7 +1309,9 @@ async fn set_archived(
         | Kind::Interaction
         | Kind::CustomerLedgerEntry
         | Kind::SalesOrder
-        | Kind::SalesOrderLine => {
+        | Kind::SalesOrderLine
+        | Kind::SalesQuotation
+        | Kind::SalesQuotationLine => {
             return Ok(ArchivePayload::done(Err(vec![UserError {
                 code: ErrorCode::InvalidId,
                 field: Some(vec!["input".into(), "id".into()]),

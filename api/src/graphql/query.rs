@@ -350,6 +350,29 @@ pub async fn load_node(ctx: &Context<'_>, id: &str) -> Result<Option<Node>> {
                 None => None,
             }
         }
+        Kind::SalesQuotation => scoped!(
+            mercator_core::sales::sales_quotation::Entity,
+            mercator_core::sales::sales_quotation::Column::CompanyId
+        )
+        .map(|m| Node::SalesQuotation(super::sales::SalesQuotation(m))),
+        Kind::SalesQuotationLine => {
+            let line = scoped!(
+                mercator_core::sales::sales_quotation_line::Entity,
+                mercator_core::sales::sales_quotation_line::Column::CompanyId
+            );
+            match line {
+                Some(l) => {
+                    let cur = mercator_core::sales::get_quotation(db, cid, l.quotation_id)
+                        .await
+                        .map_err(internal)?
+                        .currency_id;
+                    Some(Node::SalesQuotationLine(super::sales::SalesQuotationLine(
+                        l, cur,
+                    )))
+                }
+                None => None,
+            }
+        }
         Kind::TradeAgreement => scoped!(
             mercator_core::trade::trade_agreement::Entity,
             mercator_core::trade::trade_agreement::Column::CompanyId
@@ -379,6 +402,7 @@ pub struct QueryRoot(
     super::crm_query::CrmQuery,
     super::pricing::PricingQuery,
     super::sales::SalesQuery,
+    super::sales::QuotationQuery,
 );
 
 /// Queries of the foundation: the registry, the viewer, setup and master data.

@@ -74,6 +74,10 @@ pub enum Node {
     SalesOrder(super::sales::SalesOrder),
     /// A sales order line.
     SalesOrderLine(super::sales::SalesOrderLine),
+    /// A sales quotation.
+    SalesQuotation(super::sales::SalesQuotation),
+    /// A sales quotation line.
+    SalesQuotationLine(super::sales::SalesQuotationLine),
 }
 
 /// An amount of money in a currency.

@@ -57,6 +57,7 @@ pub const REFERENCES: &[(&str, &str, Target)] = &[
     ("trade_agreements", "customer_id", Target::Customer),
     ("sales_orders", "customer_id", Target::Customer),
     ("sales_orders", "invoice_customer_id", Target::Customer),
+    ("sales_quotations", "customer_id", Target::Customer),
     (
         "campaign_targets",
         "contact_person_id",

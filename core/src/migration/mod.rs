@@ -32,6 +32,10 @@ impl MigratorTrait for Migrator {
                 name: "m20261122_000004_sales_orders",
                 sql: include_str!("m20261122_000004_sales_orders.sql"),
             }),
+            Box::new(SqlMigration {
+                name: "m20261122_000005_quotations",
+                sql: include_str!("m20261122_000005_quotations.sql"),
+            }),
         ]
     }
 }

@@ -49,6 +49,9 @@ pub enum SequenceKind {
     /// RMA numbers of returned orders.
     #[sea_orm(string_value = "rma")]
     Rma,
+    /// Sales quotation numbers.
+    #[sea_orm(string_value = "quotation")]
+    Quotation,
 }
 
 impl SequenceKind {
@@ -63,6 +66,7 @@ impl SequenceKind {
             SequenceKind::Opportunity => ("O-", 1, 1),
             SequenceKind::SalesOrder => ("SO-", 1, 1),
             SequenceKind::Rma => ("RMA-", 1, 1),
+            SequenceKind::Quotation => ("Q-", 1, 1),
         }
     }
 }

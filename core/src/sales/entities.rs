@@ -49,6 +49,7 @@ pub mod sales_order {
         pub rma_number: Option<String>,
         pub created_at: DateTimeUtc,
         pub updated_at: DateTimeUtc,
+        pub quotation_id: Option<i64>,
     }
     #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
     pub enum Relation {}
@@ -83,6 +84,77 @@ pub mod sales_order_line {
         pub delivered: Quantity,
         pub invoiced: Quantity,
         pub canceled: Quantity,
+        pub created_at: DateTimeUtc,
+        pub updated_at: DateTimeUtc,
+    }
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+    impl ActiveModelBehavior for ActiveModel {}
+}
+
+/// A sales quotation header.
+pub mod sales_quotation {
+    use crate::money::Amount;
+    use sea_orm::entity::prelude::*;
+    /// A row of `sales_quotations`.
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "sales_quotations")]
+    pub struct Model {
+        #[sea_orm(primary_key)]
+        pub id: i64,
+        pub company_id: i64,
+        pub number: String,
+        pub customer_id: Option<i64>,
+        pub prospect_id: Option<i64>,
+        pub currency_id: i64,
+        pub tax_group: Option<String>,
+        pub quotation_date: Date,
+        pub valid_until: Option<Date>,
+        pub requested_ship_date: Option<Date>,
+        pub opportunity_id: Option<i64>,
+        pub campaign_id: Option<i64>,
+        pub status: super::super::QuotationStatus,
+        pub status_reason: Option<String>,
+        pub sent_count: i32,
+        pub sent_at: Option<DateTimeUtc>,
+        pub confirmed_at: Option<DateTimeUtc>,
+        pub sales_order_id: Option<i64>,
+        pub net_amount: Amount,
+        pub tax_amount: Amount,
+        pub total_amount: Amount,
+        pub created_at: DateTimeUtc,
+        pub updated_at: DateTimeUtc,
+    }
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+    impl ActiveModelBehavior for ActiveModel {}
+}
+
+/// A sales quotation line.
+pub mod sales_quotation_line {
+    use crate::money::{Amount, Quantity, Rate, UnitPrice};
+    use sea_orm::entity::prelude::*;
+    /// A row of `sales_quotation_lines`.
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "sales_quotation_lines")]
+    pub struct Model {
+        #[sea_orm(primary_key)]
+        pub id: i64,
+        pub company_id: i64,
+        pub quotation_id: i64,
+        pub line_number: i32,
+        pub item_id: i64,
+        pub description: String,
+        pub unit_id: i64,
+        pub quantity: Quantity,
+        pub unit_price: UnitPrice,
+        pub price_source: String,
+        pub discount_percent: Rate,
+        pub discount_amount: UnitPrice,
+        pub discount_source: Option<String>,
+        pub line_amount: Amount,
+        pub tax_code_id: Option<i64>,
+        pub tax_amount: Amount,
         pub created_at: DateTimeUtc,
         pub updated_at: DateTimeUtc,
     }

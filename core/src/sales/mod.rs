@@ -8,10 +8,14 @@
 //! change an order that is released, invoiced or canceled.
 
 mod entities;
+mod quotations;
 mod status;
 
-pub use entities::{sales_order, sales_order_line, tax_setup};
-pub use status::{OrderStatus, ReleaseStatus, header_status, line_status};
+pub use entities::{
+    sales_order, sales_order_line, sales_quotation, sales_quotation_line, tax_setup,
+};
+pub use quotations::*;
+pub use status::{OrderStatus, QuotationStatus, ReleaseStatus, header_status, line_status};
 
 use crate::catalog;
 use crate::error::{Rule, ServiceError, ServiceResult, Violation, Violations};
@@ -31,7 +35,7 @@ use rust_decimal::Decimal;
 use sea_orm::entity::prelude::*;
 use sea_orm::{ActiveValue::Set, ConnectionTrait, QueryOrder};
 
-fn violation(field: &str, rule: Rule, msg: impl Into<String>) -> ServiceError {
+pub(crate) fn violation(field: &str, rule: Rule, msg: impl Into<String>) -> ServiceError {
     Violation::new(field, rule, msg).into()
 }
 
@@ -99,7 +103,7 @@ pub async fn list_tax_setups(
 
 /// The tax code of a customer tax group × item tax group: `None` when either side has no
 /// group (not taxed); an error when both have one and the setup lacks the pair.
-async fn tax_code_for(
+pub(crate) async fn tax_code_for(
     db: &impl ConnectionTrait,
     company_id: i64,
     customer_group: Option<&str>,
@@ -165,7 +169,7 @@ pub struct NewOrder {
     pub lines: Vec<NewOrderLine>,
 }
 
-struct Priced {
+pub(crate) struct Priced {
     item_id: i64,
     description: String,
     unit_id: i64,
@@ -188,13 +192,10 @@ fn sources(ids: &[i64]) -> Option<String> {
     })
 }
 
-#[allow(clippy::too_many_arguments)]
-async fn price_line(
+pub(crate) async fn price_line(
     db: &impl ConnectionTrait,
     company_id: i64,
-    customer: &customer::Model,
-    rule: PricingRule,
-    step: Decimal,
+    buyer: &Buyer,
     order_date: NaiveDate,
     returned: bool,
     prefix: &str,
@@ -251,18 +252,31 @@ async fn price_line(
             ),
         ));
     }
-    let resolved = trade::resolve_price(
-        db,
-        company_id,
-        &PriceRequest {
-            customer_id: customer.id,
-            item_id: item.id,
-            quantity: l.quantity.abs(),
-            unit_id: Some(unit_id),
-            date: order_date,
+    let (rule, step) = (buyer.rule, buyer.step);
+    let resolved = match &buyer.customer {
+        Some(customer) => {
+            trade::resolve_price(
+                db,
+                company_id,
+                &PriceRequest {
+                    customer_id: customer.id,
+                    item_id: item.id,
+                    quantity: l.quantity.abs(),
+                    unit_id: Some(unit_id),
+                    date: order_date,
+                },
+            )
+            .await?
+        }
+        None => trade::PriceResult {
+            rule,
+            currency_id: buyer.currency_id,
+            unit_price: item.base_sales_price.value(),
+            price_source: PriceSource::BasePrice,
+            discount: Discount::default(),
+            line_amount: Decimal::ZERO,
         },
-    )
-    .await?;
+    };
     let (unit_price, price_source) = match l.unit_price {
         Some(p) => (p, "manual".to_owned()),
         None => (
@@ -298,7 +312,7 @@ async fn price_line(
     let tax = tax_code_for(
         db,
         company_id,
-        customer.tax_group.as_deref(),
+        buyer.tax_group.as_deref(),
         item.tax_group.as_deref(),
         &f("itemId"),
     )
@@ -372,15 +386,14 @@ pub async fn lines_of(
         .await?)
 }
 
-/// Recomputes a document's tax (per tax code on Σ net, allocated to lines), totals and status.
-async fn recompute(
+/// Tax of a document's lines (net amount and tax code each), per tax code on Σ net rounded
+/// once and allocated to the lines: the line shares and the document tax.
+pub(crate) async fn document_tax(
     db: &impl ConnectionTrait,
-    order: sales_order::Model,
-) -> ServiceResult<sales_order::Model> {
-    let lines = lines_of(db, &[order.id]).await?;
-    let cur = setup::get_currency(db, order.company_id, order.currency_id).await?;
-    let step = cur.amount_precision.value();
-    let codes: Vec<i64> = lines.iter().filter_map(|l| l.tax_code_id).collect();
+    lines: &[(Decimal, Option<i64>)],
+    step: Decimal,
+) -> ServiceResult<(Vec<Decimal>, Decimal)> {
+    let codes: Vec<i64> = lines.iter().filter_map(|l| l.1).collect();
     let rates: Vec<tax_code::Model> = tax_code::Entity::find()
         .filter(tax_code::Column::Id.is_in(codes))
         .all(db)
@@ -388,12 +401,12 @@ async fn recompute(
     let taxable: Vec<(usize, TaxableLine)> = lines
         .iter()
         .enumerate()
-        .filter_map(|(i, l)| {
-            let code = rates.iter().find(|t| Some(t.id) == l.tax_code_id)?;
+        .filter_map(|(i, (net, code))| {
+            let code = rates.iter().find(|t| Some(t.id) == *code)?;
             Some((
                 i,
                 TaxableLine {
-                    net: l.line_amount.value(),
+                    net: *net,
                     tax_code: code.code.clone(),
                     rate: code.rate.value(),
                 },
@@ -409,6 +422,32 @@ async fn recompute(
     for ((i, _), t) in taxable.iter().zip(doc.lines.iter()) {
         line_tax[*i] = *t;
     }
+    Ok((line_tax, doc.total))
+}
+
+pub(crate) fn amount(d: Decimal) -> ServiceResult<Amount> {
+    Amount::new(d).map_err(|_| {
+        violation(
+            "",
+            Rule::OutOfRange,
+            "an amount of the document is out of range",
+        )
+    })
+}
+
+/// Recomputes a document's tax (per tax code on Σ net, allocated to lines), totals and status.
+pub(crate) async fn recompute(
+    db: &impl ConnectionTrait,
+    order: sales_order::Model,
+) -> ServiceResult<sales_order::Model> {
+    let lines = lines_of(db, &[order.id]).await?;
+    let cur = setup::get_currency(db, order.company_id, order.currency_id).await?;
+    let step = cur.amount_precision.value();
+    let nets: Vec<(Decimal, Option<i64>)> = lines
+        .iter()
+        .map(|l| (l.line_amount.value(), l.tax_code_id))
+        .collect();
+    let (line_tax, doc_tax) = document_tax(db, &nets, step).await?;
     let mut statuses = Vec::new();
     let mut net = Decimal::ZERO;
     for (l, t) in lines.into_iter().zip(line_tax) {
@@ -421,54 +460,61 @@ async fn recompute(
         ));
         if l.tax_amount.value() != t {
             let mut am: sales_order_line::ActiveModel = l.into();
-            am.tax_amount = Set(Amount::new(t)
-                .map_err(|_| violation("", Rule::OutOfRange, "tax is out of range"))?);
+            am.tax_amount = Set(amount(t)?);
             am.update(db).await?;
         }
     }
-    let total = net + doc.total;
-    let amount = |d: Decimal| {
-        Amount::new(d)
-            .map_err(|_| violation("", Rule::OutOfRange, "the order total is out of range"))
-    };
     let mut am: sales_order::ActiveModel = order.into();
     am.net_amount = Set(amount(net)?);
-    am.tax_amount = Set(amount(doc.total)?);
-    am.total_amount = Set(amount(total)?);
+    am.tax_amount = Set(amount(doc_tax)?);
+    am.total_amount = Set(amount(net + doc_tax)?);
     am.status = Set(header_status(&statuses));
     am.updated_at = Set(Utc::now());
     Ok(am.update(db).await?)
 }
 
-struct Context {
-    customer: customer::Model,
-    rule: PricingRule,
-    step: Decimal,
+/// Who a document is for, as pricing and tax see it: a customer (its agreements, currency and
+/// tax group), or a prospect (base prices, the document's currency and tax group).
+pub(crate) struct Buyer {
+    pub(crate) customer: Option<customer::Model>,
+    pub(crate) currency_id: i64,
+    pub(crate) tax_group: Option<String>,
+    pub(crate) rule: PricingRule,
+    pub(crate) step: Decimal,
+}
+
+pub(crate) async fn pricing_rule(
+    db: &impl ConnectionTrait,
+    company_id: i64,
+) -> ServiceResult<PricingRule> {
+    Ok(company::Entity::find_by_id(company_id)
+        .one(db)
+        .await?
+        .ok_or(ServiceError::NotFound("company"))?
+        .pricing_rule)
 }
 
 async fn context(
     db: &impl ConnectionTrait,
     company_id: i64,
     customer_id: i64,
-) -> ServiceResult<Context> {
+) -> ServiceResult<Buyer> {
     let customer = parties::get_customer(db, company_id, customer_id).await?;
-    let rule = company::Entity::find_by_id(company_id)
-        .one(db)
-        .await?
-        .ok_or(ServiceError::NotFound("company"))?
-        .pricing_rule;
+    let rule = pricing_rule(db, company_id).await?;
     let step = setup::get_currency(db, company_id, customer.currency_id)
         .await?
         .amount_precision
         .value();
-    Ok(Context {
-        customer,
+    Ok(Buyer {
+        currency_id: customer.currency_id,
+        tax_group: customer.tax_group.clone(),
+        customer: Some(customer),
         rule,
         step,
     })
 }
 
-async fn insert_line(
+pub(crate) async fn insert_line(
     db: &impl ConnectionTrait,
     company_id: i64,
     order_id: i64,
@@ -543,11 +589,14 @@ pub async fn create_order(
     }
     v.finish()?;
     let ctx = context(db, company_id, i.customer_id).await?;
-    if ctx.customer.blocked == Blocked::All {
+    let Some(cust) = ctx.customer.clone() else {
+        return Err(ServiceError::NotFound("customer"));
+    };
+    if cust.blocked == Blocked::All {
         return Err(violation(
             "customerId",
             Rule::InvalidValue,
-            format!("customer {} is blocked", ctx.customer.account_number),
+            format!("customer {} is blocked", cust.account_number),
         ));
     }
     let order_date = i.order_date.unwrap_or_else(|| Utc::now().date_naive());
@@ -558,9 +607,7 @@ pub async fn create_order(
         match price_line(
             db,
             company_id,
-            &ctx.customer,
-            ctx.rule,
-            ctx.step,
+            &ctx,
             order_date,
             returned,
             &format!("lines.{n}."),
@@ -593,9 +640,9 @@ pub async fn create_order(
         company_id: Set(company_id),
         number: Set(number),
         order_type: Set(i.order_type),
-        customer_id: Set(ctx.customer.id),
-        invoice_customer_id: Set(ctx.customer.invoice_account_id.unwrap_or(ctx.customer.id)),
-        currency_id: Set(ctx.customer.currency_id),
+        customer_id: Set(cust.id),
+        invoice_customer_id: Set(cust.invoice_account_id.unwrap_or(cust.id)),
+        currency_id: Set(cust.currency_id),
         order_date: Set(order_date),
         requested_ship_date: Set(i.requested_ship_date),
         customer_reference: Set(reference.flatten()),
@@ -645,9 +692,7 @@ pub async fn add_line(
     let p = price_line(
         db,
         company_id,
-        &ctx.customer,
-        ctx.rule,
-        ctx.step,
+        &ctx,
         order.order_date,
         returned,
         "line.",
@@ -722,9 +767,7 @@ pub async fn update_line(
     let priced = price_line(
         db,
         company_id,
-        &ctx.customer,
-        ctx.rule,
-        ctx.step,
+        &ctx,
         order.order_date,
         order.order_type == crate::extension::builtin::RETURNED,
         "",

@@ -37,6 +37,27 @@ pub enum ReleaseStatus {
     PendingApproval,
 }
 
+/// Status of a sales quotation (DOMAIN.md 2): Created → Sent → Confirmed | Lost | Canceled.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, EnumIter, DeriveActiveEnum)]
+#[sea_orm(rs_type = "String", db_type = "String(StringLen::N(16))")]
+pub enum QuotationStatus {
+    /// Being prepared.
+    #[sea_orm(string_value = "created")]
+    Created,
+    /// Sent to the customer or prospect (may be re-sent).
+    #[sea_orm(string_value = "sent")]
+    Sent,
+    /// Confirmed into a sales order (final).
+    #[sea_orm(string_value = "confirmed")]
+    Confirmed,
+    /// Lost, with a reason (final).
+    #[sea_orm(string_value = "lost")]
+    Lost,
+    /// Canceled, with a reason (final).
+    #[sea_orm(string_value = "canceled")]
+    Canceled,
+}
+
 /// Line status from its counters: deliver remainder = ordered − delivered − canceled; invoice
 /// remainder = delivered − invoiced.
 pub fn line_status(
