@@ -14,6 +14,7 @@ mod inventory;
 mod masterdata;
 mod merge;
 mod numbering;
+mod order_types;
 mod orders;
 mod pagination;
 mod plugins;

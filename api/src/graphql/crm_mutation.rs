@@ -26,6 +26,7 @@ fn id_error(inp: &mut Input, field: &str, message: String) {
                 .collect(),
         ),
         message,
+        extension_code: None,
     });
 }
 

@@ -165,6 +165,36 @@ pub fn extension_error(e: &ExtensionError) -> async_graphql::Error {
     }
 }
 
+/// The userErrors of an extension's refusal (field paths under `input`, the extension's own
+/// code kept), or the top-level error of a fault.
+pub fn extension_user_errors(
+    e: ExtensionError,
+    prefix: &str,
+) -> async_graphql::Result<Vec<UserError>> {
+    match e {
+        ExtensionError::Rejected(errors) => Ok(errors
+            .into_iter()
+            .map(|u| UserError {
+                code: ErrorCode::RejectedByExtension,
+                field: u.field.map(|f| {
+                    std::iter::once("input".to_owned())
+                        .chain(
+                            prefix
+                                .split('.')
+                                .filter(|s| !s.is_empty())
+                                .map(str::to_owned),
+                        )
+                        .chain(f.split('.').map(str::to_owned))
+                        .collect()
+                }),
+                message: u.message,
+                extension_code: Some(u.code),
+            })
+            .collect()),
+        other => Err(extension_error(&other)),
+    }
+}
+
 /// The public code of a core rule.
 pub fn code_of(rule: Rule) -> ErrorCode {
     match rule {
@@ -205,6 +235,8 @@ pub struct UserError {
     pub field: Option<Vec<String>>,
     /// A sentence to show to a person.
     pub message: String,
+    /// For `REJECTED_BY_EXTENSION`: the extension's own code (e.g. `CONSIGNEE_SITE_REQUIRED`).
+    pub extension_code: Option<String>,
 }
 
 impl UserError {
@@ -219,6 +251,7 @@ impl UserError {
             code,
             field: Some(field),
             message,
+            extension_code: None,
         }
     }
 }
@@ -236,6 +269,7 @@ impl From<Violation> for UserError {
             code: code_of(v.rule),
             field,
             message: v.message,
+            extension_code: None,
         }
     }
 }

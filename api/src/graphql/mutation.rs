@@ -593,6 +593,7 @@ fn id_error(field: &str, e: &ids::IdError) -> UserError {
         code: ErrorCode::InvalidId,
         field: Some(vec!["input".into(), field.into()]),
         message: e.message(field),
+        extension_code: None,
     }
 }
 
@@ -1316,6 +1317,7 @@ async fn set_archived(
                 code: ErrorCode::InvalidId,
                 field: Some(vec!["input".into(), "id".into()]),
                 message: format!("a {} cannot be archived", kind.name()),
+                extension_code: None,
             }])));
         }
     };

@@ -4,7 +4,7 @@
 use super::connection::{list_cost, page_args};
 use super::crm_types::money;
 use super::enums::SortDirection;
-use super::errors::{Input, internal};
+use super::errors::{Input, extension_user_errors, internal, map_service};
 use super::ids::{Kind, encode};
 use super::query::{filter_id, wants_total};
 use super::scalars::{Date, DateTime, Dec, Json};
@@ -13,6 +13,9 @@ use super::{company_id, db, loaders, read, registry, require, write};
 use crate::connection;
 use async_graphql::{Context, Enum, ID, InputObject, Object, Result, SimpleObject};
 use mercator_core::auth::Role;
+use mercator_core::extension::messages::{
+    Order, Transition, TransitionAction, TransitionRequest, ValidateOrderRequest,
+};
 use mercator_core::sales::{self, sales_order, sales_order_line};
 use sea_orm::EntityTrait as _;
 
@@ -460,6 +463,18 @@ pub struct SalesOrderCreateInput {
     pub lines: Vec<SalesOrderLineInput>,
 }
 
+/// Input of `salesOrderChangeType`.
+#[derive(InputObject)]
+pub struct SalesOrderChangeTypeInput {
+    /// The order.
+    pub id: ID,
+    /// The new order type code (see `orderTypes`).
+    pub order_type: String,
+    /// The order's attributes under the new type (a JSON object); the current ones are kept
+    /// when left out. The built-in types take none: pass `{}` when leaving a plugin's type.
+    pub attributes: Option<Json>,
+}
+
 /// Input of `salesOrderLineAdd`.
 #[derive(InputObject)]
 pub struct SalesOrderLineAddInput {
@@ -533,8 +548,81 @@ impl SalesMutation {
             lines,
         };
         decoded!(inp, SalesOrderPayload);
+        // The order type's rules see the order before anything is written, outside any
+        // transaction (a plugin is never called with one open).
+        let pool = &db(ctx)?.conn;
+        let draft = match sales::draft_message(pool, &reg, cid, &o).await {
+            Ok(m) => m,
+            Err(e) => return Ok(SalesOrderPayload::done(Err(map_service(e, "")?))),
+        };
+        let req = ValidateOrderRequest {
+            v: 1,
+            order_type: o.order_type.clone(),
+            order: draft,
+        };
+        if let Err(e) = reg.validate_order(req).await {
+            return Ok(SalesOrderPayload::done(Err(extension_user_errors(e, "")?)));
+        }
         let res = write(ctx, "", async |t| {
             sales::create_order(t, &reg, cid, o).await
+        })
+        .await?;
+        Ok(SalesOrderPayload::done(res.map(SalesOrder)))
+    }
+
+    /// Changes an order's type (DOMAIN.md 3.2). The current type's rules decide whether it may
+    /// change (`REJECTED_BY_EXTENSION` with their code, e.g. `TYPE_CHANGE_BLOCKED` for a
+    /// delivered item-requirements order), and the new type validates the order and its
+    /// attributes. Clerk.
+    async fn sales_order_change_type(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "What to do; see the input type.")] input: SalesOrderChangeTypeInput,
+    ) -> Result<SalesOrderPayload> {
+        let cid = require(ctx, Role::Clerk)?;
+        let reg = registry(ctx)?.clone();
+        let mut inp = Input::default();
+        let id = inp.id("id", &input.id, Kind::SalesOrder);
+        decoded!(inp, SalesOrderPayload);
+        let to = input.order_type;
+        let pool = &db(ctx)?.conn;
+        let (msg, seen) = match sales::order_message(pool, cid, id).await {
+            Ok(m) => m,
+            Err(e) => return Ok(SalesOrderPayload::done(Err(map_service(e, "id")?))),
+        };
+        let attributes = input
+            .attributes
+            .map(|a| a.0)
+            .unwrap_or(msg.attributes.clone());
+        if let Err(e) = sales::check_attributes(&reg, &to, &attributes) {
+            return Ok(SalesOrderPayload::done(Err(map_service(e, "orderType")?)));
+        }
+        let transition = TransitionRequest {
+            v: 1,
+            order_type: msg.order_type.clone(),
+            order: msg.clone(),
+            transition: Transition {
+                action: TransitionAction::ChangeType,
+                to_order_type: Some(to.clone()),
+            },
+        };
+        if let Err(e) = reg.check_transition(transition).await {
+            return Ok(SalesOrderPayload::done(Err(extension_user_errors(e, "")?)));
+        }
+        let validate = ValidateOrderRequest {
+            v: 1,
+            order_type: to.clone(),
+            order: Order {
+                order_type: to.clone(),
+                attributes: attributes.clone(),
+                ..msg
+            },
+        };
+        if let Err(e) = reg.validate_order(validate).await {
+            return Ok(SalesOrderPayload::done(Err(extension_user_errors(e, "")?)));
+        }
+        let res = write(ctx, "id", async |t| {
+            sales::change_type(t, cid, id, &to, attributes, seen).await
         })
         .await?;
         Ok(SalesOrderPayload::done(res.map(SalesOrder)))

@@ -13,6 +13,7 @@
 pub mod builtin;
 pub mod loader;
 pub mod registry;
+pub mod schema;
 
 pub use mercator_plugin_sdk::messages;
 use messages::{

@@ -10,12 +10,14 @@
 mod entities;
 mod quotations;
 mod status;
+mod types;
 
 pub use entities::{
     sales_order, sales_order_line, sales_quotation, sales_quotation_line, tax_setup,
 };
 pub use quotations::*;
 pub use status::{OrderStatus, QuotationStatus, ReleaseStatus, header_status, line_status};
+pub use types::{change_type, check_attributes, draft_message, order_message};
 
 use crate::catalog;
 use crate::error::{Rule, ServiceError, ServiceResult, Violation, Violations};
@@ -571,14 +573,16 @@ pub async fn create_order(
         i.customer_reference.as_deref(),
         60,
     ));
-    if let Some(a) = &i.attributes
-        && !a.is_object()
-    {
-        v.push(Violation::new(
-            "attributes",
-            Rule::InvalidFormat,
-            "attributes must be a JSON object",
-        ));
+    if registry.order_type(&i.order_type).is_some() {
+        let attrs = i
+            .attributes
+            .clone()
+            .unwrap_or_else(|| serde_json::json!({}));
+        if let Err(ServiceError::Invalid(vs)) = check_attributes(registry, &i.order_type, &attrs) {
+            for x in vs {
+                v.push(x);
+            }
+        }
     }
     if i.lines.len() > 500 {
         v.push(Violation::new(
