@@ -58,6 +58,12 @@ pub enum Rule {
     ProspectNotCustomer,
     /// The quotation's validity has passed.
     QuotationExpired,
+    /// The order has an active hold.
+    OrderOnHold,
+    /// The order is over the approval threshold: request approval instead.
+    ApprovalRequired,
+    /// The caller is not the approver of the request.
+    NotApprover,
 }
 
 /// One broken rule, tied to the input field that broke it.

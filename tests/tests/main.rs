@@ -6,6 +6,7 @@
     reason = "tests"
 )]
 
+mod approvals;
 mod auth;
 mod cli;
 mod decimals;

@@ -65,6 +65,12 @@ pub enum ErrorCode {
     ProspectNotCustomer,
     /// The quotation's validity date has passed; extend it first.
     QuotationExpired,
+    /// The order has an active hold: it cannot be released, picked, shipped or invoiced.
+    OrderOnHold,
+    /// The order is over the company's approval threshold: send an approval request.
+    ApprovalRequired,
+    /// Only the request's approver (or their substitute) may decide it.
+    NotApprover,
     /// The ID is malformed or of another type than the field takes.
     InvalidId,
     /// A pagination cursor is malformed.
@@ -123,6 +129,9 @@ impl ErrorCode {
             ErrorCode::DocumentLocked => "DOCUMENT_LOCKED",
             ErrorCode::ProspectNotCustomer => "PROSPECT_NOT_CUSTOMER",
             ErrorCode::QuotationExpired => "QUOTATION_EXPIRED",
+            ErrorCode::OrderOnHold => "ORDER_ON_HOLD",
+            ErrorCode::ApprovalRequired => "APPROVAL_REQUIRED",
+            ErrorCode::NotApprover => "NOT_APPROVER",
             ErrorCode::InvalidId => "INVALID_ID",
             ErrorCode::InvalidCursor => "INVALID_CURSOR",
             ErrorCode::Unauthenticated => "UNAUTHENTICATED",
@@ -222,6 +231,9 @@ pub fn code_of(rule: Rule) -> ErrorCode {
         Rule::DocumentLocked => ErrorCode::DocumentLocked,
         Rule::ProspectNotCustomer => ErrorCode::ProspectNotCustomer,
         Rule::QuotationExpired => ErrorCode::QuotationExpired,
+        Rule::OrderOnHold => ErrorCode::OrderOnHold,
+        Rule::ApprovalRequired => ErrorCode::ApprovalRequired,
+        Rule::NotApprover => ErrorCode::NotApprover,
     }
 }
 

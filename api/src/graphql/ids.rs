@@ -67,10 +67,14 @@ pub enum Kind {
     SalesQuotation,
     /// SalesQuotationLine
     SalesQuotationLine,
+    /// OrderHold
+    OrderHold,
+    /// ApprovalRequest
+    ApprovalRequest,
 }
 
 impl Kind {
-    const ALL: [Kind; 29] = [
+    const ALL: [Kind; 31] = [
         Kind::Company,
         Kind::Currency,
         Kind::TaxCode,
@@ -100,6 +104,8 @@ impl Kind {
         Kind::SalesOrderLine,
         Kind::SalesQuotation,
         Kind::SalesQuotationLine,
+        Kind::OrderHold,
+        Kind::ApprovalRequest,
     ];
 
     /// The GraphQL type name.
@@ -134,6 +140,8 @@ impl Kind {
             Kind::SalesOrderLine => "SalesOrderLine",
             Kind::SalesQuotation => "SalesQuotation",
             Kind::SalesQuotationLine => "SalesQuotationLine",
+            Kind::OrderHold => "OrderHold",
+            Kind::ApprovalRequest => "ApprovalRequest",
         }
     }
 }

@@ -388,6 +388,13 @@ pub struct Loaders {
     pub quotation_lines: DataLoader<ByColumn<mercator_core::sales::sales_quotation_line::Entity>>,
     /// Sales orders by id.
     pub sales_order: DataLoader<ById<mercator_core::sales::sales_order::Entity>>,
+    /// Holds by order.
+    pub holds: DataLoader<ByColumn<mercator_core::sales::workflow::order_hold::Entity>>,
+    /// Approval requests by order.
+    pub approval_requests:
+        DataLoader<ByColumn<mercator_core::sales::workflow::approval_request::Entity>>,
+    /// Hold codes by id.
+    pub hold_code: DataLoader<ById<mercator_core::sales::workflow::hold_code::Entity>>,
 }
 
 impl Loaders {
@@ -445,6 +452,21 @@ impl Loaders {
                 g,
             ),
             sales_order: dl(ById(db.clone(), PhantomData), g),
+            holds: dl(
+                ByColumn(
+                    db.clone(),
+                    mercator_core::sales::workflow::order_hold::Column::OrderId,
+                ),
+                g,
+            ),
+            approval_requests: dl(
+                ByColumn(
+                    db.clone(),
+                    mercator_core::sales::workflow::approval_request::Column::OrderId,
+                ),
+                g,
+            ),
+            hold_code: dl(ById(db.clone(), PhantomData), g),
         }
     }
 }

@@ -632,6 +632,7 @@ pub struct MutationRoot(
     super::pricing::PricingMutation,
     super::sales::SalesMutation,
     super::sales::QuotationMutation,
+    super::workflow::WorkflowMutation,
 );
 
 /// Mutations of the foundation: setup and master data.
@@ -1312,7 +1313,9 @@ async fn set_archived(
         | Kind::SalesOrder
         | Kind::SalesOrderLine
         | Kind::SalesQuotation
-        | Kind::SalesQuotationLine => {
+        | Kind::SalesQuotationLine
+        | Kind::OrderHold
+        | Kind::ApprovalRequest => {
             return Ok(ArchivePayload::done(Err(vec![UserError {
                 code: ErrorCode::InvalidId,
                 field: Some(vec!["input".into(), "id".into()]),

@@ -373,6 +373,7 @@ pub async fn load_node(ctx: &Context<'_>, id: &str) -> Result<Option<Node>> {
                 None => None,
             }
         }
+        Kind::OrderHold | Kind::ApprovalRequest => None,
         Kind::TradeAgreement => scoped!(
             mercator_core::trade::trade_agreement::Entity,
             mercator_core::trade::trade_agreement::Column::CompanyId
@@ -403,6 +404,7 @@ pub struct QueryRoot(
     super::pricing::PricingQuery,
     super::sales::SalesQuery,
     super::sales::QuotationQuery,
+    super::workflow::WorkflowQuery,
 );
 
 /// Queries of the foundation: the registry, the viewer, setup and master data.

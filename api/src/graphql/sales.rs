@@ -150,6 +150,28 @@ impl SalesOrder {
     async fn rma_number(&self) -> Option<&str> {
         self.0.rma_number.as_deref()
     }
+    /// Holds, active and cleared, oldest first.
+    async fn holds(&self, ctx: &Context<'_>) -> Result<Vec<super::workflow::OrderHold>> {
+        super::workflow::holds_of(ctx, self.0.id).await
+    }
+    /// An active hold exists: the order cannot be released, picked, shipped or invoiced.
+    async fn on_hold(&self, ctx: &Context<'_>) -> Result<bool> {
+        Ok(super::workflow::holds_of(ctx, self.0.id)
+            .await?
+            .iter()
+            .any(|h| h.0.status == "active"))
+    }
+    /// Approval requests, in the order they were made.
+    async fn approval_requests(
+        &self,
+        ctx: &Context<'_>,
+    ) -> Result<Vec<super::workflow::ApprovalRequest>> {
+        super::workflow::requests_of(ctx, self.0.id).await
+    }
+    /// What a client may do with the order now.
+    async fn next_actions(&self, ctx: &Context<'_>) -> Result<Vec<super::workflow::OrderAction>> {
+        super::workflow::next_actions(ctx, &self.0).await
+    }
     /// Lines, by line number.
     async fn lines(&self, ctx: &Context<'_>) -> Result<Vec<SalesOrderLine>> {
         let mut v = loaders(ctx)?

@@ -124,6 +124,10 @@ impl Company {
     async fn pricing_rule(&self) -> enums::PricingRule {
         self.0.pricing_rule.into()
     }
+    /// Orders with a larger net amount need approval before release; null when approvals are off.
+    async fn approval_threshold(&self) -> Option<Dec> {
+        self.0.approval_threshold.map(|a| Dec::of(a.value()))
+    }
     /// When it was created.
     async fn created_at(&self) -> DateTime {
         ts(self.0.created_at)

@@ -36,6 +36,10 @@ impl MigratorTrait for Migrator {
                 name: "m20261122_000005_quotations",
                 sql: include_str!("m20261122_000005_quotations.sql"),
             }),
+            Box::new(SqlMigration {
+                name: "m20261122_000006_holds_approvals",
+                sql: include_str!("m20261122_000006_holds_approvals.sql"),
+            }),
         ]
     }
 }

@@ -11,6 +11,7 @@ mod entities;
 mod quotations;
 mod status;
 mod types;
+pub mod workflow;
 
 pub use entities::{
     sales_order, sales_order_line, sales_quotation, sales_quotation_line, tax_setup,

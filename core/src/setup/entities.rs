@@ -16,6 +16,7 @@ pub mod company {
         pub created_at: DateTimeUtc,
         pub updated_at: DateTimeUtc,
         pub archived_at: Option<DateTimeUtc>,
+        pub approval_threshold: Option<crate::money::Amount>,
     }
     #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
     pub enum Relation {}

@@ -1,0 +1,594 @@
+//! Holds, release and approvals of sales orders (DOMAIN.md 3.7, 12.2), and `nextActions`.
+
+use super::errors::{Input, internal};
+use super::ids::{Kind, encode};
+use super::sales::SalesOrder;
+use super::scalars::{DateTime, Dec};
+use super::types::{Company, ts};
+use super::{company_id, db, loaders, rc, read, require, write};
+use async_graphql::{Context, Enum, ID, InputObject, Object, Result, SimpleObject};
+use mercator_core::auth::Role;
+use mercator_core::sales::{OrderStatus, ReleaseStatus, sales_order, workflow};
+
+/// A hold on an order.
+#[derive(Clone, Debug)]
+pub struct OrderHold(pub workflow::order_hold::Model);
+
+/// A hold on an order, active or cleared (the history stays).
+#[Object]
+impl OrderHold {
+    /// Opaque global ID; pass it to `salesOrderHoldClear`.
+    async fn id(&self) -> ID {
+        encode(Kind::OrderHold, self.0.id)
+    }
+    /// The hold code, e.g. `CALLBACK`.
+    async fn code(&self, ctx: &Context<'_>) -> Result<String> {
+        Ok(loaders(ctx)?
+            .hold_code
+            .load_one(self.0.hold_code_id)
+            .await
+            .map_err(internal)?
+            .map(|h| h.code)
+            .unwrap_or_default())
+    }
+    /// `active` or `cleared`.
+    async fn status(&self) -> &str {
+        &self.0.status
+    }
+    /// Why.
+    async fn reason(&self) -> Option<&str> {
+        self.0.reason.as_deref()
+    }
+    /// Who applied it (token name).
+    async fn applied_by(&self) -> &str {
+        &self.0.applied_by
+    }
+    /// When.
+    async fn applied_at(&self) -> DateTime {
+        ts(self.0.applied_at)
+    }
+    /// Who cleared it.
+    async fn cleared_by(&self) -> Option<&str> {
+        self.0.cleared_by.as_deref()
+    }
+    /// When it was cleared.
+    async fn cleared_at(&self) -> Option<DateTime> {
+        self.0.cleared_at.map(ts)
+    }
+}
+
+/// An approval request of an order.
+#[derive(Clone, Debug)]
+pub struct ApprovalRequest(pub workflow::approval_request::Model);
+
+/// An approval request of an order: `open`, `approved`, `rejected` or `delegated`.
+#[Object]
+impl ApprovalRequest {
+    /// Opaque global ID; pass it to the approval mutations.
+    async fn id(&self) -> ID {
+        encode(Kind::ApprovalRequest, self.0.id)
+    }
+    /// Position in the chain (1 for the first approver).
+    async fn sequence(&self) -> i32 {
+        self.0.sequence
+    }
+    /// `open`, `approved`, `rejected` or `delegated`.
+    async fn status(&self) -> &str {
+        &self.0.status
+    }
+    /// Who asked (token name).
+    async fn requested_by(&self) -> &str {
+        &self.0.requested_by
+    }
+    /// Who decides (token name).
+    async fn approver(&self) -> &str {
+        &self.0.approver_name
+    }
+    /// The order's net amount when it was asked.
+    async fn amount(&self) -> Dec {
+        Dec::of(self.0.amount.value())
+    }
+    /// The approver's comment.
+    async fn comment(&self) -> Option<&str> {
+        self.0.comment.as_deref()
+    }
+    /// When it was asked.
+    async fn created_at(&self) -> DateTime {
+        ts(self.0.created_at)
+    }
+    /// When it was decided.
+    async fn decided_at(&self) -> Option<DateTime> {
+        self.0.decided_at.map(ts)
+    }
+    /// The order.
+    async fn sales_order(&self, ctx: &Context<'_>) -> Result<Option<SalesOrder>> {
+        Ok(loaders(ctx)?
+            .sales_order
+            .load_one(self.0.order_id)
+            .await
+            .map_err(internal)?
+            .map(SalesOrder))
+    }
+}
+
+pub(crate) async fn holds_of(ctx: &Context<'_>, order: i64) -> Result<Vec<OrderHold>> {
+    let mut v = loaders(ctx)?
+        .holds
+        .load_one(order)
+        .await
+        .map_err(internal)?
+        .unwrap_or_default();
+    v.sort_by_key(|h| h.id);
+    Ok(v.into_iter().map(OrderHold).collect())
+}
+
+pub(crate) async fn requests_of(ctx: &Context<'_>, order: i64) -> Result<Vec<ApprovalRequest>> {
+    let mut v = loaders(ctx)?
+        .approval_requests
+        .load_one(order)
+        .await
+        .map_err(internal)?
+        .unwrap_or_default();
+    v.sort_by_key(|r| r.id);
+    Ok(v.into_iter().map(ApprovalRequest).collect())
+}
+
+/// Something a client may do with an order now.
+#[derive(Enum, Copy, Clone, Debug, PartialEq, Eq)]
+pub enum OrderAction {
+    /// Add, change or delete lines.
+    EditLines,
+    /// Change the order type.
+    ChangeType,
+    /// Release it (at or under the approval threshold, no active hold).
+    Release,
+    /// Ask for approval (over the threshold, no active hold).
+    RequestApproval,
+    /// Reopen a released order.
+    Reopen,
+    /// Put it on hold.
+    ApplyHold,
+    /// Clear an active hold.
+    ClearHold,
+}
+
+pub(crate) async fn next_actions(
+    ctx: &Context<'_>,
+    o: &sales_order::Model,
+) -> Result<Vec<OrderAction>> {
+    let holds = holds_of(ctx, o.id).await?;
+    let held = holds.iter().any(|h| h.0.status == "active");
+    let closed = matches!(o.status, OrderStatus::Invoiced | OrderStatus::Canceled);
+    let over = rc(ctx)?
+        .company
+        .as_ref()
+        .and_then(|c| c.approval_threshold)
+        .is_some_and(|t| o.net_amount.value() > t.value());
+    let mut out = Vec::new();
+    if closed {
+        return Ok(out);
+    }
+    match o.release_status {
+        ReleaseStatus::Open => {
+            out.push(OrderAction::EditLines);
+            out.push(OrderAction::ChangeType);
+            if !held {
+                out.push(if over {
+                    OrderAction::RequestApproval
+                } else {
+                    OrderAction::Release
+                });
+            }
+        }
+        ReleaseStatus::Released => out.push(OrderAction::Reopen),
+        ReleaseStatus::PendingApproval => {}
+    }
+    out.push(OrderAction::ApplyHold);
+    if held {
+        out.push(OrderAction::ClearHold);
+    }
+    Ok(out)
+}
+
+/// A hold code.
+#[derive(SimpleObject)]
+pub struct HoldCode {
+    /// Code, e.g. `CALLBACK`.
+    pub code: String,
+    /// Description.
+    pub description: String,
+}
+
+/// Queries of holds and approvals.
+#[derive(Default)]
+pub struct WorkflowQuery;
+
+/// Queries of holds and approvals.
+#[Object]
+impl WorkflowQuery {
+    /// The company's hold codes.
+    async fn hold_codes(&self, ctx: &Context<'_>) -> Result<Vec<HoldCode>> {
+        let cid = company_id(ctx)?;
+        let db = &db(ctx)?.conn;
+        Ok(read(workflow::list_hold_codes(db, cid).await)
+            .await?
+            .into_iter()
+            .map(|h| HoldCode {
+                code: h.code,
+                description: h.description,
+            })
+            .collect())
+    }
+
+    /// Open approval requests waiting for the caller (or for someone the caller substitutes).
+    async fn approval_requests_waiting(&self, ctx: &Context<'_>) -> Result<Vec<ApprovalRequest>> {
+        let cid = company_id(ctx)?;
+        let who = rc(ctx)?.principal.name.clone();
+        let db = &db(ctx)?.conn;
+        Ok(read(workflow::requests_waiting_for(db, cid, &who).await)
+            .await?
+            .into_iter()
+            .map(ApprovalRequest)
+            .collect())
+    }
+}
+
+payload!(
+    OrderHoldPayload,
+    order_hold,
+    OrderHold,
+    "Result of a hold mutation.",
+    "The hold, when the mutation succeeded."
+);
+payload!(
+    HoldCodePayload,
+    hold_code,
+    HoldCode,
+    "Result of `holdCodeCreate`.",
+    "The hold code, when the mutation succeeded."
+);
+payload!(
+    OrderReleasePayload,
+    sales_order,
+    SalesOrder,
+    "Result of a release or approval mutation.",
+    "The order, when the mutation succeeded."
+);
+payload!(
+    CompanySettingsPayload,
+    company,
+    Company,
+    "Result of `approvalThresholdSet`.",
+    "The company, when the mutation succeeded."
+);
+
+/// Who approves a user's orders.
+#[derive(SimpleObject)]
+pub struct ApproverSetup {
+    /// The user (token name).
+    pub user_name: String,
+    /// Who approves this user's orders.
+    pub approver_name: Option<String>,
+    /// This user's own approval limit; null for unlimited.
+    pub approval_limit: Option<Dec>,
+    /// Who decides in this user's place.
+    pub substitute_name: Option<String>,
+}
+
+payload!(
+    ApproverSetupPayload,
+    approver_setup,
+    ApproverSetup,
+    "Result of `approverSet`.",
+    "The setup, when the mutation succeeded."
+);
+
+/// Input of `holdCodeCreate`.
+#[derive(InputObject)]
+pub struct HoldCodeCreateInput {
+    /// Code, e.g. `CALLBACK`.
+    pub code: String,
+    /// Description.
+    pub description: String,
+}
+
+/// Input of `salesOrderHoldApply`.
+#[derive(InputObject)]
+pub struct SalesOrderHoldApplyInput {
+    /// The order.
+    pub order_id: ID,
+    /// The hold code.
+    pub hold_code: String,
+    /// Why.
+    pub reason: Option<String>,
+}
+
+/// Input of `salesOrderHoldClear`.
+#[derive(InputObject)]
+pub struct SalesOrderHoldClearInput {
+    /// The hold.
+    pub id: ID,
+}
+
+/// Input of `salesOrderRelease`.
+#[derive(InputObject)]
+pub struct SalesOrderReleaseInput {
+    /// The order (OPEN, no active hold, at or under the approval threshold).
+    pub id: ID,
+}
+
+/// Input of `salesOrderReopen`.
+#[derive(InputObject)]
+pub struct SalesOrderReopenInput {
+    /// The order (RELEASED).
+    pub id: ID,
+}
+
+/// Input of `salesOrderRequestApproval`.
+#[derive(InputObject)]
+pub struct SalesOrderRequestApprovalInput {
+    /// The order (OPEN, over the approval threshold).
+    pub id: ID,
+}
+
+/// Input of `approvalRequestApprove`.
+#[derive(InputObject)]
+pub struct ApprovalRequestApproveInput {
+    /// The request (open, waiting for the caller or someone the caller substitutes).
+    pub id: ID,
+}
+
+/// Input of `approvalRequestReject`.
+#[derive(InputObject)]
+pub struct ApprovalRequestRejectInput {
+    /// The request.
+    pub id: ID,
+    /// Why.
+    pub comment: Option<String>,
+}
+
+/// Input of `approvalRequestDelegate`.
+#[derive(InputObject)]
+pub struct ApprovalRequestDelegateInput {
+    /// The request.
+    pub id: ID,
+    /// Who decides instead (token name).
+    pub to: String,
+}
+
+/// Input of `approvalThresholdSet`.
+#[derive(InputObject)]
+pub struct ApprovalThresholdSetInput {
+    /// Orders with a larger net amount need approval; null switches approvals off.
+    pub amount: Option<Dec>,
+}
+
+/// Input of `approverSet`.
+#[derive(InputObject)]
+pub struct ApproverSetInput {
+    /// The user (token name).
+    pub user_name: String,
+    /// Who approves this user's orders.
+    pub approver_name: Option<String>,
+    /// This user's own approval limit; null for unlimited.
+    pub approval_limit: Option<Dec>,
+    /// Who decides in this user's place.
+    pub substitute_name: Option<String>,
+}
+
+/// Mutations of holds and approvals.
+#[derive(Default)]
+pub struct WorkflowMutation;
+
+fn who(ctx: &Context<'_>) -> Result<String> {
+    Ok(rc(ctx)?.principal.name.clone())
+}
+
+/// Mutations of holds and approvals.
+#[Object]
+impl WorkflowMutation {
+    /// Creates a hold code. Admin.
+    async fn hold_code_create(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "What to do; see the input type.")] input: HoldCodeCreateInput,
+    ) -> Result<HoldCodePayload> {
+        let cid = require(ctx, Role::Admin)?;
+        let res = write(ctx, "", async |t| {
+            workflow::create_hold_code(t, cid, &input.code, &input.description).await
+        })
+        .await?;
+        Ok(HoldCodePayload::done(res.map(|h| HoldCode {
+            code: h.code,
+            description: h.description,
+        })))
+    }
+
+    /// Puts an order on hold. Clerk.
+    async fn sales_order_hold_apply(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "What to do; see the input type.")] input: SalesOrderHoldApplyInput,
+    ) -> Result<OrderHoldPayload> {
+        let cid = require(ctx, Role::Clerk)?;
+        let by = who(ctx)?;
+        let mut inp = Input::default();
+        let id = inp.id("orderId", &input.order_id, Kind::SalesOrder);
+        decoded!(inp, OrderHoldPayload);
+        let (code, reason) = (input.hold_code, input.reason);
+        let res = write(ctx, "orderId", async |t| {
+            workflow::apply_hold(t, cid, id, &code, reason, &by).await
+        })
+        .await?;
+        Ok(OrderHoldPayload::done(res.map(OrderHold)))
+    }
+
+    /// Clears an active hold; it stays in the order's history. Clerk.
+    async fn sales_order_hold_clear(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "What to do; see the input type.")] input: SalesOrderHoldClearInput,
+    ) -> Result<OrderHoldPayload> {
+        let cid = require(ctx, Role::Clerk)?;
+        let by = who(ctx)?;
+        let mut inp = Input::default();
+        let id = inp.id("id", &input.id, Kind::OrderHold);
+        decoded!(inp, OrderHoldPayload);
+        let res = write(ctx, "id", async |t| {
+            workflow::clear_hold(t, cid, id, &by).await
+        })
+        .await?;
+        Ok(OrderHoldPayload::done(res.map(OrderHold)))
+    }
+
+    /// Releases an open order (`ORDER_ON_HOLD` while held, `APPROVAL_REQUIRED` over the
+    /// threshold). Clerk.
+    async fn sales_order_release(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "What to do; see the input type.")] input: SalesOrderReleaseInput,
+    ) -> Result<OrderReleasePayload> {
+        let cid = require(ctx, Role::Clerk)?;
+        let mut inp = Input::default();
+        let id = inp.id("id", &input.id, Kind::SalesOrder);
+        decoded!(inp, OrderReleasePayload);
+        let res = write(ctx, "id", async |t| {
+            workflow::release_order(t, cid, id).await
+        })
+        .await?;
+        Ok(OrderReleasePayload::done(res.map(SalesOrder)))
+    }
+
+    /// Reopens a released order. Clerk.
+    async fn sales_order_reopen(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "What to do; see the input type.")] input: SalesOrderReopenInput,
+    ) -> Result<OrderReleasePayload> {
+        let cid = require(ctx, Role::Clerk)?;
+        let mut inp = Input::default();
+        let id = inp.id("id", &input.id, Kind::SalesOrder);
+        decoded!(inp, OrderReleasePayload);
+        let res = write(ctx, "id", async |t| {
+            workflow::reopen_order(t, cid, id).await
+        })
+        .await?;
+        Ok(OrderReleasePayload::done(res.map(SalesOrder)))
+    }
+
+    /// Sends an approval request for an order over the threshold to the caller's approver; the
+    /// order becomes PENDING_APPROVAL. Clerk.
+    async fn sales_order_request_approval(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "What to do; see the input type.")] input: SalesOrderRequestApprovalInput,
+    ) -> Result<OrderReleasePayload> {
+        let cid = require(ctx, Role::Clerk)?;
+        let by = who(ctx)?;
+        let mut inp = Input::default();
+        let id = inp.id("id", &input.id, Kind::SalesOrder);
+        decoded!(inp, OrderReleasePayload);
+        let res = write(ctx, "id", async |t| {
+            workflow::request_approval(t, cid, id, &by).await
+        })
+        .await?;
+        Ok(OrderReleasePayload::done(res.map(SalesOrder)))
+    }
+
+    /// Approves a request: the order is released if the caller's limit covers it, otherwise the
+    /// request passes to the caller's approver. Approver.
+    async fn approval_request_approve(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "What to do; see the input type.")] input: ApprovalRequestApproveInput,
+    ) -> Result<OrderReleasePayload> {
+        let cid = require(ctx, Role::Approver)?;
+        let by = who(ctx)?;
+        let mut inp = Input::default();
+        let id = inp.id("id", &input.id, Kind::ApprovalRequest);
+        decoded!(inp, OrderReleasePayload);
+        let res = write(ctx, "id", async |t| {
+            workflow::approve(t, cid, id, &by).await
+        })
+        .await?;
+        Ok(OrderReleasePayload::done(res.map(SalesOrder)))
+    }
+
+    /// Rejects a request: the order goes back to OPEN. Approver.
+    async fn approval_request_reject(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "What to do; see the input type.")] input: ApprovalRequestRejectInput,
+    ) -> Result<OrderReleasePayload> {
+        let cid = require(ctx, Role::Approver)?;
+        let by = who(ctx)?;
+        let mut inp = Input::default();
+        let id = inp.id("id", &input.id, Kind::ApprovalRequest);
+        decoded!(inp, OrderReleasePayload);
+        let c = input.comment;
+        let res = write(ctx, "id", async |t| {
+            workflow::reject(t, cid, id, &by, c).await
+        })
+        .await?;
+        Ok(OrderReleasePayload::done(res.map(SalesOrder)))
+    }
+
+    /// Delegates a request to another user. Approver.
+    async fn approval_request_delegate(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "What to do; see the input type.")] input: ApprovalRequestDelegateInput,
+    ) -> Result<OrderReleasePayload> {
+        let cid = require(ctx, Role::Approver)?;
+        let by = who(ctx)?;
+        let mut inp = Input::default();
+        let id = inp.id("id", &input.id, Kind::ApprovalRequest);
+        decoded!(inp, OrderReleasePayload);
+        let to = input.to;
+        let res = write(ctx, "id", async |t| {
+            workflow::delegate(t, cid, id, &by, &to).await
+        })
+        .await?;
+        Ok(OrderReleasePayload::done(res.map(SalesOrder)))
+    }
+
+    /// Sets the company's approval threshold (net amount). Admin.
+    async fn approval_threshold_set(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "What to do; see the input type.")] input: ApprovalThresholdSetInput,
+    ) -> Result<CompanySettingsPayload> {
+        let cid = require(ctx, Role::Admin)?;
+        let mut inp = Input::default();
+        let amount = inp.opt_dec("amount", input.amount.as_ref());
+        decoded!(inp, CompanySettingsPayload);
+        let res = write(ctx, "amount", async |t| {
+            workflow::set_approval_threshold(t, cid, amount).await
+        })
+        .await?;
+        Ok(CompanySettingsPayload::done(res.map(Company)))
+    }
+
+    /// Sets who approves a user's orders, the user's own limit and substitute. Admin.
+    async fn approver_set(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "What to do; see the input type.")] input: ApproverSetInput,
+    ) -> Result<ApproverSetupPayload> {
+        let cid = require(ctx, Role::Admin)?;
+        let mut inp = Input::default();
+        let limit = inp.opt_dec("approvalLimit", input.approval_limit.as_ref());
+        decoded!(inp, ApproverSetupPayload);
+        let (u, a, s) = (input.user_name, input.approver_name, input.substitute_name);
+        let res = write(ctx, "", async |t| {
+            workflow::set_approver(t, cid, &u, a, limit, s).await
+        })
+        .await?;
+        Ok(ApproverSetupPayload::done(res.map(|r| ApproverSetup {
+            user_name: r.user_name,
+            approver_name: r.approver_name,
+            approval_limit: r.approval_limit.map(|l| Dec::of(l.value())),
+            substitute_name: r.substitute_name,
+        })))
+    }
+}

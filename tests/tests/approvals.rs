@@ -1,0 +1,266 @@
+//! Release, holds and approvals through GraphQL: scenario S18 (approval of large orders with
+//! an approver chain) and the hold part of S20.
+
+use crate::orders::{customer, setup};
+use mercator_core::auth::{self, NewToken, Role};
+use mercator_tests::{Client, TestApp, codes};
+use serde_json::{Value, json};
+
+async fn m(c: &Client<'_>, name: &str, input: Value, selection: &str) -> Value {
+    let ty = format!("{}{}Input", name[..1].to_uppercase(), &name[1..]);
+    c.mutate(name, &ty, selection, input).await
+}
+
+async fn ok(c: &Client<'_>, name: &str, input: Value, selection: &str) -> Value {
+    let p = m(c, name, input, selection).await;
+    assert_eq!(p["userErrors"], json!([]), "{name}: {p}");
+    p
+}
+
+async fn user<'a>(app: &'a TestApp, base: &Client<'a>, name: &str, company: &str) -> Client<'a> {
+    let (_, token) = auth::create_token(
+        &app.db.conn,
+        NewToken {
+            name: name.into(),
+            roles: vec![Role::Clerk, Role::Approver],
+            companies: vec![company.into()],
+            all_companies: false,
+            max_query_cost: None,
+        },
+    )
+    .await
+    .unwrap();
+    base.with_token(&token)
+}
+
+const O: &str = "salesOrder { id number releaseStatus nextActions approvalRequests { id status approver sequence } }";
+
+/// S18: approval when the net amount exceeds 10,000.00; U1 → U2 (limit 50,000.00) → U3
+/// (unlimited). 8,000.00 releases directly; 12,000.00 needs a request, U2 approves → Released;
+/// 60,000.00: U2 approves, the request passes to U3, who approves → Released; a reject returns
+/// the order to Open.
+#[tokio::test]
+async fn s18_approval_of_large_orders() {
+    let app = TestApp::start().await;
+    let admin = app.company("S18").await;
+    let s = setup(&admin).await;
+    let cust = customer(&admin, "C-18", &s.usd, json!({})).await;
+    ok(
+        &admin,
+        "approvalThresholdSet",
+        json!({"amount": "10000.00"}),
+        "company { approvalThreshold }",
+    )
+    .await;
+    ok(
+        &admin,
+        "approverSet",
+        json!({"userName": "U1", "approverName": "U2"}),
+        "approverSetup { userName }",
+    )
+    .await;
+    ok(
+        &admin,
+        "approverSet",
+        json!({"userName": "U2", "approverName": "U3", "approvalLimit": "50000.00"}),
+        "approverSetup { userName }",
+    )
+    .await;
+    ok(
+        &admin,
+        "approverSet",
+        json!({"userName": "U3"}),
+        "approverSetup { approvalLimit }",
+    )
+    .await;
+    let u1 = user(&app, &admin, "U1", "S18").await;
+    let u2 = user(&app, &admin, "U2", "S18").await;
+    let u3 = user(&app, &admin, "U3", "S18").await;
+    let order = |amount: &str| json!({"customerId": cust, "lines": [{"itemId": s.item_a, "quantity": "1", "unitPrice": amount}]});
+    // 8,000.00: release directly
+    let a = ok(&u1, "salesOrderCreate", order("8000.00"), O).await["salesOrder"].clone();
+    assert!(
+        a["nextActions"]
+            .as_array()
+            .unwrap()
+            .contains(&json!("RELEASE"))
+    );
+    let p = ok(&u1, "salesOrderRelease", json!({"id": a["id"]}), O).await;
+    assert_eq!(p["salesOrder"]["releaseStatus"], "RELEASED");
+    // 12,000.00: release refused, request → pending; edits and release refused; U2 approves
+    let b = ok(&u1, "salesOrderCreate", order("12000.00"), O).await["salesOrder"].clone();
+    assert!(
+        b["nextActions"]
+            .as_array()
+            .unwrap()
+            .contains(&json!("REQUEST_APPROVAL"))
+    );
+    let p = m(&u1, "salesOrderRelease", json!({"id": b["id"]}), O).await;
+    assert_eq!(codes(&p), ["APPROVAL_REQUIRED"]);
+    let p = ok(&u1, "salesOrderRequestApproval", json!({"id": b["id"]}), O).await;
+    assert_eq!(p["salesOrder"]["releaseStatus"], "PENDING_APPROVAL");
+    let req = p["salesOrder"]["approvalRequests"][0].clone();
+    assert_eq!(
+        (req["status"].clone(), req["approver"].clone()),
+        (json!("open"), json!("U2"))
+    );
+    let p = m(&u1, "salesOrderRelease", json!({"id": b["id"]}), O).await;
+    assert_eq!(
+        codes(&p),
+        ["APPROVAL_REQUIRED"],
+        "pending: no release (and no shipment)"
+    );
+    let p = m(
+        &u1,
+        "salesOrderLineAdd",
+        json!({"orderId": b["id"], "line": {"itemId": s.item_b, "quantity": "1"}}),
+        "salesOrder { id }",
+    )
+    .await;
+    assert_eq!(codes(&p), ["DOCUMENT_LOCKED"]);
+    let p = m(&u3, "approvalRequestApprove", json!({"id": req["id"]}), O).await;
+    assert_eq!(codes(&p), ["NOT_APPROVER"]);
+    let waiting = u2.ok("{ approvalRequestsWaiting { id } }", json!({})).await;
+    assert_eq!(
+        waiting["approvalRequestsWaiting"],
+        json!([{"id": req["id"]}])
+    );
+    let p = ok(&u2, "approvalRequestApprove", json!({"id": req["id"]}), O).await;
+    assert_eq!(p["salesOrder"]["releaseStatus"], "RELEASED");
+    // 60,000.00: U2's limit is not enough → U3
+    let c = ok(&u1, "salesOrderCreate", order("60000.00"), O).await["salesOrder"].clone();
+    let p = ok(&u1, "salesOrderRequestApproval", json!({"id": c["id"]}), O).await;
+    let r1 = p["salesOrder"]["approvalRequests"][0]["id"].clone();
+    let p = ok(&u2, "approvalRequestApprove", json!({"id": r1}), O).await;
+    assert_eq!(p["salesOrder"]["releaseStatus"], "PENDING_APPROVAL");
+    let d = u3
+        .ok(
+            "{ approvalRequestsWaiting { id approver sequence salesOrder { number } } }",
+            json!({}),
+        )
+        .await;
+    let r2 = d["approvalRequestsWaiting"][0].clone();
+    assert_eq!(
+        (r2["approver"].clone(), r2["sequence"].clone()),
+        (json!("U3"), json!(2))
+    );
+    let p = ok(&u3, "approvalRequestApprove", json!({"id": r2["id"]}), O).await;
+    assert_eq!(p["salesOrder"]["releaseStatus"], "RELEASED");
+    let statuses: Vec<Value> = p["salesOrder"]["approvalRequests"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["status"].clone())
+        .collect();
+    assert_eq!(statuses, [json!("approved"), json!("approved")]);
+    // reject → Open
+    let d = ok(&u1, "salesOrderCreate", order("20000.00"), O).await["salesOrder"].clone();
+    let p = ok(&u1, "salesOrderRequestApproval", json!({"id": d["id"]}), O).await;
+    let r = p["salesOrder"]["approvalRequests"][0]["id"].clone();
+    let p = ok(
+        &u2,
+        "approvalRequestReject",
+        json!({"id": r, "comment": "Discount too high"}),
+        O,
+    )
+    .await;
+    assert_eq!(p["salesOrder"]["releaseStatus"], "OPEN");
+    assert_eq!(p["salesOrder"]["approvalRequests"][0]["status"], "rejected");
+    let p = m(&u2, "approvalRequestApprove", json!({"id": r}), O).await;
+    assert_eq!(codes(&p), ["ILLEGAL_TRANSITION"]);
+}
+
+/// S20 (holds): hold CALLBACK on SO-20b → release (and so picking, shipping, invoicing)
+/// refused; clear the hold → allowed. The hold stays in the history.
+#[tokio::test]
+async fn s20_holds() {
+    let app = TestApp::start().await;
+    let c = app.company("S20").await;
+    let s = setup(&c).await;
+    let cust = customer(&c, "C-3000", &s.usd, json!({})).await;
+    ok(
+        &c,
+        "holdCodeCreate",
+        json!({"code": "CALLBACK", "description": "Call the customer back first"}),
+        "holdCode { code }",
+    )
+    .await;
+    let o = ok(
+        &c,
+        "salesOrderCreate",
+        json!({"customerId": cust, "lines": [{"itemId": s.item_a, "quantity": "15"}]}),
+        O,
+    )
+    .await["salesOrder"]
+        .clone();
+    let h = ok(
+        &c,
+        "salesOrderHoldApply",
+        json!({"orderId": o["id"], "holdCode": "CALLBACK", "reason": "Credit check"}),
+        "orderHold { id code status }",
+    )
+    .await["orderHold"]
+        .clone();
+    assert_eq!(
+        (h["code"].clone(), h["status"].clone()),
+        (json!("CALLBACK"), json!("active"))
+    );
+    let p = m(
+        &c,
+        "salesOrderHoldApply",
+        json!({"orderId": o["id"], "holdCode": "CALLBACK"}),
+        "orderHold { id }",
+    )
+    .await;
+    assert_eq!(codes(&p), ["DUPLICATE"]);
+    let p = m(
+        &c,
+        "salesOrderHoldApply",
+        json!({"orderId": o["id"], "holdCode": "NOPE"}),
+        "orderHold { id }",
+    )
+    .await;
+    assert_eq!(codes(&p), ["NOT_FOUND"]);
+    let d = c
+        .ok(
+            "query($id: ID!) { node(id: $id) { ... on SalesOrder { onHold nextActions } } }",
+            json!({"id": o["id"]}),
+        )
+        .await;
+    assert_eq!(d["node"]["onHold"], true);
+    assert!(
+        !d["node"]["nextActions"]
+            .as_array()
+            .unwrap()
+            .contains(&json!("RELEASE"))
+    );
+    let p = m(&c, "salesOrderRelease", json!({"id": o["id"]}), O).await;
+    assert_eq!(codes(&p), ["ORDER_ON_HOLD"]);
+    ok(
+        &c,
+        "salesOrderHoldClear",
+        json!({"id": h["id"]}),
+        "orderHold { status clearedBy }",
+    )
+    .await;
+    let p = m(
+        &c,
+        "salesOrderHoldClear",
+        json!({"id": h["id"]}),
+        "orderHold { id }",
+    )
+    .await;
+    assert_eq!(codes(&p), ["ILLEGAL_TRANSITION"]);
+    let p = ok(&c, "salesOrderRelease", json!({"id": o["id"]}), O).await;
+    assert_eq!(p["salesOrder"]["releaseStatus"], "RELEASED");
+    let d = c
+        .ok("query($id: ID!) { node(id: $id) { ... on SalesOrder { onHold holds { code status appliedBy clearedBy } } } }", json!({"id": o["id"]}))
+        .await;
+    assert_eq!(d["node"]["onHold"], false);
+    assert_eq!(
+        d["node"]["holds"],
+        json!([{"code": "CALLBACK", "status": "cleared", "appliedBy": "test", "clearedBy": "test"}])
+    );
+    let p = ok(&c, "salesOrderReopen", json!({"id": o["id"]}), O).await;
+    assert_eq!(p["salesOrder"]["releaseStatus"], "OPEN");
+}
