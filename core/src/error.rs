@@ -64,6 +64,8 @@ pub enum Rule {
     ApprovalRequired,
     /// The caller is not the approver of the request.
     NotApprover,
+    /// The customer's mandatory credit limit would be exceeded.
+    CreditLimitExceeded,
 }
 
 /// One broken rule, tied to the input field that broke it.

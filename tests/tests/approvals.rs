@@ -264,3 +264,108 @@ async fn s20_holds() {
     let p = ok(&c, "salesOrderReopen", json!({"id": o["id"]}), O).await;
     assert_eq!(p["salesOrder"]["releaseStatus"], "OPEN");
 }
+
+/// Confirmation (DOMAIN.md 3.5): versioned journal, re-confirmation after a change, credit
+/// check (warning with a plain limit, blocking with a mandatory one), summary confirmation only
+/// for one invoice account and currency.
+#[tokio::test]
+async fn order_confirmation_and_credit_limits() {
+    let app = TestApp::start().await;
+    let c = app.company("CONF").await;
+    let s = setup(&c).await;
+    let soft = customer(&c, "C-SOFT", &s.usd, json!({"creditLimit": "1000.00"})).await;
+    let hard = customer(
+        &c,
+        "C-HARD",
+        &s.usd,
+        json!({"creditLimit": "1000.00", "mandatoryCreditLimit": true}),
+    )
+    .await;
+    let sel = "salesOrders { id documentStatus confirmedVersion needsReconfirmation confirmations { version creditCheck totalAmount { amount } } }";
+    let order = |cust: &str, qty: &str| json!({"customerId": cust, "lines": [{"itemId": s.item_a, "quantity": qty}]});
+    let a = ok(
+        &c,
+        "salesOrderCreate",
+        order(&soft, "20"),
+        "salesOrder { id lines { id } }",
+    )
+    .await["salesOrder"]
+        .clone();
+    let p = ok(&c, "salesOrderConfirm", json!({"ids": [a["id"]]}), sel).await;
+    let o = &p["salesOrders"][0];
+    assert_eq!(o["documentStatus"], "confirmation");
+    assert_eq!(o["confirmedVersion"], 1);
+    assert_eq!(
+        o["confirmations"][0]["creditCheck"],
+        "passed: exposure 550 within 1000"
+    );
+    // a change needs re-confirmation; the second confirmation is version 2
+    let p = ok(
+        &c,
+        "salesOrderLineUpdate",
+        json!({"id": a["lines"][0]["id"], "quantity": "40"}),
+        "salesOrder { needsReconfirmation }",
+    )
+    .await;
+    assert_eq!(p["salesOrder"]["needsReconfirmation"], true);
+    let p = ok(&c, "salesOrderConfirm", json!({"ids": [a["id"]]}), sel).await;
+    let o = &p["salesOrders"][0];
+    assert_eq!(o["confirmedVersion"], 2);
+    assert_eq!(o["needsReconfirmation"], false);
+    assert_eq!(
+        o["confirmations"][1]["creditCheck"],
+        "warning: exposure 1100 over the limit 1000"
+    );
+    assert_eq!(o["confirmations"][0]["totalAmount"]["amount"], "550");
+    // a mandatory limit blocks and cannot be skipped
+    let b = ok(
+        &c,
+        "salesOrderCreate",
+        order(&hard, "40"),
+        "salesOrder { id }",
+    )
+    .await["salesOrder"]
+        .clone();
+    let p = m(
+        &c,
+        "salesOrderConfirm",
+        json!({"ids": [b["id"]], "skipCreditCheck": true}),
+        sel,
+    )
+    .await;
+    assert_eq!(codes(&p), ["CREDIT_LIMIT_EXCEEDED"]);
+    let d = c.ok("query($id: ID!) { node(id: $id) { ... on SalesOrder { confirmedVersion documentStatus } } }", json!({"id": b["id"]})).await;
+    assert_eq!(
+        d["node"],
+        json!({"confirmedVersion": null, "documentStatus": "none"})
+    );
+    // summary confirmation: one invoice account and currency only
+    let p = m(
+        &c,
+        "salesOrderConfirm",
+        json!({"ids": [a["id"], b["id"]]}),
+        sel,
+    )
+    .await;
+    assert_eq!(codes(&p), ["INVALID_VALUE"]);
+    let a2 = ok(
+        &c,
+        "salesOrderCreate",
+        order(&soft, "1"),
+        "salesOrder { id }",
+    )
+    .await["salesOrder"]
+        .clone();
+    let p = ok(
+        &c,
+        "salesOrderConfirm",
+        json!({"ids": [a["id"], a2["id"]], "skipCreditCheck": true}),
+        sel,
+    )
+    .await;
+    assert_eq!(p["salesOrders"].as_array().map(Vec::len), Some(2));
+    assert_eq!(
+        p["salesOrders"][0]["confirmations"][2]["creditCheck"],
+        "skipped"
+    );
+}

@@ -71,6 +71,8 @@ pub enum ErrorCode {
     ApprovalRequired,
     /// Only the request's approver (or their substitute) may decide it.
     NotApprover,
+    /// The invoice account's mandatory credit limit would be exceeded (balance plus open orders).
+    CreditLimitExceeded,
     /// The ID is malformed or of another type than the field takes.
     InvalidId,
     /// A pagination cursor is malformed.
@@ -132,6 +134,7 @@ impl ErrorCode {
             ErrorCode::OrderOnHold => "ORDER_ON_HOLD",
             ErrorCode::ApprovalRequired => "APPROVAL_REQUIRED",
             ErrorCode::NotApprover => "NOT_APPROVER",
+            ErrorCode::CreditLimitExceeded => "CREDIT_LIMIT_EXCEEDED",
             ErrorCode::InvalidId => "INVALID_ID",
             ErrorCode::InvalidCursor => "INVALID_CURSOR",
             ErrorCode::Unauthenticated => "UNAUTHENTICATED",
@@ -234,6 +237,7 @@ pub fn code_of(rule: Rule) -> ErrorCode {
         Rule::OrderOnHold => ErrorCode::OrderOnHold,
         Rule::ApprovalRequired => ErrorCode::ApprovalRequired,
         Rule::NotApprover => ErrorCode::NotApprover,
+        Rule::CreditLimitExceeded => ErrorCode::CreditLimitExceeded,
     }
 }
 

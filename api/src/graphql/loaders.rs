@@ -395,6 +395,9 @@ pub struct Loaders {
         DataLoader<ByColumn<mercator_core::sales::workflow::approval_request::Entity>>,
     /// Hold codes by id.
     pub hold_code: DataLoader<ById<mercator_core::sales::workflow::hold_code::Entity>>,
+    /// Confirmation journal entries by order.
+    pub confirmations:
+        DataLoader<ByColumn<mercator_core::sales::confirm::order_confirmation::Entity>>,
 }
 
 impl Loaders {
@@ -467,6 +470,13 @@ impl Loaders {
                 g,
             ),
             hold_code: dl(ById(db.clone(), PhantomData), g),
+            confirmations: dl(
+                ByColumn(
+                    db.clone(),
+                    mercator_core::sales::confirm::order_confirmation::Column::OrderId,
+                ),
+                g,
+            ),
         }
     }
 }

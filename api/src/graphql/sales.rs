@@ -150,6 +150,34 @@ impl SalesOrder {
     async fn rma_number(&self) -> Option<&str> {
         self.0.rma_number.as_deref()
     }
+    /// Highest document posted so far: `none`, `confirmation`, later `packing_slip`, `invoice`.
+    async fn document_status(&self) -> &str {
+        &self.0.document_status
+    }
+    /// Version of the last confirmation; null when never confirmed.
+    async fn confirmed_version(&self) -> Option<i32> {
+        self.0.confirmed_version
+    }
+    /// The order changed after its last confirmation and should be confirmed again.
+    async fn needs_reconfirmation(&self) -> bool {
+        self.0.needs_reconfirmation
+    }
+    /// The confirmation journal, by version.
+    async fn confirmations(
+        &self,
+        ctx: &Context<'_>,
+    ) -> Result<Vec<super::workflow::OrderConfirmation>> {
+        let mut v = loaders(ctx)?
+            .confirmations
+            .load_one(self.0.id)
+            .await
+            .map_err(internal)?
+            .unwrap_or_default();
+        v.sort_by_key(|c| c.version);
+        Ok(v.into_iter()
+            .map(|c| super::workflow::OrderConfirmation(c, self.0.currency_id))
+            .collect())
+    }
     /// Holds, active and cleared, oldest first.
     async fn holds(&self, ctx: &Context<'_>) -> Result<Vec<super::workflow::OrderHold>> {
         super::workflow::holds_of(ctx, self.0.id).await

@@ -57,6 +57,44 @@ impl OrderHold {
     }
 }
 
+/// A version of an order's confirmation journal.
+#[derive(Clone, Debug)]
+pub struct OrderConfirmation(
+    pub mercator_core::sales::confirm::order_confirmation::Model,
+    pub i64,
+);
+
+/// A version of an order's confirmation journal: what was confirmed, by whom, and the credit
+/// check's result.
+#[Object]
+impl OrderConfirmation {
+    /// Version, from 1.
+    async fn version(&self) -> i32 {
+        self.0.version
+    }
+    /// Who confirmed (token name).
+    async fn confirmed_by(&self) -> &str {
+        &self.0.confirmed_by
+    }
+    /// When.
+    async fn confirmed_at(&self) -> DateTime {
+        ts(self.0.confirmed_at)
+    }
+    /// The order's total when confirmed.
+    async fn total_amount(&self, ctx: &Context<'_>) -> Result<super::types::Money> {
+        super::crm_types::money(ctx, self.0.total_amount.value(), self.1).await
+    }
+    /// The credit check: `passed: …`, `warning: …` (over a non-mandatory limit), `skipped`, or
+    /// `no credit limit`.
+    async fn credit_check(&self) -> &str {
+        &self.0.credit_check
+    }
+    /// The confirmed lines (line number, item, quantity, unit price, line amount).
+    async fn lines(&self) -> super::scalars::Json {
+        super::scalars::Json(serde_json::from_str(&self.0.lines).unwrap_or_default())
+    }
+}
+
 /// An approval request of an order.
 #[derive(Clone, Debug)]
 pub struct ApprovalRequest(pub workflow::approval_request::Model);
@@ -376,6 +414,25 @@ pub struct ApproverSetInput {
     pub substitute_name: Option<String>,
 }
 
+/// Input of `salesOrderConfirm`.
+#[derive(InputObject)]
+pub struct SalesOrderConfirmInput {
+    /// The orders: one, or several of one invoice account and currency (a summary confirmation).
+    pub ids: Vec<ID>,
+    /// Skip the credit check (not possible with a mandatory credit limit).
+    #[graphql(default)]
+    pub skip_credit_check: bool,
+}
+
+/// Result of `salesOrderConfirm`.
+#[derive(SimpleObject)]
+pub struct SalesOrderConfirmPayload {
+    /// The confirmed orders.
+    pub sales_orders: Vec<SalesOrder>,
+    /// Problems with the input or broken business rules. When not empty, nothing was written.
+    pub user_errors: Vec<super::errors::UserError>,
+}
+
 /// Mutations of holds and approvals.
 #[derive(Default)]
 pub struct WorkflowMutation;
@@ -387,6 +444,46 @@ fn who(ctx: &Context<'_>) -> Result<String> {
 /// Mutations of holds and approvals.
 #[Object]
 impl WorkflowMutation {
+    /// Confirms orders (DOMAIN.md 3.5): a new version of each one's confirmation journal, the
+    /// credit check of the invoice account (`CREDIT_LIMIT_EXCEEDED` with a mandatory limit), and
+    /// document status CONFIRMATION. Held orders and orders waiting for approval are refused. Clerk.
+    async fn sales_order_confirm(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "What to do; see the input type.")] input: SalesOrderConfirmInput,
+    ) -> Result<SalesOrderConfirmPayload> {
+        let cid = require(ctx, Role::Clerk)?;
+        let by = who(ctx)?;
+        let mut inp = Input::default();
+        let ids: Vec<i64> = input
+            .ids
+            .iter()
+            .enumerate()
+            .map(|(i, id)| inp.id(&format!("ids.{i}"), id, Kind::SalesOrder))
+            .collect();
+        if let Err(e) = inp.finish() {
+            return Ok(SalesOrderConfirmPayload {
+                sales_orders: vec![],
+                user_errors: e,
+            });
+        }
+        let skip = input.skip_credit_check;
+        let res = write(ctx, "ids", async |t| {
+            mercator_core::sales::confirm::confirm_orders(t, cid, &ids, skip, &by).await
+        })
+        .await?;
+        Ok(match res {
+            Ok(v) => SalesOrderConfirmPayload {
+                sales_orders: v.into_iter().map(SalesOrder).collect(),
+                user_errors: vec![],
+            },
+            Err(e) => SalesOrderConfirmPayload {
+                sales_orders: vec![],
+                user_errors: e,
+            },
+        })
+    }
+
     /// Creates a hold code. Admin.
     async fn hold_code_create(
         &self,

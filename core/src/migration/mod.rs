@@ -40,6 +40,10 @@ impl MigratorTrait for Migrator {
                 name: "m20261122_000006_holds_approvals",
                 sql: include_str!("m20261122_000006_holds_approvals.sql"),
             }),
+            Box::new(SqlMigration {
+                name: "m20261122_000007_confirmations",
+                sql: include_str!("m20261122_000007_confirmations.sql"),
+            }),
         ]
     }
 }

@@ -50,6 +50,9 @@ pub mod sales_order {
         pub created_at: DateTimeUtc,
         pub updated_at: DateTimeUtc,
         pub quotation_id: Option<i64>,
+        pub document_status: String,
+        pub confirmed_version: Option<i32>,
+        pub needs_reconfirmation: bool,
     }
     #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
     pub enum Relation {}

@@ -7,6 +7,7 @@
 //! Must never: let a quantity go below what was delivered, delete a line with deliveries, or
 //! change an order that is released, invoiced or canceled.
 
+pub mod confirm;
 mod entities;
 mod quotations;
 mod status;
@@ -467,7 +468,12 @@ pub(crate) async fn recompute(
             am.update(db).await?;
         }
     }
+    let confirmed = order.confirmed_version.is_some();
     let mut am: sales_order::ActiveModel = order.into();
+    if confirmed {
+        // a confirmed order that changes must be confirmed again (DOMAIN.md 3.5)
+        am.needs_reconfirmation = Set(true);
+    }
     am.net_amount = Set(amount(net)?);
     am.tax_amount = Set(amount(doc_tax)?);
     am.total_amount = Set(amount(net + doc_tax)?);

@@ -1,0 +1,194 @@
+//! Order confirmation (DOMAIN.md 3.5): a versioned confirmation journal with a snapshot of the
+//! lines, the credit check of the invoice account (blocking with a mandatory credit limit),
+//! summary confirmation of several orders of one invoice account and currency, and the
+//! re-confirmation flag a later change raises.
+
+use super::workflow::ensure_executable;
+use super::{OrderStatus, get_order, lines_of, sales_order, violation};
+use crate::crm;
+use crate::error::{Rule, ServiceResult};
+use crate::parties;
+use chrono::Utc;
+use rust_decimal::Decimal;
+use sea_orm::entity::prelude::*;
+use sea_orm::{ActiveValue::Set, ConnectionTrait, QueryOrder};
+use serde_json::json;
+
+/// Confirmation journal entries.
+pub mod order_confirmation {
+    use crate::money::Amount;
+    use sea_orm::entity::prelude::*;
+    /// A row of `order_confirmations`.
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "order_confirmations")]
+    pub struct Model {
+        #[sea_orm(primary_key)]
+        pub id: i64,
+        pub company_id: i64,
+        pub order_id: i64,
+        pub version: i32,
+        pub confirmed_by: String,
+        pub confirmed_at: DateTimeUtc,
+        pub net_amount: Amount,
+        pub tax_amount: Amount,
+        pub total_amount: Amount,
+        pub credit_check: String,
+        pub lines: String,
+    }
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+    impl ActiveModelBehavior for ActiveModel {}
+}
+
+/// The credit exposure of an invoice account: its ledger balance plus the totals of its
+/// orders that are neither invoiced nor canceled (journal orders commit nothing).
+pub async fn exposure(
+    db: &impl ConnectionTrait,
+    company_id: i64,
+    invoice_customer_id: i64,
+) -> ServiceResult<Decimal> {
+    let balance = crm::balances(db, &[invoice_customer_id])
+        .await?
+        .get(&invoice_customer_id)
+        .copied()
+        .unwrap_or_default();
+    let open: Decimal = sales_order::Entity::find()
+        .filter(sales_order::Column::CompanyId.eq(company_id))
+        .filter(sales_order::Column::InvoiceCustomerId.eq(invoice_customer_id))
+        .filter(
+            sales_order::Column::Status.is_not_in([OrderStatus::Invoiced, OrderStatus::Canceled]),
+        )
+        .filter(sales_order::Column::OrderType.ne(crate::extension::builtin::JOURNAL))
+        .all(db)
+        .await?
+        .iter()
+        .map(|o| o.total_amount.value())
+        .sum();
+    Ok(balance + open)
+}
+
+/// Confirms orders of one invoice account and currency (one or more: a summary confirmation),
+/// each as a new version of its confirmation journal. The credit check runs unless skipped; a
+/// mandatory credit limit cannot be skipped and blocks. Held orders and orders waiting for
+/// approval are refused.
+pub async fn confirm_orders(
+    db: &impl ConnectionTrait,
+    company_id: i64,
+    ids: &[i64],
+    skip_credit_check: bool,
+    by: &str,
+) -> ServiceResult<Vec<sales_order::Model>> {
+    if ids.is_empty() {
+        return Err(violation("ids", Rule::Required, "name at least one order"));
+    }
+    let mut orders = Vec::new();
+    for id in ids {
+        orders.push(get_order(db, company_id, *id).await?);
+    }
+    let first = &orders[0];
+    if orders.iter().any(|o| {
+        o.invoice_customer_id != first.invoice_customer_id || o.currency_id != first.currency_id
+    }) {
+        return Err(violation(
+            "ids",
+            Rule::InvalidValue,
+            "a summary confirmation groups orders of one invoice account and one currency",
+        ));
+    }
+    for o in &orders {
+        ensure_executable(db, o).await?;
+        if matches!(o.status, OrderStatus::Invoiced | OrderStatus::Canceled) {
+            return Err(violation(
+                "ids",
+                Rule::IllegalTransition,
+                format!("sales order {} is closed", o.number),
+            ));
+        }
+    }
+    let cust = parties::get_customer(db, company_id, first.invoice_customer_id).await?;
+    let limit = cust.credit_limit.value();
+    let credit_check = if limit.is_zero() {
+        "no credit limit".to_owned()
+    } else if skip_credit_check && !cust.mandatory_credit_limit {
+        "skipped".to_owned()
+    } else {
+        let exp = exposure(db, company_id, cust.id).await?;
+        if exp > limit {
+            if cust.mandatory_credit_limit {
+                return Err(violation(
+                    "ids",
+                    Rule::CreditLimitExceeded,
+                    format!(
+                        "{} would owe {} against a credit limit of {}",
+                        cust.account_number,
+                        exp.normalize(),
+                        limit.normalize()
+                    ),
+                ));
+            }
+            format!(
+                "warning: exposure {} over the limit {}",
+                exp.normalize(),
+                limit.normalize()
+            )
+        } else {
+            format!(
+                "passed: exposure {} within {}",
+                exp.normalize(),
+                limit.normalize()
+            )
+        }
+    };
+    let now = Utc::now();
+    let mut out = Vec::new();
+    for o in orders {
+        let version = o.confirmed_version.unwrap_or(0) + 1;
+        let lines: Vec<serde_json::Value> = lines_of(db, &[o.id])
+            .await?
+            .into_iter()
+            .map(|l| {
+                json!({"lineNumber": l.line_number, "itemId": l.item_id, "quantity": l.quantity.value().normalize().to_string(),
+                       "unitPrice": l.unit_price.value().normalize().to_string(), "lineAmount": l.line_amount.value().normalize().to_string()})
+            })
+            .collect();
+        order_confirmation::ActiveModel {
+            company_id: Set(company_id),
+            order_id: Set(o.id),
+            version: Set(version),
+            confirmed_by: Set(by.to_owned()),
+            confirmed_at: Set(now),
+            net_amount: Set(o.net_amount),
+            tax_amount: Set(o.tax_amount),
+            total_amount: Set(o.total_amount),
+            credit_check: Set(credit_check.clone()),
+            lines: Set(serde_json::Value::Array(lines).to_string()),
+            ..Default::default()
+        }
+        .insert(db)
+        .await?;
+        let doc = if o.document_status == "none" {
+            "confirmation".to_owned()
+        } else {
+            o.document_status.clone()
+        };
+        let mut am: sales_order::ActiveModel = o.into();
+        am.confirmed_version = Set(Some(version));
+        am.needs_reconfirmation = Set(false);
+        am.document_status = Set(doc);
+        am.updated_at = Set(now);
+        out.push(am.update(db).await?);
+    }
+    Ok(out)
+}
+
+/// Confirmation journal entries of orders, by version (one statement).
+pub async fn confirmations_of(
+    db: &impl ConnectionTrait,
+    order_ids: &[i64],
+) -> ServiceResult<Vec<order_confirmation::Model>> {
+    Ok(order_confirmation::Entity::find()
+        .filter(order_confirmation::Column::OrderId.is_in(order_ids.iter().copied()))
+        .order_by_asc(order_confirmation::Column::Version)
+        .all(db)
+        .await?)
+}
