@@ -374,6 +374,7 @@ pub async fn seed(db: &impl ConnectionTrait) -> ServiceResult<(company::Model, b
                 customer_group: Some(if i % 4 == 0 { "WHOLESALE" } else { "RETAIL" }.into()),
                 price_group: Some(if i % 4 == 0 { "WHOLESALE" } else { "RETAIL" }.into()),
                 line_discount_group: None,
+                invoice_discount_code: None,
                 payment_terms_id: Some(if i % 3 == 0 { net14.id } else { net30.id }),
                 tax_group: Some("DOMESTIC".into()),
                 credit_limit: d(500_000 + 25_000 * (i as i64 % 8), 2),

@@ -502,3 +502,77 @@ async fn listing_orders_runs_a_constant_number_of_statements() {
     }
     assert_eq!(used[0], used[1], "{used:?}");
 }
+
+/// S11 on an order: invoice discount 2 % from 1,000.00; 7 × ITEM-C 9.99 = 69.93, 30 × ITEM-A
+/// = 750.00, 5 × ITEM-B = 200.00; subtotal 1,019.93 → discount 20.3986 → 20.40, allocated
+/// 1.40 / 15.00 / 4.00; net 999.53; tax 99.953 → 99.95 = 6.85 + 73.50 + 19.60; total
+/// 1,099.48. Below the minimum there is no discount.
+#[tokio::test]
+async fn s11_invoice_discount_and_tax_allocation() {
+    let app = TestApp::start().await;
+    let c = app.company("S11").await;
+    let s = setup(&c).await;
+    ok(
+        &c,
+        "invoiceDiscountSet",
+        json!({"code": "C1000", "currencyId": s.usd, "minimumAmount": "1000.00", "discountPercent": "2"}),
+        "invoiceDiscount { code discountPercent }",
+    )
+    .await;
+    let item_c = ok(
+        &c,
+        "itemCreate",
+        json!({"number": "ITEM-C", "name": "ITEM-C", "baseUnitId": s.pcs, "baseSalesPrice": "9.99", "taxGroup": "STANDARD"}),
+        "item { id }",
+    )
+    .await["item"]["id"]
+        .clone();
+    let cust = customer(
+        &c,
+        "C-1000",
+        &s.usd,
+        json!({"invoiceDiscountCode": "C1000"}),
+    )
+    .await;
+    let sel = "salesOrder { invoiceDiscountAmount { amount } netAmount { amount } taxAmount { amount } totalAmount { amount }
+        lines { id lineAmount { amount } invoiceDiscountAmount { amount } taxAmount { amount } } }";
+    let p = ok(
+        &c,
+        "salesOrderCreate",
+        json!({"customerId": cust, "lines": [
+            {"itemId": item_c, "quantity": "7"}, {"itemId": s.item_a, "quantity": "30"}, {"itemId": s.item_b, "quantity": "5"}]}),
+        sel,
+    )
+    .await;
+    let o = &p["salesOrder"];
+    assert_eq!(o["invoiceDiscountAmount"]["amount"], "20.4");
+    let shares: Vec<&str> = o["lines"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|l| l["invoiceDiscountAmount"]["amount"].as_str().unwrap())
+        .collect();
+    assert_eq!(shares, ["1.4", "15", "4"]);
+    assert_eq!(o["netAmount"]["amount"], "999.53");
+    assert_eq!(o["taxAmount"]["amount"], "99.95");
+    let taxes: Vec<&str> = o["lines"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|l| l["taxAmount"]["amount"].as_str().unwrap())
+        .collect();
+    assert_eq!(taxes, ["6.85", "73.5", "19.6"]);
+    assert_eq!(o["totalAmount"]["amount"], "1099.48");
+    // under the minimum: no invoice discount
+    let p = ok(
+        &c,
+        "salesOrderLineDelete",
+        json!({"id": o["lines"][1]["id"]}),
+        sel,
+    )
+    .await;
+    let o = &p["salesOrder"];
+    assert_eq!(o["invoiceDiscountAmount"]["amount"], "0");
+    assert_eq!(o["netAmount"]["amount"], "269.93");
+    assert_eq!(o["taxAmount"]["amount"], "26.99");
+}

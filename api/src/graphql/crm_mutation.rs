@@ -329,6 +329,7 @@ fn account(inp: &mut Input, prefix: &str, a: CustomerAccountInput) -> NewCustome
         customer_group: a.customer_group,
         price_group: a.price_group,
         line_discount_group: None,
+        invoice_discount_code: None,
         payment_terms_id: inp.opt_id(
             &format!("{prefix}paymentTermsId"),
             a.payment_terms_id.as_ref(),

@@ -343,6 +343,8 @@ pub struct CustomerCreateInput {
     pub price_group: Option<String>,
     /// Line discount group (selects line discount agreements).
     pub line_discount_group: Option<String>,
+    /// Invoice discount code (selects invoice discount terms).
+    pub invoice_discount_code: Option<String>,
     /// Payment terms.
     pub payment_terms_id: Option<ID>,
     /// Tax group.
@@ -389,6 +391,8 @@ pub struct CustomerUpdateInput {
     pub price_group: MaybeUndefined<String>,
     /// Line discount group; null clears it.
     pub line_discount_group: MaybeUndefined<String>,
+    /// Invoice discount code; null clears it.
+    pub invoice_discount_code: MaybeUndefined<String>,
     /// Payment terms.
     pub payment_terms_id: MaybeUndefined<ID>,
     /// Tax group.
@@ -915,6 +919,7 @@ impl CoreMutation {
             customer_group: input.customer_group,
             price_group: input.price_group,
             line_discount_group: input.line_discount_group,
+            invoice_discount_code: input.invoice_discount_code,
             payment_terms_id: inp.opt_id(
                 "paymentTermsId",
                 input.payment_terms_id.as_ref(),
@@ -960,6 +965,7 @@ impl CoreMutation {
             customer_group: mu(input.customer_group),
             price_group: mu(input.price_group),
             line_discount_group: mu(input.line_discount_group),
+            invoice_discount_code: mu(input.invoice_discount_code),
             payment_terms_id: mu(input.payment_terms_id)
                 .map(|o| o.map(|i| inp.id("paymentTermsId", &i, Kind::PaymentTerms))),
             tax_group: mu(input.tax_group),

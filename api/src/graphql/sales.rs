@@ -134,7 +134,16 @@ impl SalesOrder {
     async fn release_status(&self) -> ReleaseStatus {
         self.0.release_status.into()
     }
-    /// Σ line amounts.
+    /// Invoice discount of the bill-to customer's terms (allocated to the lines).
+    async fn invoice_discount_amount(&self, ctx: &Context<'_>) -> Result<Money> {
+        money(
+            ctx,
+            self.0.invoice_discount_amount.value(),
+            self.0.currency_id,
+        )
+        .await
+    }
+    /// Σ line amounts less the invoice discount.
     async fn net_amount(&self, ctx: &Context<'_>) -> Result<Money> {
         money(ctx, self.0.net_amount.value(), self.0.currency_id).await
     }
@@ -308,6 +317,10 @@ impl SalesOrderLine {
             .map_err(internal)?
             .map(TaxCode))
     }
+    /// This line's share of the invoice discount (the shares add up to it).
+    async fn invoice_discount_amount(&self, ctx: &Context<'_>) -> Result<Money> {
+        money(ctx, self.0.invoice_discount_amount.value(), self.1).await
+    }
     /// This line's share of the document tax (the shares add up to it).
     async fn tax_amount(&self, ctx: &Context<'_>) -> Result<Money> {
         money(ctx, self.0.tax_amount.value(), self.1).await
@@ -360,6 +373,40 @@ pub struct TaxSetup {
     pub item_tax_group: String,
     /// The tax code.
     pub tax_code: TaxCode,
+}
+
+/// An invoice discount term.
+#[derive(SimpleObject)]
+pub struct InvoiceDiscountTerm {
+    /// The customers' invoice discount code.
+    pub code: String,
+    /// Currency of the documents it applies to.
+    pub currency: Currency,
+    /// Smallest document amount (Σ line amounts) it applies from.
+    pub minimum_amount: Dec,
+    /// Discount in percent.
+    pub discount_percent: Dec,
+}
+
+payload!(
+    InvoiceDiscountPayload,
+    invoice_discount,
+    InvoiceDiscountTerm,
+    "Result of `invoiceDiscountSet`.",
+    "The term, when the mutation succeeded."
+);
+
+/// Input of `invoiceDiscountSet`.
+#[derive(InputObject)]
+pub struct InvoiceDiscountSetInput {
+    /// The customers' invoice discount code.
+    pub code: String,
+    /// Currency.
+    pub currency_id: ID,
+    /// Smallest document amount it applies from.
+    pub minimum_amount: Dec,
+    /// Discount in percent.
+    pub discount_percent: Dec,
 }
 
 /// Filter of the order list.
@@ -423,6 +470,23 @@ impl SalesQuery {
             None
         };
         Ok(SalesOrderConnection::from_page(page, total, SalesOrder))
+    }
+
+    /// Invoice discount terms, by code, currency and minimum.
+    async fn invoice_discounts(&self, ctx: &Context<'_>) -> Result<Vec<InvoiceDiscountTerm>> {
+        let cid = company_id(ctx)?;
+        let db = &db(ctx)?.conn;
+        let rows = read(sales::list_invoice_discounts(db, cid).await).await?;
+        let mut out = Vec::new();
+        for r in rows {
+            out.push(InvoiceDiscountTerm {
+                code: r.code,
+                currency: currency_of(ctx, r.currency_id).await?,
+                minimum_amount: Dec::of(r.minimum_amount.value()),
+                discount_percent: Dec::of(r.discount_percent.value()),
+            });
+        }
+        Ok(out)
     }
 
     /// The tax setup: which tax code applies to which customer and item tax groups.
@@ -727,6 +791,35 @@ impl SalesMutation {
         decoded!(inp, SalesOrderPayload);
         let res = write(ctx, "id", async |t| sales::delete_line(t, cid, id).await).await?;
         Ok(SalesOrderPayload::done(res.map(SalesOrder)))
+    }
+
+    /// Sets an invoice discount term (replacing the percentage of an existing one). Admin.
+    async fn invoice_discount_set(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "What to do; see the input type.")] input: InvoiceDiscountSetInput,
+    ) -> Result<InvoiceDiscountPayload> {
+        let cid = require(ctx, Role::Admin)?;
+        let mut inp = Input::default();
+        let cur = inp.id("currencyId", &input.currency_id, Kind::Currency);
+        let min = inp.dec("minimumAmount", &input.minimum_amount);
+        let pct = inp.dec("discountPercent", &input.discount_percent);
+        decoded!(inp, InvoiceDiscountPayload);
+        let code = input.code;
+        let res = write(ctx, "", async |t| {
+            sales::set_invoice_discount(t, cid, &code, cur, min, pct).await
+        })
+        .await?;
+        let res = match res {
+            Ok(r) => Ok(InvoiceDiscountTerm {
+                code: r.code,
+                currency: currency_of(ctx, r.currency_id).await?,
+                minimum_amount: Dec::of(r.minimum_amount.value()),
+                discount_percent: Dec::of(r.discount_percent.value()),
+            }),
+            Err(e) => Err(e),
+        };
+        Ok(InvoiceDiscountPayload::done(res))
     }
 
     /// Sets which tax code applies to a customer tax group and an item tax group. Admin.

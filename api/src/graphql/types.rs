@@ -564,6 +564,10 @@ impl Customer {
     async fn line_discount_group(&self, ctx: &Context<'_>) -> Result<Option<String>> {
         Ok(self.row(ctx).await?.line_discount_group)
     }
+    /// Invoice discount code (selects invoice discount terms).
+    async fn invoice_discount_code(&self, ctx: &Context<'_>) -> Result<Option<String>> {
+        Ok(self.row(ctx).await?.invoice_discount_code)
+    }
     /// Payment terms of the customer's invoices.
     async fn payment_terms(&self, ctx: &Context<'_>) -> Result<Option<PaymentTerms>> {
         terms_of(ctx, self.row(ctx).await?.payment_terms_id).await

@@ -44,6 +44,10 @@ impl MigratorTrait for Migrator {
                 name: "m20261122_000007_confirmations",
                 sql: include_str!("m20261122_000007_confirmations.sql"),
             }),
+            Box::new(SqlMigration {
+                name: "m20261122_000008_invoice_discounts",
+                sql: include_str!("m20261122_000008_invoice_discounts.sql"),
+            }),
         ]
     }
 }
@@ -81,14 +85,15 @@ impl MigrationTrait for SqlMigration {
     async fn up(&self, manager: &SchemaManager) -> Result<(), DbErr> {
         let db = manager.get_connection();
         let sql = render(self.sql, db.get_database_backend());
-        for stmt in sql.split(';') {
-            let body: String = stmt
-                .lines()
-                .filter(|l| !l.trim_start().starts_with("--"))
-                .collect::<Vec<_>>()
-                .join("\n");
+        // comment lines go first, so a `;` inside a comment cannot split a statement
+        let code: String = sql
+            .lines()
+            .filter(|l| !l.trim_start().starts_with("--"))
+            .collect::<Vec<_>>()
+            .join("\n");
+        for body in code.split(';') {
             if !body.trim().is_empty() {
-                db.execute_unprepared(&body).await?;
+                db.execute_unprepared(body).await?;
             }
         }
         Ok(())

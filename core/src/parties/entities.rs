@@ -114,6 +114,7 @@ pub mod customer {
         pub created_at: DateTimeUtc,
         pub updated_at: DateTimeUtc,
         pub archived_at: Option<DateTimeUtc>,
+        pub invoice_discount_code: Option<String>,
     }
     #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
     pub enum Relation {

@@ -651,6 +651,8 @@ pub struct NewCustomer {
     pub price_group: Option<String>,
     /// Line discount group (trade agreements).
     pub line_discount_group: Option<String>,
+    /// Invoice discount code (invoice discount terms).
+    pub invoice_discount_code: Option<String>,
     /// Payment terms id.
     pub payment_terms_id: Option<i64>,
     /// Tax group (tax code resolution).
@@ -737,6 +739,10 @@ pub async fn create_customer_on(
         "lineDiscountGroup",
         input.line_discount_group.as_deref(),
     ));
+    let inv_disc = v.check(validate::opt_code(
+        "invoiceDiscountCode",
+        input.invoice_discount_code.as_deref(),
+    ));
     v.check(
         refs::usable(
             db,
@@ -786,6 +792,7 @@ pub async fn create_customer_on(
         Some(tax_group),
         Some(limit),
         Some(disc_group),
+        Some(inv_disc),
     ) = (
         number,
         party,
@@ -794,6 +801,7 @@ pub async fn create_customer_on(
         tax_group,
         limit,
         disc_group,
+        inv_disc,
     )
     else {
         return Err(ServiceError::Invalid(vec![]));
@@ -823,6 +831,7 @@ pub async fn create_customer_on(
         customer_group: Set(group),
         price_group: Set(price_group),
         line_discount_group: Set(disc_group),
+        invoice_discount_code: Set(inv_disc),
         payment_terms_id: Set(input.payment_terms_id),
         tax_group: Set(tax_group),
         credit_limit: Set(limit),
@@ -853,6 +862,8 @@ pub struct CustomerPatch {
     pub price_group: Option<Option<String>>,
     /// Line discount group.
     pub line_discount_group: Option<Option<String>>,
+    /// Invoice discount code.
+    pub invoice_discount_code: Option<Option<String>>,
     /// Payment terms.
     pub payment_terms_id: Option<Option<i64>>,
     /// Tax group.
@@ -910,6 +921,10 @@ pub async fn update_customer(
         .line_discount_group
         .as_ref()
         .map(|g| v.check(validate::opt_code("lineDiscountGroup", g.as_deref())));
+    let inv_disc = p
+        .invoice_discount_code
+        .as_ref()
+        .map(|g| v.check(validate::opt_code("invoiceDiscountCode", g.as_deref())));
     if let Some(c) = p.currency_id {
         v.check(refs::usable(db, company_id, Table::Currency, c, "currencyId").await?);
     }
@@ -950,6 +965,9 @@ pub async fn update_customer(
     }
     if let Some(Some(x)) = disc_group {
         am.line_discount_group = Set(x);
+    }
+    if let Some(Some(x)) = inv_disc {
+        am.invoice_discount_code = Set(x);
     }
     if let Some(Some(x)) = tax_group {
         am.tax_group = Set(x);

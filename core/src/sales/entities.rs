@@ -53,6 +53,7 @@ pub mod sales_order {
         pub document_status: String,
         pub confirmed_version: Option<i32>,
         pub needs_reconfirmation: bool,
+        pub invoice_discount_amount: Amount,
     }
     #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
     pub enum Relation {}
@@ -89,6 +90,7 @@ pub mod sales_order_line {
         pub canceled: Quantity,
         pub created_at: DateTimeUtc,
         pub updated_at: DateTimeUtc,
+        pub invoice_discount_amount: Amount,
     }
     #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
     pub enum Relation {}
@@ -160,6 +162,28 @@ pub mod sales_quotation_line {
         pub tax_amount: Amount,
         pub created_at: DateTimeUtc,
         pub updated_at: DateTimeUtc,
+    }
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+    impl ActiveModelBehavior for ActiveModel {}
+}
+
+/// Invoice discount terms: per code and currency, the percentage from a minimum amount.
+pub mod invoice_discount_term {
+    use crate::money::{Amount, Rate};
+    use sea_orm::entity::prelude::*;
+    /// A row of `invoice_discount_terms`.
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "invoice_discount_terms")]
+    pub struct Model {
+        #[sea_orm(primary_key)]
+        pub id: i64,
+        pub company_id: i64,
+        pub code: String,
+        pub currency_id: i64,
+        pub minimum_amount: Amount,
+        pub discount_percent: Rate,
+        pub created_at: DateTimeUtc,
     }
     #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
     pub enum Relation {}

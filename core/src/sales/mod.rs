@@ -15,7 +15,8 @@ mod types;
 pub mod workflow;
 
 pub use entities::{
-    sales_order, sales_order_line, sales_quotation, sales_quotation_line, tax_setup,
+    invoice_discount_term, sales_order, sales_order_line, sales_quotation, sales_quotation_line,
+    tax_setup,
 };
 pub use quotations::*;
 pub use status::{OrderStatus, QuotationStatus, ReleaseStatus, header_status, line_status};
@@ -133,6 +134,98 @@ pub(crate) async fn tax_code_for(
     Ok(tax_code::Entity::find_by_id(setup.tax_code_id)
         .one(db)
         .await?)
+}
+
+// ---------------------------------------------------------------- invoice discounts
+
+/// Sets an invoice discount term: documents of customers with `code` in `currency_id` reaching
+/// `minimum` get `percent` off (the term with the largest minimum reached applies).
+pub async fn set_invoice_discount(
+    db: &impl ConnectionTrait,
+    company_id: i64,
+    code: &str,
+    currency_id: i64,
+    minimum: Decimal,
+    percent: Decimal,
+) -> ServiceResult<invoice_discount_term::Model> {
+    use invoice_discount_term::Column as C;
+    let mut v = Violations::new();
+    let code = v.check(validate::code("code", code));
+    v.check(refs::usable(db, company_id, Table::Currency, currency_id, "currencyId").await?);
+    let min = v.check(validate::amount("minimumAmount", minimum));
+    let pct = v.check(validate::percent("discountPercent", percent));
+    v.finish()?;
+    let (Some(code), Some(min), Some(pct)) = (code, min, pct) else {
+        return Err(ServiceError::Invalid(vec![]));
+    };
+    let existing = invoice_discount_term::Entity::find()
+        .filter(C::CompanyId.eq(company_id))
+        .filter(C::Code.eq(code.as_str()))
+        .filter(C::CurrencyId.eq(currency_id))
+        .filter(C::MinimumAmount.eq(min))
+        .one(db)
+        .await?;
+    Ok(match existing {
+        Some(row) => {
+            let mut am: invoice_discount_term::ActiveModel = row.into();
+            am.discount_percent = Set(pct);
+            am.update(db).await?
+        }
+        None => {
+            invoice_discount_term::ActiveModel {
+                company_id: Set(company_id),
+                code: Set(code),
+                currency_id: Set(currency_id),
+                minimum_amount: Set(min),
+                discount_percent: Set(pct),
+                created_at: Set(Utc::now()),
+                ..Default::default()
+            }
+            .insert(db)
+            .await?
+        }
+    })
+}
+
+/// The company's invoice discount terms.
+pub async fn list_invoice_discounts(
+    db: &impl ConnectionTrait,
+    company_id: i64,
+) -> ServiceResult<Vec<invoice_discount_term::Model>> {
+    use invoice_discount_term::Column as C;
+    Ok(invoice_discount_term::Entity::find()
+        .filter(C::CompanyId.eq(company_id))
+        .order_by_asc(C::Code)
+        .order_by_asc(C::CurrencyId)
+        .order_by_asc(C::MinimumAmount)
+        .all(db)
+        .await?)
+}
+
+/// The invoice discount percentage a document of `amount` gets: the term of the code and
+/// currency with the largest minimum the amount reaches.
+async fn invoice_discount_percent(
+    db: &impl ConnectionTrait,
+    company_id: i64,
+    code: Option<&str>,
+    currency_id: i64,
+    amount: Decimal,
+) -> ServiceResult<Decimal> {
+    use invoice_discount_term::Column as C;
+    let Some(code) = code else {
+        return Ok(Decimal::ZERO);
+    };
+    Ok(invoice_discount_term::Entity::find()
+        .filter(C::CompanyId.eq(company_id))
+        .filter(C::Code.eq(code))
+        .filter(C::CurrencyId.eq(currency_id))
+        .all(db)
+        .await?
+        .into_iter()
+        .filter(|t| t.minimum_amount.value() <= amount)
+        .max_by_key(|t| t.minimum_amount)
+        .map(|t| t.discount_percent.value())
+        .unwrap_or_default())
 }
 
 // ---------------------------------------------------------------- orders
@@ -439,7 +532,8 @@ pub(crate) fn amount(d: Decimal) -> ServiceResult<Amount> {
     })
 }
 
-/// Recomputes a document's tax (per tax code on Σ net, allocated to lines), totals and status.
+/// Recomputes a document: the invoice discount of the bill-to customer's terms (allocated to
+/// the lines), tax per tax code on Σ net after it (allocated to lines), totals and status.
 pub(crate) async fn recompute(
     db: &impl ConnectionTrait,
     order: sales_order::Model,
@@ -447,33 +541,52 @@ pub(crate) async fn recompute(
     let lines = lines_of(db, &[order.id]).await?;
     let cur = setup::get_currency(db, order.company_id, order.currency_id).await?;
     let step = cur.amount_precision.value();
+    let gross: Vec<Decimal> = lines.iter().map(|l| l.line_amount.value()).collect();
+    let subtotal: Decimal = gross.iter().sum();
+    let bill_to = parties::get_customer(db, order.company_id, order.invoice_customer_id).await?;
+    let pct = invoice_discount_percent(
+        db,
+        order.company_id,
+        bill_to.invoice_discount_code.as_deref(),
+        order.currency_id,
+        subtotal,
+    )
+    .await?;
+    let discount = crate::money::round_to(
+        subtotal * pct / Decimal::ONE_HUNDRED,
+        step,
+        crate::money::RoundingMode::Nearest,
+    );
+    let shares = tax::allocate(discount, &gross, step);
     let nets: Vec<(Decimal, Option<i64>)> = lines
         .iter()
-        .map(|l| (l.line_amount.value(), l.tax_code_id))
+        .zip(&shares)
+        .map(|(l, s)| (l.line_amount.value() - s, l.tax_code_id))
         .collect();
     let (line_tax, doc_tax) = document_tax(db, &nets, step).await?;
     let mut statuses = Vec::new();
-    let mut net = Decimal::ZERO;
-    for (l, t) in lines.into_iter().zip(line_tax) {
-        net += l.line_amount.value();
+    for ((l, t), share) in lines.into_iter().zip(line_tax).zip(shares) {
         statuses.push(line_status(
             l.quantity.value(),
             l.delivered.value(),
             l.invoiced.value(),
             l.canceled.value(),
         ));
-        if l.tax_amount.value() != t {
+        if l.tax_amount.value() != t || l.invoice_discount_amount.value() != share {
             let mut am: sales_order_line::ActiveModel = l.into();
             am.tax_amount = Set(amount(t)?);
+            am.invoice_discount_amount = Set(amount(share)?);
             am.update(db).await?;
         }
     }
+    let net = subtotal - discount;
     let confirmed = order.confirmed_version.is_some();
     let mut am: sales_order::ActiveModel = order.into();
     if confirmed {
         // a confirmed order that changes must be confirmed again (DOMAIN.md 3.5)
         am.needs_reconfirmation = Set(true);
     }
+    am.invoice_discount_amount = Set(amount(discount)?);
     am.net_amount = Set(amount(net)?);
     am.tax_amount = Set(amount(doc_tax)?);
     am.total_amount = Set(amount(net + doc_tax)?);
