@@ -576,3 +576,83 @@ async fn s11_invoice_discount_and_tax_allocation() {
     assert_eq!(o["netAmount"]["amount"], "269.93");
     assert_eq!(o["taxAmount"]["amount"], "26.99");
 }
+
+/// Standard sales codes (DOMAIN.md 12.3): lines without prices, priced at insertion; an
+/// automatic assignment fills every new order of the customer while valid.
+#[tokio::test]
+async fn standard_sales_codes_insert_priced_lines() {
+    let app = TestApp::start().await;
+    let c = app.company("STDC").await;
+    let s = setup(&c).await;
+    let p = ok(
+        &c,
+        "standardSalesCodeCreate",
+        json!({"code": "WEEKLY", "description": "Weekly refill", "lines": [
+            {"itemId": s.item_a, "quantity": "4"}, {"itemId": s.item_b, "quantity": "1", "description": "Refill B"}]}),
+        "standardSalesCode { code lines { item { number } quantity description } }",
+    )
+    .await;
+    assert_eq!(
+        p["standardSalesCode"]["lines"][1]["description"],
+        "Refill B"
+    );
+    let p = m(
+        &c,
+        "standardSalesCodeCreate",
+        json!({"code": "EMPTY", "description": "x", "lines": []}),
+        "standardSalesCode { code }",
+    )
+    .await;
+    assert_eq!(codes(&p), ["REQUIRED"]);
+    let manual = customer(&c, "C-MAN", &s.usd, json!({})).await;
+    let auto = customer(&c, "C-AUTO", &s.usd, json!({})).await;
+    ok(
+        &c,
+        "customerStandardCodeAssign",
+        json!({"customerId": manual, "code": "WEEKLY"}),
+        "assignment { insertOnOrder }",
+    )
+    .await;
+    ok(&c, "customerStandardCodeAssign", json!({"customerId": auto, "code": "WEEKLY", "automatic": true, "validFrom": "2026-01-01", "validTo": "2026-12-31"}), "assignment { insertOnOrder }").await;
+    let p = m(
+        &c,
+        "customerStandardCodeAssign",
+        json!({"customerId": auto, "code": "WEEKLY"}),
+        "assignment { code }",
+    )
+    .await;
+    assert_eq!(codes(&p), ["DUPLICATE"]);
+    // manual: inserted on request, priced now (4 × 25.00 + 1 × 40.00 = 140.00)
+    let o = ok(
+        &c,
+        "salesOrderCreate",
+        json!({"customerId": manual, "orderDate": "2026-11-22", "lines": []}),
+        ORDER,
+    )
+    .await["salesOrder"]
+        .clone();
+    assert_eq!(o["lines"], json!([]));
+    let p = ok(
+        &c,
+        "salesOrderStandardLinesInsert",
+        json!({"orderId": o["id"], "code": "WEEKLY"}),
+        ORDER,
+    )
+    .await;
+    assert_eq!(p["salesOrder"]["netAmount"]["amount"], "140");
+    assert_eq!(p["salesOrder"]["lines"][1]["priceSource"], "base_price");
+    // automatic: a new order within the validity gets the lines, one outside does not
+    let p = ok(&c, "salesOrderCreate", json!({"customerId": auto, "orderDate": "2026-11-22", "lines": [{"itemId": s.item_a, "quantity": "1"}]}), ORDER).await;
+    assert_eq!(p["salesOrder"]["lines"].as_array().map(Vec::len), Some(3));
+    assert_eq!(p["salesOrder"]["netAmount"]["amount"], "165");
+    let p = ok(&c, "salesOrderCreate", json!({"customerId": auto, "orderDate": "2027-01-05", "lines": [{"itemId": s.item_a, "quantity": "1"}]}), ORDER).await;
+    assert_eq!(p["salesOrder"]["lines"].as_array().map(Vec::len), Some(1));
+    let p = m(
+        &c,
+        "salesOrderStandardLinesInsert",
+        json!({"orderId": o["id"], "code": "NOPE"}),
+        "salesOrder { id }",
+    )
+    .await;
+    assert_eq!(codes(&p), ["NOT_FOUND"]);
+}

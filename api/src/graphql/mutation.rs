@@ -637,6 +637,7 @@ pub struct MutationRoot(
     super::sales::SalesMutation,
     super::sales::QuotationMutation,
     super::workflow::WorkflowMutation,
+    super::sales::StandardMutation,
 );
 
 /// Mutations of the foundation: setup and master data.

@@ -405,6 +405,7 @@ pub struct QueryRoot(
     super::sales::SalesQuery,
     super::sales::QuotationQuery,
     super::workflow::WorkflowQuery,
+    super::sales::StandardQuery,
 );
 
 /// Queries of the foundation: the registry, the viewer, setup and master data.

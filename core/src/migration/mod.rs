@@ -48,6 +48,10 @@ impl MigratorTrait for Migrator {
                 name: "m20261122_000008_invoice_discounts",
                 sql: include_str!("m20261122_000008_invoice_discounts.sql"),
             }),
+            Box::new(SqlMigration {
+                name: "m20261122_000009_standard_sales_codes",
+                sql: include_str!("m20261122_000009_standard_sales_codes.sql"),
+            }),
         ]
     }
 }

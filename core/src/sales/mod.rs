@@ -10,6 +10,7 @@
 pub mod confirm;
 mod entities;
 mod quotations;
+pub mod standard;
 mod status;
 mod types;
 pub mod workflow;
@@ -725,6 +726,12 @@ pub async fn create_order(
     }
     let order_date = i.order_date.unwrap_or_else(|| Utc::now().date_naive());
     let returned = i.order_type == crate::extension::builtin::RETURNED;
+    let mut i = i;
+    if !returned {
+        // recurring lines of the customer's automatic standard codes (DOMAIN.md 12.3)
+        i.lines
+            .extend(standard::automatic_lines(db, company_id, cust.id, order_date).await?);
+    }
     let mut priced = Vec::new();
     let mut problems = Vec::new();
     for (n, l) in i.lines.iter().enumerate() {

@@ -113,10 +113,14 @@ pub async fn draft_message(
     };
     let date = i.order_date.unwrap_or_else(|| Utc::now().date_naive());
     let returned = i.order_type == crate::extension::builtin::RETURNED;
+    let mut all = i.lines.clone();
+    if !returned {
+        all.extend(super::standard::automatic_lines(db, company_id, customer.id, date).await?);
+    }
     let mut v = Violations::new();
     let mut lines = Vec::new();
     let mut net = Decimal::ZERO;
-    for (n, l) in i.lines.iter().enumerate() {
+    for (n, l) in all.iter().enumerate() {
         match price_line(
             db,
             company_id,
