@@ -656,3 +656,154 @@ async fn standard_sales_codes_insert_priced_lines() {
     .await;
     assert_eq!(codes(&p), ["NOT_FOUND"]);
 }
+
+/// Up-sell and cross-sell (DOMAIN.md 9): suggestions come back with the order after a line is
+/// entered, once per line and rule; accepting an up-sell replaces the item (re-priced),
+/// accepting a cross-sell adds a line; declines count in the statistics.
+#[tokio::test]
+async fn upsell_and_cross_sell_suggestions() {
+    let app = TestApp::start().await;
+    let c = app.company("UPS").await;
+    let s = setup(&c).await;
+    let cust = customer(&c, "C-U", &s.usd, json!({})).await;
+    let mk = |kind: &str, trigger: &str, suggested: &str, extra: Value| {
+        let mut i = json!({"kind": kind, "triggerItemId": trigger, "suggestedItemId": suggested, "message": format!("{kind} offer")});
+        if let (Some(o), Some(e)) = (i.as_object_mut(), extra.as_object()) {
+            for (k, v) in e {
+                o.insert(k.clone(), v.clone());
+            }
+        }
+        i
+    };
+    ok(
+        &c,
+        "upsellRuleCreate",
+        mk("UP_SELL", &s.item_a, &s.item_b, json!({"minQuantity": "5"})),
+        "upsellRule { kind }",
+    )
+    .await;
+    ok(
+        &c,
+        "upsellRuleCreate",
+        mk(
+            "CROSS_SELL",
+            &s.item_b,
+            &s.item_a,
+            json!({"suggestedQuantity": "2"}),
+        ),
+        "upsellRule { kind }",
+    )
+    .await;
+    let sel = "salesOrder { id netAmount { amount } lines { id item { number } quantity } suggestions { id status kind message suggestedItem { number } } }";
+    // 1 × ITEM-A is under the up-sell's minimum: no suggestion
+    let o = ok(
+        &c,
+        "salesOrderCreate",
+        json!({"customerId": cust, "lines": [{"itemId": s.item_a, "quantity": "1"}]}),
+        sel,
+    )
+    .await["salesOrder"]
+        .clone();
+    assert_eq!(o["suggestions"], json!([]));
+    let p = ok(
+        &c,
+        "salesOrderLineUpdate",
+        json!({"id": o["lines"][0]["id"], "quantity": "6"}),
+        sel,
+    )
+    .await;
+    let sug = p["salesOrder"]["suggestions"].clone();
+    assert_eq!(sug.as_array().map(Vec::len), Some(1));
+    assert_eq!(
+        (
+            sug[0]["kind"].clone(),
+            sug[0]["suggestedItem"]["number"].clone()
+        ),
+        (json!("UP_SELL"), json!("ITEM-B"))
+    );
+    // the same line changed again: no second suggestion from the same rule
+    let p = ok(
+        &c,
+        "salesOrderLineUpdate",
+        json!({"id": o["lines"][0]["id"], "quantity": "7"}),
+        sel,
+    )
+    .await;
+    assert_eq!(
+        p["salesOrder"]["suggestions"].as_array().map(Vec::len),
+        Some(1)
+    );
+    // accept the up-sell: the line becomes 7 × ITEM-B (re-priced: 280.00) and a cross-sell is offered
+    let p = ok(
+        &c,
+        "upsellSuggestionAccept",
+        json!({"id": sug[0]["id"]}),
+        sel,
+    )
+    .await;
+    let o = &p["salesOrder"];
+    assert_eq!(
+        o["lines"],
+        json!([{"id": o["lines"][0]["id"], "item": {"number": "ITEM-B"}, "quantity": "7"}])
+    );
+    assert_eq!(o["netAmount"]["amount"], "280");
+    let cross: Vec<&Value> = o["suggestions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|s| s["status"] == "offered")
+        .collect();
+    assert_eq!(cross.len(), 1);
+    assert_eq!(cross[0]["kind"], "CROSS_SELL");
+    let p = m(
+        &c,
+        "upsellSuggestionAccept",
+        json!({"id": sug[0]["id"]}),
+        "salesOrder { id }",
+    )
+    .await;
+    assert_eq!(
+        codes(&p),
+        ["ILLEGAL_TRANSITION"],
+        "a suggestion is decided once"
+    );
+    // accept the cross-sell: + 2 × ITEM-A = 50.00
+    let p = ok(
+        &c,
+        "upsellSuggestionAccept",
+        json!({"id": cross[0]["id"]}),
+        sel,
+    )
+    .await;
+    assert_eq!(p["salesOrder"]["netAmount"]["amount"], "330");
+    assert_eq!(p["salesOrder"]["lines"].as_array().map(Vec::len), Some(2));
+    // a second order declines
+    let o2 = ok(
+        &c,
+        "salesOrderCreate",
+        json!({"customerId": cust, "lines": [{"itemId": s.item_b, "quantity": "1"}]}),
+        sel,
+    )
+    .await["salesOrder"]
+        .clone();
+    ok(
+        &c,
+        "upsellSuggestionDecline",
+        json!({"id": o2["suggestions"][0]["id"]}),
+        "salesOrder { id }",
+    )
+    .await;
+    let st = c
+        .ok(
+            "{ upsellStatistics { kind offered accepted declined acceptanceRatePercent } }",
+            json!({}),
+        )
+        .await;
+    assert_eq!(
+        st["upsellStatistics"],
+        json!([
+            {"kind": "UP_SELL", "offered": 1, "accepted": 1, "declined": 0, "acceptanceRatePercent": "100"},
+            {"kind": "CROSS_SELL", "offered": 2, "accepted": 1, "declined": 1, "acceptanceRatePercent": "50"}
+        ])
+    );
+}

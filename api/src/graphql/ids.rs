@@ -71,10 +71,12 @@ pub enum Kind {
     OrderHold,
     /// ApprovalRequest
     ApprovalRequest,
+    /// UpsellSuggestion
+    UpsellSuggestion,
 }
 
 impl Kind {
-    const ALL: [Kind; 31] = [
+    const ALL: [Kind; 32] = [
         Kind::Company,
         Kind::Currency,
         Kind::TaxCode,
@@ -106,6 +108,7 @@ impl Kind {
         Kind::SalesQuotationLine,
         Kind::OrderHold,
         Kind::ApprovalRequest,
+        Kind::UpsellSuggestion,
     ];
 
     /// The GraphQL type name.
@@ -142,6 +145,7 @@ impl Kind {
             Kind::SalesQuotationLine => "SalesQuotationLine",
             Kind::OrderHold => "OrderHold",
             Kind::ApprovalRequest => "ApprovalRequest",
+            Kind::UpsellSuggestion => "UpsellSuggestion",
         }
     }
 }

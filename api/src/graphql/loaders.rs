@@ -395,6 +395,10 @@ pub struct Loaders {
         DataLoader<ByColumn<mercator_core::sales::workflow::approval_request::Entity>>,
     /// Hold codes by id.
     pub hold_code: DataLoader<ById<mercator_core::sales::workflow::hold_code::Entity>>,
+    /// Up-sell/cross-sell suggestions by order.
+    pub suggestions: DataLoader<ByColumn<mercator_core::sales::upsell::upsell_suggestion::Entity>>,
+    /// Up-sell/cross-sell rules by id.
+    pub upsell_rule: DataLoader<ById<mercator_core::sales::upsell::upsell_rule::Entity>>,
     /// Confirmation journal entries by order.
     pub confirmations:
         DataLoader<ByColumn<mercator_core::sales::confirm::order_confirmation::Entity>>,
@@ -470,6 +474,14 @@ impl Loaders {
                 g,
             ),
             hold_code: dl(ById(db.clone(), PhantomData), g),
+            suggestions: dl(
+                ByColumn(
+                    db.clone(),
+                    mercator_core::sales::upsell::upsell_suggestion::Column::OrderId,
+                ),
+                g,
+            ),
+            upsell_rule: dl(ById(db.clone(), PhantomData), g),
             confirmations: dl(
                 ByColumn(
                     db.clone(),

@@ -57,6 +57,7 @@ pub mod query;
 pub mod sales;
 pub mod scalars;
 pub mod types;
+pub mod upsell;
 pub mod workflow;
 
 use async_graphql::{Context, EmptySubscription, Schema};
@@ -70,7 +71,7 @@ use sea_orm::DatabaseTransaction;
 use std::sync::Arc;
 
 /// The version of the public schema. Bumped on every change clients can see.
-pub const SCHEMA_VERSION: &str = "2026-11-22.9";
+pub const SCHEMA_VERSION: &str = "2026-11-22.10";
 
 /// The executable schema.
 pub type MercatorSchema = Schema<query::QueryRoot, mutation::MutationRoot, EmptySubscription>;

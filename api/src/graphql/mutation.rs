@@ -638,6 +638,7 @@ pub struct MutationRoot(
     super::sales::QuotationMutation,
     super::workflow::WorkflowMutation,
     super::sales::StandardMutation,
+    super::upsell::UpsellMutation,
 );
 
 /// Mutations of the foundation: setup and master data.
@@ -1322,7 +1323,8 @@ async fn set_archived(
         | Kind::SalesQuotation
         | Kind::SalesQuotationLine
         | Kind::OrderHold
-        | Kind::ApprovalRequest => {
+        | Kind::ApprovalRequest
+        | Kind::UpsellSuggestion => {
             return Ok(ArchivePayload::done(Err(vec![UserError {
                 code: ErrorCode::InvalidId,
                 field: Some(vec!["input".into(), "id".into()]),

@@ -373,7 +373,7 @@ pub async fn load_node(ctx: &Context<'_>, id: &str) -> Result<Option<Node>> {
                 None => None,
             }
         }
-        Kind::OrderHold | Kind::ApprovalRequest => None,
+        Kind::OrderHold | Kind::ApprovalRequest | Kind::UpsellSuggestion => None,
         Kind::TradeAgreement => scoped!(
             mercator_core::trade::trade_agreement::Entity,
             mercator_core::trade::trade_agreement::Column::CompanyId
@@ -406,6 +406,7 @@ pub struct QueryRoot(
     super::sales::QuotationQuery,
     super::workflow::WorkflowQuery,
     super::sales::StandardQuery,
+    super::upsell::UpsellQuery,
 );
 
 /// Queries of the foundation: the registry, the viewer, setup and master data.

@@ -187,6 +187,17 @@ impl SalesOrder {
             .map(|c| super::workflow::OrderConfirmation(c, self.0.currency_id))
             .collect())
     }
+    /// Up-sell and cross-sell suggestions made on its lines (offered, accepted or declined).
+    async fn suggestions(&self, ctx: &Context<'_>) -> Result<Vec<super::upsell::UpsellSuggestion>> {
+        let mut v = loaders(ctx)?
+            .suggestions
+            .load_one(self.0.id)
+            .await
+            .map_err(internal)?
+            .unwrap_or_default();
+        v.sort_by_key(|s| s.id);
+        Ok(v.into_iter().map(super::upsell::UpsellSuggestion).collect())
+    }
     /// Holds, active and cleared, oldest first.
     async fn holds(&self, ctx: &Context<'_>) -> Result<Vec<super::workflow::OrderHold>> {
         super::workflow::holds_of(ctx, self.0.id).await

@@ -52,6 +52,10 @@ impl MigratorTrait for Migrator {
                 name: "m20261122_000009_standard_sales_codes",
                 sql: include_str!("m20261122_000009_standard_sales_codes.sql"),
             }),
+            Box::new(SqlMigration {
+                name: "m20261122_000010_upsell",
+                sql: include_str!("m20261122_000010_upsell.sql"),
+            }),
         ]
     }
 }

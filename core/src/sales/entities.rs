@@ -91,6 +91,7 @@ pub mod sales_order_line {
         pub created_at: DateTimeUtc,
         pub updated_at: DateTimeUtc,
         pub invoice_discount_amount: Amount,
+        pub suggested_from_line_id: Option<i64>,
     }
     #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
     pub enum Relation {}

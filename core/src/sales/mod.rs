@@ -13,6 +13,7 @@ mod quotations;
 pub mod standard;
 mod status;
 mod types;
+pub mod upsell;
 pub mod workflow;
 
 pub use entities::{
@@ -593,7 +594,9 @@ pub(crate) async fn recompute(
     am.total_amount = Set(amount(net + doc_tax)?);
     am.status = Set(header_status(&statuses));
     am.updated_at = Set(Utc::now());
-    Ok(am.update(db).await?)
+    let saved = am.update(db).await?;
+    upsell::offer(db, &saved).await?;
+    Ok(saved)
 }
 
 /// Who a document is for, as pricing and tax see it: a customer (its agreements, currency and

@@ -1,0 +1,379 @@
+//! Up-sell and cross-sell (DOMAIN.md 9): rules on an item or item group suggest another item
+//! instead (up-sell) or in addition (cross-sell). Suggestions are made when lines are entered
+//! or changed, at most once per line and rule, never applied silently: accepting an up-sell
+//! replaces the item on the line (re-priced), accepting a cross-sell adds a linked line.
+
+use super::{NewOrderLine, get_order, lines_of, sales_order, sales_order_line, violation};
+use crate::catalog;
+use crate::error::{Rule, ServiceError, ServiceResult, Violations};
+use crate::parties;
+use crate::refs::{self, Table};
+use crate::validate;
+use chrono::Utc;
+use rust_decimal::Decimal;
+use sea_orm::entity::prelude::*;
+use sea_orm::{ActiveValue::Set, ConnectionTrait, QueryOrder};
+use std::collections::HashMap;
+
+/// Up-sell and cross-sell rules.
+pub mod upsell_rule {
+    use crate::money::Quantity;
+    use sea_orm::entity::prelude::*;
+    /// A row of `upsell_rules`.
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "upsell_rules")]
+    pub struct Model {
+        #[sea_orm(primary_key)]
+        pub id: i64,
+        pub company_id: i64,
+        pub kind: String,
+        pub trigger_item_id: Option<i64>,
+        pub trigger_item_group: Option<String>,
+        pub suggested_item_id: i64,
+        pub min_quantity: Quantity,
+        pub customer_group: Option<String>,
+        pub priority: i32,
+        pub suggested_quantity: Option<Quantity>,
+        pub message: String,
+        pub active: bool,
+        pub created_at: DateTimeUtc,
+    }
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+    impl ActiveModelBehavior for ActiveModel {}
+}
+
+/// Suggestions made on order lines.
+pub mod upsell_suggestion {
+    use sea_orm::entity::prelude::*;
+    /// A row of `upsell_suggestions`.
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "upsell_suggestions")]
+    pub struct Model {
+        #[sea_orm(primary_key)]
+        pub id: i64,
+        pub company_id: i64,
+        pub order_id: i64,
+        pub line_id: i64,
+        pub rule_id: i64,
+        pub status: String,
+        pub created_at: DateTimeUtc,
+        pub decided_at: Option<DateTimeUtc>,
+    }
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+    impl ActiveModelBehavior for ActiveModel {}
+}
+
+/// Input of [`create_rule`].
+#[derive(Debug, Clone)]
+pub struct NewRule {
+    /// `true` for up-sell (instead), `false` for cross-sell (in addition).
+    pub up_sell: bool,
+    /// The item that triggers it.
+    pub trigger_item_id: Option<i64>,
+    /// Or the item group that triggers it.
+    pub trigger_item_group: Option<String>,
+    /// The item suggested.
+    pub suggested_item_id: i64,
+    /// Smallest line quantity that triggers it.
+    pub min_quantity: Decimal,
+    /// Only for customers of this group.
+    pub customer_group: Option<String>,
+    /// Higher first.
+    pub priority: i32,
+    /// Quantity of a cross-sell line; the triggering line's quantity when absent.
+    pub suggested_quantity: Option<Decimal>,
+    /// What to tell the customer.
+    pub message: String,
+}
+
+/// Creates an active rule.
+pub async fn create_rule(
+    db: &impl ConnectionTrait,
+    company_id: i64,
+    r: NewRule,
+) -> ServiceResult<upsell_rule::Model> {
+    let mut v = Violations::new();
+    if r.trigger_item_id.is_some() == r.trigger_item_group.is_some() {
+        v.push(crate::error::Violation::new(
+            "triggerItemId",
+            Rule::Required,
+            "give a trigger item or a trigger item group",
+        ));
+    }
+    if let Some(i) = r.trigger_item_id {
+        v.check(refs::usable(db, company_id, Table::Item, i, "triggerItemId").await?);
+    }
+    v.check(
+        refs::usable(
+            db,
+            company_id,
+            Table::Item,
+            r.suggested_item_id,
+            "suggestedItemId",
+        )
+        .await?,
+    );
+    let group = v.check(validate::opt_code(
+        "triggerItemGroup",
+        r.trigger_item_group.as_deref(),
+    ));
+    let cgroup = v.check(validate::opt_code(
+        "customerGroup",
+        r.customer_group.as_deref(),
+    ));
+    let min = v.check(validate::quantity("minQuantity", r.min_quantity));
+    let sq = v.check(
+        r.suggested_quantity
+            .map(|q| validate::quantity("suggestedQuantity", q))
+            .transpose(),
+    );
+    let msg = v.check(validate::name("message", &r.message, validate::MAX_NAME));
+    v.finish()?;
+    let (Some(group), Some(cgroup), Some(min), Some(sq), Some(msg)) = (group, cgroup, min, sq, msg)
+    else {
+        return Err(ServiceError::Invalid(vec![]));
+    };
+    Ok(upsell_rule::ActiveModel {
+        company_id: Set(company_id),
+        kind: Set(if r.up_sell { "up_sell" } else { "cross_sell" }.into()),
+        trigger_item_id: Set(r.trigger_item_id),
+        trigger_item_group: Set(group),
+        suggested_item_id: Set(r.suggested_item_id),
+        min_quantity: Set(min),
+        customer_group: Set(cgroup),
+        priority: Set(r.priority),
+        suggested_quantity: Set(sq),
+        message: Set(msg),
+        active: Set(true),
+        created_at: Set(Utc::now()),
+        ..Default::default()
+    }
+    .insert(db)
+    .await?)
+}
+
+/// Makes the suggestions an order's lines trigger and that were not made before (each rule at
+/// most once per line). Called after every line change.
+pub(crate) async fn offer(
+    db: &impl ConnectionTrait,
+    order: &sales_order::Model,
+) -> ServiceResult<()> {
+    let rules = upsell_rule::Entity::find()
+        .filter(upsell_rule::Column::CompanyId.eq(order.company_id))
+        .filter(upsell_rule::Column::Active.eq(true))
+        .order_by_desc(upsell_rule::Column::Priority)
+        .order_by_asc(upsell_rule::Column::Id)
+        .all(db)
+        .await?;
+    if rules.is_empty() {
+        return Ok(());
+    }
+    let customer = parties::get_customer(db, order.company_id, order.customer_id).await?;
+    let lines = lines_of(db, &[order.id]).await?;
+    let made: Vec<(i64, i64)> = upsell_suggestion::Entity::find()
+        .filter(upsell_suggestion::Column::OrderId.eq(order.id))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|s| (s.line_id, s.rule_id))
+        .collect();
+    let mut groups: HashMap<i64, Option<String>> = HashMap::new();
+    for l in &lines {
+        if let std::collections::hash_map::Entry::Vacant(e) = groups.entry(l.item_id) {
+            let g = catalog::get_item(db, order.company_id, l.item_id)
+                .await?
+                .item_group;
+            e.insert(g);
+        }
+        for r in &rules {
+            let hits = r.trigger_item_id == Some(l.item_id)
+                || (r.trigger_item_group.is_some() && r.trigger_item_group == groups[&l.item_id]);
+            let fits = l.quantity.value().abs() >= r.min_quantity.value()
+                && (r.customer_group.is_none() || r.customer_group == customer.customer_group)
+                && r.suggested_item_id != l.item_id;
+            if hits && fits && !made.contains(&(l.id, r.id)) {
+                upsell_suggestion::ActiveModel {
+                    company_id: Set(order.company_id),
+                    order_id: Set(order.id),
+                    line_id: Set(l.id),
+                    rule_id: Set(r.id),
+                    status: Set("offered".into()),
+                    created_at: Set(Utc::now()),
+                    decided_at: Set(None),
+                    ..Default::default()
+                }
+                .insert(db)
+                .await?;
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Suggestions of orders (one statement).
+pub async fn suggestions_of(
+    db: &impl ConnectionTrait,
+    order_ids: &[i64],
+) -> ServiceResult<Vec<upsell_suggestion::Model>> {
+    Ok(upsell_suggestion::Entity::find()
+        .filter(upsell_suggestion::Column::OrderId.is_in(order_ids.iter().copied()))
+        .order_by_asc(upsell_suggestion::Column::Id)
+        .all(db)
+        .await?)
+}
+
+async fn offered(
+    db: &impl ConnectionTrait,
+    company_id: i64,
+    id: i64,
+) -> ServiceResult<(upsell_suggestion::Model, upsell_rule::Model)> {
+    let s = upsell_suggestion::Entity::find_by_id(id)
+        .filter(upsell_suggestion::Column::CompanyId.eq(company_id))
+        .one(db)
+        .await?
+        .ok_or(ServiceError::NotFound("suggestion"))?;
+    if s.status != "offered" {
+        return Err(violation(
+            "id",
+            Rule::IllegalTransition,
+            format!("the suggestion was {}", s.status),
+        ));
+    }
+    let r = upsell_rule::Entity::find_by_id(s.rule_id)
+        .one(db)
+        .await?
+        .ok_or(ServiceError::NotFound("rule"))?;
+    Ok((s, r))
+}
+
+async fn decide(
+    db: &impl ConnectionTrait,
+    s: upsell_suggestion::Model,
+    status: &str,
+) -> ServiceResult<()> {
+    let mut am: upsell_suggestion::ActiveModel = s.into();
+    am.status = Set(status.to_owned());
+    am.decided_at = Set(Some(Utc::now()));
+    am.update(db).await?;
+    Ok(())
+}
+
+/// Accepts a suggestion: an up-sell replaces the line's item (re-priced, same quantity), a
+/// cross-sell adds a line linked to the triggering one.
+pub async fn accept(
+    db: &impl ConnectionTrait,
+    company_id: i64,
+    id: i64,
+) -> ServiceResult<sales_order::Model> {
+    let (s, r) = offered(db, company_id, id).await?;
+    let order = get_order(db, company_id, s.order_id).await?;
+    let Some(line) = sales_order_line::Entity::find_by_id(s.line_id)
+        .one(db)
+        .await?
+    else {
+        return Err(violation(
+            "id",
+            Rule::IllegalTransition,
+            "the line of the suggestion was deleted",
+        ));
+    };
+    decide(db, s, "accepted").await?;
+    if r.kind == "up_sell" {
+        if !line.delivered.value().is_zero() {
+            return Err(violation(
+                "id",
+                Rule::LineHasDeliveries,
+                "a delivered line keeps its item",
+            ));
+        }
+        let qty = line.quantity.value();
+        super::delete_line(db, company_id, line.id).await?;
+        let o = super::add_line(
+            db,
+            company_id,
+            order.id,
+            NewOrderLine {
+                item_id: r.suggested_item_id,
+                quantity: qty,
+                unit_id: None,
+                unit_price: None,
+                discount_percent: None,
+                description: None,
+            },
+        )
+        .await?;
+        Ok(o)
+    } else {
+        let qty = r
+            .suggested_quantity
+            .map(|q| q.value())
+            .unwrap_or(line.quantity.value());
+        let o = super::add_line(
+            db,
+            company_id,
+            order.id,
+            NewOrderLine {
+                item_id: r.suggested_item_id,
+                quantity: qty,
+                unit_id: None,
+                unit_price: None,
+                discount_percent: None,
+                description: None,
+            },
+        )
+        .await?;
+        if let Some(new) = lines_of(db, &[o.id])
+            .await?
+            .into_iter()
+            .max_by_key(|l| l.line_number)
+        {
+            let mut am: sales_order_line::ActiveModel = new.into();
+            am.suggested_from_line_id = Set(Some(line.id));
+            am.update(db).await?;
+        }
+        Ok(o)
+    }
+}
+
+/// Declines a suggestion.
+pub async fn decline(
+    db: &impl ConnectionTrait,
+    company_id: i64,
+    id: i64,
+) -> ServiceResult<sales_order::Model> {
+    let (s, _) = offered(db, company_id, id).await?;
+    let order = get_order(db, company_id, s.order_id).await?;
+    decide(db, s, "declined").await?;
+    Ok(order)
+}
+
+/// Acceptance statistics per rule: (rule, offered, accepted, declined).
+pub async fn statistics(
+    db: &impl ConnectionTrait,
+    company_id: i64,
+) -> ServiceResult<Vec<(upsell_rule::Model, i64, i64, i64)>> {
+    let rules = upsell_rule::Entity::find()
+        .filter(upsell_rule::Column::CompanyId.eq(company_id))
+        .order_by_asc(upsell_rule::Column::Id)
+        .all(db)
+        .await?;
+    let all = upsell_suggestion::Entity::find()
+        .filter(upsell_suggestion::Column::CompanyId.eq(company_id))
+        .all(db)
+        .await?;
+    Ok(rules
+        .into_iter()
+        .map(|r| {
+            let of = |st: &str| {
+                all.iter()
+                    .filter(|s| s.rule_id == r.id && s.status == st)
+                    .count() as i64
+            };
+            let total = all.iter().filter(|s| s.rule_id == r.id).count() as i64;
+            let (a, d) = (of("accepted"), of("declined"));
+            (r, total, a, d)
+        })
+        .collect())
+}
