@@ -489,7 +489,69 @@ pub async fn seed(db: &impl ConnectionTrait) -> ServiceResult<(company::Model, b
         .await?;
     }
     relationships(db, cid, usd.id).await?;
+    orders(db, cid).await?;
     Ok((c, true))
+}
+
+/// The tax setup and fifty open sales orders of three lines each, so order screens (and the
+/// order list load test) have data.
+async fn orders(db: &impl ConnectionTrait, cid: i64) -> ServiceResult<()> {
+    use crate::sales;
+    use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
+    for (item_group, code) in [("STD", "STD"), ("RED", "RED"), ("ZERO", "ZERO")] {
+        let Some(tc) = setup::tax_code::Entity::find()
+            .filter(setup::tax_code::Column::CompanyId.eq(cid))
+            .filter(setup::tax_code::Column::Code.eq(code))
+            .one(db)
+            .await?
+        else {
+            continue;
+        };
+        sales::set_tax_setup(db, cid, "DOMESTIC", item_group, tc.id).await?;
+    }
+    let customers = parties::customer::Entity::find()
+        .filter(parties::customer::Column::CompanyId.eq(cid))
+        .order_by_asc(parties::customer::Column::Id)
+        .limit(50)
+        .all(db)
+        .await?;
+    let items = catalog::item::Entity::find()
+        .filter(catalog::item::Column::CompanyId.eq(cid))
+        .order_by_asc(catalog::item::Column::Id)
+        .all(db)
+        .await?;
+    if items.len() < 3 {
+        return Ok(());
+    }
+    let registry = crate::extension::registry::Registry::builtin();
+    for (n, c) in customers.iter().enumerate() {
+        let lines = (0..3)
+            .map(|k| sales::NewOrderLine {
+                item_id: items[(n * 3 + k) % items.len()].id,
+                quantity: Decimal::from((n % 7 + 1 + k) as i64),
+                unit_id: None,
+                unit_price: None,
+                discount_percent: None,
+                description: None,
+            })
+            .collect();
+        sales::create_order(
+            db,
+            &registry,
+            cid,
+            sales::NewOrder {
+                order_type: crate::extension::builtin::SALES.into(),
+                customer_id: c.id,
+                order_date: None,
+                requested_ship_date: None,
+                customer_reference: Some(format!("PO-{}", 4000 + n)),
+                attributes: None,
+                lines,
+            },
+        )
+        .await?;
+    }
+    Ok(())
 }
 
 /// Prospects, a sales cycle, a running e-mail campaign with responses, a lead, opportunities
