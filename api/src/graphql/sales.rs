@@ -488,16 +488,22 @@ impl SalesQuery {
         let cid = company_id(ctx)?;
         let db = &db(ctx)?.conn;
         let rows = read(sales::list_invoice_discounts(db, cid).await).await?;
-        let mut out = Vec::new();
-        for r in rows {
-            out.push(InvoiceDiscountTerm {
-                code: r.code,
-                currency: currency_of(ctx, r.currency_id).await?,
-                minimum_amount: Dec::of(r.minimum_amount.value()),
-                discount_percent: Dec::of(r.discount_percent.value()),
-            });
-        }
-        Ok(out)
+        let currencies = loaders(ctx)?
+            .currency
+            .load_many(rows.iter().map(|r| r.currency_id))
+            .await
+            .map_err(internal)?;
+        Ok(rows
+            .into_iter()
+            .filter_map(|r| {
+                currencies.get(&r.currency_id).map(|c| InvoiceDiscountTerm {
+                    code: r.code,
+                    currency: Currency(c.clone()),
+                    minimum_amount: Dec::of(r.minimum_amount.value()),
+                    discount_percent: Dec::of(r.discount_percent.value()),
+                })
+            })
+            .collect())
     }
 
     /// The tax setup: which tax code applies to which customer and item tax groups.
@@ -505,21 +511,21 @@ impl SalesQuery {
         let cid = company_id(ctx)?;
         let db = &db(ctx)?.conn;
         let rows = read(sales::list_tax_setups(db, cid).await).await?;
-        let mut out = Vec::new();
-        for r in rows {
-            let code = loaders(ctx)?
-                .tax_code
-                .load_one(r.tax_code_id)
-                .await
-                .map_err(internal)?
-                .ok_or_else(|| internal("tax code missing"))?;
-            out.push(TaxSetup {
-                customer_tax_group: r.customer_tax_group,
-                item_tax_group: r.item_tax_group,
-                tax_code: TaxCode(code),
-            });
-        }
-        Ok(out)
+        let codes = loaders(ctx)?
+            .tax_code
+            .load_many(rows.iter().map(|r| r.tax_code_id))
+            .await
+            .map_err(internal)?;
+        Ok(rows
+            .into_iter()
+            .filter_map(|r| {
+                codes.get(&r.tax_code_id).map(|c| TaxSetup {
+                    customer_tax_group: r.customer_tax_group,
+                    item_tax_group: r.item_tax_group,
+                    tax_code: TaxCode(c.clone()),
+                })
+            })
+            .collect())
     }
 }
 
@@ -1419,37 +1425,42 @@ pub struct StandardSalesCode {
     pub lines: Vec<StandardSalesCodeLine>,
 }
 
-async fn standard_code(
+async fn standard_codes(
     ctx: &Context<'_>,
-    m: sales::standard::standard_code::Model,
-) -> Result<StandardSalesCode> {
+    codes: Vec<sales::standard::standard_code::Model>,
+) -> Result<Vec<StandardSalesCode>> {
+    use sales::standard::standard_code_line as scl;
     use sea_orm::{ColumnTrait, QueryFilter, QueryOrder};
     let db = &db(ctx)?.conn;
-    let rows = sales::standard::standard_code_line::Entity::find()
-        .filter(sales::standard::standard_code_line::Column::StandardCodeId.eq(m.id))
-        .order_by_asc(sales::standard::standard_code_line::Column::Position)
+    let rows = scl::Entity::find()
+        .filter(scl::Column::StandardCodeId.is_in(codes.iter().map(|c| c.id)))
+        .order_by_asc(scl::Column::Position)
         .all(db)
         .await
         .map_err(internal)?;
-    let mut lines = Vec::new();
-    for r in rows {
-        let item = loaders(ctx)?
-            .item
-            .load_one(r.item_id)
-            .await
-            .map_err(internal)?
-            .ok_or_else(|| internal("item missing"))?;
-        lines.push(StandardSalesCodeLine {
-            item: Item(item),
-            quantity: Dec::of(r.quantity.value()),
-            description: r.description,
-        });
-    }
-    Ok(StandardSalesCode {
-        code: m.code,
-        description: m.description,
-        lines,
-    })
+    let items = loaders(ctx)?
+        .item
+        .load_many(rows.iter().map(|r| r.item_id))
+        .await
+        .map_err(internal)?;
+    Ok(codes
+        .into_iter()
+        .map(|m| StandardSalesCode {
+            lines: rows
+                .iter()
+                .filter(|r| r.standard_code_id == m.id)
+                .filter_map(|r| {
+                    items.get(&r.item_id).map(|i| StandardSalesCodeLine {
+                        item: Item(i.clone()),
+                        quantity: Dec::of(r.quantity.value()),
+                        description: r.description.clone(),
+                    })
+                })
+                .collect(),
+            code: m.code,
+            description: m.description,
+        })
+        .collect())
 }
 
 /// Queries of standard sales codes.
@@ -1470,11 +1481,7 @@ impl StandardQuery {
             .all(db)
             .await
             .map_err(internal)?;
-        let mut out = Vec::new();
-        for r in rows {
-            out.push(standard_code(ctx, r).await?);
-        }
-        Ok(out)
+        standard_codes(ctx, rows).await
     }
 }
 
@@ -1593,7 +1600,11 @@ impl StandardMutation {
         })
         .await?;
         let res = match res {
-            Ok(m) => Ok(standard_code(ctx, m).await?),
+            Ok(m) => Ok(standard_codes(ctx, vec![m])
+                .await?
+                .into_iter()
+                .next()
+                .ok_or_else(|| internal("standard code missing"))?),
             Err(e) => Err(e),
         };
         Ok(StandardSalesCodePayload::done(res))

@@ -131,8 +131,6 @@ impl UpsellQuery {
 /// A new up-sell or cross-sell rule.
 #[derive(SimpleObject)]
 pub struct UpsellRule {
-    /// Opaque ID (not a node).
-    pub id: ID,
     /// Up-sell or cross-sell.
     pub kind: SuggestionKind,
     /// What to tell the customer.
@@ -227,7 +225,6 @@ impl UpsellMutation {
         decoded!(inp, UpsellRulePayload);
         let res = write(ctx, "", async |t| upsell::create_rule(t, cid, r).await).await?;
         Ok(UpsellRulePayload::done(res.map(|r| UpsellRule {
-            id: ID(r.id.to_string()),
             kind: kind(&r.kind),
             message: r.message,
         })))

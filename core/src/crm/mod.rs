@@ -13,7 +13,7 @@ mod interactions;
 mod ledger;
 pub mod merge;
 mod opportunities;
-mod parties;
+pub(crate) mod parties;
 mod stats;
 
 pub use campaigns::*;
@@ -272,52 +272,6 @@ where
             _ => 0,
         },
     }))
-}
-
-/// A page sorted by a text column, for other areas' lists.
-pub async fn page_by_text_pub<E>(
-    db: &impl ConnectionTrait,
-    q: Select<E>,
-    key: E::Column,
-    id: E::Column,
-    desc: bool,
-    args: &PageArgs,
-) -> ServiceResult<Page<E::Model>>
-where
-    E: EntityTrait,
-{
-    page_by_text(db, q, key, id, desc, args).await
-}
-
-/// The list `search` condition, for other areas' lists.
-pub fn search_any_pub<C: ColumnTrait>(search: Option<&str>, cols: &[C]) -> Option<Condition> {
-    search_any(search, cols)
-}
-
-/// A free number from a sequence for a table with (company_id, number), for other areas.
-pub async fn number_for_pub<E>(
-    db: &impl ConnectionTrait,
-    company_id: i64,
-    kind: crate::numbering::SequenceKind,
-    cols: (E::Column, E::Column),
-) -> ServiceResult<String>
-where
-    E: EntityTrait,
-{
-    parties::number_for::<E>(db, company_id, kind, None, cols, "document").await
-}
-
-/// A page sorted by id, oldest first (for other areas' lists).
-pub async fn page_by_id_pub<E>(
-    db: &impl ConnectionTrait,
-    q: Select<E>,
-    id: E::Column,
-    args: &PageArgs,
-) -> ServiceResult<Page<E::Model>>
-where
-    E: EntityTrait,
-{
-    page_by_id(db, q, id, false, args).await
 }
 
 /// A page sorted by id alone (newest first when `desc`).

@@ -757,11 +757,13 @@ pub async fn create_order(
     if !problems.is_empty() {
         return Err(ServiceError::Invalid(problems));
     }
-    let number = crate::crm::number_for_pub::<sales_order::Entity>(
+    let number = crate::crm::parties::number_for::<sales_order::Entity>(
         db,
         company_id,
         SequenceKind::SalesOrder,
+        None,
         (sales_order::Column::CompanyId, sales_order::Column::Number),
+        "document",
     )
     .await?;
     let rma = if returned {
@@ -968,7 +970,7 @@ pub struct OrderFilter {
 
 fn order_query(company_id: i64, f: &OrderFilter) -> Select<sales_order::Entity> {
     let mut q = sales_order::Entity::find().filter(sales_order::Column::CompanyId.eq(company_id));
-    if let Some(c) = crate::crm::search_any_pub(
+    if let Some(c) = crate::crm::search_any(
         f.search.as_deref(),
         &[
             sales_order::Column::Number,
@@ -997,7 +999,7 @@ pub async fn list_orders(
     desc: bool,
     args: &PageArgs,
 ) -> ServiceResult<Page<sales_order::Model>> {
-    crate::crm::page_by_text_pub(
+    crate::crm::page_by_text(
         db,
         order_query(company_id, f),
         sales_order::Column::Number,

@@ -159,14 +159,16 @@ pub async fn create_quotation(
         ));
     }
     v.finish()?;
-    let number = crm::number_for_pub::<sales_quotation::Entity>(
+    let number = crate::crm::parties::number_for::<sales_quotation::Entity>(
         db,
         company_id,
         SequenceKind::Quotation,
+        None,
         (
             sales_quotation::Column::CompanyId,
             sales_quotation::Column::Number,
         ),
+        "document",
     )
     .await?;
     let now = Utc::now();
@@ -461,11 +463,13 @@ pub async fn confirm_quotation(
             "the customer's currency differs from the quotation's",
         ));
     }
-    let number = crm::number_for_pub::<sales_order::Entity>(
+    let number = crate::crm::parties::number_for::<sales_order::Entity>(
         db,
         company_id,
         SequenceKind::SalesOrder,
+        None,
         (sales_order::Column::CompanyId, sales_order::Column::Number),
+        "document",
     )
     .await?;
     let now = Utc::now();
@@ -559,7 +563,8 @@ pub struct QuotationFilter {
 fn quotation_query(company_id: i64, f: &QuotationFilter) -> Select<sales_quotation::Entity> {
     let mut q =
         sales_quotation::Entity::find().filter(sales_quotation::Column::CompanyId.eq(company_id));
-    if let Some(c) = crm::search_any_pub(f.search.as_deref(), &[sales_quotation::Column::Number]) {
+    if let Some(c) = crate::crm::search_any(f.search.as_deref(), &[sales_quotation::Column::Number])
+    {
         q = q.filter(c);
     }
     if let Some(s) = f.status {
@@ -582,7 +587,7 @@ pub async fn list_quotations(
     desc: bool,
     args: &PageArgs,
 ) -> ServiceResult<Page<sales_quotation::Model>> {
-    crm::page_by_text_pub(
+    crate::crm::page_by_text(
         db,
         quotation_query(company_id, f),
         sales_quotation::Column::Number,

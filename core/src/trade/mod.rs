@@ -297,10 +297,11 @@ pub async fn list_agreements(
     f: &AgreementFilter,
     args: &PageArgs,
 ) -> ServiceResult<Page<trade_agreement::Model>> {
-    crate::crm::page_by_id_pub(
+    crate::crm::page_by_id(
         db,
         agreement_query(company_id, f),
         trade_agreement::Column::Id,
+        false,
         args,
     )
     .await
