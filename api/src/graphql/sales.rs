@@ -207,7 +207,7 @@ impl SalesOrder {
         Ok(super::workflow::holds_of(ctx, self.0.id)
             .await?
             .iter()
-            .any(|h| h.0.status == "active"))
+            .any(|h| h.0.status == mercator_core::sales::workflow::HoldStatus::Active))
     }
     /// Approval requests, in the order they were made.
     async fn approval_requests(

@@ -20,11 +20,10 @@ pub enum SuggestionKind {
     CrossSell,
 }
 
-fn kind(k: &str) -> SuggestionKind {
-    if k == "up_sell" {
-        SuggestionKind::UpSell
-    } else {
-        SuggestionKind::CrossSell
+fn kind(k: &upsell::RuleKind) -> SuggestionKind {
+    match k {
+        upsell::RuleKind::UpSell => SuggestionKind::UpSell,
+        upsell::RuleKind::CrossSell => SuggestionKind::CrossSell,
     }
 }
 
@@ -41,7 +40,7 @@ impl UpsellSuggestion {
     }
     /// `offered`, `accepted` or `declined`.
     async fn status(&self) -> &str {
-        &self.0.status
+        self.0.status.as_str()
     }
     /// Up-sell or cross-sell.
     async fn kind(&self, ctx: &Context<'_>) -> Result<SuggestionKind> {

@@ -33,7 +33,7 @@ impl OrderHold {
     }
     /// `active` or `cleared`.
     async fn status(&self) -> &str {
-        &self.0.status
+        self.0.status.as_str()
     }
     /// Why.
     async fn reason(&self) -> Option<&str> {
@@ -112,7 +112,7 @@ impl ApprovalRequest {
     }
     /// `open`, `approved`, `rejected` or `delegated`.
     async fn status(&self) -> &str {
-        &self.0.status
+        self.0.status.as_str()
     }
     /// Who asked (token name).
     async fn requested_by(&self) -> &str {
@@ -195,7 +195,9 @@ pub(crate) async fn next_actions(
     o: &sales_order::Model,
 ) -> Result<Vec<OrderAction>> {
     let holds = holds_of(ctx, o.id).await?;
-    let held = holds.iter().any(|h| h.0.status == "active");
+    let held = holds
+        .iter()
+        .any(|h| h.0.status == mercator_core::sales::workflow::HoldStatus::Active);
     let closed = matches!(o.status, OrderStatus::Invoiced | OrderStatus::Canceled);
     let over = rc(ctx)?
         .company

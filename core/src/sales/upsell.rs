@@ -15,6 +15,44 @@ use sea_orm::entity::prelude::*;
 use sea_orm::{ActiveValue::Set, ConnectionTrait, QueryOrder};
 use std::collections::HashMap;
 
+/// Instead of, or in addition to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, EnumIter, DeriveActiveEnum)]
+#[sea_orm(rs_type = "String", db_type = "String(StringLen::N(16))")]
+pub enum RuleKind {
+    /// Another item instead of the one entered.
+    #[sea_orm(string_value = "up_sell")]
+    UpSell,
+    /// Another item in addition.
+    #[sea_orm(string_value = "cross_sell")]
+    CrossSell,
+}
+
+/// Where a suggestion stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, EnumIter, DeriveActiveEnum)]
+#[sea_orm(rs_type = "String", db_type = "String(StringLen::N(16))")]
+pub enum SuggestionStatus {
+    /// Made, not decided.
+    #[sea_orm(string_value = "offered")]
+    Offered,
+    /// Accepted.
+    #[sea_orm(string_value = "accepted")]
+    Accepted,
+    /// Declined.
+    #[sea_orm(string_value = "declined")]
+    Declined,
+}
+
+impl SuggestionStatus {
+    /// The stored value.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            SuggestionStatus::Offered => "offered",
+            SuggestionStatus::Accepted => "accepted",
+            SuggestionStatus::Declined => "declined",
+        }
+    }
+}
+
 /// Up-sell and cross-sell rules.
 pub mod upsell_rule {
     use crate::money::Quantity;
@@ -26,7 +64,7 @@ pub mod upsell_rule {
         #[sea_orm(primary_key)]
         pub id: i64,
         pub company_id: i64,
-        pub kind: String,
+        pub kind: super::RuleKind,
         pub trigger_item_id: Option<i64>,
         pub trigger_item_group: Option<String>,
         pub suggested_item_id: i64,
@@ -56,7 +94,7 @@ pub mod upsell_suggestion {
         pub order_id: i64,
         pub line_id: i64,
         pub rule_id: i64,
-        pub status: String,
+        pub status: super::SuggestionStatus,
         pub created_at: DateTimeUtc,
         pub decided_at: Option<DateTimeUtc>,
     }
@@ -137,7 +175,11 @@ pub async fn create_rule(
     };
     Ok(upsell_rule::ActiveModel {
         company_id: Set(company_id),
-        kind: Set(if r.up_sell { "up_sell" } else { "cross_sell" }.into()),
+        kind: Set(if r.up_sell {
+            RuleKind::UpSell
+        } else {
+            RuleKind::CrossSell
+        }),
         trigger_item_id: Set(r.trigger_item_id),
         trigger_item_group: Set(group),
         suggested_item_id: Set(r.suggested_item_id),
@@ -199,7 +241,7 @@ pub(crate) async fn offer(
                     order_id: Set(order.id),
                     line_id: Set(l.id),
                     rule_id: Set(r.id),
-                    status: Set("offered".into()),
+                    status: Set(SuggestionStatus::Offered),
                     created_at: Set(Utc::now()),
                     decided_at: Set(None),
                     ..Default::default()
@@ -234,11 +276,11 @@ async fn offered(
         .one(db)
         .await?
         .ok_or(ServiceError::NotFound("suggestion"))?;
-    if s.status != "offered" {
+    if s.status != SuggestionStatus::Offered {
         return Err(violation(
             "id",
             Rule::IllegalTransition,
-            format!("the suggestion was {}", s.status),
+            format!("the suggestion was {}", s.status.as_str()),
         ));
     }
     let r = upsell_rule::Entity::find_by_id(s.rule_id)
@@ -251,10 +293,10 @@ async fn offered(
 async fn decide(
     db: &impl ConnectionTrait,
     s: upsell_suggestion::Model,
-    status: &str,
+    status: SuggestionStatus,
 ) -> ServiceResult<()> {
     let mut am: upsell_suggestion::ActiveModel = s.into();
-    am.status = Set(status.to_owned());
+    am.status = Set(status);
     am.decided_at = Set(Some(Utc::now()));
     am.update(db).await?;
     Ok(())
@@ -279,8 +321,8 @@ pub async fn accept(
             "the line of the suggestion was deleted",
         ));
     };
-    decide(db, s, "accepted").await?;
-    if r.kind == "up_sell" {
+    decide(db, s, SuggestionStatus::Accepted).await?;
+    if r.kind == RuleKind::UpSell {
         if !line.delivered.value().is_zero() {
             return Err(violation(
                 "id",
@@ -345,7 +387,7 @@ pub async fn decline(
 ) -> ServiceResult<sales_order::Model> {
     let (s, _) = offered(db, company_id, id).await?;
     let order = get_order(db, company_id, s.order_id).await?;
-    decide(db, s, "declined").await?;
+    decide(db, s, SuggestionStatus::Declined).await?;
     Ok(order)
 }
 
@@ -366,13 +408,16 @@ pub async fn statistics(
     Ok(rules
         .into_iter()
         .map(|r| {
-            let of = |st: &str| {
+            let of = |st: SuggestionStatus| {
                 all.iter()
                     .filter(|s| s.rule_id == r.id && s.status == st)
                     .count() as i64
             };
             let total = all.iter().filter(|s| s.rule_id == r.id).count() as i64;
-            let (a, d) = (of("accepted"), of("declined"));
+            let (a, d) = (
+                of(SuggestionStatus::Accepted),
+                of(SuggestionStatus::Declined),
+            );
             (r, total, a, d)
         })
         .collect())

@@ -13,6 +13,58 @@ use rust_decimal::Decimal;
 use sea_orm::entity::prelude::*;
 use sea_orm::{ActiveValue::Set, ConnectionTrait, QueryOrder};
 
+/// Whether a hold still applies.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, EnumIter, DeriveActiveEnum)]
+#[sea_orm(rs_type = "String", db_type = "String(StringLen::N(16))")]
+pub enum HoldStatus {
+    /// Applies: the order cannot be executed.
+    #[sea_orm(string_value = "active")]
+    Active,
+    /// Cleared; kept as history.
+    #[sea_orm(string_value = "cleared")]
+    Cleared,
+}
+
+/// Where an approval request stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, EnumIter, DeriveActiveEnum)]
+#[sea_orm(rs_type = "String", db_type = "String(StringLen::N(16))")]
+pub enum RequestStatus {
+    /// Waiting for the approver.
+    #[sea_orm(string_value = "open")]
+    Open,
+    /// Approved (released, or passed up the chain).
+    #[sea_orm(string_value = "approved")]
+    Approved,
+    /// Rejected: the order went back to Open.
+    #[sea_orm(string_value = "rejected")]
+    Rejected,
+    /// Handed to another user.
+    #[sea_orm(string_value = "delegated")]
+    Delegated,
+}
+
+impl HoldStatus {
+    /// The stored value.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            HoldStatus::Active => "active",
+            HoldStatus::Cleared => "cleared",
+        }
+    }
+}
+
+impl RequestStatus {
+    /// The stored value.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            RequestStatus::Open => "open",
+            RequestStatus::Approved => "approved",
+            RequestStatus::Rejected => "rejected",
+            RequestStatus::Delegated => "delegated",
+        }
+    }
+}
+
 /// Hold codes.
 pub mod hold_code {
     use sea_orm::entity::prelude::*;
@@ -46,7 +98,7 @@ pub mod order_hold {
         pub company_id: i64,
         pub order_id: i64,
         pub hold_code_id: i64,
-        pub status: String,
+        pub status: super::HoldStatus,
         pub reason: Option<String>,
         pub applied_by: String,
         pub applied_at: DateTimeUtc,
@@ -94,7 +146,7 @@ pub mod approval_request {
         pub company_id: i64,
         pub order_id: i64,
         pub sequence: i32,
-        pub status: String,
+        pub status: super::RequestStatus,
         pub requested_by: String,
         pub approver_name: String,
         pub amount: Amount,
@@ -128,7 +180,7 @@ pub async fn ensure_executable(
     let active = holds_of(db, &[o.id])
         .await?
         .into_iter()
-        .any(|h| h.status == "active");
+        .any(|h| h.status == HoldStatus::Active);
     if active {
         return Err(violation(
             "id",
@@ -237,7 +289,7 @@ pub async fn apply_hold(
     let dup = holds_of(db, &[o.id])
         .await?
         .into_iter()
-        .any(|h| h.status == "active" && h.hold_code_id == hc.id);
+        .any(|h| h.status == HoldStatus::Active && h.hold_code_id == hc.id);
     if dup {
         return Err(violation(
             "holdCode",
@@ -249,7 +301,7 @@ pub async fn apply_hold(
         company_id: Set(company_id),
         order_id: Set(o.id),
         hold_code_id: Set(hc.id),
-        status: Set("active".into()),
+        status: Set(HoldStatus::Active),
         reason: Set(reason),
         applied_by: Set(by.to_owned()),
         applied_at: Set(Utc::now()),
@@ -273,7 +325,7 @@ pub async fn clear_hold(
         .one(db)
         .await?
         .ok_or(ServiceError::NotFound("hold"))?;
-    if h.status != "active" {
+    if h.status != HoldStatus::Active {
         return Err(violation(
             "id",
             Rule::IllegalTransition,
@@ -281,7 +333,7 @@ pub async fn clear_hold(
         ));
     }
     let mut am: order_hold::ActiveModel = h.into();
-    am.status = Set("cleared".into());
+    am.status = Set(HoldStatus::Cleared);
     am.cleared_by = Set(Some(by.to_owned()));
     am.cleared_at = Set(Some(Utc::now()));
     Ok(am.update(db).await?)
@@ -474,7 +526,7 @@ async fn open_request(
         company_id: Set(company_id),
         order_id: Set(o.id),
         sequence: Set(sequence),
-        status: Set("open".into()),
+        status: Set(RequestStatus::Open),
         requested_by: Set(requested_by.to_owned()),
         approver_name: Set(approver.to_owned()),
         amount: Set(o.net_amount),
@@ -536,11 +588,11 @@ async fn request_for(
         .one(db)
         .await?
         .ok_or(ServiceError::NotFound("approval request"))?;
-    if r.status != "open" {
+    if r.status != RequestStatus::Open {
         return Err(violation(
             "id",
             Rule::IllegalTransition,
-            format!("the request is {}", r.status),
+            format!("the request is {}", r.status.as_str()),
         ));
     }
     let substitute = approver_of(db, company_id, &r.approver_name)
@@ -560,11 +612,11 @@ async fn request_for(
 async fn decide(
     db: &impl ConnectionTrait,
     r: approval_request::Model,
-    status: &str,
+    status: RequestStatus,
     comment: Option<String>,
 ) -> ServiceResult<approval_request::Model> {
     let mut am: approval_request::ActiveModel = r.into();
-    am.status = Set(status.to_owned());
+    am.status = Set(status);
     am.comment = Set(comment);
     am.decided_at = Set(Some(Utc::now()));
     Ok(am.update(db).await?)
@@ -588,7 +640,7 @@ pub async fn approve(
     };
     let seq = r.sequence;
     let requested_by = r.requested_by.clone();
-    decide(db, r, "approved", None).await?;
+    decide(db, r, RequestStatus::Approved, None).await?;
     if covers {
         return set_release(db, o, ReleaseStatus::Released).await;
     }
@@ -613,7 +665,7 @@ pub async fn reject(
 ) -> ServiceResult<sales_order::Model> {
     let (r, o) = request_for(db, company_id, request_id, by).await?;
     let comment = validate::opt_text("comment", comment.as_deref(), validate::MAX_NAME)?;
-    decide(db, r, "rejected", comment).await?;
+    decide(db, r, RequestStatus::Rejected, comment).await?;
     set_release(db, o, ReleaseStatus::Open).await
 }
 
@@ -628,7 +680,13 @@ pub async fn delegate(
     let (r, o) = request_for(db, company_id, request_id, by).await?;
     let to = validate::name("to", to, validate::MAX_NAME)?;
     let (seq, requested_by) = (r.sequence, r.requested_by.clone());
-    decide(db, r, "delegated", Some(format!("delegated to {to}"))).await?;
+    decide(
+        db,
+        r,
+        RequestStatus::Delegated,
+        Some(format!("delegated to {to}")),
+    )
+    .await?;
     open_request(db, company_id, &o, seq + 1, &requested_by, &to).await?;
     Ok(o)
 }
@@ -663,7 +721,7 @@ pub async fn requests_waiting_for(
     names.push(user.to_owned());
     Ok(approval_request::Entity::find()
         .filter(approval_request::Column::CompanyId.eq(company_id))
-        .filter(approval_request::Column::Status.eq("open"))
+        .filter(approval_request::Column::Status.eq(RequestStatus::Open))
         .filter(approval_request::Column::ApproverName.is_in(names))
         .order_by_asc(approval_request::Column::Id)
         .all(db)
