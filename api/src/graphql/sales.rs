@@ -161,7 +161,7 @@ impl SalesOrder {
     }
     /// Highest document posted so far: `none`, `confirmation`, later `packing_slip`, `invoice`.
     async fn document_status(&self) -> &str {
-        &self.0.document_status
+        self.0.document_status.as_str()
     }
     /// Version of the last confirmation; null when never confirmed.
     async fn confirmed_version(&self) -> Option<i32> {

@@ -166,11 +166,8 @@ pub async fn confirm_orders(
         }
         .insert(db)
         .await?;
-        let doc = if o.document_status == "none" {
-            "confirmation".to_owned()
-        } else {
-            o.document_status.clone()
-        };
+        // monotone: confirming never lowers a later document status
+        let doc = o.document_status.max(super::DocumentStatus::Confirmation);
         let mut am: sales_order::ActiveModel = o.into();
         am.confirmed_version = Set(Some(version));
         am.needs_reconfirmation = Set(false);

@@ -50,7 +50,7 @@ pub mod sales_order {
         pub created_at: DateTimeUtc,
         pub updated_at: DateTimeUtc,
         pub quotation_id: Option<i64>,
-        pub document_status: String,
+        pub document_status: super::super::DocumentStatus,
         pub confirmed_version: Option<i32>,
         pub needs_reconfirmation: bool,
         pub invoice_discount_amount: Amount,

@@ -21,7 +21,9 @@ pub use entities::{
     tax_setup,
 };
 pub use quotations::*;
-pub use status::{OrderStatus, QuotationStatus, ReleaseStatus, header_status, line_status};
+pub use status::{
+    DocumentStatus, OrderStatus, QuotationStatus, ReleaseStatus, header_status, line_status,
+};
 pub use types::{change_type, check_attributes, draft_message, order_message};
 
 use crate::catalog;

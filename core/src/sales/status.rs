@@ -58,6 +58,29 @@ pub enum QuotationStatus {
     Canceled,
 }
 
+/// Highest document posted for an order (DOMAIN.md 3.4); never goes back unless that
+/// document is reversed. Packing slips and invoices arrive with their issues.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, EnumIter, DeriveActiveEnum)]
+#[sea_orm(rs_type = "String", db_type = "String(StringLen::N(16))")]
+pub enum DocumentStatus {
+    /// Nothing posted yet.
+    #[sea_orm(string_value = "none")]
+    None,
+    /// Confirmed.
+    #[sea_orm(string_value = "confirmation")]
+    Confirmation,
+}
+
+impl DocumentStatus {
+    /// The stored value.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            DocumentStatus::None => "none",
+            DocumentStatus::Confirmation => "confirmation",
+        }
+    }
+}
+
 /// Line status from its counters: deliver remainder = ordered − delivered − canceled; invoice
 /// remainder = delivered − invoiced.
 pub fn line_status(
