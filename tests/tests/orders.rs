@@ -503,6 +503,40 @@ async fn listing_orders_runs_a_constant_number_of_statements() {
     assert_eq!(used[0], used[1], "{used:?}");
 }
 
+/// Creating an order runs the same statements for 1 line or 40 (the lines are priced in
+/// memory from one context and inserted with multi-row inserts), and the totals still add up.
+#[tokio::test]
+async fn creating_an_order_runs_a_constant_number_of_statements() {
+    let app = TestApp::start().await;
+    let c = app.company("SOC").await;
+    let s = setup(&c).await;
+    let cust = customer(&c, "C-N", &s.usd, json!({})).await;
+    let mut used = Vec::new();
+    for n in [1usize, 40] {
+        let lines: Vec<Value> = (0..n)
+            .map(|i| {
+                let item = if i % 2 == 0 { &s.item_a } else { &s.item_b };
+                json!({"itemId": item, "quantity": (i + 1).to_string()})
+            })
+            .collect();
+        let before = app.statements();
+        let p = ok(
+            &c,
+            "salesOrderCreate",
+            json!({"customerId": cust, "lines": lines}),
+            "salesOrder { netAmount { amount } lines { lineAmount { amount } } }",
+        )
+        .await;
+        used.push(app.statements() - before);
+        let o = &p["salesOrder"];
+        assert_eq!(o["lines"].as_array().unwrap().len(), n);
+        let net: rust_decimal::Decimal =
+            o["netAmount"]["amount"].as_str().unwrap().parse().unwrap();
+        assert_eq!(sum(&o["lines"], "lineAmount"), net);
+    }
+    assert_eq!(used[0], used[1], "{used:?}");
+}
+
 /// S11 on an order: invoice discount 2 % from 1,000.00; 7 × ITEM-C 9.99 = 69.93, 30 × ITEM-A
 /// = 750.00, 5 × ITEM-B = 200.00; subtotal 1,019.93 → discount 20.3986 → 20.40, allocated
 /// 1.40 / 15.00 / 4.00; net 999.53; tax 99.953 → 99.95 = 6.85 + 73.50 + 19.60; total

@@ -9,6 +9,7 @@
 
 pub mod confirm;
 mod entities;
+mod lines;
 mod quotations;
 pub mod standard;
 mod status;
@@ -26,23 +27,22 @@ pub use status::{
 };
 pub use types::{change_type, check_attributes, draft_message, order_message};
 
-use crate::catalog;
 use crate::error::{Rule, ServiceError, ServiceResult, Violation, Violations};
 use crate::extension::registry::Registry;
-use crate::money::{Amount, Quantity, Rate, UnitPrice};
+use crate::money::{Amount, Quantity};
 use crate::numbering::SequenceKind;
 use crate::paging::{Page, PageArgs};
 use crate::parties::{self, Blocked, customer};
-use crate::pricing::{self, Discount};
 use crate::refs::{self, Table};
 use crate::setup::{self, PricingRule, company, tax_code};
 use crate::tax::{self, TaxMode, TaxableLine};
-use crate::trade::{self, PriceRequest, PriceSource};
 use crate::validate;
 use chrono::{NaiveDate, Utc};
 use rust_decimal::Decimal;
 use sea_orm::entity::prelude::*;
 use sea_orm::{ActiveValue::Set, ConnectionTrait, QueryOrder};
+
+pub(crate) use lines::{LineContext, Priced, price_line};
 
 pub(crate) fn violation(field: &str, rule: Rule, msg: impl Into<String>) -> ServiceError {
     Violation::new(field, rule, msg).into()
@@ -107,36 +107,6 @@ pub async fn list_tax_setups(
         .order_by_asc(tax_setup::Column::CustomerTaxGroup)
         .order_by_asc(tax_setup::Column::ItemTaxGroup)
         .all(db)
-        .await?)
-}
-
-/// The tax code of a customer tax group × item tax group: `None` when either side has no
-/// group (not taxed); an error when both have one and the setup lacks the pair.
-pub(crate) async fn tax_code_for(
-    db: &impl ConnectionTrait,
-    company_id: i64,
-    customer_group: Option<&str>,
-    item_group: Option<&str>,
-    field: &str,
-) -> ServiceResult<Option<tax_code::Model>> {
-    let (Some(cg), Some(ig)) = (customer_group, item_group) else {
-        return Ok(None);
-    };
-    let Some(setup) = tax_setup::Entity::find()
-        .filter(tax_setup::Column::CompanyId.eq(company_id))
-        .filter(tax_setup::Column::CustomerTaxGroup.eq(cg))
-        .filter(tax_setup::Column::ItemTaxGroup.eq(ig))
-        .one(db)
-        .await?
-    else {
-        return Err(violation(
-            field,
-            Rule::InvalidValue,
-            format!("no tax setup for customer tax group {cg} and item tax group {ig}"),
-        ));
-    };
-    Ok(tax_code::Entity::find_by_id(setup.tax_code_id)
-        .one(db)
         .await?)
 }
 
@@ -270,194 +240,12 @@ pub struct NewOrder {
     pub lines: Vec<NewOrderLine>,
 }
 
-pub(crate) struct Priced {
-    item_id: i64,
-    description: String,
-    unit_id: i64,
-    quantity: Quantity,
-    unit_price: UnitPrice,
-    price_source: String,
-    discount_percent: Rate,
-    discount_amount: UnitPrice,
-    discount_source: Option<String>,
-    line_amount: Amount,
-    tax_code_id: Option<i64>,
-}
-
 fn sources(ids: &[i64]) -> Option<String> {
     (!ids.is_empty()).then(|| {
         ids.iter()
             .map(|i| format!("trade_agreement:{i}"))
             .collect::<Vec<_>>()
             .join(",")
-    })
-}
-
-pub(crate) async fn price_line(
-    db: &impl ConnectionTrait,
-    company_id: i64,
-    buyer: &Buyer,
-    order_date: NaiveDate,
-    returned: bool,
-    prefix: &str,
-    l: &NewOrderLine,
-) -> ServiceResult<Priced> {
-    let f = |s: &str| format!("{prefix}{s}");
-    let mut v = Violations::new();
-    v.check(refs::usable(db, company_id, Table::Item, l.item_id, &f("itemId")).await?);
-    v.check(validate::quantity(&f("quantity"), l.quantity));
-    if returned && l.quantity >= Decimal::ZERO {
-        v.push(Violation::new(
-            &f("quantity"),
-            Rule::OutOfRange,
-            "lines of a returned order have negative quantities",
-        ));
-    } else if !returned && l.quantity <= Decimal::ZERO {
-        v.push(Violation::new(
-            &f("quantity"),
-            Rule::OutOfRange,
-            "quantity must be above 0",
-        ));
-    }
-    if let Some(u) = l.unit_id {
-        v.check(refs::usable(db, company_id, Table::UnitOfMeasure, u, &f("unitId")).await?);
-    }
-    if let Some(p) = l.unit_price {
-        v.check(validate::unit_price(&f("unitPrice"), p));
-    }
-    if let Some(p) = l.discount_percent {
-        v.check(validate::percent(&f("discountPercent"), p));
-    }
-    let desc = v.check(validate::opt_text(
-        &f("description"),
-        l.description.as_deref(),
-        validate::MAX_NAME,
-    ));
-    v.finish()?;
-    let item = catalog::get_item(db, company_id, l.item_id).await?;
-    let unit_id = l.unit_id.unwrap_or(item.base_unit_id);
-    let unit = catalog::unit_of_measure::Entity::find_by_id(unit_id)
-        .one(db)
-        .await?;
-    if let Some(u) = &unit
-        && !(l.quantity * Decimal::from(10i64.pow(u.decimals.clamp(0, 6) as u32)))
-            .fract()
-            .is_zero()
-    {
-        return Err(violation(
-            &f("quantity"),
-            Rule::PrecisionExceeded,
-            format!(
-                "quantities in {} have at most {} decimals",
-                u.code, u.decimals
-            ),
-        ));
-    }
-    let (rule, step) = (buyer.rule, buyer.step);
-    let resolved = match &buyer.customer {
-        Some(customer) => {
-            trade::resolve_price(
-                db,
-                company_id,
-                &PriceRequest {
-                    customer_id: customer.id,
-                    item_id: item.id,
-                    quantity: l.quantity.abs(),
-                    unit_id: Some(unit_id),
-                    date: order_date,
-                },
-            )
-            .await?
-        }
-        None => trade::PriceResult {
-            rule,
-            currency_id: buyer.currency_id,
-            unit_price: item.base_sales_price.value(),
-            price_source: PriceSource::BasePrice,
-            discount: Discount::default(),
-            line_amount: Decimal::ZERO,
-        },
-    };
-    let (unit_price, price_source) = match l.unit_price {
-        Some(p) => (p, "manual".to_owned()),
-        None => (
-            resolved.unit_price,
-            match resolved.price_source {
-                PriceSource::TradeAgreement(id) => format!("trade_agreement:{id}"),
-                PriceSource::BasePrice => "base_price".to_owned(),
-            },
-        ),
-    };
-    let (discount, discount_source) = match l.discount_percent {
-        Some(p) => (
-            Discount {
-                amount: Decimal::ZERO,
-                percent: p,
-                sources: vec![],
-            },
-            Some("manual".to_owned()),
-        ),
-        None => {
-            let s = sources(&resolved.discount.sources);
-            (resolved.discount.clone(), s)
-        }
-    };
-    let amount = match rule {
-        PricingRule::TradeAgreements => {
-            pricing::d365_line_amount(unit_price, l.quantity, Decimal::ONE, &discount, step)
-        }
-        PricingRule::BestPrice => {
-            pricing::bc_line_amount(unit_price, l.quantity, discount.percent, step)
-        }
-    };
-    let tax = tax_code_for(
-        db,
-        company_id,
-        buyer.tax_group.as_deref(),
-        item.tax_group.as_deref(),
-        &f("itemId"),
-    )
-    .await?;
-    let store = |field: &str, r: Result<Amount, crate::money::StorageError>| {
-        r.map_err(|_| {
-            violation(
-                &f(field),
-                Rule::OutOfRange,
-                format!("{field} is out of range"),
-            )
-        })
-    };
-    Ok(Priced {
-        item_id: item.id,
-        description: desc.flatten().unwrap_or(item.name),
-        unit_id,
-        quantity: Quantity::new(l.quantity)
-            .map_err(|_| violation(&f("quantity"), Rule::OutOfRange, "quantity is out of range"))?,
-        unit_price: UnitPrice::new(unit_price).map_err(|_| {
-            violation(
-                &f("unitPrice"),
-                Rule::OutOfRange,
-                "unitPrice is out of range",
-            )
-        })?,
-        price_source,
-        discount_percent: Rate::new(discount.percent).map_err(|_| {
-            violation(
-                &f("discountPercent"),
-                Rule::OutOfRange,
-                "discount is out of range",
-            )
-        })?,
-        discount_amount: UnitPrice::new(discount.amount).map_err(|_| {
-            violation(
-                &f("discountPercent"),
-                Rule::OutOfRange,
-                "discount is out of range",
-            )
-        })?,
-        discount_source,
-        line_amount: store("lineAmount", Amount::new(amount))?,
-        tax_code_id: tax.map(|t| t.id),
     })
 }
 
@@ -536,23 +324,35 @@ pub(crate) fn amount(d: Decimal) -> ServiceResult<Amount> {
     })
 }
 
-/// Recomputes a document: the invoice discount of the bill-to customer's terms (allocated to
-/// the lines), tax per tax code on Σ net after it (allocated to lines), totals and status.
-pub(crate) async fn recompute(
+/// The money of a document: the invoice discount (allocated to the lines), tax per tax code
+/// on Σ net after it (allocated to the lines) and the totals.
+pub(crate) struct Totals {
+    /// Invoice discount share of each line.
+    pub(crate) shares: Vec<Decimal>,
+    /// Tax of each line.
+    pub(crate) line_tax: Vec<Decimal>,
+    pub(crate) discount: Decimal,
+    pub(crate) net: Decimal,
+    pub(crate) tax: Decimal,
+}
+
+/// Totals of lines (gross line amount and tax code each) for a bill-to customer's invoice
+/// discount terms in a currency: two statements (terms, tax rates) whatever the line count.
+pub(crate) async fn totals(
     db: &impl ConnectionTrait,
-    order: sales_order::Model,
-) -> ServiceResult<sales_order::Model> {
-    let lines = lines_of(db, &[order.id]).await?;
-    let cur = setup::get_currency(db, order.company_id, order.currency_id).await?;
-    let step = cur.amount_precision.value();
-    let gross: Vec<Decimal> = lines.iter().map(|l| l.line_amount.value()).collect();
+    company_id: i64,
+    bill_to: &customer::Model,
+    currency_id: i64,
+    step: Decimal,
+    lines: &[(Decimal, Option<i64>)],
+) -> ServiceResult<Totals> {
+    let gross: Vec<Decimal> = lines.iter().map(|l| l.0).collect();
     let subtotal: Decimal = gross.iter().sum();
-    let bill_to = parties::get_customer(db, order.company_id, order.invoice_customer_id).await?;
     let pct = invoice_discount_percent(
         db,
-        order.company_id,
+        company_id,
         bill_to.invoice_discount_code.as_deref(),
-        order.currency_id,
+        currency_id,
         subtotal,
     )
     .await?;
@@ -565,35 +365,66 @@ pub(crate) async fn recompute(
     let nets: Vec<(Decimal, Option<i64>)> = lines
         .iter()
         .zip(&shares)
-        .map(|(l, s)| (l.line_amount.value() - s, l.tax_code_id))
+        .map(|(l, s)| (l.0 - s, l.1))
         .collect();
-    let (line_tax, doc_tax) = document_tax(db, &nets, step).await?;
+    let (line_tax, tax) = document_tax(db, &nets, step).await?;
+    Ok(Totals {
+        shares,
+        line_tax,
+        discount,
+        net: subtotal - discount,
+        tax,
+    })
+}
+
+/// Recomputes a document: the invoice discount of the bill-to customer's terms (allocated to
+/// the lines), tax per tax code on Σ net after it (allocated to lines), totals and status.
+pub(crate) async fn recompute(
+    db: &impl ConnectionTrait,
+    order: sales_order::Model,
+) -> ServiceResult<sales_order::Model> {
+    let lines = lines_of(db, &[order.id]).await?;
+    let cur = setup::get_currency(db, order.company_id, order.currency_id).await?;
+    let step = cur.amount_precision.value();
+    let bill_to = parties::get_customer(db, order.company_id, order.invoice_customer_id).await?;
+    let parts: Vec<(Decimal, Option<i64>)> = lines
+        .iter()
+        .map(|l| (l.line_amount.value(), l.tax_code_id))
+        .collect();
+    let t = totals(
+        db,
+        order.company_id,
+        &bill_to,
+        order.currency_id,
+        step,
+        &parts,
+    )
+    .await?;
     let mut statuses = Vec::new();
-    for ((l, t), share) in lines.into_iter().zip(line_tax).zip(shares) {
+    for ((l, tax), share) in lines.into_iter().zip(&t.line_tax).zip(&t.shares) {
         statuses.push(line_status(
             l.quantity.value(),
             l.delivered.value(),
             l.invoiced.value(),
             l.canceled.value(),
         ));
-        if l.tax_amount.value() != t || l.invoice_discount_amount.value() != share {
+        if l.tax_amount.value() != *tax || l.invoice_discount_amount.value() != *share {
             let mut am: sales_order_line::ActiveModel = l.into();
-            am.tax_amount = Set(amount(t)?);
-            am.invoice_discount_amount = Set(amount(share)?);
+            am.tax_amount = Set(amount(*tax)?);
+            am.invoice_discount_amount = Set(amount(*share)?);
             am.update(db).await?;
         }
     }
-    let net = subtotal - discount;
     let confirmed = order.confirmed_version.is_some();
     let mut am: sales_order::ActiveModel = order.into();
     if confirmed {
         // a confirmed order that changes must be confirmed again (DOMAIN.md 3.5)
         am.needs_reconfirmation = Set(true);
     }
-    am.invoice_discount_amount = Set(amount(discount)?);
-    am.net_amount = Set(amount(net)?);
-    am.tax_amount = Set(amount(doc_tax)?);
-    am.total_amount = Set(amount(net + doc_tax)?);
+    am.invoice_discount_amount = Set(amount(t.discount)?);
+    am.net_amount = Set(amount(t.net)?);
+    am.tax_amount = Set(amount(t.tax)?);
+    am.total_amount = Set(amount(t.net + t.tax)?);
     am.status = Set(header_status(&statuses));
     am.updated_at = Set(Utc::now());
     let saved = am.update(db).await?;
@@ -608,7 +439,10 @@ pub(crate) struct Buyer {
     pub(crate) currency_id: i64,
     pub(crate) tax_group: Option<String>,
     pub(crate) rule: PricingRule,
+    /// The document currency's amount precision.
     pub(crate) step: Decimal,
+    /// The document currency.
+    pub(crate) currency: setup::currency::Model,
 }
 
 pub(crate) async fn pricing_rule(
@@ -629,28 +463,27 @@ async fn context(
 ) -> ServiceResult<Buyer> {
     let customer = parties::get_customer(db, company_id, customer_id).await?;
     let rule = pricing_rule(db, company_id).await?;
-    let step = setup::get_currency(db, company_id, customer.currency_id)
-        .await?
-        .amount_precision
-        .value();
+    let currency = setup::get_currency(db, company_id, customer.currency_id).await?;
     Ok(Buyer {
         currency_id: customer.currency_id,
         tax_group: customer.tax_group.clone(),
         customer: Some(customer),
         rule,
-        step,
+        step: currency.amount_precision.value(),
+        currency,
     })
 }
 
-pub(crate) async fn insert_line(
-    db: &impl ConnectionTrait,
+fn line_model(
     company_id: i64,
     order_id: i64,
     line_number: i32,
     p: Priced,
-) -> ServiceResult<sales_order_line::Model> {
+    tax: Amount,
+    share: Amount,
+) -> sales_order_line::ActiveModel {
     let now = Utc::now();
-    Ok(sales_order_line::ActiveModel {
+    sales_order_line::ActiveModel {
         company_id: Set(company_id),
         order_id: Set(order_id),
         line_number: Set(line_number),
@@ -665,7 +498,8 @@ pub(crate) async fn insert_line(
         discount_source: Set(p.discount_source),
         line_amount: Set(p.line_amount),
         tax_code_id: Set(p.tax_code_id),
-        tax_amount: Set(Amount::ZERO),
+        tax_amount: Set(tax),
+        invoice_discount_amount: Set(share),
         delivered: Set(Quantity::ZERO),
         invoiced: Set(Quantity::ZERO),
         canceled: Set(Quantity::ZERO),
@@ -673,12 +507,35 @@ pub(crate) async fn insert_line(
         updated_at: Set(now),
         ..Default::default()
     }
+}
+
+pub(crate) async fn insert_line(
+    db: &impl ConnectionTrait,
+    company_id: i64,
+    order_id: i64,
+    line_number: i32,
+    p: Priced,
+) -> ServiceResult<sales_order_line::Model> {
+    Ok(line_model(
+        company_id,
+        order_id,
+        line_number,
+        p,
+        Amount::ZERO,
+        Amount::ZERO,
+    )
     .insert(db)
     .await?)
 }
 
+/// Rows per multi-row `INSERT`: 100 lines × 23 columns stays far below the bind-parameter
+/// limits of SQLite (32,766) and PostgreSQL (65,535).
+pub(crate) const INSERT_CHUNK: usize = 100;
+
 /// Creates an order with its lines, priced and taxed, in status Open order and release
 /// status Open. The order type must be registered; a returned order gets an RMA number.
+/// The lines are priced in memory from one [`LineContext`] and written with multi-row
+/// inserts, so the statement count does not grow with the number of lines.
 pub async fn create_order(
     db: &impl ConnectionTrait,
     registry: &Registry,
@@ -737,28 +594,28 @@ pub async fn create_order(
         i.lines
             .extend(standard::automatic_lines(db, company_id, cust.id, order_date).await?);
     }
-    let mut priced = Vec::new();
-    let mut problems = Vec::new();
-    for (n, l) in i.lines.iter().enumerate() {
-        match price_line(
-            db,
-            company_id,
-            &ctx,
-            order_date,
-            returned,
-            &format!("lines.{n}."),
-            l,
-        )
-        .await
-        {
-            Ok(p) => priced.push(p),
-            Err(ServiceError::Invalid(vs)) => problems.extend(vs),
-            Err(e) => return Err(e),
-        }
-    }
-    if !problems.is_empty() {
-        return Err(ServiceError::Invalid(problems));
-    }
+    let lc = LineContext::load(db, company_id, &ctx, &i.lines).await?;
+    let priced = lc.price_all(&ctx, order_date, returned, &i.lines)?;
+    let bill_to = match cust.invoice_account_id {
+        Some(b) if b != cust.id => parties::get_customer(db, company_id, b).await?,
+        _ => cust.clone(),
+    };
+    let parts: Vec<(Decimal, Option<i64>)> = priced
+        .iter()
+        .map(|p| (p.line_amount.value(), p.tax_code_id))
+        .collect();
+    let t = totals(db, company_id, &bill_to, cust.currency_id, ctx.step, &parts).await?;
+    let statuses: Vec<OrderStatus> = priced
+        .iter()
+        .map(|p| {
+            line_status(
+                p.quantity.value(),
+                Decimal::ZERO,
+                Decimal::ZERO,
+                Decimal::ZERO,
+            )
+        })
+        .collect();
     let number = crate::crm::parties::number_for::<sales_order::Entity>(
         db,
         company_id,
@@ -779,17 +636,18 @@ pub async fn create_order(
         number: Set(number),
         order_type: Set(i.order_type),
         customer_id: Set(cust.id),
-        invoice_customer_id: Set(cust.invoice_account_id.unwrap_or(cust.id)),
+        invoice_customer_id: Set(bill_to.id),
         currency_id: Set(cust.currency_id),
         order_date: Set(order_date),
         requested_ship_date: Set(i.requested_ship_date),
         customer_reference: Set(reference.flatten()),
         attributes: Set(i.attributes.map(|a| a.to_string())),
-        status: Set(OrderStatus::OpenOrder),
+        status: Set(header_status(&statuses)),
         release_status: Set(ReleaseStatus::Open),
-        net_amount: Set(Amount::ZERO),
-        tax_amount: Set(Amount::ZERO),
-        total_amount: Set(Amount::ZERO),
+        invoice_discount_amount: Set(amount(t.discount)?),
+        net_amount: Set(amount(t.net)?),
+        tax_amount: Set(amount(t.tax)?),
+        total_amount: Set(amount(t.net + t.tax)?),
         rma_number: Set(rma),
         created_at: Set(now),
         updated_at: Set(now),
@@ -797,10 +655,26 @@ pub async fn create_order(
     }
     .insert(db)
     .await?;
-    for (n, p) in priced.into_iter().enumerate() {
-        insert_line(db, company_id, order.id, (n as i32 + 1) * 10, p).await?;
+    let mut models = Vec::with_capacity(priced.len());
+    for (n, ((p, tax), share)) in priced.into_iter().zip(t.line_tax).zip(t.shares).enumerate() {
+        models.push(line_model(
+            company_id,
+            order.id,
+            (n as i32 + 1) * 10,
+            p,
+            amount(tax)?,
+            amount(share)?,
+        ));
     }
-    recompute(db, order).await
+    let mut models = models.into_iter().peekable();
+    while models.peek().is_some() {
+        let chunk: Vec<_> = models.by_ref().take(INSERT_CHUNK).collect();
+        sales_order_line::Entity::insert_many(chunk)
+            .exec_without_returning(db)
+            .await?;
+    }
+    upsell::offer(db, &order).await?;
+    Ok(order)
 }
 
 fn editable(o: &sales_order::Model) -> ServiceResult<()> {

@@ -52,10 +52,7 @@ async fn buyer(
     q: &sales_quotation::Model,
 ) -> ServiceResult<Buyer> {
     let rule = pricing_rule(db, company_id).await?;
-    let step = setup::get_currency(db, company_id, q.currency_id)
-        .await?
-        .amount_precision
-        .value();
+    let currency = setup::get_currency(db, company_id, q.currency_id).await?;
     let customer = match q.customer_id {
         Some(c) => Some(parties::get_customer(db, company_id, c).await?),
         None => None,
@@ -65,7 +62,8 @@ async fn buyer(
         currency_id: q.currency_id,
         tax_group: q.tax_group.clone(),
         rule,
-        step,
+        step: currency.amount_precision.value(),
+        currency,
     })
 }
 
@@ -200,33 +198,47 @@ pub async fn create_quotation(
     .insert(db)
     .await?;
     let b = buyer(db, company_id, &q).await?;
-    let mut problems = Vec::new();
-    let mut priced = Vec::new();
-    for (n, l) in i.lines.iter().enumerate() {
-        match super::price_line(db, company_id, &b, date, false, &format!("lines.{n}."), l).await {
-            Ok(p) => priced.push(p),
-            Err(ServiceError::Invalid(vs)) => problems.extend(vs),
-            Err(e) => return Err(e),
-        }
+    let lc = super::LineContext::load(db, company_id, &b, &i.lines).await?;
+    let priced = lc.price_all(&b, date, false, &i.lines)?;
+    let parts: Vec<(Decimal, Option<i64>)> = priced
+        .iter()
+        .map(|p| (p.line_amount.value(), p.tax_code_id))
+        .collect();
+    let (line_tax, doc_tax) = document_tax(db, &parts, b.step).await?;
+    let net: Decimal = parts.iter().map(|p| p.0).sum();
+    let mut models = Vec::with_capacity(priced.len());
+    for (n, (p, t)) in priced.into_iter().zip(line_tax).enumerate() {
+        models.push(line_model(
+            company_id,
+            q.id,
+            (n as i32 + 1) * 10,
+            p,
+            amount(t)?,
+        ));
     }
-    if !problems.is_empty() {
-        return Err(ServiceError::Invalid(problems));
+    let mut models = models.into_iter().peekable();
+    while models.peek().is_some() {
+        let chunk: Vec<_> = models.by_ref().take(super::INSERT_CHUNK).collect();
+        sales_quotation_line::Entity::insert_many(chunk)
+            .exec_without_returning(db)
+            .await?;
     }
-    for (n, p) in priced.into_iter().enumerate() {
-        insert_line(db, company_id, q.id, (n as i32 + 1) * 10, p).await?;
-    }
-    recompute(db, q).await
+    let mut am: sales_quotation::ActiveModel = q.into();
+    am.net_amount = Set(amount(net)?);
+    am.tax_amount = Set(amount(doc_tax)?);
+    am.total_amount = Set(amount(net + doc_tax)?);
+    Ok(am.update(db).await?)
 }
 
-async fn insert_line(
-    db: &impl ConnectionTrait,
+fn line_model(
     company_id: i64,
     quotation_id: i64,
     line_number: i32,
     p: super::Priced,
-) -> ServiceResult<sales_quotation_line::Model> {
+    tax: Amount,
+) -> sales_quotation_line::ActiveModel {
     let now = Utc::now();
-    Ok(sales_quotation_line::ActiveModel {
+    sales_quotation_line::ActiveModel {
         company_id: Set(company_id),
         quotation_id: Set(quotation_id),
         line_number: Set(line_number),
@@ -241,13 +253,25 @@ async fn insert_line(
         discount_source: Set(p.discount_source),
         line_amount: Set(p.line_amount),
         tax_code_id: Set(p.tax_code_id),
-        tax_amount: Set(Amount::ZERO),
+        tax_amount: Set(tax),
         created_at: Set(now),
         updated_at: Set(now),
         ..Default::default()
     }
-    .insert(db)
-    .await?)
+}
+
+async fn insert_line(
+    db: &impl ConnectionTrait,
+    company_id: i64,
+    quotation_id: i64,
+    line_number: i32,
+    p: super::Priced,
+) -> ServiceResult<sales_quotation_line::Model> {
+    Ok(
+        line_model(company_id, quotation_id, line_number, p, Amount::ZERO)
+            .insert(db)
+            .await?,
+    )
 }
 
 /// Lines of quotations, in line-number order (one statement for many quotations).

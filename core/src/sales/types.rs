@@ -4,7 +4,7 @@
 //! never while one is open; these functions only read, or write once the extension agreed.
 
 use super::{
-    Buyer, NewOrder, OrderStatus, ReleaseStatus, get_order, lines_of, price_line, sales_order,
+    Buyer, LineContext, NewOrder, OrderStatus, ReleaseStatus, get_order, lines_of, sales_order,
     violation,
 };
 use crate::catalog::{self, ItemKind};
@@ -110,6 +110,7 @@ pub async fn draft_message(
         customer: Some(customer.clone()),
         rule,
         step: currency.amount_precision.value(),
+        currency: currency.clone(),
     };
     let date = i.order_date.unwrap_or_else(|| Utc::now().date_naive());
     let returned = i.order_type == crate::extension::builtin::RETURNED;
@@ -120,24 +121,17 @@ pub async fn draft_message(
     let mut v = Violations::new();
     let mut lines = Vec::new();
     let mut net = Decimal::ZERO;
+    let lc = LineContext::load(db, company_id, &buyer, &all).await?;
     for (n, l) in all.iter().enumerate() {
-        match price_line(
-            db,
-            company_id,
-            &buyer,
-            date,
-            returned,
-            &format!("lines.{n}."),
-            l,
-        )
-        .await
-        {
+        match lc.price(&buyer, date, returned, &format!("lines.{n}."), l) {
             Ok(p) => {
-                let item = catalog::get_item(db, company_id, p.item_id).await?;
+                let Some(item) = lc.item(p.item_id) else {
+                    return Err(ServiceError::NotFound("item"));
+                };
                 net += p.line_amount.value();
                 lines.push(OrderLine {
                     line_number: (n as i32 + 1) * 10,
-                    item_number: item.number,
+                    item_number: item.number.clone(),
                     item_kind: match item.kind {
                         ItemKind::Stocked => "STOCKED",
                         ItemKind::Service => "SERVICE",

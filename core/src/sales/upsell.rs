@@ -221,22 +221,31 @@ pub(crate) async fn offer(
         .into_iter()
         .map(|s| (s.line_id, s.rule_id))
         .collect();
-    let mut groups: HashMap<i64, Option<String>> = HashMap::new();
+    let mut ids: Vec<i64> = lines.iter().map(|l| l.item_id).collect();
+    ids.sort_unstable();
+    ids.dedup();
+    let groups: HashMap<i64, Option<String>> = if ids.is_empty() {
+        HashMap::new()
+    } else {
+        catalog::item::Entity::find()
+            .filter(catalog::item::Column::Id.is_in(ids))
+            .all(db)
+            .await?
+            .into_iter()
+            .map(|i| (i.id, i.item_group))
+            .collect()
+    };
+    let mut new = Vec::new();
     for l in &lines {
-        if let std::collections::hash_map::Entry::Vacant(e) = groups.entry(l.item_id) {
-            let g = catalog::get_item(db, order.company_id, l.item_id)
-                .await?
-                .item_group;
-            e.insert(g);
-        }
+        let group = groups.get(&l.item_id).cloned().flatten();
         for r in &rules {
             let hits = r.trigger_item_id == Some(l.item_id)
-                || (r.trigger_item_group.is_some() && r.trigger_item_group == groups[&l.item_id]);
+                || (r.trigger_item_group.is_some() && r.trigger_item_group == group);
             let fits = l.quantity.value().abs() >= r.min_quantity.value()
                 && (r.customer_group.is_none() || r.customer_group == customer.customer_group)
                 && r.suggested_item_id != l.item_id;
             if hits && fits && !made.contains(&(l.id, r.id)) {
-                upsell_suggestion::ActiveModel {
+                new.push(upsell_suggestion::ActiveModel {
                     company_id: Set(order.company_id),
                     order_id: Set(order.id),
                     line_id: Set(l.id),
@@ -245,11 +254,16 @@ pub(crate) async fn offer(
                     created_at: Set(Utc::now()),
                     decided_at: Set(None),
                     ..Default::default()
-                }
-                .insert(db)
-                .await?;
+                });
             }
         }
+    }
+    let mut new = new.into_iter().peekable();
+    while new.peek().is_some() {
+        let chunk: Vec<_> = new.by_ref().take(super::INSERT_CHUNK).collect();
+        upsell_suggestion::Entity::insert_many(chunk)
+            .exec_without_returning(db)
+            .await?;
     }
     Ok(())
 }

@@ -402,17 +402,46 @@ pub async fn resolve_price(
         .ok_or_else(|| {
             ServiceError::from(Violation::new("unitId", Rule::NotFound, "unit not found"))
         })?;
+    let rows = candidates(db, company_id, &customer, &[&item]).await?;
+    Ok(price_with(
+        &rows,
+        &Pricing {
+            rule,
+            customer: &customer,
+            currency: &currency,
+            item: &item,
+            unit: &unit,
+            quantity: r.quantity,
+            date: r.date,
+        },
+    ))
+}
+
+/// The agreement lines that may apply to any of `items` for `customer`: its currency, not
+/// archived, for all items, one of the items or one of their groups, and for all accounts,
+/// the customer or one of its price or line discount groups. One statement whatever the
+/// number of items; [`price_with`] picks per line in memory.
+pub(crate) async fn candidates(
+    db: &impl ConnectionTrait,
+    company_id: i64,
+    customer: &parties::customer::Model,
+    items: &[&catalog::item::Model],
+) -> ServiceResult<Vec<trade_agreement::Model>> {
     use trade_agreement::Column as C;
-    let mut items = Condition::any().add(C::ItemScope.eq(Scope::All)).add(
+    let ids: Vec<i64> = items.iter().map(|i| i.id).collect();
+    let mut item_groups: Vec<String> = items.iter().filter_map(|i| i.item_group.clone()).collect();
+    item_groups.sort();
+    item_groups.dedup();
+    let mut scope = Condition::any().add(C::ItemScope.eq(Scope::All)).add(
         Condition::all()
             .add(C::ItemScope.eq(Scope::One))
-            .add(C::ItemId.eq(item.id)),
+            .add(C::ItemId.is_in(ids)),
     );
-    if let Some(g) = &item.item_group {
-        items = items.add(
+    if !item_groups.is_empty() {
+        scope = scope.add(
             Condition::all()
                 .add(C::ItemScope.eq(Scope::Group))
-                .add(C::ItemGroup.eq(g.as_str())),
+                .add(C::ItemGroup.is_in(item_groups)),
         );
     }
     let groups: Vec<String> = [
@@ -434,16 +463,35 @@ pub async fn resolve_price(
                 .add(C::AccountScope.eq(Scope::Group))
                 .add(C::AccountGroup.is_in(groups)),
         );
-    let rows = trade_agreement::Entity::find()
+    Ok(trade_agreement::Entity::find()
         .filter(C::CompanyId.eq(company_id))
         .filter(C::CurrencyId.eq(customer.currency_id))
         .filter(C::ArchivedAt.is_null())
-        .filter(items)
+        .filter(scope)
         .filter(accounts)
         .all(db)
-        .await?;
+        .await?)
+}
+
+/// What [`price_with`] prices: one item in one unit for one customer.
+pub(crate) struct Pricing<'a> {
+    pub(crate) rule: PricingRule,
+    pub(crate) customer: &'a parties::customer::Model,
+    pub(crate) currency: &'a setup::currency::Model,
+    pub(crate) item: &'a catalog::item::Model,
+    pub(crate) unit: &'a catalog::unit_of_measure::Model,
+    /// Above zero.
+    pub(crate) quantity: Decimal,
+    pub(crate) date: NaiveDate,
+}
+
+/// Price and line discount of one line from candidate agreement lines (a superset is fine:
+/// scope, currency, unit, dates and quantities are checked here), under the company's rule.
+pub(crate) fn price_with(rows: &[trade_agreement::Model], p: &Pricing<'_>) -> PriceResult {
+    let (customer, item, currency, unit, rule) = (p.customer, p.item, p.currency, p.unit, p.rule);
     let lines: Vec<AgreementLine> = rows
         .iter()
+        .filter(|a| a.currency_id == customer.currency_id)
         .map(|a| AgreementLine {
             id: a.id,
             relation: match a.relation {
@@ -484,26 +532,26 @@ pub async fn resolve_price(
         item_group: item.item_group.clone(),
         currency: currency.code.clone(),
         unit: unit.code.clone(),
-        quantity: r.quantity,
-        date: r.date,
+        quantity: p.quantity,
+        date: p.date,
     };
     let base = item.base_sales_price.value();
     let step = currency.amount_precision.value();
     let (price, discount, line_amount) = match rule {
         PricingRule::TradeAgreements => {
-            let p = pricing::d365_price(&lines, &q, base);
+            let pr = pricing::d365_price(&lines, &q, base);
             let d = pricing::d365_line_discount(&lines, &q);
             let amount =
-                pricing::d365_line_amount(p.unit_price, r.quantity, Decimal::ONE, &d, step);
-            (p, d, amount)
+                pricing::d365_line_amount(pr.unit_price, p.quantity, Decimal::ONE, &d, step);
+            (pr, d, amount)
         }
         PricingRule::BestPrice => {
-            let (p, d) = pricing::bc_best_price(&lines, &q, base);
-            let amount = pricing::bc_line_amount(p.unit_price, r.quantity, d.percent, step);
-            (p, d, amount)
+            let (pr, d) = pricing::bc_best_price(&lines, &q, base);
+            let amount = pricing::bc_line_amount(pr.unit_price, p.quantity, d.percent, step);
+            (pr, d, amount)
         }
     };
-    Ok(PriceResult {
+    PriceResult {
         rule,
         currency_id: customer.currency_id,
         unit_price: price.unit_price,
@@ -513,5 +561,5 @@ pub async fn resolve_price(
             .unwrap_or(PriceSource::BasePrice),
         discount,
         line_amount: line_amount.normalize(),
-    })
+    }
 }
