@@ -7,9 +7,9 @@
 
 use crate::config::Config;
 use crate::graphql::errors::ErrorCode;
-use crate::graphql::extension::Budget;
+use crate::graphql::extension::{Budget, CHECK_PASSED, CheckOnly};
 use crate::graphql::loaders::{Gated, Loaders, PollGate};
-use crate::graphql::{MercatorSchema, RequestCtx, build_schema};
+use crate::graphql::{MercatorSchema, RequestCtx, build_check_schema, build_schema};
 use crate::metrics::Metrics;
 use async_graphql::Variables;
 use mercator_core::auth::{self, Principal};
@@ -41,8 +41,11 @@ pub struct AppState {
     pub db: Db,
     /// Configuration.
     pub config: Config,
-    /// The schema.
+    /// The schema that executes requests.
     pub schema: MercatorSchema,
+    /// The same schema with the limits extension: parses, validates and costs each request
+    /// before `schema` runs it.
+    pub check_schema: MercatorSchema,
     /// Counters.
     pub metrics: Metrics,
     /// Order types, invoice formats and promising calculators, built-in and from plugins.
@@ -60,10 +63,12 @@ impl AppState {
     /// ([`Registry::load`] with [`Config::plugin_specs`]).
     pub fn with_registry(db: Db, config: Config, registry: Arc<Registry>) -> Arc<AppState> {
         let schema = build_schema(Some(db.clone()), registry.clone());
+        let check_schema = build_check_schema(registry.clone());
         Arc::new(AppState {
             db,
             config,
             schema,
+            check_schema,
             registry,
             metrics: Metrics::default(),
             tokens: Mutex::new(HashMap::new()),
@@ -331,16 +336,45 @@ async fn execute(state: &AppState, headers: &HeaderMap, body: GqlBody, is_get: b
             .unwrap_or(state.config.limits.max_cost),
         max_depth: state.config.limits.max_depth,
     };
-    let mut req = async_graphql::Request::new(query).variables(variables);
-    if let Some(op) = body.operation_name {
-        req = req.operation_name(op);
+    // Parse, validate and cost the request on the checking schema first; it stops there.
+    let mut check = async_graphql::Request::new(query.clone()).variables(variables.clone());
+    if let Some(op) = &body.operation_name {
+        check = check.operation_name(op.clone());
     }
-    let gate = Arc::new(PollGate::default());
-    let req = req
-        .data(rc)
-        .data(Loaders::new(&state.db.conn, &gate))
-        .data(budget);
-    let resp = Gated::new(state.schema.execute(req), gate).await;
+    let checked = state
+        .check_schema
+        .execute(check.data(budget).data(CheckOnly))
+        .await;
+    let passed = checked.errors.len() == 1 && checked.errors[0].message == CHECK_PASSED;
+    let resp = if passed {
+        let mut req = async_graphql::Request::new(query).variables(variables);
+        if let Some(op) = body.operation_name {
+            req = req.operation_name(op);
+        }
+        let gate = Arc::new(PollGate::default());
+        let req = req
+            .data(rc)
+            .data(Loaders::new(&state.db.conn, &gate))
+            .data(budget);
+        let mut resp = Gated::new(state.schema.execute(req), gate).await;
+        if let Some(cost) = checked.extensions.get("cost") {
+            resp.extensions.insert("cost".to_owned(), cost.clone());
+        }
+        for e in &mut resp.errors {
+            let has = e
+                .extensions
+                .as_ref()
+                .is_some_and(|x| x.get("code").is_some());
+            if !has {
+                e.extensions
+                    .get_or_insert_with(Default::default)
+                    .set("code", ErrorCode::BadRequest.as_str());
+            }
+        }
+        resp
+    } else {
+        checked
+    };
     for e in &resp.errors {
         let code = e
             .extensions

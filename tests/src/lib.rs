@@ -178,6 +178,25 @@ impl TestApp {
     pub fn statements(&self) -> u64 {
         self.db.statement_count()
     }
+
+    /// Starts recording the SQL of every statement (for explaining a count in a failure).
+    pub fn capture_sql(&self) {
+        if let Ok(mut c) = self.db.stats.capture.lock() {
+            *c = Some(Vec::new());
+        }
+    }
+
+    /// The SQL recorded since [`TestApp::capture_sql`], one statement per line; stops recording.
+    pub fn captured_sql(&self) -> String {
+        self.db
+            .stats
+            .capture
+            .lock()
+            .ok()
+            .and_then(|mut c| c.take())
+            .unwrap_or_default()
+            .join("\n")
+    }
 }
 
 /// A GraphQL client with a token and optionally a company header.

@@ -493,14 +493,59 @@ async fn listing_orders_runs_a_constant_number_of_statements() {
     let q = "query($n: Int) { salesOrders(first: $n) { nodes { number totalAmount { amount currency } customer { accountNumber name }
         lines { quantity lineAmount { amount } item { number name } taxCode { code } } } } }";
     let mut used = Vec::new();
+    let mut sql = Vec::new();
     for n in [1, 10] {
         c.ok(q, json!({"n": n})).await;
         let before = app.statements();
+        app.capture_sql();
         let d = c.ok(q, json!({"n": n})).await;
+        sql.push(app.captured_sql());
         used.push(app.statements() - before);
         assert_eq!(d["salesOrders"]["nodes"].as_array().unwrap().len(), n);
     }
-    assert_eq!(used[0], used[1], "{used:?}");
+    assert_eq!(used[0], used[1], "{used:?}\n{}\n--\n{}", sql[0], sql[1]);
+}
+
+/// Rows loaded in a request are kept for the rest of it, but not across a write: in one
+/// request with two mutations, the second payload shows the line the second mutation added.
+#[tokio::test]
+async fn a_second_mutation_in_one_request_reads_afresh() {
+    let app = TestApp::start().await;
+    let c = app.company("SOF").await;
+    let s = setup(&c).await;
+    let cust = customer(&c, "C-F", &s.usd, json!({})).await;
+    let o = ok(
+        &c,
+        "salesOrderCreate",
+        json!({"customerId": cust, "lines": [{"itemId": s.item_a, "quantity": "1"}]}),
+        "salesOrder { id }",
+    )
+    .await["salesOrder"]["id"]
+        .clone();
+    let q = "mutation($a: SalesOrderLineAddInput!, $b: SalesOrderLineAddInput!) {
+        a: salesOrderLineAdd(input: $a) { salesOrder { lines { quantity } totalAmount { amount } } userErrors { code } }
+        b: salesOrderLineAdd(input: $b) { salesOrder { lines { quantity } totalAmount { amount } } userErrors { code } } }";
+    let d = c
+        .ok(
+            q,
+            json!({"a": {"orderId": o, "line": {"itemId": s.item_b, "quantity": "2"}},
+                   "b": {"orderId": o, "line": {"itemId": s.item_b, "quantity": "3"}}}),
+        )
+        .await;
+    let qty = |k: &str| -> Vec<String> {
+        d[k]["salesOrder"]["lines"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|l| l["quantity"].as_str().unwrap().to_owned())
+            .collect()
+    };
+    assert_eq!(qty("a"), ["1", "2"]);
+    assert_eq!(qty("b"), ["1", "2", "3"]);
+    assert_ne!(
+        d["a"]["salesOrder"]["totalAmount"],
+        d["b"]["salesOrder"]["totalAmount"]
+    );
 }
 
 /// Creating an order runs the same statements for 1 line or 40 (the lines are priced in

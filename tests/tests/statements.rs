@@ -78,16 +78,18 @@ async fn listing_customers_with_relations_runs_a_constant_number_of_statements()
         );
         counts.push(used);
     }
-    assert_eq!(
-        counts[0], counts[2],
-        "statements for 1, 10, 100 customers: {counts:?}"
-    );
-    assert_eq!(
-        counts[1], counts[2],
-        "statements for 1, 10, 100 customers: {counts:?}"
-    );
     // 3 to authenticate (the test server caches no tokens), then: the page (a narrow row), the
     // count, the full customer rows (for fields beyond the list row), currencies, terms,
-    // addresses, contacts, the invoice accounts and their parties.
-    assert_eq!(counts[2], 12, "{counts:?}");
+    // addresses, contacts, the invoice accounts and their parties. A row the request already
+    // loaded is not read again: on the page of 100 the invoice account is one of the
+    // customers, so its row comes from the first batch and that page needs one statement less.
+    assert_eq!(
+        counts[..2],
+        [12, 12],
+        "statements for 1, 10, 100 customers: {counts:?}"
+    );
+    assert_eq!(
+        counts[2], 11,
+        "statements for 1, 10, 100 customers: {counts:?}"
+    );
 }

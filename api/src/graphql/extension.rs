@@ -5,6 +5,8 @@
 //! runs, with a message saying how far over it is; otherwise the cost is returned in
 //! `extensions.cost`. The budget comes from the server configuration or the token.
 //! Errors raised before execution (parse, validation) get their `extensions.code` here.
+//! The extension is installed on a separate checking schema only (see
+//! `graphql::build_check_schema`), so executing a request pays no per-field extension cost.
 
 use super::errors::ErrorCode;
 use async_graphql::extensions::{
@@ -23,6 +25,14 @@ pub struct Budget {
     /// Deepest nesting allowed.
     pub max_depth: usize,
 }
+
+/// In a request's data: stop after validation (the request is only being checked). The
+/// response then carries the single error [`CHECK_PASSED`] when the request may run.
+#[derive(Debug, Clone, Copy)]
+pub struct CheckOnly;
+
+/// Message of the error that ends a checked request which passed every check.
+pub const CHECK_PASSED: &str = "__mercator_check_passed";
 
 /// Factory of [`LimitsExt`].
 pub struct Limits;
@@ -134,6 +144,9 @@ impl Extension for LimitsExt {
                     ErrorCode::QueryTooDeep,
                 )]);
             }
+        }
+        if ctx.data_opt::<CheckOnly>().is_some() {
+            return Err(vec![ServerError::new(CHECK_PASSED, None)]);
         }
         Ok(r)
     }

@@ -9,7 +9,7 @@
 //! (measured: with a zero delay and no gate a page of 100 customers ran 305 statements instead
 //! of 9; with 250 µs, 9 to 12 depending on load), and a timer costs a thread wake-up per batch.
 
-use async_graphql::dataloader::{DataLoader, Loader};
+use async_graphql::dataloader::Loader;
 use mercator_core::catalog::{item, unit_of_measure};
 use mercator_core::crm;
 use mercator_core::inventory::{self, warehouse};
@@ -27,7 +27,6 @@ use std::pin::Pin;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::task::{Context, Poll, Waker};
-use std::time::Duration;
 
 /// Loader errors must be `Clone`.
 pub type LoadError = Arc<sea_orm::DbErr>;
@@ -230,6 +229,8 @@ impl Loader<i64> for OnHandByItem {
 #[derive(Default)]
 pub struct PollGate {
     generation: AtomicU64,
+    /// Bumped after every write of the request: loaded values older than it are dropped.
+    epoch: AtomicU64,
     waiters: Mutex<Vec<Waker>>,
 }
 
@@ -313,102 +314,264 @@ impl<F: Future> Future for Gated<F> {
     }
 }
 
-fn dl<L: Loader<i64>>(l: L, gate: &Arc<PollGate>) -> DataLoader<L> {
-    let gate = gate.clone();
-    let spawner = move |fut: futures_util::future::BoxFuture<'static, ()>| {
-        let gate = gate.clone();
-        let seen = gate.generation.load(Ordering::SeqCst);
-        tokio::spawn(async move {
-            gate.passed(seen).await;
-            fut.await;
-        })
-    };
-    DataLoader::new(l, spawner)
-        .delay(Duration::ZERO)
-        .max_batch_size(1000)
+/// A per-request batching loader over an async-graphql [`Loader`].
+///
+/// Replaces async-graphql's `DataLoader` on the hot path (measured in docs/performance.md: about
+/// 9 µs per `load_one` there, from a `HashSet`, a `HashMap` and a oneshot channel per call, a
+/// spawned batch task and a model cloned into a map per caller). Here a call for a key that is
+/// already loaded returns at once; otherwise it joins the open batch, a shared future polled
+/// inside the request itself (no spawned task, one wake-up for all callers), which waits for the
+/// [`PollGate`] so every sibling field has added its key, then loads all of them in one call.
+/// Loaded values are kept for the rest of the request; [`Loaders::clear`] drops them after a
+/// write, so a mutation's payload never shows what was read before it.
+pub struct Batch<L: Loader<i64>> {
+    inner: Arc<BatchInner<L>>,
+}
+
+type BatchFuture<E> =
+    futures_util::future::Shared<futures_util::future::BoxFuture<'static, Result<(), E>>>;
+type WeakBatch<E> =
+    futures_util::future::WeakShared<futures_util::future::BoxFuture<'static, Result<(), E>>>;
+
+struct BatchInner<L: Loader<i64>> {
+    loader: L,
+    gate: Arc<PollGate>,
+    state: Mutex<BatchState<L::Value, L::Error>>,
+}
+
+/// The state only holds weak handles of batches: the callers waiting on a batch own it, so a
+/// request dropped half-way drops its batches too (no reference cycle through the state).
+struct BatchState<V, E> {
+    /// The gate's write epoch the loaded values belong to.
+    epoch: u64,
+    /// Loaded keys; `None` for a key the loader did not return.
+    done: HashMap<i64, Option<V>>,
+    /// Keys waiting for the open batch.
+    pending: Vec<i64>,
+    /// The open batch (not started yet), if any.
+    open: Option<WeakBatch<E>>,
+    /// Keys being loaded, with their batch: a caller asking for one joins it.
+    inflight: HashMap<i64, WeakBatch<E>>,
+}
+
+impl<L> Batch<L>
+where
+    L: Loader<i64>,
+    L::Error: Sync,
+{
+    fn new(loader: L, gate: &Arc<PollGate>) -> Batch<L> {
+        Batch {
+            inner: Arc::new(BatchInner {
+                loader,
+                gate: gate.clone(),
+                state: Mutex::new(BatchState {
+                    epoch: 0,
+                    done: HashMap::new(),
+                    pending: Vec::new(),
+                    open: None,
+                    inflight: HashMap::new(),
+                }),
+            }),
+        }
+    }
+
+    /// The value of one key (`None` when there is no such row).
+    pub async fn load_one(&self, key: i64) -> Result<Option<L::Value>, L::Error> {
+        let map = self.load_many([key]).await?;
+        Ok(map.into_iter().next().map(|(_, v)| v))
+    }
+
+    /// The values of the keys that exist.
+    pub async fn load_many<I: IntoIterator<Item = i64>>(
+        &self,
+        keys: I,
+    ) -> Result<HashMap<i64, L::Value>, L::Error> {
+        let keys: Vec<i64> = keys.into_iter().collect();
+        loop {
+            let mut waits: Vec<BatchFuture<L::Error>> = Vec::new();
+            {
+                let mut st = lock(&self.inner.state);
+                let epoch = self.inner.gate.epoch.load(Ordering::SeqCst);
+                if st.epoch != epoch {
+                    st.done.clear();
+                    st.epoch = epoch;
+                }
+                let mut fresh = false;
+                for k in &keys {
+                    if st.done.contains_key(k) {
+                        continue;
+                    }
+                    if let Some(b) = st.inflight.get(k).and_then(|w| w.upgrade()) {
+                        if !waits.iter().any(|x| x.ptr_eq(&b)) {
+                            waits.push(b);
+                        }
+                        continue;
+                    }
+                    if !st.pending.contains(k) {
+                        st.pending.push(*k);
+                    }
+                    fresh = true;
+                }
+                if waits.is_empty() && !fresh {
+                    return Ok(keys
+                        .iter()
+                        .filter_map(|k| st.done.get(k).cloned().flatten().map(|v| (*k, v)))
+                        .collect());
+                }
+                if fresh {
+                    let b = match st.open.as_ref().and_then(|w| w.upgrade()) {
+                        Some(b) => b,
+                        None => {
+                            let b = self.start();
+                            st.open = b.downgrade();
+                            b
+                        }
+                    };
+                    waits.push(b);
+                }
+            }
+            futures_util::future::try_join_all(waits).await?;
+        }
+    }
+
+    fn start(&self) -> BatchFuture<L::Error> {
+        let inner = self.inner.clone();
+        let seen = inner.gate.generation.load(Ordering::SeqCst);
+        let fut: futures_util::future::BoxFuture<'static, Result<(), L::Error>> =
+            Box::pin(async move {
+                inner.gate.passed(seen).await;
+                let keys = {
+                    let mut st = lock(&inner.state);
+                    let me = st.open.take();
+                    let keys = std::mem::take(&mut st.pending);
+                    if let Some(me) = me {
+                        for k in &keys {
+                            st.inflight.insert(*k, me.clone());
+                        }
+                    }
+                    keys
+                };
+                if keys.is_empty() {
+                    return Ok(());
+                }
+                let res = inner.loader.load(&keys).await;
+                let mut st = lock(&inner.state);
+                for k in &keys {
+                    st.inflight.remove(k);
+                }
+                let mut found = res?;
+                for k in keys {
+                    let v = found.remove(&k);
+                    st.done.insert(k, v);
+                }
+                Ok(())
+            });
+        futures_util::FutureExt::shared(fut)
+    }
+}
+
+/// Locks a batch state; a poisoned lock only means another resolver panicked, and the maps
+/// are still whole.
+fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
+}
+
+fn dl<L>(l: L, gate: &Arc<PollGate>) -> Batch<L>
+where
+    L: Loader<i64>,
+    L::Error: Sync,
+{
+    Batch::new(l, gate)
 }
 
 /// The loaders of one request.
 pub struct Loaders {
+    gate: Arc<PollGate>,
     /// Parties by id.
-    pub party: DataLoader<ById<party::Entity>>,
+    pub party: Batch<ById<party::Entity>>,
     /// Currencies by id.
-    pub currency: DataLoader<ById<currency::Entity>>,
+    pub currency: Batch<ById<currency::Entity>>,
     /// Payment terms by id.
-    pub payment_terms: DataLoader<ById<payment_terms::Entity>>,
+    pub payment_terms: Batch<ById<payment_terms::Entity>>,
     /// Customers by id.
-    pub customer: DataLoader<ById<customer::Entity>>,
+    pub customer: Batch<ById<customer::Entity>>,
     /// Units by id.
-    pub unit: DataLoader<ById<unit_of_measure::Entity>>,
+    pub unit: Batch<ById<unit_of_measure::Entity>>,
     /// Items by id.
-    pub item: DataLoader<ById<item::Entity>>,
+    pub item: Batch<ById<item::Entity>>,
     /// Warehouses by id.
-    pub warehouse: DataLoader<ById<warehouse::Entity>>,
+    pub warehouse: Batch<ById<warehouse::Entity>>,
     /// Addresses by party.
-    pub addresses: DataLoader<AddressesByParty>,
+    pub addresses: Batch<AddressesByParty>,
     /// Contacts by employer party.
-    pub contacts: DataLoader<ContactsByEmployer>,
+    pub contacts: Batch<ContactsByEmployer>,
     /// On-hand by item.
-    pub on_hand: DataLoader<OnHandByItem>,
+    pub on_hand: Batch<OnHandByItem>,
     /// Contact persons by id.
-    pub contact: DataLoader<ContactById>,
+    pub contact: Batch<ContactById>,
     /// Customers by party.
-    pub customers_by_party: DataLoader<ByColumn<customer::Entity>>,
+    pub customers_by_party: Batch<ByColumn<customer::Entity>>,
     /// Prospects by party.
-    pub prospects_by_party: DataLoader<ByColumn<crm::prospect::Entity>>,
+    pub prospects_by_party: Batch<ByColumn<crm::prospect::Entity>>,
     /// Prospects by id.
-    pub prospect: DataLoader<ById<crm::prospect::Entity>>,
+    pub prospect: Batch<ById<crm::prospect::Entity>>,
     /// Campaigns by id.
-    pub campaign: DataLoader<ById<crm::campaign::Entity>>,
+    pub campaign: Batch<ById<crm::campaign::Entity>>,
     /// Leads by id.
-    pub lead: DataLoader<ById<crm::lead::Entity>>,
+    pub lead: Batch<ById<crm::lead::Entity>>,
     /// Opportunities by id.
-    pub opportunity: DataLoader<ById<crm::opportunity::Entity>>,
+    pub opportunity: Batch<ById<crm::opportunity::Entity>>,
     /// Sales cycles by id.
-    pub sales_cycle: DataLoader<ById<crm::sales_cycle::Entity>>,
+    pub sales_cycle: Batch<ById<crm::sales_cycle::Entity>>,
     /// Stages by sales cycle.
-    pub stages: DataLoader<ByColumn<crm::sales_cycle_stage::Entity>>,
+    pub stages: Batch<ByColumn<crm::sales_cycle_stage::Entity>>,
     /// Call list entries by call list.
-    pub call_list_entries: DataLoader<ByColumn<crm::call_list_entry::Entity>>,
+    pub call_list_entries: Batch<ByColumn<crm::call_list_entry::Entity>>,
     /// Call lists by campaign.
-    pub call_lists_by_campaign: DataLoader<ByColumn<crm::call_list::Entity>>,
+    pub call_lists_by_campaign: Batch<ByColumn<crm::call_list::Entity>>,
     /// Ledger entries by customer.
-    pub ledger_entries: DataLoader<ByColumn<crm::ledger_entry::Entity>>,
+    pub ledger_entries: Batch<ByColumn<crm::ledger_entry::Entity>>,
     /// Balances by customer.
-    pub balance: DataLoader<BalanceByCustomer>,
+    pub balance: Batch<BalanceByCustomer>,
     /// Campaign statistics by campaign.
-    pub campaign_stats: DataLoader<CampaignStatsById>,
+    pub campaign_stats: Batch<CampaignStatsById>,
     /// Base currency by company.
-    pub base_currency: DataLoader<BaseCurrency>,
+    pub base_currency: Batch<BaseCurrency>,
     /// Sales order lines by order.
-    pub order_lines: DataLoader<ByColumn<mercator_core::sales::sales_order_line::Entity>>,
+    pub order_lines: Batch<ByColumn<mercator_core::sales::sales_order_line::Entity>>,
     /// Tax codes by id.
-    pub tax_code: DataLoader<ById<mercator_core::setup::tax_code::Entity>>,
+    pub tax_code: Batch<ById<mercator_core::setup::tax_code::Entity>>,
     /// Quotation lines by quotation.
-    pub quotation_lines: DataLoader<ByColumn<mercator_core::sales::sales_quotation_line::Entity>>,
+    pub quotation_lines: Batch<ByColumn<mercator_core::sales::sales_quotation_line::Entity>>,
     /// Sales orders by id.
-    pub sales_order: DataLoader<ById<mercator_core::sales::sales_order::Entity>>,
+    pub sales_order: Batch<ById<mercator_core::sales::sales_order::Entity>>,
     /// Holds by order.
-    pub holds: DataLoader<ByColumn<mercator_core::sales::workflow::order_hold::Entity>>,
+    pub holds: Batch<ByColumn<mercator_core::sales::workflow::order_hold::Entity>>,
     /// Approval requests by order.
     pub approval_requests:
-        DataLoader<ByColumn<mercator_core::sales::workflow::approval_request::Entity>>,
+        Batch<ByColumn<mercator_core::sales::workflow::approval_request::Entity>>,
     /// Hold codes by id.
-    pub hold_code: DataLoader<ById<mercator_core::sales::workflow::hold_code::Entity>>,
+    pub hold_code: Batch<ById<mercator_core::sales::workflow::hold_code::Entity>>,
     /// Up-sell/cross-sell suggestions by order.
-    pub suggestions: DataLoader<ByColumn<mercator_core::sales::upsell::upsell_suggestion::Entity>>,
+    pub suggestions: Batch<ByColumn<mercator_core::sales::upsell::upsell_suggestion::Entity>>,
     /// Up-sell/cross-sell rules by id.
-    pub upsell_rule: DataLoader<ById<mercator_core::sales::upsell::upsell_rule::Entity>>,
+    pub upsell_rule: Batch<ById<mercator_core::sales::upsell::upsell_rule::Entity>>,
     /// Confirmation journal entries by order.
-    pub confirmations:
-        DataLoader<ByColumn<mercator_core::sales::confirm::order_confirmation::Entity>>,
+    pub confirmations: Batch<ByColumn<mercator_core::sales::confirm::order_confirmation::Entity>>,
 }
 
 impl Loaders {
+    /// Drops every value loaded so far in this request (called after each write, so a
+    /// mutation's payload is read afresh).
+    pub fn clear(&self) {
+        self.gate.epoch.fetch_add(1, Ordering::SeqCst);
+    }
+
     /// Fresh loaders for one request; run the request inside [`Gated`] with the same gate.
     pub fn new(db: &DatabaseConnection, gate: &Arc<PollGate>) -> Loaders {
         let g = gate;
         Loaders {
+            gate: gate.clone(),
             party: dl(ById(db.clone(), PhantomData), g),
             currency: dl(ById(db.clone(), PhantomData), g),
             payment_terms: dl(ById(db.clone(), PhantomData), g),

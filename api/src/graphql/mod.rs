@@ -76,20 +76,34 @@ pub const SCHEMA_VERSION: &str = "2026-11-22.11";
 /// The executable schema.
 pub type MercatorSchema = Schema<query::QueryRoot, mutation::MutationRoot, EmptySubscription>;
 
-/// Builds the schema with the database as shared data. Limits are enforced per request by
-/// [`extension::Limits`].
+/// Builds the executable schema with the database as shared data. It has no extension on
+/// purpose: with any extension installed async-graphql runs an extension chain (a boxed
+/// future and a `ResolveInfo` with formatted type names) for every field it resolves. Limits
+/// and cost are checked before execution by [`build_check_schema`].
 pub fn build_schema(db: Option<Db>, registry: Arc<Registry>) -> MercatorSchema {
     let mut b = Schema::build(
         query::QueryRoot::default(),
         mutation::MutationRoot::default(),
         EmptySubscription,
     )
-    .extension(extension::Limits)
     .data(registry);
     if let Some(db) = db {
         b = b.data(db);
     }
     b.finish()
+}
+
+/// The same schema with [`extension::Limits`], used only to parse, validate and cost a
+/// request (with [`extension::CheckOnly`] in its data it stops after validation).
+pub fn build_check_schema(registry: Arc<Registry>) -> MercatorSchema {
+    Schema::build(
+        query::QueryRoot::default(),
+        mutation::MutationRoot::default(),
+        EmptySubscription,
+    )
+    .extension(extension::Limits)
+    .data(registry)
+    .finish()
 }
 
 /// The SDL of the schema, as committed in `schema.graphql`.
@@ -167,6 +181,9 @@ where
     match f(&txn).await {
         Ok(v) => {
             txn.commit().await.map_err(errors::internal)?;
+            if let Some(l) = ctx.data_opt::<loaders::Loaders>() {
+                l.clear();
+            }
             Ok(Ok(v))
         }
         Err(e) => {
