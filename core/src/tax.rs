@@ -8,6 +8,7 @@
 
 use crate::money::{RoundingMode, round_to};
 use rust_decimal::Decimal;
+use sea_orm::entity::prelude::StringLen;
 
 /// Splits `total` (already a multiple of `step`) over lines in proportion to `weights`, each
 /// share a multiple of `step`, the shares adding up to `total` exactly (largest-remainder
@@ -56,12 +57,18 @@ pub fn allocate(total: Decimal, weights: &[Decimal], step: Decimal) -> Vec<Decim
         .collect()
 }
 
-/// How sales tax is computed (DOMAIN.md 12.5).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// How sales tax is computed (DOMAIN.md 12.5); a company setting.
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Default, sea_orm::EnumIter, sea_orm::DeriveActiveEnum,
+)]
+#[sea_orm(rs_type = "String", db_type = "String(StringLen::N(16))")]
 pub enum TaxMode {
     /// Per (document, tax code) on Σ net, rounded once, allocated to lines (the default).
+    #[default]
+    #[sea_orm(string_value = "document")]
     Document,
     /// Per line, each rounded; the document tax is the sum.
+    #[sea_orm(string_value = "per_line")]
     PerLine,
 }
 

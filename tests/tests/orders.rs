@@ -268,6 +268,42 @@ async fn s11_tax_rounding_on_orders() {
     assert_eq!(o["taxAmount"]["amount"], "0.05");
     assert_eq!(sum(&o["lines"], "taxAmount"), "0.05".parse().unwrap());
     assert_eq!(o["totalAmount"]["amount"], "0.5");
+    // per-line mode (a company setting): each line 0.015 → 0.02, the document 0.06
+    let m = c
+        .mutate(
+            "companyUpdate",
+            "CompanyUpdateInput",
+            "company { taxMode }",
+            json!({"taxMode": "PER_LINE"}),
+        )
+        .await;
+    assert_eq!(m["company"]["taxMode"], "PER_LINE", "{m}");
+    let p = ok(
+        &c,
+        "salesOrderCreate",
+        json!({"customerId": cust, "lines": [{"itemId": cheap, "quantity": "1"}, {"itemId": cheap, "quantity": "1"}]}),
+        ORDER,
+    )
+    .await;
+    let id = p["salesOrder"]["id"].clone();
+    let p = ok(
+        &c,
+        "salesOrderLineAdd",
+        json!({"orderId": id, "line": {"itemId": cheap, "quantity": "1"}}),
+        ORDER,
+    )
+    .await;
+    let o = &p["salesOrder"];
+    assert_eq!(o["taxAmount"]["amount"], "0.06");
+    assert_eq!(sum(&o["lines"], "taxAmount"), "0.06".parse().unwrap());
+    assert_eq!(o["totalAmount"]["amount"], "0.51");
+    c.mutate(
+        "companyUpdate",
+        "CompanyUpdateInput",
+        "company { taxMode }",
+        json!({"taxMode": "DOCUMENT"}),
+    )
+    .await;
     let jpy = ok(
         &c,
         "currencyCreate",

@@ -262,6 +262,31 @@ impl From<core_::setup::PricingRule> for PricingRule {
         }
     }
 }
+/// How sales tax is computed on a company's documents (DOMAIN.md 12.5).
+#[derive(Enum, Copy, Clone, Debug, PartialEq, Eq)]
+pub enum TaxMode {
+    /// Per document and tax code on the sum of the net amounts, rounded once (half away from
+    /// zero) and allocated to the lines by largest remainder (the default).
+    Document,
+    /// Per line, each rounded; the document tax is the sum of the lines.
+    PerLine,
+}
+impl From<core_::tax::TaxMode> for TaxMode {
+    fn from(k: core_::tax::TaxMode) -> Self {
+        match k {
+            core_::tax::TaxMode::Document => TaxMode::Document,
+            core_::tax::TaxMode::PerLine => TaxMode::PerLine,
+        }
+    }
+}
+impl From<TaxMode> for core_::tax::TaxMode {
+    fn from(k: TaxMode) -> Self {
+        match k {
+            TaxMode::Document => core_::tax::TaxMode::Document,
+            TaxMode::PerLine => core_::tax::TaxMode::PerLine,
+        }
+    }
+}
 impl From<PricingRule> for core_::setup::PricingRule {
     fn from(k: PricingRule) -> Self {
         match k {

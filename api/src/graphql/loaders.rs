@@ -162,6 +162,20 @@ impl Loader<i64> for ContactById {
     }
 }
 
+/// Customers by id as list rows (account number and party name in one narrow statement).
+pub struct CustomerBriefById(DatabaseConnection);
+
+impl Loader<i64> for CustomerBriefById {
+    type Value = (parties::CustomerBrief, parties::PartyBrief);
+    type Error = LoadError;
+    async fn load(&self, keys: &[i64]) -> Result<HashMap<i64, Self::Value>, LoadError> {
+        let rows = parties::customers_brief_by_id(&self.0, keys)
+            .await
+            .map_err(db_err)?;
+        Ok(rows.into_iter().map(|r| (r.0.id, r)).collect())
+    }
+}
+
 /// Campaign statistics by campaign id: five grouped statements per batch.
 pub struct CampaignStatsById(DatabaseConnection);
 
@@ -495,6 +509,8 @@ pub struct Loaders {
     pub payment_terms: Batch<ById<payment_terms::Entity>>,
     /// Customers by id.
     pub customer: Batch<ById<customer::Entity>>,
+    /// Customers by id as list rows (a full row loads only when other fields are asked for).
+    pub customer_brief: Batch<CustomerBriefById>,
     /// Units by id.
     pub unit: Batch<ById<unit_of_measure::Entity>>,
     /// Items by id.
@@ -576,6 +592,7 @@ impl Loaders {
             currency: dl(ById(db.clone(), PhantomData), g),
             payment_terms: dl(ById(db.clone(), PhantomData), g),
             customer: dl(ById(db.clone(), PhantomData), g),
+            customer_brief: dl(CustomerBriefById(db.clone()), g),
             unit: dl(ById(db.clone(), PhantomData), g),
             item: dl(ById(db.clone(), PhantomData), g),
             warehouse: dl(ById(db.clone(), PhantomData), g),

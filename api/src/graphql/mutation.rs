@@ -2,7 +2,9 @@
 //! one core service call in one transaction. Setup data needs the admin role, master data the
 //! clerk role.
 
-use super::enums::{AddressPurpose, Blocked, ItemKind, PartyKind, PricingRule, RoundingMode};
+use super::enums::{
+    AddressPurpose, Blocked, ItemKind, PartyKind, PricingRule, RoundingMode, TaxMode,
+};
 use super::errors::{ErrorCode, Input, UserError};
 use super::ids::{self, Kind};
 use super::query::load_node;
@@ -153,6 +155,8 @@ pub struct CompanyUpdateInput {
     pub name: Option<String>,
     /// How prices and line discounts are resolved.
     pub pricing_rule: Option<PricingRule>,
+    /// How sales tax is computed on documents created or changed from now on.
+    pub tax_mode: Option<TaxMode>,
 }
 
 /// Input of `currencyCreate`. Precisions left out take the ISO defaults (JPY 1, CHF invoice 0.05, else 0.01).
@@ -679,6 +683,7 @@ impl CoreMutation {
                 CompanyPatch {
                     name: input.name,
                     pricing_rule: input.pricing_rule.map(Into::into),
+                    tax_mode: input.tax_mode.map(Into::into),
                 },
             )
             .await

@@ -239,13 +239,15 @@ impl SalesOrder {
     }
 }
 
+/// A document's customer as a list row (account number, name); its full row is read only
+/// when a client asks for other fields.
 async fn customer(ctx: &Context<'_>, id: i64) -> Result<Customer> {
     loaders(ctx)?
-        .customer
+        .customer_brief
         .load_one(id)
         .await
         .map_err(internal)?
-        .map(Customer::full)
+        .map(|(c, p)| Customer::listed(c, p))
         .ok_or_else(|| internal("customer missing"))
 }
 

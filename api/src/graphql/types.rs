@@ -124,6 +124,10 @@ impl Company {
     async fn pricing_rule(&self) -> enums::PricingRule {
         self.0.pricing_rule.into()
     }
+    /// How sales tax is computed on its documents.
+    async fn tax_mode(&self) -> enums::TaxMode {
+        self.0.tax_mode.into()
+    }
     /// Orders with a larger net amount need approval before release; null when approvals are off.
     async fn approval_threshold(&self) -> Option<Dec> {
         self.0.approval_threshold.map(|a| Dec::of(a.value()))

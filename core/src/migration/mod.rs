@@ -56,6 +56,10 @@ impl MigratorTrait for Migrator {
                 name: "m20261122_000010_upsell",
                 sql: include_str!("m20261122_000010_upsell.sql"),
             }),
+            Box::new(SqlMigration {
+                name: "m20261122_000011_tax_mode",
+                sql: include_str!("m20261122_000011_tax_mode.sql"),
+            }),
         ]
     }
 }

@@ -1090,6 +1090,26 @@ struct CustomerListRow {
     party_language: Option<String>,
 }
 
+impl CustomerListRow {
+    fn split(self) -> (CustomerBrief, PartyBrief) {
+        let p = PartyBrief {
+            kind: self.party_kind,
+            name: self.party_name,
+            email: self.party_email,
+            phone: self.party_phone,
+            language: self.party_language,
+        };
+        (
+            CustomerBrief {
+                id: self.id,
+                party_id: self.party_id,
+                account_number: self.account_number,
+            },
+            p,
+        )
+    }
+}
+
 /// Customers of the company with their names, in one statement.
 pub async fn list_customers(
     db: &impl ConnectionTrait,
@@ -1122,26 +1142,8 @@ pub async fn list_customers(
         .column_as(party::Column::Language, "party_language");
     let (q, w) = ks.apply(q, args);
     let rows: Vec<CustomerListRow> = q.into_model::<CustomerListRow>().all(db).await?;
-    let rows: Vec<(CustomerBrief, PartyBrief)> = rows
-        .into_iter()
-        .map(|r| {
-            let p = PartyBrief {
-                kind: r.party_kind,
-                name: r.party_name,
-                email: r.party_email,
-                phone: r.party_phone,
-                language: r.party_language,
-            };
-            (
-                CustomerBrief {
-                    id: r.id,
-                    party_id: r.party_id,
-                    account_number: r.account_number,
-                },
-                p,
-            )
-        })
-        .collect();
+    let rows: Vec<(CustomerBrief, PartyBrief)> =
+        rows.into_iter().map(CustomerListRow::split).collect();
     Ok(ks.finish(rows, w, |(c, p)| Cursor {
         k: Key::Str(match sort {
             CustomerSort::AccountNumber => c.account_number.clone(),
@@ -1149,6 +1151,31 @@ pub async fn list_customers(
         }),
         id: c.id,
     }))
+}
+
+/// Customers by id as list rows (account number and the party's name, kind, e-mail, phone,
+/// language), in one narrow statement: for relations such as an order's customer, where a
+/// full row is read only if a client asks for more.
+pub async fn customers_brief_by_id(
+    db: &impl ConnectionTrait,
+    ids: &[i64],
+) -> ServiceResult<Vec<(CustomerBrief, PartyBrief)>> {
+    let rows: Vec<CustomerListRow> = customer::Entity::find()
+        .join(JoinType::InnerJoin, customer::Relation::Party.def())
+        .filter(customer::Column::Id.is_in(ids.iter().copied()))
+        .select_only()
+        .column(customer::Column::Id)
+        .column(customer::Column::PartyId)
+        .column(customer::Column::AccountNumber)
+        .column_as(party::Column::Kind, "party_kind")
+        .column_as(party::Column::Name, "party_name")
+        .column_as(party::Column::Email, "party_email")
+        .column_as(party::Column::Phone, "party_phone")
+        .column_as(party::Column::Language, "party_language")
+        .into_model::<CustomerListRow>()
+        .all(db)
+        .await?;
+    Ok(rows.into_iter().map(CustomerListRow::split).collect())
 }
 
 /// Number of customers matching the filter.

@@ -275,12 +275,14 @@ pub async fn lines_of(
         .await?)
 }
 
-/// Tax of a document's lines (net amount and tax code each), per tax code on Σ net rounded
-/// once and allocated to the lines: the line shares and the document tax.
+/// Tax of a document's lines (net amount and tax code each): in document mode per tax code on
+/// Σ net rounded once and allocated to the lines, in per-line mode each line rounded; the line
+/// shares and the document tax.
 pub(crate) async fn document_tax(
     db: &impl ConnectionTrait,
     lines: &[(Decimal, Option<i64>)],
     step: Decimal,
+    mode: TaxMode,
 ) -> ServiceResult<(Vec<Decimal>, Decimal)> {
     let codes: Vec<i64> = lines.iter().filter_map(|l| l.1).collect();
     let rates: Vec<tax_code::Model> = tax_code::Entity::find()
@@ -305,7 +307,7 @@ pub(crate) async fn document_tax(
     let doc = tax::compute(
         &taxable.iter().map(|(_, t)| t.clone()).collect::<Vec<_>>(),
         step,
-        TaxMode::Document,
+        mode,
     );
     let mut line_tax = vec![Decimal::ZERO; lines.len()];
     for ((i, _), t) in taxable.iter().zip(doc.lines.iter()) {
@@ -344,6 +346,7 @@ pub(crate) async fn totals(
     bill_to: &customer::Model,
     currency_id: i64,
     step: Decimal,
+    mode: TaxMode,
     lines: &[(Decimal, Option<i64>)],
 ) -> ServiceResult<Totals> {
     let gross: Vec<Decimal> = lines.iter().map(|l| l.0).collect();
@@ -367,7 +370,7 @@ pub(crate) async fn totals(
         .zip(&shares)
         .map(|(l, s)| (l.0 - s, l.1))
         .collect();
-    let (line_tax, tax) = document_tax(db, &nets, step).await?;
+    let (line_tax, tax) = document_tax(db, &nets, step, mode).await?;
     Ok(Totals {
         shares,
         line_tax,
@@ -391,12 +394,14 @@ pub(crate) async fn recompute(
         .iter()
         .map(|l| (l.line_amount.value(), l.tax_code_id))
         .collect();
+    let mode = company_rules(db, order.company_id).await?.1;
     let t = totals(
         db,
         order.company_id,
         &bill_to,
         order.currency_id,
         step,
+        mode,
         &parts,
     )
     .await?;
@@ -439,21 +444,24 @@ pub(crate) struct Buyer {
     pub(crate) currency_id: i64,
     pub(crate) tax_group: Option<String>,
     pub(crate) rule: PricingRule,
+    /// The company's tax mode.
+    pub(crate) tax_mode: TaxMode,
     /// The document currency's amount precision.
     pub(crate) step: Decimal,
     /// The document currency.
     pub(crate) currency: setup::currency::Model,
 }
 
-pub(crate) async fn pricing_rule(
+/// The company's pricing rule and tax mode.
+pub(crate) async fn company_rules(
     db: &impl ConnectionTrait,
     company_id: i64,
-) -> ServiceResult<PricingRule> {
-    Ok(company::Entity::find_by_id(company_id)
+) -> ServiceResult<(PricingRule, TaxMode)> {
+    let c = company::Entity::find_by_id(company_id)
         .one(db)
         .await?
-        .ok_or(ServiceError::NotFound("company"))?
-        .pricing_rule)
+        .ok_or(ServiceError::NotFound("company"))?;
+    Ok((c.pricing_rule, c.tax_mode))
 }
 
 async fn context(
@@ -462,9 +470,10 @@ async fn context(
     customer_id: i64,
 ) -> ServiceResult<Buyer> {
     let customer = parties::get_customer(db, company_id, customer_id).await?;
-    let rule = pricing_rule(db, company_id).await?;
+    let (rule, tax_mode) = company_rules(db, company_id).await?;
     let currency = setup::get_currency(db, company_id, customer.currency_id).await?;
     Ok(Buyer {
+        tax_mode,
         currency_id: customer.currency_id,
         tax_group: customer.tax_group.clone(),
         customer: Some(customer),
@@ -604,7 +613,16 @@ pub async fn create_order(
         .iter()
         .map(|p| (p.line_amount.value(), p.tax_code_id))
         .collect();
-    let t = totals(db, company_id, &bill_to, cust.currency_id, ctx.step, &parts).await?;
+    let t = totals(
+        db,
+        company_id,
+        &bill_to,
+        cust.currency_id,
+        ctx.step,
+        ctx.tax_mode,
+        &parts,
+    )
+    .await?;
     let statuses: Vec<OrderStatus> = priced
         .iter()
         .map(|p| {

@@ -3,8 +3,8 @@
 //! one sales order with the same lines, prices and totals; a linked opportunity is then won.
 
 use super::{
-    Buyer, NewOrderLine, OrderStatus, QuotationStatus, ReleaseStatus, amount, document_tax,
-    pricing_rule, sales_order, sales_order_line, sales_quotation, sales_quotation_line, violation,
+    Buyer, NewOrderLine, OrderStatus, QuotationStatus, ReleaseStatus, amount, company_rules,
+    document_tax, sales_order, sales_order_line, sales_quotation, sales_quotation_line, violation,
 };
 use crate::crm::{self, OpportunityStatus, ProspectStatus};
 use crate::error::{Rule, ServiceError, ServiceResult, Violation, Violations};
@@ -51,7 +51,7 @@ async fn buyer(
     company_id: i64,
     q: &sales_quotation::Model,
 ) -> ServiceResult<Buyer> {
-    let rule = pricing_rule(db, company_id).await?;
+    let (rule, tax_mode) = company_rules(db, company_id).await?;
     let currency = setup::get_currency(db, company_id, q.currency_id).await?;
     let customer = match q.customer_id {
         Some(c) => Some(parties::get_customer(db, company_id, c).await?),
@@ -62,6 +62,7 @@ async fn buyer(
         currency_id: q.currency_id,
         tax_group: q.tax_group.clone(),
         rule,
+        tax_mode,
         step: currency.amount_precision.value(),
         currency,
     })
@@ -204,7 +205,7 @@ pub async fn create_quotation(
         .iter()
         .map(|p| (p.line_amount.value(), p.tax_code_id))
         .collect();
-    let (line_tax, doc_tax) = document_tax(db, &parts, b.step).await?;
+    let (line_tax, doc_tax) = document_tax(db, &parts, b.step, b.tax_mode).await?;
     let net: Decimal = parts.iter().map(|p| p.0).sum();
     let mut models = Vec::with_capacity(priced.len());
     for (n, (p, t)) in priced.into_iter().zip(line_tax).enumerate() {
@@ -300,7 +301,8 @@ async fn recompute(
         .iter()
         .map(|l| (l.line_amount.value(), l.tax_code_id))
         .collect();
-    let (line_tax, doc_tax) = document_tax(db, &nets, step).await?;
+    let mode = company_rules(db, q.company_id).await?.1;
+    let (line_tax, doc_tax) = document_tax(db, &nets, step, mode).await?;
     let mut net = Decimal::ZERO;
     for (l, t) in lines.into_iter().zip(line_tax) {
         net += l.line_amount.value();

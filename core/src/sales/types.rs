@@ -102,13 +102,14 @@ pub async fn draft_message(
         }
         Err(e) => return Err(e),
     };
-    let rule = super::pricing_rule(db, company_id).await?;
+    let (rule, tax_mode) = super::company_rules(db, company_id).await?;
     let currency = setup::get_currency(db, company_id, customer.currency_id).await?;
     let buyer = Buyer {
         currency_id: customer.currency_id,
         tax_group: customer.tax_group.clone(),
         customer: Some(customer.clone()),
         rule,
+        tax_mode,
         step: currency.amount_precision.value(),
         currency: currency.clone(),
     };

@@ -17,6 +17,7 @@ pub mod company {
         pub updated_at: DateTimeUtc,
         pub archived_at: Option<DateTimeUtc>,
         pub approval_threshold: Option<crate::money::Amount>,
+        pub tax_mode: crate::tax::TaxMode,
     }
     #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
     pub enum Relation {}

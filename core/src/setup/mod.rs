@@ -155,6 +155,8 @@ pub struct CompanyPatch {
     pub name: Option<String>,
     /// How prices and line discounts are resolved.
     pub pricing_rule: Option<PricingRule>,
+    /// How sales tax is computed.
+    pub tax_mode: Option<crate::tax::TaxMode>,
 }
 
 /// How a company resolves prices and line discounts (DOMAIN.md 8.1, 8.2).
@@ -192,6 +194,9 @@ pub async fn update_company(
     }
     if let Some(r) = patch.pricing_rule {
         am.pricing_rule = Set(r);
+    }
+    if let Some(m) = patch.tax_mode {
+        am.tax_mode = Set(m);
     }
     am.updated_at = Set(Utc::now());
     Ok(am.update(db).await?)
