@@ -360,8 +360,9 @@ struct BatchState<V, E> {
     epoch: u64,
     /// Loaded keys; `None` for a key the loader did not return.
     done: HashMap<i64, Option<V>>,
-    /// Keys waiting for the open batch.
-    pending: Vec<i64>,
+    /// Keys waiting for the open batch (a set: a page of 100 rows may ask for the same key
+    /// many times).
+    pending: std::collections::HashSet<i64>,
     /// The open batch (not started yet), if any.
     open: Option<WeakBatch<E>>,
     /// Keys being loaded, with their batch: a caller asking for one joins it.
@@ -381,7 +382,7 @@ where
                 state: Mutex::new(BatchState {
                     epoch: 0,
                     done: HashMap::new(),
-                    pending: Vec::new(),
+                    pending: std::collections::HashSet::new(),
                     open: None,
                     inflight: HashMap::new(),
                 }),
@@ -421,9 +422,7 @@ where
                         }
                         continue;
                     }
-                    if !st.pending.contains(k) {
-                        st.pending.push(*k);
-                    }
+                    st.pending.insert(*k);
                     fresh = true;
                 }
                 if waits.is_empty() && !fresh {
@@ -457,7 +456,8 @@ where
                 let keys = {
                     let mut st = lock(&inner.state);
                     let me = st.open.take();
-                    let keys = std::mem::take(&mut st.pending);
+                    let mut keys: Vec<i64> = std::mem::take(&mut st.pending).into_iter().collect();
+                    keys.sort_unstable();
                     if let Some(me) = me {
                         for k in &keys {
                             st.inflight.insert(*k, me.clone());
