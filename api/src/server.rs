@@ -7,7 +7,7 @@
 
 use crate::config::Config;
 use crate::graphql::errors::ErrorCode;
-use crate::graphql::extension::{Budget, CHECK_PASSED, CheckOnly};
+use crate::graphql::extension::{Budget, CHECK_PASSED, CheckOnly, coded};
 use crate::graphql::loaders::{Gated, Loaders, PollGate};
 use crate::graphql::{MercatorSchema, RequestCtx, build_check_schema, build_schema};
 use crate::metrics::Metrics;
@@ -360,17 +360,10 @@ async fn execute(state: &AppState, headers: &HeaderMap, body: GqlBody, is_get: b
         if let Some(cost) = checked.extensions.get("cost") {
             resp.extensions.insert("cost".to_owned(), cost.clone());
         }
-        for e in &mut resp.errors {
-            let has = e
-                .extensions
-                .as_ref()
-                .is_some_and(|x| x.get("code").is_some());
-            if !has {
-                e.extensions
-                    .get_or_insert_with(Default::default)
-                    .set("code", ErrorCode::BadRequest.as_str());
-            }
-        }
+        resp.errors = std::mem::take(&mut resp.errors)
+            .into_iter()
+            .map(|e| coded(e, ErrorCode::BadRequest))
+            .collect();
         resp
     } else {
         checked

@@ -52,7 +52,8 @@ pub struct LimitsExt {
     budget: AtomicUsize,
 }
 
-fn coded(mut e: ServerError, code: ErrorCode) -> ServerError {
+/// Gives an error `code` unless it already has one.
+pub(crate) fn coded(mut e: ServerError, code: ErrorCode) -> ServerError {
     let has = e
         .extensions
         .as_ref()

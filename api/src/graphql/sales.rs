@@ -8,7 +8,9 @@ use super::errors::{Input, extension_user_errors, internal, map_service};
 use super::ids::{Kind, encode};
 use super::query::{filter_id, wants_total};
 use super::scalars::{Date, DateTime, Dec, Json};
-use super::types::{Currency, Customer, Item, Money, TaxCode, UnitOfMeasure, currency_of, ts};
+use super::types::{
+    Currency, Customer, Item, Money, TaxCode, UnitOfMeasure, currency_of, item_of, ts,
+};
 use super::{company_id, db, loaders, read, registry, require, write};
 use crate::connection;
 use async_graphql::{Context, Enum, ID, InputObject, Object, Result, SimpleObject};
@@ -268,13 +270,7 @@ impl SalesOrderLine {
     }
     /// The item.
     async fn item(&self, ctx: &Context<'_>) -> Result<Item> {
-        loaders(ctx)?
-            .item
-            .load_one(self.0.item_id)
-            .await
-            .map_err(internal)?
-            .map(Item)
-            .ok_or_else(|| internal("item missing"))
+        item_of(ctx, self.0.item_id).await
     }
     /// Text.
     async fn description(&self) -> &str {
@@ -1065,13 +1061,7 @@ impl SalesQuotationLine {
     }
     /// The item.
     async fn item(&self, ctx: &Context<'_>) -> Result<Item> {
-        loaders(ctx)?
-            .item
-            .load_one(self.0.item_id)
-            .await
-            .map_err(internal)?
-            .map(Item)
-            .ok_or_else(|| internal("item missing"))
+        item_of(ctx, self.0.item_id).await
     }
     /// Text.
     async fn description(&self) -> &str {

@@ -458,6 +458,16 @@ pub(crate) async fn currency_of(ctx: &Context<'_>, id: i64) -> Result<Currency> 
         .ok_or_else(|| internal("currency missing"))
 }
 
+pub(crate) async fn item_of(ctx: &Context<'_>, id: i64) -> Result<Item> {
+    loaders(ctx)?
+        .item
+        .load_one(id)
+        .await
+        .map_err(internal)?
+        .map(Item)
+        .ok_or_else(|| internal("item missing"))
+}
+
 async fn terms_of(ctx: &Context<'_>, id: Option<i64>) -> Result<Option<PaymentTerms>> {
     let Some(id) = id else { return Ok(None) };
     Ok(loaders(ctx)?
@@ -852,13 +862,7 @@ impl ItemLedgerEntry {
     }
     /// The item.
     async fn item(&self, ctx: &Context<'_>) -> Result<Item> {
-        loaders(ctx)?
-            .item
-            .load_one(self.0.item_id)
-            .await
-            .map_err(internal)?
-            .map(Item)
-            .ok_or_else(|| internal("item missing"))
+        item_of(ctx, self.0.item_id).await
     }
     /// The warehouse.
     async fn warehouse(&self, ctx: &Context<'_>) -> Result<Warehouse> {

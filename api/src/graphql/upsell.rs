@@ -5,7 +5,7 @@ use super::errors::{Input, internal};
 use super::ids::{Kind, encode};
 use super::sales::SalesOrder;
 use super::scalars::Dec;
-use super::types::Item;
+use super::types::{Item, item_of};
 use super::{company_id, db, loaders, read, require, write};
 use async_graphql::{Context, Enum, ID, InputObject, Object, Result, SimpleObject};
 use mercator_core::auth::Role;
@@ -53,13 +53,7 @@ impl UpsellSuggestion {
     /// The item suggested.
     async fn suggested_item(&self, ctx: &Context<'_>) -> Result<Item> {
         let r = rule(ctx, self.0.rule_id).await?;
-        loaders(ctx)?
-            .item
-            .load_one(r.suggested_item_id)
-            .await
-            .map_err(internal)?
-            .map(Item)
-            .ok_or_else(|| internal("item missing"))
+        item_of(ctx, r.suggested_item_id).await
     }
     /// The line that triggered it (its ID; the line may have been replaced since).
     async fn line_id(&self) -> ID {

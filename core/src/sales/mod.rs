@@ -539,7 +539,22 @@ pub(crate) async fn insert_line(
 
 /// Rows per multi-row `INSERT`: 100 lines × 23 columns stays far below the bind-parameter
 /// limits of SQLite (32,766) and PostgreSQL (65,535).
-pub(crate) const INSERT_CHUNK: usize = 100;
+const INSERT_CHUNK: usize = 100;
+
+/// Inserts rows with multi-row `INSERT`s of [`INSERT_CHUNK`] rows (none for no rows).
+pub(crate) async fn insert_all<A>(db: &impl ConnectionTrait, rows: Vec<A>) -> ServiceResult<()>
+where
+    A: ActiveModelTrait + Send,
+{
+    let mut rows = rows.into_iter().peekable();
+    while rows.peek().is_some() {
+        let chunk: Vec<A> = rows.by_ref().take(INSERT_CHUNK).collect();
+        A::Entity::insert_many(chunk)
+            .exec_without_returning(db)
+            .await?;
+    }
+    Ok(())
+}
 
 /// Creates an order with its lines, priced and taxed, in status Open order and release
 /// status Open. The order type must be registered; a returned order gets an RMA number.
@@ -684,13 +699,7 @@ pub async fn create_order(
             amount(share)?,
         ));
     }
-    let mut models = models.into_iter().peekable();
-    while models.peek().is_some() {
-        let chunk: Vec<_> = models.by_ref().take(INSERT_CHUNK).collect();
-        sales_order_line::Entity::insert_many(chunk)
-            .exec_without_returning(db)
-            .await?;
-    }
+    insert_all(db, models).await?;
     upsell::offer(db, &order).await?;
     Ok(order)
 }

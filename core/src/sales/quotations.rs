@@ -217,13 +217,7 @@ pub async fn create_quotation(
             amount(t)?,
         ));
     }
-    let mut models = models.into_iter().peekable();
-    while models.peek().is_some() {
-        let chunk: Vec<_> = models.by_ref().take(super::INSERT_CHUNK).collect();
-        sales_quotation_line::Entity::insert_many(chunk)
-            .exec_without_returning(db)
-            .await?;
-    }
+    super::insert_all(db, models).await?;
     let mut am: sales_quotation::ActiveModel = q.into();
     am.net_amount = Set(amount(net)?);
     am.tax_amount = Set(amount(doc_tax)?);

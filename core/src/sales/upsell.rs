@@ -258,13 +258,7 @@ pub(crate) async fn offer(
             }
         }
     }
-    let mut new = new.into_iter().peekable();
-    while new.peek().is_some() {
-        let chunk: Vec<_> = new.by_ref().take(super::INSERT_CHUNK).collect();
-        upsell_suggestion::Entity::insert_many(chunk)
-            .exec_without_returning(db)
-            .await?;
-    }
+    super::insert_all(db, new).await?;
     Ok(())
 }
 
