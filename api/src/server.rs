@@ -354,7 +354,7 @@ async fn execute(state: &AppState, headers: &HeaderMap, body: GqlBody, is_get: b
         let gate = Arc::new(PollGate::default());
         let req = req
             .data(rc)
-            .data(Loaders::new(&state.db.conn, &gate))
+            .data(Loaders::new(&state.db, &gate))
             .data(budget);
         let mut resp = Gated::new(state.schema.execute(req), gate).await;
         if let Some(cost) = checked.extensions.get("cost") {

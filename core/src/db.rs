@@ -47,6 +47,8 @@ pub struct Db {
     pub conn: DatabaseConnection,
     /// Statement counters.
     pub stats: Arc<DbStats>,
+    /// On a SQLite file: the read connections of [`crate::reads`].
+    pub sqlite_reads: Option<crate::reads::Reads>,
 }
 
 /// Pool figures for `/metrics`.
@@ -115,7 +117,16 @@ impl Db {
                 v.push(info.statement.sql.clone());
             }
         });
-        Ok(Db { conn, stats })
+        let sqlite_reads = if cfg.url.starts_with("sqlite:") {
+            crate::reads::SqliteReads::for_url(&cfg.url).map(Arc::new)
+        } else {
+            None
+        };
+        Ok(Db {
+            conn,
+            stats,
+            sqlite_reads,
+        })
     }
 
     /// Applies every pending migration.

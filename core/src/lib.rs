@@ -21,6 +21,7 @@ pub mod paging;
 pub mod parties;
 pub mod pricing;
 pub mod purchasing;
+pub mod reads;
 pub mod refs;
 pub mod sales;
 pub mod setup;

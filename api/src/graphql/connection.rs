@@ -88,7 +88,7 @@ macro_rules! connection {
         }
 
         #[doc = concat!("A page of ", $what, ", with cursors and the total count.")]
-        #[async_graphql::Object]
+        #[async_graphql::Object(serial)]
         impl $conn {
             /// The rows of this page, each with its cursor.
             async fn edges(&self) -> &[$edge] {
@@ -109,12 +109,24 @@ macro_rules! connection {
         }
 
         #[doc = concat!("One row of a page of ", $what, ", with its cursor.")]
-        #[derive(async_graphql::SimpleObject)]
         pub struct $edge {
-            /// Opaque position of this row; pass it as `after` or `before`.
-            pub cursor: String,
+            /// Position of this row (encoded only when a client asks for it).
+            pub cursor: mercator_core::paging::Cursor,
             /// The row.
             pub node: $node,
+        }
+
+        #[doc = concat!("One row of a page of ", $what, ", with its cursor.")]
+        #[async_graphql::Object(serial)]
+        impl $edge {
+            /// Opaque position of this row; pass it as `after` or `before`.
+            async fn cursor(&self) -> String {
+                $crate::graphql::connection::encode_cursor(&self.cursor)
+            }
+            /// The row.
+            async fn node(&self) -> &$node {
+                &self.node
+            }
         }
 
         impl $conn {
@@ -128,15 +140,19 @@ macro_rules! connection {
                     .items
                     .into_iter()
                     .map(|(c, t)| $edge {
-                        cursor: $crate::graphql::connection::encode_cursor(&c),
+                        cursor: c,
                         node: f(t),
                     })
                     .collect();
                 let page_info = $crate::graphql::connection::PageInfo {
                     has_next_page: page.has_next,
                     has_previous_page: page.has_previous,
-                    start_cursor: edges.first().map(|e| e.cursor.clone()),
-                    end_cursor: edges.last().map(|e| e.cursor.clone()),
+                    start_cursor: edges
+                        .first()
+                        .map(|e| $crate::graphql::connection::encode_cursor(&e.cursor)),
+                    end_cursor: edges
+                        .last()
+                        .map(|e| $crate::graphql::connection::encode_cursor(&e.cursor)),
                 };
                 $conn {
                     edges,

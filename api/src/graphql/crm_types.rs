@@ -4,9 +4,7 @@
 use super::errors::internal;
 use super::ids::{Kind, encode};
 use super::scalars::{Date, DateTime, Dec};
-use super::types::{
-    Address, ContactPerson, Customer, Money, addresses_of, contacts_of, currency_of, ts,
-};
+use super::types::{Address, ContactPerson, Customer, Money, addresses_of, contacts_of, ts};
 use super::{enums, loaders, rc};
 use crate::connection;
 use async_graphql::{Context, Enum, ID, Object, Result, SimpleObject};
@@ -194,9 +192,15 @@ fn dt(d: chrono::NaiveDate) -> Date {
 
 /// Money in a currency given by id.
 pub(crate) async fn money(ctx: &Context<'_>, amount: Decimal, currency_id: i64) -> Result<Money> {
+    let code = loaders(ctx)?
+        .currency
+        .load_with(currency_id, |c| c.code.clone())
+        .await
+        .map_err(internal)?
+        .ok_or_else(|| internal("currency missing"))?;
     Ok(Money {
         amount: Dec::of(amount),
-        currency: currency_of(ctx, currency_id).await?.0.code,
+        currency: code,
     })
 }
 

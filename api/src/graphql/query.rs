@@ -707,8 +707,15 @@ impl CoreQuery {
             CustomerSortField::Name => CoreCustomerSort::Name,
         };
         let page = read(
-            parties::list_customers(db, cid, &f, s, sort.direction == SortDirection::Desc, &args)
-                .await,
+            parties::list_customers(
+                super::db(ctx)?,
+                cid,
+                &f,
+                s,
+                sort.direction == SortDirection::Desc,
+                &args,
+            )
+            .await,
         )
         .await?;
         let total = if wants_total(ctx) {

@@ -82,7 +82,7 @@ impl From<sales::ReleaseStatus> for ReleaseStatus {
 pub struct SalesOrder(pub sales_order::Model);
 
 /// A sales order: header, lines, totals and statuses.
-#[Object]
+#[Object(serial)]
 impl SalesOrder {
     /// Opaque global ID.
     pub async fn id(&self) -> ID {
@@ -258,7 +258,7 @@ async fn customer(ctx: &Context<'_>, id: i64) -> Result<Customer> {
 pub struct SalesOrderLine(pub sales_order_line::Model, pub i64);
 
 /// A sales order line with its price, discount, tax and quantity counters.
-#[Object]
+#[Object(serial)]
 impl SalesOrderLine {
     /// Opaque global ID.
     pub async fn id(&self) -> ID {
@@ -472,7 +472,7 @@ impl SalesQuery {
             order_type: f.order_type,
         };
         let desc = sort.unwrap_or_default().direction == SortDirection::Desc;
-        let page = read(sales::list_orders(db, cid, &f, desc, &args).await).await?;
+        let page = read(sales::list_orders(super::db(ctx)?, cid, &f, desc, &args).await).await?;
         let total = if wants_total(ctx) {
             Some(read(sales::count_orders(db, cid, &f).await).await?)
         } else {

@@ -82,6 +82,7 @@ pub enum Node {
 
 /// An amount of money in a currency.
 #[derive(SimpleObject, Clone, Debug)]
+#[graphql(serial)]
 pub struct Money {
     /// The exact amount.
     pub amount: Dec,
@@ -769,7 +770,7 @@ impl InventoryLevel {
 pub struct Item(pub item::Model);
 
 /// A sellable item: stocked goods or a service.
-#[Object]
+#[Object(serial)]
 impl Item {
     /// Opaque global ID.
     async fn id(&self) -> ID {

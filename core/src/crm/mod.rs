@@ -249,7 +249,7 @@ where
 
 /// A page of a select sorted by a text column (a number or name) with the id as tie-breaker.
 pub(crate) async fn page_by_text<E>(
-    db: &impl ConnectionTrait,
+    db: &impl crate::reads::Read,
     q: Select<E>,
     key: E::Column,
     id: E::Column,
@@ -258,10 +258,12 @@ pub(crate) async fn page_by_text<E>(
 ) -> ServiceResult<Page<E::Model>>
 where
     E: EntityTrait,
+    E::Model: Send,
+    E::ActiveModel: sea_orm::TryIntoModel<E::Model>,
 {
     let ks = Keyset::new(Expr::col(key), Expr::col(id), desc);
     let (q, w) = ks.apply(q, args);
-    let rows = q.all(db).await?;
+    let rows = db.select_all(q).await?;
     Ok(ks.finish(rows, w, |m| Cursor {
         k: Key::Str(match m.get(key) {
             Value::String(Some(s)) => s,
@@ -276,7 +278,7 @@ where
 
 /// A page sorted by id alone (newest first when `desc`).
 pub(crate) async fn page_by_id<E>(
-    db: &impl ConnectionTrait,
+    db: &impl crate::reads::Read,
     q: Select<E>,
     id: E::Column,
     desc: bool,
@@ -284,11 +286,13 @@ pub(crate) async fn page_by_id<E>(
 ) -> ServiceResult<Page<E::Model>>
 where
     E: EntityTrait,
+    E::Model: Send,
+    E::ActiveModel: sea_orm::TryIntoModel<E::Model>,
 {
     let idx: SimpleExpr = Expr::col(id);
     let ks = Keyset::new(idx.clone(), idx, desc);
     let (q, w) = ks.apply(q, args);
-    let rows = q.all(db).await?;
+    let rows = db.select_all(q).await?;
     Ok(ks.finish(rows, w, |m| {
         let i = match m.get(id) {
             Value::BigInt(Some(i)) => i,

@@ -100,6 +100,17 @@ pub struct ContactRow {
     pub language: Option<String>,
 }
 
+crate::fast_row!(ContactRow {
+    id,
+    employer_party_id,
+    title,
+    archived_at,
+    name,
+    email,
+    phone,
+    language,
+});
+
 fn contact_rows() -> Select<contact_person::Entity> {
     use contact_person::Column as C;
     contact_person::Entity::find()
@@ -1090,6 +1101,17 @@ struct CustomerListRow {
     party_language: Option<String>,
 }
 
+crate::fast_row!(CustomerListRow {
+    id,
+    party_id,
+    account_number,
+    party_kind,
+    party_name,
+    party_email,
+    party_phone,
+    party_language,
+});
+
 impl CustomerListRow {
     fn split(self) -> (CustomerBrief, PartyBrief) {
         let p = PartyBrief {
@@ -1112,7 +1134,7 @@ impl CustomerListRow {
 
 /// Customers of the company with their names, in one statement.
 pub async fn list_customers(
-    db: &impl ConnectionTrait,
+    db: &impl crate::reads::Read,
     company_id: i64,
     f: &CustomerFilter,
     sort: CustomerSort,
@@ -1141,7 +1163,7 @@ pub async fn list_customers(
         .column_as(party::Column::Phone, "party_phone")
         .column_as(party::Column::Language, "party_language");
     let (q, w) = ks.apply(q, args);
-    let rows: Vec<CustomerListRow> = q.into_model::<CustomerListRow>().all(db).await?;
+    let rows: Vec<CustomerListRow> = db.rows(sea_orm::QueryTrait::build(&q, db.engine())).await?;
     let rows: Vec<(CustomerBrief, PartyBrief)> =
         rows.into_iter().map(CustomerListRow::split).collect();
     Ok(ks.finish(rows, w, |(c, p)| Cursor {
@@ -1157,10 +1179,10 @@ pub async fn list_customers(
 /// language), in one narrow statement: for relations such as an order's customer, where a
 /// full row is read only if a client asks for more.
 pub async fn customers_brief_by_id(
-    db: &impl ConnectionTrait,
+    db: &impl crate::reads::Read,
     ids: &[i64],
 ) -> ServiceResult<Vec<(CustomerBrief, PartyBrief)>> {
-    let rows: Vec<CustomerListRow> = customer::Entity::find()
+    let q = customer::Entity::find()
         .join(JoinType::InnerJoin, customer::Relation::Party.def())
         .filter(customer::Column::Id.is_in(ids.iter().copied()))
         .select_only()
@@ -1171,10 +1193,8 @@ pub async fn customers_brief_by_id(
         .column_as(party::Column::Name, "party_name")
         .column_as(party::Column::Email, "party_email")
         .column_as(party::Column::Phone, "party_phone")
-        .column_as(party::Column::Language, "party_language")
-        .into_model::<CustomerListRow>()
-        .all(db)
-        .await?;
+        .column_as(party::Column::Language, "party_language");
+    let rows: Vec<CustomerListRow> = db.rows(sea_orm::QueryTrait::build(&q, db.engine())).await?;
     Ok(rows.into_iter().map(CustomerListRow::split).collect())
 }
 
@@ -1189,25 +1209,20 @@ pub async fn count_customers(
 
 /// Active contact persons of the given organisation parties, in one narrow statement.
 pub async fn contacts_of(
-    db: &impl ConnectionTrait,
+    db: &impl crate::reads::Read,
     employer_party_ids: &[i64],
 ) -> ServiceResult<Vec<ContactRow>> {
-    Ok(contact_rows()
+    let q = contact_rows()
         .filter(contact_person::Column::EmployerPartyId.is_in(employer_party_ids.iter().copied()))
-        .filter(contact_person::Column::ArchivedAt.is_null())
-        .into_model::<ContactRow>()
-        .all(db)
-        .await?)
+        .filter(contact_person::Column::ArchivedAt.is_null());
+    Ok(db.rows(sea_orm::QueryTrait::build(&q, db.engine())).await?)
 }
 
 /// Contact persons by id with their person parties, in one statement.
 pub async fn contacts_by_id(
-    db: &impl ConnectionTrait,
+    db: &impl crate::reads::Read,
     ids: &[i64],
 ) -> ServiceResult<Vec<ContactRow>> {
-    Ok(contact_rows()
-        .filter(contact_person::Column::Id.is_in(ids.iter().copied()))
-        .into_model::<ContactRow>()
-        .all(db)
-        .await?)
+    let q = contact_rows().filter(contact_person::Column::Id.is_in(ids.iter().copied()));
+    Ok(db.rows(sea_orm::QueryTrait::build(&q, db.engine())).await?)
 }

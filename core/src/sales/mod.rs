@@ -896,7 +896,7 @@ fn order_query(company_id: i64, f: &OrderFilter) -> Select<sales_order::Entity> 
 
 /// One page of orders by number.
 pub async fn list_orders(
-    db: &impl ConnectionTrait,
+    db: &impl crate::reads::Read,
     company_id: i64,
     f: &OrderFilter,
     desc: bool,

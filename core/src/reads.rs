@@ -1,0 +1,449 @@
+//! The read path of list pages and relation batches.
+//!
+//! Owns: [`Read`], the one way the list services and the GraphQL loaders run their selects.
+//! On a SQLite file it runs them on a small pool of rusqlite connections, synchronously inside
+//! the calling task, and decodes the rows straight into models; everywhere else (PostgreSQL,
+//! an in-memory SQLite database, any open transaction) it is SeaORM's own `all`.
+//! Must never: be used for a read that has to see the caller's uncommitted writes (a
+//! transaction implements [`Read`] through SeaORM, so passing the transaction is always right),
+//! or for a statement that can run long (the SQLite path holds a runtime worker while it runs:
+//! it is meant for pages of at most 100 rows and the batches they cause).
+//!
+//! Why: sqlx-sqlite runs every statement on a worker thread and sends each row back through a
+//! channel, copying every value (`sqlite3_value_dup` plus an allocation each) and waking the
+//! task per row; on the list queries of docs/performance.md that hand-off, the copies and the
+//! by-name lookups were about a third of the server's CPU. Reading in WAL mode never waits on
+//! a writer, so a page read costs tens of microseconds and needs no thread of its own.
+
+use crate::db::DbStats;
+use sea_orm::sea_query::{ColumnType, ValueType};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DbBackend, DbErr, EntityTrait, FromQueryResult,
+    IdenStatic, Iterable, QueryTrait, Select, Statement, TryIntoModel, Value,
+};
+use std::future::Future;
+use std::path::PathBuf;
+use std::sync::atomic::Ordering;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+pub use rusqlite;
+
+/// A row type the SQLite read path can decode by column name (the same names
+/// `FromQueryResult` uses on the other engines). Implement it with [`fast_row!`].
+pub trait FastRow: FromQueryResult + Sized + Send {
+    /// Decodes one row.
+    fn from_sqlite(row: &rusqlite::Row<'_>) -> Result<Self, DbErr>;
+}
+
+/// Implements [`FastRow`] for a struct whose fields are named like its result columns.
+#[macro_export]
+macro_rules! fast_row {
+    ($t:ty { $($f:ident),* $(,)? }) => {
+        impl $crate::reads::FastRow for $t {
+            fn from_sqlite(row: &$crate::reads::rusqlite::Row<'_>) -> Result<Self, ::sea_orm::DbErr> {
+                Ok(Self { $($f: $crate::reads::field(row, stringify!($f))?),* })
+            }
+        }
+    };
+}
+
+/// Runs selects for list pages and relation batches. See the module documentation.
+pub trait Read: Sync {
+    /// Every row of a select of whole models.
+    fn select_all<E>(
+        &self,
+        q: Select<E>,
+    ) -> impl Future<Output = Result<Vec<E::Model>, DbErr>> + Send
+    where
+        E: EntityTrait,
+        E::Model: Send,
+        E::ActiveModel: TryIntoModel<E::Model>;
+
+    /// Every row of a statement, decoded as `R`.
+    fn rows<R: FastRow>(
+        &self,
+        stmt: Statement,
+    ) -> impl Future<Output = Result<Vec<R>, DbErr>> + Send;
+
+    /// The engine, to build statements for.
+    fn engine(&self) -> DbBackend;
+}
+
+impl<C: ConnectionTrait + Sync> Read for C {
+    fn select_all<E>(
+        &self,
+        q: Select<E>,
+    ) -> impl Future<Output = Result<Vec<E::Model>, DbErr>> + Send
+    where
+        E: EntityTrait,
+        E::Model: Send,
+        E::ActiveModel: TryIntoModel<E::Model>,
+    {
+        q.all(self)
+    }
+
+    fn rows<R: FastRow>(
+        &self,
+        stmt: Statement,
+    ) -> impl Future<Output = Result<Vec<R>, DbErr>> + Send {
+        R::find_by_statement(stmt).all(self)
+    }
+
+    fn engine(&self) -> DbBackend {
+        self.get_database_backend()
+    }
+}
+
+impl Read for crate::db::Db {
+    fn select_all<E>(
+        &self,
+        q: Select<E>,
+    ) -> impl Future<Output = Result<Vec<E::Model>, DbErr>> + Send
+    where
+        E: EntityTrait,
+        E::Model: Send,
+        E::ActiveModel: TryIntoModel<E::Model>,
+    {
+        let fast = self.sqlite_reads.as_ref().and_then(|r| {
+            let stmt = q.build(DbBackend::Sqlite);
+            let kinds: Vec<(E::Column, ColumnType)> = E::Column::iter()
+                .map(|c| {
+                    let t = c.def().get_column_type().clone();
+                    (c, t)
+                })
+                .collect();
+            r.run(&self.stats, &stmt, |row| model_from_row::<E>(row, &kinds))
+        });
+        async move {
+            match fast {
+                Some(result) => result,
+                None => q.all(&self.conn).await,
+            }
+        }
+    }
+
+    fn rows<R: FastRow>(
+        &self,
+        stmt: Statement,
+    ) -> impl Future<Output = Result<Vec<R>, DbErr>> + Send {
+        let fast = self
+            .sqlite_reads
+            .as_ref()
+            .and_then(|r| r.run(&self.stats, &stmt, R::from_sqlite));
+        async move {
+            match fast {
+                Some(result) => result,
+                None => R::find_by_statement(stmt).all(&self.conn).await,
+            }
+        }
+    }
+
+    fn engine(&self) -> DbBackend {
+        self.conn.get_database_backend()
+    }
+}
+
+/// Read connections to one SQLite file, reused across requests with their prepared statements.
+#[derive(Debug)]
+pub struct SqliteReads {
+    path: PathBuf,
+    idle: Mutex<Vec<rusqlite::Connection>>,
+}
+
+/// Idle read connections kept open (one per concurrently reading task is enough).
+const IDLE_MAX: usize = 16;
+
+impl SqliteReads {
+    /// Read connections for the file of a `sqlite:` URL; `None` for an in-memory database,
+    /// which other connections cannot see.
+    pub fn for_url(url: &str) -> Option<SqliteReads> {
+        if url.contains(":memory:") || url.contains("mode=memory") {
+            return None;
+        }
+        let rest = url
+            .strip_prefix("sqlite://")
+            .or_else(|| url.strip_prefix("sqlite:"))?;
+        let path = rest.split('?').next().unwrap_or_default();
+        if path.is_empty() {
+            return None;
+        }
+        Some(SqliteReads {
+            path: PathBuf::from(path),
+            idle: Mutex::new(Vec::new()),
+        })
+    }
+
+    fn open(&self) -> rusqlite::Result<rusqlite::Connection> {
+        use rusqlite::OpenFlags;
+        let conn = rusqlite::Connection::open_with_flags(
+            &self.path,
+            OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+        )?;
+        conn.busy_timeout(Duration::from_secs(10))?;
+        conn.execute_batch("PRAGMA query_only = ON")?;
+        conn.set_prepared_statement_cache_capacity(256);
+        Ok(conn)
+    }
+
+    /// Runs `stmt` and decodes every row with `decode`. `None` when the statement binds a
+    /// value this path does not encode exactly like sqlx (the caller then uses SeaORM).
+    fn run<T>(
+        &self,
+        stats: &DbStats,
+        stmt: &Statement,
+        decode: impl Fn(&rusqlite::Row<'_>) -> Result<T, DbErr>,
+    ) -> Option<Result<Vec<T>, DbErr>> {
+        let values: &[Value] = stmt.values.as_ref().map(|v| v.0.as_slice()).unwrap_or(&[]);
+        let params: Vec<rusqlite::types::Value> =
+            values.iter().map(param).collect::<Option<_>>()?;
+        let started = Instant::now();
+        let conn = match self.idle.lock().ok().and_then(|mut v| v.pop()) {
+            Some(c) => c,
+            None => match self.open() {
+                Ok(c) => c,
+                Err(e) => return Some(Err(db_err(e))),
+            },
+        };
+        let result = query(&conn, &stmt.sql, &params, decode);
+        if let Ok(mut idle) = self.idle.lock()
+            && idle.len() < IDLE_MAX
+        {
+            idle.push(conn);
+        }
+        stats.statements.fetch_add(1, Ordering::Relaxed);
+        stats
+            .micros
+            .fetch_add(started.elapsed().as_micros() as u64, Ordering::Relaxed);
+        if result.is_err() {
+            stats.failed.fetch_add(1, Ordering::Relaxed);
+        }
+        if let Ok(mut c) = stats.capture.lock()
+            && let Some(v) = c.as_mut()
+        {
+            v.push(stmt.sql.clone());
+        }
+        Some(result)
+    }
+}
+
+fn query<T>(
+    conn: &rusqlite::Connection,
+    sql: &str,
+    params: &[rusqlite::types::Value],
+    decode: impl Fn(&rusqlite::Row<'_>) -> Result<T, DbErr>,
+) -> Result<Vec<T>, DbErr> {
+    let mut st = conn.prepare_cached(sql).map_err(db_err)?;
+    for (i, p) in params.iter().enumerate() {
+        st.raw_bind_parameter(i + 1, p).map_err(db_err)?;
+    }
+    let mut rows = st.raw_query();
+    let mut out = Vec::new();
+    while let Some(row) = rows.next().map_err(db_err)? {
+        out.push(decode(row)?);
+    }
+    Ok(out)
+}
+
+fn db_err(e: rusqlite::Error) -> DbErr {
+    DbErr::Custom(format!("sqlite: {e}"))
+}
+
+/// A bound value as sqlx-sqlite would bind it, or `None` where this path is not sure.
+fn param(v: &Value) -> Option<rusqlite::types::Value> {
+    use rusqlite::types::Value as S;
+    Some(match v {
+        Value::Bool(b) => b.map_or(S::Null, |b| S::Integer(b as i64)),
+        Value::TinyInt(i) => i.map_or(S::Null, |i| S::Integer(i64::from(i))),
+        Value::SmallInt(i) => i.map_or(S::Null, |i| S::Integer(i64::from(i))),
+        Value::Int(i) => i.map_or(S::Null, |i| S::Integer(i64::from(i))),
+        Value::BigInt(i) => i.map_or(S::Null, S::Integer),
+        Value::TinyUnsigned(i) => i.map_or(S::Null, |i| S::Integer(i64::from(i))),
+        Value::SmallUnsigned(i) => i.map_or(S::Null, |i| S::Integer(i64::from(i))),
+        Value::Unsigned(i) => i.map_or(S::Null, |i| S::Integer(i64::from(i))),
+        Value::String(s) => s.as_ref().map_or(S::Null, |s| S::Text(s.clone())),
+        Value::ChronoDate(d) => d.map_or(S::Null, |d| S::Text(d.format("%F").to_string())),
+        _ => return None,
+    })
+}
+
+/// The value of one result column, as SeaORM's `Value` of the column's declared type.
+fn value_of(v: rusqlite::types::ValueRef<'_>, ty: &ColumnType, name: &str) -> Result<Value, DbErr> {
+    use rusqlite::types::ValueRef as R;
+    let bad = || {
+        DbErr::Type(format!(
+            "column {name}: unexpected {:?} for {ty:?}",
+            v.data_type()
+        ))
+    };
+    let text = |v: R<'_>| -> Result<String, DbErr> {
+        match v {
+            R::Text(t) => std::str::from_utf8(t).map(str::to_owned).map_err(|_| bad()),
+            _ => Err(bad()),
+        }
+    };
+    let int = |v: R<'_>| -> Result<i64, DbErr> {
+        match v {
+            R::Integer(i) => Ok(i),
+            _ => Err(bad()),
+        }
+    };
+    let null = matches!(v, R::Null);
+    Ok(match ty {
+        ColumnType::BigInteger | ColumnType::BigUnsigned => {
+            Value::BigInt(if null { None } else { Some(int(v)?) })
+        }
+        ColumnType::Integer | ColumnType::Unsigned => Value::Int(if null {
+            None
+        } else {
+            Some(<i32 as TryFrom<i64>>::try_from(int(v)?).map_err(|_| bad())?)
+        }),
+        ColumnType::SmallInteger | ColumnType::SmallUnsigned => Value::SmallInt(if null {
+            None
+        } else {
+            Some(<i16 as TryFrom<i64>>::try_from(int(v)?).map_err(|_| bad())?)
+        }),
+        ColumnType::Boolean => Value::Bool(if null { None } else { Some(int(v)? != 0) }),
+        ColumnType::String(_)
+        | ColumnType::Text
+        | ColumnType::Char(_)
+        | ColumnType::Enum { .. } => Value::String(if null { None } else { Some(text(v)?) }),
+        ColumnType::Date => Value::ChronoDate(if null {
+            None
+        } else {
+            let s = text(v)?;
+            Some(chrono::NaiveDate::parse_from_str(&s, "%Y-%m-%d").map_err(|_| bad())?)
+        }),
+        ColumnType::TimestampWithTimeZone => Value::ChronoDateTimeUtc(if null {
+            None
+        } else {
+            Some(parse_utc(&text(v)?).ok_or_else(bad)?)
+        }),
+        ColumnType::Double | ColumnType::Float => Value::Double(match v {
+            R::Null => None,
+            R::Real(f) => Some(f),
+            R::Integer(i) => Some(i as f64),
+            _ => return Err(bad()),
+        }),
+        ColumnType::Json | ColumnType::JsonBinary => Value::Json(if null {
+            None
+        } else {
+            Some(Box::new(
+                serde_json::from_str(&text(v)?).map_err(|_| bad())?,
+            ))
+        }),
+        _ => {
+            return Err(DbErr::Type(format!(
+                "column {name}: type {ty:?} not read here"
+            )));
+        }
+    })
+}
+
+/// Timestamps as sqlx-sqlite writes them (RFC 3339) or as SQLite's own functions do.
+fn parse_utc(s: &str) -> Option<chrono::DateTime<chrono::Utc>> {
+    use chrono::{DateTime, NaiveDateTime, Utc};
+    if let Ok(d) = DateTime::parse_from_rfc3339(s) {
+        return Some(d.with_timezone(&Utc));
+    }
+    for f in ["%Y-%m-%d %H:%M:%S%.f%:z", "%Y-%m-%d %H:%M:%S%.f"] {
+        if let Ok(d) = DateTime::parse_from_str(s, f) {
+            return Some(d.with_timezone(&Utc));
+        }
+        if let Ok(d) = NaiveDateTime::parse_from_str(s, f) {
+            return Some(d.and_utc());
+        }
+    }
+    None
+}
+
+/// One field of a [`FastRow`], by column name.
+pub fn field<T: ValueType>(row: &rusqlite::Row<'_>, name: &str) -> Result<T, DbErr> {
+    let v = row
+        .get_ref(name)
+        .map_err(|e| DbErr::Type(format!("column {name}: {e}")))?;
+    let value = value_of(v, &T::column_type(), name)?;
+    T::try_from(value).map_err(|e| DbErr::Type(format!("column {name}: {e}")))
+}
+
+/// A whole model from a row whose columns are the entity's, in `Column::iter()` order (how
+/// SeaORM's `find()` selects them).
+fn model_from_row<E>(
+    row: &rusqlite::Row<'_>,
+    kinds: &[(E::Column, ColumnType)],
+) -> Result<E::Model, DbErr>
+where
+    E: EntityTrait,
+    E::ActiveModel: TryIntoModel<E::Model>,
+{
+    let mut am = <E::ActiveModel as ActiveModelTrait>::default();
+    for (i, (col, ty)) in kinds.iter().enumerate() {
+        let v = row
+            .get_ref(i)
+            .map_err(|e| DbErr::Type(format!("column {i}: {e}")))?;
+        am.try_set(*col, value_of(v, ty, col.as_str())?)?;
+    }
+    am.try_into_model()
+}
+
+/// Shared handle type kept in [`crate::db::Db`].
+pub type Reads = Arc<SqliteReads>;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_sqlite_files_get_read_connections() {
+        let p = |u: &str| SqliteReads::for_url(u).map(|r| r.path);
+        assert_eq!(
+            p("sqlite:///tmp/x/load.db?mode=rwc"),
+            Some(PathBuf::from("/tmp/x/load.db"))
+        );
+        assert_eq!(
+            p("sqlite://./mercator.db"),
+            Some(PathBuf::from("./mercator.db"))
+        );
+        assert_eq!(p("sqlite:mercator.db"), Some(PathBuf::from("mercator.db")));
+        assert_eq!(p("sqlite::memory:"), None);
+        assert_eq!(p("sqlite://file.db?mode=memory"), None);
+        assert_eq!(p("postgres://postgres@127.0.0.1/test"), None);
+    }
+
+    #[test]
+    fn timestamps_parse_as_sqlx_and_sqlite_write_them() {
+        let t = |s: &str| parse_utc(s).map(|d| d.to_rfc3339());
+        assert_eq!(
+            t("2026-11-22T05:33:18.848202523+00:00").as_deref(),
+            Some("2026-11-22T05:33:18.848202523+00:00")
+        );
+        assert_eq!(
+            t("2026-11-22 05:33:18").as_deref(),
+            Some("2026-11-22T05:33:18+00:00")
+        );
+        assert_eq!(
+            t("2026-11-22 07:33:18+02:00").as_deref(),
+            Some("2026-11-22T05:33:18+00:00")
+        );
+        assert_eq!(t("yesterday"), None);
+    }
+
+    #[test]
+    fn values_it_cannot_bind_exactly_fall_back_to_seaorm() {
+        assert!(param(&Value::BigInt(Some(7))).is_some());
+        assert!(param(&Value::String(None)).is_some());
+        assert!(param(&Value::ChronoDateTimeUtc(None)).is_none());
+        assert!(param(&Value::Double(Some(0.1))).is_none());
+    }
+
+    #[test]
+    fn a_null_in_a_column_that_is_not_optional_is_an_error() {
+        let conn = rusqlite::Connection::open_in_memory().unwrap_or_else(|e| panic!("{e}"));
+        let got = query(&conn, "SELECT NULL AS n, 'x' AS s", &[], |r| {
+            Ok((field::<Option<i64>>(r, "n")?, field::<String>(r, "s")?))
+        });
+        assert_eq!(got.ok(), Some(vec![(None, "x".to_owned())]));
+        let bad = query(&conn, "SELECT NULL AS n", &[], |r| field::<i64>(r, "n"));
+        assert!(bad.is_err());
+    }
+}
