@@ -149,6 +149,7 @@ impl Read for crate::db::Db {
 pub struct SqliteReads {
     path: PathBuf,
     idle: Mutex<Vec<rusqlite::Connection>>,
+    ran: std::sync::atomic::AtomicU64,
 }
 
 /// Idle read connections kept open (one per concurrently reading task is enough).
@@ -171,7 +172,13 @@ impl SqliteReads {
         Some(SqliteReads {
             path: PathBuf::from(path),
             idle: Mutex::new(Vec::new()),
+            ran: 0.into(),
         })
+    }
+
+    /// Statements run on this path so far (the others fell back to SeaORM).
+    pub fn statements(&self) -> u64 {
+        self.ran.load(Ordering::Relaxed)
     }
 
     fn open(&self) -> rusqlite::Result<rusqlite::Connection> {
@@ -211,6 +218,7 @@ impl SqliteReads {
         {
             idle.push(conn);
         }
+        self.ran.fetch_add(1, Ordering::Relaxed);
         stats.statements.fetch_add(1, Ordering::Relaxed);
         stats
             .micros
@@ -261,6 +269,11 @@ fn param(v: &Value) -> Option<rusqlite::types::Value> {
         Value::TinyUnsigned(i) => i.map_or(S::Null, |i| S::Integer(i64::from(i))),
         Value::SmallUnsigned(i) => i.map_or(S::Null, |i| S::Integer(i64::from(i))),
         Value::Unsigned(i) => i.map_or(S::Null, |i| S::Integer(i64::from(i))),
+        // `LIMIT` and `OFFSET` are bound as u64
+        Value::BigUnsigned(i) => match i {
+            None => S::Null,
+            Some(i) => S::Integer(<i64 as TryFrom<u64>>::try_from(*i).ok()?),
+        },
         Value::String(s) => s.as_ref().map_or(S::Null, |s| S::Text(s.clone())),
         Value::ChronoDate(d) => d.map_or(S::Null, |d| S::Text(d.format("%F").to_string())),
         _ => return None,
@@ -432,6 +445,8 @@ mod tests {
     fn values_it_cannot_bind_exactly_fall_back_to_seaorm() {
         assert!(param(&Value::BigInt(Some(7))).is_some());
         assert!(param(&Value::String(None)).is_some());
+        assert!(param(&Value::BigUnsigned(Some(51))).is_some(), "LIMIT");
+        assert!(param(&Value::BigUnsigned(Some(u64::MAX))).is_none());
         assert!(param(&Value::ChronoDateTimeUtc(None)).is_none());
         assert!(param(&Value::Double(Some(0.1))).is_none());
     }

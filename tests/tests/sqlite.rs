@@ -65,6 +65,8 @@ async fn the_sqlite_read_path_reads_what_seaorm_reads() {
     same!(address::Entity);
     same!(currency::Entity);
 
+    let ran = || fast.sqlite_reads.as_ref().map_or(0, |r| r.statements());
+    let before = ran();
     let args = PageArgs {
         first: Some(100),
         ..Default::default()
@@ -95,4 +97,8 @@ async fn the_sqlite_read_path_reads_what_seaorm_reads() {
         (oa.has_next, oa.has_previous),
         (ob.has_next, ob.has_previous)
     );
+    if app.db.backend() == DatabaseBackend::Sqlite {
+        // the customer page, its contacts and the order page: none fell back to SeaORM
+        assert_eq!(ran() - before, 3, "statements on the SQLite read path");
+    }
 }
