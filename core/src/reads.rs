@@ -32,8 +32,11 @@ pub use rusqlite;
 /// A row type the SQLite read path can decode by column name (the same names
 /// `FromQueryResult` uses on the other engines). Implement it with [`fast_row!`].
 pub trait FastRow: FromQueryResult + Sized + Send {
-    /// Decodes one row.
-    fn from_sqlite(row: &rusqlite::Row<'_>) -> Result<Self, DbErr>;
+    /// The column names of the fields, in the order [`FastRow::from_sqlite`] reads them.
+    const COLUMNS: &'static [&'static str];
+    /// Decodes one row; `at[i]` is the result column of `COLUMNS[i]` (looked up once per
+    /// statement, not per row).
+    fn from_sqlite(row: &rusqlite::Row<'_>, at: &[usize]) -> Result<Self, DbErr>;
 }
 
 /// Implements [`FastRow`] for a struct whose fields are named like its result columns.
@@ -41,8 +44,16 @@ pub trait FastRow: FromQueryResult + Sized + Send {
 macro_rules! fast_row {
     ($t:ty { $($f:ident),* $(,)? }) => {
         impl $crate::reads::FastRow for $t {
-            fn from_sqlite(row: &$crate::reads::rusqlite::Row<'_>) -> Result<Self, ::sea_orm::DbErr> {
-                Ok(Self { $($f: $crate::reads::field(row, stringify!($f))?),* })
+            const COLUMNS: &'static [&'static str] = &[$(stringify!($f)),*];
+            fn from_sqlite(
+                row: &$crate::reads::rusqlite::Row<'_>,
+                at: &[usize],
+            ) -> Result<Self, ::sea_orm::DbErr> {
+                // struct expression fields are evaluated in the order written
+                let mut at = at.iter().copied();
+                Ok(Self {
+                    $($f: $crate::reads::field(row, at.next().unwrap_or(usize::MAX), stringify!($f))?),*
+                })
             }
         }
     };
@@ -113,7 +124,9 @@ impl Read for crate::db::Db {
                     (c, t)
                 })
                 .collect();
-            r.run(&self.stats, &stmt, |row| model_from_row::<E>(row, &kinds))
+            r.run(&self.stats, &stmt, &[], |row, _| {
+                model_from_row::<E>(row, &kinds)
+            })
         });
         async move {
             match fast {
@@ -130,7 +143,7 @@ impl Read for crate::db::Db {
         let fast = self
             .sqlite_reads
             .as_ref()
-            .and_then(|r| r.run(&self.stats, &stmt, R::from_sqlite));
+            .and_then(|r| r.run(&self.stats, &stmt, R::COLUMNS, R::from_sqlite));
         async move {
             match fast {
                 Some(result) => result,
@@ -199,7 +212,8 @@ impl SqliteReads {
         &self,
         stats: &DbStats,
         stmt: &Statement,
-        decode: impl Fn(&rusqlite::Row<'_>) -> Result<T, DbErr>,
+        columns: &[&str],
+        decode: impl Fn(&rusqlite::Row<'_>, &[usize]) -> Result<T, DbErr>,
     ) -> Option<Result<Vec<T>, DbErr>> {
         let values: &[Value] = stmt.values.as_ref().map(|v| v.0.as_slice()).unwrap_or(&[]);
         let params: Vec<rusqlite::types::Value> =
@@ -212,7 +226,7 @@ impl SqliteReads {
                 Err(e) => return Some(Err(db_err(e))),
             },
         };
-        let result = query(&conn, &stmt.sql, &params, decode);
+        let result = query(&conn, &stmt.sql, &params, columns, decode);
         if let Ok(mut idle) = self.idle.lock()
             && idle.len() < IDLE_MAX
         {
@@ -239,16 +253,24 @@ fn query<T>(
     conn: &rusqlite::Connection,
     sql: &str,
     params: &[rusqlite::types::Value],
-    decode: impl Fn(&rusqlite::Row<'_>) -> Result<T, DbErr>,
+    columns: &[&str],
+    decode: impl Fn(&rusqlite::Row<'_>, &[usize]) -> Result<T, DbErr>,
 ) -> Result<Vec<T>, DbErr> {
     let mut st = conn.prepare_cached(sql).map_err(db_err)?;
+    let at: Vec<usize> = columns
+        .iter()
+        .map(|c| {
+            st.column_index(c)
+                .map_err(|e| DbErr::Type(format!("column {c}: {e}")))
+        })
+        .collect::<Result<_, _>>()?;
     for (i, p) in params.iter().enumerate() {
         st.raw_bind_parameter(i + 1, p).map_err(db_err)?;
     }
     let mut rows = st.raw_query();
     let mut out = Vec::new();
     while let Some(row) = rows.next().map_err(db_err)? {
-        out.push(decode(row)?);
+        out.push(decode(row, &at)?);
     }
     Ok(out)
 }
@@ -370,10 +392,10 @@ fn parse_utc(s: &str) -> Option<chrono::DateTime<chrono::Utc>> {
     None
 }
 
-/// One field of a [`FastRow`], by column name.
-pub fn field<T: ValueType>(row: &rusqlite::Row<'_>, name: &str) -> Result<T, DbErr> {
+/// One field of a [`FastRow`]: result column `i`, named `name`.
+pub fn field<T: ValueType>(row: &rusqlite::Row<'_>, i: usize, name: &str) -> Result<T, DbErr> {
     let v = row
-        .get_ref(name)
+        .get_ref(i)
         .map_err(|e| DbErr::Type(format!("column {name}: {e}")))?;
     let value = value_of(v, &T::column_type(), name)?;
     T::try_from(value).map_err(|e| DbErr::Type(format!("column {name}: {e}")))
@@ -454,11 +476,26 @@ mod tests {
     #[test]
     fn a_null_in_a_column_that_is_not_optional_is_an_error() {
         let conn = rusqlite::Connection::open_in_memory().unwrap_or_else(|e| panic!("{e}"));
-        let got = query(&conn, "SELECT NULL AS n, 'x' AS s", &[], |r| {
-            Ok((field::<Option<i64>>(r, "n")?, field::<String>(r, "s")?))
-        });
+        let got = query(
+            &conn,
+            "SELECT 'x' AS s, NULL AS n",
+            &[],
+            &["n", "s"],
+            |r, at| {
+                Ok((
+                    field::<Option<i64>>(r, at[0], "n")?,
+                    field::<String>(r, at[1], "s")?,
+                ))
+            },
+        );
         assert_eq!(got.ok(), Some(vec![(None, "x".to_owned())]));
-        let bad = query(&conn, "SELECT NULL AS n", &[], |r| field::<i64>(r, "n"));
+        let bad = query(&conn, "SELECT NULL AS n", &[], &["n"], |r, at| {
+            field::<i64>(r, at[0], "n")
+        });
         assert!(bad.is_err());
+        let missing = query(&conn, "SELECT 1 AS n", &[], &["m"], |r, at| {
+            field::<i64>(r, at[0], "m")
+        });
+        assert!(missing.is_err(), "a column the row type names must exist");
     }
 }
