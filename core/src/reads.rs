@@ -129,9 +129,9 @@ impl Read for crate::db::Db {
             })
         });
         async move {
-            match fast {
-                Some(result) => result,
-                None => q.all(&self.conn).await,
+            match fast.map(undecodable) {
+                Some(Ok(result)) => result,
+                Some(Err(())) | None => q.all(&self.conn).await,
             }
         }
     }
@@ -145,15 +145,29 @@ impl Read for crate::db::Db {
             .as_ref()
             .and_then(|r| r.run(&self.stats, &stmt, R::COLUMNS, R::from_sqlite));
         async move {
-            match fast {
-                Some(result) => result,
-                None => R::find_by_statement(stmt).all(&self.conn).await,
+            match fast.map(undecodable) {
+                Some(Ok(result)) => result,
+                Some(Err(())) | None => R::find_by_statement(stmt).all(&self.conn).await,
             }
         }
     }
 
     fn engine(&self) -> DbBackend {
         self.conn.get_database_backend()
+    }
+}
+
+/// `Err(())` when the read path could not decode a row (a column type it does not know): the
+/// caller reads through SeaORM instead, so a client never sees the difference. Logged, because
+/// it means a type this module should learn; `tests/tests/sqlite.rs` checks that the common
+/// entities never take this way.
+fn undecodable<T>(r: Result<T, DbErr>) -> Result<Result<T, DbErr>, ()> {
+    match r {
+        Err(DbErr::Type(e)) | Err(DbErr::AttrNotSet(e)) => {
+            tracing::warn!(error = %e, "SQLite read path could not decode a row; read through SeaORM");
+            Err(())
+        }
+        other => Ok(other),
     }
 }
 
@@ -189,7 +203,7 @@ impl SqliteReads {
         })
     }
 
-    /// Statements run on this path so far (the others fell back to SeaORM).
+    /// Statements run and decoded on this path so far (the others fell back to SeaORM).
     pub fn statements(&self) -> u64 {
         self.ran.load(Ordering::Relaxed)
     }
@@ -232,7 +246,9 @@ impl SqliteReads {
         {
             idle.push(conn);
         }
-        self.ran.fetch_add(1, Ordering::Relaxed);
+        if result.is_ok() {
+            self.ran.fetch_add(1, Ordering::Relaxed);
+        }
         stats.statements.fetch_add(1, Ordering::Relaxed);
         stats
             .micros
@@ -471,6 +487,17 @@ mod tests {
         assert!(param(&Value::BigUnsigned(Some(u64::MAX))).is_none());
         assert!(param(&Value::ChronoDateTimeUtc(None)).is_none());
         assert!(param(&Value::Double(Some(0.1))).is_none());
+    }
+
+    #[test]
+    fn only_decoding_failures_fall_back() {
+        assert!(undecodable::<()>(Err(DbErr::Type("x".into()))).is_err());
+        assert!(undecodable::<()>(Err(DbErr::AttrNotSet("x".into()))).is_err());
+        assert!(matches!(
+            undecodable::<()>(Err(DbErr::Custom("sqlite: busy".into()))),
+            Ok(Err(_))
+        ));
+        assert!(matches!(undecodable(Ok(1)), Ok(Ok(1))));
     }
 
     #[test]

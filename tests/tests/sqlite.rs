@@ -49,9 +49,16 @@ async fn the_sqlite_read_path_reads_what_seaorm_reads() {
             "a SQLite file gets the read path"
         );
     }
+    let ran = || fast.sqlite_reads.as_ref().map_or(0, |r| r.statements());
+    let sqlite = app.db.backend() == DatabaseBackend::Sqlite;
     macro_rules! same {
         ($e:ty) => {{
+            let before = ran();
             let a = fast.select_all(<$e>::find()).await.unwrap();
+            if sqlite {
+                // decoded on the read path, not after a fall-back to SeaORM
+                assert_eq!(ran() - before, 1, "{} on the read path", stringify!($e));
+            }
             let b = <$e>::find().all(slow).await.unwrap();
             assert!(!a.is_empty(), "demo data has {}", stringify!($e));
             assert_eq!(a, b, "{}", stringify!($e));
@@ -65,7 +72,6 @@ async fn the_sqlite_read_path_reads_what_seaorm_reads() {
     same!(address::Entity);
     same!(currency::Entity);
 
-    let ran = || fast.sqlite_reads.as_ref().map_or(0, |r| r.statements());
     let before = ran();
     let args = PageArgs {
         first: Some(100),
