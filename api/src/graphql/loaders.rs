@@ -95,12 +95,7 @@ impl Loader<i64> for ContactsByEmployer {
     type Value = Vec<ContactRow>;
     type Error = LoadError;
     async fn load(&self, keys: &[i64]) -> Result<HashMap<i64, Self::Value>, LoadError> {
-        let rows = parties::contacts_of(&self.0, keys)
-            .await
-            .map_err(|e| match e {
-                mercator_core::error::ServiceError::Db(d) => Arc::new(d),
-                other => Arc::new(sea_orm::DbErr::Custom(other.to_string())),
-            })?;
+        let rows = parties::contacts_of(&self.0, keys).await.map_err(db_err)?;
         let mut out: HashMap<i64, Self::Value> = HashMap::new();
         for c in rows {
             out.entry(c.employer_party_id).or_default().push(c);
@@ -232,10 +227,7 @@ impl Loader<i64> for OnHandByItem {
     async fn load(&self, keys: &[i64]) -> Result<HashMap<i64, Self::Value>, LoadError> {
         let m = inventory::on_hand(&self.0.conn, keys)
             .await
-            .map_err(|e| match e {
-                mercator_core::error::ServiceError::Db(d) => Arc::new(d),
-                other => Arc::new(sea_orm::DbErr::Custom(other.to_string())),
-            })?;
+            .map_err(db_err)?;
         let mut out: HashMap<i64, Self::Value> = HashMap::new();
         for ((item, wh), q) in m {
             out.entry(item).or_default().push((wh, q));

@@ -1113,6 +1113,19 @@ crate::fast_row!(CustomerListRow {
 });
 
 impl CustomerListRow {
+    /// Narrows a customer select joined with its party to this row's columns.
+    fn select(q: Select<customer::Entity>) -> Select<customer::Entity> {
+        q.select_only()
+            .column(customer::Column::Id)
+            .column(customer::Column::PartyId)
+            .column(customer::Column::AccountNumber)
+            .column_as(party::Column::Kind, "party_kind")
+            .column_as(party::Column::Name, "party_name")
+            .column_as(party::Column::Email, "party_email")
+            .column_as(party::Column::Phone, "party_phone")
+            .column_as(party::Column::Language, "party_language")
+    }
+
     fn split(self) -> (CustomerBrief, PartyBrief) {
         let p = PartyBrief {
             kind: self.party_kind,
@@ -1152,16 +1165,7 @@ pub async fn list_customers(
         Expr::col((customer::Entity, customer::Column::Id)),
         desc,
     );
-    let q = customer_query(company_id, f)
-        .select_only()
-        .column(customer::Column::Id)
-        .column(customer::Column::PartyId)
-        .column(customer::Column::AccountNumber)
-        .column_as(party::Column::Kind, "party_kind")
-        .column_as(party::Column::Name, "party_name")
-        .column_as(party::Column::Email, "party_email")
-        .column_as(party::Column::Phone, "party_phone")
-        .column_as(party::Column::Language, "party_language");
+    let q = CustomerListRow::select(customer_query(company_id, f));
     let (q, w) = ks.apply(q, args);
     let rows: Vec<CustomerListRow> = db.rows(sea_orm::QueryTrait::build(&q, db.engine())).await?;
     let rows: Vec<(CustomerBrief, PartyBrief)> =
@@ -1182,18 +1186,11 @@ pub async fn customers_brief_by_id(
     db: &impl crate::reads::Read,
     ids: &[i64],
 ) -> ServiceResult<Vec<(CustomerBrief, PartyBrief)>> {
-    let q = customer::Entity::find()
-        .join(JoinType::InnerJoin, customer::Relation::Party.def())
-        .filter(customer::Column::Id.is_in(ids.iter().copied()))
-        .select_only()
-        .column(customer::Column::Id)
-        .column(customer::Column::PartyId)
-        .column(customer::Column::AccountNumber)
-        .column_as(party::Column::Kind, "party_kind")
-        .column_as(party::Column::Name, "party_name")
-        .column_as(party::Column::Email, "party_email")
-        .column_as(party::Column::Phone, "party_phone")
-        .column_as(party::Column::Language, "party_language");
+    let q = CustomerListRow::select(
+        customer::Entity::find()
+            .join(JoinType::InnerJoin, customer::Relation::Party.def())
+            .filter(customer::Column::Id.is_in(ids.iter().copied())),
+    );
     let rows: Vec<CustomerListRow> = db.rows(sea_orm::QueryTrait::build(&q, db.engine())).await?;
     Ok(rows.into_iter().map(CustomerListRow::split).collect())
 }

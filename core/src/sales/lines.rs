@@ -47,6 +47,28 @@ pub(crate) struct LineContext {
     tax: HashMap<String, tax_code::Model>,
 }
 
+/// Rows of one company by id, in one statement (none for no ids); rows of another company are
+/// simply not found.
+async fn of_company<E: EntityTrait>(
+    db: &impl ConnectionTrait,
+    (company_col, company_id): (E::Column, i64),
+    id_col: E::Column,
+    ids: Vec<i64>,
+    key: fn(&E::Model) -> i64,
+) -> Result<HashMap<i64, E::Model>, DbErr> {
+    if ids.is_empty() {
+        return Ok(HashMap::new());
+    }
+    Ok(E::find()
+        .filter(company_col.eq(company_id))
+        .filter(id_col.is_in(ids))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|m| (key(&m), m))
+        .collect())
+}
+
 impl LineContext {
     /// Loads the context of `lines` in at most five statements: items, units, candidate
     /// agreements (customers only), tax setups and their tax codes.
@@ -59,18 +81,14 @@ impl LineContext {
         let mut item_ids: Vec<i64> = lines.iter().map(|l| l.item_id).collect();
         item_ids.sort_unstable();
         item_ids.dedup();
-        let items: HashMap<i64, item::Model> = if item_ids.is_empty() {
-            HashMap::new()
-        } else {
-            item::Entity::find()
-                .filter(item::Column::CompanyId.eq(company_id))
-                .filter(item::Column::Id.is_in(item_ids))
-                .all(db)
-                .await?
-                .into_iter()
-                .map(|i| (i.id, i))
-                .collect()
-        };
+        let items = of_company::<item::Entity>(
+            db,
+            (item::Column::CompanyId, company_id),
+            item::Column::Id,
+            item_ids,
+            |i| i.id,
+        )
+        .await?;
         let mut unit_ids: Vec<i64> = lines
             .iter()
             .filter_map(|l| l.unit_id)
@@ -78,18 +96,14 @@ impl LineContext {
             .collect();
         unit_ids.sort_unstable();
         unit_ids.dedup();
-        let units: HashMap<i64, unit_of_measure::Model> = if unit_ids.is_empty() {
-            HashMap::new()
-        } else {
-            unit_of_measure::Entity::find()
-                .filter(unit_of_measure::Column::CompanyId.eq(company_id))
-                .filter(unit_of_measure::Column::Id.is_in(unit_ids))
-                .all(db)
-                .await?
-                .into_iter()
-                .map(|u| (u.id, u))
-                .collect()
-        };
+        let units = of_company::<unit_of_measure::Entity>(
+            db,
+            (unit_of_measure::Column::CompanyId, company_id),
+            unit_of_measure::Column::Id,
+            unit_ids,
+            |u| u.id,
+        )
+        .await?;
         let agreements = match &buyer.customer {
             Some(c) if !items.is_empty() => {
                 let refs: Vec<&item::Model> = items.values().collect();
