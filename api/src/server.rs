@@ -12,6 +12,8 @@ use crate::graphql::loaders::{Gated, Loaders, PollGate};
 use crate::graphql::{MercatorSchema, RequestCtx, build_check_schema, build_schema};
 use crate::metrics::Metrics;
 use async_graphql::Variables;
+use async_graphql::parser::Error as ParseError;
+use async_graphql::parser::types::ExecutableDocument;
 use mercator_core::auth::{self, Principal};
 use mercator_core::db::Db;
 use mercator_core::extension::registry::Registry;
@@ -51,7 +53,14 @@ pub struct AppState {
     /// Order types, invoice formats and promising calculators, built-in and from plugins.
     pub registry: Arc<Registry>,
     tokens: Mutex<HashMap<TokenKey, CachedAuth>>,
+    documents: Mutex<HashMap<String, Arc<ExecutableDocument>>>,
 }
+
+/// Parsed documents kept at most (the map is emptied when full: clients send few distinct
+/// query texts, so it only fills under a stream of one-off queries).
+const DOCUMENTS_MAX: usize = 512;
+/// Longer query texts are parsed every time, so the cache stays small.
+const DOCUMENT_TEXT_MAX: usize = 16 * 1024;
 
 impl AppState {
     /// State over a connected, migrated database, with the built-in extensions only.
@@ -72,7 +81,28 @@ impl AppState {
             registry,
             metrics: Metrics::default(),
             tokens: Mutex::new(HashMap::new()),
+            documents: Mutex::new(HashMap::new()),
         })
+    }
+
+    /// The parsed document of a query text, parsed once per distinct text (the checking
+    /// schema and the executing schema each get a copy of it instead of parsing it again).
+    fn document(&self, query: &str) -> Result<Arc<ExecutableDocument>, ParseError> {
+        if let Ok(docs) = self.documents.lock()
+            && let Some(d) = docs.get(query)
+        {
+            return Ok(d.clone());
+        }
+        let doc = Arc::new(async_graphql::parser::parse_query(query)?);
+        if query.len() <= DOCUMENT_TEXT_MAX
+            && let Ok(mut docs) = self.documents.lock()
+        {
+            if docs.len() >= DOCUMENTS_MAX {
+                docs.clear();
+            }
+            docs.insert(query.to_owned(), doc.clone());
+        }
+        Ok(doc)
     }
 }
 
@@ -285,9 +315,12 @@ async fn execute(state: &AppState, headers: &HeaderMap, body: GqlBody, is_get: b
         }
     };
     let kind = op_kind(&query);
+    // A text that does not parse goes to the checking schema as text: it answers with the
+    // parse error, coded, as for any other invalid request.
+    let document = state.document(&query).ok();
     if is_get {
-        match async_graphql::parser::parse_query(&query) {
-            Ok(doc) => {
+        match &document {
+            Some(doc) => {
                 let is_mutation = doc.operations.iter().any(|(name, op)| {
                     let selected = match (&body.operation_name, name) {
                         (Some(want), Some(n)) => want == n.as_str(),
@@ -307,14 +340,18 @@ async fn execute(state: &AppState, headers: &HeaderMap, body: GqlBody, is_get: b
                     return r;
                 }
             }
-            Err(e) => {
+            None => {
+                let message = match async_graphql::parser::parse_query(&query) {
+                    Err(e) => e.to_string(),
+                    Ok(_) => "the query does not parse".to_owned(),
+                };
                 state.metrics.error(ErrorCode::GraphqlParseFailed.as_str());
                 let status = if media == GRAPHQL_RESPONSE {
                     StatusCode::BAD_REQUEST
                 } else {
                     StatusCode::OK
                 };
-                return fail(status, media, ErrorCode::GraphqlParseFailed, &e.to_string());
+                return fail(status, media, ErrorCode::GraphqlParseFailed, &message);
             }
         }
     }
@@ -341,6 +378,9 @@ async fn execute(state: &AppState, headers: &HeaderMap, body: GqlBody, is_get: b
     if let Some(op) = &body.operation_name {
         check = check.operation_name(op.clone());
     }
+    if let Some(doc) = &document {
+        check.set_parsed_query(ExecutableDocument::clone(doc));
+    }
     let checked = state
         .check_schema
         .execute(check.data(budget).data(CheckOnly))
@@ -350,6 +390,9 @@ async fn execute(state: &AppState, headers: &HeaderMap, body: GqlBody, is_get: b
         let mut req = async_graphql::Request::new(query).variables(variables);
         if let Some(op) = body.operation_name {
             req = req.operation_name(op);
+        }
+        if let Some(doc) = document {
+            req.set_parsed_query(Arc::unwrap_or_clone(doc));
         }
         let gate = Arc::new(PollGate::default());
         let req = req

@@ -49,6 +49,7 @@ pub mod enums;
 pub mod errors;
 pub mod extension;
 pub mod ids;
+pub mod leaves;
 pub mod loaders;
 pub mod mutation;
 pub mod plugins;
@@ -79,13 +80,17 @@ pub type MercatorSchema = Schema<query::QueryRoot, mutation::MutationRoot, Empty
 /// Builds the executable schema with the database as shared data. It has no extension on
 /// purpose: with any extension installed async-graphql runs an extension chain (a boxed
 /// future and a `ResolveInfo` with formatted type names) for every field it resolves. Limits
-/// and cost are checked before execution by [`build_check_schema`].
+/// and cost are checked before execution by [`build_check_schema`], which runs every
+/// validation rule on the same document; this schema then runs only the rules execution
+/// depends on (`ValidationMode::Fast`: fragment cycles, uploads), so a request is not
+/// validated twice. Run a request through it only after the checking schema passed it.
 pub fn build_schema(db: Option<Db>, registry: Arc<Registry>) -> MercatorSchema {
     let mut b = Schema::build(
         query::QueryRoot::default(),
         mutation::MutationRoot::default(),
         EmptySubscription,
     )
+    .validation_mode(async_graphql::ValidationMode::Fast)
     .data(registry);
     if let Some(db) = db {
         b = b.data(db);
