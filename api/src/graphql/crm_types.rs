@@ -3,6 +3,7 @@
 
 use super::errors::internal;
 use super::ids::{Kind, encode};
+use super::leaves::Fast;
 use super::scalars::{Date, DateTime, Dec};
 use super::types::{Address, ContactPerson, Customer, Money, addresses_of, contacts_of, ts};
 use super::{enums, loaders, rc};
@@ -291,7 +292,7 @@ impl Party {
         addresses_of(ctx, self.0.id).await
     }
     /// Contact persons of this organisation (archived ones are left out).
-    async fn contacts(&self, ctx: &Context<'_>) -> Result<Vec<ContactPerson>> {
+    async fn contacts(&self, ctx: &Context<'_>) -> Result<Vec<Fast<ContactPerson>>> {
         contacts_of(ctx, self.0.id).await
     }
     /// The customer role, if the party is a customer.

@@ -415,33 +415,55 @@ where
 
     /// The value of one key (`None` when there is no such row).
     pub async fn load_one(&self, key: i64) -> Result<Option<L::Value>, L::Error> {
-        if let Some(v) = self.cached(key, L::Value::clone) {
-            return Ok(v);
-        }
-        let map = self.load_many([key]).await?;
-        Ok(map.into_iter().next().map(|(_, v)| v))
+        self.load_with(key, L::Value::clone).await
     }
 
     /// `f` of the value of one key, without copying the value (`None` when there is no such
-    /// row): for a field that needs one part of a row, such as a currency's code.
+    /// row): for a field that needs one part of a row, such as a currency's code. A key
+    /// already loaded is answered at once; otherwise the caller waits on one batch (no key
+    /// list, no result map: one row per caller is the common case on a list page).
     pub async fn load_with<R>(
         &self,
         key: i64,
         f: impl Fn(&L::Value) -> R,
     ) -> Result<Option<R>, L::Error> {
-        if let Some(r) = self.cached(key, &f) {
-            return Ok(r);
+        loop {
+            let wait = {
+                let mut st = lock(&self.inner.state);
+                self.current(&mut st);
+                if let Some(v) = st.done.get(&key) {
+                    return Ok(v.as_ref().map(&f));
+                }
+                self.wait_for(&mut st, key)
+            };
+            wait.await?;
         }
-        Ok(self.load_many([key]).await?.get(&key).map(f))
     }
 
-    /// `f` of a value already loaded in this request; `None` when the key is not loaded yet.
-    fn cached<R>(&self, key: i64, f: impl FnOnce(&L::Value) -> R) -> Option<Option<R>> {
-        let st = lock(&self.inner.state);
-        if st.epoch != self.inner.gate.epoch.load(Ordering::SeqCst) {
-            return None;
+    /// Drops the loaded values when the request has written since they were loaded.
+    fn current(&self, st: &mut BatchState<L::Value, L::Error>) {
+        let epoch = self.inner.gate.epoch.load(Ordering::SeqCst);
+        if st.epoch != epoch {
+            st.done.clear();
+            st.epoch = epoch;
         }
-        st.done.get(&key).map(|v| v.as_ref().map(f))
+    }
+
+    /// The batch that loads `key` (not loaded yet): the one loading it now, else the open one,
+    /// which the key joins.
+    fn wait_for(&self, st: &mut BatchState<L::Value, L::Error>, key: i64) -> BatchFuture<L::Error> {
+        if let Some(b) = st.inflight.get(&key).and_then(|w| w.upgrade()) {
+            return b;
+        }
+        st.pending.insert(key);
+        match st.open.as_ref().and_then(|w| w.upgrade()) {
+            Some(b) => b,
+            None => {
+                let b = self.start();
+                st.open = b.downgrade();
+                b
+            }
+        }
     }
 
     /// The values of the keys that exist.
@@ -454,41 +476,21 @@ where
             let mut waits: Vec<BatchFuture<L::Error>> = Vec::new();
             {
                 let mut st = lock(&self.inner.state);
-                let epoch = self.inner.gate.epoch.load(Ordering::SeqCst);
-                if st.epoch != epoch {
-                    st.done.clear();
-                    st.epoch = epoch;
-                }
-                let mut fresh = false;
+                self.current(&mut st);
                 for k in &keys {
                     if st.done.contains_key(k) {
                         continue;
                     }
-                    if let Some(b) = st.inflight.get(k).and_then(|w| w.upgrade()) {
-                        if !waits.iter().any(|x| x.ptr_eq(&b)) {
-                            waits.push(b);
-                        }
-                        continue;
+                    let b = self.wait_for(&mut st, *k);
+                    if !waits.iter().any(|x| x.ptr_eq(&b)) {
+                        waits.push(b);
                     }
-                    st.pending.insert(*k);
-                    fresh = true;
                 }
-                if waits.is_empty() && !fresh {
+                if waits.is_empty() {
                     return Ok(keys
                         .iter()
                         .filter_map(|k| st.done.get(k).cloned().flatten().map(|v| (*k, v)))
                         .collect());
-                }
-                if fresh {
-                    let b = match st.open.as_ref().and_then(|w| w.upgrade()) {
-                        Some(b) => b,
-                        None => {
-                            let b = self.start();
-                            st.open = b.downgrade();
-                            b
-                        }
-                    };
-                    waits.push(b);
                 }
             }
             futures_util::future::try_join_all(waits).await?;

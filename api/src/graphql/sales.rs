@@ -6,6 +6,7 @@ use super::crm_types::money;
 use super::enums::SortDirection;
 use super::errors::{Input, extension_user_errors, internal, map_service};
 use super::ids::{Kind, encode};
+use super::leaves::Fast;
 use super::query::{filter_id, wants_total};
 use super::scalars::{Date, DateTime, Dec, Json};
 use super::types::{
@@ -97,11 +98,11 @@ impl SalesOrder {
         &self.0.order_type
     }
     /// Sell-to customer.
-    async fn customer(&self, ctx: &Context<'_>) -> Result<Customer> {
+    async fn customer(&self, ctx: &Context<'_>) -> Result<Fast<Customer>> {
         customer(ctx, self.0.customer_id).await
     }
     /// Bill-to customer (the customer's invoice account, or the customer).
-    async fn invoice_customer(&self, ctx: &Context<'_>) -> Result<Customer> {
+    async fn invoice_customer(&self, ctx: &Context<'_>) -> Result<Fast<Customer>> {
         customer(ctx, self.0.invoice_customer_id).await
     }
     /// Currency (the customer's).
@@ -243,13 +244,13 @@ impl SalesOrder {
 
 /// A document's customer as a list row (account number, name); its full row is read only
 /// when a client asks for other fields.
-async fn customer(ctx: &Context<'_>, id: i64) -> Result<Customer> {
+async fn customer(ctx: &Context<'_>, id: i64) -> Result<Fast<Customer>> {
     loaders(ctx)?
         .customer_brief
         .load_one(id)
         .await
         .map_err(internal)?
-        .map(|(c, p)| Customer::listed(c, p))
+        .map(|(c, p)| Fast(Customer::listed(c, p)))
         .ok_or_else(|| internal("customer missing"))
 }
 
@@ -269,7 +270,7 @@ impl SalesOrderLine {
         self.0.line_number
     }
     /// The item.
-    async fn item(&self, ctx: &Context<'_>) -> Result<Item> {
+    async fn item(&self, ctx: &Context<'_>) -> Result<Fast<Item>> {
         item_of(ctx, self.0.item_id).await
     }
     /// Text.
@@ -922,7 +923,7 @@ impl SalesQuotation {
         &self.0.number
     }
     /// The customer, when addressed to one.
-    async fn customer(&self, ctx: &Context<'_>) -> Result<Option<Customer>> {
+    async fn customer(&self, ctx: &Context<'_>) -> Result<Option<Fast<Customer>>> {
         match self.0.customer_id {
             Some(c) => Ok(Some(customer(ctx, c).await?)),
             None => Ok(None),
@@ -1060,7 +1061,7 @@ impl SalesQuotationLine {
         self.0.line_number
     }
     /// The item.
-    async fn item(&self, ctx: &Context<'_>) -> Result<Item> {
+    async fn item(&self, ctx: &Context<'_>) -> Result<Fast<Item>> {
         item_of(ctx, self.0.item_id).await
     }
     /// Text.

@@ -3,10 +3,11 @@
 use super::enums::{self, AddressPurpose};
 use super::errors::internal;
 use super::ids::{Kind, encode};
+use super::leaves::{Fast, Leaves, opt_text, resolve_leaves, scalar, text};
 use super::loaders;
 use super::scalars::{Date, DateTime, Dec};
 use crate::connection;
-use async_graphql::{Context, ID, Interface, Object, Result, SimpleObject};
+use async_graphql::{Context, ID, Interface, Object, OutputType, Result, SimpleObject, Value};
 use mercator_core::auth::Principal;
 use mercator_core::catalog::{item, unit_of_measure};
 use mercator_core::inventory::{item_ledger_entry, warehouse};
@@ -15,6 +16,7 @@ use mercator_core::parties::{ContactRow, CustomerBrief, PartyBrief, address, cus
 use mercator_core::purchasing::vendor;
 use mercator_core::setup::{company, currency, payment_terms, tax_code};
 use rust_decimal::Decimal;
+use std::borrow::Cow;
 
 /// Any object with a global ID. Fetch one with `node(id:)` or many with `nodes(ids:)`.
 #[derive(Interface)]
@@ -81,13 +83,62 @@ pub enum Node {
 }
 
 /// An amount of money in a currency.
-#[derive(SimpleObject, Clone, Debug)]
-#[graphql(serial)]
+#[derive(Clone, Debug)]
 pub struct Money {
     /// The exact amount.
     pub amount: Dec,
     /// ISO 4217 currency code.
     pub currency: String,
+}
+
+// The GraphQL shape of `Money` (its type information and its ordinary resolution); a `Money`
+// answers through `Leaves` whenever a query selects only its fields.
+/// An amount of money in a currency.
+#[derive(SimpleObject)]
+#[graphql(name = "Money", serial)]
+pub struct MoneyFields {
+    /// The exact amount.
+    pub amount: Dec,
+    /// ISO 4217 currency code.
+    pub currency: String,
+}
+
+impl Leaves for Money {
+    fn graphql_type(&self) -> Cow<'static, str> {
+        Cow::Borrowed("Money")
+    }
+    fn leaf(&self, name: &str) -> Option<Value> {
+        Some(match name {
+            "amount" => scalar(&self.amount),
+            "currency" => text(&self.currency),
+            _ => return None,
+        })
+    }
+}
+
+impl OutputType for Money {
+    fn type_name() -> Cow<'static, str> {
+        <MoneyFields as OutputType>::type_name()
+    }
+
+    fn create_type_info(registry: &mut async_graphql::registry::Registry) -> String {
+        <MoneyFields as OutputType>::create_type_info(registry)
+    }
+
+    async fn resolve(
+        &self,
+        ctx: &async_graphql::ContextSelectionSet<'_>,
+        field: &async_graphql::Positioned<async_graphql::parser::types::Field>,
+    ) -> async_graphql::ServerResult<Value> {
+        if let Some(v) = resolve_leaves(self, ctx) {
+            return Ok(v);
+        }
+        let fields = MoneyFields {
+            amount: self.amount.clone(),
+            currency: self.currency.clone(),
+        };
+        OutputType::resolve(&fields, ctx, field).await
+    }
 }
 
 pub(crate) fn ts(d: chrono::DateTime<chrono::Utc>) -> DateTime {
@@ -375,6 +426,25 @@ impl Address {
 #[derive(Clone, Debug)]
 pub struct ContactPerson(pub ContactRow);
 
+impl Leaves for ContactPerson {
+    fn graphql_type(&self) -> Cow<'static, str> {
+        Cow::Borrowed("ContactPerson")
+    }
+    fn leaf(&self, name: &str) -> Option<Value> {
+        let c = &self.0;
+        Some(match name {
+            "id" => scalar(&encode(Kind::ContactPerson, c.id)),
+            "name" => text(&c.name),
+            "email" => opt_text(c.email.as_deref()),
+            "phone" => opt_text(c.phone.as_deref()),
+            "language" => opt_text(c.language.as_deref()),
+            "title" => opt_text(c.title.as_deref()),
+            "archived" => Value::Boolean(c.archived_at.is_some()),
+            _ => return None,
+        })
+    }
+}
+
 /// A person working for a customer or vendor.
 #[Object]
 impl ContactPerson {
@@ -437,7 +507,10 @@ pub(crate) async fn addresses_of(ctx: &Context<'_>, party_id: i64) -> Result<Vec
         .collect())
 }
 
-pub(crate) async fn contacts_of(ctx: &Context<'_>, party_id: i64) -> Result<Vec<ContactPerson>> {
+pub(crate) async fn contacts_of(
+    ctx: &Context<'_>,
+    party_id: i64,
+) -> Result<Vec<Fast<ContactPerson>>> {
     Ok(loaders(ctx)?
         .contacts
         .load_one(party_id)
@@ -445,7 +518,7 @@ pub(crate) async fn contacts_of(ctx: &Context<'_>, party_id: i64) -> Result<Vec<
         .map_err(internal)?
         .unwrap_or_default()
         .into_iter()
-        .map(ContactPerson)
+        .map(|c| Fast(ContactPerson(c)))
         .collect())
 }
 
@@ -459,13 +532,13 @@ pub(crate) async fn currency_of(ctx: &Context<'_>, id: i64) -> Result<Currency> 
         .ok_or_else(|| internal("currency missing"))
 }
 
-pub(crate) async fn item_of(ctx: &Context<'_>, id: i64) -> Result<Item> {
+pub(crate) async fn item_of(ctx: &Context<'_>, id: i64) -> Result<Fast<Item>> {
     loaders(ctx)?
         .item
         .load_one(id)
         .await
         .map_err(internal)?
-        .map(Item)
+        .map(|i| Fast(Item(i)))
         .ok_or_else(|| internal("item missing"))
 }
 
@@ -529,6 +602,30 @@ impl Customer {
             .await
             .map_err(internal)?
             .ok_or_else(|| internal("customer missing"))
+    }
+}
+
+/// The plain fields of a customer: its own columns, and its party's when the party came with
+/// it (a list row); anything else goes the ordinary way.
+impl Leaves for Customer {
+    fn graphql_type(&self) -> Cow<'static, str> {
+        Cow::Borrowed("Customer")
+    }
+    fn leaf(&self, name: &str) -> Option<Value> {
+        match name {
+            "id" => return Some(scalar(&encode(Kind::Customer, self.id))),
+            "accountNumber" => return Some(text(&self.account_number)),
+            _ => {}
+        }
+        let p = self.party.as_ref()?;
+        Some(match name {
+            "kind" => async_graphql::resolver_utils::enum_value(enums::PartyKind::from(p.kind)),
+            "name" => text(&p.name),
+            "email" => opt_text(p.email.as_deref()),
+            "phone" => opt_text(p.phone.as_deref()),
+            "language" => opt_text(p.language.as_deref()),
+            _ => return None,
+        })
     }
 }
 
@@ -633,7 +730,7 @@ impl Customer {
         addresses_of(ctx, self.party_id).await
     }
     /// Contact persons (archived ones are left out).
-    async fn contacts(&self, ctx: &Context<'_>) -> Result<Vec<ContactPerson>> {
+    async fn contacts(&self, ctx: &Context<'_>) -> Result<Vec<Fast<ContactPerson>>> {
         contacts_of(ctx, self.party_id).await
     }
     /// Balance: Σ remaining of the customer's ledger entries, in its currency.
@@ -728,7 +825,7 @@ impl Vendor {
         addresses_of(ctx, self.0.party_id).await
     }
     /// Contact persons.
-    async fn contacts(&self, ctx: &Context<'_>) -> Result<Vec<ContactPerson>> {
+    async fn contacts(&self, ctx: &Context<'_>) -> Result<Vec<Fast<ContactPerson>>> {
         contacts_of(ctx, self.0.party_id).await
     }
     /// Archived vendors cannot be used on new documents.
@@ -768,6 +865,28 @@ impl InventoryLevel {
 /// A sellable item: stocked goods or a service.
 #[derive(Clone, Debug)]
 pub struct Item(pub item::Model);
+
+impl Leaves for Item {
+    fn graphql_type(&self) -> Cow<'static, str> {
+        Cow::Borrowed("Item")
+    }
+    fn leaf(&self, name: &str) -> Option<Value> {
+        let m = &self.0;
+        Some(match name {
+            "id" => scalar(&encode(Kind::Item, m.id)),
+            "number" => text(&m.number),
+            "name" => text(&m.name),
+            "kind" => async_graphql::resolver_utils::enum_value(enums::ItemKind::from(m.kind)),
+            "baseSalesPrice" => scalar(&Dec::of(m.base_sales_price.value())),
+            "unitCost" => scalar(&Dec::of(m.unit_cost.value())),
+            "itemGroup" => opt_text(m.item_group.as_deref()),
+            "taxGroup" => opt_text(m.tax_group.as_deref()),
+            "archived" => Value::Boolean(m.archived_at.is_some()),
+            "updatedAt" => scalar(&ts(m.updated_at)),
+            _ => return None,
+        })
+    }
+}
 
 /// A sellable item: stocked goods or a service.
 #[Object(serial)]
@@ -862,7 +981,7 @@ impl ItemLedgerEntry {
         encode(Kind::ItemLedgerEntry, self.0.id)
     }
     /// The item.
-    async fn item(&self, ctx: &Context<'_>) -> Result<Item> {
+    async fn item(&self, ctx: &Context<'_>) -> Result<Fast<Item>> {
         item_of(ctx, self.0.item_id).await
     }
     /// The warehouse.

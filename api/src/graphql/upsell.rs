@@ -3,6 +3,7 @@
 
 use super::errors::{Input, internal};
 use super::ids::{Kind, encode};
+use super::leaves::Fast;
 use super::sales::SalesOrder;
 use super::scalars::Dec;
 use super::types::{Item, item_of};
@@ -51,7 +52,7 @@ impl UpsellSuggestion {
         Ok(rule(ctx, self.0.rule_id).await?.message)
     }
     /// The item suggested.
-    async fn suggested_item(&self, ctx: &Context<'_>) -> Result<Item> {
+    async fn suggested_item(&self, ctx: &Context<'_>) -> Result<Fast<Item>> {
         let r = rule(ctx, self.0.rule_id).await?;
         item_of(ctx, r.suggested_item_id).await
     }
