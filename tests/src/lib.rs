@@ -229,6 +229,13 @@ impl<'a> Client<'a> {
 
     /// Sends a POST and returns status and JSON body.
     pub async fn post(&self, query: &str, variables: Value) -> (u16, Value) {
+        let (status, text) = self.post_text(query, variables).await;
+        let body: Value = serde_json::from_str(&text).expect("json body");
+        (status, body)
+    }
+
+    /// Sends a POST and returns status and the body as the server wrote it (key order kept).
+    pub async fn post_text(&self, query: &str, variables: Value) -> (u16, String) {
         let mut req = self
             .app
             .http
@@ -242,8 +249,7 @@ impl<'a> Client<'a> {
         }
         let resp = req.send().await.expect("request");
         let status = resp.status().as_u16();
-        let body: Value = resp.json().await.expect("json body");
-        (status, body)
+        (status, resp.text().await.expect("body"))
     }
 
     /// Sends a query; expects HTTP 200 and returns the body.

@@ -124,26 +124,49 @@ async fn leaf_objects_answer_exactly_what_the_ordinary_path_answers() {
     let customer = "__typename id accountNumber kind name email phone language";
     let contact = "__typename id name email phone language title archived";
     let money = "amount currency";
+    let order = "__typename id number orderType orderDate requestedShipDate customerReference \
+                 status releaseStatus rmaNumber documentStatus confirmedVersion \
+                 needsReconfirmation createdAt";
+    let line = "__typename id lineNumber description quantity priceSource discountPercent \
+                discountSource delivered invoiced canceled deliverRemainder invoiceRemainder status";
+    // Every plain field of orders, lines, customers, contacts, items and amounts, once with no
+    // fragment (the leaves answer in place) and once with a fragment on an interface at the
+    // end of every object (the ordinary resolvers answer; its `id` merges into the `id`
+    // already selected): the two answers must be the same text, key order included.
     let orders = |extra: &str| {
         format!(
-            "{{ salesOrders(first: 20) {{ nodes {{ number totalAmount {{ {money} }} \
-             customer {{ {extra} {customer} }} invoiceCustomer {{ ... on Customer {{ {customer} }} }} \
-             lines {{ quantity lineAmount {{ {money} a2: amount }} item {{ {extra} {item} n2: name }} }} }} }} }}"
+            "{{ salesOrders(first: 20) {{ nodes {{ {order} \
+             invoiceDiscountAmount {{ {money} }} netAmount {{ {money} }} taxAmount {{ {money} }} \
+             totalAmount {{ {money} }} customer {{ {customer} {extra} }} \
+             invoiceCustomer {{ ... on Customer {{ {customer} }} }} \
+             lines {{ {line} unitPrice {{ {money} }} discountAmount {{ {money} }} \
+             lineAmount {{ {money} a2: amount }} invoiceDiscountAmount {{ {money} }} \
+             taxAmount {{ {money} }} item {{ {item} n2: name {extra} }} unit {{ code }} {extra} }} \
+             n2: number {extra} }} }} }}"
         )
     };
     let customers = |extra: &str| {
         format!(
-            "{{ customers(first: 20) {{ nodes {{ accountNumber contacts {{ {extra} {contact} }} }} }} }}"
+            "{{ customers(first: 20) {{ nodes {{ {customer} a2: accountNumber {extra} \
+             contacts {{ {contact} {extra} }} }} }} }}"
         )
     };
+    // (Customer's ordinary resolution places a relation at the end, as it completes: the
+    // customer list ends with its relation so the ordinary answer is in selection order.)
     let node = "... on Node { id }";
     for (fast, ordinary) in [(orders(""), orders(node)), (customers(""), customers(node))] {
-        let a = c.ok(&fast, serde_json::json!({})).await;
-        let b = c.ok(&ordinary, serde_json::json!({})).await;
-        assert_eq!(
-            serde_json::to_string(&a).unwrap(),
-            serde_json::to_string(&b).unwrap()
-        );
-        assert!(a.to_string().len() > 2_000, "the demo data answered: {a}");
+        let (status_a, a) = c.post_text(&fast, serde_json::json!({})).await;
+        let (status_b, b) = c.post_text(&ordinary, serde_json::json!({})).await;
+        assert_eq!((status_a, status_b), (200, 200));
+        assert!(!a.contains("\"errors\""), "{a}");
+        // The data, not the cost in `extensions` (the fragments cost more).
+        let data = |t: &str| {
+            t.split(",\"extensions\":")
+                .next()
+                .unwrap_or_default()
+                .to_owned()
+        };
+        assert_eq!(data(&a), data(&b));
+        assert!(a.len() > 2_000, "the demo data answered: {a}");
     }
 }

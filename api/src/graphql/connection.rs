@@ -73,10 +73,19 @@ pub fn list_cost(first: Option<i32>, last: Option<i32>, child: usize) -> usize {
     1 + n.max(1) * child
 }
 
-/// Defines `<Name>Connection` and `<Name>Edge` for a node type.
+/// Defines `<Name>Connection` and `<Name>Edge` for a node type. With `fast` first, the nodes
+/// are answered through their [`Leaves`](crate::graphql::leaves::Leaves) (the node type
+/// implements it): plain fields in place, relations by the node's resolvers.
 #[macro_export]
 macro_rules! connection {
+    (fast $conn:ident, $edge:ident, $node:ty, $what:literal) => {
+        $crate::connection!(@define $conn, $edge, $node, $what,
+            $crate::graphql::leaves::Fast<&$node>, $crate::graphql::leaves::Fast);
+    };
     ($conn:ident, $edge:ident, $node:ty, $what:literal) => {
+        $crate::connection!(@define $conn, $edge, $node, $what, &$node, std::convert::identity);
+    };
+    (@define $conn:ident, $edge:ident, $node:ty, $what:literal, $out:ty, $wrap:path) => {
         #[doc = concat!("A page of ", $what, ", with cursors and the total count.")]
         pub struct $conn {
             /// Rows of this page with their cursors.
@@ -95,8 +104,8 @@ macro_rules! connection {
                 &self.edges
             }
             /// The rows of this page (the same as `edges { node }`).
-            async fn nodes(&self) -> Vec<&$node> {
-                self.edges.iter().map(|e| &e.node).collect()
+            async fn nodes(&self) -> Vec<$out> {
+                self.edges.iter().map(|e| $wrap(&e.node)).collect()
             }
             /// Paging information.
             async fn page_info(&self) -> &$crate::graphql::connection::PageInfo {
@@ -124,8 +133,8 @@ macro_rules! connection {
                 $crate::graphql::connection::encode_cursor(&self.cursor)
             }
             /// The row.
-            async fn node(&self) -> &$node {
-                &self.node
+            async fn node(&self) -> $out {
+                $wrap(&self.node)
             }
         }
 

@@ -205,6 +205,29 @@ pub(crate) async fn money(ctx: &Context<'_>, amount: Decimal, currency_id: i64) 
     })
 }
 
+/// An amount in a currency this request has already loaded, answered in place for the field's
+/// sub-selection (what [`money`] answers); `None` when the currency must be loaded first or
+/// the sub-selection needs the ordinary path.
+pub(crate) fn money_leaf<'a>(
+    ctx: &async_graphql::ContextSelectionSet<'a>,
+    field: &'a async_graphql::Positioned<async_graphql::parser::types::Field>,
+    amount: Decimal,
+    currency_id: i64,
+) -> Option<async_graphql::Value> {
+    let code = ctx
+        .data_opt::<super::loaders::Loaders>()?
+        .currency
+        .peek_with(currency_id, |c| c.code.clone())??;
+    super::leaves::nested(
+        ctx,
+        field,
+        &Money {
+            amount: Dec::of(amount),
+            currency: code,
+        },
+    )
+}
+
 /// Money in the company's base currency.
 pub(crate) fn base_money(ctx: &Context<'_>, amount: Decimal) -> Result<Money> {
     let code = rc(ctx)?

@@ -440,6 +440,15 @@ where
         }
     }
 
+    /// `f` of the value of a key this request has already loaded, without waiting: `None`
+    /// when it is not loaded (yet), `Some(None)` when it was and there is no such row. For a
+    /// field answered in place ([`super::leaves::Leaves::leaf_field`]).
+    pub fn peek_with<R>(&self, key: i64, f: impl FnOnce(&L::Value) -> R) -> Option<Option<R>> {
+        let mut st = lock(&self.inner.state);
+        self.current(&mut st);
+        st.done.get(&key).map(|v| v.as_ref().map(f))
+    }
+
     /// Drops the loaded values when the request has written since they were loaded.
     fn current(&self, st: &mut BatchState<L::Value, L::Error>) {
         let epoch = self.inner.gate.epoch.load(Ordering::SeqCst);

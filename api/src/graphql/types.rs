@@ -1102,7 +1102,7 @@ connection!(
     "units of measure"
 );
 connection!(WarehouseConnection, WarehouseEdge, Warehouse, "warehouses");
-connection!(CustomerConnection, CustomerEdge, Customer, "customers");
+connection!(fast CustomerConnection, CustomerEdge, Customer, "customers");
 connection!(VendorConnection, VendorEdge, Vendor, "vendors");
 connection!(ItemConnection, ItemEdge, Item, "items");
 connection!(
