@@ -481,12 +481,24 @@ where
         keys: I,
     ) -> Result<HashMap<i64, L::Value>, L::Error> {
         let keys: Vec<i64> = keys.into_iter().collect();
+        self.prime(&keys).await?;
+        let mut st = lock(&self.inner.state);
+        self.current(&mut st);
+        Ok(keys
+            .iter()
+            .filter_map(|k| st.done.get(k).cloned().flatten().map(|v| (*k, v)))
+            .collect())
+    }
+
+    /// Loads the keys not loaded yet (in the open batch), so that fields answered in place
+    /// ([`Batch::peek_with`]) find them.
+    pub async fn prime(&self, keys: &[i64]) -> Result<(), L::Error> {
         loop {
             let mut waits: Vec<BatchFuture<L::Error>> = Vec::new();
             {
                 let mut st = lock(&self.inner.state);
                 self.current(&mut st);
-                for k in &keys {
+                for k in keys {
                     if st.done.contains_key(k) {
                         continue;
                     }
@@ -496,10 +508,7 @@ where
                     }
                 }
                 if waits.is_empty() {
-                    return Ok(keys
-                        .iter()
-                        .filter_map(|k| st.done.get(k).cloned().flatten().map(|v| (*k, v)))
-                        .collect());
+                    return Ok(());
                 }
             }
             futures_util::future::try_join_all(waits).await?;

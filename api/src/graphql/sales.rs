@@ -275,22 +275,44 @@ impl SalesOrder {
     }
     /// Lines, by line number.
     async fn lines(&self, ctx: &Context<'_>) -> Result<Vec<Fast<SalesOrderLine>>> {
+        let currency = self.0.currency_id;
         let mut v = loaders(ctx)?
             .order_lines
-            .load_one(self.0.id)
+            .load_with(self.0.id, |lines| {
+                lines
+                    .iter()
+                    .map(|l| Fast(SalesOrderLine(l.clone(), currency)))
+                    .collect::<Vec<_>>()
+            })
             .await
             .map_err(internal)?
             .unwrap_or_default();
-        v.sort_by_key(|l| l.line_number);
-        Ok(v.into_iter()
-            .map(|l| Fast(SalesOrderLine(l, self.0.currency_id)))
-            .collect())
+        v.sort_by_key(|l| l.0.0.line_number);
+        Ok(v)
     }
     /// When it was created.
     async fn created_at(&self) -> DateTime {
         ts(self.0.created_at)
     }
 }
+
+/// A list of orders selects an amount of an order or a line (through `nodes` or `edges`).
+fn wants_amounts(ctx: &Context<'_>) -> bool {
+    let l = ctx.look_ahead();
+    [l.field("nodes"), l.field("edges").field("node")]
+        .iter()
+        .any(|order| {
+            ORDER_AMOUNTS.iter().any(|a| order.field(a).exists()) || order.field("lines").exists()
+        })
+}
+
+/// The amount fields of an order.
+const ORDER_AMOUNTS: [&str; 4] = [
+    "invoiceDiscountAmount",
+    "netAmount",
+    "taxAmount",
+    "totalAmount",
+];
 
 /// A document's customer as a list row (account number, name); its full row is read only
 /// when a client asks for other fields.
@@ -580,6 +602,14 @@ impl SalesQuery {
         } else {
             None
         };
+        if wants_amounts(ctx) {
+            // Load the page's currencies with the page, so that every amount of every order
+            // and line answers in place (no field waits for the currency batch).
+            let mut ids: Vec<i64> = page.items.iter().map(|(_, o)| o.currency_id).collect();
+            ids.sort_unstable();
+            ids.dedup();
+            loaders(ctx)?.currency.prime(&ids).await.map_err(internal)?;
+        }
         Ok(SalesOrderConnection::from_page(page, total, SalesOrder))
     }
 
