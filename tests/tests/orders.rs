@@ -326,6 +326,103 @@ async fn s11_tax_rounding_on_orders() {
     assert_eq!(o["netAmount"], json!({"amount": "3702", "currency": "JPY"}));
     assert_eq!(o["taxAmount"]["amount"], "370");
     assert_eq!(o["totalAmount"]["amount"], "4072");
+    // JPY has no invoice rounding: the rounded total is the total.
+    let r = c
+        .ok(
+            "query($id: ID!) { node(id: $id) { ... on SalesOrder { roundedTotalAmount { amount } invoiceRoundingAmount { amount } } } }",
+            json!({"id": o["id"]}),
+        )
+        .await;
+    assert_eq!(r["node"]["roundedTotalAmount"]["amount"], "4072", "{r}");
+    assert_eq!(r["node"]["invoiceRoundingAmount"]["amount"], "0");
+
+    // CHF invoice rounding 0.05 nearest: computed total 107.63 → 107.65, rounding line +0.02
+    // (net 104.90 at the Swiss reduced rate 2.6 %: tax 2.7274 → 2.73).
+    let chf = ok(
+        &c,
+        "currencyCreate",
+        json!({"code": "CHF", "name": "Swiss Franc", "invoiceRoundingPrecision": "0.05", "invoiceRoundingMode": "NEAREST"}),
+        "currency { id }",
+    )
+    .await["currency"]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let reduced = ok(
+        &c,
+        "taxCodeCreate",
+        json!({"code": "RED", "name": "Reduced", "rate": "2.6"}),
+        "taxCode { id }",
+    )
+    .await["taxCode"]["id"]
+        .clone();
+    ok(
+        &c,
+        "taxSetupSet",
+        json!({"customerTaxGroup": "DOMESTIC", "itemTaxGroup": "REDUCED", "taxCodeId": reduced}),
+        "taxSetup { taxCode { code } }",
+    )
+    .await;
+    let book = ok(
+        &c,
+        "itemCreate",
+        json!({"number": "BOOK", "name": "Book", "baseUnitId": s.pcs, "baseSalesPrice": "104.90", "taxGroup": "REDUCED"}),
+        "item { id }",
+    )
+    .await["item"]["id"]
+        .clone();
+    let ccust = customer(&c, "C-CH", &chf, json!({})).await;
+    const ROUNDED: &str = "id netAmount { amount currency } taxAmount { amount } totalAmount { amount } roundedTotalAmount { amount currency } invoiceRoundingAmount { amount currency }";
+    let p = ok(
+        &c,
+        "salesOrderCreate",
+        json!({"customerId": ccust, "lines": [{"itemId": book, "quantity": "1"}]}),
+        &format!("salesOrder {{ {ROUNDED} }}"),
+    )
+    .await;
+    let o = &p["salesOrder"];
+    assert_eq!(
+        o["netAmount"],
+        json!({"amount": "104.9", "currency": "CHF"}),
+        "{o}"
+    );
+    assert_eq!(o["taxAmount"]["amount"], "2.73");
+    assert_eq!(o["totalAmount"]["amount"], "107.63");
+    assert_eq!(
+        o["roundedTotalAmount"],
+        json!({"amount": "107.65", "currency": "CHF"})
+    );
+    assert_eq!(
+        o["invoiceRoundingAmount"],
+        json!({"amount": "0.02", "currency": "CHF"})
+    );
+    // The same figures on a quotation, and on the order list (relations batched, amounts
+    // answered in place next to the rounding fields resolved the ordinary way).
+    let q = ok(
+        &c,
+        "salesQuotationCreate",
+        json!({"customerId": ccust, "lines": [{"itemId": book, "quantity": "1"}]}),
+        &format!("salesQuotation {{ {ROUNDED} }}"),
+    )
+    .await;
+    let q = &q["salesQuotation"];
+    assert_eq!(q["totalAmount"]["amount"], "107.63", "{q}");
+    assert_eq!(q["roundedTotalAmount"]["amount"], "107.65");
+    assert_eq!(q["invoiceRoundingAmount"]["amount"], "0.02");
+    let l = c
+        .ok(
+            &format!("{{ salesOrders(first: 100) {{ nodes {{ {ROUNDED} }} }} }}"),
+            json!({}),
+        )
+        .await;
+    let listed = l["salesOrders"]["nodes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|n| n["id"] == o["id"])
+        .cloned()
+        .unwrap_or_default();
+    assert_eq!(&listed, o, "the list answers what the order answers");
 }
 
 /// Totals equal the sum of their parts after every edit (a deterministic random walk of line

@@ -205,6 +205,40 @@ pub(crate) async fn money(ctx: &Context<'_>, amount: Decimal, currency_id: i64) 
     })
 }
 
+/// What an invoice of `total` would come to in its currency (DOMAIN.md 12.6): the total
+/// rounded to the currency's invoice rounding step and mode (CHF: 0.05 nearest), and the
+/// rounding line that gets it there (rounded total − total). A currency without a step
+/// (zero) leaves the total as it is.
+pub(crate) async fn invoice_rounded(
+    ctx: &Context<'_>,
+    total: Decimal,
+    currency_id: i64,
+) -> Result<(Money, Money)> {
+    let (code, step, mode) = loaders(ctx)?
+        .currency
+        .load_with(currency_id, |c| {
+            (
+                c.code.clone(),
+                c.invoice_rounding_precision.value(),
+                c.invoice_rounding_mode,
+            )
+        })
+        .await
+        .map_err(internal)?
+        .ok_or_else(|| internal("currency missing"))?;
+    let (rounded, rounding) = mercator_core::tax::invoice_rounding(total, step, mode.into());
+    Ok((
+        Money {
+            amount: Dec::of(rounded),
+            currency: code.clone(),
+        },
+        Money {
+            amount: Dec::of(rounding),
+            currency: code,
+        },
+    ))
+}
+
 /// An amount in a currency this request has already loaded, answered in place for the field's
 /// sub-selection (what [`money`] answers); `None` when the currency must be loaded first or
 /// the sub-selection needs the ordinary path.

@@ -72,7 +72,7 @@ use sea_orm::DatabaseTransaction;
 use std::sync::Arc;
 
 /// The version of the public schema. Bumped on every change clients can see.
-pub const SCHEMA_VERSION: &str = "2026-11-22.12";
+pub const SCHEMA_VERSION: &str = "2026-12-06.1";
 
 /// The executable schema.
 pub type MercatorSchema = Schema<query::QueryRoot, mutation::MutationRoot, EmptySubscription>;

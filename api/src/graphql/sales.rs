@@ -2,7 +2,7 @@
 //! agreements, tax per (document, tax code), totals, statuses from the counters; the tax setup.
 
 use super::connection::{list_cost, page_args};
-use super::crm_types::{money, money_leaf};
+use super::crm_types::{invoice_rounded, money, money_leaf};
 use super::enums::SortDirection;
 use super::errors::{Input, extension_user_errors, internal, map_service};
 use super::ids::{Kind, encode};
@@ -207,6 +207,25 @@ impl SalesOrder {
     /// Net plus tax.
     async fn total_amount(&self, ctx: &Context<'_>) -> Result<Money> {
         money(ctx, self.0.total_amount.value(), self.0.currency_id).await
+    }
+    /// What an invoice of this total comes to: `totalAmount` rounded to the currency's invoice
+    /// rounding step and direction (CHF 0.05 nearest: 107.63 → 107.65); equal to `totalAmount`
+    /// when the currency has no invoice rounding.
+    async fn rounded_total_amount(&self, ctx: &Context<'_>) -> Result<Money> {
+        Ok(
+            invoice_rounded(ctx, self.0.total_amount.value(), self.0.currency_id)
+                .await?
+                .0,
+        )
+    }
+    /// The invoice rounding line: `roundedTotalAmount` − `totalAmount` (CHF 107.63: +0.02),
+    /// posted to the rounding account when the document is invoiced; zero when none is needed.
+    async fn invoice_rounding_amount(&self, ctx: &Context<'_>) -> Result<Money> {
+        Ok(
+            invoice_rounded(ctx, self.0.total_amount.value(), self.0.currency_id)
+                .await?
+                .1,
+        )
     }
     /// RMA number (returned orders).
     async fn rma_number(&self) -> Option<&str> {
@@ -1160,6 +1179,25 @@ impl SalesQuotation {
     /// Net plus tax.
     async fn total_amount(&self, ctx: &Context<'_>) -> Result<Money> {
         money(ctx, self.0.total_amount.value(), self.0.currency_id).await
+    }
+    /// What an invoice of this total comes to: `totalAmount` rounded to the currency's invoice
+    /// rounding step and direction (CHF 0.05 nearest: 107.63 → 107.65); equal to `totalAmount`
+    /// when the currency has no invoice rounding.
+    async fn rounded_total_amount(&self, ctx: &Context<'_>) -> Result<Money> {
+        Ok(
+            invoice_rounded(ctx, self.0.total_amount.value(), self.0.currency_id)
+                .await?
+                .0,
+        )
+    }
+    /// The invoice rounding line: `roundedTotalAmount` − `totalAmount` (CHF 107.63: +0.02),
+    /// posted to the rounding account when the document is invoiced; zero when none is needed.
+    async fn invoice_rounding_amount(&self, ctx: &Context<'_>) -> Result<Money> {
+        Ok(
+            invoice_rounded(ctx, self.0.total_amount.value(), self.0.currency_id)
+                .await?
+                .1,
+        )
     }
     /// Lines, by line number.
     async fn lines(&self, ctx: &Context<'_>) -> Result<Vec<SalesQuotationLine>> {
