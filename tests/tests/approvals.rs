@@ -102,7 +102,7 @@ async fn s18_approval_of_large_orders() {
     let req = p["salesOrder"]["approvalRequests"][0].clone();
     assert_eq!(
         (req["status"].clone(), req["approver"].clone()),
-        (json!("open"), json!("U2"))
+        (json!("OPEN"), json!("U2"))
     );
     let p = m(&u1, "salesOrderRelease", json!({"id": b["id"]}), O).await;
     assert_eq!(
@@ -152,7 +152,7 @@ async fn s18_approval_of_large_orders() {
         .iter()
         .map(|r| r["status"].clone())
         .collect();
-    assert_eq!(statuses, [json!("approved"), json!("approved")]);
+    assert_eq!(statuses, [json!("APPROVED"), json!("APPROVED")]);
     // reject → Open
     let d = ok(&u1, "salesOrderCreate", order("20000.00"), O).await["salesOrder"].clone();
     let p = ok(&u1, "salesOrderRequestApproval", json!({"id": d["id"]}), O).await;
@@ -165,7 +165,7 @@ async fn s18_approval_of_large_orders() {
     )
     .await;
     assert_eq!(p["salesOrder"]["releaseStatus"], "OPEN");
-    assert_eq!(p["salesOrder"]["approvalRequests"][0]["status"], "rejected");
+    assert_eq!(p["salesOrder"]["approvalRequests"][0]["status"], "REJECTED");
     let p = m(&u2, "approvalRequestApprove", json!({"id": r}), O).await;
     assert_eq!(codes(&p), ["ILLEGAL_TRANSITION"]);
 }
@@ -203,7 +203,7 @@ async fn s20_holds() {
         .clone();
     assert_eq!(
         (h["code"].clone(), h["status"].clone()),
-        (json!("CALLBACK"), json!("active"))
+        (json!("CALLBACK"), json!("ACTIVE"))
     );
     let p = m(
         &c,
@@ -259,7 +259,7 @@ async fn s20_holds() {
     assert_eq!(d["node"]["onHold"], false);
     assert_eq!(
         d["node"]["holds"],
-        json!([{"code": "CALLBACK", "status": "cleared", "appliedBy": "test", "clearedBy": "test"}])
+        json!([{"code": "CALLBACK", "status": "CLEARED", "appliedBy": "test", "clearedBy": "test"}])
     );
     let p = ok(&c, "salesOrderReopen", json!({"id": o["id"]}), O).await;
     assert_eq!(p["salesOrder"]["releaseStatus"], "OPEN");
@@ -293,7 +293,7 @@ async fn order_confirmation_and_credit_limits() {
         .clone();
     let p = ok(&c, "salesOrderConfirm", json!({"ids": [a["id"]]}), sel).await;
     let o = &p["salesOrders"][0];
-    assert_eq!(o["documentStatus"], "confirmation");
+    assert_eq!(o["documentStatus"], "CONFIRMATION");
     assert_eq!(o["confirmedVersion"], 1);
     assert_eq!(
         o["confirmations"][0]["creditCheck"],
@@ -337,7 +337,7 @@ async fn order_confirmation_and_credit_limits() {
     let d = c.ok("query($id: ID!) { node(id: $id) { ... on SalesOrder { confirmedVersion documentStatus } } }", json!({"id": b["id"]})).await;
     assert_eq!(
         d["node"],
-        json!({"confirmedVersion": null, "documentStatus": "none"})
+        json!({"confirmedVersion": null, "documentStatus": "NONE"})
     );
     // summary confirmation: one invoice account and currency only
     let p = m(

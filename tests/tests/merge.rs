@@ -268,7 +268,7 @@ async fn s19_merge_duplicate_customers() {
         json!([{"code": "MAIN"}, {"code": "MAIN2"}])
     );
     let log = &p["mergeLogEntry"];
-    assert_eq!(log["kind"], "customer");
+    assert_eq!(log["kind"], "CUSTOMER");
     assert_eq!(log["removedKey"], "C-1000-DUP");
     assert_eq!(log["mergedBy"], "test");
     assert_eq!(log["details"]["taken"], json!(["Email"]));
@@ -319,7 +319,7 @@ async fn s19_merge_duplicate_customers() {
     let log = c.ok("{ mergeLog { kind removedKey } }", json!({})).await;
     assert_eq!(
         log["mergeLog"],
-        json!([{"kind": "customer", "removedKey": "C-1000-DUP"}])
+        json!([{"kind": "CUSTOMER", "removedKey": "C-1000-DUP"}])
     );
 }
 

@@ -963,7 +963,7 @@ async fn upsell_and_cross_sell_suggestions() {
         .as_array()
         .unwrap()
         .iter()
-        .filter(|s| s["status"] == "offered")
+        .filter(|s| s["status"] == "OFFERED")
         .collect();
     assert_eq!(cross.len(), 1);
     assert_eq!(cross[0]["kind"], "CROSS_SELL");

@@ -380,8 +380,8 @@ pub struct ContactMergePreview {
 /// The audit record of a merge.
 #[derive(SimpleObject)]
 pub struct MergeLogEntry {
-    /// `customer` or `contact`.
-    pub kind: String,
+    /// What was merged.
+    pub kind: super::enums::MergeKind,
     /// The kept record (a Customer or ContactPerson ID).
     pub kept_id: ID,
     /// The removed record's account number (customers) or name (contacts).
@@ -396,14 +396,15 @@ pub struct MergeLogEntry {
 
 impl From<crm::merge_log::Model> for MergeLogEntry {
     fn from(m: crm::merge_log::Model) -> Self {
-        let kind = if m.kind == "customer" {
-            Kind::Customer
+        // The merge service writes `customer` or `contact`.
+        let (kind, merged) = if m.kind == "customer" {
+            (Kind::Customer, super::enums::MergeKind::Customer)
         } else {
-            Kind::ContactPerson
+            (Kind::ContactPerson, super::enums::MergeKind::Contact)
         };
         MergeLogEntry {
             kept_id: ids::encode(kind, m.kept_id),
-            kind: m.kind,
+            kind: merged,
             removed_key: m.removed_key,
             merged_by: m.merged_by,
             merged_at: DateTime(m.merged_at),

@@ -295,3 +295,78 @@ impl From<PricingRule> for core_::setup::PricingRule {
         }
     }
 }
+
+/// Maps a core enum onto its GraphQL mirror, variant by variant (exhaustive: a new core
+/// variant does not compile until it is named here).
+macro_rules! mirror {
+    ($(#[$meta:meta])* $name:ident from $core:path { $($(#[$vmeta:meta])* $v:ident),* $(,)? }) => {
+        $(#[$meta])*
+        #[derive(Enum, Copy, Clone, Debug, PartialEq, Eq)]
+        pub enum $name {
+            $($(#[$vmeta])* $v),*
+        }
+        impl From<$core> for $name {
+            fn from(s: $core) -> Self {
+                use $core as C;
+                match s {
+                    $(C::$v => $name::$v),*
+                }
+            }
+        }
+    };
+}
+
+mirror! {
+    /// Whether a hold still applies to its order.
+    HoldStatus from core_::sales::workflow::HoldStatus {
+        /// Applies: the order cannot be released, picked, shipped or invoiced.
+        Active,
+        /// Cleared; kept as history.
+        Cleared,
+    }
+}
+
+mirror! {
+    /// Where an approval request stands.
+    ApprovalRequestStatus from core_::sales::workflow::RequestStatus {
+        /// Waiting for its approver.
+        Open,
+        /// Approved: the order was released, or the request passed up the chain.
+        Approved,
+        /// Rejected: the order went back to Open.
+        Rejected,
+        /// Handed to another approver.
+        Delegated,
+    }
+}
+
+mirror! {
+    /// Where an up-sell or cross-sell suggestion stands.
+    SuggestionStatus from core_::sales::upsell::SuggestionStatus {
+        /// Made, not decided yet.
+        Offered,
+        /// Accepted (the line was replaced or a linked line added).
+        Accepted,
+        /// Declined.
+        Declined,
+    }
+}
+
+mirror! {
+    /// The highest document posted for an order so far.
+    DocumentStatus from core_::sales::DocumentStatus {
+        /// Nothing posted yet.
+        None,
+        /// A confirmation was posted (see `confirmedVersion`).
+        Confirmation,
+    }
+}
+
+/// What a merge joined.
+#[derive(Enum, Copy, Clone, Debug, PartialEq, Eq)]
+pub enum MergeKind {
+    /// Two customers.
+    Customer,
+    /// Two contact persons.
+    Contact,
+}

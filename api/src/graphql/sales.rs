@@ -108,7 +108,7 @@ impl Leaves for SalesOrder {
             "status" => enum_value(OrderStatus::from(m.status)),
             "releaseStatus" => enum_value(ReleaseStatus::from(m.release_status)),
             "rmaNumber" => opt_text(m.rma_number.as_deref()),
-            "documentStatus" => text(m.document_status.as_str()),
+            "documentStatus" => enum_value(super::enums::DocumentStatus::from(m.document_status)),
             "confirmedVersion" => m.confirmed_version.map_or(Value::Null, Value::from),
             "needsReconfirmation" => Value::Boolean(m.needs_reconfirmation),
             "createdAt" => scalar(&ts(m.created_at)),
@@ -231,9 +231,9 @@ impl SalesOrder {
     async fn rma_number(&self) -> Option<&str> {
         self.0.rma_number.as_deref()
     }
-    /// Highest document posted so far: `none`, `confirmation`, later `packing_slip`, `invoice`.
-    async fn document_status(&self) -> &str {
-        self.0.document_status.as_str()
+    /// The highest document posted so far (packing slips and invoices join with their areas).
+    async fn document_status(&self) -> super::enums::DocumentStatus {
+        self.0.document_status.into()
     }
     /// Version of the last confirmation; null when never confirmed.
     async fn confirmed_version(&self) -> Option<i32> {

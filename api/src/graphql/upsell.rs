@@ -39,9 +39,9 @@ impl UpsellSuggestion {
     async fn id(&self) -> ID {
         encode(Kind::UpsellSuggestion, self.0.id)
     }
-    /// `offered`, `accepted` or `declined`.
-    async fn status(&self) -> &str {
-        self.0.status.as_str()
+    /// Offered until accepted or declined.
+    async fn status(&self) -> super::enums::SuggestionStatus {
+        self.0.status.into()
     }
     /// Up-sell or cross-sell.
     async fn kind(&self, ctx: &Context<'_>) -> Result<SuggestionKind> {

@@ -31,9 +31,9 @@ impl OrderHold {
             .map(|h| h.code)
             .unwrap_or_default())
     }
-    /// `active` or `cleared`.
-    async fn status(&self) -> &str {
-        self.0.status.as_str()
+    /// Whether the hold still applies.
+    async fn status(&self) -> super::enums::HoldStatus {
+        self.0.status.into()
     }
     /// Why.
     async fn reason(&self) -> Option<&str> {
@@ -110,9 +110,9 @@ impl ApprovalRequest {
     async fn sequence(&self) -> i32 {
         self.0.sequence
     }
-    /// `open`, `approved`, `rejected` or `delegated`.
-    async fn status(&self) -> &str {
-        self.0.status.as_str()
+    /// Where the request stands.
+    async fn status(&self) -> super::enums::ApprovalRequestStatus {
+        self.0.status.into()
     }
     /// Who asked (token name).
     async fn requested_by(&self) -> &str {
