@@ -787,6 +787,78 @@ async fn s11_invoice_discount_and_tax_allocation() {
     assert_eq!(o["invoiceDiscountAmount"]["amount"], "0");
     assert_eq!(o["netAmount"]["amount"], "269.93");
     assert_eq!(o["taxAmount"]["amount"], "26.99");
+
+    // The same figures on a quotation, and confirming it keeps them on the order.
+    let qsel = "invoiceDiscountAmount { amount } netAmount { amount } taxAmount { amount } totalAmount { amount }
+        lines { id lineAmount { amount } invoiceDiscountAmount { amount } taxAmount { amount } }";
+    let figures = |d: &Value| -> Vec<Value> {
+        let mut v = vec![
+            d["invoiceDiscountAmount"]["amount"].clone(),
+            d["netAmount"]["amount"].clone(),
+            d["taxAmount"]["amount"].clone(),
+            d["totalAmount"]["amount"].clone(),
+        ];
+        for l in d["lines"].as_array().unwrap() {
+            v.push(l["invoiceDiscountAmount"]["amount"].clone());
+            v.push(l["taxAmount"]["amount"].clone());
+        }
+        v
+    };
+    let s11 = json!([
+        "20.4", "999.53", "99.95", "1099.48", "1.4", "6.85", "15", "73.5", "4", "19.6"
+    ]);
+    // Built up line by line: under the minimum first (no discount), then over it.
+    let p = ok(
+        &c,
+        "salesQuotationCreate",
+        json!({"customerId": cust, "lines": [{"itemId": item_c, "quantity": "7"}, {"itemId": s.item_b, "quantity": "5"}]}),
+        &format!("salesQuotation {{ id {qsel} }}"),
+    )
+    .await;
+    let qid = p["salesQuotation"]["id"].clone();
+    assert_eq!(p["salesQuotation"]["invoiceDiscountAmount"]["amount"], "0");
+    assert_eq!(p["salesQuotation"]["netAmount"]["amount"], "269.93");
+    let p = ok(
+        &c,
+        "salesQuotationLineAdd",
+        json!({"quotationId": qid, "line": {"itemId": s.item_a, "quantity": "30"}}),
+        &format!("salesQuotation {{ {qsel} }}"),
+    )
+    .await;
+    let q = &p["salesQuotation"];
+    assert_eq!(
+        figures(q),
+        json!([
+            "20.4", "999.53", "99.95", "1099.48", "1.4", "6.85", "4", "19.6", "15", "73.5"
+        ])
+        .as_array()
+        .unwrap()
+        .clone(),
+        "{q}"
+    );
+    // Created with all three lines at once: the same figures in the order of S11.
+    let p = ok(
+        &c,
+        "salesQuotationCreate",
+        json!({"customerId": cust, "lines": [
+            {"itemId": item_c, "quantity": "7"}, {"itemId": s.item_a, "quantity": "30"}, {"itemId": s.item_b, "quantity": "5"}]}),
+        &format!("salesQuotation {{ id {qsel} }}"),
+    )
+    .await;
+    let q = p["salesQuotation"].clone();
+    assert_eq!(figures(&q), s11.as_array().unwrap().clone(), "{q}");
+    let p = ok(
+        &c,
+        "salesQuotationConfirm",
+        json!({"id": q["id"]}),
+        &format!("salesOrder {{ {qsel} }}"),
+    )
+    .await;
+    assert_eq!(
+        figures(&p["salesOrder"]),
+        s11.as_array().unwrap().clone(),
+        "{p}"
+    );
 }
 
 /// Standard sales codes (DOMAIN.md 12.3): lines without prices, priced at insertion; an
@@ -818,14 +890,16 @@ async fn standard_sales_codes_insert_priced_lines() {
     assert_eq!(codes(&p), ["REQUIRED"]);
     let manual = customer(&c, "C-MAN", &s.usd, json!({})).await;
     let auto = customer(&c, "C-AUTO", &s.usd, json!({})).await;
-    ok(
+    let a = ok(
         &c,
         "customerStandardCodeAssign",
         json!({"customerId": manual, "code": "WEEKLY"}),
         "assignment { insertOnOrder }",
     )
     .await;
-    ok(&c, "customerStandardCodeAssign", json!({"customerId": auto, "code": "WEEKLY", "automatic": true, "validFrom": "2026-01-01", "validTo": "2026-12-31"}), "assignment { insertOnOrder }").await;
+    assert_eq!(a["assignment"]["insertOnOrder"], "MANUAL");
+    let a = ok(&c, "customerStandardCodeAssign", json!({"customerId": auto, "code": "WEEKLY", "automatic": true, "validFrom": "2026-01-01", "validTo": "2026-12-31"}), "assignment { insertOnOrder }").await;
+    assert_eq!(a["assignment"]["insertOnOrder"], "AUTOMATIC");
     let p = m(
         &c,
         "customerStandardCodeAssign",

@@ -1168,7 +1168,17 @@ impl SalesQuotation {
             .map_err(internal)?
             .map(SalesOrder))
     }
-    /// Σ line amounts.
+    /// Invoice discount of the bill-to customer's terms (allocated to the lines), as on the
+    /// order the quotation becomes; zero for a prospect.
+    async fn invoice_discount_amount(&self, ctx: &Context<'_>) -> Result<Money> {
+        money(
+            ctx,
+            self.0.invoice_discount_amount.value(),
+            self.0.currency_id,
+        )
+        .await
+    }
+    /// Σ line amounts less the invoice discount.
     async fn net_amount(&self, ctx: &Context<'_>) -> Result<Money> {
         money(ctx, self.0.net_amount.value(), self.0.currency_id).await
     }
@@ -1256,6 +1266,10 @@ impl SalesQuotationLine {
     /// Net line amount.
     async fn line_amount(&self, ctx: &Context<'_>) -> Result<Money> {
         money(ctx, self.0.line_amount.value(), self.1).await
+    }
+    /// This line's share of the document's invoice discount.
+    async fn invoice_discount_amount(&self, ctx: &Context<'_>) -> Result<Money> {
+        money(ctx, self.0.invoice_discount_amount.value(), self.1).await
     }
     /// This line's share of the document tax.
     async fn tax_amount(&self, ctx: &Context<'_>) -> Result<Money> {
@@ -1713,8 +1727,17 @@ pub struct CustomerStandardCode {
     pub valid_from: Option<Date>,
     /// Last day.
     pub valid_to: Option<Date>,
-    /// `automatic` or `manual`.
-    pub insert_on_order: String,
+    /// Whether new orders of the customer get the lines by themselves.
+    pub insert_on_order: StandardCodeInsert,
+}
+
+/// When a customer's standard sales code reaches its orders.
+#[derive(Enum, Copy, Clone, Debug, PartialEq, Eq)]
+pub enum StandardCodeInsert {
+    /// Into every new order of the customer, when the order is created.
+    Automatic,
+    /// Only when a clerk inserts it (`salesOrderStandardLinesInsert`).
+    Manual,
 }
 
 payload!(
@@ -1797,7 +1820,12 @@ impl StandardMutation {
                 code: code.clone(),
                 valid_from: a.valid_from.map(Date),
                 valid_to: a.valid_to.map(Date),
-                insert_on_order: a.insert_on_order,
+                // The service stores `automatic` or `manual`.
+                insert_on_order: if a.insert_on_order == "automatic" {
+                    StandardCodeInsert::Automatic
+                } else {
+                    StandardCodeInsert::Manual
+                },
             }
         })))
     }

@@ -60,6 +60,10 @@ impl MigratorTrait for Migrator {
                 name: "m20261122_000011_tax_mode",
                 sql: include_str!("m20261122_000011_tax_mode.sql"),
             }),
+            Box::new(SqlMigration {
+                name: "m20261206_000012_quotation_invoice_discounts",
+                sql: include_str!("m20261206_000012_quotation_invoice_discounts.sql"),
+            }),
         ]
     }
 }

@@ -130,6 +130,7 @@ pub mod sales_quotation {
         pub total_amount: Amount,
         pub created_at: DateTimeUtc,
         pub updated_at: DateTimeUtc,
+        pub invoice_discount_amount: Amount,
     }
     #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
     pub enum Relation {}
@@ -163,6 +164,7 @@ pub mod sales_quotation_line {
         pub tax_amount: Amount,
         pub created_at: DateTimeUtc,
         pub updated_at: DateTimeUtc,
+        pub invoice_discount_amount: Amount,
     }
     #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
     pub enum Relation {}

@@ -205,24 +205,58 @@ pub async fn create_quotation(
         .iter()
         .map(|p| (p.line_amount.value(), p.tax_code_id))
         .collect();
-    let (line_tax, doc_tax) = document_tax(db, &parts, b.step, b.tax_mode).await?;
-    let net: Decimal = parts.iter().map(|p| p.0).sum();
+    let t = quotation_totals(db, &q, b.step, b.tax_mode, &parts).await?;
     let mut models = Vec::with_capacity(priced.len());
-    for (n, (p, t)) in priced.into_iter().zip(line_tax).enumerate() {
+    for (n, ((p, tax), share)) in priced
+        .into_iter()
+        .zip(&t.line_tax)
+        .zip(&t.shares)
+        .enumerate()
+    {
         models.push(line_model(
             company_id,
             q.id,
             (n as i32 + 1) * 10,
             p,
-            amount(t)?,
+            amount(*tax)?,
+            amount(*share)?,
         ));
     }
     super::insert_all(db, models).await?;
     let mut am: sales_quotation::ActiveModel = q.into();
-    am.net_amount = Set(amount(net)?);
-    am.tax_amount = Set(amount(doc_tax)?);
-    am.total_amount = Set(amount(net + doc_tax)?);
+    am.invoice_discount_amount = Set(amount(t.discount)?);
+    am.net_amount = Set(amount(t.net)?);
+    am.tax_amount = Set(amount(t.tax)?);
+    am.total_amount = Set(amount(t.net + t.tax)?);
     Ok(am.update(db).await?)
+}
+
+/// A quotation's invoice discount, tax and totals from its lines (gross amount and tax code
+/// each): a customer's quotation takes the invoice discount of its bill-to customer's terms,
+/// as the order it becomes does (so confirming keeps the totals); a prospect has no terms.
+async fn quotation_totals(
+    db: &impl ConnectionTrait,
+    q: &sales_quotation::Model,
+    step: Decimal,
+    mode: crate::tax::TaxMode,
+    parts: &[(Decimal, Option<i64>)],
+) -> ServiceResult<super::Totals> {
+    let Some(customer_id) = q.customer_id else {
+        let (line_tax, tax) = document_tax(db, parts, step, mode).await?;
+        return Ok(super::Totals {
+            shares: vec![Decimal::ZERO; parts.len()],
+            line_tax,
+            discount: Decimal::ZERO,
+            net: parts.iter().map(|p| p.0).sum(),
+            tax,
+        });
+    };
+    let customer = parties::get_customer(db, q.company_id, customer_id).await?;
+    let bill_to = match customer.invoice_account_id {
+        Some(id) if id != customer.id => parties::get_customer(db, q.company_id, id).await?,
+        _ => customer,
+    };
+    super::totals(db, q.company_id, &bill_to, q.currency_id, step, mode, parts).await
 }
 
 fn line_model(
@@ -231,6 +265,7 @@ fn line_model(
     line_number: i32,
     p: super::Priced,
     tax: Amount,
+    invoice_discount: Amount,
 ) -> sales_quotation_line::ActiveModel {
     let now = Utc::now();
     sales_quotation_line::ActiveModel {
@@ -249,6 +284,7 @@ fn line_model(
         line_amount: Set(p.line_amount),
         tax_code_id: Set(p.tax_code_id),
         tax_amount: Set(tax),
+        invoice_discount_amount: Set(invoice_discount),
         created_at: Set(now),
         updated_at: Set(now),
         ..Default::default()
@@ -262,11 +298,16 @@ async fn insert_line(
     line_number: i32,
     p: super::Priced,
 ) -> ServiceResult<sales_quotation_line::Model> {
-    Ok(
-        line_model(company_id, quotation_id, line_number, p, Amount::ZERO)
-            .insert(db)
-            .await?,
+    Ok(line_model(
+        company_id,
+        quotation_id,
+        line_number,
+        p,
+        Amount::ZERO,
+        Amount::ZERO,
     )
+    .insert(db)
+    .await?)
 }
 
 /// Lines of quotations, in line-number order (one statement for many quotations).
@@ -291,25 +332,25 @@ async fn recompute(
         .await?
         .amount_precision
         .value();
-    let nets: Vec<(Decimal, Option<i64>)> = lines
+    let parts: Vec<(Decimal, Option<i64>)> = lines
         .iter()
         .map(|l| (l.line_amount.value(), l.tax_code_id))
         .collect();
     let mode = company_rules(db, q.company_id).await?.1;
-    let (line_tax, doc_tax) = document_tax(db, &nets, step, mode).await?;
-    let mut net = Decimal::ZERO;
-    for (l, t) in lines.into_iter().zip(line_tax) {
-        net += l.line_amount.value();
-        if l.tax_amount.value() != t {
+    let t = quotation_totals(db, &q, step, mode, &parts).await?;
+    for ((l, tax), share) in lines.into_iter().zip(&t.line_tax).zip(&t.shares) {
+        if l.tax_amount.value() != *tax || l.invoice_discount_amount.value() != *share {
             let mut am: sales_quotation_line::ActiveModel = l.into();
-            am.tax_amount = Set(amount(t)?);
+            am.tax_amount = Set(amount(*tax)?);
+            am.invoice_discount_amount = Set(amount(*share)?);
             am.update(db).await?;
         }
     }
     let mut am: sales_quotation::ActiveModel = q.into();
-    am.net_amount = Set(amount(net)?);
-    am.tax_amount = Set(amount(doc_tax)?);
-    am.total_amount = Set(amount(net + doc_tax)?);
+    am.invoice_discount_amount = Set(amount(t.discount)?);
+    am.net_amount = Set(amount(t.net)?);
+    am.tax_amount = Set(amount(t.tax)?);
+    am.total_amount = Set(amount(t.net + t.tax)?);
     am.updated_at = Set(Utc::now());
     Ok(am.update(db).await?)
 }
@@ -506,6 +547,7 @@ pub async fn confirm_quotation(
         attributes: Set(None),
         status: Set(OrderStatus::OpenOrder),
         release_status: Set(ReleaseStatus::Open),
+        invoice_discount_amount: Set(q.invoice_discount_amount),
         net_amount: Set(q.net_amount),
         tax_amount: Set(q.tax_amount),
         total_amount: Set(q.total_amount),
@@ -534,6 +576,7 @@ pub async fn confirm_quotation(
             line_amount: Set(l.line_amount),
             tax_code_id: Set(l.tax_code_id),
             tax_amount: Set(l.tax_amount),
+            invoice_discount_amount: Set(l.invoice_discount_amount),
             delivered: Set(Quantity::ZERO),
             invoiced: Set(Quantity::ZERO),
             canceled: Set(Quantity::ZERO),
