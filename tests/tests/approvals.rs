@@ -281,7 +281,7 @@ async fn order_confirmation_and_credit_limits() {
         json!({"creditLimit": "1000.00", "mandatoryCreditLimit": true}),
     )
     .await;
-    let sel = "salesOrders { id documentStatus confirmedVersion needsReconfirmation confirmations { version creditCheck totalAmount { amount } } }";
+    let sel = "salesOrders { id documentStatus confirmedVersion needsReconfirmation confirmations { version creditCheck creditCheckResult totalAmount { amount } } }";
     let order = |cust: &str, qty: &str| json!({"customerId": cust, "lines": [{"itemId": s.item_a, "quantity": qty}]});
     let a = ok(
         &c,
@@ -299,6 +299,7 @@ async fn order_confirmation_and_credit_limits() {
         o["confirmations"][0]["creditCheck"],
         "passed: exposure 550 within 1000"
     );
+    assert_eq!(o["confirmations"][0]["creditCheckResult"], "PASSED");
     // a change needs re-confirmation; the second confirmation is version 2
     let p = ok(
         &c,
@@ -316,6 +317,7 @@ async fn order_confirmation_and_credit_limits() {
         o["confirmations"][1]["creditCheck"],
         "warning: exposure 1100 over the limit 1000"
     );
+    assert_eq!(o["confirmations"][1]["creditCheckResult"], "WARNING");
     assert_eq!(o["confirmations"][0]["totalAmount"]["amount"], "550");
     // a mandatory limit blocks and cannot be skipped
     let b = ok(
@@ -368,4 +370,104 @@ async fn order_confirmation_and_credit_limits() {
         p["salesOrders"][0]["confirmations"][2]["creditCheck"],
         "skipped"
     );
+    assert_eq!(
+        p["salesOrders"][0]["confirmations"][2]["creditCheckResult"],
+        "SKIPPED"
+    );
+}
+
+/// The threshold and approval limits are in the base currency. Without exchange rates an
+/// order in another currency cannot be compared with them, so it fails closed: it always
+/// needs approval while a threshold is set, an approver with a limit passes it up, and only
+/// an unlimited approver releases it.
+#[tokio::test]
+async fn an_order_in_another_currency_needs_an_unlimited_approver() {
+    let app = TestApp::start().await;
+    let admin = app.company("FX").await;
+    let s = setup(&admin).await;
+    let jpy = admin
+        .mutate(
+            "currencyCreate",
+            "CurrencyCreateInput",
+            "currency { id }",
+            json!({"code": "JPY", "name": "Yen"}),
+        )
+        .await["currency"]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let yen = customer(&admin, "C-JP", &jpy, json!({})).await;
+    let usd = customer(&admin, "C-US", &s.usd, json!({})).await;
+    let order = |c: &str, price: &str| json!({"customerId": c, "lines": [{"itemId": s.item_a, "quantity": "1", "unitPrice": price}]});
+    // No threshold: nothing needs approval, in any currency.
+    let a = ok(&admin, "salesOrderCreate", order(&yen, "5000"), O).await["salesOrder"].clone();
+    assert!(
+        a["nextActions"]
+            .as_array()
+            .unwrap()
+            .contains(&json!("RELEASE")),
+        "{a}"
+    );
+    let p = ok(&admin, "salesOrderRelease", json!({"id": a["id"]}), O).await;
+    assert_eq!(p["salesOrder"]["releaseStatus"], "RELEASED");
+    ok(
+        &admin,
+        "approvalThresholdSet",
+        json!({"amount": "10000.00"}),
+        "company { approvalThreshold }",
+    )
+    .await;
+    ok(
+        &admin,
+        "approverSet",
+        json!({"userName": "U1", "approverName": "U2"}),
+        "approverSetup { userName }",
+    )
+    .await;
+    ok(
+        &admin,
+        "approverSet",
+        json!({"userName": "U2", "approverName": "U3", "approvalLimit": "50000.00"}),
+        "approverSetup { userName }",
+    )
+    .await;
+    ok(
+        &admin,
+        "approverSet",
+        json!({"userName": "U3"}),
+        "approverSetup { approvalLimit }",
+    )
+    .await;
+    let u1 = user(&app, &admin, "U1", "FX").await;
+    let u2 = user(&app, &admin, "U2", "FX").await;
+    let u3 = user(&app, &admin, "U3", "FX").await;
+    // 5,000.00 USD releases directly; 5,000 JPY needs approval.
+    let b = ok(&u1, "salesOrderCreate", order(&usd, "5000"), O).await["salesOrder"].clone();
+    assert!(
+        b["nextActions"]
+            .as_array()
+            .unwrap()
+            .contains(&json!("RELEASE")),
+        "{b}"
+    );
+    let y = ok(&u1, "salesOrderCreate", order(&yen, "5000"), O).await["salesOrder"].clone();
+    assert!(
+        y["nextActions"]
+            .as_array()
+            .unwrap()
+            .contains(&json!("REQUEST_APPROVAL")),
+        "{y}"
+    );
+    let p = m(&u1, "salesOrderRelease", json!({"id": y["id"]}), O).await;
+    assert_eq!(codes(&p), ["APPROVAL_REQUIRED"]);
+    assert_eq!(p["salesOrder"], Value::Null);
+    // U2's limit of 50,000.00 (base currency) does not cover it: up to U3 (unlimited).
+    let p = ok(&u1, "salesOrderRequestApproval", json!({"id": y["id"]}), O).await;
+    let r1 = p["salesOrder"]["approvalRequests"][0]["id"].clone();
+    let p = ok(&u2, "approvalRequestApprove", json!({"id": r1}), O).await;
+    assert_eq!(p["salesOrder"]["releaseStatus"], "PENDING_APPROVAL");
+    let r2 = p["salesOrder"]["approvalRequests"][1].clone();
+    assert_eq!(r2["approver"], "U3", "{p}");
+    let p = ok(&u3, "approvalRequestApprove", json!({"id": r2["id"]}), O).await;
+    assert_eq!(p["salesOrder"]["releaseStatus"], "RELEASED");
 }

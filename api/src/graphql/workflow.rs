@@ -84,10 +84,24 @@ impl OrderConfirmation {
     async fn total_amount(&self, ctx: &Context<'_>) -> Result<super::types::Money> {
         super::crm_types::money(ctx, self.0.total_amount.value(), self.1).await
     }
-    /// The credit check: `passed: …`, `warning: …` (over a non-mandatory limit), `skipped`, or
-    /// `no credit limit`.
+    /// The credit check in words, with the figures: `passed: exposure 550 within 1000`,
+    /// `warning: exposure 1100 over the limit 1000`, `skipped` or `no credit limit`.
     async fn credit_check(&self) -> &str {
         &self.0.credit_check
+    }
+    /// The outcome of the credit check (`creditCheck` has the figures).
+    async fn credit_check_result(&self) -> CreditCheckResult {
+        // The confirmation service writes the outcome as the message's first words.
+        let c = self.0.credit_check.as_str();
+        if c.starts_with("passed") {
+            CreditCheckResult::Passed
+        } else if c.starts_with("warning") {
+            CreditCheckResult::Warning
+        } else if c.starts_with("skipped") {
+            CreditCheckResult::Skipped
+        } else {
+            CreditCheckResult::NoCreditLimit
+        }
     }
     /// The confirmed lines (line number, item, quantity, unit price, line amount).
     async fn lines(&self) -> super::scalars::Json {
@@ -199,11 +213,28 @@ pub(crate) async fn next_actions(
         .iter()
         .any(|h| h.0.status == mercator_core::sales::workflow::HoldStatus::Active);
     let closed = matches!(o.status, OrderStatus::Invoiced | OrderStatus::Canceled);
-    let over = rc(ctx)?
+    let (threshold, base) = rc(ctx)?
         .company
         .as_ref()
-        .and_then(|c| c.approval_threshold)
-        .is_some_and(|t| o.net_amount.value() > t.value());
+        .map(|c| {
+            (
+                c.approval_threshold.map(|t| t.value()),
+                c.base_currency_code.clone(),
+            )
+        })
+        .unwrap_or_default();
+    let over = match threshold {
+        None => false,
+        Some(_) => {
+            let in_base = loaders(ctx)?
+                .currency
+                .load_with(o.currency_id, |c| c.code == base)
+                .await
+                .map_err(internal)?
+                .unwrap_or(false);
+            mercator_core::sales::workflow::over_threshold(threshold, o.net_amount.value(), in_base)
+        }
+    };
     let mut out = Vec::new();
     if closed {
         return Ok(out);
@@ -228,6 +259,19 @@ pub(crate) async fn next_actions(
         out.push(OrderAction::ClearHold);
     }
     Ok(out)
+}
+
+/// The outcome of a confirmation's credit check (DOMAIN.md 3.5).
+#[derive(Enum, Copy, Clone, Debug, PartialEq, Eq)]
+pub enum CreditCheckResult {
+    /// The exposure stays within the credit limit.
+    Passed,
+    /// Over a credit limit that is not mandatory: confirmed with a warning.
+    Warning,
+    /// Skipped on request (only for a limit that is not mandatory).
+    Skipped,
+    /// The bill-to customer has no credit limit.
+    NoCreditLimit,
 }
 
 /// A hold code.

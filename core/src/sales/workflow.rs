@@ -444,17 +444,47 @@ async fn approver_of(
         .await?)
 }
 
+/// Whether an order's net amount is over the company's approval threshold. Threshold and
+/// approval limits are in the base currency (DOMAIN.md 12.2, LCY). Until exchange rates exist,
+/// an order in another currency cannot be compared with them, so it fails closed: while a
+/// threshold is set it always needs approval, and only an unlimited approver covers it. It is
+/// never waved through on a number in the wrong currency.
+pub fn over_threshold(threshold: Option<Decimal>, net: Decimal, in_base_currency: bool) -> bool {
+    threshold.is_some_and(|t| !in_base_currency || net > t)
+}
+
+/// Whether an approver's limit (`None`: unlimited) covers an order's net amount; see
+/// [`over_threshold`] for orders in another currency than the base currency.
+pub fn limit_covers(limit: Option<Decimal>, net: Decimal, in_base_currency: bool) -> bool {
+    limit.is_none_or(|l| in_base_currency && l >= net)
+}
+
+/// The company, and whether the order is in its base currency.
+async fn company_and_currency(
+    db: &impl ConnectionTrait,
+    company_id: i64,
+    o: &sales_order::Model,
+) -> ServiceResult<(company::Model, bool)> {
+    let c = company::Entity::find_by_id(company_id)
+        .one(db)
+        .await?
+        .ok_or(ServiceError::NotFound("company"))?;
+    let cur = crate::setup::get_currency(db, company_id, o.currency_id).await?;
+    let in_base = cur.code == c.base_currency_code;
+    Ok((c, in_base))
+}
+
 async fn needs_approval(
     db: &impl ConnectionTrait,
     company_id: i64,
     o: &sales_order::Model,
 ) -> ServiceResult<bool> {
-    let c = company::Entity::find_by_id(company_id)
-        .one(db)
-        .await?
-        .ok_or(ServiceError::NotFound("company"))?;
-    Ok(c.approval_threshold
-        .is_some_and(|t| o.net_amount.value() > t.value()))
+    let (c, in_base) = company_and_currency(db, company_id, o).await?;
+    Ok(over_threshold(
+        c.approval_threshold.map(|t| t.value()),
+        o.net_amount.value(),
+        in_base,
+    ))
 }
 
 async fn set_release(
@@ -633,11 +663,14 @@ pub async fn approve(
     let (r, o) = request_for(db, company_id, request_id, by).await?;
     let who = r.approver_name.clone();
     let me = approver_of(db, company_id, &who).await?;
-    let covers = match me.as_ref().map(|a| a.approval_limit) {
-        Some(None) => true,
-        Some(Some(limit)) => limit.value() >= o.net_amount.value(),
-        None => false,
-    };
+    let in_base = company_and_currency(db, company_id, &o).await?.1;
+    let covers = me.as_ref().is_some_and(|a| {
+        limit_covers(
+            a.approval_limit.map(|l| l.value()),
+            o.net_amount.value(),
+            in_base,
+        )
+    });
     let seq = r.sequence;
     let requested_by = r.requested_by.clone();
     decide(db, r, RequestStatus::Approved, None).await?;
