@@ -33,6 +33,31 @@ async fn user<'a>(app: &'a TestApp, base: &Client<'a>, name: &str, company: &str
     base.with_token(&token)
 }
 
+/// S18's approvers: U1 → U2 (limit 50,000.00) → U3 (unlimited).
+async fn approver_chain(admin: &Client<'_>) {
+    ok(
+        admin,
+        "approverSet",
+        json!({"userName": "U1", "approverName": "U2"}),
+        "approverSetup { userName }",
+    )
+    .await;
+    ok(
+        admin,
+        "approverSet",
+        json!({"userName": "U2", "approverName": "U3", "approvalLimit": "50000.00"}),
+        "approverSetup { userName }",
+    )
+    .await;
+    ok(
+        admin,
+        "approverSet",
+        json!({"userName": "U3"}),
+        "approverSetup { approvalLimit }",
+    )
+    .await;
+}
+
 const O: &str = "salesOrder { id number releaseStatus nextActions approvalRequests { id status approver sequence } }";
 
 /// S18: approval when the net amount exceeds 10,000.00; U1 → U2 (limit 50,000.00) → U3
@@ -52,27 +77,7 @@ async fn s18_approval_of_large_orders() {
         "company { approvalThreshold }",
     )
     .await;
-    ok(
-        &admin,
-        "approverSet",
-        json!({"userName": "U1", "approverName": "U2"}),
-        "approverSetup { userName }",
-    )
-    .await;
-    ok(
-        &admin,
-        "approverSet",
-        json!({"userName": "U2", "approverName": "U3", "approvalLimit": "50000.00"}),
-        "approverSetup { userName }",
-    )
-    .await;
-    ok(
-        &admin,
-        "approverSet",
-        json!({"userName": "U3"}),
-        "approverSetup { approvalLimit }",
-    )
-    .await;
+    approver_chain(&admin).await;
     let u1 = user(&app, &admin, "U1", "S18").await;
     let u2 = user(&app, &admin, "U2", "S18").await;
     let u3 = user(&app, &admin, "U3", "S18").await;
@@ -417,27 +422,7 @@ async fn an_order_in_another_currency_needs_an_unlimited_approver() {
         "company { approvalThreshold }",
     )
     .await;
-    ok(
-        &admin,
-        "approverSet",
-        json!({"userName": "U1", "approverName": "U2"}),
-        "approverSetup { userName }",
-    )
-    .await;
-    ok(
-        &admin,
-        "approverSet",
-        json!({"userName": "U2", "approverName": "U3", "approvalLimit": "50000.00"}),
-        "approverSetup { userName }",
-    )
-    .await;
-    ok(
-        &admin,
-        "approverSet",
-        json!({"userName": "U3"}),
-        "approverSetup { approvalLimit }",
-    )
-    .await;
+    approver_chain(&admin).await;
     let u1 = user(&app, &admin, "U1", "FX").await;
     let u2 = user(&app, &admin, "U2", "FX").await;
     let u3 = user(&app, &admin, "U3", "FX").await;
