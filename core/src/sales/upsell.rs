@@ -409,23 +409,36 @@ pub async fn statistics(
         .order_by_asc(upsell_rule::Column::Id)
         .all(db)
         .await?;
-    let all = upsell_suggestion::Entity::find()
-        .filter(upsell_suggestion::Column::CompanyId.eq(company_id))
+    // Counted by the database, one row per rule and status: the suggestions themselves are
+    // never loaded, however many there are.
+    use sea_orm::QuerySelect as _;
+    use sea_orm::sea_query::{Expr, ExprTrait as _};
+    use upsell_suggestion::Column as C;
+    let counts: Vec<(i64, SuggestionStatus, i64)> = upsell_suggestion::Entity::find()
+        .select_only()
+        .column(C::RuleId)
+        .column(C::Status)
+        .column_as(Expr::col(C::Id).count(), "n")
+        .filter(C::CompanyId.eq(company_id))
+        .group_by(C::RuleId)
+        .group_by(C::Status)
+        .into_tuple()
         .all(db)
         .await?;
+    let mut by_rule: HashMap<i64, (i64, i64, i64)> = HashMap::new();
+    for (rule, status, n) in counts {
+        let e = by_rule.entry(rule).or_default();
+        e.0 += n;
+        match status {
+            SuggestionStatus::Accepted => e.1 += n,
+            SuggestionStatus::Declined => e.2 += n,
+            SuggestionStatus::Offered => {}
+        }
+    }
     Ok(rules
         .into_iter()
         .map(|r| {
-            let of = |st: SuggestionStatus| {
-                all.iter()
-                    .filter(|s| s.rule_id == r.id && s.status == st)
-                    .count() as i64
-            };
-            let total = all.iter().filter(|s| s.rule_id == r.id).count() as i64;
-            let (a, d) = (
-                of(SuggestionStatus::Accepted),
-                of(SuggestionStatus::Declined),
-            );
+            let (total, a, d) = by_rule.get(&r.id).copied().unwrap_or_default();
             (r, total, a, d)
         })
         .collect())
