@@ -33,8 +33,16 @@ async fn user<'a>(app: &'a TestApp, base: &Client<'a>, name: &str, company: &str
     base.with_token(&token)
 }
 
-/// S18's approvers: U1 → U2 (limit 50,000.00) → U3 (unlimited).
-async fn approver_chain(admin: &Client<'_>) {
+/// S18's approval setup: a threshold of 10,000.00 and the approvers U1 → U2 (limit
+/// 50,000.00) → U3 (unlimited); returns the three users' clients.
+async fn s18_approvals<'a>(app: &'a TestApp, admin: &Client<'a>, company: &str) -> [Client<'a>; 3] {
+    ok(
+        admin,
+        "approvalThresholdSet",
+        json!({"amount": "10000.00"}),
+        "company { approvalThreshold }",
+    )
+    .await;
     ok(
         admin,
         "approverSet",
@@ -56,6 +64,11 @@ async fn approver_chain(admin: &Client<'_>) {
         "approverSetup { approvalLimit }",
     )
     .await;
+    [
+        user(app, admin, "U1", company).await,
+        user(app, admin, "U2", company).await,
+        user(app, admin, "U3", company).await,
+    ]
 }
 
 const O: &str = "salesOrder { id number releaseStatus nextActions approvalRequests { id status approver sequence } }";
@@ -70,17 +83,7 @@ async fn s18_approval_of_large_orders() {
     let admin = app.company("S18").await;
     let s = setup(&admin).await;
     let cust = customer(&admin, "C-18", &s.usd, json!({})).await;
-    ok(
-        &admin,
-        "approvalThresholdSet",
-        json!({"amount": "10000.00"}),
-        "company { approvalThreshold }",
-    )
-    .await;
-    approver_chain(&admin).await;
-    let u1 = user(&app, &admin, "U1", "S18").await;
-    let u2 = user(&app, &admin, "U2", "S18").await;
-    let u3 = user(&app, &admin, "U3", "S18").await;
+    let [u1, u2, u3] = s18_approvals(&app, &admin, "S18").await;
     let order = |amount: &str| json!({"customerId": cust, "lines": [{"itemId": s.item_a, "quantity": "1", "unitPrice": amount}]});
     // 8,000.00: release directly
     let a = ok(&u1, "salesOrderCreate", order("8000.00"), O).await["salesOrder"].clone();
@@ -415,17 +418,7 @@ async fn an_order_in_another_currency_needs_an_unlimited_approver() {
     );
     let p = ok(&admin, "salesOrderRelease", json!({"id": a["id"]}), O).await;
     assert_eq!(p["salesOrder"]["releaseStatus"], "RELEASED");
-    ok(
-        &admin,
-        "approvalThresholdSet",
-        json!({"amount": "10000.00"}),
-        "company { approvalThreshold }",
-    )
-    .await;
-    approver_chain(&admin).await;
-    let u1 = user(&app, &admin, "U1", "FX").await;
-    let u2 = user(&app, &admin, "U2", "FX").await;
-    let u3 = user(&app, &admin, "U3", "FX").await;
+    let [u1, u2, u3] = s18_approvals(&app, &admin, "FX").await;
     // 5,000.00 USD releases directly; 5,000 JPY needs approval.
     let b = ok(&u1, "salesOrderCreate", order(&usd, "5000"), O).await["salesOrder"].clone();
     assert!(

@@ -396,15 +396,13 @@ pub struct MergeLogEntry {
 
 impl From<crm::merge_log::Model> for MergeLogEntry {
     fn from(m: crm::merge_log::Model) -> Self {
-        // The merge service writes `customer` or `contact`.
-        let (kind, merged) = if m.kind == "customer" {
-            (Kind::Customer, super::enums::MergeKind::Customer)
-        } else {
-            (Kind::ContactPerson, super::enums::MergeKind::Contact)
+        let kind = match m.kind {
+            merge::DuplicateKind::Customer => Kind::Customer,
+            merge::DuplicateKind::Contact => Kind::ContactPerson,
         };
         MergeLogEntry {
             kept_id: ids::encode(kind, m.kept_id),
-            kind: merged,
+            kind: m.kind.into(),
             removed_key: m.removed_key,
             merged_by: m.merged_by,
             merged_at: DateTime(m.merged_at),

@@ -362,11 +362,36 @@ mirror! {
     }
 }
 
-/// What a merge joined.
-#[derive(Enum, Copy, Clone, Debug, PartialEq, Eq)]
-pub enum MergeKind {
-    /// Two customers.
-    Customer,
-    /// Two contact persons.
-    Contact,
+mirror! {
+    /// What a merge joined.
+    MergeKind from core_::crm::merge::DuplicateKind {
+        /// Two customers.
+        Customer,
+        /// Two contact persons.
+        Contact,
+    }
+}
+
+mirror! {
+    /// When a customer's standard sales code reaches its orders.
+    StandardCodeInsert from core_::sales::standard::InsertOnOrder {
+        /// Into every new order of the customer, when the order is created.
+        Automatic,
+        /// Only when a clerk inserts it (`salesOrderStandardLinesInsert`).
+        Manual,
+    }
+}
+
+mirror! {
+    /// The outcome of a confirmation's credit check (DOMAIN.md 3.5).
+    CreditCheckResult from core_::sales::confirm::CreditCheck {
+        /// The exposure stays within the credit limit.
+        Passed,
+        /// Over a credit limit that is not mandatory: confirmed with a warning.
+        Warning,
+        /// Skipped on request (only for a limit that is not mandatory).
+        Skipped,
+        /// The bill-to customer has no credit limit.
+        NoCreditLimit,
+    }
 }

@@ -1728,16 +1728,7 @@ pub struct CustomerStandardCode {
     /// Last day.
     pub valid_to: Option<Date>,
     /// Whether new orders of the customer get the lines by themselves.
-    pub insert_on_order: StandardCodeInsert,
-}
-
-/// When a customer's standard sales code reaches its orders.
-#[derive(Enum, Copy, Clone, Debug, PartialEq, Eq)]
-pub enum StandardCodeInsert {
-    /// Into every new order of the customer, when the order is created.
-    Automatic,
-    /// Only when a clerk inserts it (`salesOrderStandardLinesInsert`).
-    Manual,
+    pub insert_on_order: super::enums::StandardCodeInsert,
 }
 
 payload!(
@@ -1820,12 +1811,7 @@ impl StandardMutation {
                 code: code.clone(),
                 valid_from: a.valid_from.map(Date),
                 valid_to: a.valid_to.map(Date),
-                // The service stores `automatic` or `manual`.
-                insert_on_order: if a.insert_on_order == "automatic" {
-                    StandardCodeInsert::Automatic
-                } else {
-                    StandardCodeInsert::Manual
-                },
+                insert_on_order: a.insert_on_order.into(),
             }
         })))
     }

@@ -90,18 +90,8 @@ impl OrderConfirmation {
         &self.0.credit_check
     }
     /// The outcome of the credit check (`creditCheck` has the figures).
-    async fn credit_check_result(&self) -> CreditCheckResult {
-        // The confirmation service writes the outcome as the message's first words.
-        let c = self.0.credit_check.as_str();
-        if c.starts_with("passed") {
-            CreditCheckResult::Passed
-        } else if c.starts_with("warning") {
-            CreditCheckResult::Warning
-        } else if c.starts_with("skipped") {
-            CreditCheckResult::Skipped
-        } else {
-            CreditCheckResult::NoCreditLimit
-        }
+    async fn credit_check_result(&self) -> super::enums::CreditCheckResult {
+        mercator_core::sales::confirm::CreditCheck::of(&self.0.credit_check).into()
     }
     /// The confirmed lines (line number, item, quantity, unit price, line amount).
     async fn lines(&self) -> super::scalars::Json {
@@ -259,19 +249,6 @@ pub(crate) async fn next_actions(
         out.push(OrderAction::ClearHold);
     }
     Ok(out)
-}
-
-/// The outcome of a confirmation's credit check (DOMAIN.md 3.5).
-#[derive(Enum, Copy, Clone, Debug, PartialEq, Eq)]
-pub enum CreditCheckResult {
-    /// The exposure stays within the credit limit.
-    Passed,
-    /// Over a credit limit that is not mandatory: confirmed with a warning.
-    Warning,
-    /// Skipped on request (only for a limit that is not mandatory).
-    Skipped,
-    /// The bill-to customer has no credit limit.
-    NoCreditLimit,
 }
 
 /// A hold code.

@@ -304,7 +304,7 @@ pub mod merge_log {
         #[sea_orm(primary_key)]
         pub id: i64,
         pub company_id: i64,
-        pub kind: String,
+        pub kind: crate::crm::merge::DuplicateKind,
         pub kept_id: i64,
         pub removed_id: i64,
         pub removed_key: String,

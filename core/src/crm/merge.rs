@@ -721,7 +721,7 @@ pub async fn merge_customers(
     let log = write_log(
         db,
         company_id,
-        "customer",
+        DuplicateKind::Customer,
         (kept.id, kept_party.id),
         (dup.id, dup_party.id),
         &dup.account_number,
@@ -759,7 +759,7 @@ fn resolution_json(rs: &[ConflictResolution]) -> serde_json::Value {
 async fn write_log(
     db: &impl ConnectionTrait,
     company_id: i64,
-    kind: &str,
+    kind: DuplicateKind,
     kept: (i64, i64),
     removed: (i64, i64),
     removed_key: &str,
@@ -768,7 +768,7 @@ async fn write_log(
 ) -> ServiceResult<merge_log::Model> {
     Ok(merge_log::ActiveModel {
         company_id: Set(company_id),
-        kind: Set(kind.to_owned()),
+        kind: Set(kind),
         kept_id: Set(kept.0),
         removed_id: Set(removed.0),
         removed_key: Set(removed_key.to_owned()),
@@ -913,7 +913,7 @@ pub async fn merge_contacts(
     let log = write_log(
         db,
         company_id,
-        "contact",
+        DuplicateKind::Contact,
         (kept.id, kept_party.id),
         (dup.id, dup_party.id),
         &dup_party.name,
@@ -963,12 +963,16 @@ pub struct DuplicateGroup {
     pub ids: Vec<i64>,
 }
 
-/// Customers or contact persons.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// Customers or contact persons: what a duplicate search looks at and what a merge joined
+/// (stored in `merge_log.kind`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, EnumIter, DeriveActiveEnum)]
+#[sea_orm(rs_type = "String", db_type = "String(StringLen::N(16))")]
 pub enum DuplicateKind {
-    /// Active customers.
+    /// Customers.
+    #[sea_orm(string_value = "customer")]
     Customer,
-    /// Active contact persons.
+    /// Contact persons.
+    #[sea_orm(string_value = "contact")]
     Contact,
 }
 

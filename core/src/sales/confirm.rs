@@ -40,6 +40,44 @@ pub mod order_confirmation {
     impl ActiveModelBehavior for ActiveModel {}
 }
 
+/// The outcome of a confirmation's credit check. The stored message (`credit_check`) starts
+/// with the outcome's words and goes on with the figures.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CreditCheck {
+    /// The exposure stays within the credit limit.
+    Passed,
+    /// Over a credit limit that is not mandatory: confirmed with a warning.
+    Warning,
+    /// Skipped on request (only for a limit that is not mandatory).
+    Skipped,
+    /// The bill-to customer has no credit limit.
+    NoCreditLimit,
+}
+
+impl CreditCheck {
+    /// The words a message of this outcome starts with.
+    pub fn words(self) -> &'static str {
+        match self {
+            CreditCheck::Passed => "passed",
+            CreditCheck::Warning => "warning",
+            CreditCheck::Skipped => "skipped",
+            CreditCheck::NoCreditLimit => "no credit limit",
+        }
+    }
+
+    /// The outcome a stored credit-check message records.
+    pub fn of(message: &str) -> CreditCheck {
+        [
+            CreditCheck::Passed,
+            CreditCheck::Warning,
+            CreditCheck::Skipped,
+        ]
+        .into_iter()
+        .find(|c| message.starts_with(c.words()))
+        .unwrap_or(CreditCheck::NoCreditLimit)
+    }
+}
+
 /// The credit exposure of an invoice account: its ledger balance plus the totals of its
 /// orders that are neither invoiced nor canceled (journal orders commit nothing).
 pub async fn exposure(
@@ -108,9 +146,9 @@ pub async fn confirm_orders(
     let cust = parties::get_customer(db, company_id, first.invoice_customer_id).await?;
     let limit = cust.credit_limit.value();
     let credit_check = if limit.is_zero() {
-        "no credit limit".to_owned()
+        CreditCheck::NoCreditLimit.words().to_owned()
     } else if skip_credit_check && !cust.mandatory_credit_limit {
-        "skipped".to_owned()
+        CreditCheck::Skipped.words().to_owned()
     } else {
         let exp = exposure(db, company_id, cust.id).await?;
         if exp > limit {
@@ -127,13 +165,15 @@ pub async fn confirm_orders(
                 ));
             }
             format!(
-                "warning: exposure {} over the limit {}",
+                "{}: exposure {} over the limit {}",
+                CreditCheck::Warning.words(),
                 exp.normalize(),
                 limit.normalize()
             )
         } else {
             format!(
-                "passed: exposure {} within {}",
+                "{}: exposure {} within {}",
+                CreditCheck::Passed.words(),
                 exp.normalize(),
                 limit.normalize()
             )
@@ -188,4 +228,26 @@ pub async fn confirmations_of(
         .order_by_asc(order_confirmation::Column::Version)
         .all(db)
         .await?)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::CreditCheck;
+
+    /// Every outcome reads back from a message that starts with its words, figures or not.
+    #[test]
+    fn a_credit_check_message_reads_back_as_its_outcome() {
+        for c in [
+            CreditCheck::Passed,
+            CreditCheck::Warning,
+            CreditCheck::Skipped,
+            CreditCheck::NoCreditLimit,
+        ] {
+            assert_eq!(CreditCheck::of(c.words()), c);
+            assert_eq!(
+                CreditCheck::of(&format!("{}: exposure 1 within 2", c.words())),
+                c
+            );
+        }
+    }
 }

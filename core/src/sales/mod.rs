@@ -338,6 +338,18 @@ pub(crate) struct Totals {
     pub(crate) tax: Decimal,
 }
 
+/// The customer a document of `customer` is billed to: its invoice account, or itself.
+pub(crate) async fn bill_to(
+    db: &impl ConnectionTrait,
+    company_id: i64,
+    customer: customer::Model,
+) -> ServiceResult<customer::Model> {
+    match customer.invoice_account_id {
+        Some(id) if id != customer.id => parties::get_customer(db, company_id, id).await,
+        _ => Ok(customer),
+    }
+}
+
 /// Totals of lines (gross line amount and tax code each) for a bill-to customer's invoice
 /// discount terms in a currency: two statements (terms, tax rates) whatever the line count.
 pub(crate) async fn totals(
@@ -620,10 +632,7 @@ pub async fn create_order(
     }
     let lc = LineContext::load(db, company_id, &ctx, &i.lines).await?;
     let priced = lc.price_all(&ctx, order_date, returned, &i.lines)?;
-    let bill_to = match cust.invoice_account_id {
-        Some(b) if b != cust.id => parties::get_customer(db, company_id, b).await?,
-        _ => cust.clone(),
-    };
+    let bill_to = bill_to(db, company_id, cust.clone()).await?;
     let parts: Vec<(Decimal, Option<i64>)> = priced
         .iter()
         .map(|p| (p.line_amount.value(), p.tax_code_id))

@@ -252,10 +252,7 @@ async fn quotation_totals(
         });
     };
     let customer = parties::get_customer(db, q.company_id, customer_id).await?;
-    let bill_to = match customer.invoice_account_id {
-        Some(id) if id != customer.id => parties::get_customer(db, q.company_id, id).await?,
-        _ => customer,
-    };
+    let bill_to = super::bill_to(db, q.company_id, customer).await?;
     super::totals(db, q.company_id, &bill_to, q.currency_id, step, mode, parts).await
 }
 

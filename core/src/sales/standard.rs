@@ -12,6 +12,18 @@ use rust_decimal::Decimal;
 use sea_orm::entity::prelude::*;
 use sea_orm::{ActiveValue::Set, ConnectionTrait, QueryOrder};
 
+/// When a customer's standard sales code reaches its orders.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, EnumIter, DeriveActiveEnum)]
+#[sea_orm(rs_type = "String", db_type = "String(StringLen::N(16))")]
+pub enum InsertOnOrder {
+    /// Into every new order of the customer, when the order is created.
+    #[sea_orm(string_value = "automatic")]
+    Automatic,
+    /// Only when a clerk inserts it.
+    #[sea_orm(string_value = "manual")]
+    Manual,
+}
+
 /// Standard sales codes.
 pub mod standard_code {
     use sea_orm::entity::prelude::*;
@@ -70,7 +82,7 @@ pub mod customer_standard_code {
         pub standard_code_id: i64,
         pub valid_from: Option<Date>,
         pub valid_to: Option<Date>,
-        pub insert_on_order: String,
+        pub insert_on_order: super::InsertOnOrder,
         pub created_at: DateTimeUtc,
     }
     #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
@@ -261,7 +273,11 @@ pub async fn assign_standard_code(
         standard_code_id: Set(sc.id),
         valid_from: Set(valid_from),
         valid_to: Set(valid_to),
-        insert_on_order: Set(if automatic { "automatic" } else { "manual" }.into()),
+        insert_on_order: Set(if automatic {
+            InsertOnOrder::Automatic
+        } else {
+            InsertOnOrder::Manual
+        }),
         created_at: Set(Utc::now()),
         ..Default::default()
     }
@@ -303,7 +319,7 @@ pub async fn automatic_lines(
 ) -> ServiceResult<Vec<NewOrderLine>> {
     let assigned = customer_standard_code::Entity::find()
         .filter(customer_standard_code::Column::CustomerId.eq(customer_id))
-        .filter(customer_standard_code::Column::InsertOnOrder.eq("automatic"))
+        .filter(customer_standard_code::Column::InsertOnOrder.eq(InsertOnOrder::Automatic))
         .order_by_asc(customer_standard_code::Column::Id)
         .all(db)
         .await?;
