@@ -105,6 +105,25 @@ where
             .ok_or(ServiceError::NotFound(self.noun))
     }
 
+    /// [`CodeTable::get`], locked until the transaction ends ([`crate::db::locking`]): for a
+    /// service that changes the row.
+    pub async fn lock(
+        &self,
+        db: &impl ConnectionTrait,
+        company_id: i64,
+        id: i64,
+    ) -> ServiceResult<E::Model> {
+        crate::db::locking(
+            db,
+            E::find()
+                .filter(self.id.eq(id))
+                .filter(self.company.eq(company_id)),
+        )
+        .one(db)
+        .await?
+        .ok_or(ServiceError::NotFound(self.noun))
+    }
+
     /// One page of the company's rows, sorted by code.
     pub async fn page(
         &self,

@@ -198,6 +198,25 @@ impl Db {
     }
 }
 
+/// The select, locking the rows it reads until the transaction ends: `FOR UPDATE` on
+/// PostgreSQL. On SQLite a writer already holds the database's only write lock
+/// ([`Db::begin_write`] is `BEGIN IMMEDIATE`), and SQLite has no row locks.
+///
+/// Every read-then-write service reads the document it changes through this first (the
+/// header row, before its lines), so concurrent writers of one document serialise instead of
+/// overwriting each other's totals or drawing the same line number.
+pub fn locking<E: sea_orm::EntityTrait>(
+    db: &impl ConnectionTrait,
+    q: sea_orm::Select<E>,
+) -> sea_orm::Select<E> {
+    use sea_orm::QuerySelect;
+    if db.get_database_backend() == DatabaseBackend::Postgres {
+        q.lock_exclusive()
+    } else {
+        q
+    }
+}
+
 /// A raw statement written with `?` placeholders, renumbered to `$1, $2, …` for PostgreSQL.
 /// For set-based statements (`INSERT … SELECT`, grouped aggregates) that the query builder
 /// would only make harder to read. The SQL must not contain `?` inside string literals.

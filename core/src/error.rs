@@ -103,22 +103,79 @@ pub enum ServiceError {
     /// The record addressed by the call does not exist in this company.
     #[error("{0} not found")]
     NotFound(&'static str),
+    /// Another transaction held what this one needed (a deadlock, a serialisation failure, a
+    /// lock or busy timeout). Nothing was written; the same call may simply be sent again.
+    #[error("concurrent update: {0}")]
+    Conflict(DbErr),
     /// The database failed. Logged, never shown to a client.
     #[error("database error: {0}")]
     Db(DbErr),
 }
 
+/// The SQLSTATE (PostgreSQL) or extended result code (SQLite) of a database error.
+fn db_code(e: &DbErr) -> Option<String> {
+    use sea_orm::RuntimeErr;
+    match e {
+        DbErr::Exec(RuntimeErr::SqlxError(x)) | DbErr::Query(RuntimeErr::SqlxError(x)) => x
+            .as_database_error()
+            .and_then(|d| d.code())
+            .map(|c| c.into_owned()),
+        _ => None,
+    }
+}
+
+/// The input field a unique constraint stands for, from the database's message: SQLite names
+/// the columns (`UNIQUE constraint failed: customers.company_id, customers.account_number`),
+/// PostgreSQL the constraint (`customers_company_id_account_number_key`). The last column is
+/// the one a caller chose; `company_id` and the parent's id are never it.
+fn unique_field(message: &str) -> Option<&'static str> {
+    const COLUMNS: [(&str, &str); 9] = [
+        ("account_number", "accountNumber"),
+        ("line_number", "lineNumber"),
+        ("user_name", "userName"),
+        ("minimum_amount", "minimumAmount"),
+        ("item_tax_group", "itemTaxGroup"),
+        ("number", "number"),
+        ("code", "code"),
+        ("version", "version"),
+        ("kind", "kind"),
+    ];
+    let key = match message.split_once("UNIQUE constraint failed:") {
+        Some((_, cols)) => cols.rsplit(['.', ' ']).next().unwrap_or("").to_owned(),
+        None => message
+            .split('"')
+            .nth(1)
+            .unwrap_or("")
+            .trim_end_matches("_key")
+            .to_owned(),
+    };
+    COLUMNS
+        .iter()
+        .find(|(col, _)| key.ends_with(col))
+        .map(|(_, field)| *field)
+}
+
 impl From<DbErr> for ServiceError {
     fn from(e: DbErr) -> Self {
-        if let Some(SqlErr::UniqueConstraintViolation(_)) = e.sql_err() {
-            // A concurrent insert won the race past our pre-check.
+        if let Some(SqlErr::UniqueConstraintViolation(m)) = e.sql_err() {
+            // A concurrent insert of the same code won the race past the pre-check.
+            let field = unique_field(&m).unwrap_or("");
+            let what = if field.is_empty() { "value" } else { field };
             return ServiceError::Invalid(vec![Violation::new(
-                "",
+                field,
                 Rule::Duplicate,
-                "a record with this code or number already exists",
+                format!("another record of this company already has this {what}"),
             )]);
         }
-        ServiceError::Db(e)
+        let code = db_code(&e);
+        match code.as_deref() {
+            // PostgreSQL: serialization_failure, deadlock_detected, lock_not_available;
+            // SQLite: SQLITE_BUSY and SQLITE_LOCKED with their extended codes.
+            Some("40001" | "40P01" | "55P03" | "5" | "6" | "261" | "262" | "517" | "773") => {
+                ServiceError::Conflict(e)
+            }
+            _ => ServiceError::Db(e),
+        }
     }
 }
 

@@ -9,6 +9,7 @@
 mod approvals;
 mod auth;
 mod cli;
+mod concurrency;
 mod decimals;
 mod http;
 mod inventory;

@@ -99,6 +99,10 @@ pub enum ErrorCode {
     Unsupported,
     /// An extension (an order type's rules, an invoice format) refused; its message says why.
     RejectedByExtension,
+    /// Another request changed the same document at the same moment and this one could not
+    /// wait for it (a deadlock or lock timeout). Nothing was written: send the same request
+    /// again. The error carries `extensions.retryable: true`.
+    Conflict,
     /// An unexpected server fault; details are in the server log, never in the response.
     Internal,
 }
@@ -148,6 +152,7 @@ impl ErrorCode {
             ErrorCode::PluginFault => "PLUGIN_FAULT",
             ErrorCode::Unsupported => "UNSUPPORTED",
             ErrorCode::RejectedByExtension => "REJECTED_BY_EXTENSION",
+            ErrorCode::Conflict => "CONFLICT",
             ErrorCode::Internal => "INTERNAL",
         }
     }
@@ -366,8 +371,17 @@ pub fn map_service(e: ServiceError, id_field: &str) -> async_graphql::Result<Vec
             &[id_field],
             format!("{what} not found"),
         )]),
+        ServiceError::Conflict(db) => Err(conflict(db)),
         ServiceError::Db(db) => Err(internal(db)),
     }
+}
+
+/// Logs a concurrency conflict and returns the retryable error a client sees.
+pub fn conflict(e: impl std::fmt::Display) -> async_graphql::Error {
+    tracing::warn!(error = %e, "concurrent update; the client may retry");
+    ErrorCode::Conflict
+        .error("another request changed the same record at the same moment; nothing was written, send the request again")
+        .extend_with(|_, x| x.set("retryable", true))
 }
 
 /// Logs a server fault and returns the error a client sees.

@@ -65,7 +65,7 @@ use async_graphql::{Context, EmptySubscription, Schema};
 use errors::{ErrorCode, UserError, map_service};
 use mercator_core::auth::{Principal, Role};
 use mercator_core::db::Db;
-use mercator_core::error::ServiceResult;
+use mercator_core::error::{ServiceError, ServiceResult};
 use mercator_core::extension::registry::Registry;
 use mercator_core::setup::company;
 use sea_orm::DatabaseTransaction;
@@ -182,10 +182,14 @@ where
     F: AsyncFnOnce(&DatabaseTransaction) -> ServiceResult<T>,
 {
     let db = db(ctx)?;
-    let txn = db.begin_write().await.map_err(errors::internal)?;
+    let fault = |e: sea_orm::DbErr| match ServiceError::from(e) {
+        ServiceError::Conflict(e) => errors::conflict(e),
+        other => errors::internal(other),
+    };
+    let txn = db.begin_write().await.map_err(fault)?;
     match f(&txn).await {
         Ok(v) => {
-            txn.commit().await.map_err(errors::internal)?;
+            txn.commit().await.map_err(fault)?;
             if let Some(l) = ctx.data_opt::<loaders::Loaders>() {
                 l.clear();
             }
@@ -202,6 +206,7 @@ where
 pub async fn read<T>(r: ServiceResult<T>) -> async_graphql::Result<T> {
     r.map_err(|e| match e {
         mercator_core::error::ServiceError::Db(d) => errors::internal(d),
+        mercator_core::error::ServiceError::Conflict(d) => errors::conflict(d),
         mercator_core::error::ServiceError::NotFound(w) => {
             ErrorCode::NotFound.error(format!("{w} not found"))
         }

@@ -121,7 +121,7 @@ pub async fn update_unit(
     id: i64,
     p: UnitPatch,
 ) -> ServiceResult<unit_of_measure::Model> {
-    let row = UNITS.get(db, company_id, id).await?;
+    let row = UNITS.lock(db, company_id, id).await?;
     let mut v = Violations::new();
     let name = p
         .name
@@ -323,7 +323,13 @@ pub async fn update_item(
     id: i64,
     p: ItemPatch,
 ) -> ServiceResult<item::Model> {
-    let row = get_item(db, company_id, id).await?;
+    let row = crate::db::locking(
+        db,
+        item::Entity::find_by_id(id).filter(item::Column::CompanyId.eq(company_id)),
+    )
+    .one(db)
+    .await?
+    .ok_or(ServiceError::NotFound("item"))?;
     let mut v = Violations::new();
     let name = p
         .name

@@ -62,6 +62,23 @@ pub async fn get_campaign(
     .await
 }
 
+/// [`get_campaign`], locked until the transaction ends: for services that change it.
+pub(crate) async fn lock_campaign(
+    db: &impl ConnectionTrait,
+    company_id: i64,
+    id: i64,
+) -> ServiceResult<campaign::Model> {
+    super::lock_row::<campaign::Entity>(
+        db,
+        campaign::Column::CompanyId,
+        campaign::Column::Id,
+        company_id,
+        id,
+        "campaign",
+    )
+    .await
+}
+
 /// Input of [`create_campaign`].
 #[derive(Debug, Clone)]
 pub struct NewCampaign {
@@ -228,7 +245,7 @@ pub async fn update_campaign(
     id: i64,
     p: CampaignPatch,
 ) -> ServiceResult<campaign::Model> {
-    let row = get_campaign(db, company_id, id).await?;
+    let row = lock_campaign(db, company_id, id).await?;
     let step = base_currency(db, company_id)
         .await?
         .amount_precision
@@ -320,7 +337,7 @@ pub async fn set_campaign_status(
     to: CampaignStatus,
 ) -> ServiceResult<campaign::Model> {
     use CampaignStatus::*;
-    let row = get_campaign(db, company_id, id).await?;
+    let row = lock_campaign(db, company_id, id).await?;
     let ok = matches!(
         (row.status, to),
         (Planned, Active) | (Planned, Canceled) | (Active, Completed) | (Active, Canceled)
@@ -468,7 +485,7 @@ pub async fn select_targets(
     campaign_id: i64,
     s: &TargetSelection,
 ) -> ServiceResult<u64> {
-    let c = get_campaign(db, company_id, campaign_id).await?;
+    let c = lock_campaign(db, company_id, campaign_id).await?;
     check_open_for_targets(&c)?;
     let mut v = Violations::new();
     let country = v.check(
@@ -630,7 +647,7 @@ pub async fn add_target(
     campaign_id: i64,
     party_id: i64,
 ) -> ServiceResult<campaign_target::Model> {
-    let c = get_campaign(db, company_id, campaign_id).await?;
+    let c = lock_campaign(db, company_id, campaign_id).await?;
     check_open_for_targets(&c)?;
     let p = match parties::get_party(db, company_id, party_id).await {
         Ok(p) => p,
@@ -691,7 +708,7 @@ pub async fn remove_target(
     company_id: i64,
     id: i64,
 ) -> ServiceResult<campaign_target::Model> {
-    let t = get_target(db, company_id, id).await?;
+    let t = lock_target(db, company_id, id).await?;
     if t.response != Response::None
         || t.generated_lead_id.is_some()
         || t.generated_opportunity_id.is_some()
@@ -722,6 +739,23 @@ pub async fn get_target(
     .await
 }
 
+/// [`get_target`], locked until the transaction ends: for services that change it.
+pub(crate) async fn lock_target(
+    db: &impl ConnectionTrait,
+    company_id: i64,
+    id: i64,
+) -> ServiceResult<campaign_target::Model> {
+    super::lock_row::<campaign_target::Entity>(
+        db,
+        campaign_target::Column::CompanyId,
+        campaign_target::Column::Id,
+        company_id,
+        id,
+        "campaign target",
+    )
+    .await
+}
+
 /// Marks every target not sent yet as sent on a date (the mailing went out). Active only.
 pub async fn mark_sent(
     db: &impl ConnectionTrait,
@@ -729,7 +763,7 @@ pub async fn mark_sent(
     campaign_id: i64,
     on: NaiveDate,
 ) -> ServiceResult<u64> {
-    let c = get_campaign(db, company_id, campaign_id).await?;
+    let c = lock_campaign(db, company_id, campaign_id).await?;
     if c.status != CampaignStatus::Active {
         return Err(illegal(
             "campaignId",
@@ -769,7 +803,7 @@ pub async fn record_response(
     company_id: i64,
     r: NewResponse,
 ) -> ServiceResult<campaign_target::Model> {
-    let c = get_campaign(db, company_id, r.campaign_id).await?;
+    let c = lock_campaign(db, company_id, r.campaign_id).await?;
     if !matches!(c.status, CampaignStatus::Active | CampaignStatus::Completed) {
         return Err(illegal(
             "campaignId",
@@ -852,7 +886,7 @@ pub async fn generate_lead(
     subject: Option<String>,
     responsible: Option<String>,
 ) -> ServiceResult<(campaign_target::Model, lead::Model)> {
-    let t = get_target(db, company_id, target_id).await?;
+    let t = lock_target(db, company_id, target_id).await?;
     positive(&t, "a lead")?;
     let c = get_campaign(db, company_id, t.campaign_id).await?;
     let party_id = target_party(db, &t).await?;
@@ -884,7 +918,7 @@ pub async fn generate_opportunity(
     target_id: i64,
     o: super::NewOpportunity,
 ) -> ServiceResult<(campaign_target::Model, super::opportunity::Model)> {
-    let t = get_target(db, company_id, target_id).await?;
+    let t = lock_target(db, company_id, target_id).await?;
     positive(&t, "an opportunity")?;
     let party_id = target_party(db, &t).await?;
     let opp = prefixed(
@@ -1073,6 +1107,23 @@ pub async fn get_call_list(
     .await
 }
 
+/// [`get_call_list`], locked until the transaction ends: for services that change it.
+pub(crate) async fn lock_call_list(
+    db: &impl ConnectionTrait,
+    company_id: i64,
+    id: i64,
+) -> ServiceResult<call_list::Model> {
+    super::lock_row::<call_list::Entity>(
+        db,
+        call_list::Column::CompanyId,
+        call_list::Column::Id,
+        company_id,
+        id,
+        "call list",
+    )
+    .await
+}
+
 /// Adds a party to a call list.
 pub async fn add_call_list_entry(
     db: &impl ConnectionTrait,
@@ -1080,7 +1131,7 @@ pub async fn add_call_list_entry(
     call_list_id: i64,
     party_id: i64,
 ) -> ServiceResult<call_list_entry::Model> {
-    let list = get_call_list(db, company_id, call_list_id).await?;
+    let list = lock_call_list(db, company_id, call_list_id).await?;
     let p = match parties::get_party(db, company_id, party_id).await {
         Ok(p) => p,
         Err(ServiceError::NotFound(_)) => {
@@ -1143,7 +1194,7 @@ pub async fn record_call(
     company_id: i64,
     c: NewCall,
 ) -> ServiceResult<call_list_entry::Model> {
-    let e = get_row::<call_list_entry::Entity>(
+    let e = super::lock_row::<call_list_entry::Entity>(
         db,
         call_list_entry::Column::CompanyId,
         call_list_entry::Column::Id,

@@ -1,7 +1,7 @@
 //! The interaction log: every touch with a party, and the follow-ups still to do.
 
 use super::campaigns::{base_amount, base_currency};
-use super::{Direction, InteractionKind, get_row, illegal, interaction, page_by_id};
+use super::{Direction, InteractionKind, illegal, interaction, page_by_id};
 use crate::error::{Rule, ServiceError, ServiceResult, Violation, Violations};
 use crate::paging::{Page, PageArgs};
 use crate::parties::{self, contact_person};
@@ -144,7 +144,7 @@ pub async fn complete_follow_up(
     company_id: i64,
     id: i64,
 ) -> ServiceResult<interaction::Model> {
-    let row = get_row::<interaction::Entity>(
+    let row = super::lock_row::<interaction::Entity>(
         db,
         interaction::Column::CompanyId,
         interaction::Column::Id,

@@ -578,13 +578,25 @@ async fn customer_pair(
             "a customer cannot be merged into itself",
         ));
     }
-    let kept = parties::get_customer(db, company_id, keep_id).await?;
-    let dup = match parties::get_customer(db, company_id, dup_id).await {
-        Ok(d) => d,
-        Err(ServiceError::NotFound(_)) => {
-            return Err(invalid("duplicateId", Rule::NotFound, "customer not found"));
-        }
-        Err(e) => return Err(e),
+    // Both rows locked (a merge rewrites them and everything pointing at them), the lower id
+    // first so that two merges of the same pair cannot deadlock.
+    let get = |id: i64| async move {
+        crate::db::locking(
+            db,
+            customer::Entity::find_by_id(id).filter(customer::Column::CompanyId.eq(company_id)),
+        )
+        .one(db)
+        .await
+    };
+    let (first, second) = if keep_id < dup_id {
+        (get(keep_id).await?, get(dup_id).await?)
+    } else {
+        let d = get(dup_id).await?;
+        (get(keep_id).await?, d)
+    };
+    let kept = first.ok_or(ServiceError::NotFound("customer"))?;
+    let Some(dup) = second else {
+        return Err(invalid("duplicateId", Rule::NotFound, "customer not found"));
     };
     let kept_party = parties::get_party(db, company_id, kept.party_id).await?;
     let dup_party = parties::get_party(db, company_id, dup.party_id).await?;
@@ -803,16 +815,24 @@ async fn contact_pair(
             "a contact person cannot be merged into itself",
         ));
     }
+    // Both rows locked, the lower id first (see the customer pair).
     let get = |id: i64| async move {
-        contact_person::Entity::find_by_id(id)
-            .filter(contact_person::Column::CompanyId.eq(company_id))
-            .one(db)
-            .await
+        crate::db::locking(
+            db,
+            contact_person::Entity::find_by_id(id)
+                .filter(contact_person::Column::CompanyId.eq(company_id)),
+        )
+        .one(db)
+        .await
     };
-    let kept = get(keep_id)
-        .await?
-        .ok_or(ServiceError::NotFound("contact person"))?;
-    let Some(dup) = get(dup_id).await? else {
+    let (kept, dup) = if keep_id < dup_id {
+        (get(keep_id).await?, get(dup_id).await?)
+    } else {
+        let d = get(dup_id).await?;
+        (get(keep_id).await?, d)
+    };
+    let kept = kept.ok_or(ServiceError::NotFound("contact person"))?;
+    let Some(dup) = dup else {
         return Err(invalid(
             "duplicateId",
             Rule::NotFound,

@@ -247,6 +247,30 @@ where
         .ok_or(ServiceError::NotFound(noun))
 }
 
+/// [`get_row`], locked until the transaction ends ([`crate::db::locking`]): a service that
+/// changes the row reads it through this first.
+pub(crate) async fn lock_row<E>(
+    db: &impl ConnectionTrait,
+    company: E::Column,
+    id_col: E::Column,
+    company_id: i64,
+    id: i64,
+    noun: &'static str,
+) -> ServiceResult<E::Model>
+where
+    E: EntityTrait,
+{
+    crate::db::locking(
+        db,
+        E::find()
+            .filter(id_col.eq(id))
+            .filter(company.eq(company_id)),
+    )
+    .one(db)
+    .await?
+    .ok_or(ServiceError::NotFound(noun))
+}
+
 /// A page of a select sorted by a text column (a number or name) with the id as tie-breaker.
 pub(crate) async fn page_by_text<E>(
     db: &impl crate::reads::Read,

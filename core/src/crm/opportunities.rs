@@ -93,6 +93,23 @@ pub async fn get_lead(
     .await
 }
 
+/// [`get_lead`], locked until the transaction ends: for services that change it.
+pub(crate) async fn lock_lead(
+    db: &impl ConnectionTrait,
+    company_id: i64,
+    id: i64,
+) -> ServiceResult<lead::Model> {
+    super::lock_row::<lead::Entity>(
+        db,
+        lead::Column::CompanyId,
+        lead::Column::Id,
+        company_id,
+        id,
+        "lead",
+    )
+    .await
+}
+
 /// Input of [`create_lead`].
 #[derive(Debug, Clone)]
 pub struct NewLead {
@@ -198,7 +215,7 @@ pub async fn update_lead(
     id: i64,
     p: LeadPatch,
 ) -> ServiceResult<lead::Model> {
-    let row = get_lead(db, company_id, id).await?;
+    let row = lock_lead(db, company_id, id).await?;
     if matches!(row.status, LeadStatus::Qualified | LeadStatus::Disqualified) {
         return Err(illegal(
             "id",
@@ -280,7 +297,7 @@ pub async fn disqualify_lead(
     id: i64,
     r: Option<String>,
 ) -> ServiceResult<lead::Model> {
-    let row = get_lead(db, company_id, id).await?;
+    let row = lock_lead(db, company_id, id).await?;
     let r = reason(r.as_deref(), true)?;
     move_lead(db, row, LeadStatus::Disqualified, r).await
 }
@@ -292,7 +309,7 @@ pub async fn postpone_lead(
     id: i64,
     r: Option<String>,
 ) -> ServiceResult<lead::Model> {
-    let row = get_lead(db, company_id, id).await?;
+    let row = lock_lead(db, company_id, id).await?;
     let r = reason(r.as_deref(), false)?;
     move_lead(db, row, LeadStatus::Postponed, r).await
 }
@@ -303,7 +320,7 @@ pub async fn reactivate_lead(
     company_id: i64,
     id: i64,
 ) -> ServiceResult<lead::Model> {
-    let row = get_lead(db, company_id, id).await?;
+    let row = lock_lead(db, company_id, id).await?;
     move_lead(db, row, LeadStatus::Open, None).await
 }
 
@@ -336,7 +353,7 @@ pub async fn qualify_lead(
     id: i64,
     q: Qualification,
 ) -> ServiceResult<Qualified> {
-    let row = get_lead(db, company_id, id).await?;
+    let row = lock_lead(db, company_id, id).await?;
     let r = reason(q.reason.as_deref(), false)?;
     let party_id = row.party_id;
     let lead_id = row.id;
@@ -603,6 +620,23 @@ pub async fn get_opportunity(
     .await
 }
 
+/// [`get_opportunity`], locked until the transaction ends: for services that change it.
+pub(crate) async fn lock_opportunity(
+    db: &impl ConnectionTrait,
+    company_id: i64,
+    id: i64,
+) -> ServiceResult<opportunity::Model> {
+    super::lock_row::<opportunity::Entity>(
+        db,
+        opportunity::Column::CompanyId,
+        opportunity::Column::Id,
+        company_id,
+        id,
+        "opportunity",
+    )
+    .await
+}
+
 /// Input of [`create_opportunity`].
 #[derive(Debug, Clone, Default)]
 pub struct NewOpportunity {
@@ -822,7 +856,7 @@ pub async fn update_opportunity(
     id: i64,
     p: OpportunityPatch,
 ) -> ServiceResult<opportunity::Model> {
-    let row = get_opportunity(db, company_id, id).await?;
+    let row = lock_opportunity(db, company_id, id).await?;
     open_only(&row)?;
     let mut v = Violations::new();
     let subject = p
@@ -882,7 +916,7 @@ pub async fn move_stage(
     id: i64,
     m: StageMove,
 ) -> ServiceResult<opportunity::Model> {
-    let row = get_opportunity(db, company_id, id).await?;
+    let row = lock_opportunity(db, company_id, id).await?;
     open_only(&row)?;
     let (Some(cycle), Some(pos)) = (row.sales_cycle_id, row.stage_position) else {
         return Err(illegal(
@@ -941,7 +975,7 @@ pub async fn close_opportunity(
     r: Option<String>,
     on: Option<NaiveDate>,
 ) -> ServiceResult<opportunity::Model> {
-    let row = get_opportunity(db, company_id, id).await?;
+    let row = lock_opportunity(db, company_id, id).await?;
     open_only(&row)?;
     if to == OpportunityStatus::Open {
         return Err(invalid(

@@ -207,6 +207,23 @@ pub async fn get_prospect(
     .await
 }
 
+/// [`get_prospect`], locked until the transaction ends: for services that change it.
+pub(crate) async fn lock_prospect(
+    db: &impl ConnectionTrait,
+    company_id: i64,
+    id: i64,
+) -> ServiceResult<prospect::Model> {
+    super::lock_row::<prospect::Entity>(
+        db,
+        prospect::Column::CompanyId,
+        prospect::Column::Id,
+        company_id,
+        id,
+        "prospect",
+    )
+    .await
+}
+
 /// Input of [`create_prospect`]: on an existing party, or with a new one.
 #[derive(Debug, Clone)]
 pub struct NewProspect {
@@ -348,7 +365,7 @@ pub async fn update_prospect(
     id: i64,
     p: ProspectPatch,
 ) -> ServiceResult<prospect::Model> {
-    let row = get_prospect(db, company_id, id).await?;
+    let row = lock_prospect(db, company_id, id).await?;
     let mut v = Violations::new();
     let sp = p
         .salesperson
@@ -393,7 +410,7 @@ pub async fn convert_prospect(
     id: i64,
     customer_input: NewCustomer,
 ) -> ServiceResult<(prospect::Model, customer::Model)> {
-    let row = get_prospect(db, company_id, id).await?;
+    let row = lock_prospect(db, company_id, id).await?;
     if row.status != ProspectStatus::Active {
         return Err(illegal(
             "id",

@@ -96,7 +96,7 @@ pub async fn update_warehouse(
     id: i64,
     name: Option<String>,
 ) -> ServiceResult<warehouse::Model> {
-    let row = WAREHOUSES.get(db, company_id, id).await?;
+    let row = WAREHOUSES.lock(db, company_id, id).await?;
     let mut v = Violations::new();
     let name = name
         .as_deref()

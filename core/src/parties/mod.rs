@@ -262,7 +262,10 @@ pub(crate) async fn patch_party(
         .language
         .as_ref()
         .map(|e| v.check(validate::opt_text("language", e.as_deref(), 20)));
-    let Some(row) = party::Entity::find_by_id(party_id).one(db).await? else {
+    let Some(row) = crate::db::locking(db, party::Entity::find_by_id(party_id))
+        .one(db)
+        .await?
+    else {
         return Err(ServiceError::NotFound("party"));
     };
     let mut am: party::ActiveModel = row.into();
@@ -502,11 +505,13 @@ pub async fn update_address(
     id: i64,
     a: NewAddress,
 ) -> ServiceResult<address::Model> {
-    let row = address::Entity::find_by_id(id)
-        .filter(address::Column::CompanyId.eq(company_id))
-        .one(db)
-        .await?
-        .ok_or(ServiceError::NotFound("address"))?;
+    let row = crate::db::locking(
+        db,
+        address::Entity::find_by_id(id).filter(address::Column::CompanyId.eq(company_id)),
+    )
+    .one(db)
+    .await?
+    .ok_or(ServiceError::NotFound("address"))?;
     let mut v = Violations::new();
     let checked = check_address(
         &mut v,
@@ -540,11 +545,13 @@ pub async fn remove_address(
     company_id: i64,
     id: i64,
 ) -> ServiceResult<address::Model> {
-    let row = address::Entity::find_by_id(id)
-        .filter(address::Column::CompanyId.eq(company_id))
-        .one(db)
-        .await?
-        .ok_or(ServiceError::NotFound("address"))?;
+    let row = crate::db::locking(
+        db,
+        address::Entity::find_by_id(id).filter(address::Column::CompanyId.eq(company_id)),
+    )
+    .one(db)
+    .await?
+    .ok_or(ServiceError::NotFound("address"))?;
     address::Entity::delete_by_id(id).exec(db).await?;
     Ok(row)
 }
@@ -617,11 +624,14 @@ pub async fn update_contact(
     p: PartyPatch,
     title: Option<Option<String>>,
 ) -> ServiceResult<contact_person::Model> {
-    let row = contact_person::Entity::find_by_id(id)
-        .filter(contact_person::Column::CompanyId.eq(company_id))
-        .one(db)
-        .await?
-        .ok_or(ServiceError::NotFound("contact person"))?;
+    let row = crate::db::locking(
+        db,
+        contact_person::Entity::find_by_id(id)
+            .filter(contact_person::Column::CompanyId.eq(company_id)),
+    )
+    .one(db)
+    .await?
+    .ok_or(ServiceError::NotFound("contact person"))?;
     let mut v = Violations::new();
     let party = patch_party(db, &mut v, row.party_id, &p).await?;
     let title = title.map(|t| {
@@ -913,7 +923,13 @@ pub async fn update_customer(
     id: i64,
     p: CustomerPatch,
 ) -> ServiceResult<customer::Model> {
-    let row = get_customer(db, company_id, id).await?;
+    let row = crate::db::locking(
+        db,
+        customer::Entity::find_by_id(id).filter(customer::Column::CompanyId.eq(company_id)),
+    )
+    .one(db)
+    .await?
+    .ok_or(ServiceError::NotFound("customer"))?;
     let mut v = Violations::new();
     let party = patch_party(db, &mut v, row.party_id, &p.party).await?;
     let group = p

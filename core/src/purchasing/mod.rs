@@ -138,7 +138,13 @@ pub async fn update_vendor(
     p: PartyPatch,
     payment_terms_id: Option<Option<i64>>,
 ) -> ServiceResult<vendor::Model> {
-    let row = get_vendor(db, company_id, id).await?;
+    let row = crate::db::locking(
+        db,
+        vendor::Entity::find_by_id(id).filter(vendor::Column::CompanyId.eq(company_id)),
+    )
+    .one(db)
+    .await?
+    .ok_or(ServiceError::NotFound("vendor"))?;
     let mut v = Violations::new();
     let party = patch_party(db, &mut v, row.party_id, &p).await?;
     if let Some(Some(pt)) = payment_terms_id {

@@ -4,7 +4,7 @@
 //! re-confirmation flag a later change raises.
 
 use super::workflow::ensure_executable;
-use super::{OrderStatus, get_order, lines_of, sales_order, violation};
+use super::{OrderStatus, lines_of, lock_order, sales_order, violation};
 use crate::crm;
 use crate::error::{Rule, ServiceResult};
 use crate::parties;
@@ -119,11 +119,24 @@ pub async fn confirm_orders(
     if ids.is_empty() {
         return Err(violation("ids", Rule::Required, "name at least one order"));
     }
-    let mut orders = Vec::new();
-    for id in ids {
-        orders.push(get_order(db, company_id, *id).await?);
+    // Locked in id order (so two summary confirmations of overlapping orders cannot deadlock),
+    // each once however often it is named, then kept in the order the caller named them.
+    let mut sorted = ids.to_vec();
+    sorted.sort_unstable();
+    sorted.dedup();
+    let mut locked = Vec::with_capacity(sorted.len());
+    for id in &sorted {
+        locked.push(lock_order(db, company_id, *id).await?);
     }
-    let first = &orders[0];
+    let mut orders = Vec::with_capacity(locked.len());
+    for id in ids {
+        if let Some(i) = locked.iter().position(|o| o.id == *id) {
+            orders.push(locked.swap_remove(i));
+        }
+    }
+    let Some(first) = orders.first() else {
+        return Err(violation("ids", Rule::Required, "name at least one order"));
+    };
     if orders.iter().any(|o| {
         o.invoice_customer_id != first.invoice_customer_id || o.currency_id != first.currency_id
     }) {

@@ -262,6 +262,22 @@ pub async fn get_order(
         .ok_or(ServiceError::NotFound("sales order"))
 }
 
+/// One order of the company, locked until the transaction ends ([`crate::db::locking`]): every
+/// service that changes an order reads it through this before anything else of the order.
+pub async fn lock_order(
+    db: &impl ConnectionTrait,
+    company_id: i64,
+    id: i64,
+) -> ServiceResult<sales_order::Model> {
+    crate::db::locking(
+        db,
+        sales_order::Entity::find_by_id(id).filter(sales_order::Column::CompanyId.eq(company_id)),
+    )
+    .one(db)
+    .await?
+    .ok_or(ServiceError::NotFound("sales order"))
+}
+
 /// Lines of orders, in line-number order (one statement for many orders).
 pub async fn lines_of(
     db: &impl ConnectionTrait,
@@ -733,7 +749,7 @@ pub async fn add_line(
     order_id: i64,
     l: NewOrderLine,
 ) -> ServiceResult<sales_order::Model> {
-    let order = get_order(db, company_id, order_id).await?;
+    let order = lock_order(db, company_id, order_id).await?;
     editable(&order)?;
     let ctx = context(db, company_id, order.customer_id).await?;
     let returned = order.order_type == crate::extension::builtin::RETURNED;
@@ -774,12 +790,21 @@ async fn line_and_order(
     company_id: i64,
     line_id: i64,
 ) -> ServiceResult<(sales_order_line::Model, sales_order::Model)> {
-    let line = sales_order_line::Entity::find_by_id(line_id)
-        .filter(sales_order_line::Column::CompanyId.eq(company_id))
+    let find = || {
+        sales_order_line::Entity::find_by_id(line_id)
+            .filter(sales_order_line::Column::CompanyId.eq(company_id))
+    };
+    let order_id = find()
+        .one(db)
+        .await?
+        .ok_or(ServiceError::NotFound("sales order line"))?
+        .order_id;
+    // The order first, then the line as it is once this transaction holds the order.
+    let order = lock_order(db, company_id, order_id).await?;
+    let line = find()
         .one(db)
         .await?
         .ok_or(ServiceError::NotFound("sales order line"))?;
-    let order = get_order(db, company_id, line.order_id).await?;
     Ok((line, order))
 }
 

@@ -365,6 +365,23 @@ pub async fn get_quotation(
         .ok_or(ServiceError::NotFound("sales quotation"))
 }
 
+/// One quotation, locked until the transaction ends ([`crate::db::locking`]): every service
+/// that changes a quotation reads it through this first.
+pub async fn lock_quotation(
+    db: &impl ConnectionTrait,
+    company_id: i64,
+    id: i64,
+) -> ServiceResult<sales_quotation::Model> {
+    crate::db::locking(
+        db,
+        sales_quotation::Entity::find_by_id(id)
+            .filter(sales_quotation::Column::CompanyId.eq(company_id)),
+    )
+    .one(db)
+    .await?
+    .ok_or(ServiceError::NotFound("sales quotation"))
+}
+
 fn open(q: &sales_quotation::Model) -> ServiceResult<()> {
     if matches!(q.status, QuotationStatus::Created | QuotationStatus::Sent) {
         Ok(())
@@ -388,7 +405,7 @@ pub async fn add_quotation_line(
     id: i64,
     l: NewOrderLine,
 ) -> ServiceResult<sales_quotation::Model> {
-    let q = get_quotation(db, company_id, id).await?;
+    let q = lock_quotation(db, company_id, id).await?;
     open(&q)?;
     let b = buyer(db, company_id, &q).await?;
     let p = super::price_line(db, company_id, &b, q.quotation_date, false, "line.", &l).await?;
@@ -408,12 +425,20 @@ pub async fn delete_quotation_line(
     company_id: i64,
     line_id: i64,
 ) -> ServiceResult<sales_quotation::Model> {
-    let line = sales_quotation_line::Entity::find_by_id(line_id)
-        .filter(sales_quotation_line::Column::CompanyId.eq(company_id))
+    let find = || {
+        sales_quotation_line::Entity::find_by_id(line_id)
+            .filter(sales_quotation_line::Column::CompanyId.eq(company_id))
+    };
+    let quotation_id = find()
+        .one(db)
+        .await?
+        .ok_or(ServiceError::NotFound("sales quotation line"))?
+        .quotation_id;
+    let q = lock_quotation(db, company_id, quotation_id).await?;
+    let line = find()
         .one(db)
         .await?
         .ok_or(ServiceError::NotFound("sales quotation line"))?;
-    let q = get_quotation(db, company_id, line.quotation_id).await?;
     open(&q)?;
     sales_quotation_line::Entity::delete_by_id(line.id)
         .exec(db)
@@ -427,7 +452,7 @@ pub async fn send_quotation(
     company_id: i64,
     id: i64,
 ) -> ServiceResult<sales_quotation::Model> {
-    let q = get_quotation(db, company_id, id).await?;
+    let q = lock_quotation(db, company_id, id).await?;
     open(&q)?;
     let count = q.sent_count + 1;
     let mut am: sales_quotation::ActiveModel = q.into();
@@ -446,7 +471,7 @@ pub async fn close_quotation(
     to: QuotationStatus,
     reason: Option<String>,
 ) -> ServiceResult<sales_quotation::Model> {
-    let q = get_quotation(db, company_id, id).await?;
+    let q = lock_quotation(db, company_id, id).await?;
     open(&q)?;
     if !matches!(to, QuotationStatus::Lost | QuotationStatus::Canceled) {
         return Err(violation(
@@ -475,7 +500,7 @@ pub async fn confirm_quotation(
     id: i64,
     today: NaiveDate,
 ) -> ServiceResult<(sales_quotation::Model, sales_order::Model)> {
-    let q = get_quotation(db, company_id, id).await?;
+    let q = lock_quotation(db, company_id, id).await?;
     open(&q)?;
     if let Some(u) = q.valid_until
         && u < today

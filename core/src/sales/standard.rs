@@ -347,7 +347,7 @@ pub async fn insert_standard_lines(
     code: &str,
 ) -> ServiceResult<sales_order::Model> {
     let lines = standard_lines(db, company_id, code).await?;
-    let mut order = super::get_order(db, company_id, order_id).await?;
+    let mut order = super::lock_order(db, company_id, order_id).await?;
     for l in lines {
         order = super::add_line(db, company_id, order.id, l).await?;
     }

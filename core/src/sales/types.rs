@@ -240,7 +240,7 @@ pub async fn change_type(
     attributes: serde_json::Value,
     seen: DateTime<Utc>,
 ) -> ServiceResult<sales_order::Model> {
-    let o = get_order(db, company_id, order_id).await?;
+    let o = super::lock_order(db, company_id, order_id).await?;
     if o.updated_at != seen {
         return Err(violation(
             "id",

@@ -3,7 +3,7 @@
 //! or changed, at most once per line and rule, never applied silently: accepting an up-sell
 //! replaces the item on the line (re-priced), accepting a cross-sell adds a linked line.
 
-use super::{NewOrderLine, get_order, lines_of, sales_order, sales_order_line, violation};
+use super::{NewOrderLine, lines_of, lock_order, sales_order, sales_order_line, violation};
 use crate::catalog;
 use crate::error::{Rule, ServiceError, ServiceResult, Violations};
 use crate::parties;
@@ -279,8 +279,18 @@ async fn offered(
     company_id: i64,
     id: i64,
 ) -> ServiceResult<(upsell_suggestion::Model, upsell_rule::Model)> {
-    let s = upsell_suggestion::Entity::find_by_id(id)
-        .filter(upsell_suggestion::Column::CompanyId.eq(company_id))
+    let find = || {
+        upsell_suggestion::Entity::find_by_id(id)
+            .filter(upsell_suggestion::Column::CompanyId.eq(company_id))
+    };
+    let order_id = find()
+        .one(db)
+        .await?
+        .ok_or(ServiceError::NotFound("suggestion"))?
+        .order_id;
+    // The order first (every change of an order takes its lock), then the suggestion.
+    lock_order(db, company_id, order_id).await?;
+    let s = find()
         .one(db)
         .await?
         .ok_or(ServiceError::NotFound("suggestion"))?;
@@ -318,7 +328,7 @@ pub async fn accept(
     id: i64,
 ) -> ServiceResult<sales_order::Model> {
     let (s, r) = offered(db, company_id, id).await?;
-    let order = get_order(db, company_id, s.order_id).await?;
+    let order = super::get_order(db, company_id, s.order_id).await?;
     let Some(line) = sales_order_line::Entity::find_by_id(s.line_id)
         .one(db)
         .await?
@@ -394,7 +404,7 @@ pub async fn decline(
     id: i64,
 ) -> ServiceResult<sales_order::Model> {
     let (s, _) = offered(db, company_id, id).await?;
-    let order = get_order(db, company_id, s.order_id).await?;
+    let order = super::get_order(db, company_id, s.order_id).await?;
     decide(db, s, SuggestionStatus::Declined).await?;
     Ok(order)
 }

@@ -4,7 +4,7 @@
 //! hold is active, not while approval is pending. Approval requests go up a chain of approvers
 //! (by token name) until one whose limit covers the order approves.
 
-use super::{ReleaseStatus, get_order, sales_order, violation};
+use super::{ReleaseStatus, lock_order, sales_order, violation};
 use crate::error::{Rule, ServiceError, ServiceResult, Violation, Violations};
 use crate::setup::company;
 use crate::validate;
@@ -265,7 +265,7 @@ pub async fn apply_hold(
     reason: Option<String>,
     by: &str,
 ) -> ServiceResult<order_hold::Model> {
-    let o = get_order(db, company_id, order_id).await?;
+    let o = lock_order(db, company_id, order_id).await?;
     let Some(hc) = hold_code::Entity::find()
         .filter(hold_code::Column::CompanyId.eq(company_id))
         .filter(hold_code::Column::Code.eq(code))
@@ -320,8 +320,17 @@ pub async fn clear_hold(
     hold_id: i64,
     by: &str,
 ) -> ServiceResult<order_hold::Model> {
-    let h = order_hold::Entity::find_by_id(hold_id)
-        .filter(order_hold::Column::CompanyId.eq(company_id))
+    let find = || {
+        order_hold::Entity::find_by_id(hold_id).filter(order_hold::Column::CompanyId.eq(company_id))
+    };
+    let order_id = find()
+        .one(db)
+        .await?
+        .ok_or(ServiceError::NotFound("hold"))?
+        .order_id;
+    // The order first (every change of an order takes its lock), then the hold as it is now.
+    lock_order(db, company_id, order_id).await?;
+    let h = find()
         .one(db)
         .await?
         .ok_or(ServiceError::NotFound("hold"))?;
@@ -505,7 +514,7 @@ pub async fn release_order(
     company_id: i64,
     order_id: i64,
 ) -> ServiceResult<sales_order::Model> {
-    let o = get_order(db, company_id, order_id).await?;
+    let o = lock_order(db, company_id, order_id).await?;
     ensure_executable(db, &o).await?;
     if o.release_status != ReleaseStatus::Open {
         return Err(violation(
@@ -533,7 +542,7 @@ pub async fn reopen_order(
     company_id: i64,
     order_id: i64,
 ) -> ServiceResult<sales_order::Model> {
-    let o = get_order(db, company_id, order_id).await?;
+    let o = lock_order(db, company_id, order_id).await?;
     if o.release_status != ReleaseStatus::Released {
         return Err(violation(
             "id",
@@ -577,7 +586,7 @@ pub async fn request_approval(
     order_id: i64,
     by: &str,
 ) -> ServiceResult<sales_order::Model> {
-    let o = get_order(db, company_id, order_id).await?;
+    let o = lock_order(db, company_id, order_id).await?;
     ensure_executable(db, &o).await?;
     if o.release_status != ReleaseStatus::Open {
         return Err(violation(
@@ -613,8 +622,18 @@ async fn request_for(
     id: i64,
     by: &str,
 ) -> ServiceResult<(approval_request::Model, sales_order::Model)> {
-    let r = approval_request::Entity::find_by_id(id)
-        .filter(approval_request::Column::CompanyId.eq(company_id))
+    let find = || {
+        approval_request::Entity::find_by_id(id)
+            .filter(approval_request::Column::CompanyId.eq(company_id))
+    };
+    let order_id = find()
+        .one(db)
+        .await?
+        .ok_or(ServiceError::NotFound("approval request"))?
+        .order_id;
+    // The order first, then the request as it is once this transaction holds the order.
+    let o = lock_order(db, company_id, order_id).await?;
+    let r = find()
         .one(db)
         .await?
         .ok_or(ServiceError::NotFound("approval request"))?;
@@ -635,7 +654,6 @@ async fn request_for(
             format!("the request waits for {}", r.approver_name),
         ));
     }
-    let o = get_order(db, company_id, r.order_id).await?;
     Ok((r, o))
 }
 

@@ -179,7 +179,10 @@ pub async fn update_company(
     id: i64,
     patch: CompanyPatch,
 ) -> ServiceResult<company::Model> {
-    let Some(row) = company::Entity::find_by_id(id).one(db).await? else {
+    let Some(row) = crate::db::locking(db, company::Entity::find_by_id(id))
+        .one(db)
+        .await?
+    else {
         return Err(ServiceError::NotFound("company"));
     };
     let mut v = Violations::new();
@@ -339,7 +342,13 @@ pub async fn update_currency(
     id: i64,
     p: CurrencyPatch,
 ) -> ServiceResult<currency::Model> {
-    let row = get_currency(db, company_id, id).await?;
+    let row = crate::db::locking(
+        db,
+        currency::Entity::find_by_id(id).filter(currency::Column::CompanyId.eq(company_id)),
+    )
+    .one(db)
+    .await?
+    .ok_or(ServiceError::NotFound("currency"))?;
     let mut v = Violations::new();
     let name = p
         .name
@@ -493,7 +502,7 @@ pub async fn update_tax_code(
     id: i64,
     p: TaxCodePatch,
 ) -> ServiceResult<tax_code::Model> {
-    let row = TAX_CODES.get(db, company_id, id).await?;
+    let row = TAX_CODES.lock(db, company_id, id).await?;
     let mut v = Violations::new();
     let name = p
         .name
@@ -630,7 +639,7 @@ pub async fn update_payment_terms(
     id: i64,
     p: PaymentTermsPatch,
 ) -> ServiceResult<payment_terms::Model> {
-    let row = PAYMENT_TERMS.get(db, company_id, id).await?;
+    let row = PAYMENT_TERMS.lock(db, company_id, id).await?;
     let mut v = Violations::new();
     let desc = p
         .description
