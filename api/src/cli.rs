@@ -258,8 +258,8 @@ async fn token(cfg: &Config, action: TokenCmd) -> anyhow::Result<()> {
 
 /// The registry with the configured plugins; the first that cannot load is the error.
 fn load_plugins(cfg: &Config) -> anyhow::Result<Arc<Registry>> {
-    let r =
-        Registry::load(&cfg.plugin_specs()).map_err(|e| anyhow::anyhow!("cannot start: {e}"))?;
+    let r = Registry::load_with(&cfg.plugin_specs(), cfg.plugin_limits.core())
+        .map_err(|e| anyhow::anyhow!("cannot start: {e}"))?;
     for p in r.plugins() {
         tracing::info!(
             "loaded plugin {} {} (ABI {}.{}) from {}",

@@ -32,8 +32,85 @@ pub struct Config {
     pub cors_origins: Vec<String>,
     /// Query limits.
     pub limits: Limits,
+    /// Connection limits and timeouts of the HTTP server.
+    pub http: Http,
+    /// Limits of every call into a plugin.
+    pub plugin_limits: PluginLimits,
     /// Plugins to load at start-up, one `[[plugins]]` table each.
     pub plugins: Vec<PluginEntry>,
+}
+
+/// Connection limits and timeouts of the HTTP server (docs/operations.md, "Limits").
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[serde(default, deny_unknown_fields)]
+pub struct Http {
+    /// Seconds a client has to send a request's line and headers; a connection idle between
+    /// requests for as long is closed too.
+    pub header_timeout_seconds: u64,
+    /// Seconds a client has to send a request's body once its headers arrived.
+    pub body_timeout_seconds: u64,
+    /// Largest request body in bytes.
+    pub max_body_bytes: usize,
+    /// Open connections at most; a connection beyond it is closed at once. Keep it below the
+    /// process's open-file limit (`ulimit -n`) minus the database pool.
+    pub max_connections: usize,
+    /// Seconds requests in flight get to finish after SIGTERM or Ctrl-C before the process
+    /// exits anyway.
+    pub shutdown_grace_seconds: u64,
+}
+
+impl Default for Http {
+    fn default() -> Self {
+        Http {
+            header_timeout_seconds: 10,
+            body_timeout_seconds: 30,
+            max_body_bytes: 4 * 1024 * 1024,
+            max_connections: 512,
+            shutdown_grace_seconds: 10,
+        }
+    }
+}
+
+/// Limits of every call into a plugin (docs/plugins.md, "Limits").
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[serde(default, deny_unknown_fields)]
+pub struct PluginLimits {
+    /// Milliseconds a call may take before the request gets `PLUGIN_TIMEOUT`.
+    pub call_timeout_ms: u64,
+    /// Milliseconds a plugin's init may take at start-up before start-up fails.
+    pub init_timeout_ms: u64,
+    /// Largest answer in bytes (a rendered invoice, a list of promised dates).
+    pub max_answer_bytes: usize,
+    /// Most user errors one answer may carry.
+    pub max_errors: usize,
+    /// Calls into one plugin at the same time; more wait, within the call timeout.
+    pub max_concurrent_calls: usize,
+}
+
+impl Default for PluginLimits {
+    fn default() -> Self {
+        let d = mercator_core::extension::loader::CallLimits::default();
+        PluginLimits {
+            call_timeout_ms: d.timeout.as_millis() as u64,
+            init_timeout_ms: d.init_timeout.as_millis() as u64,
+            max_answer_bytes: d.max_answer_bytes,
+            max_errors: d.max_errors,
+            max_concurrent_calls: d.max_concurrent_calls,
+        }
+    }
+}
+
+impl PluginLimits {
+    /// The limits as core's loader takes them.
+    pub fn core(&self) -> mercator_core::extension::loader::CallLimits {
+        mercator_core::extension::loader::CallLimits {
+            timeout: std::time::Duration::from_millis(self.call_timeout_ms.max(1)),
+            init_timeout: std::time::Duration::from_millis(self.init_timeout_ms.max(1)),
+            max_answer_bytes: self.max_answer_bytes.max(1),
+            max_errors: self.max_errors.max(1),
+            max_concurrent_calls: self.max_concurrent_calls.max(1),
+        }
+    }
 }
 
 /// One plugin to load: the library, its approved SHA-256 and its configuration.
@@ -79,6 +156,12 @@ pub struct Limits {
     pub max_depth: usize,
     /// Seconds a token verification is cached in one process (revocation delay on other nodes).
     pub token_cache_seconds: u64,
+    /// Deepest nesting of brackets (`{`, `[`, `(`) in a query text, counted before it is
+    /// parsed: a list value nested 2,000 deep once overflowed the parser's stack.
+    pub max_nesting: usize,
+    /// Longest query text in bytes (data travels in variables, which only the body limit
+    /// bounds): parsing a 1.5 MB text of 100,000 aliases took longer than answering it.
+    pub max_query_bytes: usize,
 }
 
 impl Default for Limits {
@@ -87,6 +170,8 @@ impl Default for Limits {
             max_cost: 20_000,
             max_depth: 15,
             token_cache_seconds: 10,
+            max_nesting: 64,
+            max_query_bytes: 256 * 1024,
         }
     }
 }
@@ -102,13 +187,15 @@ impl Default for Config {
             log_level: "info".into(),
             cors_origins: Vec::new(),
             limits: Limits::default(),
+            http: Http::default(),
+            plugin_limits: PluginLimits::default(),
             plugins: Vec::new(),
         }
     }
 }
 
 /// The `MERCATOR_*` variables read, without the prefix (nested keys with `__`).
-pub const ENV_KEYS: [&str; 11] = [
+pub const ENV_KEYS: [&str; 25] = [
     "CORS_ORIGINS",
     "DATABASE_URL",
     "DATABASE_SCHEMA",
@@ -120,6 +207,20 @@ pub const ENV_KEYS: [&str; 11] = [
     "LIMITS__MAX_COST",
     "LIMITS__MAX_DEPTH",
     "LIMITS__TOKEN_CACHE_SECONDS",
+    "LIMITS__MAX_NESTING",
+    "LIMITS__MAX_QUERY_BYTES",
+    "HTTP",
+    "HTTP__HEADER_TIMEOUT_SECONDS",
+    "HTTP__BODY_TIMEOUT_SECONDS",
+    "HTTP__MAX_BODY_BYTES",
+    "HTTP__MAX_CONNECTIONS",
+    "HTTP__SHUTDOWN_GRACE_SECONDS",
+    "PLUGIN_LIMITS",
+    "PLUGIN_LIMITS__CALL_TIMEOUT_MS",
+    "PLUGIN_LIMITS__INIT_TIMEOUT_MS",
+    "PLUGIN_LIMITS__MAX_ANSWER_BYTES",
+    "PLUGIN_LIMITS__MAX_ERRORS",
+    "PLUGIN_LIMITS__MAX_CONCURRENT_CALLS",
 ];
 
 impl Config {

@@ -18,6 +18,7 @@ pub struct Metrics {
     buckets: [AtomicU64; BUCKETS.len()],
     count: AtomicU64,
     sum_micros: AtomicU64,
+    refused: AtomicU64,
 }
 
 impl Metrics {
@@ -35,6 +36,11 @@ impl Metrics {
         self.count.fetch_add(1, Ordering::Relaxed);
         self.sum_micros
             .fetch_add(took.as_micros() as u64, Ordering::Relaxed);
+    }
+
+    /// Records a connection closed at once because `http.max_connections` were open.
+    pub fn connection_refused(&self) {
+        self.refused.fetch_add(1, Ordering::Relaxed);
     }
 
     /// Records one error by its public code (top-level errors and userErrors alike).
@@ -97,6 +103,16 @@ impl Metrics {
                 let _ = writeln!(s, "mercator_errors_total{{code=\"{code}\"}} {n}");
             }
         }
+        let _ = writeln!(
+            s,
+            "# HELP mercator_http_connections_refused_total Connections closed at once because http.max_connections were open."
+        );
+        let _ = writeln!(s, "# TYPE mercator_http_connections_refused_total counter");
+        let _ = writeln!(
+            s,
+            "mercator_http_connections_refused_total {}",
+            self.refused.load(Ordering::Relaxed)
+        );
         let st = &db.stats;
         let _ = writeln!(
             s,

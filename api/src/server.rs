@@ -19,9 +19,8 @@ use mercator_core::db::Db;
 use mercator_core::extension::registry::Registry;
 use mercator_core::setup::{self, company};
 use poem::http::{HeaderMap, StatusCode, header};
-use poem::listener::{Acceptor, Listener, TcpAcceptor, TcpListener};
 use poem::web::Data;
-use poem::{Body, EndpointExt, IntoResponse, Request, Response, Route, Server, get, handler};
+use poem::{Body, Endpoint, EndpointExt, IntoResponse, Request, Response, Route, get, handler};
 use serde::Deserialize;
 use std::collections::HashMap;
 use std::net::SocketAddr;
@@ -53,8 +52,22 @@ pub struct AppState {
     pub metrics: Metrics,
     /// Order types, invoice formats and promising calculators, built-in and from plugins.
     pub registry: Arc<Registry>,
-    tokens: Mutex<HashMap<TokenKey, CachedAuth>>,
+    tokens: Arc<TokenCache>,
     documents: Mutex<HashMap<String, Arc<Parsed>>>,
+}
+
+/// Authentications of this process, kept for `limits.token_cache_seconds`; emptied at once
+/// when a token is revoked through this process (`apiTokenRevoke`).
+#[derive(Default)]
+pub struct TokenCache(Mutex<HashMap<TokenKey, CachedAuth>>);
+
+impl TokenCache {
+    /// Forgets every cached authentication.
+    pub fn clear(&self) {
+        if let Ok(mut m) = self.0.lock() {
+            m.clear();
+        }
+    }
 }
 
 /// Parsed documents kept at most (the map is emptied when full: clients send few distinct
@@ -83,7 +96,7 @@ impl AppState {
             check_schema,
             registry,
             metrics: Metrics::default(),
-            tokens: Mutex::new(HashMap::new()),
+            tokens: Arc::new(TokenCache::default()),
             documents: Mutex::new(HashMap::new()),
         })
     }
@@ -174,7 +187,7 @@ async fn resolve_auth(state: &AppState, headers: &HeaderMap) -> Result<RequestCt
         .map(|s| s.trim().to_owned());
     let key = (auth::hash_token(token), company_code.clone());
     let ttl = Duration::from_secs(state.config.limits.token_cache_seconds);
-    if let Ok(cache) = state.tokens.lock()
+    if let Ok(cache) = state.tokens.0.lock()
         && let Some((at, r)) = cache.get(&key)
         && at.elapsed() < ttl
     {
@@ -185,7 +198,7 @@ async fn resolve_auth(state: &AppState, headers: &HeaderMap) -> Result<RequestCt
     if r.as_ref()
         .err()
         .is_none_or(|e| e.code != ErrorCode::Internal)
-        && let Ok(mut cache) = state.tokens.lock()
+        && let Ok(mut cache) = state.tokens.0.lock()
     {
         if cache.len() > 10_000 {
             cache.clear();
@@ -298,13 +311,98 @@ fn count_user_errors(m: &Metrics, v: &async_graphql::Value) {
     }
 }
 
-async fn execute(state: &AppState, headers: &HeaderMap, body: GqlBody, is_get: bool) -> Response {
-    let started = Instant::now();
-    let media = if wants_graphql_response(headers) {
+/// The deepest nesting of `{`, `[` and `(` in a query text, outside strings and comments,
+/// or `None` once it passes `max` (the scan stops there). Counted on the raw text, before the
+/// parser runs: the parser recurses once per level of a list or object value and its stack
+/// overflowed at some 2,000 levels.
+fn nesting_over(query: &str, max: usize) -> bool {
+    let b = query.as_bytes();
+    let (mut depth, mut i) = (0usize, 0usize);
+    while i < b.len() {
+        match b[i] {
+            b'#' => {
+                while i < b.len() && b[i] != b'\n' && b[i] != b'\r' {
+                    i += 1;
+                }
+            }
+            b'"' if b[i..].starts_with(b"\"\"\"") => {
+                i += 3;
+                while i < b.len() && !b[i..].starts_with(b"\"\"\"") {
+                    i += if b[i] == b'\\' && b[i..].starts_with(b"\\\"\"\"") {
+                        4
+                    } else {
+                        1
+                    };
+                }
+                i += 2;
+            }
+            b'"' => {
+                i += 1;
+                while i < b.len() && b[i] != b'"' && b[i] != b'\n' {
+                    i += if b[i] == b'\\' { 2 } else { 1 };
+                }
+            }
+            b'{' | b'[' | b'(' => {
+                depth += 1;
+                if depth > max {
+                    return true;
+                }
+            }
+            b'}' | b']' | b')' => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+        i += 1;
+    }
+    false
+}
+
+/// True when a JSON value holds a string with a NUL character anywhere (PostgreSQL cannot
+/// store it and no field of this API has a use for it).
+fn json_has_nul(v: &serde_json::Value) -> bool {
+    match v {
+        serde_json::Value::String(s) => s.contains('\0'),
+        serde_json::Value::Array(a) => a.iter().any(json_has_nul),
+        serde_json::Value::Object(o) => o.iter().any(|(k, v)| k.contains('\0') || json_has_nul(v)),
+        _ => false,
+    }
+}
+
+/// The status of a request refused before execution: 400 for
+/// `application/graphql-response+json`, 200 for `application/json` (GraphQL over HTTP).
+fn request_error_status(media: &str) -> StatusCode {
+    if media == GRAPHQL_RESPONSE {
+        StatusCode::BAD_REQUEST
+    } else {
+        StatusCode::OK
+    }
+}
+
+fn media_of(headers: &HeaderMap) -> &'static str {
+    if wants_graphql_response(headers) {
         GRAPHQL_RESPONSE
     } else {
         "application/json"
-    };
+    }
+}
+
+/// The refusal of a request that failed authentication (no token read, parsed or costed).
+fn auth_failed(state: &AppState, e: AuthError, media: &str, started: Instant) -> Response {
+    state.metrics.error(e.code.as_str());
+    state
+        .metrics
+        .request("unknown", e.status.as_u16(), started.elapsed());
+    fail(e.status, media, e.code, &e.message)
+}
+
+async fn execute(
+    state: &AppState,
+    headers: &HeaderMap,
+    rc: RequestCtx,
+    body: GqlBody,
+    is_get: bool,
+    started: Instant,
+) -> Response {
+    let media = media_of(headers);
     let Some(query) = body.query.filter(|q| !q.trim().is_empty()) else {
         state.metrics.error(ErrorCode::BadRequest.as_str());
         return fail(
@@ -314,6 +412,7 @@ async fn execute(state: &AppState, headers: &HeaderMap, body: GqlBody, is_get: b
             "the request has no query",
         );
     };
+    let nul_in_variables = body.variables.as_ref().is_some_and(json_has_nul);
     let variables = match body.variables {
         None | Some(serde_json::Value::Null) => Variables::default(),
         Some(v @ serde_json::Value::Object(_)) => Variables::from_json(v),
@@ -328,6 +427,41 @@ async fn execute(state: &AppState, headers: &HeaderMap, body: GqlBody, is_get: b
         }
     };
     let kind = op_kind(&query);
+    let max_bytes = state.config.limits.max_query_bytes;
+    if query.len() > max_bytes {
+        state.metrics.error(ErrorCode::QueryTooComplex.as_str());
+        return fail(
+            request_error_status(media),
+            media,
+            ErrorCode::QueryTooComplex,
+            &format!(
+                "the query text is {} bytes, over the limit of {max_bytes} (limits.max_query_bytes); \
+                 send data in variables",
+                query.len()
+            ),
+        );
+    }
+    if nesting_over(&query, state.config.limits.max_nesting) {
+        state.metrics.error(ErrorCode::QueryTooDeep.as_str());
+        return fail(
+            request_error_status(media),
+            media,
+            ErrorCode::QueryTooDeep,
+            &format!(
+                "the query nests brackets more than {} deep; it was not parsed",
+                state.config.limits.max_nesting
+            ),
+        );
+    }
+    if query.contains("\\u0000") || nul_in_variables {
+        state.metrics.error(ErrorCode::InvalidFormat.as_str());
+        return fail(
+            request_error_status(media),
+            media,
+            ErrorCode::InvalidFormat,
+            "a string of the request contains a NUL character (\\u0000), which no field accepts",
+        );
+    }
     // A text that does not parse goes to the checking schema as text: it answers with the
     // parse error, coded, as for any other invalid request.
     let document = state.document(&query).ok();
@@ -368,16 +502,6 @@ async fn execute(state: &AppState, headers: &HeaderMap, body: GqlBody, is_get: b
             }
         }
     }
-    let rc = match resolve_auth(state, headers).await {
-        Ok(rc) => rc,
-        Err(e) => {
-            state.metrics.error(e.code.as_str());
-            state
-                .metrics
-                .request(kind, e.status.as_u16(), started.elapsed());
-            return fail(e.status, media, e.code, &e.message);
-        }
-    };
     let budget = Budget {
         max_cost: rc
             .principal
@@ -411,7 +535,8 @@ async fn execute(state: &AppState, headers: &HeaderMap, body: GqlBody, is_get: b
         let req = req
             .data(rc)
             .data(Loaders::new(&state.db, &gate))
-            .data(budget);
+            .data(budget)
+            .data(state.tokens.clone());
         let mut resp = Gated::new(state.schema.execute(req), gate).await;
         if let Some(cost) = checked.extensions.get("cost") {
             resp.extensions.insert("cost".to_owned(), cost.clone());
@@ -474,14 +599,43 @@ async fn execute(state: &AppState, headers: &HeaderMap, body: GqlBody, is_get: b
     json_response(status, media, bytes)
 }
 
+/// Why a request body could not be read.
+enum BodyError {
+    /// Over `http.max_body_bytes`.
+    TooLarge,
+    /// Not complete within `http.body_timeout_seconds`, or the connection failed.
+    Unread,
+}
+
+/// Reads a body of at most `limit` bytes within `timeout`. A larger body is read on (and
+/// dropped) up to four times the limit, so that the client reads the refusal instead of a
+/// reset connection.
+async fn read_body(body: Body, limit: usize, timeout: Duration) -> Result<Vec<u8>, BodyError> {
+    use tokio::io::AsyncReadExt;
+    let read = async {
+        let mut r = body.into_async_read();
+        let mut buf = Vec::new();
+        (&mut r)
+            .take(limit as u64 + 1)
+            .read_to_end(&mut buf)
+            .await
+            .map_err(|_| BodyError::Unread)?;
+        if buf.len() > limit {
+            let _ = tokio::io::copy(&mut r.take(limit as u64 * 4), &mut tokio::io::sink()).await;
+            return Err(BodyError::TooLarge);
+        }
+        Ok(buf)
+    };
+    tokio::time::timeout(timeout, read)
+        .await
+        .unwrap_or(Err(BodyError::Unread))
+}
+
 #[handler]
 async fn graphql_post(req: &Request, body: Body, state: Data<&Arc<AppState>>) -> Response {
+    let started = Instant::now();
     let headers = req.headers();
-    let media = if wants_graphql_response(headers) {
-        GRAPHQL_RESPONSE
-    } else {
-        "application/json"
-    };
+    let media = media_of(headers);
     let ct = headers
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
@@ -501,15 +655,47 @@ async fn graphql_post(req: &Request, body: Body, state: Data<&Arc<AppState>>) ->
             "send the request as Content-Type: application/json",
         );
     }
-    let bytes = match body.into_bytes_limit(4 * 1024 * 1024).await {
+    // The token is checked before the body is even read: an unauthenticated client costs a
+    // header lookup and a hash, whatever it sends.
+    let http = &state.config.http;
+    let limit = http.max_body_bytes;
+    let body_timeout = Duration::from_secs(http.body_timeout_seconds.max(1));
+    let rc = match resolve_auth(&state, headers).await {
+        Ok(rc) => rc,
+        Err(e) => {
+            // Read and dropped unparsed (within the limits), so the client gets its 401
+            // instead of a reset connection.
+            let _ = read_body(body, limit, body_timeout).await;
+            return auth_failed(&state, e, media, started);
+        }
+    };
+    let bytes = match read_body(body, limit, body_timeout).await {
         Ok(b) => b,
-        Err(_) => {
+        Err(BodyError::TooLarge) => {
+            state.metrics.error(ErrorCode::BadRequest.as_str());
             return fail(
                 StatusCode::PAYLOAD_TOO_LARGE,
                 media,
                 ErrorCode::BadRequest,
-                "the request body is over 4 MiB",
+                &format!("the request body is over {limit} bytes (http.max_body_bytes)"),
             );
+        }
+        Err(BodyError::Unread) => {
+            state.metrics.error(ErrorCode::BadRequest.as_str());
+            let mut r = fail(
+                StatusCode::REQUEST_TIMEOUT,
+                media,
+                ErrorCode::BadRequest,
+                &format!(
+                    "the request body did not arrive within {} seconds (http.body_timeout_seconds)",
+                    http.body_timeout_seconds
+                ),
+            );
+            r.headers_mut().insert(
+                header::CONNECTION,
+                poem::http::HeaderValue::from_static("close"),
+            );
+            return r;
         }
     };
     let parsed: GqlBody = match serde_json::from_slice(&bytes) {
@@ -524,7 +710,7 @@ async fn graphql_post(req: &Request, body: Body, state: Data<&Arc<AppState>>) ->
             );
         }
     };
-    execute(&state, headers, parsed, false).await
+    execute(&state, headers, rc, parsed, false, started).await
 }
 
 #[handler]
@@ -542,6 +728,11 @@ async fn graphql_get(req: &Request, state: Data<&Arc<AppState>>) -> Response {
         GRAPHQL_RESPONSE
     } else {
         "application/json"
+    };
+    let started = Instant::now();
+    let rc = match resolve_auth(&state, headers).await {
+        Ok(rc) => rc,
+        Err(e) => return auth_failed(&state, e, media, started),
     };
     let variables = match params
         .get("variables")
@@ -563,7 +754,7 @@ async fn graphql_get(req: &Request, state: Data<&Arc<AppState>>) -> Response {
         operation_name: params.get("operationName").cloned(),
         variables,
     };
-    execute(&state, headers, body, true).await
+    execute(&state, headers, rc, body, true, started).await
 }
 
 #[handler]
@@ -622,23 +813,113 @@ pub fn routes(state: Arc<AppState>) -> poem::endpoint::BoxEndpoint<'static> {
 }
 
 /// Binds the listening socket; returns it with the address it got (port 0 picks a free one).
-pub async fn bind(addr: &str) -> std::io::Result<(TcpAcceptor, SocketAddr)> {
-    let acceptor = TcpListener::bind(addr.to_owned()).into_acceptor().await?;
-    let local = acceptor
-        .local_addr()
-        .into_iter()
-        .find_map(|a| a.as_socket_addr().copied())
-        .ok_or_else(|| std::io::Error::other("no local address"))?;
-    Ok((acceptor, local))
+pub async fn bind(addr: &str) -> std::io::Result<(tokio::net::TcpListener, SocketAddr)> {
+    let listener = tokio::net::TcpListener::bind(addr).await?;
+    let local = listener.local_addr()?;
+    Ok((listener, local))
 }
 
-/// Serves until `shutdown` completes, then drains for up to 5 seconds.
+/// Serves until `shutdown` completes, then lets requests in flight finish for up to
+/// `http.shutdown_grace_seconds`.
+///
+/// The connection loop is hyper's own (the one poem runs), set up with what poem does not
+/// expose: a header-read timeout (a client that does not finish its request line and headers
+/// in time, or keeps a connection idle that long, is disconnected) and a cap on open
+/// connections (one over the cap is closed at once, so the process never runs out of file
+/// descriptors and `/healthz` stays reachable). The body has its own timeout in the handler.
 pub async fn serve(
     state: Arc<AppState>,
-    acceptor: TcpAcceptor,
+    listener: tokio::net::TcpListener,
     shutdown: impl std::future::Future<Output = ()> + Send,
 ) -> std::io::Result<()> {
-    Server::new_with_acceptor(acceptor)
-        .run_with_graceful_shutdown(routes(state), shutdown, Some(Duration::from_secs(5)))
+    use hyper_util::rt::{TokioExecutor, TokioIo, TokioTimer};
+    use poem::web::{LocalAddr, RemoteAddr};
+    use tokio::sync::{Semaphore, watch};
+
+    let http = state.config.http.clone();
+    let endpoint = Arc::new(routes(state.clone()));
+    let local = LocalAddr(poem::Addr::SocketAddr(listener.local_addr()?));
+    let slots = Arc::new(Semaphore::new(http.max_connections.max(1)));
+    let (stop_tx, stop_rx) = watch::channel(false);
+    let header_timeout = Duration::from_secs(http.header_timeout_seconds.max(1));
+    tokio::pin!(shutdown);
+    loop {
+        let (stream, remote) = tokio::select! {
+            r = listener.accept() => match r {
+                Ok(c) => c,
+                Err(e) => {
+                    // Out of file descriptors or a connection reset before it was taken:
+                    // wait a moment instead of spinning.
+                    tracing::warn!(error = %e, "accepting a connection failed");
+                    tokio::time::sleep(Duration::from_millis(50)).await;
+                    continue;
+                }
+            },
+            () = &mut shutdown => break,
+        };
+        let Ok(slot) = slots.clone().try_acquire_owned() else {
+            state.metrics.connection_refused();
+            drop(stream);
+            continue;
+        };
+        let _ = stream.set_nodelay(true);
+        let endpoint = endpoint.clone();
+        let local = local.clone();
+        let mut stop = stop_rx.clone();
+        tokio::spawn(async move {
+            let remote = RemoteAddr(poem::Addr::SocketAddr(remote));
+            let service = hyper::service::service_fn(move |req: hyper::Request<_>| {
+                let endpoint = endpoint.clone();
+                let req: Request = (
+                    req,
+                    local.clone(),
+                    remote.clone(),
+                    poem::http::uri::Scheme::HTTP,
+                )
+                    .into();
+                async move {
+                    let resp = endpoint.get_response(req).await;
+                    Ok::<_, std::convert::Infallible>(poem::http::Response::from(resp))
+                }
+            });
+            let mut builder = hyper_util::server::conn::auto::Builder::new(TokioExecutor::new());
+            builder
+                .http1()
+                .timer(TokioTimer::new())
+                .header_read_timeout(header_timeout);
+            builder
+                .http2()
+                .timer(TokioTimer::new())
+                .max_concurrent_streams(100);
+            let conn = builder.serve_connection(TokioIo::new(stream), service);
+            tokio::pin!(conn);
+            let stopping = async move {
+                let stopped = stop.wait_for(|s| *s).await.is_ok();
+                stopped
+            };
+            tokio::select! {
+                _ = conn.as_mut() => {}
+                _ = stopping => {
+                    conn.as_mut().graceful_shutdown();
+                    let _ = conn.await;
+                }
+            }
+            drop(slot);
+        });
+    }
+    drop(listener);
+    let _ = stop_tx.send(true);
+    // Every connection gives its slot back when it ends; wait for all of them, within grace.
+    let all = u32::try_from(http.max_connections.max(1)).unwrap_or(u32::MAX);
+    let grace = Duration::from_secs(http.shutdown_grace_seconds);
+    if tokio::time::timeout(grace, slots.acquire_many(all))
         .await
+        .is_err()
+    {
+        tracing::warn!(
+            grace_seconds = http.shutdown_grace_seconds,
+            "requests still running after the shutdown grace period; stopping anyway"
+        );
+    }
+    Ok(())
 }

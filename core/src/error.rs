@@ -66,6 +66,8 @@ pub enum Rule {
     NotApprover,
     /// The customer's mandatory credit limit would be exceeded.
     CreditLimitExceeded,
+    /// The document has no lines (confirming or releasing it would mean nothing).
+    NoLines,
 }
 
 /// One broken rule, tied to the input field that broke it.

@@ -233,41 +233,45 @@ pub fn bc_best_price(
     (price, disc)
 }
 
-/// D365 line amount: `round(((price − discount amount) × qty / price unit) × (1 − pct/100))`.
+/// D365 line amount: `round(((price − discount amount) × qty / price unit) × (1 − pct/100))`;
+/// `None` when it does not fit a `Decimal` (the caller reports `OUT_OF_RANGE`).
 pub fn d365_line_amount(
     unit_price: Decimal,
     quantity: Decimal,
     price_unit: Decimal,
     d: &Discount,
     step: Decimal,
-) -> Decimal {
+) -> Option<Decimal> {
     let per = if price_unit > Decimal::ZERO {
         price_unit
     } else {
         Decimal::ONE
     };
-    round_to(
-        (unit_price - d.amount) * quantity / per
-            * (Decimal::ONE - d.percent / Decimal::ONE_HUNDRED),
-        step,
-        RoundingMode::Nearest,
-    )
+    let net = unit_price
+        .checked_sub(d.amount)?
+        .checked_mul(quantity)?
+        .checked_div(per)?
+        .checked_mul(Decimal::ONE.checked_sub(d.percent.checked_div(Decimal::ONE_HUNDRED)?)?)?;
+    Some(round_to(net, step, RoundingMode::Nearest))
 }
 
-/// BC line amount: `round(qty × price) − round(round(qty × price) × pct/100)`.
+/// BC line amount: `round(qty × price) − round(round(qty × price) × pct/100)`; `None` when it
+/// does not fit a `Decimal`.
 pub fn bc_line_amount(
     unit_price: Decimal,
     quantity: Decimal,
     percent: Decimal,
     step: Decimal,
-) -> Decimal {
-    let gross = round_to(quantity * unit_price, step, RoundingMode::Nearest);
-    gross
-        - round_to(
-            gross * percent / Decimal::ONE_HUNDRED,
-            step,
-            RoundingMode::Nearest,
-        )
+) -> Option<Decimal> {
+    let gross = round_to(
+        quantity.checked_mul(unit_price)?,
+        step,
+        RoundingMode::Nearest,
+    );
+    let off = gross
+        .checked_mul(percent)?
+        .checked_div(Decimal::ONE_HUNDRED)?;
+    gross.checked_sub(round_to(off, step, RoundingMode::Nearest))
 }
 
 #[cfg(test)]
@@ -392,7 +396,7 @@ mod tests {
             assert_eq!(disc.percent, d("8"), "qty {qty}");
             assert_eq!(disc.sources, [4, 5]);
             assert_eq!(
-                d365_line_amount(p.unit_price, q.quantity, Decimal::ONE, &disc, cent),
+                d365_line_amount(p.unit_price, q.quantity, Decimal::ONE, &disc, cent).unwrap(),
                 d(net)
             );
         }
@@ -416,7 +420,7 @@ mod tests {
         assert_eq!((p.unit_price, p.source), (d("21.00"), Some(3)));
         assert_eq!((disc.percent, disc.sources.clone()), (d("5"), vec![4]));
         assert_eq!(
-            bc_line_amount(p.unit_price, d("120"), disc.percent, d("0.01")),
+            bc_line_amount(p.unit_price, d("120"), disc.percent, d("0.01")).unwrap(),
             d("2394.00")
         );
     }

@@ -36,7 +36,16 @@ pub fn allocate(total: Decimal, weights: &[Decimal], step: Decimal) -> Vec<Decim
         let n = Decimal::from(weights.len());
         vec![units / n; weights.len()]
     } else {
-        abs.iter().map(|w| units * *w / sum).collect()
+        // units × w can pass Decimal's 7.9e28 for amounts near the storage limit (a 1e14
+        // line at 0.01 is 1e16 units, times a 1e14 weight); w / sum is at most 1, so the
+        // share is then taken the other way round, to 28 significant digits.
+        abs.iter()
+            .map(|w| {
+                units
+                    .checked_mul(*w)
+                    .map_or_else(|| units * (*w / sum), |p| p / sum)
+            })
+            .collect()
     };
     let mut whole: Vec<Decimal> = exact.iter().map(|e| e.trunc()).collect();
     let given: Decimal = whole.iter().sum();
@@ -190,6 +199,29 @@ mod tests {
 
     /// S11: invoice discount 2 % of 1,019.93 = 20.3986 → 20.40, allocated 1.40 / 15.00 / 4.00;
     /// net 999.53; tax 99.953 → 99.95 = 6.85 + 73.50 + 19.60; total 1,099.48.
+    /// Amounts near the storage limit (about 9.2e14) allocate without overflowing: a line of
+    /// 1e14 once panicked with "Multiplication overflowed".
+    #[test]
+    fn allocates_amounts_near_the_storage_limit() {
+        let cent = d("0.01");
+        let big = d("100000000000000.00");
+        let s = allocate(d("10000000000000.00"), &[big, d("0.01"), big], cent);
+        assert_eq!(s.iter().copied().sum::<Decimal>(), d("10000000000000.00"));
+        assert_eq!(s[1], Decimal::ZERO);
+        assert_eq!(s[0], d("5000000000000"));
+        let t = compute(
+            &[TaxableLine {
+                net: d("922337203685477.58"),
+                tax_code: "STD".into(),
+                rate: d("25"),
+            }],
+            cent,
+            TaxMode::Document,
+        );
+        assert_eq!(t.total, d("230584300921369.40"));
+        assert_eq!(t.lines, vec![t.total]);
+    }
+
     #[test]
     fn s11_discount_and_tax_allocation() {
         let cent = d("0.01");

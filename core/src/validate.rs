@@ -11,7 +11,34 @@ pub const MAX_NAME: usize = 200;
 /// Longest code (currency, tax code, item number, ...) accepted.
 pub const MAX_CODE: usize = 20;
 
-/// A required free text: trimmed, not blank, at most `max` characters.
+/// Longest text a list's `search` filter accepts.
+pub const MAX_SEARCH: usize = 200;
+
+/// Refuses control characters: none at all in a one-line text (at most [`MAX_NAME`]
+/// characters), only line breaks and tabs in a longer one (notes). NUL in particular: SQLite
+/// would store it and PostgreSQL refuses it.
+fn printable(field: &str, v: &str, max: usize) -> Result<(), Violation> {
+    let multiline = max > MAX_NAME;
+    if v.chars()
+        .any(|c| c.is_control() && !(multiline && matches!(c, '\n' | '\r' | '\t')))
+    {
+        return Err(Violation::new(
+            field,
+            Rule::InvalidFormat,
+            if multiline {
+                format!(
+                    "{field} must not contain control characters other than line breaks and tabs"
+                )
+            } else {
+                format!("{field} must not contain control characters (line breaks, tabs, NUL)")
+            },
+        ));
+    }
+    Ok(())
+}
+
+/// A required free text: trimmed, not blank, at most `max` characters, without control
+/// characters (a text longer than [`MAX_NAME`] may have line breaks and tabs).
 pub fn name(field: &str, value: &str, max: usize) -> Result<String, Violation> {
     let v = value.trim();
     if v.is_empty() {
@@ -28,7 +55,41 @@ pub fn name(field: &str, value: &str, max: usize) -> Result<String, Violation> {
             format!("{field} must be at most {max} characters"),
         ));
     }
+    printable(field, v, max)?;
     Ok(v.to_owned())
+}
+
+/// A list's `search` filter: trimmed, blank means none, at most [`MAX_SEARCH`] characters and
+/// no control characters (a 50,000-character pattern once failed SQLite's LIKE).
+pub fn search(field: &str, value: Option<&str>) -> Result<Option<String>, Violation> {
+    match value.map(str::trim) {
+        None | Some("") => Ok(None),
+        Some(v) => name(field, v, MAX_SEARCH).map(Some),
+    }
+}
+
+/// A rounding precision of amounts or prices: a power of ten from 1 down to `places`
+/// decimal places (what storage keeps), such as 0.01 or 1.
+pub fn power_of_ten(field: &str, v: Decimal, places: u32) -> Result<Rate, Violation> {
+    let n = v.normalize();
+    if n <= Decimal::ZERO || n > Decimal::ONE {
+        return Err(Violation::new(
+            field,
+            Rule::OutOfRange,
+            format!("{field} must be greater than 0 and at most 1"),
+        ));
+    }
+    if n.mantissa() != 1 || n.scale() > places {
+        return Err(Violation::new(
+            field,
+            Rule::InvalidValue,
+            format!(
+                "{field} must be a power of ten from 1 down to {}",
+                Decimal::new(1, places)
+            ),
+        ));
+    }
+    Rate::new(v).map_err(|e| storage(field, e))
 }
 
 /// An optional free text: blank becomes `None`.

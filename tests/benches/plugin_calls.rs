@@ -80,7 +80,7 @@ fn measure(name: &str, n: u32, mut f: impl FnMut()) -> Duration {
 fn main() {
     let mut reg = Registry::builtin();
     for l in ["mercator_example_workday", "mercator_example_facturx"] {
-        reg.add_plugin(loader::load(&spec(&lib(l))).unwrap())
+        reg.add_plugin(loader::load(&spec(&lib(l)), Default::default()).unwrap())
             .unwrap();
     }
     let echo_src = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/abi_fixture.c");
@@ -95,7 +95,8 @@ fn main() {
         .status()
         .unwrap();
     assert!(ok.success());
-    reg.add_plugin(loader::load(&spec(&echo)).unwrap()).unwrap();
+    reg.add_plugin(loader::load(&spec(&echo), Default::default()).unwrap())
+        .unwrap();
 
     println!(
         "plugin ABI {}.{}, release build\n",

@@ -103,7 +103,10 @@ impl TestApp {
         )
         .await
         .expect("root token");
-        let registry = Arc::new(Registry::load(&cfg.plugin_specs()).expect("plugins load"));
+        let registry = Arc::new(
+            Registry::load_with(&cfg.plugin_specs(), cfg.plugin_limits.core())
+                .expect("plugins load"),
+        );
         let (acceptor, addr) = server::bind("127.0.0.1:0").await.expect("bind");
         let (tx, rx) = oneshot::channel::<()>();
         let state = AppState::with_registry(db.clone(), cfg.clone(), registry.clone());
@@ -167,6 +170,23 @@ impl TestApp {
                 companies: companies.iter().map(|s| (*s).to_owned()).collect(),
                 all_companies: false,
                 max_query_cost: None,
+            },
+        )
+        .await
+        .expect("token")
+        .1
+    }
+
+    /// Creates a token with roles for companies and its own query cost budget.
+    pub async fn token_with_budget(&self, roles: &[Role], companies: &[&str], cost: i32) -> String {
+        auth::create_token(
+            &self.db.conn,
+            NewToken {
+                name: "budget".into(),
+                roles: roles.to_vec(),
+                companies: companies.iter().map(|s| (*s).to_owned()).collect(),
+                all_companies: false,
+                max_query_cost: Some(cost),
             },
         )
         .await

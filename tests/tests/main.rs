@@ -11,6 +11,7 @@ mod auth;
 mod cli;
 mod concurrency;
 mod decimals;
+mod hardening;
 mod http;
 mod inventory;
 mod masterdata;

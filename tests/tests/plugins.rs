@@ -27,7 +27,7 @@ fn spec(path: &Path, config: Value) -> PluginSpec {
 }
 
 fn load_err(spec: &PluginSpec) -> String {
-    match loader::load(spec) {
+    match loader::load(spec, Default::default()) {
         Ok(p) => panic!("{} loaded but should not", p.manifest.id),
         Err(e) => e.to_string(),
     }
@@ -404,7 +404,7 @@ async fn every_bad_plugin_is_refused_with_a_clear_message() {
     // Requests a plugin cannot read are plugin faults, in C as in Rust, never a crash.
     let csv = c_plugin(CSV_C, &[]);
     for path in [csv.path.clone(), rust_plugin(FACTURX)] {
-        let p = loader::load(&spec(&path, json!({}))).unwrap();
+        let p = loader::load(&spec(&path, json!({})), Default::default()).unwrap();
         for garbage in [
             &b"{\"format\": \"CSV_LINES\", \"invoice\": {\"lines\": [1, 2"[..],
             b"",
@@ -423,8 +423,12 @@ async fn every_bad_plugin_is_refused_with_a_clear_message() {
         assert!(matches!(e.code(), "UNSUPPORTED" | "PLUGIN_FAULT"), "{e}");
     }
     // Each init has its own settings: one library, two configurations, in one process.
-    let comma = loader::load(&spec(&csv.path, json!({}))).unwrap();
-    let semi = loader::load(&spec(&csv.path, json!({"separator": ";"}))).unwrap();
+    let comma = loader::load(&spec(&csv.path, json!({})), Default::default()).unwrap();
+    let semi = loader::load(
+        &spec(&csv.path, json!({"separator": ";"})),
+        Default::default(),
+    )
+    .unwrap();
     let req = serde_json::to_vec(&RenderInvoiceRequest {
         v: 1,
         format: "CSV_LINES".into(),
@@ -450,19 +454,19 @@ async fn every_bad_plugin_is_refused_with_a_clear_message() {
 
     // Two plugins claiming one code: the second is refused.
     let mut r = mercator_core::extension::registry::Registry::builtin();
-    r.add_plugin(loader::load(&spec(&good, json!({}))).unwrap())
+    r.add_plugin(loader::load(&spec(&good, json!({})), Default::default()).unwrap())
         .unwrap();
     let e = r
-        .add_plugin(loader::load(&spec(&good, json!({}))).unwrap())
+        .add_plugin(loader::load(&spec(&good, json!({})), Default::default()).unwrap())
         .unwrap_err();
     assert!(e.contains("fixture.faulty is loaded twice"), "{e}");
     // Two plugins declaring one code: the second is refused and leaves nothing behind.
     let one = c_plugin(FIXTURE_C, &[]);
     let two = c_plugin(FIXTURE_C, &["FIX_ID=\"fixture.other\""]);
-    r.add_plugin(loader::load(&spec(&one.path, json!({}))).unwrap())
+    r.add_plugin(loader::load(&spec(&one.path, json!({})), Default::default()).unwrap())
         .unwrap();
     let e = r
-        .add_plugin(loader::load(&spec(&two.path, json!({}))).unwrap())
+        .add_plugin(loader::load(&spec(&two.path, json!({})), Default::default()).unwrap())
         .unwrap_err();
     assert!(
         e.contains("promising calculator code ECHO_C is provided twice: by fixture.abi-c and by fixture.other"),
@@ -529,7 +533,7 @@ async fn a_panicking_or_malformed_plugin_is_a_plugin_fault_and_the_server_keeps_
 async fn an_old_minor_plugin_loads_on_a_newer_host_and_new_plugins_record_their_abi() {
     // Built against ABI 1.0: it knows only the 1.0 part of the host table.
     let old = c_plugin(FIXTURE_C, &["FIX_MINOR=0"]);
-    let p = loader::load(&spec(&old.path, json!({}))).unwrap();
+    let p = loader::load(&spec(&old.path, json!({})), Default::default()).unwrap();
     assert_eq!(p.manifest.abi, (1, 0));
     let mut r = mercator_core::extension::registry::Registry::builtin();
     r.add_plugin(p).unwrap();
@@ -541,7 +545,7 @@ async fn an_old_minor_plugin_loads_on_a_newer_host_and_new_plugins_record_their_
     assert_eq!(a.lines[1].ship_date.to_string(), "2026-11-23");
 
     // A plugin built by this commit's SDK records this ABI and SDK version.
-    let p = loader::load(&spec(&rust_plugin(WORKDAY), json!({}))).unwrap();
+    let p = loader::load(&spec(&rust_plugin(WORKDAY), json!({})), Default::default()).unwrap();
     assert_eq!(
         p.manifest.abi,
         (

@@ -34,6 +34,13 @@ fn decode_cursor(name: &str, s: &str) -> async_graphql::Result<Cursor> {
         })
 }
 
+/// Checks a list's `search` filter (at most 200 characters, no control characters): a
+/// top-level error with the rule's code otherwise.
+pub fn search_filter(search: Option<String>) -> async_graphql::Result<Option<String>> {
+    mercator_core::validate::search("filter.search", search.as_deref())
+        .map_err(|v| super::errors::code_of(v.rule).error(v.message))
+}
+
 /// Checks and decodes Relay arguments.
 pub fn page_args(
     first: Option<i32>,

@@ -488,7 +488,7 @@ impl CrmQuery {
         let db = &db(ctx)?.conn;
         let f = filter.unwrap_or_default();
         let f = crm::PartyFilter {
-            search: f.search,
+            search: super::connection::search_filter(f.search)?,
             kind: f.kind.map(Into::into),
             is_customer: f.is_customer,
             is_prospect: f.is_prospect,
@@ -522,7 +522,7 @@ impl CrmQuery {
         let db = &db(ctx)?.conn;
         let f = filter.unwrap_or_default();
         let f = crm::ProspectFilter {
-            search: f.search,
+            search: super::connection::search_filter(f.search)?,
             status: f.status.map(Into::into),
             segment: f.segment,
             salesperson: f.salesperson,
@@ -557,7 +557,7 @@ impl CrmQuery {
         let db = &db(ctx)?.conn;
         let f = filter.unwrap_or_default();
         let f = crm::CampaignFilter {
-            search: f.search,
+            search: super::connection::search_filter(f.search)?,
             status: f.status.map(Into::into),
             kind: f.kind.map(Into::into),
             parent_campaign_id: filter_id(
@@ -654,7 +654,7 @@ impl CrmQuery {
         let db = &db(ctx)?.conn;
         let f = filter.unwrap_or_default();
         let f = crm::LeadFilter {
-            search: f.search,
+            search: super::connection::search_filter(f.search)?,
             status: f.status.map(Into::into),
             campaign_id: filter_id("filter.campaignId", f.campaign_id.as_ref(), Kind::Campaign)?,
             party_id: filter_id("filter.partyId", f.party_id.as_ref(), Kind::Party)?,
@@ -691,7 +691,7 @@ impl CrmQuery {
         let db = &db(ctx)?.conn;
         let f = filter.unwrap_or_default();
         let f = crm::OpportunityFilter {
-            search: f.search,
+            search: super::connection::search_filter(f.search)?,
             status: f.status.map(Into::into),
             campaign_id: filter_id("filter.campaignId", f.campaign_id.as_ref(), Kind::Campaign)?,
             party_id: filter_id("filter.partyId", f.party_id.as_ref(), Kind::Party)?,

@@ -73,6 +73,8 @@ pub enum ErrorCode {
     NotApprover,
     /// The invoice account's mandatory credit limit would be exceeded (balance plus open orders).
     CreditLimitExceeded,
+    /// The document has no lines: add a line before confirming or releasing it.
+    NoLines,
     /// The ID is malformed or of another type than the field takes.
     InvalidId,
     /// A pagination cursor is malformed.
@@ -95,6 +97,9 @@ pub enum ErrorCode {
     QueryTooDeep,
     /// A plugin failed (it panicked, or answered something malformed); the server carries on.
     PluginFault,
+    /// A plugin did not answer within its deadline; the server carries on. Retrying may help
+    /// if the plugin was only slow.
+    PluginTimeout,
     /// The extension asked for does not support the operation.
     Unsupported,
     /// An extension (an order type's rules, an invoice format) refused; its message says why.
@@ -139,6 +144,7 @@ impl ErrorCode {
             ErrorCode::ApprovalRequired => "APPROVAL_REQUIRED",
             ErrorCode::NotApprover => "NOT_APPROVER",
             ErrorCode::CreditLimitExceeded => "CREDIT_LIMIT_EXCEEDED",
+            ErrorCode::NoLines => "NO_LINES",
             ErrorCode::InvalidId => "INVALID_ID",
             ErrorCode::InvalidCursor => "INVALID_CURSOR",
             ErrorCode::Unauthenticated => "UNAUTHENTICATED",
@@ -150,6 +156,7 @@ impl ErrorCode {
             ErrorCode::QueryTooComplex => "QUERY_TOO_COMPLEX",
             ErrorCode::QueryTooDeep => "QUERY_TOO_DEEP",
             ErrorCode::PluginFault => "PLUGIN_FAULT",
+            ErrorCode::PluginTimeout => "PLUGIN_TIMEOUT",
             ErrorCode::Unsupported => "UNSUPPORTED",
             ErrorCode::RejectedByExtension => "REJECTED_BY_EXTENSION",
             ErrorCode::Conflict => "CONFLICT",
@@ -179,6 +186,7 @@ pub fn extension_error(e: &ExtensionError) -> async_graphql::Error {
             tracing::error!("{e}");
             ErrorCode::PluginFault.error(e.to_string())
         }
+        ExtensionError::Timeout { .. } => ErrorCode::PluginTimeout.error(e.to_string()),
     }
 }
 
@@ -243,6 +251,7 @@ pub fn code_of(rule: Rule) -> ErrorCode {
         Rule::ApprovalRequired => ErrorCode::ApprovalRequired,
         Rule::NotApprover => ErrorCode::NotApprover,
         Rule::CreditLimitExceeded => ErrorCode::CreditLimitExceeded,
+        Rule::NoLines => ErrorCode::NoLines,
     }
 }
 
@@ -423,6 +432,10 @@ mod tests {
                 plugin: "p".into(),
                 operation: "x",
                 message: "{".into(),
+            },
+            ExtensionError::Timeout {
+                plugin: "p".into(),
+                after_ms: 5000,
             },
         ];
         for e in &cases {

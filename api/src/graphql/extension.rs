@@ -42,6 +42,7 @@ impl ExtensionFactory for Limits {
         Arc::new(LimitsExt {
             cost: AtomicUsize::new(usize::MAX),
             budget: AtomicUsize::new(0),
+            typenames: AtomicUsize::new(0),
         })
     }
 }
@@ -50,6 +51,34 @@ impl ExtensionFactory for Limits {
 pub struct LimitsExt {
     cost: AtomicUsize,
     budget: AtomicUsize,
+    /// `__typename` selections in the document: async-graphql's complexity leaves them out,
+    /// so 100,000 aliases of it once cost nothing. Each costs 1 here.
+    typenames: AtomicUsize,
+}
+
+/// Counts the `__typename` selections of a document's operations and fragments.
+fn typenames(doc: &ExecutableDocument) -> usize {
+    use async_graphql::parser::types::{Selection, SelectionSet};
+    fn walk(set: &SelectionSet) -> usize {
+        set.items
+            .iter()
+            .map(|s| match &s.node {
+                Selection::Field(f) if f.node.name.node == "__typename" => 1,
+                Selection::Field(f) => walk(&f.node.selection_set.node),
+                Selection::InlineFragment(i) => walk(&i.node.selection_set.node),
+                Selection::FragmentSpread(_) => 0,
+            })
+            .sum()
+    }
+    doc.operations
+        .iter()
+        .map(|(_, op)| walk(&op.node.selection_set.node))
+        .chain(
+            doc.fragments
+                .values()
+                .map(|f| walk(&f.node.selection_set.node)),
+        )
+        .sum()
 }
 
 /// Gives an error `code` unless it already has one.
@@ -99,9 +128,12 @@ impl Extension for LimitsExt {
         variables: &Variables,
         next: NextParseQuery<'_>,
     ) -> ServerResult<ExecutableDocument> {
-        next.run(ctx, query, variables)
+        let doc = next
+            .run(ctx, query, variables)
             .await
-            .map_err(|e| coded(e, ErrorCode::GraphqlParseFailed))
+            .map_err(|e| coded(e, ErrorCode::GraphqlParseFailed))?;
+        self.typenames.store(typenames(&doc), Ordering::Relaxed);
+        Ok(doc)
     }
 
     async fn validation(
@@ -114,17 +146,20 @@ impl Extension for LimitsExt {
                 .map(|e| coded(e, ErrorCode::GraphqlValidationFailed))
                 .collect::<Vec<_>>()
         })?;
-        self.cost.store(r.complexity, Ordering::Relaxed);
+        let complexity = r
+            .complexity
+            .saturating_add(self.typenames.load(Ordering::Relaxed));
+        self.cost.store(complexity, Ordering::Relaxed);
         if let Some(b) = ctx.data_opt::<Budget>() {
             self.budget.store(b.max_cost, Ordering::Relaxed);
-            if r.complexity > b.max_cost {
+            if complexity > b.max_cost {
                 return Err(vec![coded(
                     ServerError::new(
                         format!(
                             "query cost {} is over the budget of {} by {}; ask for smaller pages or fewer fields",
-                            r.complexity,
+                            complexity,
                             b.max_cost,
-                            r.complexity - b.max_cost
+                            complexity - b.max_cost
                         ),
                         None,
                     ),

@@ -11,7 +11,7 @@ use super::query::load_node;
 use super::scalars::{Date, Dec};
 use super::types::*;
 use super::{rc, require, write};
-use async_graphql::{Context, ID, InputObject, MaybeUndefined, Object, Result};
+use async_graphql::{Context, ID, InputObject, MaybeUndefined, Object, Result, SimpleObject};
 use mercator_core::auth::Role;
 use mercator_core::catalog::{self, ItemPatch, NewItem, NewUnit, UnitPatch};
 use mercator_core::inventory::{self, Adjustment, NewWarehouse};
@@ -26,6 +26,7 @@ use mercator_core::setup::{
     PaymentTermsPatch, TaxCodePatch,
 };
 use rust_decimal::Decimal;
+use std::sync::Arc;
 
 /// `MaybeUndefined` as a patch field: `None` leaves it, `Some(None)` clears it.
 pub(crate) fn mu<T>(m: MaybeUndefined<T>) -> Option<Option<T>> {
@@ -645,9 +646,59 @@ pub struct MutationRoot(
     super::upsell::UpsellMutation,
 );
 
+/// Input of `apiTokenRevoke`.
+#[derive(InputObject)]
+pub struct ApiTokenRevokeInput {
+    /// The token's id or its shown prefix (`mrc_4f2a…`), as `mercator token list` prints them.
+    pub token: String,
+}
+
+/// The tokens revoked.
+#[derive(SimpleObject)]
+pub struct RevokedTokens {
+    /// How many tokens were revoked (a prefix may match more than one).
+    pub count: i32,
+}
+
+payload!(
+    ApiTokenRevokePayload,
+    revoked,
+    RevokedTokens,
+    "Result of `apiTokenRevoke`.",
+    "The tokens revoked; null when nothing was."
+);
+
 /// Mutations of the foundation: setup and master data.
 #[Object]
 impl CoreMutation {
+    /// Revokes an API token. It stops working at once on the node that answers this mutation;
+    /// other nodes may accept it for up to `limits.token_cache_seconds` more
+    /// (docs/operations.md). Needs an admin token that may act in all companies.
+    async fn api_token_revoke(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "What to do; see the input type.")] input: ApiTokenRevokeInput,
+    ) -> Result<ApiTokenRevokePayload> {
+        let r = rc(ctx)?;
+        if !(r.principal.has(Role::Admin) && r.principal.all_companies) {
+            return Err(ErrorCode::Forbidden
+                .error("revoking a token needs an admin token for all companies"));
+        }
+        let token = input.token;
+        let res = write(ctx, "token", async |t| {
+            mercator_core::auth::revoke(t, token.trim()).await
+        })
+        .await?;
+        if res.is_ok()
+            && let Ok(cache) = ctx.data::<Arc<crate::server::TokenCache>>()
+        {
+            cache.clear();
+        }
+        Ok(ApiTokenRevokePayload::done(res.map(|rows| RevokedTokens {
+            count: i32::try_from(rows.len()).unwrap_or(i32::MAX),
+        })))
+    }
+
     /// Creates a company with its base currency and number sequences. Needs an admin token that
     /// may act in all companies.
     async fn company_create(

@@ -33,11 +33,11 @@ pub struct CodeListFilter {
 }
 
 impl CodeListFilter {
-    fn core(&self) -> CodeFilter {
-        CodeFilter {
-            search: self.search.clone(),
+    fn core(&self) -> Result<CodeFilter> {
+        Ok(CodeFilter {
+            search: super::connection::search_filter(self.search.clone())?,
             archived: self.archived.as_opt(),
-        }
+        })
     }
 }
 
@@ -226,7 +226,7 @@ where
     let cid = company_id(ctx)?;
     let args = page_args(first, last, after, before)?;
     let db = &db(ctx)?.conn;
-    let f = filter.unwrap_or_default().core();
+    let f = filter.unwrap_or_default().core()?;
     let desc = sort.unwrap_or_default().direction == SortDirection::Desc;
     let page = read(table.page(db, cid, &f, desc, &args).await).await?;
     let total = if wants_total(ctx) {
@@ -692,7 +692,7 @@ impl CoreQuery {
         let args = page_args(first, last, after, before)?;
         let db = &db(ctx)?.conn;
         let f = CoreCustomerFilter {
-            search: filter.search,
+            search: super::connection::search_filter(filter.search)?,
             customer_group: filter.customer_group,
             currency_id: filter_id(
                 "filter.currencyId",
@@ -754,7 +754,7 @@ impl CoreQuery {
         let args = page_args(first, last, after, before)?;
         let db = &db(ctx)?.conn;
         let f = CoreVendorFilter {
-            search: filter.search,
+            search: super::connection::search_filter(filter.search)?,
             archived: filter.archived.as_opt(),
         };
         let page = read(
@@ -798,7 +798,7 @@ impl CoreQuery {
         let args = page_args(first, last, after, before)?;
         let db = &db(ctx)?.conn;
         let f = CoreItemFilter {
-            search: filter.search,
+            search: super::connection::search_filter(filter.search)?,
             kind: filter.kind.map(Into::into),
             item_group: filter.item_group,
             archived: filter.archived.as_opt(),

@@ -609,7 +609,7 @@ impl SalesQuery {
         let db = &db(ctx)?.conn;
         let f = filter.unwrap_or_default();
         let f = sales::OrderFilter {
-            search: f.search,
+            search: super::connection::search_filter(f.search)?,
             customer_id: filter_id("filter.customerId", f.customer_id.as_ref(), Kind::Customer)?,
             status: f.status.map(Into::into),
             order_type: f.order_type,
@@ -1324,7 +1324,7 @@ impl QuotationQuery {
         let db = &db(ctx)?.conn;
         let f = filter.unwrap_or_default();
         let f = sales::QuotationFilter {
-            search: f.search,
+            search: super::connection::search_filter(f.search)?,
             status: f.status.map(Into::into),
             customer_id: filter_id("filter.customerId", f.customer_id.as_ref(), Kind::Customer)?,
             prospect_id: filter_id("filter.prospectId", f.prospect_id.as_ref(), Kind::Prospect)?,

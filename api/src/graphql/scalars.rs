@@ -6,7 +6,6 @@
 use async_graphql::{InputValueError, InputValueResult, Scalar, ScalarType, Value};
 use chrono::{DateTime as ChronoDateTime, NaiveDate, Utc};
 use rust_decimal::Decimal;
-use std::str::FromStr;
 
 /// An exact decimal number, always written as a JSON string such as `"1234.50"` or `"-0.005"`.
 /// Never a float. Input also accepts a JSON integer. Amounts keep up to 4 decimal places,
@@ -47,18 +46,29 @@ impl ScalarType for Dec {
     }
 }
 
-/// A calendar date in ISO 8601 form, `YYYY-MM-DD`.
+/// A calendar date in ISO 8601 form, `YYYY-MM-DD`, from 1900-01-01 to 9999-12-31.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Date(pub NaiveDate);
 
-/// A calendar date in ISO 8601 form, `YYYY-MM-DD`.
+/// Years a `Date` or `DateTime` may have: year 0, negative or five-digit years are typing
+/// errors, and not every engine stores them.
+const YEARS: std::ops::RangeInclusive<i32> = 1900..=9999;
+
+/// A calendar date in ISO 8601 form, `YYYY-MM-DD`, from 1900-01-01 to 9999-12-31.
 #[Scalar(name = "Date")]
 impl ScalarType for Date {
     fn parse(value: Value) -> InputValueResult<Self> {
+        use chrono::Datelike;
         match &value {
-            Value::String(s) => NaiveDate::from_str(s).map(Date).map_err(|_| {
-                InputValueError::custom(format!("{s:?} is not a date of the form YYYY-MM-DD"))
-            }),
+            Value::String(s) => match NaiveDate::parse_from_str(s, "%Y-%m-%d") {
+                Ok(d) if s.len() == 10 && YEARS.contains(&d.year()) => Ok(Date(d)),
+                Ok(_) => Err(InputValueError::custom(format!(
+                    "{s:?} is outside 1900-01-01 to 9999-12-31"
+                ))),
+                Err(_) => Err(InputValueError::custom(format!(
+                    "{s:?} is not a date of the form YYYY-MM-DD"
+                ))),
+            },
             _ => Err(InputValueError::expected_type(value)),
         }
     }
@@ -71,15 +81,24 @@ impl ScalarType for Date {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct DateTime(pub ChronoDateTime<Utc>);
 
-/// A point in time in RFC 3339 form, always in UTC, e.g. `2026-11-21T09:30:00Z`.
+/// A point in time in RFC 3339 form, always in UTC, e.g. `2026-11-21T09:30:00Z`; years 1900
+/// to 9999.
 #[Scalar(name = "DateTime")]
 impl ScalarType for DateTime {
     fn parse(value: Value) -> InputValueResult<Self> {
+        use chrono::Datelike;
         match &value {
             Value::String(s) => ChronoDateTime::parse_from_rfc3339(s)
-                .map(|d| DateTime(d.with_timezone(&Utc)))
-                .map_err(|_| {
-                    InputValueError::custom(format!("{s:?} is not an RFC 3339 date-time"))
+                .map_err(|_| InputValueError::custom(format!("{s:?} is not an RFC 3339 date-time")))
+                .and_then(|d| {
+                    let d = d.with_timezone(&Utc);
+                    if YEARS.contains(&d.year()) {
+                        Ok(DateTime(d))
+                    } else {
+                        Err(InputValueError::custom(format!(
+                            "{s:?} is outside the years 1900 to 9999"
+                        )))
+                    }
                 }),
             _ => Err(InputValueError::expected_type(value)),
         }

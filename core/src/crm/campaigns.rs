@@ -494,6 +494,7 @@ pub async fn select_targets(
             .map(|c| validate::country_code("selection.countryCode", c))
             .transpose(),
     );
+    v.check(validate::search("selection.search", s.search.as_deref()));
     if !(s.prospects || s.customers || s.contacts) {
         v.push(Violation::new(
             "selection",

@@ -3,12 +3,22 @@
 //!
 //! Order of checks (each failure is a [`LoadError`] naming the file):
 //! 1. the file is read and its SHA-256 compared with the configured one; only then is it
-//!    opened as a library (on Linux the very file descriptor that was hashed is opened, through
-//!    `/proc/self/fd`, so the file cannot be swapped in between);
+//!    opened as a library, and what is opened is exactly the bytes that were hashed: on Linux
+//!    a sealed in-memory copy (`memfd_create`, then `F_SEAL_WRITE | F_SEAL_SHRINK |
+//!    F_SEAL_GROW | F_SEAL_SEAL`) opened through `/proc/self/fd`, so neither swapping the file
+//!    nor overwriting it in place (`cp` over it) changes the code that runs;
 //! 2. `mercator_plugin_manifest` must exist and return a manifest with the magic bytes, this
 //!    host's ABI major, a minor no newer than the host's, and a size covering ABI 1.0;
 //! 3. the manifest's strings must be UTF-8 and its capabilities valid JSON of the right shape;
-//! 4. `mercator_plugin_init` must exist and return a function table (or its error message).
+//! 4. `mercator_plugin_init` must exist and return a function table (or its error message)
+//!    within [`CallLimits::init_timeout`].
+//!
+//! Every call is bounded ([`CallLimits`]): the answer's size, the number of user errors, the
+//! length of a fault message. The deadline and the concurrency limit are kept by the
+//! registry, which runs calls on the blocking pool. While a call runs, its thread knows which
+//! plugin it is in: the host's log callback tags the plugin's lines with its id, and a crash
+//! (SIGSEGV, SIGBUS, SIGILL, SIGFPE, SIGABRT) inside it is reported with the plugin's id and
+//! operation on standard error before the process dies.
 //!
 //! Libraries are never unloaded: thread-local destructors make `dlclose` unsound, so the
 //! handle is deliberately leaked.
@@ -16,12 +26,180 @@
 use super::ExtensionError;
 use super::messages::{Capabilities, UserErrors};
 use mercator_plugin_sdk::abi::{self, Buffer, CallFn, HostApi, InitFn, Manifest, ManifestFn};
+use std::cell::Cell;
 use std::ffi::{CStr, c_char};
-use std::io::Read;
 use std::path::{Path, PathBuf};
+use std::time::Duration;
 
 /// The host's ABI version.
 pub const HOST_ABI: (u16, u16) = (abi::ABI_MAJOR, abi::ABI_MINOR);
+
+/// Limits of the calls into one plugin (configured in `[plugin_limits]`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct CallLimits {
+    /// How long a call may take before the caller gets `PLUGIN_TIMEOUT` (the plugin's thread
+    /// cannot be stopped; it keeps its concurrency slot until it returns).
+    pub timeout: Duration,
+    /// How long init may take at start-up.
+    pub init_timeout: Duration,
+    /// Largest answer, in bytes.
+    pub max_answer_bytes: usize,
+    /// Most user errors in one answer.
+    pub max_errors: usize,
+    /// Calls into the plugin at the same time.
+    pub max_concurrent_calls: usize,
+}
+
+impl Default for CallLimits {
+    fn default() -> Self {
+        CallLimits {
+            timeout: Duration::from_secs(5),
+            init_timeout: Duration::from_secs(10),
+            max_answer_bytes: 16 * 1024 * 1024,
+            max_errors: 100,
+            max_concurrent_calls: 8,
+        }
+    }
+}
+
+/// Longest fault message or user-error message kept from a plugin (longer ones are cut, with
+/// the full length said).
+pub const MAX_MESSAGE: usize = 1024;
+
+/// Cuts a plugin's text to [`MAX_MESSAGE`] bytes (on a character boundary), saying how long
+/// it was.
+fn clip(text: &[u8]) -> String {
+    if text.len() <= MAX_MESSAGE {
+        return String::from_utf8_lossy(text).into_owned();
+    }
+    let mut end = MAX_MESSAGE;
+    while end > 0 && (text[end] & 0xC0) == 0x80 {
+        end -= 1;
+    }
+    format!(
+        "{}… ({} bytes in all)",
+        String::from_utf8_lossy(&text[..end]),
+        text.len()
+    )
+}
+
+/// The plugin a thread is calling into: its id and operation, as static text (ids are leaked
+/// once per loaded plugin, which is never unloaded), for the log callback and the crash report.
+#[derive(Clone, Copy)]
+struct InPlugin {
+    id: &'static str,
+    operation: &'static str,
+}
+
+thread_local! {
+    static IN_PLUGIN: Cell<Option<InPlugin>> = const { Cell::new(None) };
+}
+
+/// Marks the current thread as inside a plugin until dropped.
+struct Inside(Option<InPlugin>);
+
+impl Inside {
+    fn enter(id: &'static str, operation: &'static str) -> Inside {
+        #[cfg(unix)]
+        crash::install();
+        Inside(IN_PLUGIN.replace(Some(InPlugin { id, operation })))
+    }
+}
+
+impl Drop for Inside {
+    fn drop(&mut self) {
+        IN_PLUGIN.set(self.0);
+    }
+}
+
+/// Reports a crash inside a plugin. A signal handler for the signals a crashing library
+/// raises writes `plugin <id> crashed with signal <n> in <operation>` to standard error (with
+/// `write(2)` only, which is async-signal-safe), puts back the handler it replaced and
+/// returns: the faulting instruction runs again and the previous handler (Rust's stack
+/// overflow check, or the default action) ends the process as before.
+#[cfg(unix)]
+mod crash {
+    use super::IN_PLUGIN;
+    use std::sync::Once;
+    use std::sync::atomic::{AtomicUsize, Ordering};
+
+    const SIGNALS: [libc::c_int; 5] = [
+        libc::SIGSEGV,
+        libc::SIGBUS,
+        libc::SIGILL,
+        libc::SIGFPE,
+        libc::SIGABRT,
+    ];
+    static INSTALL: Once = Once::new();
+    /// The handlers replaced, by position in `SIGNALS` (pointers to leaked `sigaction`s).
+    static PREVIOUS: [AtomicUsize; 5] = [const { AtomicUsize::new(0) }; 5];
+
+    fn write_all(parts: &[&[u8]]) {
+        for p in parts {
+            // SAFETY: writing a valid buffer to standard error; async-signal-safe.
+            unsafe { libc::write(2, p.as_ptr().cast(), p.len()) };
+        }
+    }
+
+    extern "C" fn on_signal(sig: libc::c_int) {
+        // A `const`-initialised thread local without destructor is a plain TLS read.
+        if let Some(p) = IN_PLUGIN.with(|c| c.get()) {
+            let mut digits = [0u8; 4];
+            let mut n = sig.unsigned_abs() as usize;
+            let mut i = digits.len();
+            while i > 0 {
+                i -= 1;
+                digits[i] = b'0' + (n % 10) as u8;
+                n /= 10;
+                if n == 0 {
+                    break;
+                }
+            }
+            write_all(&[
+                b"mercator: plugin ",
+                p.id.as_bytes(),
+                b" crashed with signal ",
+                &digits[i..],
+                b" in ",
+                p.operation.as_bytes(),
+                b"; the process stops\n",
+            ]);
+        }
+        if let Some(k) = SIGNALS.iter().position(|s| *s == sig) {
+            let prev = PREVIOUS[k].load(Ordering::Acquire) as *const libc::sigaction;
+            // SAFETY: `prev` is null or the leaked action saved at install; restoring it is
+            // async-signal-safe.
+            unsafe {
+                if prev.is_null() {
+                    libc::signal(sig, libc::SIG_DFL);
+                } else {
+                    libc::sigaction(sig, prev, std::ptr::null_mut());
+                }
+            }
+        }
+    }
+
+    /// Installs the handler once per process (at the first call into a plugin).
+    pub(super) fn install() {
+        INSTALL.call_once(|| {
+            for (k, sig) in SIGNALS.iter().enumerate() {
+                // SAFETY: a zeroed sigaction is valid; the handler is an `extern "C" fn(int)`;
+                // the previous action is leaked so the handler can restore it at any time.
+                unsafe {
+                    let mut act: libc::sigaction = std::mem::zeroed();
+                    act.sa_sigaction = on_signal as extern "C" fn(libc::c_int) as usize;
+                    act.sa_flags = libc::SA_ONSTACK;
+                    libc::sigemptyset(&mut act.sa_mask);
+                    let prev: *mut libc::sigaction =
+                        Box::into_raw(Box::new(std::mem::zeroed::<libc::sigaction>()));
+                    if libc::sigaction(*sig, &act, prev) == 0 {
+                        PREVIOUS[k].store(prev as usize, Ordering::Release);
+                    }
+                }
+            }
+        });
+    }
+}
 
 /// One `[[plugins]]` entry of the configuration.
 #[derive(Debug, Clone, PartialEq)]
@@ -83,6 +261,13 @@ pub struct LoadedPlugin {
     pub path: PathBuf,
     /// The file's SHA-256.
     pub sha256: String,
+    /// The limits of its calls.
+    pub limits: CallLimits,
+    /// Its concurrency slots ([`CallLimits::max_concurrent_calls`]): the registry holds one
+    /// for each call until the plugin returns.
+    pub slots: std::sync::Arc<tokio::sync::Semaphore>,
+    /// Its id, as static text for the thread marker.
+    id: &'static str,
     table: Table,
 }
 
@@ -106,47 +291,74 @@ fn err(path: &Path, reason: impl Into<String>) -> LoadError {
     }
 }
 
-/// An open file, hashed, ready to be opened as a library.
+/// A file's bytes, hashed, ready to be opened as a library.
 struct Hashed {
-    file: std::fs::File,
+    bytes: Vec<u8>,
     sha256: String,
 }
 
 fn hash_file(path: &Path) -> Result<Hashed, LoadError> {
-    let mut file =
-        std::fs::File::open(path).map_err(|e| err(path, format!("cannot open the file: {e}")))?;
-    let mut bytes = Vec::new();
-    file.read_to_end(&mut bytes)
-        .map_err(|e| err(path, format!("cannot read the file: {e}")))?;
+    let bytes = std::fs::read(path).map_err(|e| err(path, format!("cannot open the file: {e}")))?;
     Ok(Hashed {
         sha256: sha256_hex(&bytes),
-        file,
+        bytes,
     })
 }
 
-/// Opens the hashed file as a library. The handle is never closed (see the module docs), so it
-/// is returned as `ManuallyDrop`.
+/// A sealed in-memory file holding `bytes`: nothing can write, grow or shrink it any more.
+#[cfg(target_os = "linux")]
+fn sealed_copy(bytes: &[u8]) -> std::io::Result<std::fs::File> {
+    use std::io::Write;
+    use std::os::fd::FromRawFd;
+    // SAFETY: a static NUL-terminated name and flags; the result is checked.
+    let fd = unsafe {
+        libc::memfd_create(
+            c"mercator-plugin".as_ptr(),
+            libc::MFD_CLOEXEC | libc::MFD_ALLOW_SEALING,
+        )
+    };
+    if fd < 0 {
+        return Err(std::io::Error::last_os_error());
+    }
+    // SAFETY: a descriptor we just created and own.
+    let mut file = unsafe { std::fs::File::from_raw_fd(fd) };
+    file.write_all(bytes)?;
+    let seals = libc::F_SEAL_WRITE | libc::F_SEAL_SHRINK | libc::F_SEAL_GROW | libc::F_SEAL_SEAL;
+    // SAFETY: fcntl on our own descriptor; the result is checked.
+    if unsafe { libc::fcntl(fd, libc::F_ADD_SEALS, seals) } != 0 {
+        return Err(std::io::Error::last_os_error());
+    }
+    Ok(file)
+}
+
+/// Opens the hashed bytes as a library. The handle is never closed (see the module docs), so
+/// it is returned as `ManuallyDrop`.
 fn open_library(
     path: &Path,
     hashed: Hashed,
 ) -> Result<std::mem::ManuallyDrop<libloading::Library>, LoadError> {
-    // Open exactly the bytes that were hashed: on Linux through the open descriptor. The
-    // descriptor stays open for the life of the process: the dynamic loader knows the library
-    // by this `/proc/self/fd/N` name, and a reused number would make it hand out an earlier
-    // library for a later file.
+    // Open exactly the bytes that were hashed: on Linux a sealed in-memory copy, opened
+    // through its descriptor. The descriptor stays open for the life of the process: the
+    // dynamic loader knows the library by this `/proc/self/fd/N` name, and a reused number
+    // would make it hand out an earlier library for a later file.
     #[cfg(target_os = "linux")]
     let (target, keep) = {
         use std::os::fd::AsRawFd;
-        let p = PathBuf::from(format!("/proc/self/fd/{}", hashed.file.as_raw_fd()));
-        if p.exists() {
-            (p, Some(hashed.file))
-        } else {
-            (path.to_path_buf(), None)
-        }
+        let copy = sealed_copy(&hashed.bytes).map_err(|e| {
+            err(
+                path,
+                format!("cannot make a sealed in-memory copy of the library: {e}"),
+            )
+        })?;
+        (
+            PathBuf::from(format!("/proc/self/fd/{}", copy.as_raw_fd())),
+            Some(copy),
+        )
     };
     #[cfg(not(target_os = "linux"))]
     let (target, keep) = {
-        drop(hashed.file);
+        // Elsewhere the file is opened by name right after it was hashed.
+        drop(hashed.bytes);
         (path.to_path_buf(), None::<std::fs::File>)
     };
     // SAFETY: loading a library runs its initialisers. Only files whose hash the operator
@@ -350,12 +562,15 @@ unsafe extern "C" fn host_log(level: i32, message: *const u8, len: usize) {
     }
     // SAFETY: the plugin passes `len` readable bytes for the duration of the call.
     let bytes = unsafe { std::slice::from_raw_parts(message, len) };
-    let text = String::from_utf8_lossy(bytes);
+    let text = clip(bytes);
+    // The plugin whose call (or init) this thread is in; a line from a thread of the plugin's
+    // own is tagged `unknown`.
+    let plugin = IN_PLUGIN.with(|c| c.get()).map_or("unknown", |p| p.id);
     match level {
-        abi::LOG_ERROR => tracing::error!(target: "mercator::plugin", "{text}"),
-        abi::LOG_WARN => tracing::warn!(target: "mercator::plugin", "{text}"),
-        abi::LOG_INFO => tracing::info!(target: "mercator::plugin", "{text}"),
-        _ => tracing::debug!(target: "mercator::plugin", "{text}"),
+        abi::LOG_ERROR => tracing::error!(target: "mercator::plugin", plugin, "{text}"),
+        abi::LOG_WARN => tracing::warn!(target: "mercator::plugin", plugin, "{text}"),
+        abi::LOG_INFO => tracing::info!(target: "mercator::plugin", plugin, "{text}"),
+        _ => tracing::debug!(target: "mercator::plugin", plugin, "{text}"),
     }
 }
 
@@ -367,7 +582,7 @@ static HOST_API: HostApi = HostApi {
 };
 
 /// Loads a configured plugin: hash, open, manifest, init.
-pub fn load(spec: &PluginSpec) -> Result<LoadedPlugin, LoadError> {
+pub fn load(spec: &PluginSpec, limits: CallLimits) -> Result<LoadedPlugin, LoadError> {
     let path = spec.path.as_path();
     let expected = spec.sha256.trim().to_ascii_lowercase();
     if expected.len() != 64 || !expected.bytes().all(|b| b.is_ascii_hexdigit()) {
@@ -396,16 +611,44 @@ pub fn load(spec: &PluginSpec) -> Result<LoadedPlugin, LoadError> {
         .map_err(|_| err(path, "no `mercator_plugin_init` symbol"))?;
     let config = serde_json::to_vec(&spec.config)
         .map_err(|e| err(path, format!("the configuration cannot be encoded: {e}")))?;
-    let mut msg = vec![0u8; 1024];
-    // SAFETY: per the header: our static host table, the config bytes, a writable error buffer.
-    let t = unsafe {
-        init(
-            &HOST_API,
-            config.as_ptr(),
-            config.len(),
-            msg.as_mut_ptr().cast::<c_char>(),
-            msg.len(),
-        )
+    let init: InitFn = *init;
+    // The plugin id lives as long as the library: for ever.
+    let id: &'static str = Box::leak(manifest.id.clone().into_boxed_str());
+    // Init runs on a thread of its own so that one that never returns cannot hang start-up.
+    let (tx, rx) = std::sync::mpsc::channel();
+    let spawned = std::thread::Builder::new()
+        .name(format!("init {id}"))
+        .spawn(move || {
+            let _inside = Inside::enter(id, "init");
+            let mut msg = vec![0u8; 1024];
+            // SAFETY: per the header: our static host table, the config bytes, a writable
+            // error buffer.
+            let t = unsafe {
+                init(
+                    &HOST_API,
+                    config.as_ptr(),
+                    config.len(),
+                    msg.as_mut_ptr().cast::<c_char>(),
+                    msg.len(),
+                )
+            };
+            let _ = tx.send((t as usize, msg));
+        });
+    if let Err(e) = spawned {
+        return Err(err(path, format!("cannot start the init thread: {e}")));
+    }
+    let (t, msg) = match rx.recv_timeout(limits.init_timeout) {
+        Ok((t, msg)) => (t as *const abi::PluginApi, msg),
+        Err(_) => {
+            return Err(err(
+                path,
+                format!(
+                    "plugin {id} did not finish initialising within {} ms ([plugin_limits] \
+                     init_timeout_ms)",
+                    limits.init_timeout.as_millis()
+                ),
+            ));
+        }
     };
     if t.is_null() {
         let end = msg.iter().position(|&b| b == 0).unwrap_or(msg.len());
@@ -417,7 +660,11 @@ pub fn load(spec: &PluginSpec) -> Result<LoadedPlugin, LoadError> {
         };
         return Err(err(
             path,
-            format!("plugin {} failed to initialise: {text}", manifest.id),
+            format!(
+                "plugin {} failed to initialise: {}",
+                manifest.id,
+                clip(text.as_bytes())
+            ),
         ));
     }
     // SAFETY: a non-null table; struct_size comes first in every version.
@@ -449,6 +696,11 @@ pub fn load(spec: &PluginSpec) -> Result<LoadedPlugin, LoadError> {
         manifest,
         path: spec.path.clone(),
         sha256,
+        slots: std::sync::Arc::new(tokio::sync::Semaphore::new(
+            limits.max_concurrent_calls.max(1),
+        )),
+        limits,
+        id,
         table,
     })
 }
@@ -501,6 +753,7 @@ impl LoadedPlugin {
             });
         };
         let mut out = Buffer::empty();
+        let inside = Inside::enter(self.id, op.name());
         // SAFETY: the table's function with the instance init returned, a readable request and
         // a writable response; the plugin promises thread safety.
         let status = unsafe {
@@ -511,6 +764,7 @@ impl LoadedPlugin {
                 &mut out,
             )
         };
+        drop(inside);
         let bytes: &[u8] = if out.ptr.is_null() || out.len == 0 {
             &[]
         } else {
@@ -522,17 +776,37 @@ impl LoadedPlugin {
             operation: op.name(),
             message,
         };
+        let limits = &self.limits;
         let result = match status {
-            abi::STATUS_OK => ok(bytes).map_err(malformed),
+            _ if bytes.len() > limits.max_answer_bytes => Err(malformed(format!(
+                "an answer of {} bytes, over the limit of {} ([plugin_limits] max_answer_bytes)",
+                bytes.len(),
+                limits.max_answer_bytes
+            ))),
+            abi::STATUS_OK => ok(bytes).map_err(|m| malformed(clip(m.as_bytes()))),
             abi::STATUS_BUSINESS_ERROR => match serde_json::from_slice::<UserErrors>(bytes) {
-                Ok(e) if !e.errors.is_empty() => Err(ExtensionError::Rejected(e.errors)),
+                Ok(e) if e.errors.len() > limits.max_errors => Err(malformed(format!(
+                    "{} user errors, over the limit of {} ([plugin_limits] max_errors)",
+                    e.errors.len(),
+                    limits.max_errors
+                ))),
+                Ok(e) if !e.errors.is_empty() => Err(ExtensionError::Rejected(
+                    e.errors
+                        .into_iter()
+                        .map(|mut u| {
+                            u.message = clip(u.message.as_bytes());
+                            u.code = clip(u.code.as_bytes());
+                            u
+                        })
+                        .collect(),
+                )),
                 Ok(_) => Err(malformed("a business error without errors".into())),
                 Err(e) => Err(malformed(format!("unreadable user errors: {e}"))),
             },
             abi::STATUS_PLUGIN_FAULT => Err(ExtensionError::Fault {
                 plugin: plugin.clone(),
                 operation: op.name(),
-                message: String::from_utf8_lossy(bytes).into_owned(),
+                message: clip(bytes),
             }),
             abi::STATUS_UNSUPPORTED => Err(ExtensionError::Unsupported {
                 provider: format!("plugin {plugin}"),

@@ -53,6 +53,14 @@ pub enum ExtensionError {
         /// What it said.
         message: String,
     },
+    /// The plugin did not answer within the call deadline (`[plugin_limits] call_timeout_ms`).
+    #[error("plugin {plugin} did not answer within {after_ms} ms")]
+    Timeout {
+        /// Plugin id.
+        plugin: String,
+        /// The deadline, in milliseconds.
+        after_ms: u64,
+    },
     /// The plugin answered something that is not the message it should be.
     #[error("plugin {plugin} returned a malformed response to {operation}: {message}")]
     Malformed {
@@ -75,6 +83,7 @@ impl ExtensionError {
             ExtensionError::UnknownCode { .. } => "NOT_FOUND",
             ExtensionError::Unsupported { .. } => "UNSUPPORTED",
             ExtensionError::Fault { .. } | ExtensionError::Malformed { .. } => "PLUGIN_FAULT",
+            ExtensionError::Timeout { .. } => "PLUGIN_TIMEOUT",
         }
     }
 

@@ -1,7 +1,7 @@
 //! The registry: every order type, invoice format and promising calculator of this process,
 //! built-in or from a plugin, under a unique code. Built once at start-up, then read-only.
 
-use super::loader::{self, LoadError, LoadedPlugin, Operation, PluginSpec};
+use super::loader::{self, CallLimits, LoadError, LoadedPlugin, Operation, PluginSpec};
 use super::messages::{
     Ack, CalculatorDecl, InvoiceFormatDecl, OrderTypeDecl, PromisingRequest, PromisingResponse,
     RenderInvoiceRequest, TransitionRequest, ValidateOrderRequest,
@@ -129,12 +129,18 @@ impl Registry {
         r
     }
 
-    /// The built-ins plus every configured plugin, in configuration order. The first plugin
-    /// that cannot load (or clashes with a registered code) is the error.
+    /// The built-ins plus every configured plugin, in configuration order, with the default
+    /// call limits. The first plugin that cannot load (or clashes with a registered code) is
+    /// the error.
     pub fn load(specs: &[PluginSpec]) -> Result<Registry, LoadError> {
+        Self::load_with(specs, CallLimits::default())
+    }
+
+    /// [`Registry::load`] with the configured call limits.
+    pub fn load_with(specs: &[PluginSpec], limits: CallLimits) -> Result<Registry, LoadError> {
         let mut r = Registry::builtin();
         for s in specs {
-            let p = loader::load(s)?;
+            let p = loader::load(s, limits)?;
             r.add_plugin(p).map_err(|reason| LoadError {
                 path: s.path.clone(),
                 reason,
@@ -249,6 +255,57 @@ impl Registry {
         self.calculators.iter().find(|e| e.decl.code == code)
     }
 
+    /// Runs an extension call: built-ins inline (they are pure and fast), plugins on the
+    /// blocking pool so that a slow plugin never stalls the async workers, one of the
+    /// plugin's concurrency slots held until the plugin returns, and the caller answered
+    /// `PLUGIN_TIMEOUT` after the call deadline (waiting for a slot counts). A plugin thread
+    /// cannot be stopped: a call that never returns keeps its slot, so a hung plugin takes at
+    /// most `max_concurrent_calls` threads and later calls time out without starting.
+    async fn run<T: ?Sized + Send + Sync + 'static, R: Send + 'static>(
+        &self,
+        provider: &Provider,
+        imp: Arc<T>,
+        f: impl FnOnce(&T) -> Result<R, ExtensionError> + Send + 'static,
+    ) -> Result<R, ExtensionError> {
+        let Provider::Plugin(id) = provider else {
+            return f(&imp);
+        };
+        let Some(plugin) = self.plugins.iter().find(|p| &p.manifest.id == id) else {
+            return Err(Self::unknown("plugin", id));
+        };
+        let limits = plugin.limits;
+        let slots = plugin.slots.clone();
+        let call = async move {
+            let slot = slots.acquire_owned().await.map_err(|_| "closed")?;
+            tokio::task::spawn_blocking(move || {
+                let r = f(&imp);
+                drop(slot);
+                r
+            })
+            .await
+            .map_err(|_| "did not complete")
+        };
+        match tokio::time::timeout(limits.timeout, call).await {
+            Ok(Ok(r)) => r,
+            Ok(Err(why)) => Err(ExtensionError::Fault {
+                plugin: id.clone(),
+                operation: "call",
+                message: format!("the call {why}"),
+            }),
+            Err(_) => {
+                tracing::error!(
+                    plugin = %id,
+                    timeout_ms = limits.timeout.as_millis() as u64,
+                    "a plugin call passed its deadline; its thread keeps its slot until it returns"
+                );
+                Err(ExtensionError::Timeout {
+                    plugin: id.clone(),
+                    after_ms: limits.timeout.as_millis() as u64,
+                })
+            }
+        }
+    }
+
     fn unknown(kind: &'static str, code: &str) -> ExtensionError {
         ExtensionError::UnknownCode {
             kind,
@@ -261,7 +318,8 @@ impl Registry {
         let e = self
             .order_type(&req.order_type)
             .ok_or_else(|| Self::unknown("order type", &req.order_type))?;
-        run(&e.provider, e.imp.clone(), move |imp| imp.validate(&req)).await
+        self.run(&e.provider, e.imp.clone(), move |imp| imp.validate(&req))
+            .await
     }
 
     /// Asks an order's type whether a transition may happen.
@@ -269,7 +327,7 @@ impl Registry {
         let e = self
             .order_type(&req.order_type)
             .ok_or_else(|| Self::unknown("order type", &req.order_type))?;
-        run(&e.provider, e.imp.clone(), move |imp| {
+        self.run(&e.provider, e.imp.clone(), move |imp| {
             imp.check_transition(&req)
         })
         .await
@@ -289,7 +347,9 @@ impl Registry {
             e.decl.file_extension
         );
         let media_type = e.decl.media_type.clone();
-        let bytes = run(&e.provider, e.imp.clone(), move |imp| imp.render(&req)).await?;
+        let bytes = self
+            .run(&e.provider, e.imp.clone(), move |imp| imp.render(&req))
+            .await?;
         Ok(Rendered {
             bytes,
             media_type,
@@ -305,7 +365,8 @@ impl Registry {
         let e = self
             .calculator(&req.calculator)
             .ok_or_else(|| Self::unknown("promising calculator", &req.calculator))?;
-        run(&e.provider, e.imp.clone(), move |imp| imp.promise(&req)).await
+        self.run(&e.provider, e.imp.clone(), move |imp| imp.promise(&req))
+            .await
     }
 }
 
@@ -321,30 +382,6 @@ fn safe_file_stem(number: &str) -> String {
         })
         .collect();
     if s.is_empty() { "invoice".into() } else { s }
-}
-
-/// Runs an extension call: built-ins inline (they are pure and fast), plugins on the blocking
-/// pool so that a slow plugin never stalls the async workers.
-async fn run<T: ?Sized + Send + Sync + 'static, R: Send + 'static>(
-    provider: &Provider,
-    imp: Arc<T>,
-    f: impl FnOnce(&T) -> Result<R, ExtensionError> + Send + 'static,
-) -> Result<R, ExtensionError> {
-    match provider {
-        Provider::BuiltIn => f(&imp),
-        Provider::Plugin(id) => {
-            let id = id.clone();
-            tokio::task::spawn_blocking(move || f(&imp))
-                .await
-                .unwrap_or_else(|e| {
-                    Err(ExtensionError::Fault {
-                        plugin: id,
-                        operation: "call",
-                        message: format!("the call did not complete: {e}"),
-                    })
-                })
-        }
-    }
 }
 
 /// A plugin behind the host traits: each call is one ABI call with a JSON message.

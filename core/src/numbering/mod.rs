@@ -72,6 +72,9 @@ impl SequenceKind {
 }
 
 /// Formats a counter value with a sequence's prefix and width.
+/// Longest document number or account number the tables keep (`VARCHAR(20)`).
+pub const NUMBER_MAX: usize = 20;
+
 pub fn format_number(prefix: &str, width: i32, value: i64) -> String {
     format!(
         "{prefix}{value:0width$}",
@@ -152,7 +155,21 @@ pub async fn next_number(
     let next: i64 = row.try_get("", "next_value")?;
     let prefix: String = row.try_get("", "prefix")?;
     let width: i32 = row.try_get("", "width")?;
-    Ok(format_number(&prefix, width, next - 1))
+    let number = format_number(&prefix, width, next - 1);
+    if number.len() > NUMBER_MAX {
+        // The caller's transaction rolls back, so the counter does not move either.
+        return Err(Violation::new(
+            "",
+            Rule::OutOfRange,
+            format!(
+                "the {} number sequence is exhausted: {number} is longer than {NUMBER_MAX} \
+                 characters; shorten its prefix",
+                kind.to_value()
+            ),
+        )
+        .into());
+    }
+    Ok(number)
 }
 
 /// Input of [`update_sequence`].
@@ -204,6 +221,27 @@ pub async fn update_sequence(
         ));
     }
     v.finish()?;
+    // The next number drawn must fit the document tables' number columns.
+    let next = format_number(
+        p.prefix.as_deref().unwrap_or(&row.prefix),
+        p.width.unwrap_or(row.width),
+        p.next_value.unwrap_or(row.next_value),
+    );
+    if next.len() > NUMBER_MAX {
+        return Err(Violation::new(
+            if p.prefix.is_some() {
+                "prefix"
+            } else {
+                "width"
+            },
+            Rule::TooLong,
+            format!(
+                "the next number would be {next}, longer than {NUMBER_MAX} characters: \
+                 shorten the prefix or the width"
+            ),
+        )
+        .into());
+    }
     let mut am: number_sequence::ActiveModel = row.into();
     if let Some(x) = p.prefix {
         am.prefix = Set(x);

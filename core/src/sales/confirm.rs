@@ -146,6 +146,7 @@ pub async fn confirm_orders(
             "a summary confirmation groups orders of one invoice account and one currency",
         ));
     }
+    let all_lines = lines_of(db, &sorted).await?;
     for o in &orders {
         ensure_executable(db, o).await?;
         if matches!(o.status, OrderStatus::Invoiced | OrderStatus::Canceled) {
@@ -153,6 +154,13 @@ pub async fn confirm_orders(
                 "ids",
                 Rule::IllegalTransition,
                 format!("sales order {} is closed", o.number),
+            ));
+        }
+        if !all_lines.iter().any(|l| l.order_id == o.id) {
+            return Err(violation(
+                "ids",
+                Rule::NoLines,
+                format!("sales order {} has no lines to confirm", o.number),
             ));
         }
     }
@@ -196,9 +204,9 @@ pub async fn confirm_orders(
     let mut out = Vec::new();
     for o in orders {
         let version = o.confirmed_version.unwrap_or(0) + 1;
-        let lines: Vec<serde_json::Value> = lines_of(db, &[o.id])
-            .await?
-            .into_iter()
+        let lines: Vec<serde_json::Value> = all_lines
+            .iter()
+            .filter(|l| l.order_id == o.id)
             .map(|l| {
                 json!({"lineNumber": l.line_number, "itemId": l.item_id, "quantity": l.quantity.value().normalize().to_string(),
                        "unitPrice": l.unit_price.value().normalize().to_string(), "lineAmount": l.line_amount.value().normalize().to_string()})

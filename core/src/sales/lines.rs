@@ -262,7 +262,14 @@ impl LineContext {
                     quantity: l.quantity.abs(),
                     date: order_date,
                 },
-            ),
+            )
+            .map_err(|_| {
+                violation(
+                    &f("quantity"),
+                    Rule::OutOfRange,
+                    "quantity × price is out of range",
+                )
+            })?,
             None => trade::PriceResult {
                 rule,
                 currency_id: buyer.currency_id,
@@ -303,7 +310,14 @@ impl LineContext {
             PricingRule::BestPrice => {
                 pricing::bc_line_amount(unit_price, l.quantity, discount.percent, step)
             }
-        };
+        }
+        .ok_or_else(|| {
+            violation(
+                &f("quantity"),
+                Rule::OutOfRange,
+                "quantity × unit price is out of range",
+            )
+        })?;
         let tax_code_id = match (buyer.tax_group.as_deref(), item.tax_group.as_deref()) {
             (Some(cg), Some(ig)) => match self.tax.get(ig) {
                 Some(t) => Some(t.id),

@@ -619,6 +619,16 @@ pub async fn create_order(
             }
         }
     }
+    let order_date = i.order_date.unwrap_or_else(|| Utc::now().date_naive());
+    if let Some(s) = i.requested_ship_date
+        && s < order_date
+    {
+        v.push(Violation::new(
+            "requestedShipDate",
+            Rule::InvalidValue,
+            "requestedShipDate is before the order date",
+        ));
+    }
     if i.lines.len() > 500 {
         v.push(Violation::new(
             "lines",
@@ -638,7 +648,6 @@ pub async fn create_order(
             format!("customer {} is blocked", cust.account_number),
         ));
     }
-    let order_date = i.order_date.unwrap_or_else(|| Utc::now().date_naive());
     let returned = i.order_type == crate::extension::builtin::RETURNED;
     let mut i = i;
     if !returned {

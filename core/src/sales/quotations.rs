@@ -157,6 +157,15 @@ pub async fn create_quotation(
             "validUntil is before the quotation date",
         ));
     }
+    if let Some(s) = i.requested_ship_date
+        && s < date
+    {
+        v.push(Violation::new(
+            "requestedShipDate",
+            Rule::InvalidValue,
+            "requestedShipDate is before the quotation date",
+        ));
+    }
     v.finish()?;
     let number = crate::crm::parties::number_for::<sales_quotation::Entity>(
         db,

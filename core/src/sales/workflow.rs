@@ -523,6 +523,13 @@ pub async fn release_order(
             format!("sales order {} is not open", o.number),
         ));
     }
+    if super::lines_of(db, &[o.id]).await?.is_empty() {
+        return Err(violation(
+            "id",
+            Rule::NoLines,
+            format!("sales order {} has no lines to release", o.number),
+        ));
+    }
     if needs_approval(db, company_id, &o).await? {
         return Err(violation(
             "id",

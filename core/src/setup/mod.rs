@@ -257,8 +257,43 @@ pub struct NewCurrency {
     pub invoice_rounding_mode: Option<RoundingMode>,
 }
 
-fn check_step(v: &mut Violations, field: &str, d: Option<Decimal>) -> Option<Rate> {
-    d.and_then(|d| v.check(validate::step(field, d)))
+/// Checks a currency's three precisions together: amounts to a power of ten that amount
+/// storage keeps (4 places), unit prices to one that price storage keeps (6 places), and the
+/// invoice rounding step a multiple of the amount precision (0.05 for CHF, 1 for SEK). Each
+/// argument is the new value, or the current one for an unchanged field (`None` in `given`).
+fn check_precisions(
+    v: &mut Violations,
+    amount: Decimal,
+    unit_price: Decimal,
+    invoice: Decimal,
+    given: [bool; 3],
+) -> (Option<Rate>, Option<Rate>, Option<Rate>) {
+    let a = v.check(validate::power_of_ten("amountPrecision", amount, 4));
+    let u = v.check(validate::power_of_ten("unitPricePrecision", unit_price, 6));
+    let mut i = v.check(validate::step("invoiceRoundingPrecision", invoice));
+    if let (Some(a), Some(_)) = (a, i)
+        && !(invoice % a.value()).is_zero()
+    {
+        v.push(Violation::new(
+            if given[2] {
+                "invoiceRoundingPrecision"
+            } else {
+                "amountPrecision"
+            },
+            Rule::InvalidValue,
+            format!(
+                "invoiceRoundingPrecision {} must be a multiple of amountPrecision {}",
+                invoice.normalize(),
+                amount.normalize()
+            ),
+        ));
+        i = None;
+    }
+    (
+        a.filter(|_| given[0]),
+        u.filter(|_| given[1]),
+        i.filter(|_| given[2]),
+    )
 }
 
 /// Adds a currency to a company.
@@ -271,20 +306,12 @@ pub async fn create_currency(
     let code = v.check(validate::currency_code("code", &input.code));
     let name = v.check(validate::name("name", &input.name, validate::MAX_NAME));
     let (_, da, du, di) = iso_defaults(&input.code);
-    let a = check_step(
+    let (a, u, i) = check_precisions(
         &mut v,
-        "amountPrecision",
-        Some(input.amount_precision.unwrap_or(da)),
-    );
-    let u = check_step(
-        &mut v,
-        "unitPricePrecision",
-        Some(input.unit_price_precision.unwrap_or(du)),
-    );
-    let i = check_step(
-        &mut v,
-        "invoiceRoundingPrecision",
-        Some(input.invoice_rounding_precision.unwrap_or(di)),
+        input.amount_precision.unwrap_or(da),
+        input.unit_price_precision.unwrap_or(du),
+        input.invoice_rounding_precision.unwrap_or(di),
+        [true; 3],
     );
     if let Some(code) = &code
         && currency_by_code(db, company_id, code).await?.is_some()
@@ -354,12 +381,18 @@ pub async fn update_currency(
         .name
         .as_deref()
         .and_then(|n| v.check(validate::name("name", n, validate::MAX_NAME)));
-    let a = check_step(&mut v, "amountPrecision", p.amount_precision);
-    let u = check_step(&mut v, "unitPricePrecision", p.unit_price_precision);
-    let i = check_step(
+    let (a, u, i) = check_precisions(
         &mut v,
-        "invoiceRoundingPrecision",
-        p.invoice_rounding_precision,
+        p.amount_precision.unwrap_or(row.amount_precision.value()),
+        p.unit_price_precision
+            .unwrap_or(row.unit_price_precision.value()),
+        p.invoice_rounding_precision
+            .unwrap_or(row.invoice_rounding_precision.value()),
+        [
+            p.amount_precision.is_some(),
+            p.unit_price_precision.is_some(),
+            p.invoice_rounding_precision.is_some(),
+        ],
     );
     v.finish()?;
     let mut am: currency::ActiveModel = row.into();

@@ -403,7 +403,7 @@ pub async fn resolve_price(
             ServiceError::from(Violation::new("unitId", Rule::NotFound, "unit not found"))
         })?;
     let rows = candidates(db, company_id, &customer, &[&item]).await?;
-    Ok(price_with(
+    price_with(
         &rows,
         &Pricing {
             rule,
@@ -414,7 +414,7 @@ pub async fn resolve_price(
             quantity: r.quantity,
             date: r.date,
         },
-    ))
+    )
 }
 
 /// The agreement lines that may apply to any of `items` for `customer`: its currency, not
@@ -487,7 +487,11 @@ pub(crate) struct Pricing<'a> {
 
 /// Price and line discount of one line from candidate agreement lines (a superset is fine:
 /// scope, currency, unit, dates and quantities are checked here), under the company's rule.
-pub(crate) fn price_with(rows: &[trade_agreement::Model], p: &Pricing<'_>) -> PriceResult {
+/// `OUT_OF_RANGE` on `quantity` when the line amount does not fit.
+pub(crate) fn price_with(
+    rows: &[trade_agreement::Model],
+    p: &Pricing<'_>,
+) -> ServiceResult<PriceResult> {
     let (customer, item, currency, unit, rule) = (p.customer, p.item, p.currency, p.unit, p.rule);
     let lines: Vec<AgreementLine> = rows
         .iter()
@@ -551,7 +555,14 @@ pub(crate) fn price_with(rows: &[trade_agreement::Model], p: &Pricing<'_>) -> Pr
             (pr, d, amount)
         }
     };
-    PriceResult {
+    let line_amount = line_amount.ok_or_else(|| {
+        Violation::new(
+            "quantity",
+            Rule::OutOfRange,
+            "quantity × price is out of range",
+        )
+    })?;
+    Ok(PriceResult {
         rule,
         currency_id: customer.currency_id,
         unit_price: price.unit_price,
@@ -561,5 +572,5 @@ pub(crate) fn price_with(rows: &[trade_agreement::Model], p: &Pricing<'_>) -> Pr
             .unwrap_or(PriceSource::BasePrice),
         discount,
         line_amount: line_amount.normalize(),
-    }
+    })
 }
