@@ -893,10 +893,9 @@ pub async fn serve(
                 .max_concurrent_streams(100);
             let conn = builder.serve_connection(TokioIo::new(stream), service);
             tokio::pin!(conn);
-            let stopping = async move {
-                let stopped = stop.wait_for(|s| *s).await.is_ok();
-                stopped
-            };
+            // Edition 2024: the guard `wait_for` returns is dropped before the block ends, so
+            // the future stays `Send`.
+            let stopping = async move { stop.wait_for(|s| *s).await.is_ok() };
             tokio::select! {
                 _ = conn.as_mut() => {}
                 _ = stopping => {

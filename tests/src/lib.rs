@@ -480,3 +480,148 @@ pub fn plugin_entry(path: &Path, config: Value) -> mercator_api::config::PluginE
         config,
     }
 }
+
+/// The `mercator` binary cargo built beside the tests.
+pub fn mercator_bin() -> PathBuf {
+    let bin = build_dir().join(format!("mercator{}", std::env::consts::EXE_SUFFIX));
+    assert!(
+        bin.exists(),
+        "build the binary first (cargo build --workspace): {}",
+        bin.display()
+    );
+    bin
+}
+
+/// A `mercator serve --demo` process on a free port of 127.0.0.1, with a fresh database (or
+/// the one of `database`), its standard error kept in a file. Killed when dropped.
+pub struct ServerProcess {
+    /// The child.
+    pub child: std::process::Child,
+    /// Base URL, e.g. `http://127.0.0.1:41234`.
+    pub url: String,
+    /// The admin token it printed.
+    pub token: String,
+    /// Database URL and PostgreSQL schema it runs on (for a restart on the same data).
+    pub database: (String, Option<String>),
+    stderr: PathBuf,
+    /// Holds the SQLite file and the log.
+    pub dir: Arc<tempfile::TempDir>,
+}
+
+impl ServerProcess {
+    /// Starts a server on a fresh database; `config` is extra TOML (plugins, limits).
+    pub fn start(config: &str) -> ServerProcess {
+        let (cfg, dir) = fresh_config();
+        let dir = Arc::new(dir.unwrap_or_else(|| tempfile::tempdir().expect("temp dir")));
+        Self::start_on((cfg.database_url, cfg.database_schema), config, dir)
+    }
+
+    /// Starts a server on a given database (a restart after a crash).
+    pub fn start_on(
+        database: (String, Option<String>),
+        config: &str,
+        dir: Arc<tempfile::TempDir>,
+    ) -> ServerProcess {
+        use std::io::{BufRead, BufReader};
+        let cfg_file = dir.path().join(format!(
+            "server-{}.toml",
+            SEQ.fetch_add(1, Ordering::Relaxed)
+        ));
+        std::fs::write(&cfg_file, config).expect("config file");
+        let stderr = cfg_file.with_extension("log");
+        let mut cmd = std::process::Command::new(mercator_bin());
+        cmd.args(["serve", "--demo", "--config"])
+            .arg(&cfg_file)
+            .env("MERCATOR_DATABASE_URL", &database.0)
+            .env("MERCATOR_LISTEN", "127.0.0.1:0")
+            .env("MERCATOR_LOG_LEVEL", "warn")
+            .env_remove("MERCATOR_CONFIG")
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::fs::File::create(&stderr).expect("log file"));
+        if let Some(s) = &database.1 {
+            cmd.env("MERCATOR_DATABASE_SCHEMA", s);
+        }
+        let mut child = cmd.spawn().expect("spawn mercator");
+        let out = child.stdout.take().expect("stdout");
+        let (tx, rx) = std::sync::mpsc::channel();
+        std::thread::spawn(move || {
+            let (mut url, mut token) = (String::new(), String::new());
+            for line in BufReader::new(out).lines().map_while(Result::ok) {
+                if let Some(rest) = line.strip_prefix("Mercator is listening on ") {
+                    url = rest.trim_end_matches("/graphql").to_owned();
+                }
+                if let Some(rest) = line.trim().strip_prefix("Admin token:") {
+                    token = rest.trim().to_owned();
+                }
+                if line.trim_start().starts_with("Try:") {
+                    let _ = tx.send((url.clone(), token.clone()));
+                }
+            }
+        });
+        let Ok((url, token)) = rx.recv_timeout(std::time::Duration::from_secs(60)) else {
+            let _ = child.kill();
+            panic!(
+                "mercator serve did not start: {}",
+                std::fs::read_to_string(&stderr).unwrap_or_default()
+            );
+        };
+        ServerProcess {
+            child,
+            url,
+            token,
+            database,
+            stderr,
+            dir,
+        }
+    }
+
+    /// What the process wrote to standard error so far.
+    pub fn stderr(&self) -> String {
+        std::fs::read_to_string(&self.stderr).unwrap_or_default()
+    }
+
+    /// Sends a signal (`libc::SIGTERM`, `libc::SIGKILL`) to the process.
+    pub fn signal(&self, sig: i32) {
+        let status = std::process::Command::new("kill")
+            .arg(format!("-{sig}"))
+            .arg(self.child.id().to_string())
+            .status()
+            .expect("kill");
+        assert!(status.success());
+    }
+
+    /// Waits up to `limit` for the process to exit; its status, or `None` if still running.
+    pub fn wait_exit(&mut self, limit: std::time::Duration) -> Option<std::process::ExitStatus> {
+        let started = std::time::Instant::now();
+        loop {
+            if let Ok(Some(s)) = self.child.try_wait() {
+                return Some(s);
+            }
+            if started.elapsed() > limit {
+                return None;
+            }
+            std::thread::sleep(std::time::Duration::from_millis(20));
+        }
+    }
+
+    /// A client for the demo company with the printed admin token.
+    pub async fn q(&self, query: &str, variables: Value) -> (u16, Value) {
+        let r = reqwest::Client::new()
+            .post(format!("{}/graphql", self.url))
+            .bearer_auth(&self.token)
+            .header("X-Mercator-Company", "DEMO")
+            .json(&json!({"query": query, "variables": variables}))
+            .send()
+            .await
+            .expect("request");
+        let status = r.status().as_u16();
+        (status, r.json().await.unwrap_or(Value::Null))
+    }
+}
+
+impl Drop for ServerProcess {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}

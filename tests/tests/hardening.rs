@@ -338,6 +338,9 @@ async fn a_revoked_token_stops_at_once_on_the_node_that_revoked_it() {
     );
 }
 
+/// A bomb: what it is, the body, the token, the status and codes it must get.
+type Bomb<'a> = (&'a str, String, Option<&'a str>, u16, &'a [&'a str]);
+
 /// One query sent as raw text, with the client's token and company.
 async fn raw(c: &Client<'_>, body: String, token: Option<&str>) -> (u16, Value, Duration) {
     let started = Instant::now();
@@ -391,7 +394,7 @@ async fn query_bombs_are_refused_with_a_code_and_normal_queries_carry_on() {
     let too_big = "x".repeat(5 * 1024 * 1024);
     // A fragment cycle is caught by the parser's recursion limit (32) before validation.
     let cycle_codes = &["GRAPHQL_PARSE_FAILED", "GRAPHQL_VALIDATION_FAILED"][..];
-    let cases: Vec<(&str, String, Option<&str>, u16, &[&str])> = vec![
+    let cases: Vec<Bomb> = vec![
         (
             "list nested 2,000 deep",
             deep_list,

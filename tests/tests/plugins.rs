@@ -9,6 +9,7 @@ use mercator_core::extension::messages::{
     PromiseBasis, RenderInvoiceRequest, Transition, TransitionAction, TransitionRequest,
     ValidateOrderRequest,
 };
+use mercator_core::extension::registry::Registry;
 use mercator_plugin_sdk::samples;
 use mercator_tests::{TestApp, c_plugin, fresh_config, plugin_entry, rust_plugin, sha256_of};
 use rust_decimal::Decimal;
@@ -684,4 +685,239 @@ fn the_cli_checks_lists_and_refuses_plugins_and_the_schema_does_not_change() {
         "{}",
         String::from_utf8_lossy(&out.stderr)
     );
+}
+
+/// A registry with the faulty fixture in `mode` and tight call limits.
+fn faulty(config: Value, limits: loader::CallLimits) -> Registry {
+    Registry::load_with(&[spec(&rust_plugin(FAULTY), config)], limits).unwrap()
+}
+
+fn tight() -> loader::CallLimits {
+    loader::CallLimits {
+        timeout: std::time::Duration::from_millis(300),
+        init_timeout: std::time::Duration::from_millis(300),
+        max_answer_bytes: 1024 * 1024,
+        max_errors: 100,
+        max_concurrent_calls: 2,
+    }
+}
+
+/// Every plugin call is bounded: an endless loop gets `PLUGIN_TIMEOUT` after the deadline
+/// (and, once its two slots are taken, later calls time out without starting another
+/// thread); a 2 MB answer, 10,000 user errors and a 200 KB fault message are refused or cut
+/// (once echoed whole to the client: 209 MB); an init that never returns stops start-up after
+/// its deadline instead of hanging it.
+#[test]
+fn plugin_calls_have_a_deadline_slots_and_size_caps() {
+    // The hung calls keep their threads for ever: a runtime that is dropped normally would
+    // wait for them, so this one is shut down in the background.
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    rt.block_on(deadline_slots_and_caps());
+    rt.shutdown_background();
+}
+
+async fn deadline_slots_and_caps() {
+    let r = faulty(json!({"mode": "hang"}), tight());
+    let started = std::time::Instant::now();
+    let calls = (0..5).map(|_| r.promise(samples::promising_request("FAULTY", 1)));
+    for e in futures_util::future::join_all(calls).await {
+        let e = e.unwrap_err();
+        assert_eq!(e.code(), "PLUGIN_TIMEOUT", "{e}");
+        assert!(
+            e.to_string().contains("did not answer within 300 ms"),
+            "{e}"
+        );
+    }
+    assert!(started.elapsed() < std::time::Duration::from_secs(5));
+    // Both slots are held by the hung threads; a sixth call waits for one and times out too.
+    let e = r
+        .promise(samples::promising_request("FAULTY", 1))
+        .await
+        .unwrap_err();
+    assert_eq!(e.code(), "PLUGIN_TIMEOUT");
+    assert_eq!(r.plugins()[0].slots.available_permits(), 0);
+
+    let r = faulty(json!({"mode": "big", "bytes": 2_000_000}), tight());
+    let e = r
+        .promise(samples::promising_request("FAULTY", 1))
+        .await
+        .unwrap_err();
+    assert_eq!(e.code(), "PLUGIN_FAULT");
+    assert!(e.to_string().contains("over the limit of 1048576"), "{e}");
+
+    let r = faulty(json!({"mode": "errors", "count": 10_000}), tight());
+    let e = r
+        .promise(samples::promising_request("FAULTY", 1))
+        .await
+        .unwrap_err();
+    assert_eq!(e.code(), "PLUGIN_FAULT");
+    assert!(
+        e.to_string()
+            .contains("10000 user errors, over the limit of 100"),
+        "{e}"
+    );
+    let r = faulty(json!({"mode": "errors", "count": 3}), tight());
+    let e = r
+        .promise(samples::promising_request("FAULTY", 1))
+        .await
+        .unwrap_err();
+    assert_eq!(e.code(), "REJECTED_BY_EXTENSION");
+
+    let r = faulty(json!({"mode": "fault", "bytes": 200_000}), tight());
+    let e = r
+        .promise(samples::promising_request("FAULTY", 1))
+        .await
+        .unwrap_err();
+    assert_eq!(e.code(), "PLUGIN_FAULT");
+    let m = e.to_string();
+    assert!(m.len() < 1_300, "{} bytes", m.len());
+    assert!(m.contains("(200000 bytes in all)"), "{m}");
+
+    let e = Registry::load_with(
+        &[spec(&rust_plugin(FAULTY), json!({"mode": "hang_init"}))],
+        tight(),
+    )
+    .unwrap_err()
+    .to_string();
+    assert!(
+        e.contains("plugin fixture.faulty did not finish initialising within 300 ms"),
+        "{e}"
+    );
+}
+
+/// The host runs a sealed in-memory copy of exactly the bytes it hashed: overwriting the file
+/// in place afterwards (once: the server ran code nobody approved, or crashed) changes
+/// nothing.
+#[tokio::test]
+async fn overwriting_a_loaded_plugin_file_changes_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("libplugin.so");
+    std::fs::copy(rust_plugin(FAULTY), &path).unwrap();
+    let r = Registry::load_with(&[spec(&path, json!({}))], Default::default()).unwrap();
+    let before = r
+        .promise(samples::promising_request("FAULTY", 2))
+        .await
+        .unwrap();
+    // `cp` of another library over it: the same inode, new bytes.
+    let other = std::fs::read(rust_plugin(WORKDAY)).unwrap();
+    {
+        use std::io::Write;
+        let mut f = std::fs::OpenOptions::new()
+            .write(true)
+            .truncate(true)
+            .open(&path)
+            .unwrap();
+        f.write_all(&other).unwrap();
+    }
+    for _ in 0..3 {
+        let after = r
+            .promise(samples::promising_request("FAULTY", 2))
+            .await
+            .unwrap();
+        assert_eq!(after, before);
+    }
+    // A new load of the changed file is refused by its hash.
+    let mut s = spec(&path, json!({}));
+    s.sha256 = sha256_of(&rust_plugin(FAULTY));
+    assert!(load_err(&s).contains("SHA-256 mismatch"));
+}
+
+/// In a running server: a plugin that never answers costs its request `PLUGIN_TIMEOUT` after
+/// the deadline, the server keeps serving, and SIGTERM still stops it within the grace period
+/// (before, the request hung and SIGTERM no longer stopped the process); log lines the plugin
+/// writes carry its id.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_hung_plugin_costs_one_request_and_sigterm_still_stops_the_server() {
+    let lib = rust_plugin(FAULTY);
+    let config = format!(
+        "[http]\nshutdown_grace_seconds = 2\n[plugin_limits]\ncall_timeout_ms = 500\n\n[[plugins]]\npath = \"{}\"\nsha256 = \"{}\"\n[plugins.config]\nmode = \"hang\"\n",
+        lib.display(),
+        sha256_of(&lib)
+    );
+    let mut server = mercator_tests::ServerProcess::start(&config);
+    let (_, d) = server
+        .q(
+            "{ customers(first: 1) { nodes { id } } items(first: 1, filter: { kind: STOCKED }) { nodes { id } } }",
+            json!({}),
+        )
+        .await;
+    let (customer, item) = (
+        d["data"]["customers"]["nodes"][0]["id"].clone(),
+        d["data"]["items"]["nodes"][0]["id"].clone(),
+    );
+    let create = "mutation($i: SalesOrderCreateInput!) { salesOrderCreate(input: $i) { salesOrder { id } userErrors { code } } }";
+    let input = json!({"i": {"orderType": "FAULTY", "customerId": customer,
+        "lines": [{"itemId": item, "quantity": "1"}]}});
+    let started = std::time::Instant::now();
+    let (status, body) = server.q(create, input.clone()).await;
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(
+        body["errors"][0]["extensions"]["code"], "PLUGIN_TIMEOUT",
+        "{body}"
+    );
+    assert!(started.elapsed() < std::time::Duration::from_secs(5));
+    let (status, body) = server.q("{ orderTypes { code } }", json!({})).await;
+    assert_eq!(status, 200, "the server keeps serving: {body}");
+    // A request in flight on the hung plugin while SIGTERM arrives.
+    let url = server.url.clone();
+    let token = server.token.clone();
+    let inflight = tokio::spawn(async move {
+        reqwest::Client::new()
+            .post(format!("{url}/graphql"))
+            .bearer_auth(token)
+            .header("X-Mercator-Company", "DEMO")
+            .json(&json!({"query": create, "variables": input}))
+            .send()
+            .await
+            .map(|r| r.status().as_u16())
+    });
+    tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    server.signal(libc_sigterm());
+    let exited = server.wait_exit(std::time::Duration::from_secs(10));
+    assert!(
+        exited.is_some(),
+        "SIGTERM must stop the server: {}",
+        server.stderr()
+    );
+    let _ = inflight.await;
+    let log = server.stderr();
+    assert!(log.contains("a plugin call passed its deadline"), "{log}");
+    assert!(log.contains("fixture.faulty"), "{log}");
+}
+
+fn libc_sigterm() -> i32 {
+    15
+}
+
+/// A crash inside a plugin (here a null-pointer write in its init) names the plugin and the
+/// operation on standard error before the process dies; a plugin's log lines carry its id.
+#[test]
+fn a_crashing_plugin_is_named_and_plugin_log_lines_carry_its_id() {
+    let dir = tempfile::tempdir().unwrap();
+    let lib = rust_plugin(FAULTY);
+    let sha = sha256_of(&lib);
+    let cfg = config_file(dir.path(), &[(&lib, &sha, json!({"mode": "crash_init"}))]);
+    let out = mercator(&["plugins", "list"], Some(&cfg));
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("mercator: plugin fixture.faulty crashed with signal 11 in init"),
+        "{err}"
+    );
+    let cfg = config_file(dir.path(), &[(&lib, &sha, json!({"mode": "log"}))]);
+    let out = mercator(&["plugins", "list"], Some(&cfg));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let err = String::from_utf8_lossy(&out.stderr);
+    let line = err
+        .lines()
+        .find(|l| l.contains("fixture initialised"))
+        .unwrap_or_else(|| panic!("no plugin log line: {err}"));
+    assert!(line.contains("fixture.faulty"), "{line}");
 }
