@@ -13,11 +13,10 @@ use std::sync::Arc;
 
 /// Mercator: a headless sales-and-marketing backend with a GraphQL API.
 #[derive(Parser, Debug)]
-#[command(name = "mercator", version, about)]
+#[command(name = "mercator", version, about, after_help = ENV_HELP)]
 pub struct Cli {
-    /// Configuration file (TOML). Also `MERCATOR_CONFIG`. Without one, defaults and
-    /// `MERCATOR_*` variables apply.
-    #[arg(long, global = true)]
+    /// Configuration file (TOML). Without one, defaults and `MERCATOR_*` variables apply.
+    #[arg(long, global = true, env = "MERCATOR_CONFIG")]
     pub config: Option<PathBuf>,
     /// What to do.
     #[command(subcommand)]
@@ -101,11 +100,66 @@ pub enum TokenCmd {
     },
 }
 
+/// The environment variables, listed under every `--help`.
+const ENV_HELP: &str = "Environment variables (override the configuration file; nested keys with __):
+  MERCATOR_CONFIG                      configuration file (TOML)
+  MERCATOR_DATABASE_URL                sqlite://mercator.db?mode=rwc (default) or postgres://user@host:5432/db
+  MERCATOR_DATABASE_SCHEMA             PostgreSQL schema (default public)
+  MERCATOR_DATABASE_MAX_CONNECTIONS    pool size (default 8)
+  MERCATOR_LISTEN                      address:port (default 127.0.0.1:8080; port 0 picks one)
+  MERCATOR_LOG_FORMAT, MERCATOR_LOG_LEVEL   text or json; a tracing filter such as info
+  MERCATOR_CORS_ORIGINS                e.g. '[\"http://localhost:3000\"]'
+  MERCATOR_LIMITS__*                   MAX_COST, MAX_DEPTH, TOKEN_CACHE_SECONDS, MAX_NESTING, MAX_QUERY_BYTES
+  MERCATOR_HTTP__*                     HEADER_TIMEOUT_SECONDS, BODY_TIMEOUT_SECONDS, MAX_BODY_BYTES,
+                                       MAX_CONNECTIONS, SHUTDOWN_GRACE_SECONDS
+  MERCATOR_PLUGIN_LIMITS__*            CALL_TIMEOUT_MS, INIT_TIMEOUT_MS, MAX_ANSWER_BYTES, MAX_ERRORS,
+                                       MAX_CONCURRENT_CALLS
+Every setting: docs/operations.md.";
+
+/// Writes to standard output; a closed pipe (`mercator export-schema | head`) ends the output
+/// quietly instead of panicking.
+fn out(text: &str) -> anyhow::Result<()> {
+    use std::io::Write;
+    let mut o = std::io::stdout().lock();
+    match o.write_all(text.as_bytes()).and_then(|()| o.flush()) {
+        Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => Err(e.into()),
+        _ => Ok(()),
+    }
+}
+
+/// The SQLite file of a `sqlite:` URL (none for an in-memory database or another engine).
+fn sqlite_file(url: &str) -> Option<PathBuf> {
+    let rest = url
+        .strip_prefix("sqlite://")
+        .or_else(|| url.strip_prefix("sqlite:"))?;
+    let path = rest.split('?').next().unwrap_or(rest);
+    (!path.is_empty() && !path.contains(":memory:") && !url.contains("mode=memory"))
+        .then(|| PathBuf::from(path))
+}
+
+/// Connects to a database that must already exist: commands that only read or manage it
+/// (tokens) refuse to create an empty SQLite file and then fail on what it lacks.
+async fn connect_existing(cfg: &Config) -> anyhow::Result<Db> {
+    if let Some(f) = sqlite_file(&cfg.database_url)
+        && !f.exists()
+    {
+        anyhow::bail!(
+            "the database {} does not exist (database_url / MERCATOR_DATABASE_URL is {}); \
+             create it with `mercator migrate` or `mercator serve`",
+            f.display(),
+            redact(&cfg.database_url)
+        );
+    }
+    connect(cfg).await
+}
+
 fn init_logging(cfg: &Config) {
+    use std::io::IsTerminal;
     let filter = tracing_subscriber::EnvFilter::try_new(&cfg.log_level)
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
     let b = tracing_subscriber::fmt()
         .with_env_filter(filter)
+        .with_ansi(std::io::stderr().is_terminal())
         .with_writer(std::io::stderr);
     if cfg.log_format == "json" {
         let _ = b.json().try_init();
@@ -138,8 +192,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::ExportSchema => {
             let registry = load_plugins(&cfg)?;
             let sdl = crate::graphql::build_schema(None, registry).sdl();
-            print!("{sdl}");
-            Ok(())
+            out(&sdl)
         }
         Command::Plugins { action } => plugins(&cfg, action),
         Command::Migrate => {
@@ -187,7 +240,7 @@ async fn seed_demo(db: &Db) -> anyhow::Result<(mercator_core::setup::company::Mo
 }
 
 async fn token(cfg: &Config, action: TokenCmd) -> anyhow::Result<()> {
-    let db = connect(cfg).await?;
+    let db = connect_existing(cfg).await?;
     db.migrate().await?;
     match action {
         TokenCmd::Create {
@@ -216,8 +269,8 @@ async fn token(cfg: &Config, action: TokenCmd) -> anyhow::Result<()> {
                 },
             )
             .await
-            .map_err(|e| anyhow::anyhow!("{e}"))?;
-            println!("{token}");
+            .map_err(|e| anyhow::anyhow!("{e} (database {})", redact(&cfg.database_url)))?;
+            out(&format!("{token}\n"))?;
         }
         TokenCmd::List => {
             println!(
@@ -323,6 +376,9 @@ async fn serve(cfg: Config, with_demo: bool) -> anyhow::Result<()> {
     let registry = load_plugins(&cfg)?;
     let db = connect(&cfg).await?;
     db.migrate().await?;
+    let (acceptor, addr) = server::bind(&cfg.listen)
+        .await
+        .map_err(|e| anyhow::anyhow!("cannot listen on {}: {e}", cfg.listen))?;
     let mut banner = String::new();
     if with_demo {
         let (company, created) = seed_demo(&db).await?;
@@ -346,13 +402,10 @@ async fn serve(cfg: Config, with_demo: bool) -> anyhow::Result<()> {
         .map_err(|e| anyhow::anyhow!("{e}"))?;
         banner = format!(
             "  GraphiQL:     http://{listen}/graphql#token={token}&company={code}\n  Admin token:  {token}\n  Company:      {code} (send it as the X-Mercator-Company header)\n  Try:          curl -s http://{listen}/graphql -H 'Authorization: Bearer {token}' -H 'X-Mercator-Company: {code}' -H 'Content-Type: application/json' -d '{{\"query\":\"{{ customers(first: 3) {{ nodes {{ accountNumber name }} }} }}\"}}'\n",
-            listen = cfg.listen,
+            listen = addr,
             code = company.code,
         );
     }
-    let (acceptor, addr) = server::bind(&cfg.listen)
-        .await
-        .map_err(|e| anyhow::anyhow!("cannot listen on {}: {e}", cfg.listen))?;
     println!("Mercator is listening on http://{addr}/graphql");
     if !banner.is_empty() {
         print!("{banner}");

@@ -125,6 +125,8 @@ async fn seed_token_and_serve_work_for_scripts() {
                 line.contains("#token=mrc_") && line.contains("company=DEMO"),
                 "{line}"
             );
+            // The port the server got, not the :0 it was asked for.
+            assert!(!line.contains(":0/"), "{line}");
         }
         if line.trim_start().starts_with("Try:") {
             break;
@@ -172,4 +174,55 @@ async fn seed_token_and_serve_work_for_scripts() {
         String::from_utf8(out.stdout).unwrap(),
         mercator_api::graphql::sdl()
     );
+}
+
+/// `export-schema | head` ends quietly (it panicked on the closed pipe); a command against a
+/// database that does not exist says so and names it instead of creating an empty file; the
+/// help lists the environment variables.
+#[test]
+fn the_cli_behaves_in_pipes_and_names_its_database_and_variables() {
+    use std::io::Read;
+    let mut child = Command::new(binary())
+        .arg("export-schema")
+        .env_remove("MERCATOR_CONFIG")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut first = [0u8; 64];
+    let mut stdout = child.stdout.take().unwrap();
+    stdout.read_exact(&mut first).unwrap();
+    drop(stdout);
+    let out = child.wait_with_output().unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{err}");
+    assert!(!err.contains("panicked"), "{err}");
+
+    let dir = tempfile::tempdir().unwrap();
+    let missing = dir.path().join("nothing-here.db");
+    let url = format!("sqlite://{}?mode=rwc", missing.display());
+    let out = mercator(
+        &url,
+        None,
+        &["token", "create", "--company", "DEMO", "--role", "viewer"],
+    );
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("does not exist") && err.contains("nothing-here.db"),
+        "{err}"
+    );
+    assert!(!missing.exists(), "no empty database was created");
+
+    let out = Command::new(binary()).arg("--help").output().unwrap();
+    let help = String::from_utf8_lossy(&out.stdout);
+    for var in [
+        "MERCATOR_CONFIG",
+        "MERCATOR_DATABASE_URL",
+        "MERCATOR_LISTEN",
+        "MERCATOR_HTTP__",
+        "MERCATOR_PLUGIN_LIMITS__",
+    ] {
+        assert!(help.contains(var), "{var} missing from --help: {help}");
+    }
 }
