@@ -30,6 +30,10 @@ pub struct Config {
     /// Browser origins allowed to call the API (CORS), e.g. `["http://localhost:3000"]`;
     /// `["*"]` allows any. Empty (the default) sends no CORS headers.
     pub cors_origins: Vec<String>,
+    /// Request headers browsers may send besides the API's own and the usual tracing headers
+    /// (`authorization`, `content-type`, `x-mercator-company`, `x-request-id`, `traceparent`,
+    /// `tracestate`, `baggage`, `sentry-trace`).
+    pub cors_allowed_headers: Vec<String>,
     /// Query limits.
     pub limits: Limits,
     /// Connection limits and timeouts of the HTTP server.
@@ -186,6 +190,7 @@ impl Default for Config {
             log_format: "text".into(),
             log_level: "info".into(),
             cors_origins: Vec::new(),
+            cors_allowed_headers: Vec::new(),
             limits: Limits::default(),
             http: Http::default(),
             plugin_limits: PluginLimits::default(),
@@ -195,8 +200,9 @@ impl Default for Config {
 }
 
 /// The `MERCATOR_*` variables read, without the prefix (nested keys with `__`).
-pub const ENV_KEYS: [&str; 25] = [
+pub const ENV_KEYS: [&str; 26] = [
     "CORS_ORIGINS",
+    "CORS_ALLOWED_HEADERS",
     "DATABASE_URL",
     "DATABASE_SCHEMA",
     "DATABASE_MAX_CONNECTIONS",

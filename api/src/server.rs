@@ -54,6 +54,8 @@ pub struct AppState {
     pub registry: Arc<Registry>,
     tokens: Arc<TokenCache>,
     documents: Mutex<HashMap<String, Arc<Parsed>>>,
+    /// Automatic persisted queries: text by SHA-256.
+    persisted: Mutex<HashMap<String, String>>,
 }
 
 /// Authentications of this process, kept for `limits.token_cache_seconds`; emptied at once
@@ -98,6 +100,7 @@ impl AppState {
             metrics: Metrics::default(),
             tokens: Arc::new(TokenCache::default()),
             documents: Mutex::new(HashMap::new()),
+            persisted: Mutex::new(HashMap::new()),
         })
     }
 
@@ -173,11 +176,13 @@ async fn resolve_auth(state: &AppState, headers: &HeaderMap) -> Result<RequestCt
             "send a token in the Authorization header: Bearer <token>",
         ));
     };
+    // The scheme is case-insensitive (RFC 7235): `bearer`, `BEARER` and `Bearer` alike.
     let Some(token) = h
         .to_str()
         .ok()
-        .and_then(|s| s.strip_prefix("Bearer "))
-        .map(str::trim)
+        .and_then(|s| s.split_once(' '))
+        .filter(|(scheme, _)| scheme.eq_ignore_ascii_case("bearer"))
+        .map(|(_, t)| t.trim())
     else {
         return Err(unauth("the Authorization header must be: Bearer <token>"));
     };
@@ -268,6 +273,70 @@ struct GqlBody {
     #[serde(rename = "operationName")]
     operation_name: Option<String>,
     variables: Option<serde_json::Value>,
+    /// Request extensions: only `persistedQuery` (Apollo's automatic persisted queries) is
+    /// read; anything else must at least be an object.
+    extensions: Option<serde_json::Value>,
+}
+
+/// Query texts by their SHA-256, for automatic persisted queries (bounded like the parse
+/// cache: emptied when full).
+const PERSISTED_MAX: usize = 4096;
+
+/// The text of an automatic persisted query: the body's own query (checked against its hash
+/// and remembered), or the one remembered for the hash; `Err` with the refusal otherwise.
+fn persisted_query(
+    state: &AppState,
+    body: &GqlBody,
+) -> Result<Option<String>, (ErrorCode, &'static str, String)> {
+    let Some(ext) = &body.extensions else {
+        return Ok(body.query.clone());
+    };
+    let Some(pq) = ext.get("persistedQuery") else {
+        return Ok(body.query.clone());
+    };
+    let hash = pq
+        .get("sha256Hash")
+        .and_then(serde_json::Value::as_str)
+        .map(str::to_ascii_lowercase);
+    let (Some(hash), Some(1)) = (hash, pq.get("version").and_then(serde_json::Value::as_i64))
+    else {
+        return Err((
+            ErrorCode::BadRequest,
+            "",
+            "extensions.persistedQuery must be {\"version\": 1, \"sha256Hash\": \"…\"}".into(),
+        ));
+    };
+    match &body.query {
+        Some(q) => {
+            if mercator_core::digest::sha256_hex(q.as_bytes()) != hash {
+                return Err((
+                    ErrorCode::BadRequest,
+                    "",
+                    "provided sha does not match query".into(),
+                ));
+            }
+            if let Ok(mut m) = state.persisted.lock() {
+                if m.len() >= PERSISTED_MAX {
+                    m.clear();
+                }
+                m.insert(hash, q.clone());
+            }
+            Ok(Some(q.clone()))
+        }
+        None => match state
+            .persisted
+            .lock()
+            .ok()
+            .and_then(|m| m.get(&hash).cloned())
+        {
+            Some(q) => Ok(Some(q)),
+            None => Err((
+                ErrorCode::PersistedQueryNotFound,
+                "PersistedQueryNotFound",
+                String::new(),
+            )),
+        },
+    }
 }
 
 fn wants_graphql_response(headers: &HeaderMap) -> bool {
@@ -401,9 +470,39 @@ async fn execute(
     body: GqlBody,
     is_get: bool,
     started: Instant,
+    info: Option<&RequestInfo>,
 ) -> Response {
     let media = media_of(headers);
-    let Some(query) = body.query.filter(|q| !q.trim().is_empty()) else {
+    if let Some(e) = &body.extensions
+        && !e.is_object()
+        && !e.is_null()
+    {
+        state.metrics.error(ErrorCode::BadRequest.as_str());
+        return fail(
+            StatusCode::BAD_REQUEST,
+            media,
+            ErrorCode::BadRequest,
+            "extensions must be a JSON object",
+        );
+    }
+    let query = match persisted_query(state, &body) {
+        Ok(q) => q,
+        Err((code, message, detail)) => {
+            state.metrics.error(code.as_str());
+            let status = if code == ErrorCode::PersistedQueryNotFound {
+                StatusCode::OK
+            } else {
+                StatusCode::BAD_REQUEST
+            };
+            let text = if message.is_empty() {
+                detail.as_str()
+            } else {
+                message
+            };
+            return fail(status, media, code, text);
+        }
+    };
+    let Some(query) = query.filter(|q| !q.trim().is_empty()) else {
         state.metrics.error(ErrorCode::BadRequest.as_str());
         return fail(
             StatusCode::BAD_REQUEST,
@@ -523,6 +622,19 @@ async fn execute(
         .execute(check.data(budget).data(CheckOnly))
         .await;
     let passed = checked.errors.len() == 1 && checked.errors[0].message == CHECK_PASSED;
+    if let Some(info) = info {
+        info.set(
+            body.operation_name.as_deref(),
+            checked
+                .extensions
+                .get("cost")
+                .and_then(|c| match c {
+                    async_graphql::Value::Object(o) => o.get("requested"),
+                    _ => None,
+                })
+                .map(|v| v.to_string()),
+        );
+    }
     let resp = if passed {
         let mut req = async_graphql::Request::new(query).variables(variables);
         if let Some(op) = body.operation_name {
@@ -567,8 +679,23 @@ async fn execute(
     if kind == "mutation" {
         count_user_errors(&state.metrics, &resp.data);
     }
-    let request_error = resp.data == async_graphql::Value::Null && !resp.errors.is_empty();
-    let status = if request_error && media == GRAPHQL_RESPONSE {
+    // Refused before execution (parse, validation, budget): a request error, answered without
+    // a `data` entry; 400 with application/graphql-response+json (GraphQL over HTTP).
+    let request_error = !passed;
+    let only_company = resp.data == async_graphql::Value::Null
+        && !resp.errors.is_empty()
+        && resp.errors.iter().all(|e| {
+            e.extensions
+                .as_ref()
+                .and_then(|x| x.get("code"))
+                .is_some_and(|c| {
+                    *c == async_graphql::Value::from(ErrorCode::CompanyNotAllowed.as_str())
+                })
+        });
+    let status = if only_company {
+        // Like the header check's refusal: no data because no company may be acted in.
+        StatusCode::FORBIDDEN
+    } else if request_error && media == GRAPHQL_RESPONSE {
         StatusCode::BAD_REQUEST
     } else {
         StatusCode::OK
@@ -577,7 +704,23 @@ async fn execute(
         .as_ref()
         .map_or(0, |d| d.answer_size.load(Ordering::Relaxed));
     let mut bytes = Vec::with_capacity(hint.clamp(1024, ANSWER_HINT_MAX));
-    let written = serde_json::to_writer(&mut bytes, &resp);
+    let written = if request_error {
+        #[derive(serde::Serialize)]
+        struct RequestError<'a> {
+            errors: &'a [async_graphql::ServerError],
+            #[serde(skip_serializing_if = "std::collections::BTreeMap::is_empty")]
+            extensions: &'a std::collections::BTreeMap<String, async_graphql::Value>,
+        }
+        serde_json::to_writer(
+            &mut bytes,
+            &RequestError {
+                errors: &resp.errors,
+                extensions: &resp.extensions,
+            },
+        )
+    } else {
+        serde_json::to_writer(&mut bytes, &resp)
+    };
     if let Some(d) = &document {
         d.answer_size.store(bytes.len(), Ordering::Relaxed);
     }
@@ -698,7 +841,7 @@ async fn graphql_post(req: &Request, body: Body, state: Data<&Arc<AppState>>) ->
             return r;
         }
     };
-    let parsed: GqlBody = match serde_json::from_slice(&bytes) {
+    let parsed: Batch = match serde_json::from_slice(&bytes) {
         Ok(b) => b,
         Err(e) => {
             state.metrics.error(ErrorCode::BadRequest.as_str());
@@ -710,7 +853,130 @@ async fn graphql_post(req: &Request, body: Body, state: Data<&Arc<AppState>>) ->
             );
         }
     };
-    execute(&state, headers, rc, parsed, false, started).await
+    answer(&state, req, rc, parsed, started).await
+}
+
+/// Answers a parsed POST body: one request, or a JSON array of them (a batch, as Apollo's
+/// `BatchHttpLink` sends), each answered in order into one array.
+async fn answer(
+    state: &AppState,
+    req: &Request,
+    rc: RequestCtx,
+    parsed: Batch,
+    started: Instant,
+) -> Response {
+    let headers = req.headers();
+    let info = req.extensions().get::<Arc<RequestInfo>>().map(|i| &**i);
+    let items = match parsed {
+        Batch::One(b) => return execute(state, headers, rc, *b, false, started, info).await,
+        Batch::Many(items) => items,
+    };
+    let media = media_of(headers);
+    if items.is_empty() || items.len() > BATCH_MAX {
+        state.metrics.error(ErrorCode::BadRequest.as_str());
+        return fail(
+            StatusCode::BAD_REQUEST,
+            media,
+            ErrorCode::BadRequest,
+            &format!("a batch holds 1 to {BATCH_MAX} requests"),
+        );
+    }
+    let mut out = Vec::with_capacity(items.len() * 256);
+    out.push(b'[');
+    for (i, b) in items.into_iter().enumerate() {
+        let one = execute(state, headers, rc.clone(), b, false, started, info).await;
+        if i > 0 {
+            out.push(b',');
+        }
+        match one.into_body().into_vec().await {
+            Ok(v) => out.extend_from_slice(&v),
+            Err(_) => {
+                out.extend_from_slice(&error_body(ErrorCode::Internal, "internal server error"))
+            }
+        }
+    }
+    out.push(b']');
+    json_response(StatusCode::OK, media, out)
+}
+
+/// Most requests in one batch.
+const BATCH_MAX: usize = 20;
+
+/// A POST body: one GraphQL request or a batch.
+#[derive(Deserialize)]
+#[serde(untagged)]
+enum Batch {
+    One(Box<GqlBody>),
+    Many(Vec<GqlBody>),
+}
+
+/// What the request log line says about a GraphQL request, filled in by its handler.
+#[derive(Default)]
+pub struct RequestInfo(Mutex<(Option<String>, Option<String>)>);
+
+impl RequestInfo {
+    fn set(&self, operation: Option<&str>, cost: Option<String>) {
+        if let Ok(mut m) = self.0.lock() {
+            if m.0.is_none() {
+                m.0 = operation.map(str::to_owned);
+            }
+            m.1 = cost;
+        }
+    }
+}
+
+/// The request id: the client's `X-Request-Id` when it is 1 to 128 visible ASCII characters,
+/// otherwise a new one.
+fn request_id(headers: &HeaderMap) -> String {
+    static NEXT: AtomicUsize = AtomicUsize::new(0);
+    if let Some(v) = headers.get("x-request-id").and_then(|v| v.to_str().ok())
+        && (1..=128).contains(&v.len())
+        && v.bytes().all(|b| b.is_ascii_graphic())
+    {
+        return v.to_owned();
+    }
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_nanos() as u64);
+    let n = NEXT.fetch_add(1, Ordering::Relaxed) as u64;
+    format!("{:016x}", nanos ^ n.wrapping_mul(0x9E37_79B9_7F4A_7C15))
+}
+
+/// Gives every request an id (echoed in `X-Request-Id`) and logs one line per request on the
+/// `mercator::request` target: id, method, path, status, duration, and for GraphQL the
+/// operation name and cost. Health and metrics probes log at debug.
+async fn log_requests(
+    next: Arc<poem::endpoint::BoxEndpoint<'static>>,
+    mut req: Request,
+) -> poem::Result<Response> {
+    let started = Instant::now();
+    let id = request_id(req.headers());
+    let info = Arc::new(RequestInfo::default());
+    req.extensions_mut().insert(info.clone());
+    let method = req.method().clone();
+    let path = req.uri().path().to_owned();
+    let mut resp = next.get_response(req).await;
+    if let Ok(v) = poem::http::HeaderValue::from_str(&id) {
+        resp.headers_mut().insert("x-request-id", v);
+    }
+    let (operation, cost) = info.0.lock().map(|m| m.clone()).unwrap_or_default();
+    let status = resp.status().as_u16();
+    let ms = (started.elapsed().as_secs_f64() * 1e6).round() / 1e3;
+    if matches!(path.as_str(), "/healthz" | "/readyz" | "/metrics") {
+        tracing::debug!(target: "mercator::request", request_id = %id, %method, path, status, ms);
+    } else {
+        tracing::info!(
+            target: "mercator::request",
+            request_id = %id,
+            %method,
+            path,
+            status,
+            ms,
+            operation = operation.as_deref().unwrap_or(""),
+            cost = cost.as_deref().unwrap_or(""),
+        );
+    }
+    Ok(resp)
 }
 
 #[handler]
@@ -749,12 +1015,29 @@ async fn graphql_get(req: &Request, state: Data<&Arc<AppState>>) -> Response {
             );
         }
     };
+    let extensions = match params
+        .get("extensions")
+        .map(|v| serde_json::from_str::<serde_json::Value>(v))
+    {
+        None => None,
+        Some(Ok(v)) => Some(v),
+        Some(Err(_)) => {
+            return fail(
+                StatusCode::BAD_REQUEST,
+                media,
+                ErrorCode::BadRequest,
+                "extensions must be JSON",
+            );
+        }
+    };
     let body = GqlBody {
         query: params.get("query").cloned(),
         operation_name: params.get("operationName").cloned(),
         variables,
+        extensions,
     };
-    execute(&state, headers, rc, body, true, started).await
+    let info = req.extensions().get::<Arc<RequestInfo>>().map(|i| &**i);
+    execute(&state, headers, rc, body, true, started, info).await
 }
 
 #[handler]
@@ -788,9 +1071,42 @@ fn metrics(state: Data<&Arc<AppState>>) -> Response {
         .body(body)
 }
 
-/// The routes of the server, with CORS when origins are configured.
+/// Headers a browser may send cross-origin: the API's own, and the tracing and correlation
+/// headers front-end libraries add (`cors_allowed_headers` adds more).
+const CORS_HEADERS: [&str; 8] = [
+    "authorization",
+    "content-type",
+    COMPANY_HEADER,
+    "x-request-id",
+    "traceparent",
+    "tracestate",
+    "baggage",
+    "sentry-trace",
+];
+
+/// Drops the `Origin` header of a same-origin request (its origin is the server's own address,
+/// as the built-in GraphiQL's POSTs are), so CORS applies to other origins only.
+async fn same_origin(mut req: Request) -> poem::Result<Request> {
+    let own = req
+        .headers()
+        .get(header::HOST)
+        .and_then(|h| h.to_str().ok())
+        .map(|h| format!("http://{h}"));
+    let same = matches!(
+        (req.headers().get(header::ORIGIN).and_then(|o| o.to_str().ok()), own),
+        (Some(o), Some(own)) if o.eq_ignore_ascii_case(&own)
+    );
+    if same {
+        req.headers_mut().remove(header::ORIGIN);
+    }
+    Ok(req)
+}
+
+/// The routes of the server: request ids and the request log around everything, CORS when
+/// origins are configured (same-origin requests exempt).
 pub fn routes(state: Arc<AppState>) -> poem::endpoint::BoxEndpoint<'static> {
     let origins = state.config.cors_origins.clone();
+    let extra_headers = state.config.cors_allowed_headers.clone();
     let app = Route::new()
         .at("/graphql", get(graphql_get).post(graphql_post))
         .at("/graphiql/:file", get(crate::graphiql::asset))
@@ -798,18 +1114,26 @@ pub fn routes(state: Arc<AppState>) -> poem::endpoint::BoxEndpoint<'static> {
         .at("/readyz", get(readyz))
         .at("/metrics", get(metrics))
         .data(state);
-    if origins.is_empty() {
-        return app.boxed();
-    }
-    // Tokens travel in the Authorization header, never in cookies: no credentials are allowed.
-    let mut cors = poem::middleware::Cors::new()
-        .allow_methods([poem::http::Method::GET, poem::http::Method::POST])
-        .allow_headers(["authorization", "content-type", COMPANY_HEADER])
-        .max_age(600);
-    if !origins.iter().any(|o| o == "*") {
-        cors = cors.allow_origins(origins);
-    }
-    app.with(cors).boxed()
+    let app = if origins.is_empty() {
+        app.boxed()
+    } else {
+        // Tokens travel in the Authorization header, never in cookies: no credentials.
+        let mut cors = poem::middleware::Cors::new()
+            .allow_methods([poem::http::Method::GET, poem::http::Method::POST])
+            .allow_headers(
+                CORS_HEADERS
+                    .iter()
+                    .map(|h| (*h).to_owned())
+                    .chain(extra_headers),
+            )
+            .expose_header("x-request-id")
+            .max_age(600);
+        if !origins.iter().any(|o| o == "*") {
+            cors = cors.allow_origins(origins);
+        }
+        app.with(cors).before(same_origin).boxed()
+    };
+    app.around(log_requests).boxed()
 }
 
 /// Binds the listening socket; returns it with the address it got (port 0 picks a free one).

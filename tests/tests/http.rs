@@ -293,3 +293,165 @@ async fn cors_answers_configured_origins_only() {
         .unwrap();
     assert!(r.headers().get("access-control-allow-origin").is_none());
 }
+
+/// The HTTP promises of the "promises kept" issue, each of which failed before: same-origin
+/// POSTs (the built-in GraphiQL's) pass when CORS is configured, the tracing headers and
+/// configured ones may be sent cross-origin, `bearer` in any case is accepted, request ids are
+/// echoed, a request error has no `data` entry, `extensions` must be an object, automatic
+/// persisted queries work, JSON batches are answered, and `COMPANY_NOT_ALLOWED` is 403 on
+/// every path.
+#[tokio::test]
+async fn http_promises_kept() {
+    let (mut cfg, dir) = mercator_tests::fresh_config();
+    cfg.cors_origins = vec!["http://localhost:3000".into()];
+    cfg.cors_allowed_headers = vec!["x-tenant-hint".into()];
+    let app = TestApp::start_with(cfg, dir).await;
+    let url = format!("{}/graphql", app.url);
+    let own_origin = app.url.clone();
+    let post = |body: Value| app.http.post(&url).bearer_auth(&app.root_token).json(&body);
+
+    // Same origin (GraphiQL served by this server): answered, though the origin is not listed.
+    let r = post(json!({"query": "{ schemaVersion }"}))
+        .header("origin", &own_origin)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200, "{}", r.text().await.unwrap());
+    let r = app
+        .http
+        .request(reqwest::Method::OPTIONS, &url)
+        .header("origin", "http://localhost:3000")
+        .header("access-control-request-method", "POST")
+        .header(
+            "access-control-request-headers",
+            "authorization,traceparent,baggage,sentry-trace,x-request-id,x-tenant-hint",
+        )
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200);
+    let allowed = r.headers()["access-control-allow-headers"]
+        .to_str()
+        .unwrap()
+        .to_lowercase();
+    for h in [
+        "traceparent",
+        "baggage",
+        "sentry-trace",
+        "x-request-id",
+        "x-tenant-hint",
+    ] {
+        assert!(allowed.contains(h), "{h} not allowed: {allowed}");
+    }
+
+    // The scheme is case-insensitive.
+    for scheme in ["bearer", "BEARER", "Bearer"] {
+        let r = app
+            .http
+            .post(&url)
+            .header("authorization", format!("{scheme} {}", app.root_token))
+            .json(&json!({"query": "{ schemaVersion }"}))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 200, "{scheme}");
+    }
+
+    // X-Request-Id: echoed when given, made up when not.
+    let r = post(json!({"query": "{ schemaVersion }"}))
+        .header("x-request-id", "trace-42")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.headers()["x-request-id"], "trace-42");
+    let r = post(json!({"query": "{ schemaVersion }"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.headers()["x-request-id"].len(), 16);
+
+    // A request error has no data entry; extensions must be an object.
+    let r = post(json!({"query": "{ schemaVersion"}))
+        .header("accept", "application/graphql-response+json")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 400);
+    let body: Value = r.json().await.unwrap();
+    assert!(body.get("data").is_none(), "{body}");
+    let r = post(json!({"query": "{ schemaVersion }", "extensions": "x"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 400);
+
+    // Automatic persisted queries, as Apollo Client sends them.
+    let q = "{ schemaVersion }";
+    let hash = mercator_core::digest::sha256_hex(q.as_bytes());
+    let pq = json!({"persistedQuery": {"version": 1, "sha256Hash": hash}});
+    let body: Value = post(json!({"extensions": pq}))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(error_code(&body), "PERSISTED_QUERY_NOT_FOUND", "{body}");
+    assert_eq!(body["errors"][0]["message"], "PersistedQueryNotFound");
+    let body: Value = post(json!({"query": q, "extensions": pq}))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert!(body["data"]["schemaVersion"].is_string(), "{body}");
+    let r = app
+        .http
+        .get(&url)
+        .bearer_auth(&app.root_token)
+        .query(&[("extensions", pq.to_string())])
+        .send()
+        .await
+        .unwrap();
+    let body: Value = r.json().await.unwrap();
+    assert!(body["data"]["schemaVersion"].is_string(), "{body}");
+    let wrong = json!({"persistedQuery": {"version": 1, "sha256Hash": "00"}});
+    let r = post(json!({"query": q, "extensions": wrong}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 400);
+
+    // A JSON batch gets an array of answers, in order.
+    let body: Value = post(json!([
+        {"query": "{ schemaVersion }"},
+        {"query": "{ nope }"},
+        {"query": "query($n: Int) { companies { code } schemaVersion __typename }", "variables": {"n": 1}}
+    ]))
+    .send()
+    .await
+    .unwrap()
+    .json()
+    .await
+    .unwrap();
+    let a = body.as_array().unwrap();
+    assert_eq!(a.len(), 3, "{body}");
+    assert!(a[0]["data"]["schemaVersion"].is_string());
+    assert_eq!(error_code(&a[1]), "GRAPHQL_VALIDATION_FAILED");
+
+    // COMPANY_NOT_ALLOWED is 403 whether it comes from the header or from the query.
+    let r = post(json!({"query": "{ customers { totalCount } }"}))
+        .header("x-mercator-company", "NOPE")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 403);
+    let r = post(json!({"query": "{ customers { totalCount } }"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 403);
+    let body: Value = r.json().await.unwrap();
+    assert_eq!(error_code(&body), "COMPANY_NOT_ALLOWED");
+}

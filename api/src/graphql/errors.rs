@@ -87,6 +87,9 @@ pub enum ErrorCode {
     CompanyNotAllowed,
     /// The request is not a well-formed GraphQL-over-HTTP request.
     BadRequest,
+    /// An automatic persisted query (`extensions.persistedQuery`) this server does not know
+    /// yet: send it again with its `query` (Apollo Client does so by itself).
+    PersistedQueryNotFound,
     /// The query text could not be parsed.
     GraphqlParseFailed,
     /// The query does not match the schema.
@@ -151,6 +154,7 @@ impl ErrorCode {
             ErrorCode::Forbidden => "FORBIDDEN",
             ErrorCode::CompanyNotAllowed => "COMPANY_NOT_ALLOWED",
             ErrorCode::BadRequest => "BAD_REQUEST",
+            ErrorCode::PersistedQueryNotFound => "PERSISTED_QUERY_NOT_FOUND",
             ErrorCode::GraphqlParseFailed => "GRAPHQL_PARSE_FAILED",
             ErrorCode::GraphqlValidationFailed => "GRAPHQL_VALIDATION_FAILED",
             ErrorCode::QueryTooComplex => "QUERY_TOO_COMPLEX",
