@@ -112,6 +112,17 @@ async fn s18_approval_of_large_orders() {
         (req["status"].clone(), req["approver"].clone()),
         (json!("OPEN"), json!("U2"))
     );
+    // An approval request is a Node.
+    let d = u1
+        .ok(
+            "query($id: ID!) { node(id: $id) { id ... on ApprovalRequest { status approver } } }",
+            json!({"id": req["id"]}),
+        )
+        .await;
+    assert_eq!(
+        d["node"],
+        json!({"id": req["id"], "status": "OPEN", "approver": "U2"})
+    );
     let p = m(&u1, "salesOrderRelease", json!({"id": b["id"]}), O).await;
     assert_eq!(
         codes(&p),
@@ -271,6 +282,24 @@ async fn s20_holds() {
     );
     let p = ok(&c, "salesOrderReopen", json!({"id": o["id"]}), O).await;
     assert_eq!(p["salesOrder"]["releaseStatus"], "OPEN");
+    // A hold is a Node: Relay refetches it by its id.
+    let d = c
+        .ok(
+            "query($id: ID!) { node(id: $id) { ... on SalesOrder { holds { id } } } }",
+            json!({"id": o["id"]}),
+        )
+        .await;
+    let hold = d["node"]["holds"][0]["id"].clone();
+    let d = c
+        .ok(
+            "query($id: ID!) { node(id: $id) { id ... on OrderHold { code status } } }",
+            json!({"id": hold}),
+        )
+        .await;
+    assert_eq!(
+        d["node"],
+        json!({"id": hold, "code": "CALLBACK", "status": "CLEARED"})
+    );
 }
 
 /// Confirmation (DOMAIN.md 3.5): versioned journal, re-confirmation after a change, credit

@@ -1000,6 +1000,17 @@ async fn upsell_and_cross_sell_suggestions() {
     .await;
     let sug = p["salesOrder"]["suggestions"].clone();
     assert_eq!(sug.as_array().map(Vec::len), Some(1));
+    // A suggestion is a Node.
+    let d = c
+        .ok(
+            "query($id: ID!) { node(id: $id) { id ... on UpsellSuggestion { kind status } } }",
+            json!({"id": sug[0]["id"]}),
+        )
+        .await;
+    assert_eq!(
+        d["node"],
+        json!({"id": sug[0]["id"], "kind": "UP_SELL", "status": "OFFERED"})
+    );
     assert_eq!(
         (
             sug[0]["kind"].clone(),

@@ -373,7 +373,21 @@ pub async fn load_node(ctx: &Context<'_>, id: &str) -> Result<Option<Node>> {
                 None => None,
             }
         }
-        Kind::OrderHold | Kind::ApprovalRequest | Kind::UpsellSuggestion => None,
+        Kind::OrderHold => scoped!(
+            mercator_core::sales::workflow::order_hold::Entity,
+            mercator_core::sales::workflow::order_hold::Column::CompanyId
+        )
+        .map(|m| Node::OrderHold(super::workflow::OrderHold(m))),
+        Kind::ApprovalRequest => scoped!(
+            mercator_core::sales::workflow::approval_request::Entity,
+            mercator_core::sales::workflow::approval_request::Column::CompanyId
+        )
+        .map(|m| Node::ApprovalRequest(super::workflow::ApprovalRequest(m))),
+        Kind::UpsellSuggestion => scoped!(
+            mercator_core::sales::upsell::upsell_suggestion::Entity,
+            mercator_core::sales::upsell::upsell_suggestion::Column::CompanyId
+        )
+        .map(|m| Node::UpsellSuggestion(super::upsell::UpsellSuggestion(m))),
         Kind::TradeAgreement => scoped!(
             mercator_core::trade::trade_agreement::Entity,
             mercator_core::trade::trade_agreement::Column::CompanyId

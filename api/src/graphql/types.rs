@@ -80,6 +80,12 @@ pub enum Node {
     SalesQuotation(super::sales::SalesQuotation),
     /// A sales quotation line.
     SalesQuotationLine(super::sales::SalesQuotationLine),
+    /// A hold on an order.
+    OrderHold(super::workflow::OrderHold),
+    /// An approval request of an order.
+    ApprovalRequest(super::workflow::ApprovalRequest),
+    /// An up-sell or cross-sell suggestion on an order line.
+    UpsellSuggestion(super::upsell::UpsellSuggestion),
 }
 
 /// An amount of money in a currency.

@@ -36,7 +36,7 @@ pub struct UpsellSuggestion(pub upsell::upsell_suggestion::Model);
 #[Object]
 impl UpsellSuggestion {
     /// Opaque global ID; pass it to `upsellSuggestionAccept` or `upsellSuggestionDecline`.
-    async fn id(&self) -> ID {
+    pub async fn id(&self) -> ID {
         encode(Kind::UpsellSuggestion, self.0.id)
     }
     /// Offered until accepted or declined.

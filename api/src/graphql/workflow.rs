@@ -18,7 +18,7 @@ pub struct OrderHold(pub workflow::order_hold::Model);
 #[Object]
 impl OrderHold {
     /// Opaque global ID; pass it to `salesOrderHoldClear`.
-    async fn id(&self) -> ID {
+    pub async fn id(&self) -> ID {
         encode(Kind::OrderHold, self.0.id)
     }
     /// The hold code, e.g. `CALLBACK`.
@@ -107,7 +107,7 @@ pub struct ApprovalRequest(pub workflow::approval_request::Model);
 #[Object]
 impl ApprovalRequest {
     /// Opaque global ID; pass it to the approval mutations.
-    async fn id(&self) -> ID {
+    pub async fn id(&self) -> ID {
         encode(Kind::ApprovalRequest, self.0.id)
     }
     /// Position in the chain (1 for the first approver).
