@@ -117,6 +117,7 @@ pub async fn seed(db: &impl ConnectionTrait) -> ServiceResult<(company::Model, b
         )
         .await?;
     }
+    tax_setup(db, c.id).await?;
     let net30 = setup::create_payment_terms(
         db,
         cid,
@@ -493,11 +494,10 @@ pub async fn seed(db: &impl ConnectionTrait) -> ServiceResult<(company::Model, b
     Ok((c, true))
 }
 
-/// The tax setup and fifty open sales orders of three lines each, so order screens (and the
-/// order list load test) have data.
-async fn orders(db: &impl ConnectionTrait, cid: i64) -> ServiceResult<()> {
-    use crate::sales;
-    use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
+/// The tax setup: DOMESTIC customers × STD, RED and ZERO items (before any customer names
+/// the DOMESTIC tax group).
+async fn tax_setup(db: &impl ConnectionTrait, cid: i64) -> ServiceResult<()> {
+    use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
     for (item_group, code) in [("STD", "STD"), ("RED", "RED"), ("ZERO", "ZERO")] {
         let Some(tc) = setup::tax_code::Entity::find()
             .filter(setup::tax_code::Column::CompanyId.eq(cid))
@@ -507,8 +507,16 @@ async fn orders(db: &impl ConnectionTrait, cid: i64) -> ServiceResult<()> {
         else {
             continue;
         };
-        sales::set_tax_setup(db, cid, "DOMESTIC", item_group, tc.id).await?;
+        crate::sales::set_tax_setup(db, cid, "DOMESTIC", item_group, tc.id).await?;
     }
+    Ok(())
+}
+
+/// Fifty open sales orders of three lines each, so order screens (and the order list load
+/// test) have data.
+async fn orders(db: &impl ConnectionTrait, cid: i64) -> ServiceResult<()> {
+    use crate::sales;
+    use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
     let customers = parties::customer::Entity::find()
         .filter(parties::customer::Column::CompanyId.eq(cid))
         .order_by_asc(parties::customer::Column::Id)

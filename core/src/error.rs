@@ -68,6 +68,8 @@ pub enum Rule {
     CreditLimitExceeded,
     /// The document has no lines (confirming or releasing it would mean nothing).
     NoLines,
+    /// The customer has no tax group and the company no default, while the company taxes.
+    TaxGroupRequired,
 }
 
 /// One broken rule, tied to the input field that broke it.

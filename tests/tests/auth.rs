@@ -92,7 +92,9 @@ async fn company_is_chosen_by_header_or_the_tokens_only_company() {
     assert_eq!(d["viewer"]["roles"], json!(["ADMIN"]));
 
     let root = app.root();
-    let body = root.q("{ company { code } }", json!({})).await;
+    // No company chosen for a token of several: 403, as for a company the token may not use.
+    let (status, body) = root.post("{ company { code } }", json!({})).await;
+    assert_eq!(status, 403, "{body}");
     assert_eq!(error_code(&body), "COMPANY_NOT_ALLOWED");
     let d = root
         .in_company("B")

@@ -523,6 +523,77 @@ async fn order_refusals_change_nothing() {
     )
     .await;
     assert_eq!(codes(&p), ["INVALID_VALUE"]);
+    // A customer tax group without any tax setup is refused where it is set.
+    let p = m(
+        &c,
+        "customerCreate",
+        json!({"name": "Export Co", "currencyId": s.usd, "taxGroup": "EXPORT"}),
+        "customer { id }",
+    )
+    .await;
+    assert_eq!(codes(&p), ["NOT_FOUND"], "{p}");
+    assert_eq!(p["userErrors"][0]["field"], json!(["input", "taxGroup"]));
+    // EXPORT is set up for SERVICES items only: an order of a STANDARD item has no tax code
+    // for its line.
+    let zero = ok(
+        &c,
+        "taxCodeCreate",
+        json!({"code": "ZERO", "name": "Zero", "rate": "0"}),
+        "taxCode { id }",
+    )
+    .await["taxCode"]["id"]
+        .clone();
+    ok(
+        &c,
+        "taxSetupSet",
+        json!({"customerTaxGroup": "EXPORT", "itemTaxGroup": "SERVICES", "taxCodeId": zero}),
+        "taxSetup { taxCode { code } }",
+    )
+    .await;
+    // A customer without a tax group, in a company that taxes: refused, not silently untaxed;
+    // with the company's default tax group, taxed.
+    let untaxed = customer(&c, "C-N", &s.usd, json!({"taxGroup": null})).await;
+    let p = m(
+        &c,
+        "salesOrderCreate",
+        json!({"customerId": untaxed, "lines": line}),
+        "salesOrder { id }",
+    )
+    .await;
+    assert_eq!(codes(&p), ["TAX_GROUP_REQUIRED"], "{p}");
+    assert_eq!(p["userErrors"][0]["field"], json!(["input", "customerId"]));
+    let p = m(
+        &c,
+        "companyUpdate",
+        json!({"defaultTaxGroup": "NOPE"}),
+        "company { defaultTaxGroup }",
+    )
+    .await;
+    assert_eq!(codes(&p), ["NOT_FOUND"], "{p}");
+    let p = ok(
+        &c,
+        "companyUpdate",
+        json!({"defaultTaxGroup": "DOMESTIC"}),
+        "company { defaultTaxGroup }",
+    )
+    .await;
+    assert_eq!(p["company"]["defaultTaxGroup"], "DOMESTIC");
+    let p = ok(
+        &c,
+        "salesOrderCreate",
+        json!({"customerId": untaxed, "lines": line}),
+        "salesOrder { id taxAmount { amount } }",
+    )
+    .await;
+    assert_eq!(p["salesOrder"]["taxAmount"]["amount"], "2.5");
+    let p = ok(
+        &c,
+        "companyUpdate",
+        json!({"defaultTaxGroup": null}),
+        "company { defaultTaxGroup }",
+    )
+    .await;
+    assert_eq!(p["company"]["defaultTaxGroup"], Value::Null);
     let export = customer(&c, "C-X", &s.usd, json!({"taxGroup": "EXPORT"})).await;
     let p = m(
         &c,
@@ -553,7 +624,10 @@ async fn order_refusals_change_nothing() {
     .await;
     assert_eq!(codes(&p), ["PRECISION_EXCEEDED"]);
     let d = c.ok("{ salesOrders { totalCount } }", json!({})).await;
-    assert_eq!(d["salesOrders"]["totalCount"], 0, "nothing was written");
+    assert_eq!(
+        d["salesOrders"]["totalCount"], 1,
+        "nothing was written but the one order with the default tax group"
+    );
     let r = ok(
         &c,
         "salesOrderCreate",

@@ -75,6 +75,9 @@ pub enum ErrorCode {
     CreditLimitExceeded,
     /// The document has no lines: add a line before confirming or releasing it.
     NoLines,
+    /// The customer has no tax group and the company no default tax group, while the company
+    /// has a tax setup: the document would be untaxed. Set one of them.
+    TaxGroupRequired,
     /// The ID is malformed or of another type than the field takes.
     InvalidId,
     /// A pagination cursor is malformed.
@@ -148,6 +151,7 @@ impl ErrorCode {
             ErrorCode::NotApprover => "NOT_APPROVER",
             ErrorCode::CreditLimitExceeded => "CREDIT_LIMIT_EXCEEDED",
             ErrorCode::NoLines => "NO_LINES",
+            ErrorCode::TaxGroupRequired => "TAX_GROUP_REQUIRED",
             ErrorCode::InvalidId => "INVALID_ID",
             ErrorCode::InvalidCursor => "INVALID_CURSOR",
             ErrorCode::Unauthenticated => "UNAUTHENTICATED",
@@ -256,6 +260,7 @@ pub fn code_of(rule: Rule) -> ErrorCode {
         Rule::NotApprover => ErrorCode::NotApprover,
         Rule::CreditLimitExceeded => ErrorCode::CreditLimitExceeded,
         Rule::NoLines => ErrorCode::NoLines,
+        Rule::TaxGroupRequired => ErrorCode::TaxGroupRequired,
     }
 }
 

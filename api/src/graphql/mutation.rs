@@ -158,6 +158,11 @@ pub struct CompanyUpdateInput {
     pub pricing_rule: Option<PricingRule>,
     /// How sales tax is computed on documents created or changed from now on.
     pub tax_mode: Option<TaxMode>,
+    /// The customer tax group of documents whose customer has none (it must have a tax setup);
+    /// null clears it. Without one, a company with a tax setup refuses such documents
+    /// (`TAX_GROUP_REQUIRED`).
+    #[graphql(default)]
+    pub default_tax_group: MaybeUndefined<String>,
 }
 
 /// Input of `currencyCreate`. Precisions left out take the ISO defaults (JPY 1, CHF invoice 0.05, else 0.01).
@@ -735,6 +740,7 @@ impl CoreMutation {
                     name: input.name,
                     pricing_rule: input.pricing_rule.map(Into::into),
                     tax_mode: input.tax_mode.map(Into::into),
+                    default_tax_group: mu(input.default_tax_group),
                 },
             )
             .await

@@ -186,6 +186,10 @@ impl Company {
     async fn tax_mode(&self) -> enums::TaxMode {
         self.0.tax_mode.into()
     }
+    /// The customer tax group of documents whose customer has none.
+    async fn default_tax_group(&self) -> Option<&str> {
+        self.0.default_tax_group.as_deref()
+    }
     /// Orders with a larger net amount need approval before release; null when approvals are off.
     async fn approval_threshold(&self) -> Option<Dec> {
         self.0.approval_threshold.map(|a| Dec::of(a.value()))

@@ -64,6 +64,10 @@ impl MigratorTrait for Migrator {
                 name: "m20261206_000012_quotation_invoice_discounts",
                 sql: include_str!("m20261206_000012_quotation_invoice_discounts.sql"),
             }),
+            Box::new(SqlMigration {
+                name: "m20261207_000013_default_tax_group",
+                sql: include_str!("m20261207_000013_default_tax_group.sql"),
+            }),
         ]
     }
 }

@@ -756,6 +756,9 @@ pub async fn create_customer_on(
         input.price_group.as_deref(),
     ));
     let tax_group = v.check(validate::opt_code("taxGroup", input.tax_group.as_deref()));
+    if let Some(Some(g)) = &tax_group {
+        v.check(crate::setup::check_customer_tax_group(db, company_id, "taxGroup", Some(g)).await?);
+    }
     let disc_group = v.check(validate::opt_code(
         "lineDiscountGroup",
         input.line_discount_group.as_deref(),
@@ -944,6 +947,9 @@ pub async fn update_customer(
         .tax_group
         .as_ref()
         .map(|g| v.check(validate::opt_code("taxGroup", g.as_deref())));
+    if let Some(Some(Some(g))) = &tax_group {
+        v.check(crate::setup::check_customer_tax_group(db, company_id, "taxGroup", Some(g)).await?);
+    }
     let disc_group = p
         .line_discount_group
         .as_ref()

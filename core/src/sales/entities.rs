@@ -1,26 +1,5 @@
 //! Tables of the sales area.
 
-/// Customer tax group × item tax group → tax code.
-pub mod tax_setup {
-    use sea_orm::entity::prelude::*;
-    /// A row of `tax_setups`.
-    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
-    #[sea_orm(table_name = "tax_setups")]
-    pub struct Model {
-        #[sea_orm(primary_key)]
-        pub id: i64,
-        pub company_id: i64,
-        pub customer_tax_group: String,
-        pub item_tax_group: String,
-        pub tax_code_id: i64,
-        pub created_at: DateTimeUtc,
-        pub updated_at: DateTimeUtc,
-    }
-    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
-    pub enum Relation {}
-    impl ActiveModelBehavior for ActiveModel {}
-}
-
 /// A sales order header.
 pub mod sales_order {
     use crate::money::Amount;

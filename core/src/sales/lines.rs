@@ -13,7 +13,7 @@ use crate::catalog::{item, unit_of_measure};
 use crate::error::{Rule, ServiceError, ServiceResult, Violation, Violations};
 use crate::money::{Amount, Quantity, Rate, UnitPrice};
 use crate::pricing::{self, Discount};
-use crate::sales::entities::tax_setup;
+use crate::setup::tax_setup;
 use crate::setup::{PricingRule, tax_code};
 use crate::trade::{self, PriceSource, Pricing, trade_agreement};
 use crate::validate;

@@ -17,9 +17,9 @@ mod types;
 pub mod upsell;
 pub mod workflow;
 
+pub use crate::setup::tax_setup;
 pub use entities::{
     invoice_discount_term, sales_order, sales_order_line, sales_quotation, sales_quotation_line,
-    tax_setup,
 };
 pub use quotations::*;
 pub use status::{
@@ -492,23 +492,42 @@ pub(crate) async fn company_rules(
     Ok((c.pricing_rule, c.tax_mode))
 }
 
+impl Buyer {
+    /// What a document of `customer` is priced and taxed with: the company's pricing rule and
+    /// tax mode, the customer's currency, and the customer's tax group or the company default
+    /// (`TAX_GROUP_REQUIRED` on `customerId` when the company taxes and neither is set).
+    pub(crate) async fn of_customer(
+        db: &impl ConnectionTrait,
+        company_id: i64,
+        customer: customer::Model,
+    ) -> ServiceResult<Buyer> {
+        let company = company::Entity::find_by_id(company_id)
+            .one(db)
+            .await?
+            .ok_or(ServiceError::NotFound("company"))?;
+        let tax_group =
+            setup::document_tax_group(db, &company, customer.tax_group.as_deref(), "customerId")
+                .await?;
+        let currency = setup::get_currency(db, company_id, customer.currency_id).await?;
+        Ok(Buyer {
+            tax_mode: company.tax_mode,
+            currency_id: customer.currency_id,
+            tax_group,
+            customer: Some(customer),
+            rule: company.pricing_rule,
+            step: currency.amount_precision.value(),
+            currency,
+        })
+    }
+}
+
 async fn context(
     db: &impl ConnectionTrait,
     company_id: i64,
     customer_id: i64,
 ) -> ServiceResult<Buyer> {
     let customer = parties::get_customer(db, company_id, customer_id).await?;
-    let (rule, tax_mode) = company_rules(db, company_id).await?;
-    let currency = setup::get_currency(db, company_id, customer.currency_id).await?;
-    Ok(Buyer {
-        tax_mode,
-        currency_id: customer.currency_id,
-        tax_group: customer.tax_group.clone(),
-        customer: Some(customer),
-        rule,
-        step: currency.amount_precision.value(),
-        currency,
-    })
+    Buyer::of_customer(db, company_id, customer).await
 }
 
 fn line_model(

@@ -166,7 +166,29 @@ pub async fn create_quotation(
             "requestedShipDate is before the quotation date",
         ));
     }
+    if i.customer_id.is_none()
+        && let Some(Some(g)) = &tax_group
+    {
+        v.check(setup::check_customer_tax_group(db, company_id, "taxGroup", Some(g)).await?);
+    }
     v.finish()?;
+    let company = crate::setup::company::Entity::find_by_id(company_id)
+        .one(db)
+        .await?
+        .ok_or(ServiceError::NotFound("company"))?;
+    let tax_group = Some(
+        setup::document_tax_group(
+            db,
+            &company,
+            tax_group.flatten().as_deref(),
+            if i.customer_id.is_some() {
+                "customerId"
+            } else {
+                "taxGroup"
+            },
+        )
+        .await?,
+    );
     let number = crate::crm::parties::number_for::<sales_quotation::Entity>(
         db,
         company_id,

@@ -102,17 +102,8 @@ pub async fn draft_message(
         }
         Err(e) => return Err(e),
     };
-    let (rule, tax_mode) = super::company_rules(db, company_id).await?;
-    let currency = setup::get_currency(db, company_id, customer.currency_id).await?;
-    let buyer = Buyer {
-        currency_id: customer.currency_id,
-        tax_group: customer.tax_group.clone(),
-        customer: Some(customer.clone()),
-        rule,
-        tax_mode,
-        step: currency.amount_precision.value(),
-        currency: currency.clone(),
-    };
+    let buyer = Buyer::of_customer(db, company_id, customer.clone()).await?;
+    let currency = buyer.currency.clone();
     let date = i.order_date.unwrap_or_else(|| Utc::now().date_naive());
     let returned = i.order_type == crate::extension::builtin::RETURNED;
     let mut all = i.lines.clone();

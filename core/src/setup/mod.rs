@@ -5,7 +5,7 @@
 //! Must never: let a company's base currency be archived.
 
 mod entities;
-pub use entities::{company, currency, payment_terms, tax_code};
+pub use entities::{company, currency, payment_terms, tax_code, tax_setup};
 
 pub use crate::codes::{CodeFilter, CodeTable, code_filter};
 use crate::error::{Rule, ServiceError, ServiceResult, Violation, Violations};
@@ -157,6 +157,8 @@ pub struct CompanyPatch {
     pub pricing_rule: Option<PricingRule>,
     /// How sales tax is computed.
     pub tax_mode: Option<crate::tax::TaxMode>,
+    /// The customer tax group of documents whose customer has none (`Some(None)` clears it).
+    pub default_tax_group: Option<Option<String>>,
 }
 
 /// How a company resolves prices and line discounts (DOMAIN.md 8.1, 8.2).
@@ -190,8 +192,21 @@ pub async fn update_company(
         .name
         .as_deref()
         .and_then(|n| v.check(validate::name("name", n, validate::MAX_NAME)));
+    let default_group = match &patch.default_tax_group {
+        Some(g) => {
+            let g = v.check(validate::opt_code("defaultTaxGroup", g.as_deref()));
+            if let Some(g) = &g {
+                v.check(check_customer_tax_group(db, id, "defaultTaxGroup", g.as_deref()).await?);
+            }
+            g
+        }
+        None => None,
+    };
     v.finish()?;
     let mut am: company::ActiveModel = row.into();
+    if let Some(g) = default_group {
+        am.default_tax_group = Set(g);
+    }
     if let Some(n) = name {
         am.name = Set(n);
     }
@@ -203,6 +218,73 @@ pub async fn update_company(
     }
     am.updated_at = Set(Utc::now());
     Ok(am.update(db).await?)
+}
+
+/// True when the company has a tax setup for documents of customers in `group` (a customer
+/// tax group is known once `taxSetupSet` named it).
+pub async fn known_customer_tax_group(
+    db: &impl ConnectionTrait,
+    company_id: i64,
+    group: &str,
+) -> ServiceResult<bool> {
+    Ok(tax_setup::Entity::find()
+        .filter(tax_setup::Column::CompanyId.eq(company_id))
+        .filter(tax_setup::Column::CustomerTaxGroup.eq(group))
+        .one(db)
+        .await?
+        .is_some())
+}
+
+/// Checks a customer tax group being set on a customer, a quotation or as the company
+/// default: it must have a tax setup, or every document with it would fail (or be untaxed).
+pub async fn check_customer_tax_group(
+    db: &impl ConnectionTrait,
+    company_id: i64,
+    field: &str,
+    group: Option<&str>,
+) -> ServiceResult<Result<(), Violation>> {
+    let Some(g) = group else {
+        return Ok(Ok(()));
+    };
+    Ok(if known_customer_tax_group(db, company_id, g).await? {
+        Ok(())
+    } else {
+        Err(Violation::new(
+            field,
+            Rule::NotFound,
+            format!("customer tax group {g} has no tax setup; set one with taxSetupSet first"),
+        ))
+    })
+}
+
+/// The customer tax group of a document: the customer's (or the one given), else the
+/// company's default. When neither is set and the company has any tax setup, the document is
+/// refused (`TAX_GROUP_REQUIRED` on `field`) rather than left silently untaxed; a company with
+/// no tax setup at all taxes nothing.
+pub async fn document_tax_group(
+    db: &impl ConnectionTrait,
+    company: &company::Model,
+    given: Option<&str>,
+    field: &str,
+) -> ServiceResult<Option<String>> {
+    if let Some(g) = given.or(company.default_tax_group.as_deref()) {
+        return Ok(Some(g.to_owned()));
+    }
+    let taxed = tax_setup::Entity::find()
+        .filter(tax_setup::Column::CompanyId.eq(company.id))
+        .one(db)
+        .await?
+        .is_some();
+    if taxed {
+        return Err(Violation::new(
+            field,
+            Rule::TaxGroupRequired,
+            "the customer has no tax group and the company no default tax group: set one \
+             (customerUpdate taxGroup, or companyUpdate defaultTaxGroup)",
+        )
+        .into());
+    }
+    Ok(None)
 }
 
 /// Finds a company by code.
