@@ -134,7 +134,7 @@ where
         args: &PageArgs,
     ) -> ServiceResult<Page<E::Model>> {
         let ks = Keyset::new(Expr::col(self.code), Expr::col(self.id), desc);
-        let (q, w) = ks.apply(self.query(company_id, f), args);
+        let (q, w) = ks.apply(self.query(company_id, f), args)?;
         let rows = q.all(db).await?;
         Ok(ks.finish(rows, w, |m| Cursor {
             k: Key::Str(match m.get(self.code) {

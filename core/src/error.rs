@@ -70,6 +70,8 @@ pub enum Rule {
     NoLines,
     /// The customer has no tax group and the company no default, while the company taxes.
     TaxGroupRequired,
+    /// A pagination cursor of another list or sort order.
+    InvalidCursor,
 }
 
 /// One broken rule, tied to the input field that broke it.

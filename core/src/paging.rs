@@ -19,10 +19,45 @@ pub const DEFAULT_PAGE: u64 = 20;
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(untagged)]
 pub enum Key {
-    /// A number.
+    /// A number (an id, or a stored amount).
     Int(i64),
-    /// A text.
+    /// A text (a name, or a number padded for numeric order).
     Str(String),
+    /// A date.
+    Date {
+        /// The date.
+        d: chrono::NaiveDate,
+    },
+    /// A point in time.
+    Time {
+        /// The time.
+        t: chrono::DateTime<chrono::Utc>,
+    },
+}
+
+/// The kind of value a list is sorted by: a cursor of another kind did not come from it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum KeyKind {
+    /// [`Key::Int`].
+    Int,
+    /// [`Key::Str`].
+    Str,
+    /// [`Key::Date`].
+    Date,
+    /// [`Key::Time`].
+    Time,
+}
+
+impl Key {
+    /// Its kind.
+    pub fn kind(&self) -> KeyKind {
+        match self {
+            Key::Int(_) => KeyKind::Int,
+            Key::Str(_) => KeyKind::Str,
+            Key::Date { .. } => KeyKind::Date,
+            Key::Time { .. } => KeyKind::Time,
+        }
+    }
 }
 
 impl From<Key> for Value {
@@ -30,8 +65,28 @@ impl From<Key> for Value {
         match k {
             Key::Int(i) => Value::BigInt(Some(i)),
             Key::Str(s) => Value::String(Some(s)),
+            Key::Date { d } => Value::ChronoDate(Some(d)),
+            Key::Time { t } => Value::ChronoDateTimeUtc(Some(t)),
         }
     }
+}
+
+/// Width document and account numbers are padded to for numeric order (the number columns
+/// hold 20 characters).
+const NUMBER_WIDTH: usize = 25;
+
+/// A number column in numeric order within its sequence (`SO-2` before `SO-10`): the number
+/// left-padded with zeros to a fixed width, in SQL both engines understand.
+pub fn number_order(table: &str, column: &str) -> SimpleExpr {
+    Expr::cust(format!(
+        "SUBSTR('{zeros}' || \"{table}\".\"{column}\", LENGTH(\"{table}\".\"{column}\") + 1)",
+        zeros = "0".repeat(NUMBER_WIDTH)
+    ))
+}
+
+/// The cursor key of a number under [`number_order`].
+pub fn number_key(number: &str) -> Key {
+    Key::Str(format!("{number:0>NUMBER_WIDTH$}"))
 }
 
 /// A position in a sorted list: the sort key of a row and its id.
@@ -113,6 +168,8 @@ pub struct Keyset {
     pub id: SimpleExpr,
     /// Descending order.
     pub desc: bool,
+    /// The kind of the sort values (text unless [`Keyset::of`] says otherwise).
+    pub kind: KeyKind,
 }
 
 /// What [`Keyset::apply`] decided, needed by [`Keyset::finish`].
@@ -125,9 +182,19 @@ pub struct Window {
 }
 
 impl Keyset {
-    /// A keyset on `sort` then `id`.
+    /// A keyset on `sort` (text) then `id`.
     pub fn new(sort: SimpleExpr, id: SimpleExpr, desc: bool) -> Self {
-        Self { sort, id, desc }
+        Self {
+            sort,
+            id,
+            desc,
+            kind: KeyKind::Str,
+        }
+    }
+
+    /// The same keyset over values of another kind.
+    pub fn of(self, kind: KeyKind) -> Self {
+        Self { kind, ..self }
     }
 
     fn beyond(&self, c: &Cursor, forward: bool) -> Condition {
@@ -146,11 +213,23 @@ impl Keyset {
     }
 
     /// Adds the cursor conditions, the order and the limit (one more row than asked, to know
-    /// whether there are more).
-    pub fn apply<S>(&self, select: S, args: &PageArgs) -> (S, Window)
+    /// whether there are more). A cursor of another list (another kind of sort value) is
+    /// refused (`INVALID_CURSOR`) rather than compared with the wrong type.
+    pub fn apply<S>(&self, select: S, args: &PageArgs) -> Result<(S, Window), Violation>
     where
         S: QueryFilter + QueryOrder + QuerySelect,
     {
+        for (name, c) in [("after", &args.after), ("before", &args.before)] {
+            if let Some(c) = c
+                && c.k.kind() != self.kind
+            {
+                return Err(Violation::new(
+                    name,
+                    Rule::InvalidCursor,
+                    format!("{name} is a cursor of another list or sort order"),
+                ));
+            }
+        }
         let backwards = args.last.is_some() && args.first.is_none();
         let limit = if backwards { args.last } else { args.first }.unwrap_or(DEFAULT_PAGE);
         let mut s = select;
@@ -166,7 +245,7 @@ impl Keyset {
             .order_by(self.sort.clone(), ord.clone())
             .order_by(self.id.clone(), ord)
             .limit(limit + 1);
-        (
+        Ok((
             s,
             Window {
                 limit,
@@ -174,7 +253,7 @@ impl Keyset {
                 had_after: args.after.is_some(),
                 had_before: args.before.is_some(),
             },
-        )
+        ))
     }
 
     /// Turns the fetched rows into a page; `cursor` reads a row's sort key and id.

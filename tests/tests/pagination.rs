@@ -156,3 +156,141 @@ async fn every_list_pages_by_cursor() {
         json!([{"number": "C"}, {"number": "B"}, {"number": "A"}])
     );
 }
+
+/// Document lists sort by number in numeric order (SO-2 before SO-10; they sorted as text),
+/// by date, amount and last change either way, page through each by cursor, filter by date
+/// range and `updatedSince`, and refuse a cursor of another sort order (`INVALID_CURSOR`
+/// instead of a type error on PostgreSQL).
+#[tokio::test]
+async fn orders_sort_by_number_date_amount_and_change_and_filter_by_dates() {
+    use crate::orders::{customer, setup};
+    let app = TestApp::start().await;
+    let c = app.company("SRT").await;
+    let s = setup(&c).await;
+    let cust = customer(&c, "C-1", &s.usd, json!({})).await;
+    for k in 1..=12 {
+        let p = c
+            .mutate(
+                "salesOrderCreate",
+                "SalesOrderCreateInput",
+                "salesOrder { number }",
+                json!({"customerId": cust, "orderDate": format!("2026-11-{:02}", 13 - k),
+                       "lines": [{"itemId": s.item_a, "quantity": format!("{}", (k * 7) % 12 + 1)}]}),
+            )
+            .await;
+        assert_eq!(p["userErrors"], json!([]), "{p}");
+    }
+    let list = |sort: &str, extra: &str| {
+        format!(
+            "query($a: String) {{ salesOrders(first: 5, after: $a, sort: {sort}{extra}) {{ pageInfo {{ hasNextPage endCursor }} nodes {{ number orderDate totalAmount {{ amount }} }} }} }}"
+        )
+    };
+    // Every page of a sort, joined.
+    let all = |q: String| {
+        let c = c.clone();
+        async move {
+            let mut out = Vec::new();
+            let mut after: Option<String> = None;
+            loop {
+                let d = c.ok(&q, json!({"a": after})).await;
+                let page = &d["salesOrders"];
+                out.extend(page["nodes"].as_array().unwrap().iter().cloned());
+                if page["pageInfo"]["hasNextPage"] != true {
+                    break;
+                }
+                after = page["pageInfo"]["endCursor"].as_str().map(str::to_owned);
+            }
+            out
+        }
+    };
+    let numbers: Vec<String> = all(list("{ field: NUMBER }", ""))
+        .await
+        .iter()
+        .map(|n| n["number"].as_str().unwrap().to_owned())
+        .collect();
+    assert_eq!(
+        numbers,
+        (1..=12).map(|k| format!("SO-{k}")).collect::<Vec<_>>()
+    );
+    let newest: Vec<String> = all(list("{ field: NUMBER, direction: DESC }", ""))
+        .await
+        .iter()
+        .map(|n| n["number"].as_str().unwrap().to_owned())
+        .collect();
+    assert_eq!(
+        newest,
+        (1..=12)
+            .rev()
+            .map(|k| format!("SO-{k}"))
+            .collect::<Vec<_>>()
+    );
+    let dates: Vec<String> = all(list("{ field: ORDER_DATE }", ""))
+        .await
+        .iter()
+        .map(|n| n["orderDate"].as_str().unwrap().to_owned())
+        .collect();
+    let mut sorted = dates.clone();
+    sorted.sort();
+    assert_eq!(dates, sorted);
+    assert_eq!(dates.len(), 12);
+    let amounts: Vec<rust_decimal::Decimal> =
+        all(list("{ field: TOTAL_AMOUNT, direction: DESC }", ""))
+            .await
+            .iter()
+            .map(|n| {
+                n["totalAmount"]["amount"]
+                    .as_str()
+                    .unwrap()
+                    .parse()
+                    .unwrap()
+            })
+            .collect();
+    assert!(amounts.windows(2).all(|w| w[0] >= w[1]), "{amounts:?}");
+    assert_eq!(amounts.len(), 12);
+    let updated = all(list("{ field: UPDATED_AT, direction: DESC }", "")).await;
+    assert_eq!(updated[0]["number"], "SO-12");
+
+    // Date range and updatedSince.
+    let d = c
+        .ok(
+            "{ salesOrders(filter: { orderDateFrom: \"2026-11-03\", orderDateTo: \"2026-11-05\" }) { totalCount nodes { orderDate } } }",
+            json!({}),
+        )
+        .await;
+    assert_eq!(d["salesOrders"]["totalCount"], 3, "{d}");
+    let d = c
+        .ok(
+            "{ salesOrders(filter: { updatedSince: \"2999-01-01T00:00:00Z\" }) { totalCount } }",
+            json!({}),
+        )
+        .await;
+    assert_eq!(d["salesOrders"]["totalCount"], 0);
+    let d = c
+        .ok(
+            "{ salesOrders(filter: { updatedSince: \"2000-01-01T00:00:00Z\" }) { totalCount } }",
+            json!({}),
+        )
+        .await;
+    assert_eq!(d["salesOrders"]["totalCount"], 12);
+
+    // A cursor of the number order used for the date order.
+    let d = c
+        .ok(&list("{ field: NUMBER }", ""), json!({"a": null}))
+        .await;
+    let cursor = d["salesOrders"]["pageInfo"]["endCursor"].clone();
+    let body = c
+        .q(&list("{ field: ORDER_DATE }", ""), json!({"a": cursor}))
+        .await;
+    assert_eq!(
+        mercator_tests::error_code(&body),
+        "INVALID_CURSOR",
+        "{body}"
+    );
+    let d = c
+        .ok(
+            "{ salesQuotations(sort: { field: QUOTATION_DATE, direction: DESC }) { totalCount } }",
+            json!({}),
+        )
+        .await;
+    assert_eq!(d["salesQuotations"]["totalCount"], 0);
+}

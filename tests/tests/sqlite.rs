@@ -92,10 +92,10 @@ async fn the_sqlite_read_path_reads_what_seaorm_reads() {
     assert!(!ca.is_empty());
     assert_eq!(ca, cb);
     let of = sales::OrderFilter::default();
-    let oa = sales::list_orders(fast, company.id, &of, true, &args)
+    let oa = sales::list_orders(fast, company.id, &of, Default::default(), true, &args)
         .await
         .unwrap();
-    let ob = sales::list_orders(slow, company.id, &of, true, &args)
+    let ob = sales::list_orders(slow, company.id, &of, Default::default(), true, &args)
         .await
         .unwrap();
     assert_eq!(oa.items, ob.items);

@@ -261,6 +261,7 @@ pub fn code_of(rule: Rule) -> ErrorCode {
         Rule::CreditLimitExceeded => ErrorCode::CreditLimitExceeded,
         Rule::NoLines => ErrorCode::NoLines,
         Rule::TaxGroupRequired => ErrorCode::TaxGroupRequired,
+        Rule::InvalidCursor => ErrorCode::InvalidCursor,
     }
 }
 

@@ -572,11 +572,84 @@ pub struct SalesOrderFilter {
     pub status: Option<OrderStatus>,
     /// Only this order type.
     pub order_type: Option<String>,
+    /// Only orders dated on or after this day.
+    pub order_date_from: Option<Date>,
+    /// Only orders dated on or before this day.
+    pub order_date_to: Option<Date>,
+    /// Only orders changed at or after this time (to sync a client's copy).
+    pub updated_since: Option<super::scalars::DateTime>,
 }
 
-/// Order of the order list (by number).
+/// Field the order list is sorted by.
+#[derive(async_graphql::Enum, Copy, Clone, Debug, PartialEq, Eq, Default)]
+pub enum SalesOrderSortField {
+    /// By number, in numeric order (SO-2 before SO-10); numbers follow creation.
+    #[default]
+    Number,
+    /// By order date.
+    OrderDate,
+    /// By requested ship date (orders without one are left out of this order).
+    RequestedShipDate,
+    /// By total amount including tax.
+    TotalAmount,
+    /// By last change (newest first with `direction: DESC`).
+    UpdatedAt,
+}
+
+impl From<SalesOrderSortField> for sales::OrderSort {
+    fn from(f: SalesOrderSortField) -> Self {
+        match f {
+            SalesOrderSortField::Number => sales::OrderSort::Number,
+            SalesOrderSortField::OrderDate => sales::OrderSort::OrderDate,
+            SalesOrderSortField::RequestedShipDate => sales::OrderSort::RequestedShipDate,
+            SalesOrderSortField::TotalAmount => sales::OrderSort::TotalAmount,
+            SalesOrderSortField::UpdatedAt => sales::OrderSort::UpdatedAt,
+        }
+    }
+}
+
+/// Order of the order list.
 #[derive(InputObject, Default)]
 pub struct SalesOrderSort {
+    /// Sort field.
+    #[graphql(default)]
+    pub field: SalesOrderSortField,
+    /// Direction.
+    #[graphql(default)]
+    pub direction: SortDirection,
+}
+
+/// Field the quotation list is sorted by.
+#[derive(async_graphql::Enum, Copy, Clone, Debug, PartialEq, Eq, Default)]
+pub enum SalesQuotationSortField {
+    /// By number, in numeric order (Q-2 before Q-10).
+    #[default]
+    Number,
+    /// By quotation date.
+    QuotationDate,
+    /// By total amount including tax.
+    TotalAmount,
+    /// By last change.
+    UpdatedAt,
+}
+
+impl From<SalesQuotationSortField> for sales::QuotationSort {
+    fn from(f: SalesQuotationSortField) -> Self {
+        match f {
+            SalesQuotationSortField::Number => sales::QuotationSort::Number,
+            SalesQuotationSortField::QuotationDate => sales::QuotationSort::QuotationDate,
+            SalesQuotationSortField::TotalAmount => sales::QuotationSort::TotalAmount,
+            SalesQuotationSortField::UpdatedAt => sales::QuotationSort::UpdatedAt,
+        }
+    }
+}
+
+/// Order of the quotation list.
+#[derive(InputObject, Default)]
+pub struct SalesQuotationSort {
+    /// Sort field.
+    #[graphql(default)]
+    pub field: SalesQuotationSortField,
     /// Direction.
     #[graphql(default)]
     pub direction: SortDirection,
@@ -613,9 +686,16 @@ impl SalesQuery {
             customer_id: filter_id("filter.customerId", f.customer_id.as_ref(), Kind::Customer)?,
             status: f.status.map(Into::into),
             order_type: f.order_type,
+            order_date_from: f.order_date_from.map(|d| d.0),
+            order_date_to: f.order_date_to.map(|d| d.0),
+            updated_since: f.updated_since.map(|t| t.0),
         };
-        let desc = sort.unwrap_or_default().direction == SortDirection::Desc;
-        let page = read(sales::list_orders(super::db(ctx)?, cid, &f, desc, &args).await).await?;
+        let sort = sort.unwrap_or_default();
+        let desc = sort.direction == SortDirection::Desc;
+        let page = read(
+            sales::list_orders(super::db(ctx)?, cid, &f, sort.field.into(), desc, &args).await,
+        )
+        .await?;
         let total = if wants_total(ctx) {
             Some(read(sales::count_orders(db, cid, &f).await).await?)
         } else {
@@ -1295,6 +1375,12 @@ pub struct SalesQuotationFilter {
     pub customer_id: Option<ID>,
     /// Only quotations to this prospect.
     pub prospect_id: Option<ID>,
+    /// Only quotations dated on or after this day.
+    pub quotation_date_from: Option<Date>,
+    /// Only quotations dated on or before this day.
+    pub quotation_date_to: Option<Date>,
+    /// Only quotations changed at or after this time.
+    pub updated_since: Option<super::scalars::DateTime>,
 }
 
 /// Queries of sales quotations.
@@ -1317,7 +1403,9 @@ impl QuotationQuery {
         >,
         #[graphql(desc = "At most this many from the end (max 100).")] last: Option<i32>,
         #[graphql(desc = "Which rows; all when left out.")] filter: Option<SalesQuotationFilter>,
-        #[graphql(desc = "Order; by number ascending when left out.")] sort: Option<SalesOrderSort>,
+        #[graphql(desc = "Order; by number ascending when left out.")] sort: Option<
+            SalesQuotationSort,
+        >,
     ) -> Result<SalesQuotationConnection> {
         let cid = company_id(ctx)?;
         let args = page_args(first, last, after, before)?;
@@ -1328,9 +1416,14 @@ impl QuotationQuery {
             status: f.status.map(Into::into),
             customer_id: filter_id("filter.customerId", f.customer_id.as_ref(), Kind::Customer)?,
             prospect_id: filter_id("filter.prospectId", f.prospect_id.as_ref(), Kind::Prospect)?,
+            quotation_date_from: f.quotation_date_from.map(|d| d.0),
+            quotation_date_to: f.quotation_date_to.map(|d| d.0),
+            updated_since: f.updated_since.map(|t| t.0),
         };
-        let desc = sort.unwrap_or_default().direction == SortDirection::Desc;
-        let page = read(sales::list_quotations(db, cid, &f, desc, &args).await).await?;
+        let sort = sort.unwrap_or_default();
+        let desc = sort.direction == SortDirection::Desc;
+        let page =
+            read(sales::list_quotations(db, cid, &f, sort.field.into(), desc, &args).await).await?;
         let total = if wants_total(ctx) {
             Some(read(sales::count_quotations(db, cid, &f).await).await?)
         } else {

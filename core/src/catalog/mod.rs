@@ -433,18 +433,18 @@ pub async fn list_items(
     desc: bool,
     args: &PageArgs,
 ) -> ServiceResult<Page<item::Model>> {
-    let col = match sort {
-        ItemSort::Number => item::Column::Number,
-        ItemSort::Name => item::Column::Name,
+    let sort_expr = match sort {
+        ItemSort::Number => crate::paging::number_order("items", "number"),
+        ItemSort::Name => Expr::col((item::Entity, item::Column::Name)).into(),
     };
-    let ks = Keyset::new(Expr::col(col), Expr::col(item::Column::Id), desc);
-    let (q, w) = ks.apply(item_query(company_id, f), args);
+    let ks = Keyset::new(sort_expr, Expr::col(item::Column::Id), desc);
+    let (q, w) = ks.apply(item_query(company_id, f), args)?;
     let rows = q.all(db).await?;
     Ok(ks.finish(rows, w, |m| Cursor {
-        k: Key::Str(match sort {
-            ItemSort::Number => m.number.clone(),
-            ItemSort::Name => m.name.clone(),
-        }),
+        k: match sort {
+            ItemSort::Number => crate::paging::number_key(&m.number),
+            ItemSort::Name => Key::Str(m.name.clone()),
+        },
         id: m.id,
     }))
 }

@@ -4,7 +4,7 @@ use super::parties::{number_for, prefixed};
 use super::{
     CallStatus, CampaignKind, CampaignStatus, Direction, InteractionKind, LeadSource, Response,
     call_list, call_list_entry, campaign, campaign_target, get_row, illegal, invalid, lead,
-    page_by_id, page_by_text,
+    page_by_id, page_by_number,
 };
 use crate::error::{Rule, ServiceError, ServiceResult, Violation, Violations};
 use crate::money::Amount;
@@ -400,7 +400,7 @@ pub async fn list_campaigns(
     desc: bool,
     args: &PageArgs,
 ) -> ServiceResult<Page<campaign::Model>> {
-    page_by_text(
+    page_by_number(
         db,
         campaign_query(company_id, f),
         campaign::Column::Number,

@@ -271,7 +271,65 @@ where
     .ok_or(ServiceError::NotFound(noun))
 }
 
-/// A page of a select sorted by a text column (a number or name) with the id as tie-breaker.
+/// What a list is sorted by: a column, and how its values compare.
+#[derive(Debug, Clone, Copy)]
+pub enum SortKey<C> {
+    /// Text as it is (names, codes).
+    Text(C),
+    /// A document or account number, in numeric order within its sequence (`SO-2` before
+    /// `SO-10`; [`crate::paging::number_order`]).
+    Number(C),
+    /// An integer column (an id, a stored amount).
+    Int(C),
+    /// A date column.
+    Date(C),
+    /// A timestamp column.
+    Time(C),
+}
+
+/// A page of a select sorted by `key` with the id as tie-breaker.
+pub(crate) async fn page_sorted<E>(
+    db: &impl crate::reads::Read,
+    q: Select<E>,
+    key: SortKey<E::Column>,
+    id: E::Column,
+    desc: bool,
+    args: &PageArgs,
+) -> ServiceResult<Page<E::Model>>
+where
+    E: EntityTrait,
+    E::Model: Send,
+    E::ActiveModel: sea_orm::TryIntoModel<E::Model>,
+{
+    use crate::paging::{KeyKind, number_key, number_order};
+    let table = E::default().table_name().to_owned();
+    let (expr, col, kind): (SimpleExpr, E::Column, KeyKind) = match key {
+        SortKey::Text(c) => (Expr::col((E::default(), c)).into(), c, KeyKind::Str),
+        SortKey::Number(c) => (number_order(&table, c.as_str()), c, KeyKind::Str),
+        SortKey::Int(c) => (Expr::col((E::default(), c)).into(), c, KeyKind::Int),
+        SortKey::Date(c) => (Expr::col((E::default(), c)).into(), c, KeyKind::Date),
+        SortKey::Time(c) => (Expr::col((E::default(), c)).into(), c, KeyKind::Time),
+    };
+    let ks = Keyset::new(expr, Expr::col((E::default(), id)).into(), desc).of(kind);
+    let (q, w) = ks.apply(q, args)?;
+    let rows = db.select_all(q).await?;
+    Ok(ks.finish(rows, w, |m| Cursor {
+        k: match (key, m.get(col)) {
+            (SortKey::Number(_), Value::String(Some(s))) => number_key(&s),
+            (_, Value::String(Some(s))) => Key::Str(s),
+            (_, Value::BigInt(Some(i))) => Key::Int(i),
+            (_, Value::ChronoDate(Some(d))) => Key::Date { d },
+            (_, Value::ChronoDateTimeUtc(Some(t))) => Key::Time { t },
+            _ => Key::Str(String::new()),
+        },
+        id: match m.get(id) {
+            Value::BigInt(Some(i)) => i,
+            _ => 0,
+        },
+    }))
+}
+
+/// A page of a select sorted by a text column (a name) with the id as tie-breaker.
 pub(crate) async fn page_by_text<E>(
     db: &impl crate::reads::Read,
     q: Select<E>,
@@ -285,19 +343,24 @@ where
     E::Model: Send,
     E::ActiveModel: sea_orm::TryIntoModel<E::Model>,
 {
-    let ks = Keyset::new(Expr::col(key), Expr::col(id), desc);
-    let (q, w) = ks.apply(q, args);
-    let rows = db.select_all(q).await?;
-    Ok(ks.finish(rows, w, |m| Cursor {
-        k: Key::Str(match m.get(key) {
-            Value::String(Some(s)) => s,
-            _ => String::new(),
-        }),
-        id: match m.get(id) {
-            Value::BigInt(Some(i)) => i,
-            _ => 0,
-        },
-    }))
+    page_sorted(db, q, SortKey::Text(key), id, desc, args).await
+}
+
+/// A page of a select sorted by a document number in numeric order, id as tie-breaker.
+pub(crate) async fn page_by_number<E>(
+    db: &impl crate::reads::Read,
+    q: Select<E>,
+    key: E::Column,
+    id: E::Column,
+    desc: bool,
+    args: &PageArgs,
+) -> ServiceResult<Page<E::Model>>
+where
+    E: EntityTrait,
+    E::Model: Send,
+    E::ActiveModel: sea_orm::TryIntoModel<E::Model>,
+{
+    page_sorted(db, q, SortKey::Number(key), id, desc, args).await
 }
 
 /// A page sorted by id alone (newest first when `desc`).
@@ -314,8 +377,8 @@ where
     E::ActiveModel: sea_orm::TryIntoModel<E::Model>,
 {
     let idx: SimpleExpr = Expr::col(id);
-    let ks = Keyset::new(idx.clone(), idx, desc);
-    let (q, w) = ks.apply(q, args);
+    let ks = Keyset::new(idx.clone(), idx, desc).of(crate::paging::KeyKind::Int);
+    let (q, w) = ks.apply(q, args)?;
     let rows = db.select_all(q).await?;
     Ok(ks.finish(rows, w, |m| {
         let i = match m.get(id) {

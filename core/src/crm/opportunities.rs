@@ -3,7 +3,7 @@
 use super::parties::{number_for, prefixed};
 use super::{
     LeadSource, LeadStatus, OpportunityStatus, ProspectStatus, get_row, illegal, invalid, lead,
-    opportunity, page_by_text, prospect, sales_cycle, sales_cycle_stage,
+    opportunity, page_by_number, prospect, sales_cycle, sales_cycle_stage,
 };
 use crate::error::{Rule, ServiceError, ServiceResult, Violation, Violations};
 use crate::money::{Amount, Rate, RoundingMode, round_to};
@@ -456,7 +456,7 @@ pub async fn list_leads(
     desc: bool,
     args: &PageArgs,
 ) -> ServiceResult<Page<lead::Model>> {
-    page_by_text(
+    page_by_number(
         db,
         lead_query(company_id, f),
         lead::Column::Number,
@@ -1039,7 +1039,7 @@ pub async fn list_opportunities(
     desc: bool,
     args: &PageArgs,
 ) -> ServiceResult<Page<opportunity::Model>> {
-    page_by_text(
+    page_by_number(
         db,
         opportunity_query(company_id, f),
         opportunity::Column::Number,

@@ -1,6 +1,6 @@
 //! Parties without a role yet, and the prospect role with its conversion to a customer.
 
-use super::{ProspectStatus, get_row, illegal, page_by_text, prospect};
+use super::{ProspectStatus, get_row, illegal, page_by_number, page_by_text, prospect};
 use crate::catalog::free_number;
 use crate::error::{Rule, ServiceError, ServiceResult, Violation, Violations};
 use crate::numbering::SequenceKind;
@@ -479,7 +479,7 @@ pub async fn list_prospects(
     desc: bool,
     args: &PageArgs,
 ) -> ServiceResult<Page<prospect::Model>> {
-    page_by_text(
+    page_by_number(
         db,
         prospect_query(company_id, f),
         prospect::Column::Number,

@@ -296,8 +296,9 @@ pub async fn list_ledger(
         Expr::col(item_ledger_entry::Column::Id),
         Expr::col(item_ledger_entry::Column::Id),
         desc,
-    );
-    let (q, w) = ks.apply(ledger_query(company_id, f), args);
+    )
+    .of(crate::paging::KeyKind::Int);
+    let (q, w) = ks.apply(ledger_query(company_id, f), args)?;
     let rows = q.all(db).await?;
     Ok(ks.finish(rows, w, |m| Cursor {
         k: Key::Int(m.id),

@@ -1177,10 +1177,8 @@ pub async fn list_customers(
     args: &PageArgs,
 ) -> ServiceResult<Page<(CustomerBrief, PartyBrief)>> {
     let sort_expr = match sort {
-        CustomerSort::AccountNumber => {
-            Expr::col((customer::Entity, customer::Column::AccountNumber))
-        }
-        CustomerSort::Name => Expr::col((party::Entity, party::Column::Name)),
+        CustomerSort::AccountNumber => crate::paging::number_order("customers", "account_number"),
+        CustomerSort::Name => Expr::col((party::Entity, party::Column::Name)).into(),
     };
     let ks = Keyset::new(
         sort_expr,
@@ -1188,15 +1186,15 @@ pub async fn list_customers(
         desc,
     );
     let q = CustomerListRow::select(customer_query(company_id, f));
-    let (q, w) = ks.apply(q, args);
+    let (q, w) = ks.apply(q, args)?;
     let rows: Vec<CustomerListRow> = db.rows(sea_orm::QueryTrait::build(&q, db.engine())).await?;
     let rows: Vec<(CustomerBrief, PartyBrief)> =
         rows.into_iter().map(CustomerListRow::split).collect();
     Ok(ks.finish(rows, w, |(c, p)| Cursor {
-        k: Key::Str(match sort {
-            CustomerSort::AccountNumber => c.account_number.clone(),
-            CustomerSort::Name => p.name.clone(),
-        }),
+        k: match sort {
+            CustomerSort::AccountNumber => crate::paging::number_key(&c.account_number),
+            CustomerSort::Name => Key::Str(p.name.clone()),
+        },
         id: c.id,
     }))
 }

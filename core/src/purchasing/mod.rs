@@ -9,7 +9,7 @@ pub use entities::vendor;
 use crate::catalog::free_number;
 use crate::error::{Rule, ServiceError, ServiceResult, Violation, Violations};
 use crate::numbering::SequenceKind;
-use crate::paging::{Cursor, Key, Keyset, Page, PageArgs};
+use crate::paging::{Cursor, Keyset, Page, PageArgs};
 use crate::parties::{
     PartyDetails, PartyKind, PartyPatch, check_party, insert_party, party, patch_party,
 };
@@ -208,18 +208,18 @@ pub async fn list_vendors(
     args: &PageArgs,
 ) -> ServiceResult<Page<(vendor::Model, party::Model)>> {
     let ks = Keyset::new(
-        Expr::col((vendor::Entity, vendor::Column::AccountNumber)),
+        crate::paging::number_order("vendors", "account_number"),
         Expr::col((vendor::Entity, vendor::Column::Id)),
         desc,
     );
-    let (q, w) = ks.apply(vendor_query(company_id, f).select_also(party::Entity), args);
+    let (q, w) = ks.apply(vendor_query(company_id, f).select_also(party::Entity), args)?;
     let rows: Vec<(vendor::Model, Option<party::Model>)> = q.all(db).await?;
     let rows: Vec<_> = rows
         .into_iter()
         .filter_map(|(c, p)| p.map(|p| (c, p)))
         .collect();
     Ok(ks.finish(rows, w, |(c, _)| Cursor {
-        k: Key::Str(c.account_number.clone()),
+        k: crate::paging::number_key(&c.account_number),
         id: c.id,
     }))
 }

@@ -931,6 +931,28 @@ pub struct OrderFilter {
     pub status: Option<OrderStatus>,
     /// Order type code.
     pub order_type: Option<String>,
+    /// Order date on or after.
+    pub order_date_from: Option<NaiveDate>,
+    /// Order date on or before.
+    pub order_date_to: Option<NaiveDate>,
+    /// Changed at or after (for clients that sync).
+    pub updated_since: Option<chrono::DateTime<Utc>>,
+}
+
+/// What a list of orders is sorted by.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum OrderSort {
+    /// Number, in numeric order (SO-2 before SO-10).
+    #[default]
+    Number,
+    /// Order date.
+    OrderDate,
+    /// Requested ship date (orders without one last ascending).
+    RequestedShipDate,
+    /// Total amount including tax (amounts of different currencies compared as numbers).
+    TotalAmount,
+    /// Last change.
+    UpdatedAt,
 }
 
 fn order_query(company_id: i64, f: &OrderFilter) -> Select<sales_order::Entity> {
@@ -953,26 +975,43 @@ fn order_query(company_id: i64, f: &OrderFilter) -> Select<sales_order::Entity> 
     if let Some(t) = &f.order_type {
         q = q.filter(sales_order::Column::OrderType.eq(t.as_str()));
     }
+    if let Some(d) = f.order_date_from {
+        q = q.filter(sales_order::Column::OrderDate.gte(d));
+    }
+    if let Some(d) = f.order_date_to {
+        q = q.filter(sales_order::Column::OrderDate.lte(d));
+    }
+    if let Some(t) = f.updated_since {
+        q = q.filter(sales_order::Column::UpdatedAt.gte(t));
+    }
     q
 }
 
-/// One page of orders by number.
+/// One page of orders.
 pub async fn list_orders(
     db: &impl crate::reads::Read,
     company_id: i64,
     f: &OrderFilter,
+    sort: OrderSort,
     desc: bool,
     args: &PageArgs,
 ) -> ServiceResult<Page<sales_order::Model>> {
-    crate::crm::page_by_text(
-        db,
-        order_query(company_id, f),
-        sales_order::Column::Number,
-        sales_order::Column::Id,
-        desc,
-        args,
-    )
-    .await
+    use crate::crm::SortKey;
+    use sales_order::Column as C;
+    let key = match sort {
+        OrderSort::Number => SortKey::Number(C::Number),
+        OrderSort::OrderDate => SortKey::Date(C::OrderDate),
+        OrderSort::RequestedShipDate => SortKey::Date(C::RequestedShipDate),
+        OrderSort::TotalAmount => SortKey::Int(C::TotalAmount),
+        OrderSort::UpdatedAt => SortKey::Time(C::UpdatedAt),
+    };
+    let mut q = order_query(company_id, f);
+    if sort == OrderSort::RequestedShipDate {
+        // A NULL has no place in a keyset; orders without a ship date are left out of this
+        // order (filter them with no ship-date sort).
+        q = q.filter(C::RequestedShipDate.is_not_null());
+    }
+    crate::crm::page_sorted(db, q, key, C::Id, desc, args).await
 }
 
 /// Number of orders matching the filter.

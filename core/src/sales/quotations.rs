@@ -674,6 +674,26 @@ pub struct QuotationFilter {
     pub customer_id: Option<i64>,
     /// Prospect.
     pub prospect_id: Option<i64>,
+    /// Quotation date on or after.
+    pub quotation_date_from: Option<NaiveDate>,
+    /// Quotation date on or before.
+    pub quotation_date_to: Option<NaiveDate>,
+    /// Changed at or after.
+    pub updated_since: Option<chrono::DateTime<Utc>>,
+}
+
+/// What a list of quotations is sorted by.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum QuotationSort {
+    /// Number, in numeric order.
+    #[default]
+    Number,
+    /// Quotation date.
+    QuotationDate,
+    /// Total amount including tax.
+    TotalAmount,
+    /// Last change.
+    UpdatedAt,
 }
 
 fn quotation_query(company_id: i64, f: &QuotationFilter) -> Select<sales_quotation::Entity> {
@@ -692,26 +712,36 @@ fn quotation_query(company_id: i64, f: &QuotationFilter) -> Select<sales_quotati
     if let Some(p) = f.prospect_id {
         q = q.filter(sales_quotation::Column::ProspectId.eq(p));
     }
+    if let Some(d) = f.quotation_date_from {
+        q = q.filter(sales_quotation::Column::QuotationDate.gte(d));
+    }
+    if let Some(d) = f.quotation_date_to {
+        q = q.filter(sales_quotation::Column::QuotationDate.lte(d));
+    }
+    if let Some(t) = f.updated_since {
+        q = q.filter(sales_quotation::Column::UpdatedAt.gte(t));
+    }
     q
 }
 
-/// One page of quotations by number.
+/// One page of quotations.
 pub async fn list_quotations(
     db: &impl ConnectionTrait,
     company_id: i64,
     f: &QuotationFilter,
+    sort: QuotationSort,
     desc: bool,
     args: &PageArgs,
 ) -> ServiceResult<Page<sales_quotation::Model>> {
-    crate::crm::page_by_text(
-        db,
-        quotation_query(company_id, f),
-        sales_quotation::Column::Number,
-        sales_quotation::Column::Id,
-        desc,
-        args,
-    )
-    .await
+    use crate::crm::SortKey;
+    use sales_quotation::Column as C;
+    let key = match sort {
+        QuotationSort::Number => SortKey::Number(C::Number),
+        QuotationSort::QuotationDate => SortKey::Date(C::QuotationDate),
+        QuotationSort::TotalAmount => SortKey::Int(C::TotalAmount),
+        QuotationSort::UpdatedAt => SortKey::Time(C::UpdatedAt),
+    };
+    crate::crm::page_sorted(db, quotation_query(company_id, f), key, C::Id, desc, args).await
 }
 
 /// Number of quotations matching the filter.
