@@ -355,7 +355,7 @@ async fn order_confirmation_and_credit_limits() {
         "warning: exposure 1100 over the limit 1000"
     );
     assert_eq!(o["confirmations"][1]["creditCheckResult"], "WARNING");
-    assert_eq!(o["confirmations"][0]["totalAmount"]["amount"], "550");
+    assert_eq!(o["confirmations"][0]["totalAmount"]["amount"], "550.00");
     // a mandatory limit blocks and cannot be skipped
     let b = ok(
         &c,

@@ -165,7 +165,7 @@ async fn seed_token_and_serve_work_for_scripts() {
     assert_eq!(st["opportunities"], 1, "{body}");
     assert_eq!(
         body["data"]["pipeline"],
-        json!([{"stageName": "Qualification", "count": 1, "weightedValue": {"amount": "2400"}}])
+        json!([{"stageName": "Qualification", "count": 1, "weightedValue": {"amount": "2400.00"}}])
     );
     assert_eq!(body["data"]["followUps"].as_array().map(Vec::len), Some(1));
 

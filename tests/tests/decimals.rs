@@ -4,7 +4,7 @@
 use mercator_core::money::{Amount, Quantity, UnitPrice};
 use mercator_tests::{TestApp, codes};
 use rust_decimal::Decimal;
-use serde_json::json;
+use serde_json::{Value, json};
 use std::str::FromStr;
 
 #[tokio::test]
@@ -22,11 +22,11 @@ async fn amounts_prices_and_quantities_round_trip_exactly() {
         .await["currency"]["id"]
         .clone();
     for v in [
-        "0.1",
+        "0.1000",
         "12345678901.2345",
         "0.0001",
         "922337203685477.5807",
-        "0",
+        "0.0000",
     ] {
         let p = c
             .mutate(
@@ -168,4 +168,120 @@ async fn stored_integers_sum_exactly_in_sql_on_both_engines() {
             .to_string(),
         "-1.5"
     );
+}
+
+/// Every `Money` field of an order, its lines, a quotation, its lines and a customer prints at
+/// its currency's precision: amounts at the amount precision (USD `"20.40"`, JPY `"4072"`),
+/// unit prices and per-unit discounts at the unit-price precision (USD 5 places), never
+/// stripped of trailing zeros (`"20.4"`, `"553"` before).
+#[tokio::test]
+async fn every_money_field_prints_at_its_currency_precision() {
+    use crate::orders::{customer, setup};
+    let app = TestApp::start().await;
+    let c = app.company("MSC").await;
+    let s = setup(&c).await;
+    let jpy = c
+        .mutate(
+            "currencyCreate",
+            "CurrencyCreateInput",
+            "currency { id }",
+            json!({"code": "JPY", "name": "Yen"}),
+        )
+        .await;
+    assert_eq!(jpy["userErrors"], json!([]), "{jpy}");
+    for (n, currency, amount_places, unit_places) in [(1, "USD", 2usize, 5usize), (2, "JPY", 0, 2)]
+    {
+        let cur = c.currency_id(currency).await;
+        let cust = customer(&c, &format!("C-{n}"), &cur, json!({"creditLimit": "1000"})).await;
+        // Money fields of each type, from the schema itself.
+        let d = c
+            .ok(
+                "{ __schema { types { name fields { name args { name } type { name kind ofType { name } } } } } }",
+                json!({}),
+            )
+            .await;
+        let money_fields = |ty: &str| -> Vec<String> {
+            d["__schema"]["types"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .find(|t| t["name"] == ty)
+                .unwrap()["fields"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .filter(|f| {
+                    f["args"].as_array().unwrap().is_empty()
+                        && (f["type"]["name"] == "Money" || f["type"]["ofType"]["name"] == "Money")
+                })
+                .map(|f| f["name"].as_str().unwrap().to_owned())
+                .collect()
+        };
+        let sel = |ty: &str| {
+            money_fields(ty)
+                .iter()
+                .map(|f| format!("{f} {{ amount currency }}"))
+                .collect::<Vec<_>>()
+                .join(" ")
+        };
+        let lines = json!([{"itemId": s.item_a, "quantity": "3"}, {"itemId": s.item_b, "quantity": "7", "discountPercent": "12.5"}]);
+        let o = c
+            .mutate(
+                "salesOrderCreate",
+                "SalesOrderCreateInput",
+                &format!(
+                    "salesOrder {{ {} lines {{ {} }} customer {{ {} }} }}",
+                    sel("SalesOrder"),
+                    sel("SalesOrderLine"),
+                    sel("Customer")
+                ),
+                json!({"customerId": cust, "lines": lines}),
+            )
+            .await;
+        assert_eq!(o["userErrors"], json!([]), "{o}");
+        let q = c
+            .mutate(
+                "salesQuotationCreate",
+                "SalesQuotationCreateInput",
+                &format!(
+                    "salesQuotation {{ {} lines {{ {} }} }}",
+                    sel("SalesQuotation"),
+                    sel("SalesQuotationLine")
+                ),
+                json!({"customerId": cust, "lines": lines}),
+            )
+            .await;
+        assert_eq!(q["userErrors"], json!([]), "{q}");
+        let mut checked = 0;
+        let mut check = |ty: &str, v: &Value| {
+            for f in money_fields(ty) {
+                let m = &v[&f];
+                if m.is_null() {
+                    continue;
+                }
+                let amount = m["amount"].as_str().unwrap();
+                let places = amount.split_once('.').map_or(0, |(_, p)| p.len());
+                let want = if matches!(f.as_str(), "unitPrice" | "discountAmount") {
+                    unit_places
+                } else {
+                    amount_places
+                };
+                assert_eq!(places, want, "{ty}.{f} = {amount} in {currency}");
+                assert_eq!(m["currency"], currency);
+                checked += 1;
+            }
+        };
+        let order = &o["salesOrder"];
+        check("SalesOrder", order);
+        check("Customer", &order["customer"]);
+        for l in order["lines"].as_array().unwrap() {
+            check("SalesOrderLine", l);
+        }
+        let quotation = &q["salesQuotation"];
+        check("SalesQuotation", quotation);
+        for l in quotation["lines"].as_array().unwrap() {
+            check("SalesQuotationLine", l);
+        }
+        assert!(checked >= 30, "{checked} money fields checked");
+    }
 }

@@ -36,7 +36,7 @@ async fn customer_lifecycle() {
     assert_eq!(cust["blocked"], "NO");
     assert_eq!(
         cust["creditLimit"],
-        json!({"amount": "1000.5", "currency": "USD"})
+        json!({"amount": "1000.50", "currency": "USD"})
     );
     assert_eq!(cust["paymentTerms"]["code"], "NET30");
     assert_eq!(cust["addresses"].as_array().unwrap().len(), 2);
@@ -58,7 +58,7 @@ async fn customer_lifecycle() {
     assert_eq!(p["customer"]["blocked"], "INVOICE");
     assert_eq!(p["customer"]["invoiceAccount"]["accountNumber"], "C-1001");
     assert_eq!(
-        p["customer"]["creditLimit"]["amount"], "1000.5",
+        p["customer"]["creditLimit"]["amount"], "1000.50",
         "fields left out stay"
     );
 

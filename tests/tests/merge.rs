@@ -121,7 +121,7 @@ async fn s19_merge_duplicate_customers() {
     )
     .await["salesOrder"]
         .clone();
-    assert_eq!(so19["totalAmount"]["amount"], "50");
+    assert_eq!(so19["totalAmount"]["amount"], "50.00");
     // related rows of the duplicate everywhere: a contact, a lead, an opportunity, a campaign
     // target (also a target of the kept one: a second conflict), an interaction, a call list
     ok(
@@ -262,7 +262,10 @@ async fn s19_merge_duplicate_customers() {
     .await;
     let kept = &p["customer"];
     assert_eq!(kept["accountNumber"], "C-1000");
-    assert_eq!(kept["balance"], json!({"amount": "700", "currency": "USD"}));
+    assert_eq!(
+        kept["balance"],
+        json!({"amount": "700.00", "currency": "USD"})
+    );
     assert_eq!(
         kept["addresses"],
         json!([{"code": "MAIN"}, {"code": "MAIN2"}])
@@ -296,11 +299,11 @@ async fn s19_merge_duplicate_customers() {
         .await;
     assert_eq!(
         so["node"],
-        json!({"number": so19["number"], "customer": {"accountNumber": "C-1000"}, "invoiceCustomer": {"accountNumber": "C-1000"}, "totalAmount": {"amount": "50"}})
+        json!({"number": so19["number"], "customer": {"accountNumber": "C-1000"}, "invoiceCustomer": {"accountNumber": "C-1000"}, "totalAmount": {"amount": "50.00"}})
     );
     assert_eq!(
         d["e"],
-        json!({"documentNumber": "PI-19", "originalAmount": {"amount": "200"}, "remainingAmount": {"amount": "200"}})
+        json!({"documentNumber": "PI-19", "originalAmount": {"amount": "200.00"}, "remainingAmount": {"amount": "200.00"}})
     );
     assert_eq!(d["o"]["invoiceAccount"]["accountNumber"], "C-1000");
     assert_eq!(

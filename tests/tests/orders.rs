@@ -119,13 +119,16 @@ async fn s1_order_totals() {
     assert_eq!(o["number"], "SO-1");
     assert_eq!(o["status"], "OPEN_ORDER");
     assert_eq!(o["releaseStatus"], "OPEN");
-    assert_eq!(o["netAmount"], json!({"amount": "900", "currency": "USD"}));
-    assert_eq!(o["taxAmount"]["amount"], "90");
-    assert_eq!(o["totalAmount"]["amount"], "990");
-    assert_eq!(o["lines"][0]["lineAmount"]["amount"], "500");
+    assert_eq!(
+        o["netAmount"],
+        json!({"amount": "900.00", "currency": "USD"})
+    );
+    assert_eq!(o["taxAmount"]["amount"], "90.00");
+    assert_eq!(o["totalAmount"]["amount"], "990.00");
+    assert_eq!(o["lines"][0]["lineAmount"]["amount"], "500.00");
     assert_eq!(o["lines"][0]["priceSource"], "base_price");
     assert_eq!(o["lines"][0]["taxCode"]["code"], "STD");
-    assert_eq!(o["lines"][1]["lineAmount"]["amount"], "400");
+    assert_eq!(o["lines"][1]["lineAmount"]["amount"], "400.00");
     assert_eq!(o["lines"][1]["lineNumber"], 20);
     assert_eq!(o["lines"][1]["deliverRemainder"], "10");
     assert_eq!(sum(&o["lines"], "taxAmount"), "90".parse().unwrap());
@@ -193,10 +196,10 @@ async fn s10_quantity_breaks_on_order_lines() {
     )
     .await;
     let o = &p["salesOrder"];
-    assert_eq!(o["lines"][0]["lineAmount"]["amount"], "230");
+    assert_eq!(o["lines"][0]["lineAmount"]["amount"], "230.00");
     assert_eq!(o["lines"][0]["discountPercent"], "8");
-    assert_eq!(o["lines"][1]["lineAmount"]["amount"], "1269.6");
-    assert_eq!(o["netAmount"]["amount"], "1499.6");
+    assert_eq!(o["lines"][1]["lineAmount"]["amount"], "1269.60");
+    assert_eq!(o["netAmount"]["amount"], "1499.60");
     let first = o["lines"][0]["id"].clone();
     let p = ok(
         &c,
@@ -206,16 +209,16 @@ async fn s10_quantity_breaks_on_order_lines() {
     )
     .await;
     let o = &p["salesOrder"];
-    assert_eq!(o["lines"][0]["unitPrice"]["amount"], "21");
+    assert_eq!(o["lines"][0]["unitPrice"]["amount"], "21.00000");
     assert!(
         o["lines"][0]["priceSource"]
             .as_str()
             .unwrap()
             .starts_with("trade_agreement:")
     );
-    assert_eq!(o["lines"][0]["lineAmount"]["amount"], "2318.4");
-    assert_eq!(o["netAmount"]["amount"], "3588");
-    assert_eq!(o["taxAmount"]["amount"], "358.8");
+    assert_eq!(o["lines"][0]["lineAmount"]["amount"], "2318.40");
+    assert_eq!(o["netAmount"]["amount"], "3588.00");
+    assert_eq!(o["taxAmount"]["amount"], "358.80");
     let p = ok(
         &c,
         "salesOrderLineUpdate",
@@ -226,7 +229,7 @@ async fn s10_quantity_breaks_on_order_lines() {
     let l = &p["salesOrder"]["lines"][0];
     assert_eq!(
         (l["priceSource"].clone(), l["lineAmount"]["amount"].clone()),
-        (json!("manual"), json!("2208"))
+        (json!("manual"), json!("2208.00"))
     );
     let p = ok(
         &c,
@@ -236,7 +239,7 @@ async fn s10_quantity_breaks_on_order_lines() {
     )
     .await;
     assert_eq!(
-        p["salesOrder"]["lines"][0]["unitPrice"]["amount"], "20",
+        p["salesOrder"]["lines"][0]["unitPrice"]["amount"], "20.00000",
         "a manual price stays"
     );
 }
@@ -267,7 +270,7 @@ async fn s11_tax_rounding_on_orders() {
     let o = &p["salesOrder"];
     assert_eq!(o["taxAmount"]["amount"], "0.05");
     assert_eq!(sum(&o["lines"], "taxAmount"), "0.05".parse().unwrap());
-    assert_eq!(o["totalAmount"]["amount"], "0.5");
+    assert_eq!(o["totalAmount"]["amount"], "0.50");
     // per-line mode (a company setting): each line 0.015 → 0.02, the document 0.06
     let m = c
         .mutate(
@@ -383,7 +386,7 @@ async fn s11_tax_rounding_on_orders() {
     let o = &p["salesOrder"];
     assert_eq!(
         o["netAmount"],
-        json!({"amount": "104.9", "currency": "CHF"}),
+        json!({"amount": "104.90", "currency": "CHF"}),
         "{o}"
     );
     assert_eq!(o["taxAmount"]["amount"], "2.73");
@@ -585,7 +588,7 @@ async fn order_refusals_change_nothing() {
         "salesOrder { id taxAmount { amount } }",
     )
     .await;
-    assert_eq!(p["salesOrder"]["taxAmount"]["amount"], "2.5");
+    assert_eq!(p["salesOrder"]["taxAmount"]["amount"], "2.50");
     let p = ok(
         &c,
         "companyUpdate",
@@ -636,7 +639,7 @@ async fn order_refusals_change_nothing() {
     )
     .await;
     assert_eq!(r["salesOrder"]["rmaNumber"], "RMA-1");
-    assert_eq!(r["salesOrder"]["netAmount"]["amount"], "-50");
+    assert_eq!(r["salesOrder"]["netAmount"]["amount"], "-50.00");
     // a line with 5 delivered (shipments arrive with the next issue; set the counter directly)
     let o = ok(
         &c,
@@ -831,14 +834,14 @@ async fn s11_invoice_discount_and_tax_allocation() {
     )
     .await;
     let o = &p["salesOrder"];
-    assert_eq!(o["invoiceDiscountAmount"]["amount"], "20.4");
+    assert_eq!(o["invoiceDiscountAmount"]["amount"], "20.40");
     let shares: Vec<&str> = o["lines"]
         .as_array()
         .unwrap()
         .iter()
         .map(|l| l["invoiceDiscountAmount"]["amount"].as_str().unwrap())
         .collect();
-    assert_eq!(shares, ["1.4", "15", "4"]);
+    assert_eq!(shares, ["1.40", "15.00", "4.00"]);
     assert_eq!(o["netAmount"]["amount"], "999.53");
     assert_eq!(o["taxAmount"]["amount"], "99.95");
     let taxes: Vec<&str> = o["lines"]
@@ -847,7 +850,7 @@ async fn s11_invoice_discount_and_tax_allocation() {
         .iter()
         .map(|l| l["taxAmount"]["amount"].as_str().unwrap())
         .collect();
-    assert_eq!(taxes, ["6.85", "73.5", "19.6"]);
+    assert_eq!(taxes, ["6.85", "73.50", "19.60"]);
     assert_eq!(o["totalAmount"]["amount"], "1099.48");
     // under the minimum: no invoice discount
     let p = ok(
@@ -858,7 +861,7 @@ async fn s11_invoice_discount_and_tax_allocation() {
     )
     .await;
     let o = &p["salesOrder"];
-    assert_eq!(o["invoiceDiscountAmount"]["amount"], "0");
+    assert_eq!(o["invoiceDiscountAmount"]["amount"], "0.00");
     assert_eq!(o["netAmount"]["amount"], "269.93");
     assert_eq!(o["taxAmount"]["amount"], "26.99");
 
@@ -879,7 +882,7 @@ async fn s11_invoice_discount_and_tax_allocation() {
         v
     };
     let s11 = json!([
-        "20.4", "999.53", "99.95", "1099.48", "1.4", "6.85", "15", "73.5", "4", "19.6"
+        "20.40", "999.53", "99.95", "1099.48", "1.40", "6.85", "15.00", "73.50", "4.00", "19.60"
     ]);
     // Built up line by line: under the minimum first (no discount), then over it.
     let p = ok(
@@ -890,7 +893,10 @@ async fn s11_invoice_discount_and_tax_allocation() {
     )
     .await;
     let qid = p["salesQuotation"]["id"].clone();
-    assert_eq!(p["salesQuotation"]["invoiceDiscountAmount"]["amount"], "0");
+    assert_eq!(
+        p["salesQuotation"]["invoiceDiscountAmount"]["amount"],
+        "0.00"
+    );
     assert_eq!(p["salesQuotation"]["netAmount"]["amount"], "269.93");
     let p = ok(
         &c,
@@ -903,7 +909,8 @@ async fn s11_invoice_discount_and_tax_allocation() {
     assert_eq!(
         figures(q),
         json!([
-            "20.4", "999.53", "99.95", "1099.48", "1.4", "6.85", "4", "19.6", "15", "73.5"
+            "20.40", "999.53", "99.95", "1099.48", "1.40", "6.85", "4.00", "19.60", "15.00",
+            "73.50"
         ])
         .as_array()
         .unwrap()
@@ -999,12 +1006,12 @@ async fn standard_sales_codes_insert_priced_lines() {
         ORDER,
     )
     .await;
-    assert_eq!(p["salesOrder"]["netAmount"]["amount"], "140");
+    assert_eq!(p["salesOrder"]["netAmount"]["amount"], "140.00");
     assert_eq!(p["salesOrder"]["lines"][1]["priceSource"], "base_price");
     // automatic: a new order within the validity gets the lines, one outside does not
     let p = ok(&c, "salesOrderCreate", json!({"customerId": auto, "orderDate": "2026-11-22", "lines": [{"itemId": s.item_a, "quantity": "1"}]}), ORDER).await;
     assert_eq!(p["salesOrder"]["lines"].as_array().map(Vec::len), Some(3));
-    assert_eq!(p["salesOrder"]["netAmount"]["amount"], "165");
+    assert_eq!(p["salesOrder"]["netAmount"]["amount"], "165.00");
     let p = ok(&c, "salesOrderCreate", json!({"customerId": auto, "orderDate": "2027-01-05", "lines": [{"itemId": s.item_a, "quantity": "1"}]}), ORDER).await;
     assert_eq!(p["salesOrder"]["lines"].as_array().map(Vec::len), Some(1));
     let p = m(
@@ -1117,7 +1124,7 @@ async fn upsell_and_cross_sell_suggestions() {
         o["lines"],
         json!([{"id": o["lines"][0]["id"], "item": {"number": "ITEM-B"}, "quantity": "7"}])
     );
-    assert_eq!(o["netAmount"]["amount"], "280");
+    assert_eq!(o["netAmount"]["amount"], "280.00");
     let cross: Vec<&Value> = o["suggestions"]
         .as_array()
         .unwrap()
@@ -1146,7 +1153,7 @@ async fn upsell_and_cross_sell_suggestions() {
         sel,
     )
     .await;
-    assert_eq!(p["salesOrder"]["netAmount"]["amount"], "330");
+    assert_eq!(p["salesOrder"]["netAmount"]["amount"], "330.00");
     assert_eq!(p["salesOrder"]["lines"].as_array().map(Vec::len), Some(2));
     // a second order declines
     let o2 = ok(

@@ -99,9 +99,9 @@ async fn s10_price_and_discount_resolution() {
     )
     .await;
     for (qty, price, source, net) in [
-        ("10", "25", &a, "230"),
-        ("60", "23", &b, "1269.6"),
-        ("120", "21", &cc, "2318.4"),
+        ("10", "25.00000", &a, "230.00"),
+        ("60", "23.00000", &b, "1269.60"),
+        ("120", "21.00000", &cc, "2318.40"),
     ] {
         let s = c.ok(SIM, json!({"c": cust, "i": item, "q": qty})).await["priceSimulation"].clone();
         assert_eq!(s["rule"], "TRADE_AGREEMENTS");
@@ -128,21 +128,21 @@ async fn s10_price_and_discount_resolution() {
     assert_eq!(p["company"]["pricingRule"], "BEST_PRICE", "{p}");
     let s = c.ok(SIM, json!({"c": cust, "i": item, "q": "120"})).await["priceSimulation"].clone();
     assert_eq!(s["rule"], "BEST_PRICE");
-    assert_eq!(s["unitPrice"]["amount"], "21");
+    assert_eq!(s["unitPrice"]["amount"], "21.00000");
     assert_eq!(s["lineDiscountPercent"], "5");
     assert_eq!(s["discountAgreements"], json!([{"id": d5}]));
-    assert_eq!(s["lineAmount"]["amount"], "2394");
+    assert_eq!(s["lineAmount"]["amount"], "2394.00");
     // an archived line no longer applies; without lines the base price is used
     let p = c
         .mutate("archive", "ArchiveInput", "node { id }", json!({"id": cc}))
         .await;
     assert_eq!(p["userErrors"], json!([]), "{p}");
     let s = c.ok(SIM, json!({"c": cust, "i": item, "q": "120"})).await["priceSimulation"].clone();
-    assert_eq!(s["unitPrice"]["amount"], "23");
+    assert_eq!(s["unitPrice"]["amount"], "23.00000");
     let s = c.ok(SIM, json!({"c": cust, "i": item, "q": "0.5"})).await["priceSimulation"].clone();
     assert_eq!(
         (s["priceSource"].clone(), s["unitPrice"]["amount"].clone()),
-        (json!("BASE_PRICE"), json!("25"))
+        (json!("BASE_PRICE"), json!("25.00000"))
     );
     let d = c
         .ok("{ tradeAgreements(filter: {relation: PRICE}) { totalCount } all: tradeAgreements(filter: {archived: ALL}) { totalCount } }", json!({}))

@@ -92,7 +92,7 @@ async fn s1_campaign_to_order() {
     .await["opportunity"]
         .clone();
     assert_eq!(o1["number"], "O-1");
-    assert_eq!(o1["weightedValue"]["amount"], "500");
+    assert_eq!(o1["weightedValue"]["amount"], "500.00");
     // 3. Q-1 for P-1
     let q = ok(
         &c,
@@ -105,13 +105,13 @@ async fn s1_campaign_to_order() {
         .clone();
     assert_eq!(q["number"], "Q-1");
     assert_eq!(q["status"], "CREATED");
-    assert_eq!(q["lines"][0]["lineAmount"]["amount"], "500");
-    assert_eq!(q["lines"][1]["lineAmount"]["amount"], "400");
-    assert_eq!(q["netAmount"]["amount"], "900");
-    assert_eq!(q["taxAmount"]["amount"], "90");
+    assert_eq!(q["lines"][0]["lineAmount"]["amount"], "500.00");
+    assert_eq!(q["lines"][1]["lineAmount"]["amount"], "400.00");
+    assert_eq!(q["netAmount"]["amount"], "900.00");
+    assert_eq!(q["taxAmount"]["amount"], "90.00");
     assert_eq!(
         q["totalAmount"],
-        json!({"amount": "990", "currency": "USD"})
+        json!({"amount": "990.00", "currency": "USD"})
     );
     let sent = ok(&c, "salesQuotationSend", json!({"id": q["id"]}), Q).await;
     assert_eq!(sent["salesQuotation"]["status"], "SENT");
@@ -133,11 +133,11 @@ async fn s1_campaign_to_order() {
     assert_eq!(so["orderType"], "SALES");
     assert_eq!(so["status"], "OPEN_ORDER");
     assert_eq!(so["customer"]["accountNumber"], "C-2000");
-    assert_eq!(so["netAmount"]["amount"], "900");
-    assert_eq!(so["taxAmount"]["amount"], "90");
-    assert_eq!(so["totalAmount"]["amount"], "990");
+    assert_eq!(so["netAmount"]["amount"], "900.00");
+    assert_eq!(so["taxAmount"]["amount"], "90.00");
+    assert_eq!(so["totalAmount"]["amount"], "990.00");
     assert_eq!(so["lines"].as_array().map(Vec::len), Some(2));
-    assert_eq!(so["lines"][0]["lineAmount"]["amount"], "500");
+    assert_eq!(so["lines"][0]["lineAmount"]["amount"], "500.00");
     assert_eq!(p["salesQuotation"]["salesOrder"]["number"], "SO-1");
     let d = c
         .ok(
@@ -180,7 +180,7 @@ async fn quotation_refusals() {
         i
     };
     let q = ok(&c, "salesQuotationCreate", mk(json!({})), Q).await["salesQuotation"].clone();
-    assert_eq!(q["totalAmount"]["amount"], "27.5");
+    assert_eq!(q["totalAmount"]["amount"], "27.50");
     let p = m(
         &c,
         "salesQuotationClose",

@@ -140,12 +140,12 @@ async fn s1_campaign_response_lead_opportunity_and_statistics() {
     assert_eq!(o["status"], "OPEN");
     assert_eq!(
         o["estimatedValue"],
-        json!({"amount": "1000", "currency": "USD"})
+        json!({"amount": "1000.00", "currency": "USD"})
     );
     assert_eq!(o["probabilityPercent"], "50");
     assert_eq!(
         o["weightedValue"],
-        json!({"amount": "500", "currency": "USD"})
+        json!({"amount": "500.00", "currency": "USD"})
     );
     assert_eq!(o["lead"]["number"], "L-1");
     assert_eq!(o["campaign"]["number"], "CMP-1");
@@ -198,15 +198,15 @@ async fn s1_campaign_response_lead_opportunity_and_statistics() {
     assert_eq!(st["wonOpportunities"], 1);
     assert_eq!(
         st["wonValue"],
-        json!([{"amount": "1000", "currency": "USD"}])
+        json!([{"amount": "1000.00", "currency": "USD"}])
     );
-    assert_eq!(st["fixedCost"]["amount"], "1200");
-    assert_eq!(st["interactionCost"]["amount"], "0.8");
+    assert_eq!(st["fixedCost"]["amount"], "1200.00");
+    assert_eq!(st["interactionCost"]["amount"], "0.80");
     assert_eq!(
         st["totalCost"],
-        json!({"amount": "1200.8", "currency": "USD"})
+        json!({"amount": "1200.80", "currency": "USD"})
     );
-    assert_eq!(st["costPerWonOpportunity"]["amount"], "1200.8");
+    assert_eq!(st["costPerWonOpportunity"]["amount"], "1200.80");
 }
 
 async fn lead_status(c: &Client<'_>, id: &Value) -> Value {
@@ -295,7 +295,7 @@ async fn illegal_transitions_have_their_own_codes_and_change_nothing() {
     )
     .await["opportunity"]
         .clone();
-    assert_eq!(o["weightedValue"]["amount"], "50");
+    assert_eq!(o["weightedValue"]["amount"], "50.00");
     let p = m(
         &c,
         "opportunityClose",
@@ -512,7 +512,7 @@ async fn sales_cycle_stages_and_pipeline() {
     )
     .await;
     assert_eq!(r["opportunity"]["stage"]["name"], "Proposal");
-    assert_eq!(r["opportunity"]["weightedValue"]["amount"], "600");
+    assert_eq!(r["opportunity"]["weightedValue"]["amount"], "600.00");
     let p = m(
         &c,
         "opportunityMoveStage",
@@ -533,7 +533,7 @@ async fn sales_cycle_stages_and_pipeline() {
     )
     .await;
     // 333.33 × 30 % = 99.999 → 100.00
-    assert_eq!(r["opportunity"]["weightedValue"]["amount"], "100");
+    assert_eq!(r["opportunity"]["weightedValue"]["amount"], "100.00");
     let r = ok(
         &c,
         "opportunityMoveStage",
@@ -590,7 +590,7 @@ async fn sales_cycle_stages_and_pipeline() {
     );
     assert_eq!(
         d["pipeline"],
-        json!([{"stagePosition": 2, "stageName": "Demo", "count": 2, "value": {"amount": "1333.33", "currency": "USD"}, "weightedValue": {"amount": "400"}}])
+        json!([{"stagePosition": 2, "stageName": "Demo", "count": 2, "value": {"amount": "1333.33", "currency": "USD"}, "weightedValue": {"amount": "400.00"}}])
     );
 }
 
@@ -747,7 +747,7 @@ async fn target_selection_records_roles_and_filters() {
         .await;
     assert_eq!(d["followUps"][0]["kind"], "CALL");
     assert_eq!(d["followUps"][0]["followUpOn"], "2026-12-01");
-    assert_eq!(d["followUps"][0]["cost"]["amount"], "1.2");
+    assert_eq!(d["followUps"][0]["cost"]["amount"], "1.20");
 }
 
 /// A token of another company sees nothing of this one and changes nothing.
@@ -900,7 +900,7 @@ async fn campaign_statistics_run_a_constant_number_of_statements() {
         assert_eq!(nodes.len(), n);
         assert_eq!(nodes[0]["statistics"]["targets"], 1);
         assert_eq!(nodes[0]["statistics"]["opportunities"], 1);
-        assert_eq!(nodes[0]["statistics"]["totalCost"]["amount"], "10.1");
+        assert_eq!(nodes[0]["statistics"]["totalCost"]["amount"], "10.10");
         assert_eq!(nodes[0]["parentCampaign"]["number"], "CMP-1");
     }
     assert!(

@@ -191,18 +191,69 @@ fn dt(d: chrono::NaiveDate) -> Date {
     Date(d)
 }
 
-/// Money in a currency given by id.
+/// Which precision of its currency an amount prints at.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Scale {
+    /// Amounts: the currency's amount precision (USD 0.01: `"20.40"`, JPY 1: `"4072"`).
+    Amount,
+    /// Unit prices and per-unit discounts: the unit-price precision (USD 0.00001).
+    UnitPrice,
+}
+
+impl Scale {
+    /// Decimal places of this kind of amount in a currency.
+    pub(crate) fn places(self, c: &mercator_core::setup::currency::Model) -> u32 {
+        let step = match self {
+            Scale::Amount => c.amount_precision.value(),
+            Scale::UnitPrice => c.unit_price_precision.value(),
+        };
+        step.normalize().scale()
+    }
+}
+
+impl Money {
+    /// The one way to make `Money`: the amount padded with zeros to `places` decimal places,
+    /// never rounded (an amount with more places than its currency keeps them all, exactly).
+    pub(crate) fn at(amount: Decimal, currency: String, places: u32) -> Money {
+        let mut a = amount.normalize();
+        if a.scale() < places {
+            a.rescale(places);
+        }
+        Money {
+            amount: Dec(Ok(a)),
+            currency,
+        }
+    }
+}
+
+/// Money in a currency given by id, at the currency's amount precision.
 pub(crate) async fn money(ctx: &Context<'_>, amount: Decimal, currency_id: i64) -> Result<Money> {
-    let code = loaders(ctx)?
+    scaled(ctx, amount, currency_id, Scale::Amount).await
+}
+
+/// A unit price (or a per-unit discount) in a currency given by id, at its unit-price
+/// precision.
+pub(crate) async fn unit_money(
+    ctx: &Context<'_>,
+    amount: Decimal,
+    currency_id: i64,
+) -> Result<Money> {
+    scaled(ctx, amount, currency_id, Scale::UnitPrice).await
+}
+
+async fn scaled(
+    ctx: &Context<'_>,
+    amount: Decimal,
+    currency_id: i64,
+    scale: Scale,
+) -> Result<Money> {
+    let (code, places) = loaders(ctx)?
         .currency
-        .load_with(currency_id, |c| c.code.clone())
+        .load_with(currency_id, |c| (c.code.clone(), scale.places(c)))
         .await
         .map_err(internal)?
         .ok_or_else(|| internal("currency missing"))?;
-    Ok(Money {
-        amount: Dec::of(amount),
-        currency: code,
-    })
+    Ok(Money::at(amount, code, places))
 }
 
 /// What an invoice of `total` would come to in its currency (DOMAIN.md 12.6): the total
@@ -214,13 +265,14 @@ pub(crate) async fn invoice_rounded(
     total: Decimal,
     currency_id: i64,
 ) -> Result<(Money, Money)> {
-    let (code, step, mode) = loaders(ctx)?
+    let (code, step, mode, places) = loaders(ctx)?
         .currency
         .load_with(currency_id, |c| {
             (
                 c.code.clone(),
                 c.invoice_rounding_precision.value(),
                 c.invoice_rounding_mode,
+                Scale::Amount.places(c),
             )
         })
         .await
@@ -228,14 +280,8 @@ pub(crate) async fn invoice_rounded(
         .ok_or_else(|| internal("currency missing"))?;
     let (rounded, rounding) = mercator_core::tax::invoice_rounding(total, step, mode.into());
     Ok((
-        Money {
-            amount: Dec::of(rounded),
-            currency: code.clone(),
-        },
-        Money {
-            amount: Dec::of(rounding),
-            currency: code,
-        },
+        Money::at(rounded, code.clone(), places),
+        Money::at(rounding, code, places),
     ))
 }
 
@@ -247,32 +293,28 @@ pub(crate) fn money_leaf<'a>(
     field: &'a async_graphql::Positioned<async_graphql::parser::types::Field>,
     amount: Decimal,
     currency_id: i64,
+    scale: Scale,
 ) -> Option<async_graphql::Value> {
-    let code = ctx
+    let (code, places) = ctx
         .data_opt::<super::loaders::Loaders>()?
         .currency
-        .peek_with(currency_id, |c| c.code.clone())??;
-    super::leaves::nested(
-        ctx,
-        field,
-        &Money {
-            amount: Dec::of(amount),
-            currency: code,
-        },
-    )
+        .peek_with(currency_id, |c| (c.code.clone(), scale.places(c)))??;
+    super::leaves::nested(ctx, field, &Money::at(amount, code, places))
 }
 
-/// Money in the company's base currency.
-pub(crate) fn base_money(ctx: &Context<'_>, amount: Decimal) -> Result<Money> {
-    let code = rc(ctx)?
+/// Money in the company's base currency, at its amount precision.
+pub(crate) async fn base_money(ctx: &Context<'_>, amount: Decimal) -> Result<Money> {
+    let company = rc(ctx)?
         .company
         .as_ref()
-        .map(|c| c.base_currency_code.clone())
-        .unwrap_or_default();
-    Ok(Money {
-        amount: Dec::of(amount),
-        currency: code,
-    })
+        .ok_or_else(|| internal("no company"))?;
+    let (code, places) = loaders(ctx)?
+        .base_currency
+        .load_with(company.id, |c| (c.code.clone(), Scale::Amount.places(c)))
+        .await
+        .map_err(internal)?
+        .unwrap_or_else(|| (company.base_currency_code.clone(), 2));
+    Ok(Money::at(amount, code, places))
 }
 
 macro_rules! load {
@@ -467,11 +509,11 @@ impl Campaign {
     }
     /// Budget, in the company's base currency.
     async fn budget(&self, ctx: &Context<'_>) -> Result<Money> {
-        base_money(ctx, self.0.budget.value())
+        base_money(ctx, self.0.budget.value()).await
     }
     /// Fixed cost, in the base currency (interaction costs are added in `statistics`).
     async fn cost(&self, ctx: &Context<'_>) -> Result<Money> {
-        base_money(ctx, self.0.cost.value())
+        base_money(ctx, self.0.cost.value()).await
     }
     /// Who the campaign is aimed at, in words.
     async fn target_description(&self) -> Option<&str> {
@@ -578,21 +620,21 @@ impl CampaignStatistics {
     }
     /// Cost of those interactions (base currency).
     async fn interaction_cost(&self, ctx: &Context<'_>) -> Result<Money> {
-        base_money(ctx, self.0.interaction_cost)
+        base_money(ctx, self.0.interaction_cost).await
     }
     /// The campaign's own cost (base currency).
     async fn fixed_cost(&self, ctx: &Context<'_>) -> Result<Money> {
-        base_money(ctx, self.0.fixed_cost)
+        base_money(ctx, self.0.fixed_cost).await
     }
     /// Fixed plus interaction cost.
     async fn total_cost(&self, ctx: &Context<'_>) -> Result<Money> {
-        base_money(ctx, self.0.total_cost())
+        base_money(ctx, self.0.total_cost()).await
     }
     /// Total cost per won opportunity, rounded to the base currency; null when none was won.
     async fn cost_per_won_opportunity(&self, ctx: &Context<'_>) -> Result<Option<Money>> {
         let step = base_step(ctx).await?.unwrap_or(Decimal::new(1, 2));
         match self.0.cost_per_won(step) {
-            Some(v) => Ok(Some(base_money(ctx, v)?)),
+            Some(v) => Ok(Some(base_money(ctx, v).await?)),
             None => Ok(None),
         }
     }
@@ -1023,7 +1065,7 @@ impl Interaction {
     }
     /// Cost in the base currency.
     async fn cost(&self, ctx: &Context<'_>) -> Result<Money> {
-        base_money(ctx, self.0.cost.value())
+        base_money(ctx, self.0.cost.value()).await
     }
     /// Minutes spent.
     async fn duration_minutes(&self) -> i32 {

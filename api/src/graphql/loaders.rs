@@ -63,6 +63,40 @@ where
     }
 }
 
+/// The base currency of companies, by company id (what amounts in the base currency print
+/// with): one statement joining each company to its currency row.
+pub struct BaseCurrency(Db);
+
+impl Loader<i64> for BaseCurrency {
+    type Value = currency::Model;
+    type Error = LoadError;
+
+    async fn load(&self, keys: &[i64]) -> Result<HashMap<i64, currency::Model>, LoadError> {
+        use mercator_core::setup::company;
+        use sea_orm::sea_query::{Expr, ExprTrait, Query};
+        let base_code = Query::select()
+            .column(company::Column::BaseCurrencyCode)
+            .from(company::Entity)
+            .and_where(
+                Expr::col((company::Entity, company::Column::Id))
+                    .equals((currency::Entity, currency::Column::CompanyId)),
+            )
+            .to_owned();
+        let rows = self
+            .0
+            .select_all(
+                currency::Entity::find()
+                    .filter(currency::Column::CompanyId.is_in(keys.iter().copied()))
+                    .filter(
+                        Expr::col((currency::Entity, currency::Column::Code))
+                            .in_subquery(base_code),
+                    ),
+            )
+            .await?;
+        Ok(rows.into_iter().map(|c| (c.company_id, c)).collect())
+    }
+}
+
 /// Addresses by party id.
 pub struct AddressesByParty(Db);
 
@@ -199,23 +233,6 @@ impl Loader<i64> for BalanceByCustomer {
     type Error = LoadError;
     async fn load(&self, keys: &[i64]) -> Result<HashMap<i64, Self::Value>, LoadError> {
         crm::balances(&self.0.conn, keys).await.map_err(db_err)
-    }
-}
-
-/// The base currency of a company, by company id.
-pub struct BaseCurrency(Db);
-
-impl Loader<i64> for BaseCurrency {
-    type Value = currency::Model;
-    type Error = LoadError;
-    async fn load(&self, keys: &[i64]) -> Result<HashMap<i64, Self::Value>, LoadError> {
-        let mut out = HashMap::new();
-        for k in keys {
-            if let Ok(c) = crm::base_currency(&self.0.conn, *k).await {
-                out.insert(*k, c);
-            }
-        }
-        Ok(out)
     }
 }
 

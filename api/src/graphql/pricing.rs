@@ -2,7 +2,7 @@
 //! pays for an item at a quantity on a date under the company's pricing rule.
 
 use super::connection::{list_cost, page_args};
-use super::crm_types::money;
+use super::crm_types::{money, unit_money};
 use super::enums::{ArchivedFilter, PricingRule};
 use super::errors::{ErrorCode, Input};
 use super::ids::{Kind, encode};
@@ -209,7 +209,7 @@ impl PriceSimulation {
     }
     /// Unit price.
     async fn unit_price(&self, ctx: &Context<'_>) -> Result<Money> {
-        money(ctx, self.0.unit_price, self.0.currency_id).await
+        unit_money(ctx, self.0.unit_price, self.0.currency_id).await
     }
     /// Where the price came from.
     async fn price_source(&self) -> PriceSourceKind {
@@ -231,7 +231,7 @@ impl PriceSimulation {
     }
     /// Line discount amount per unit.
     async fn line_discount_amount(&self, ctx: &Context<'_>) -> Result<Money> {
-        money(ctx, self.0.discount.amount, self.0.currency_id).await
+        unit_money(ctx, self.0.discount.amount, self.0.currency_id).await
     }
     /// The discount lines that applied, in search order.
     async fn discount_agreements(&self, ctx: &Context<'_>) -> Result<Vec<TradeAgreement>> {

@@ -2,7 +2,7 @@
 //! agreements, tax per (document, tax code), totals, statuses from the counters; the tax setup.
 
 use super::connection::{list_cost, page_args};
-use super::crm_types::{invoice_rounded, money, money_leaf};
+use super::crm_types::{Scale, invoice_rounded, money, money_leaf, unit_money};
 use super::enums::SortDirection;
 use super::errors::{Input, extension_user_errors, internal, map_service};
 use super::ids::{Kind, encode};
@@ -128,7 +128,7 @@ impl Leaves for SalesOrder {
             "totalAmount" => m.total_amount.value(),
             name => return self.leaf(name),
         };
-        money_leaf(ctx, field, amount, m.currency_id)
+        money_leaf(ctx, field, amount, m.currency_id, Scale::Amount)
     }
 }
 
@@ -388,15 +388,15 @@ impl Leaves for SalesOrderLine {
         field: &'a Positioned<Field>,
     ) -> Option<Value> {
         let m = &self.0;
-        let amount = match field.node.name.node.as_str() {
-            "unitPrice" => m.unit_price.value(),
-            "discountAmount" => m.discount_amount.value(),
-            "lineAmount" => m.line_amount.value(),
-            "invoiceDiscountAmount" => m.invoice_discount_amount.value(),
-            "taxAmount" => m.tax_amount.value(),
+        let (amount, scale) = match field.node.name.node.as_str() {
+            "unitPrice" => (m.unit_price.value(), Scale::UnitPrice),
+            "discountAmount" => (m.discount_amount.value(), Scale::UnitPrice),
+            "lineAmount" => (m.line_amount.value(), Scale::Amount),
+            "invoiceDiscountAmount" => (m.invoice_discount_amount.value(), Scale::Amount),
+            "taxAmount" => (m.tax_amount.value(), Scale::Amount),
             name => return self.leaf(name),
         };
-        money_leaf(ctx, field, amount, self.1)
+        money_leaf(ctx, field, amount, self.1, scale)
     }
 }
 
@@ -435,7 +435,7 @@ impl SalesOrderLine {
     }
     /// Unit price.
     async fn unit_price(&self, ctx: &Context<'_>) -> Result<Money> {
-        money(ctx, self.0.unit_price.value(), self.1).await
+        unit_money(ctx, self.0.unit_price.value(), self.1).await
     }
     /// Where the price came from: `trade_agreement:<id>`, `base_price` or `manual`.
     async fn price_source(&self) -> &str {
@@ -447,7 +447,7 @@ impl SalesOrderLine {
     }
     /// Line discount amount per unit.
     async fn discount_amount(&self, ctx: &Context<'_>) -> Result<Money> {
-        money(ctx, self.0.discount_amount.value(), self.1).await
+        unit_money(ctx, self.0.discount_amount.value(), self.1).await
     }
     /// Where the discount came from (`trade_agreement:<id>,…` or `manual`).
     async fn discount_source(&self) -> Option<&str> {
@@ -1333,7 +1333,7 @@ impl SalesQuotationLine {
     }
     /// Unit price.
     async fn unit_price(&self, ctx: &Context<'_>) -> Result<Money> {
-        money(ctx, self.0.unit_price.value(), self.1).await
+        unit_money(ctx, self.0.unit_price.value(), self.1).await
     }
     /// Where the price came from.
     async fn price_source(&self) -> &str {

@@ -701,11 +701,7 @@ impl Customer {
     /// Credit limit in the customer's currency; zero means no limit.
     async fn credit_limit(&self, ctx: &Context<'_>) -> Result<Money> {
         let row = self.row(ctx).await?;
-        let c = currency_of(ctx, row.currency_id).await?;
-        Ok(Money {
-            amount: Dec::of(row.credit_limit.value()),
-            currency: c.0.code,
-        })
+        super::crm_types::money(ctx, row.credit_limit.value(), row.currency_id).await
     }
     /// Orders over the credit limit are blocked rather than warned about.
     async fn mandatory_credit_limit(&self, ctx: &Context<'_>) -> Result<bool> {
@@ -752,10 +748,7 @@ impl Customer {
             .await
             .map_err(internal)?
             .unwrap_or_default();
-        Ok(Money {
-            amount: Dec::of(b),
-            currency: currency_of(ctx, row.currency_id).await?.0.code,
-        })
+        super::crm_types::money(ctx, b, row.currency_id).await
     }
     /// Ledger entries (invoices, credit notes, payments, opening items), oldest first.
     async fn ledger_entries(
