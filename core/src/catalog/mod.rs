@@ -435,7 +435,7 @@ pub async fn list_items(
 ) -> ServiceResult<Page<item::Model>> {
     let sort_expr = match sort {
         ItemSort::Number => crate::paging::number_order("items", "number"),
-        ItemSort::Name => Expr::col((item::Entity, item::Column::Name)).into(),
+        ItemSort::Name => Expr::col((item::Entity, item::Column::Name)),
     };
     let ks = Keyset::new(sort_expr, Expr::col(item::Column::Id), desc);
     let (q, w) = ks.apply(item_query(company_id, f), args)?;

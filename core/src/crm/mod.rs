@@ -304,13 +304,13 @@ where
     use crate::paging::{KeyKind, number_key, number_order};
     let table = E::default().table_name().to_owned();
     let (expr, col, kind): (SimpleExpr, E::Column, KeyKind) = match key {
-        SortKey::Text(c) => (Expr::col((E::default(), c)).into(), c, KeyKind::Str),
+        SortKey::Text(c) => (Expr::col((E::default(), c)), c, KeyKind::Str),
         SortKey::Number(c) => (number_order(&table, c.as_str()), c, KeyKind::Str),
-        SortKey::Int(c) => (Expr::col((E::default(), c)).into(), c, KeyKind::Int),
-        SortKey::Date(c) => (Expr::col((E::default(), c)).into(), c, KeyKind::Date),
-        SortKey::Time(c) => (Expr::col((E::default(), c)).into(), c, KeyKind::Time),
+        SortKey::Int(c) => (Expr::col((E::default(), c)), c, KeyKind::Int),
+        SortKey::Date(c) => (Expr::col((E::default(), c)), c, KeyKind::Date),
+        SortKey::Time(c) => (Expr::col((E::default(), c)), c, KeyKind::Time),
     };
-    let ks = Keyset::new(expr, Expr::col((E::default(), id)).into(), desc).of(kind);
+    let ks = Keyset::new(expr, Expr::col((E::default(), id)), desc).of(kind);
     let (q, w) = ks.apply(q, args)?;
     let rows = db.select_all(q).await?;
     Ok(ks.finish(rows, w, |m| Cursor {

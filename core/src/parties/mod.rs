@@ -1178,7 +1178,7 @@ pub async fn list_customers(
 ) -> ServiceResult<Page<(CustomerBrief, PartyBrief)>> {
     let sort_expr = match sort {
         CustomerSort::AccountNumber => crate::paging::number_order("customers", "account_number"),
-        CustomerSort::Name => Expr::col((party::Entity, party::Column::Name)).into(),
+        CustomerSort::Name => Expr::col((party::Entity, party::Column::Name)),
     };
     let ks = Keyset::new(
         sort_expr,
