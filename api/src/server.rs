@@ -61,12 +61,14 @@ pub struct AppState {
 /// Authentications of this process, kept for `limits.token_cache_seconds`; emptied at once
 /// when a token is revoked through this process (`apiTokenRevoke`).
 #[derive(Default)]
-pub struct TokenCache(Mutex<HashMap<TokenKey, CachedAuth>>);
+pub struct TokenCache(Mutex<HashMap<TokenKey, CachedAuth>>, AtomicUsize);
 
 impl TokenCache {
-    /// Forgets every cached authentication.
+    /// Forgets every cached authentication, including those being checked right now (a
+    /// check that started before a revocation does not put its answer in the cache).
     pub fn clear(&self) {
         if let Ok(mut m) = self.0.lock() {
+            self.1.fetch_add(1, Ordering::SeqCst);
             m.clear();
         }
     }
@@ -198,12 +200,14 @@ async fn resolve_auth(state: &AppState, headers: &HeaderMap) -> Result<RequestCt
     {
         return r.clone();
     }
+    let generation = state.tokens.1.load(Ordering::SeqCst);
     let r = authenticate(state, token, company_code.as_deref()).await;
     // Server faults are not cached; answers (valid or refused) are, for `ttl`.
     if r.as_ref()
         .err()
         .is_none_or(|e| e.code != ErrorCode::Internal)
         && let Ok(mut cache) = state.tokens.0.lock()
+        && state.tokens.1.load(Ordering::SeqCst) == generation
     {
         if cache.len() > 10_000 {
             cache.clear();
@@ -469,9 +473,13 @@ async fn execute(
     rc: RequestCtx,
     body: GqlBody,
     is_get: bool,
-    started: Instant,
-    info: Option<&RequestInfo>,
+    at: &Attempt<'_>,
 ) -> Response {
+    let Attempt {
+        started,
+        info,
+        spent,
+    } = *at;
     let media = media_of(headers);
     if let Some(e) = &body.extensions
         && !e.is_object()
@@ -552,7 +560,7 @@ async fn execute(
             ),
         );
     }
-    if query.contains("\\u0000") || nul_in_variables {
+    if query.contains('\0') || query.contains("\\u0000") || nul_in_variables {
         state.metrics.error(ErrorCode::InvalidFormat.as_str());
         return fail(
             request_error_status(media),
@@ -601,12 +609,14 @@ async fn execute(
             }
         }
     }
+    // A batch shares one budget: each request gets what the ones before it left.
     let budget = Budget {
         max_cost: rc
             .principal
             .max_query_cost
             .map(|c| c.max(0) as usize)
-            .unwrap_or(state.config.limits.max_cost),
+            .unwrap_or(state.config.limits.max_cost)
+            .saturating_sub(spent.load(Ordering::Relaxed)),
         max_depth: state.config.limits.max_depth,
     };
     // Parse, validate and cost the request on the checking schema first; it stops there.
@@ -622,18 +632,22 @@ async fn execute(
         .execute(check.data(budget).data(CheckOnly))
         .await;
     let passed = checked.errors.len() == 1 && checked.errors[0].message == CHECK_PASSED;
+    let cost = checked
+        .extensions
+        .get("cost")
+        .and_then(|c| match c {
+            async_graphql::Value::Object(o) => o.get("requested"),
+            _ => None,
+        })
+        .and_then(|v| match v {
+            async_graphql::Value::Number(n) => n.as_u64(),
+            _ => None,
+        });
+    if let Some(c) = cost {
+        spent.fetch_add(c as usize, Ordering::Relaxed);
+    }
     if let Some(info) = info {
-        info.set(
-            body.operation_name.as_deref(),
-            checked
-                .extensions
-                .get("cost")
-                .and_then(|c| match c {
-                    async_graphql::Value::Object(o) => o.get("requested"),
-                    _ => None,
-                })
-                .map(|v| v.to_string()),
-        );
+        info.set(body.operation_name.as_deref(), cost.map(|c| c.to_string()));
     }
     let resp = if passed {
         let mut req = async_graphql::Request::new(query).variables(variables);
@@ -678,6 +692,16 @@ async fn execute(
     }
     if kind == "mutation" {
         count_user_errors(&state.metrics, &resp.data);
+    }
+    // A text can make thousands of validation errors; 50 say enough.
+    let mut resp = resp;
+    if resp.errors.len() > ERRORS_MAX {
+        let left = resp.errors.len() - ERRORS_MAX;
+        resp.errors.truncate(ERRORS_MAX);
+        resp.errors.push(coded(
+            async_graphql::ServerError::new(format!("{left} more errors left out"), None),
+            ErrorCode::BadRequest,
+        ));
     }
     // Refused before execution (parse, validation, budget): a request error, answered without
     // a `data` entry; 400 with application/graphql-response+json (GraphQL over HTTP).
@@ -806,10 +830,15 @@ async fn graphql_post(req: &Request, body: Body, state: Data<&Arc<AppState>>) ->
     let rc = match resolve_auth(&state, headers).await {
         Ok(rc) => rc,
         Err(e) => {
-            // Read and dropped unparsed (within the limits), so the client gets its 401
-            // instead of a reset connection.
-            let _ = read_body(body, limit, body_timeout).await;
-            return auth_failed(&state, e, media, started);
+            // Read and dropped unparsed (within the size limit and at most two seconds), so
+            // the client gets its 401 instead of a reset; the connection is then closed.
+            let _ = read_body(body, limit, body_timeout.min(Duration::from_secs(2))).await;
+            let mut r = auth_failed(&state, e, media, started);
+            r.headers_mut().insert(
+                header::CONNECTION,
+                poem::http::HeaderValue::from_static("close"),
+            );
+            return r;
         }
     };
     let bytes = match read_body(body, limit, body_timeout).await {
@@ -868,7 +897,15 @@ async fn answer(
     let headers = req.headers();
     let info = req.extensions().get::<Arc<RequestInfo>>().map(|i| &**i);
     let items = match parsed {
-        Batch::One(b) => return execute(state, headers, rc, *b, false, started, info).await,
+        Batch::One(b) => {
+            let spent = AtomicUsize::new(0);
+            let at = Attempt {
+                started,
+                info,
+                spent: &spent,
+            };
+            return execute(state, headers, rc, *b, false, &at).await;
+        }
         Batch::Many(items) => items,
     };
     let media = media_of(headers);
@@ -883,8 +920,14 @@ async fn answer(
     }
     let mut out = Vec::with_capacity(items.len() * 256);
     out.push(b'[');
+    let spent = AtomicUsize::new(0);
+    let at = Attempt {
+        started,
+        info,
+        spent: &spent,
+    };
     for (i, b) in items.into_iter().enumerate() {
-        let one = execute(state, headers, rc.clone(), b, false, started, info).await;
+        let one = execute(state, headers, rc.clone(), b, false, &at).await;
         if i > 0 {
             out.push(b',');
         }
@@ -899,8 +942,20 @@ async fn answer(
     json_response(StatusCode::OK, media, out)
 }
 
+/// What an answer is counted against: when the HTTP request started, its log record, and the
+/// cost its earlier batch items spent.
+#[derive(Clone, Copy)]
+struct Attempt<'a> {
+    started: Instant,
+    info: Option<&'a RequestInfo>,
+    spent: &'a AtomicUsize,
+}
+
 /// Most requests in one batch.
 const BATCH_MAX: usize = 20;
+
+/// Most errors in one answer (the rest are counted in one more error).
+const ERRORS_MAX: usize = 50;
 
 /// A POST body: one GraphQL request or a batch.
 #[derive(Deserialize)]
@@ -1037,7 +1092,13 @@ async fn graphql_get(req: &Request, state: Data<&Arc<AppState>>) -> Response {
         extensions,
     };
     let info = req.extensions().get::<Arc<RequestInfo>>().map(|i| &**i);
-    execute(&state, headers, rc, body, true, started, info).await
+    let spent = AtomicUsize::new(0);
+    let at = Attempt {
+        started,
+        info,
+        spent: &spent,
+    };
+    execute(&state, headers, rc, body, true, &at).await
 }
 
 #[handler]
@@ -1156,7 +1217,7 @@ pub async fn serve(
     listener: tokio::net::TcpListener,
     shutdown: impl std::future::Future<Output = ()> + Send,
 ) -> std::io::Result<()> {
-    use hyper_util::rt::{TokioExecutor, TokioIo, TokioTimer};
+    use hyper_util::rt::{TokioIo, TokioTimer};
     use poem::web::{LocalAddr, RemoteAddr};
     use tokio::sync::{Semaphore, watch};
 
@@ -1183,7 +1244,23 @@ pub async fn serve(
         };
         let Ok(slot) = slots.clone().try_acquire_owned() else {
             state.metrics.connection_refused();
-            drop(stream);
+            // A short answer instead of a bare reset: the 503 is written, the sending side shut,
+            // and what the client sent read and dropped for at most 200 ms (closing with
+            // unread data would reset the connection and lose the answer).
+            tokio::spawn(async move {
+                use tokio::io::{AsyncReadExt, AsyncWriteExt};
+                let mut stream = stream;
+                let refuse = async {
+                    stream
+                        .write_all(b"HTTP/1.1 503 Service Unavailable\r\nRetry-After: 1\r\nConnection: close\r\nContent-Length: 0\r\n\r\n")
+                        .await?;
+                    stream.shutdown().await?;
+                    let mut sink = [0u8; 1024];
+                    while stream.read(&mut sink).await? > 0 {}
+                    Ok::<(), std::io::Error>(())
+                };
+                let _ = tokio::time::timeout(Duration::from_millis(200), refuse).await;
+            });
             continue;
         };
         let _ = stream.set_nodelay(true);
@@ -1206,16 +1283,18 @@ pub async fn serve(
                     Ok::<_, std::convert::Infallible>(poem::http::Response::from(resp))
                 }
             });
-            let mut builder = hyper_util::server::conn::auto::Builder::new(TokioExecutor::new());
+            // HTTP/1.1 only: hyper's version detection for cleartext HTTP/2 waits for bytes with
+            // no timeout (a client that sends nothing would hold its slot for ever), and
+            // HTTP/2 connections have no header timeout. The header timer starts as soon as
+            // the connection is open, so a silent client is closed like a slow one.
+            let mut builder = hyper::server::conn::http1::Builder::new();
             builder
-                .http1()
                 .timer(TokioTimer::new())
-                .header_read_timeout(header_timeout);
-            builder
-                .http2()
-                .timer(TokioTimer::new())
-                .max_concurrent_streams(100);
-            let conn = builder.serve_connection(TokioIo::new(stream), service);
+                .header_read_timeout(header_timeout)
+                .keep_alive(true);
+            let conn = builder
+                .serve_connection(TokioIo::new(stream), service)
+                .with_upgrades();
             tokio::pin!(conn);
             // Edition 2024: the guard `wait_for` returns is dropped before the block ends, so
             // the future stays `Send`.

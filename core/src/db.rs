@@ -49,7 +49,14 @@ pub struct Db {
     pub stats: Arc<DbStats>,
     /// On a SQLite file: the read connections of [`crate::reads`].
     pub sqlite_reads: Option<crate::reads::Reads>,
+    /// Slots for write transactions: two fewer than the pool's connections, so writers queued
+    /// on one document wait here instead of holding every connection (reads keep two).
+    pub writers: Arc<tokio::sync::Semaphore>,
 }
+
+/// How long a writer waits for a slot, or PostgreSQL for a row lock, before the request is
+/// answered as busy or conflicting (retryable) rather than left hanging.
+pub const WRITE_WAIT: Duration = Duration::from_secs(5);
 
 /// Pool figures for `/metrics`.
 #[derive(Debug, Clone, Copy)]
@@ -76,6 +83,12 @@ impl Db {
                 cfg.max_connections.max(1)
             })
             .min_connections(if is_memory { 1 } else { 0 });
+        if cfg.url.starts_with("postgres") {
+            // A writer waiting this long for a row lock fails with lock_not_available
+            // (55P03), which is answered as a retryable CONFLICT.
+            let ms = WRITE_WAIT.as_millis().to_string();
+            opts.map_sqlx_postgres_opts(move |o| o.options([("lock_timeout", ms.as_str())]));
+        }
         if cfg.url.starts_with("sqlite:") {
             opts.map_sqlx_sqlite_opts(|o| {
                 o.create_if_missing(true)
@@ -122,11 +135,28 @@ impl Db {
         } else {
             None
         };
+        let pool = if is_memory {
+            1
+        } else {
+            cfg.max_connections.max(1)
+        };
         Ok(Db {
             conn,
             stats,
             sqlite_reads,
+            writers: Arc::new(tokio::sync::Semaphore::new(
+                pool.saturating_sub(2).max(1) as usize
+            )),
         })
+    }
+
+    /// A slot to run a write transaction in, waited for at most [`WRITE_WAIT`]; a
+    /// `ConnectionAcquire` timeout otherwise (answered as busy, retryable).
+    pub async fn writer_slot(&self) -> Result<tokio::sync::OwnedSemaphorePermit, DbErr> {
+        match tokio::time::timeout(WRITE_WAIT, self.writers.clone().acquire_owned()).await {
+            Ok(Ok(p)) => Ok(p),
+            _ => Err(DbErr::ConnectionAcquire(sea_orm::ConnAcquireErr::Timeout)),
+        }
     }
 
     /// Applies every pending migration.

@@ -113,6 +113,10 @@ pub enum ServiceError {
     /// lock or busy timeout). Nothing was written; the same call may simply be sent again.
     #[error("concurrent update: {0}")]
     Conflict(DbErr),
+    /// The server is saturated: no database connection (or writer slot) came free in time.
+    /// Nothing was written; the same call may be sent again a moment later.
+    #[error("busy: {0}")]
+    Busy(DbErr),
     /// The database failed. Logged, never shown to a client.
     #[error("database error: {0}")]
     Db(DbErr),
@@ -135,12 +139,17 @@ fn db_code(e: &DbErr) -> Option<String> {
 /// PostgreSQL the constraint (`customers_company_id_account_number_key`). The last column is
 /// the one a caller chose; `company_id` and the parent's id are never it.
 fn unique_field(message: &str) -> Option<&'static str> {
-    const COLUMNS: [(&str, &str); 9] = [
+    const COLUMNS: [(&str, &str); 14] = [
         ("account_number", "accountNumber"),
         ("line_number", "lineNumber"),
         ("user_name", "userName"),
         ("minimum_amount", "minimumAmount"),
         ("item_tax_group", "itemTaxGroup"),
+        ("standard_code_id", "code"),
+        ("rule_id", "ruleId"),
+        ("party_id", "partyId"),
+        ("position", "position"),
+        ("token_hash", "token"),
         ("number", "number"),
         ("code", "code"),
         ("version", "version"),
@@ -172,6 +181,12 @@ impl From<DbErr> for ServiceError {
                 Rule::Duplicate,
                 format!("another record of this company already has this {what}"),
             )]);
+        }
+        match &e {
+            DbErr::ConnectionAcquire(_) => return ServiceError::Busy(e),
+            // The row an update aimed at went away meanwhile (a concurrent delete).
+            DbErr::RecordNotUpdated => return ServiceError::NotFound("record"),
+            _ => {}
         }
         let code = db_code(&e);
         match code.as_deref() {

@@ -214,3 +214,70 @@ async fn concurrent_confirmations_draw_each_version_once() {
         "{d}"
     );
 }
+
+/// Far more writers of one order than the pool has connections: each either succeeds or gets
+/// a retryable code (`BUSY`, `CONFLICT`), never `INTERNAL`; reads keep working meanwhile, and
+/// the totals still equal the lines (before, the pool ran dry and both writers and readers got
+/// `INTERNAL`).
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn a_crowd_of_writers_gets_answers_or_retryable_codes() {
+    let (mut cfg, dir) = fresh_config();
+    cfg.database_max_connections = 4;
+    let app = TestApp::start_with(cfg, dir).await;
+    let c = app.company("CC4").await;
+    let o = order_with_lines(&c, 1).await;
+    let item = c
+        .ok("{ items(first: 1) { nodes { id } } }", json!({}))
+        .await["items"]["nodes"][0]["id"]
+        .clone();
+    let q = format!(
+        "mutation($i: SalesOrderLineAddInput!) {{ salesOrderLineAdd(input: $i) {{ salesOrder {{ {FIELDS} }} userErrors {{ code }} }} }}"
+    );
+    let adds = (0..150).map(|_| {
+        let c = c.clone();
+        let (id, item, q) = (o["id"].clone(), item.clone(), q.clone());
+        async move {
+            let body = c
+                .q(
+                    &q,
+                    json!({"i": {"orderId": id, "line": {"itemId": item, "quantity": "1"}}}),
+                )
+                .await;
+            match body["errors"][0]["extensions"]["code"].as_str() {
+                None => {
+                    assert_eq!(
+                        body["data"]["salesOrderLineAdd"]["userErrors"],
+                        json!([]),
+                        "{body}"
+                    );
+                    1
+                }
+                Some("BUSY" | "CONFLICT") => {
+                    assert_eq!(body["errors"][0]["extensions"]["retryable"], true, "{body}");
+                    0
+                }
+                Some(other) => panic!("{other}: {body}"),
+            }
+        }
+    });
+    let reads = (0..20).map(|_| {
+        let c = c.clone();
+        async move {
+            let body = c
+                .q("{ customers(first: 5) { totalCount } }", json!({}))
+                .await;
+            assert!(
+                body.get("errors").is_none() || body["errors"][0]["extensions"]["code"] == "BUSY",
+                "{body}"
+            );
+        }
+    });
+    let (added, _) = futures_util::future::join(
+        futures_util::future::join_all(adds),
+        futures_util::future::join_all(reads),
+    )
+    .await;
+    let added: usize = added.into_iter().sum();
+    let o = stored(&c, &o["id"]).await;
+    assert_eq!(o["lines"].as_array().unwrap().len(), 1 + added, "{o}");
+}

@@ -440,6 +440,59 @@ async fn http_promises_kept() {
     assert!(a[0]["data"]["schemaVersion"].is_string());
     assert_eq!(error_code(&a[1]), "GRAPHQL_VALIDATION_FAILED");
 
+    // A batch shares one budget: 20 requests of cost 1,500 each fit 13 times in 20,000.
+    let costly = json!({"query": "{ a: customers(first: 100) { nodes { name contacts { name } addresses { city } } } b: customers(first: 100) { nodes { name contacts { name } addresses { city } } } c: customers(first: 100) { nodes { name contacts { name } addresses { city } } } d: customers(first: 100) { nodes { name contacts { name } addresses { city } } } }"});
+    let cost: u64 = {
+        let body: Value = post(costly.clone())
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        body["extensions"]["cost"]["requested"].as_u64().unwrap()
+    };
+    assert!(cost > 1_000, "{cost}");
+    let n = 20.min(20_000 / cost as usize + 3);
+    let body: Value = post(Value::Array(vec![costly; n]))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let refused = body
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|a| error_code(a) == "QUERY_TOO_COMPLEX")
+        .count();
+    assert_eq!(refused, n - 20_000 / cost as usize, "cost {cost}: {body}");
+
+    // A query with thousands of validation errors answers 50 and says how many more.
+    let bad = format!(
+        "{{ {} }}",
+        (0..2_000)
+            .map(|i| format!("x{i}: nope"))
+            .collect::<Vec<_>>()
+            .join(" ")
+    );
+    let body: Value = post(json!({"query": bad}))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let errors = body["errors"].as_array().unwrap();
+    assert_eq!(errors.len(), 51, "{}", errors.len());
+    assert!(
+        errors[50]["message"]
+            .as_str()
+            .unwrap()
+            .contains("1950 more errors")
+    );
+
     // COMPANY_NOT_ALLOWED is 403 whether it comes from the header or from the query.
     let r = post(json!({"query": "{ customers { totalCount } }"}))
         .header("x-mercator-company", "NOPE")

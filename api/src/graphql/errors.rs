@@ -114,6 +114,9 @@ pub enum ErrorCode {
     /// wait for it (a deadlock or lock timeout). Nothing was written: send the same request
     /// again. The error carries `extensions.retryable: true`.
     Conflict,
+    /// The server is saturated: no database connection or writer slot came free in time.
+    /// Nothing was written; send the request again in a moment (`extensions.retryable`).
+    Busy,
     /// An unexpected server fault; details are in the server log, never in the response.
     Internal,
 }
@@ -168,6 +171,7 @@ impl ErrorCode {
             ErrorCode::Unsupported => "UNSUPPORTED",
             ErrorCode::RejectedByExtension => "REJECTED_BY_EXTENSION",
             ErrorCode::Conflict => "CONFLICT",
+            ErrorCode::Busy => "BUSY",
             ErrorCode::Internal => "INTERNAL",
         }
     }
@@ -391,8 +395,17 @@ pub fn map_service(e: ServiceError, id_field: &str) -> async_graphql::Result<Vec
             format!("{what} not found"),
         )]),
         ServiceError::Conflict(db) => Err(conflict(db)),
+        ServiceError::Busy(db) => Err(busy(db)),
         ServiceError::Db(db) => Err(internal(db)),
     }
+}
+
+/// Logs a saturated server and returns the retryable error a client sees.
+pub fn busy(e: impl std::fmt::Display) -> async_graphql::Error {
+    tracing::warn!(error = %e, "no database connection or writer slot came free in time");
+    ErrorCode::Busy
+        .error("the server is busy; nothing was written, send the request again in a moment")
+        .extend_with(|_, x| x.set("retryable", true))
 }
 
 /// Logs a concurrency conflict and returns the retryable error a client sees.
@@ -403,8 +416,18 @@ pub fn conflict(e: impl std::fmt::Display) -> async_graphql::Error {
         .extend_with(|_, x| x.set("retryable", true))
 }
 
-/// Logs a server fault and returns the error a client sees.
-pub fn internal(e: impl std::fmt::Display) -> async_graphql::Error {
+/// Logs a server fault and returns the error a client sees; a database that had no free
+/// connection in time (a read under a saturated pool) is `BUSY` instead, retryable.
+pub fn internal<E: std::fmt::Display + 'static>(e: E) -> async_graphql::Error {
+    use std::any::Any;
+    let any: &dyn Any = &e;
+    let db = any.downcast_ref::<sea_orm::DbErr>().or_else(|| {
+        any.downcast_ref::<std::sync::Arc<sea_orm::DbErr>>()
+            .map(|a| &**a)
+    });
+    if let Some(sea_orm::DbErr::ConnectionAcquire(_)) = db {
+        return busy(e);
+    }
     tracing::error!(error = %e, "internal error");
     ErrorCode::Internal.error("internal server error; see the server log")
 }

@@ -42,7 +42,7 @@ impl ExtensionFactory for Limits {
         Arc::new(LimitsExt {
             cost: AtomicUsize::new(usize::MAX),
             budget: AtomicUsize::new(0),
-            typenames: AtomicUsize::new(0),
+            uncounted: std::sync::Mutex::new(Uncounted::default()),
         })
     }
 }
@@ -51,34 +51,124 @@ impl ExtensionFactory for Limits {
 pub struct LimitsExt {
     cost: AtomicUsize,
     budget: AtomicUsize,
-    /// `__typename` selections in the document: async-graphql's complexity leaves them out,
-    /// so 100,000 aliases of it once cost nothing. Each costs 1 here.
-    typenames: AtomicUsize,
+    /// What the complexity leaves out ([`Uncounted`]).
+    uncounted: std::sync::Mutex<Uncounted>,
 }
 
-/// Counts the `__typename` selections of a document's operations and fragments.
-fn typenames(doc: &ExecutableDocument) -> usize {
-    use async_graphql::parser::types::{Selection, SelectionSet};
-    fn walk(set: &SelectionSet) -> usize {
-        set.items
-            .iter()
-            .map(|s| match &s.node {
-                Selection::Field(f) if f.node.name.node == "__typename" => 1,
-                Selection::Field(f) => walk(&f.node.selection_set.node),
-                Selection::InlineFragment(i) => walk(&i.node.selection_set.node),
-                Selection::FragmentSpread(_) => 0,
-            })
-            .sum()
+/// What async-graphql's complexity leaves out, counted on the document.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+struct Uncounted {
+    /// `__typename` selections, each times the page size of the lists around it (100,000
+    /// aliases of it once cost nothing, and 13,000 inside a page of 100 cost 13,000).
+    typenames: usize,
+    /// `__schema` selections: each lists the whole schema.
+    schemas: usize,
+    /// `__type` selections, times the lists around them.
+    types: usize,
+}
+
+/// Cost of one `__schema` selection: it answers every type, field and argument.
+const SCHEMA_COST: usize = 1_000;
+/// Cost of one `__type` selection.
+const TYPE_COST: usize = 20;
+
+impl Uncounted {
+    fn cost(self) -> usize {
+        self.typenames
+            .saturating_add(self.schemas.saturating_mul(SCHEMA_COST))
+            .saturating_add(self.types.saturating_mul(TYPE_COST))
     }
-    doc.operations
-        .iter()
-        .map(|(_, op)| walk(&op.node.selection_set.node))
-        .chain(
-            doc.fragments
-                .values()
-                .map(|f| walk(&f.node.selection_set.node)),
-        )
-        .sum()
+}
+
+/// Counts what the complexity leaves out in a document's operations, following fragments. A
+/// field with a `first` or `last` argument multiplies what is below it by that page size, a
+/// connection without one by the default page (the same rule as the list fields' cost).
+fn uncounted(doc: &ExecutableDocument, variables: &Variables) -> Uncounted {
+    use async_graphql::parser::types::{Field, Selection, SelectionSet};
+    fn page(f: &Field, variables: &Variables) -> usize {
+        let n = f
+            .arguments
+            .iter()
+            .find(|(n, _)| n.node == "first" || n.node == "last")
+            .and_then(|(_, v)| {
+                v.node
+                    .clone()
+                    .into_const_with(|name| variables.get(&name).cloned().ok_or(()))
+                    .ok()
+            })
+            .and_then(|v| match v {
+                Value::Number(n) => n.as_u64(),
+                _ => None,
+            });
+        let connection = f.selection_set.node.items.iter().any(|s| {
+            matches!(&s.node, Selection::Field(c)
+                if matches!(c.node.name.node.as_str(), "nodes" | "edges"))
+        });
+        match n {
+            Some(n) => n.clamp(1, 1_000) as usize,
+            None if connection => mercator_core::paging::DEFAULT_PAGE as usize,
+            None => 1,
+        }
+    }
+    fn walk(
+        doc: &ExecutableDocument,
+        variables: &Variables,
+        set: &SelectionSet,
+        mult: usize,
+        depth: usize,
+        out: &mut Uncounted,
+    ) {
+        if depth > 64 {
+            return;
+        }
+        for s in &set.items {
+            match &s.node {
+                Selection::Field(f) => match f.node.name.node.as_str() {
+                    "__typename" => out.typenames = out.typenames.saturating_add(mult),
+                    "__schema" => out.schemas = out.schemas.saturating_add(mult),
+                    "__type" => out.types = out.types.saturating_add(mult),
+                    _ => {
+                        let m = mult.saturating_mul(page(&f.node, variables));
+                        walk(
+                            doc,
+                            variables,
+                            &f.node.selection_set.node,
+                            m,
+                            depth + 1,
+                            out,
+                        );
+                    }
+                },
+                Selection::InlineFragment(i) => {
+                    walk(
+                        doc,
+                        variables,
+                        &i.node.selection_set.node,
+                        mult,
+                        depth + 1,
+                        out,
+                    );
+                }
+                Selection::FragmentSpread(f) => {
+                    if let Some(def) = doc.fragments.get(&f.node.fragment_name.node) {
+                        walk(
+                            doc,
+                            variables,
+                            &def.node.selection_set.node,
+                            mult,
+                            depth + 1,
+                            out,
+                        );
+                    }
+                }
+            }
+        }
+    }
+    let mut out = Uncounted::default();
+    for (_, op) in doc.operations.iter() {
+        walk(doc, variables, &op.node.selection_set.node, 1, 0, &mut out);
+    }
+    out
 }
 
 /// Gives an error `code` unless it already has one.
@@ -132,7 +222,19 @@ impl Extension for LimitsExt {
             .run(ctx, query, variables)
             .await
             .map_err(|e| coded(e, ErrorCode::GraphqlParseFailed))?;
-        self.typenames.store(typenames(&doc), Ordering::Relaxed);
+        let u = uncounted(&doc, variables);
+        if u.schemas > 1 {
+            return Err(coded(
+                ServerError::new(
+                    "introspect the schema (__schema) at most once per request",
+                    None,
+                ),
+                ErrorCode::QueryTooComplex,
+            ));
+        }
+        if let Ok(mut m) = self.uncounted.lock() {
+            *m = u;
+        }
         Ok(doc)
     }
 
@@ -146,9 +248,8 @@ impl Extension for LimitsExt {
                 .map(|e| coded(e, ErrorCode::GraphqlValidationFailed))
                 .collect::<Vec<_>>()
         })?;
-        let complexity = r
-            .complexity
-            .saturating_add(self.typenames.load(Ordering::Relaxed));
+        let extra = self.uncounted.lock().map(|u| u.cost()).unwrap_or(0);
+        let complexity = r.complexity.saturating_add(extra);
         self.cost.store(complexity, Ordering::Relaxed);
         if let Some(b) = ctx.data_opt::<Budget>() {
             self.budget.store(b.max_cost, Ordering::Relaxed);

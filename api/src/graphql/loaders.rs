@@ -179,7 +179,8 @@ where
 fn db_err(e: mercator_core::error::ServiceError) -> LoadError {
     match e {
         mercator_core::error::ServiceError::Db(d)
-        | mercator_core::error::ServiceError::Conflict(d) => Arc::new(d),
+        | mercator_core::error::ServiceError::Conflict(d)
+        | mercator_core::error::ServiceError::Busy(d) => Arc::new(d),
         other => Arc::new(sea_orm::DbErr::Custom(other.to_string())),
     }
 }

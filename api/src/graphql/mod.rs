@@ -184,8 +184,10 @@ where
     let db = db(ctx)?;
     let fault = |e: sea_orm::DbErr| match ServiceError::from(e) {
         ServiceError::Conflict(e) => errors::conflict(e),
+        ServiceError::Busy(e) => errors::busy(e),
         other => errors::internal(other),
     };
+    let _slot = db.writer_slot().await.map_err(fault)?;
     let txn = db.begin_write().await.map_err(fault)?;
     match f(&txn).await {
         Ok(v) => {
@@ -207,6 +209,7 @@ pub async fn read<T>(r: ServiceResult<T>) -> async_graphql::Result<T> {
     r.map_err(|e| match e {
         mercator_core::error::ServiceError::Db(d) => errors::internal(d),
         mercator_core::error::ServiceError::Conflict(d) => errors::conflict(d),
+        mercator_core::error::ServiceError::Busy(d) => errors::busy(d),
         mercator_core::error::ServiceError::NotFound(w) => {
             ErrorCode::NotFound.error(format!("{w} not found"))
         }

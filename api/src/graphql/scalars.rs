@@ -62,10 +62,10 @@ impl ScalarType for Date {
         match &value {
             Value::String(s) => match NaiveDate::parse_from_str(s, "%Y-%m-%d") {
                 Ok(d) if s.len() == 10 && YEARS.contains(&d.year()) => Ok(Date(d)),
-                Ok(_) => Err(InputValueError::custom(format!(
-                    "{s:?} is outside 1900-01-01 to 9999-12-31"
-                ))),
-                Err(_) => Err(InputValueError::custom(format!(
+                Ok(d) if s.len() == 10 || !YEARS.contains(&d.year()) => Err(
+                    InputValueError::custom(format!("{s:?} is outside 1900-01-01 to 9999-12-31")),
+                ),
+                _ => Err(InputValueError::custom(format!(
                     "{s:?} is not a date of the form YYYY-MM-DD"
                 ))),
             },

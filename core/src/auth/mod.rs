@@ -235,7 +235,8 @@ pub async fn list_tokens(db: &impl ConnectionTrait) -> ServiceResult<Vec<TokenIn
         .collect())
 }
 
-/// Revokes a token by id or by its shown prefix. Returns the revoked rows.
+/// Revokes a token by id or by its shown prefix. Returns the rows revoked now (a token
+/// revoked before keeps its revocation time; if every match was, that is a refusal).
 pub async fn revoke(
     db: &impl ConnectionTrait,
     id_or_prefix: &str,
@@ -252,8 +253,16 @@ pub async fn revoke(
     if rows.is_empty() {
         return Err(ServiceError::NotFound("token"));
     }
+    if rows.iter().all(|r| r.revoked_at.is_some()) {
+        return Err(Violation::new(
+            "token",
+            Rule::IllegalTransition,
+            "the token is already revoked",
+        )
+        .into());
+    }
     let mut out = Vec::new();
-    for r in rows {
+    for r in rows.into_iter().filter(|r| r.revoked_at.is_none()) {
         let mut am: api_token::ActiveModel = r.into();
         am.revoked_at = Set(Some(Utc::now()));
         out.push(am.update(db).await?);

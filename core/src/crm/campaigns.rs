@@ -838,6 +838,15 @@ pub async fn record_response(
     if t.company_id != company_id {
         return Err(ServiceError::NotFound("campaign target"));
     }
+    // The target as it is once locked (removing it or generating a lead from it takes the
+    // same lock), so a response never races those.
+    let Ok(t) = lock_target(db, company_id, t.id).await else {
+        return Err(invalid(
+            "partyId",
+            Rule::NotATarget,
+            format!("the party is no longer a target of campaign {}", c.number),
+        ));
+    };
     let mut am: campaign_target::ActiveModel = t.into();
     am.response = Set(r.response);
     am.response_code = Set(code.flatten());

@@ -67,6 +67,7 @@ pub async fn set_tax_setup(
     let (Some(cg), Some(ig)) = (cg, ig) else {
         return Err(ServiceError::Invalid(vec![]));
     };
+    setup::lock_company(db, company_id).await?;
     let now = Utc::now();
     let existing = tax_setup::Entity::find()
         .filter(tax_setup::Column::CompanyId.eq(company_id))
@@ -132,6 +133,7 @@ pub async fn set_invoice_discount(
     let (Some(code), Some(min), Some(pct)) = (code, min, pct) else {
         return Err(ServiceError::Invalid(vec![]));
     };
+    setup::lock_company(db, company_id).await?;
     let existing = invoice_discount_term::Entity::find()
         .filter(C::CompanyId.eq(company_id))
         .filter(C::Code.eq(code.as_str()))

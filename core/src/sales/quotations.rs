@@ -542,6 +542,13 @@ pub async fn confirm_quotation(
             format!("quotation {} expired on {u}", q.number),
         ));
     }
+    if quotation_lines_of(db, &[q.id]).await?.is_empty() {
+        return Err(violation(
+            "id",
+            Rule::NoLines,
+            format!("quotation {} has no lines to confirm", q.number),
+        ));
+    }
     let customer_id = match (q.customer_id, q.prospect_id) {
         (Some(c), _) => c,
         (None, Some(p)) => {

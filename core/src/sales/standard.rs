@@ -245,6 +245,14 @@ pub async fn assign_standard_code(
     automatic: bool,
 ) -> ServiceResult<customer_standard_code::Model> {
     refs::usable(db, company_id, Table::Customer, customer_id, "customerId").await??;
+    // The customer locked: two assignments of one code at once give one row and a DUPLICATE.
+    crate::db::locking(
+        db,
+        crate::parties::customer::Entity::find_by_id(customer_id)
+            .filter(crate::parties::customer::Column::CompanyId.eq(company_id)),
+    )
+    .one(db)
+    .await?;
     let sc = code_by_name(db, company_id, code).await?;
     if let (Some(f), Some(t)) = (valid_from, valid_to)
         && t < f

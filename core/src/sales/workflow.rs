@@ -409,6 +409,7 @@ pub async fn set_approver(
             "a user cannot approve their own orders",
         ));
     }
+    crate::setup::lock_company(db, company_id).await?;
     let now = Utc::now();
     let existing = approver::Entity::find()
         .filter(approver::Column::CompanyId.eq(company_id))

@@ -220,6 +220,18 @@ pub async fn update_company(
     Ok(am.update(db).await?)
 }
 
+/// Locks the company row until the transaction ends ([`crate::db::locking`]): the
+/// company-wide settings that are "set" (insert or replace by a key: tax setup, invoice
+/// discount terms, approvers) take it first, so two at once replace instead of both
+/// inserting.
+pub async fn lock_company(db: &impl ConnectionTrait, company_id: i64) -> ServiceResult<()> {
+    crate::db::locking(db, company::Entity::find_by_id(company_id))
+        .one(db)
+        .await?
+        .ok_or(ServiceError::NotFound("company"))?;
+    Ok(())
+}
+
 /// True when the company has a tax setup for documents of customers in `group` (a customer
 /// tax group is known once `taxSetupSet` named it).
 pub async fn known_customer_tax_group(
