@@ -113,6 +113,10 @@ pub enum ServiceError {
     /// lock or busy timeout). Nothing was written; the same call may simply be sent again.
     #[error("concurrent update: {0}")]
     Conflict(DbErr),
+    /// An order type's rules (an extension) refused the change, or failed; nothing was
+    /// written.
+    #[error("{0}")]
+    Extension(crate::extension::ExtensionError),
     /// The server is saturated: no database connection (or writer slot) came free in time.
     /// Nothing was written; the same call may be sent again a moment later.
     #[error("busy: {0}")]

@@ -281,3 +281,59 @@ async fn a_crowd_of_writers_gets_answers_or_retryable_codes() {
     let o = stored(&c, &o["id"]).await;
     assert_eq!(o["lines"].as_array().unwrap().len(), 1 + added, "{o}");
 }
+
+/// Concurrent line changes of an order whose type is a plugin's (its rules asked outside the
+/// transaction) all succeed and keep the totals: changes of one order take turns from the dry
+/// run to the commit.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn concurrent_changes_of_a_plugin_typed_order_all_succeed() {
+    let (mut cfg, dir) = fresh_config();
+    cfg.database_max_connections = 16;
+    cfg.plugins = vec![mercator_tests::plugin_entry(
+        &mercator_tests::rust_plugin("mercator_fixture_faulty"),
+        json!({"mode": "rules"}),
+    )];
+    let app = TestApp::start_with(cfg, dir).await;
+    let c = app.company("CC5").await;
+    let s = setup(&c).await;
+    let cust = customer(&c, "C-1", &s.usd, json!({})).await;
+    let lines: Vec<Value> = (0..10)
+        .map(|_| json!({"itemId": s.item_a, "quantity": "1"}))
+        .collect();
+    let p = c
+        .mutate(
+            "salesOrderCreate",
+            "SalesOrderCreateInput",
+            &format!("salesOrder {{ {FIELDS} }}"),
+            json!({"customerId": cust, "orderType": "FAULTY", "lines": lines}),
+        )
+        .await;
+    assert_eq!(p["userErrors"], json!([]), "{p}");
+    let o = p["salesOrder"].clone();
+    let updates = o["lines"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .enumerate()
+        .map(|(k, l)| {
+            let c = c.clone();
+            let id = l["id"].clone();
+            async move {
+                concurrent(
+                    &c,
+                    "salesOrderLineUpdate",
+                    "SalesOrderLineUpdateInput",
+                    json!({"id": id, "quantity": format!("{}", k + 2)}),
+                )
+                .await
+            }
+        });
+    futures_util::future::join_all(updates).await;
+    let o = stored(&c, &o["id"]).await;
+    // 25.00 per unit, quantities 2..=11: 65 × 25.00.
+    assert_eq!(
+        sum(&o["lines"], "lineAmount"),
+        Decimal::new(162500, 2),
+        "{o}"
+    );
+}

@@ -13,6 +13,15 @@ async fn m(c: &Client<'_>, name: &str, input: Value, selection: &str) -> Value {
     c.mutate(name, &ty, selection, input).await
 }
 
+/// A mutation whose userErrors carry the extension's own code.
+async fn mx(c: &Client<'_>, name: &str, input: Value, selection: &str) -> Value {
+    let ty = format!("{}{}Input", name[..1].to_uppercase(), &name[1..]);
+    let q = format!(
+        "mutation($i: {ty}!) {{ {name}(input: $i) {{ {selection} userErrors {{ code field message extensionCode }} }} }}"
+    );
+    c.ok(&q, json!({"i": input})).await[name].clone()
+}
+
 const SEL: &str = "salesOrder { id number orderType status attributes lines { id } } userErrors { code field message extensionCode }";
 
 async fn create(c: &Client<'_>, input: Value) -> Value {
@@ -208,8 +217,20 @@ async fn consignment_plugin_order_type_end_to_end() {
         p["salesOrder"]["attributes"],
         json!({"consigneeSite": "SITE-7", "settlementDays": 30, "replenish": true})
     );
-    // it becomes a plain sales order only without the consignment attributes
+    // a service item is refused on a line added later too (it once went in that way)
     let id = p["salesOrder"]["id"].clone();
+    let p = mx(
+        &c,
+        "salesOrderLineAdd",
+        json!({"orderId": id, "line": {"itemId": svc, "quantity": "1"}}),
+        "salesOrder { id }",
+    )
+    .await;
+    assert_eq!(
+        p["userErrors"][0]["extensionCode"], "CONSIGNMENT_NEEDS_STOCKED_ITEM",
+        "{p}"
+    );
+    // it becomes a plain sales order only without the consignment attributes
     let p = change(&c, &id, "SALES").await;
     assert_eq!(
         codes(&p),
@@ -220,4 +241,135 @@ async fn consignment_plugin_order_type_end_to_end() {
     assert_eq!(p["userErrors"], json!([]), "{p}");
     assert_eq!(p["salesOrder"]["orderType"], "SALES");
     assert_eq!(p["salesOrder"]["attributes"], json!({}));
+}
+
+/// Every path that changes an order asks its type's rules (a plugin's here, the fixture in its
+/// `rules` mode): `validate` after a creation, a line added, changed or deleted, standard lines
+/// inserted, and a type change; `check_transition` before a release, a reopen, a confirmation,
+/// an approval request and a type change. Before, only creation and the type change asked: a
+/// line the type refuses at creation went in through `salesOrderLineAdd`.
+#[tokio::test]
+async fn every_change_of_an_order_asks_its_type() {
+    let (mut cfg, dir) = fresh_config();
+    cfg.plugins = vec![plugin_entry(
+        &rust_plugin("mercator_fixture_faulty"),
+        json!({"mode": "rules"}),
+    )];
+    let app = TestApp::start_with(cfg, dir).await;
+    let c = app.company("HOOK").await;
+    let s = setup(&c).await;
+    let cust = customer(&c, "C-H", &s.usd, json!({})).await;
+    let sel = "salesOrder { id releaseStatus lines { id quantity } }";
+    let new = |refuse: Value, qty: &str| {
+        json!({"customerId": cust, "orderType": "FAULTY", "attributes": {"refuse": refuse},
+               "lines": [{"itemId": s.item_a, "quantity": qty}]})
+    };
+    let ext = |p: &Value| -> Vec<String> {
+        p["userErrors"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|e| e["extensionCode"].as_str().unwrap_or("").to_owned())
+            .collect()
+    };
+    // validate on creation
+    let p = mx(&c, "salesOrderCreate", new(json!([]), "101"), sel).await;
+    assert_eq!(ext(&p), ["TOO_MANY"], "{p}");
+    let p = mx(
+        &c,
+        "salesOrderCreate",
+        new(json!(["CONFIRM", "REOPEN", "CHANGE_TYPE"]), "5"),
+        sel,
+    )
+    .await;
+    assert_eq!(p["userErrors"], json!([]), "{p}");
+    let o = p["salesOrder"].clone();
+    let line = o["lines"][0]["id"].clone();
+    // validate on every line change; nothing is written when refused
+    let p = mx(
+        &c,
+        "salesOrderLineAdd",
+        json!({"orderId": o["id"], "line": {"itemId": s.item_b, "quantity": "500"}}),
+        sel,
+    )
+    .await;
+    assert_eq!(ext(&p), ["TOO_MANY"], "{p}");
+    let p = mx(
+        &c,
+        "salesOrderLineUpdate",
+        json!({"id": line, "quantity": "150"}),
+        sel,
+    )
+    .await;
+    assert_eq!(ext(&p), ["TOO_MANY"], "{p}");
+    let p = mx(&c, "salesOrderLineDelete", json!({"id": line}), sel).await;
+    assert_eq!(ext(&p), ["NO_LINES_LEFT"], "{p}");
+    let d = c
+        .ok(
+            "query($id: ID!) { node(id: $id) { ... on SalesOrder { lines { quantity } } } }",
+            json!({"id": o["id"]}),
+        )
+        .await;
+    assert_eq!(
+        d["node"]["lines"],
+        json!([{"quantity": "5"}]),
+        "nothing was written"
+    );
+    let p = mx(
+        &c,
+        "salesOrderLineUpdate",
+        json!({"id": line, "quantity": "7"}),
+        sel,
+    )
+    .await;
+    assert_eq!(
+        p["userErrors"],
+        json!([]),
+        "an allowed change goes through: {p}"
+    );
+    // check_transition before each transition the order's attributes refuse
+    let p = mx(
+        &c,
+        "salesOrderConfirm",
+        json!({"ids": [o["id"]]}),
+        "salesOrders { id }",
+    )
+    .await;
+    assert_eq!(ext(&p), ["REFUSED_CONFIRM"], "{p}");
+    let p = mx(
+        &c,
+        "salesOrderChangeType",
+        json!({"id": o["id"], "orderType": "SALES", "attributes": {}}),
+        sel,
+    )
+    .await;
+    assert_eq!(ext(&p), ["REFUSED_CHANGE_TYPE"], "{p}");
+    let p = mx(&c, "salesOrderRelease", json!({"id": o["id"]}), sel).await;
+    assert_eq!(p["userErrors"], json!([]), "release is allowed: {p}");
+    assert_eq!(p["salesOrder"]["releaseStatus"], "RELEASED");
+    let p = mx(&c, "salesOrderReopen", json!({"id": o["id"]}), sel).await;
+    assert_eq!(ext(&p), ["REFUSED_REOPEN"], "{p}");
+    // a second order refuses its release (and an approval request, which is a release)
+    let p = mx(&c, "salesOrderCreate", new(json!(["RELEASE"]), "5"), sel).await;
+    let o2 = p["salesOrder"].clone();
+    let p = mx(&c, "salesOrderRelease", json!({"id": o2["id"]}), sel).await;
+    assert_eq!(ext(&p), ["REFUSED_RELEASE"], "{p}");
+    // and a type change is validated by the new type: a SALES order validates, a FAULTY one
+    // with a big line does not
+    let p = mx(
+        &c,
+        "salesOrderCreate",
+        json!({"customerId": cust, "lines": [{"itemId": s.item_a, "quantity": "300"}]}),
+        sel,
+    )
+    .await;
+    let o3 = p["salesOrder"].clone();
+    let p = mx(
+        &c,
+        "salesOrderChangeType",
+        json!({"id": o3["id"], "orderType": "FAULTY", "attributes": {}}),
+        sel,
+    )
+    .await;
+    assert_eq!(ext(&p), ["TOO_MANY"], "{p}");
 }

@@ -396,6 +396,7 @@ pub fn map_service(e: ServiceError, id_field: &str) -> async_graphql::Result<Vec
         )]),
         ServiceError::Conflict(db) => Err(conflict(db)),
         ServiceError::Busy(db) => Err(busy(db)),
+        ServiceError::Extension(e) => extension_user_errors(e, ""),
         ServiceError::Db(db) => Err(internal(db)),
     }
 }

@@ -204,12 +204,55 @@ where
     }
 }
 
+/// Runs a change of sales orders through core's one use case for it
+/// ([`mercator_core::sales::change`]: its own transactions, the order type's rules asked
+/// outside them), in a writer slot like any write; the loaders are cleared after it.
+pub async fn change(
+    ctx: &Context<'_>,
+    company_id: i64,
+    id_field: &str,
+    change: mercator_core::sales::change::Change,
+) -> async_graphql::Result<Outcome<mercator_core::sales::change::Changed>> {
+    let db = db(ctx)?;
+    let reg = registry(ctx)?;
+    let _slot = db
+        .writer_slot()
+        .await
+        .map_err(|e| match ServiceError::from(e) {
+            ServiceError::Busy(e) => errors::busy(e),
+            other => errors::internal(other),
+        })?;
+    match mercator_core::sales::change::change_orders(db, reg, company_id, change).await {
+        Ok(done) => {
+            if let Some(l) = ctx.data_opt::<loaders::Loaders>() {
+                l.clear();
+            }
+            Ok(Ok(done))
+        }
+        Err(e) => Ok(Err(map_service(e, id_field)?)),
+    }
+}
+
+/// The one order a change wrote.
+pub fn the_order(
+    r: Outcome<mercator_core::sales::change::Changed>,
+) -> async_graphql::Result<Outcome<mercator_core::sales::sales_order::Model>> {
+    match r {
+        Ok(done) => match done.orders.into_iter().next() {
+            Some(o) => Ok(Ok(o)),
+            None => Err(errors::internal("a change of an order wrote no order")),
+        },
+        Err(e) => Ok(Err(e)),
+    }
+}
+
 /// Runs a read against the pool.
 pub async fn read<T>(r: ServiceResult<T>) -> async_graphql::Result<T> {
     r.map_err(|e| match e {
         mercator_core::error::ServiceError::Db(d) => errors::internal(d),
         mercator_core::error::ServiceError::Conflict(d) => errors::conflict(d),
         mercator_core::error::ServiceError::Busy(d) => errors::busy(d),
+        mercator_core::error::ServiceError::Extension(e) => errors::extension_error(&e),
         mercator_core::error::ServiceError::NotFound(w) => {
             ErrorCode::NotFound.error(format!("{w} not found"))
         }

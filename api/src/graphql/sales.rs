@@ -4,7 +4,7 @@
 use super::connection::{list_cost, page_args};
 use super::crm_types::{Scale, invoice_rounded, money, money_leaf, unit_money};
 use super::enums::SortDirection;
-use super::errors::{Input, extension_user_errors, internal, map_service};
+use super::errors::{Input, internal};
 use super::ids::{Kind, encode};
 use super::leaves::{Fast, Leaves, opt_text, scalar, text};
 use super::query::{filter_id, wants_total};
@@ -12,7 +12,7 @@ use super::scalars::{Date, DateTime, Dec, Json};
 use super::types::{
     Currency, Customer, Item, Money, TaxCode, UnitOfMeasure, currency_of, item_of, ts,
 };
-use super::{company_id, db, loaders, read, registry, require, write};
+use super::{change, company_id, db, loaders, read, require, the_order, write};
 use crate::connection;
 use async_graphql::parser::types::Field;
 use async_graphql::resolver_utils::enum_value;
@@ -21,9 +21,7 @@ use async_graphql::{
     Value,
 };
 use mercator_core::auth::Role;
-use mercator_core::extension::messages::{
-    Order, Transition, TransitionAction, TransitionRequest, ValidateOrderRequest,
-};
+use mercator_core::sales::change::Change;
 use mercator_core::sales::{self, sales_order, sales_order_line};
 use sea_orm::EntityTrait as _;
 use std::borrow::Cow;
@@ -890,7 +888,6 @@ impl SalesMutation {
         #[graphql(desc = "What to do; see the input type.")] input: SalesOrderCreateInput,
     ) -> Result<SalesOrderPayload> {
         let cid = require(ctx, Role::Clerk)?;
-        let reg = registry(ctx)?.clone();
         let mut inp = Input::default();
         let lines: Vec<sales::NewOrderLine> = input
             .lines
@@ -908,25 +905,7 @@ impl SalesMutation {
             lines,
         };
         decoded!(inp, SalesOrderPayload);
-        // The order type's rules see the order before anything is written, outside any
-        // transaction (a plugin is never called with one open).
-        let pool = &db(ctx)?.conn;
-        let draft = match sales::draft_message(pool, &reg, cid, &o).await {
-            Ok(m) => m,
-            Err(e) => return Ok(SalesOrderPayload::done(Err(map_service(e, "")?))),
-        };
-        let req = ValidateOrderRequest {
-            v: 1,
-            order_type: o.order_type.clone(),
-            order: draft,
-        };
-        if let Err(e) = reg.validate_order(req).await {
-            return Ok(SalesOrderPayload::done(Err(extension_user_errors(e, "")?)));
-        }
-        let res = write(ctx, "", async |t| {
-            sales::create_order(t, &reg, cid, o).await
-        })
-        .await?;
+        let res = the_order(change(ctx, cid, "", Change::Create(o)).await?)?;
         Ok(SalesOrderPayload::done(res.map(SalesOrder)))
     }
 
@@ -940,51 +919,15 @@ impl SalesMutation {
         #[graphql(desc = "What to do; see the input type.")] input: SalesOrderChangeTypeInput,
     ) -> Result<SalesOrderPayload> {
         let cid = require(ctx, Role::Clerk)?;
-        let reg = registry(ctx)?.clone();
         let mut inp = Input::default();
         let id = inp.id("id", &input.id, Kind::SalesOrder);
         decoded!(inp, SalesOrderPayload);
-        let to = input.order_type;
-        let pool = &db(ctx)?.conn;
-        let (msg, seen) = match sales::order_message(pool, cid, id).await {
-            Ok(m) => m,
-            Err(e) => return Ok(SalesOrderPayload::done(Err(map_service(e, "id")?))),
+        let c = Change::ChangeType {
+            order_id: id,
+            to: input.order_type,
+            attributes: input.attributes.map(|a| a.0),
         };
-        let attributes = input
-            .attributes
-            .map(|a| a.0)
-            .unwrap_or(msg.attributes.clone());
-        if let Err(e) = sales::check_attributes(&reg, &to, &attributes) {
-            return Ok(SalesOrderPayload::done(Err(map_service(e, "orderType")?)));
-        }
-        let transition = TransitionRequest {
-            v: 1,
-            order_type: msg.order_type.clone(),
-            order: msg.clone(),
-            transition: Transition {
-                action: TransitionAction::ChangeType,
-                to_order_type: Some(to.clone()),
-            },
-        };
-        if let Err(e) = reg.check_transition(transition).await {
-            return Ok(SalesOrderPayload::done(Err(extension_user_errors(e, "")?)));
-        }
-        let validate = ValidateOrderRequest {
-            v: 1,
-            order_type: to.clone(),
-            order: Order {
-                order_type: to.clone(),
-                attributes: attributes.clone(),
-                ..msg
-            },
-        };
-        if let Err(e) = reg.validate_order(validate).await {
-            return Ok(SalesOrderPayload::done(Err(extension_user_errors(e, "")?)));
-        }
-        let res = write(ctx, "id", async |t| {
-            sales::change_type(t, cid, id, &to, attributes, seen).await
-        })
-        .await?;
+        let res = the_order(change(ctx, cid, "id", c).await?)?;
         Ok(SalesOrderPayload::done(res.map(SalesOrder)))
     }
 
@@ -999,10 +942,11 @@ impl SalesMutation {
         let order = inp.id("orderId", &input.order_id, Kind::SalesOrder);
         let l = line_input(&mut inp, "line.", input.line);
         decoded!(inp, SalesOrderPayload);
-        let res = write(ctx, "orderId", async |t| {
-            sales::add_line(t, cid, order, l).await
-        })
-        .await?;
+        let c = Change::AddLine {
+            order_id: order,
+            line: l,
+        };
+        let res = the_order(change(ctx, cid, "orderId", c).await?)?;
         Ok(SalesOrderPayload::done(res.map(SalesOrder)))
     }
 
@@ -1021,7 +965,11 @@ impl SalesMutation {
             discount_percent: inp.opt_dec("discountPercent", input.discount_percent.as_ref()),
         };
         decoded!(inp, SalesOrderPayload);
-        let res = write(ctx, "id", async |t| sales::update_line(t, cid, id, p).await).await?;
+        let c = Change::UpdateLine {
+            line_id: id,
+            patch: p,
+        };
+        let res = the_order(change(ctx, cid, "id", c).await?)?;
         Ok(SalesOrderPayload::done(res.map(SalesOrder)))
     }
 
@@ -1035,7 +983,7 @@ impl SalesMutation {
         let mut inp = Input::default();
         let id = inp.id("id", &input.id, Kind::SalesOrderLine);
         decoded!(inp, SalesOrderPayload);
-        let res = write(ctx, "id", async |t| sales::delete_line(t, cid, id).await).await?;
+        let res = the_order(change(ctx, cid, "id", Change::DeleteLine { line_id: id }).await?)?;
         Ok(SalesOrderPayload::done(res.map(SalesOrder)))
     }
 
@@ -1651,14 +1599,15 @@ impl QuotationMutation {
             });
         }
         let today = chrono::Utc::now().date_naive();
-        let res = write(ctx, "id", async |t| {
-            sales::confirm_quotation(t, cid, id, today).await
-        })
-        .await?;
+        let c = Change::ConfirmQuotation {
+            quotation_id: id,
+            today,
+        };
+        let res = change(ctx, cid, "id", c).await?;
         Ok(match res {
-            Ok((q, o)) => SalesQuotationConfirmPayload {
-                sales_quotation: Some(SalesQuotation(q)),
-                sales_order: Some(SalesOrder(o)),
+            Ok(done) => SalesQuotationConfirmPayload {
+                sales_quotation: done.quotation.map(SalesQuotation),
+                sales_order: done.orders.into_iter().next().map(SalesOrder),
                 user_errors: vec![],
             },
             Err(e) => SalesQuotationConfirmPayload {
@@ -1921,10 +1870,8 @@ impl StandardMutation {
         let id = inp.id("orderId", &input.order_id, Kind::SalesOrder);
         decoded!(inp, SalesOrderPayload);
         let code = input.code;
-        let res = write(ctx, "orderId", async |t| {
-            sales::standard::insert_standard_lines(t, cid, id, &code).await
-        })
-        .await?;
+        let c = Change::InsertStandardLines { order_id: id, code };
+        let res = the_order(change(ctx, cid, "orderId", c).await?)?;
         Ok(SalesOrderPayload::done(res.map(SalesOrder)))
     }
 }

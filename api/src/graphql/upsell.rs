@@ -235,7 +235,8 @@ impl UpsellMutation {
         let mut inp = Input::default();
         let id = inp.id("id", &input.id, Kind::UpsellSuggestion);
         decoded!(inp, UpsellDecisionPayload);
-        let res = write(ctx, "id", async |t| upsell::accept(t, cid, id).await).await?;
+        let c = mercator_core::sales::change::Change::AcceptSuggestion { suggestion_id: id };
+        let res = super::the_order(super::change(ctx, cid, "id", c).await?)?;
         Ok(UpsellDecisionPayload::done(res.map(SalesOrder)))
     }
 

@@ -8,6 +8,7 @@ use super::types::{Company, ts};
 use super::{company_id, db, loaders, rc, read, require, write};
 use async_graphql::{Context, Enum, ID, InputObject, Object, Result, SimpleObject};
 use mercator_core::auth::Role;
+use mercator_core::sales::change::Change;
 use mercator_core::sales::{OrderStatus, ReleaseStatus, sales_order, workflow};
 
 /// A hold on an order.
@@ -491,13 +492,15 @@ impl WorkflowMutation {
             });
         }
         let skip = input.skip_credit_check;
-        let res = write(ctx, "ids", async |t| {
-            mercator_core::sales::confirm::confirm_orders(t, cid, &ids, skip, &by).await
-        })
-        .await?;
+        let c = Change::Confirm {
+            ids,
+            skip_credit_check: skip,
+            by,
+        };
+        let res = super::change(ctx, cid, "ids", c).await?;
         Ok(match res {
-            Ok(v) => SalesOrderConfirmPayload {
-                sales_orders: v.into_iter().map(SalesOrder).collect(),
+            Ok(done) => SalesOrderConfirmPayload {
+                sales_orders: done.orders.into_iter().map(SalesOrder).collect(),
                 user_errors: vec![],
             },
             Err(e) => SalesOrderConfirmPayload {
@@ -572,10 +575,9 @@ impl WorkflowMutation {
         let mut inp = Input::default();
         let id = inp.id("id", &input.id, Kind::SalesOrder);
         decoded!(inp, OrderReleasePayload);
-        let res = write(ctx, "id", async |t| {
-            workflow::release_order(t, cid, id).await
-        })
-        .await?;
+        let res = super::the_order(
+            super::change(ctx, cid, "id", Change::Release { order_id: id }).await?,
+        )?;
         Ok(OrderReleasePayload::done(res.map(SalesOrder)))
     }
 
@@ -589,10 +591,9 @@ impl WorkflowMutation {
         let mut inp = Input::default();
         let id = inp.id("id", &input.id, Kind::SalesOrder);
         decoded!(inp, OrderReleasePayload);
-        let res = write(ctx, "id", async |t| {
-            workflow::reopen_order(t, cid, id).await
-        })
-        .await?;
+        let res = super::the_order(
+            super::change(ctx, cid, "id", Change::Reopen { order_id: id }).await?,
+        )?;
         Ok(OrderReleasePayload::done(res.map(SalesOrder)))
     }
 
@@ -608,10 +609,8 @@ impl WorkflowMutation {
         let mut inp = Input::default();
         let id = inp.id("id", &input.id, Kind::SalesOrder);
         decoded!(inp, OrderReleasePayload);
-        let res = write(ctx, "id", async |t| {
-            workflow::request_approval(t, cid, id, &by).await
-        })
-        .await?;
+        let c = Change::RequestApproval { order_id: id, by };
+        let res = super::the_order(super::change(ctx, cid, "id", c).await?)?;
         Ok(OrderReleasePayload::done(res.map(SalesOrder)))
     }
 
@@ -627,10 +626,8 @@ impl WorkflowMutation {
         let mut inp = Input::default();
         let id = inp.id("id", &input.id, Kind::ApprovalRequest);
         decoded!(inp, OrderReleasePayload);
-        let res = write(ctx, "id", async |t| {
-            workflow::approve(t, cid, id, &by).await
-        })
-        .await?;
+        let c = Change::Approve { request_id: id, by };
+        let res = super::the_order(super::change(ctx, cid, "id", c).await?)?;
         Ok(OrderReleasePayload::done(res.map(SalesOrder)))
     }
 

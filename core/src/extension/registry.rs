@@ -306,6 +306,40 @@ impl Registry {
         }
     }
 
+    /// Validates an order with a built-in type's rules, synchronously (they are pure code, so
+    /// they may run inside a transaction); a plugin's type is `UNSUPPORTED` here.
+    pub fn validate_order_built_in(
+        &self,
+        req: &ValidateOrderRequest,
+    ) -> Result<(), ExtensionError> {
+        let e = self
+            .order_type(&req.order_type)
+            .ok_or_else(|| Self::unknown("order type", &req.order_type))?;
+        match e.provider {
+            Provider::BuiltIn => e.imp.validate(req),
+            Provider::Plugin(_) => Err(Self::not_here(&e.provider)),
+        }
+    }
+
+    /// Asks a built-in type's rules about a transition, synchronously (see
+    /// [`Registry::validate_order_built_in`]).
+    pub fn check_transition_built_in(&self, req: &TransitionRequest) -> Result<(), ExtensionError> {
+        let e = self
+            .order_type(&req.order_type)
+            .ok_or_else(|| Self::unknown("order type", &req.order_type))?;
+        match e.provider {
+            Provider::BuiltIn => e.imp.check_transition(req),
+            Provider::Plugin(_) => Err(Self::not_here(&e.provider)),
+        }
+    }
+
+    fn not_here(p: &Provider) -> ExtensionError {
+        ExtensionError::Unsupported {
+            provider: p.name().to_owned(),
+            operation: "a call inside a transaction",
+        }
+    }
+
     fn unknown(kind: &'static str, code: &str) -> ExtensionError {
         ExtensionError::UnknownCode {
             kind,

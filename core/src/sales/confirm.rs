@@ -109,7 +109,7 @@ pub async fn exposure(
 /// each as a new version of its confirmation journal. The credit check runs unless skipped; a
 /// mandatory credit limit cannot be skipped and blocks. Held orders and orders waiting for
 /// approval are refused.
-pub async fn confirm_orders(
+pub(crate) async fn confirm_orders(
     db: &impl ConnectionTrait,
     company_id: i64,
     ids: &[i64],

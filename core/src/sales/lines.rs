@@ -149,11 +149,6 @@ impl LineContext {
         })
     }
 
-    /// An item of the lines (loaded whether archived or not).
-    pub(crate) fn item(&self, id: i64) -> Option<&item::Model> {
-        self.items.get(&id)
-    }
-
     /// Checks and prices one line; field names start with `prefix` (`lines.3.`).
     pub(crate) fn price(
         &self,

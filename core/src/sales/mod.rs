@@ -7,6 +7,7 @@
 //! Must never: let a quantity go below what was delivered, delete a line with deliveries, or
 //! change an order that is released, invoiced or canceled.
 
+pub mod change;
 pub mod confirm;
 mod entities;
 mod lines;
@@ -25,7 +26,7 @@ pub use quotations::*;
 pub use status::{
     DocumentStatus, OrderStatus, QuotationStatus, ReleaseStatus, header_status, line_status,
 };
-pub use types::{change_type, check_attributes, draft_message, order_message};
+pub use types::{check_attributes, order_message};
 
 use crate::error::{Rule, ServiceError, ServiceResult, Violation, Violations};
 use crate::extension::registry::Registry;
@@ -609,7 +610,7 @@ where
 /// status Open. The order type must be registered; a returned order gets an RMA number.
 /// The lines are priced in memory from one [`LineContext`] and written with multi-row
 /// inserts, so the statement count does not grow with the number of lines.
-pub async fn create_order(
+pub(crate) async fn create_order(
     db: &impl ConnectionTrait,
     registry: &Registry,
     company_id: i64,
@@ -773,7 +774,7 @@ fn editable(o: &sales_order::Model) -> ServiceResult<()> {
 }
 
 /// Adds a line to an open order and recomputes the document.
-pub async fn add_line(
+pub(crate) async fn add_line(
     db: &impl ConnectionTrait,
     company_id: i64,
     order_id: i64,
@@ -839,7 +840,7 @@ async fn line_and_order(
 }
 
 /// Changes a line of an open order and recomputes the document.
-pub async fn update_line(
+pub(crate) async fn update_line(
     db: &impl ConnectionTrait,
     company_id: i64,
     line_id: i64,
@@ -899,7 +900,7 @@ pub async fn update_line(
 }
 
 /// Deletes a line without deliveries and recomputes the document.
-pub async fn delete_line(
+pub(crate) async fn delete_line(
     db: &impl ConnectionTrait,
     company_id: i64,
     line_id: i64,

@@ -525,7 +525,7 @@ pub async fn close_quotation(
 /// Confirms a created or sent quotation into exactly one sales order with the same lines,
 /// prices, discounts, tax and totals. A quotation to a prospect needs the prospect converted
 /// first; an expired one is refused. A linked open opportunity is won.
-pub async fn confirm_quotation(
+pub(crate) async fn confirm_quotation(
     db: &impl ConnectionTrait,
     company_id: i64,
     id: i64,

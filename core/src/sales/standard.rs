@@ -348,7 +348,7 @@ pub async fn automatic_lines(
 }
 
 /// Inserts a standard sales code's lines into an open order, priced now.
-pub async fn insert_standard_lines(
+pub(crate) async fn insert_standard_lines(
     db: &impl ConnectionTrait,
     company_id: i64,
     order_id: i64,

@@ -3,19 +3,15 @@
 //! order's type. Extensions are called by the API between reads and the write transaction,
 //! never while one is open; these functions only read, or write once the extension agreed.
 
-use super::{
-    Buyer, LineContext, NewOrder, OrderStatus, ReleaseStatus, get_order, lines_of, sales_order,
-    violation,
-};
+use super::{OrderStatus, ReleaseStatus, get_order, lines_of, sales_order, violation};
 use crate::catalog::{self, ItemKind};
-use crate::error::{Rule, ServiceError, ServiceResult, Violations};
+use crate::error::{Rule, ServiceError, ServiceResult};
 use crate::extension::messages::{self, Order, OrderLine};
 use crate::extension::registry::Registry;
 use crate::extension::schema;
 use crate::parties;
 use crate::setup;
 use chrono::{DateTime, Utc};
-use rust_decimal::Decimal;
 use sea_orm::entity::prelude::*;
 use sea_orm::{ActiveValue::Set, ConnectionTrait};
 
@@ -78,90 +74,6 @@ async fn party(
     })
 }
 
-/// The order a new-order input would save, as extensions see it (read-only: prices are
-/// resolved, nothing is written). Input problems come back as the create would report them.
-pub async fn draft_message(
-    db: &impl ConnectionTrait,
-    registry: &Registry,
-    company_id: i64,
-    i: &NewOrder,
-) -> ServiceResult<Order> {
-    let attributes = i
-        .attributes
-        .clone()
-        .unwrap_or_else(|| serde_json::json!({}));
-    check_attributes(registry, &i.order_type, &attributes)?;
-    let customer = match parties::get_customer(db, company_id, i.customer_id).await {
-        Ok(c) => c,
-        Err(ServiceError::NotFound(_)) => {
-            return Err(violation(
-                "customerId",
-                Rule::NotFound,
-                "customer not found",
-            ));
-        }
-        Err(e) => return Err(e),
-    };
-    let buyer = Buyer::of_customer(db, company_id, customer.clone()).await?;
-    let currency = buyer.currency.clone();
-    let date = i.order_date.unwrap_or_else(|| Utc::now().date_naive());
-    let returned = i.order_type == crate::extension::builtin::RETURNED;
-    let mut all = i.lines.clone();
-    if !returned {
-        all.extend(super::standard::automatic_lines(db, company_id, customer.id, date).await?);
-    }
-    let mut v = Violations::new();
-    let mut lines = Vec::new();
-    let mut net = Decimal::ZERO;
-    let lc = LineContext::load(db, company_id, &buyer, &all).await?;
-    for (n, l) in all.iter().enumerate() {
-        match lc.price(&buyer, date, returned, &format!("lines.{n}."), l) {
-            Ok(p) => {
-                let Some(item) = lc.item(p.item_id) else {
-                    return Err(ServiceError::NotFound("item"));
-                };
-                net += p.line_amount.value();
-                lines.push(OrderLine {
-                    line_number: (n as i32 + 1) * 10,
-                    item_number: item.number.clone(),
-                    item_kind: match item.kind {
-                        ItemKind::Stocked => "STOCKED",
-                        ItemKind::Service => "SERVICE",
-                    }
-                    .into(),
-                    description: p.description,
-                    quantity: p.quantity.value(),
-                    unit_price: p.unit_price.value(),
-                    line_amount: p.line_amount.value(),
-                    requested_ship_date: i.requested_ship_date,
-                    ..OrderLine::default()
-                });
-            }
-            Err(ServiceError::Invalid(vs)) => {
-                for x in vs {
-                    v.push(x);
-                }
-            }
-            Err(e) => return Err(e),
-        }
-    }
-    v.finish()?;
-    Ok(Order {
-        number: String::new(),
-        order_type: i.order_type.clone(),
-        customer: party(db, company_id, customer.id).await?,
-        currency: currency.code,
-        order_date: Some(date),
-        requested_ship_date: i.requested_ship_date,
-        status: "OPEN".into(),
-        release_status: "OPEN".into(),
-        origin: "manual".into(),
-        attributes,
-        lines,
-        net_amount: net,
-    })
-}
-
 /// A saved order as extensions see it, with the time it was last changed (to detect a change
 /// between the extension's answer and the write).
 pub async fn order_message(
@@ -171,12 +83,24 @@ pub async fn order_message(
 ) -> ServiceResult<(Order, DateTime<Utc>)> {
     let o = get_order(db, company_id, order_id).await?;
     let currency = setup::get_currency(db, company_id, o.currency_id).await?;
-    let mut lines = Vec::new();
-    for l in lines_of(db, &[o.id]).await? {
-        let item = catalog::get_item(db, company_id, l.item_id).await?;
+    let order_lines = lines_of(db, &[o.id]).await?;
+    // The lines' items in one statement, whatever the number of lines.
+    let items: std::collections::HashMap<i64, catalog::item::Model> = catalog::item::Entity::find()
+        .filter(catalog::item::Column::CompanyId.eq(company_id))
+        .filter(catalog::item::Column::Id.is_in(order_lines.iter().map(|l| l.item_id)))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|i| (i.id, i))
+        .collect();
+    let mut lines = Vec::with_capacity(order_lines.len());
+    for l in order_lines {
+        let item = items
+            .get(&l.item_id)
+            .ok_or(ServiceError::NotFound("item"))?;
         lines.push(OrderLine {
             line_number: l.line_number,
-            item_number: item.number,
+            item_number: item.number.clone(),
             item_kind: match item.kind {
                 ItemKind::Stocked => "STOCKED",
                 ItemKind::Service => "SERVICE",
@@ -221,24 +145,27 @@ pub async fn order_message(
     ))
 }
 
-/// Changes an order's type and attributes, once the current type's rules allowed it and the
-/// new type validated the order. Refused when the order changed since it was read (`seen`).
-pub async fn change_type(
+/// Changes an order's type and attributes (the given ones, or the current ones), checked
+/// against the new type's attribute schema. The types' rules are asked by
+/// [`super::change`], which every change of an order goes through.
+pub(crate) async fn change_type(
     db: &impl ConnectionTrait,
+    registry: &Registry,
     company_id: i64,
     order_id: i64,
     to: &str,
-    attributes: serde_json::Value,
-    seen: DateTime<Utc>,
+    attributes: Option<serde_json::Value>,
 ) -> ServiceResult<sales_order::Model> {
     let o = super::lock_order(db, company_id, order_id).await?;
-    if o.updated_at != seen {
-        return Err(violation(
-            "id",
-            Rule::InvalidValue,
-            format!("sales order {} changed meanwhile; try again", o.number),
-        ));
-    }
+    let attributes = match attributes {
+        Some(a) => a,
+        None => o
+            .attributes
+            .as_deref()
+            .and_then(|a| serde_json::from_str(a).ok())
+            .unwrap_or_else(|| serde_json::json!({})),
+    };
+    check_attributes(registry, to, &attributes)?;
     let mut am: sales_order::ActiveModel = o.into();
     am.order_type = Set(to.to_owned());
     am.attributes = Set(Some(attributes.to_string()));

@@ -322,7 +322,7 @@ async fn decide(
 
 /// Accepts a suggestion: an up-sell replaces the line's item (re-priced, same quantity), a
 /// cross-sell adds a line linked to the triggering one.
-pub async fn accept(
+pub(crate) async fn accept(
     db: &impl ConnectionTrait,
     company_id: i64,
     id: i64,

@@ -510,7 +510,7 @@ async fn set_release(
 
 /// Releases an open order: refused while on hold, or when it is over the approval threshold
 /// (request approval instead).
-pub async fn release_order(
+pub(crate) async fn release_order(
     db: &impl ConnectionTrait,
     company_id: i64,
     order_id: i64,
@@ -545,7 +545,7 @@ pub async fn release_order(
 }
 
 /// Reopens a released order for changes.
-pub async fn reopen_order(
+pub(crate) async fn reopen_order(
     db: &impl ConnectionTrait,
     company_id: i64,
     order_id: i64,
@@ -588,7 +588,7 @@ async fn open_request(
 
 /// Sends an approval request for an open order over the threshold to the requester's approver;
 /// the order becomes Pending approval (no edit, no release, no execution).
-pub async fn request_approval(
+pub(crate) async fn request_approval(
     db: &impl ConnectionTrait,
     company_id: i64,
     order_id: i64,
@@ -680,7 +680,7 @@ async fn decide(
 
 /// Approves a request. If the approver's limit covers the order it is released; otherwise the
 /// request passes up to the approver's own approver.
-pub async fn approve(
+pub(crate) async fn approve(
     db: &impl ConnectionTrait,
     company_id: i64,
     request_id: i64,
