@@ -654,9 +654,21 @@ fn the_cli_checks_lists_and_refuses_plugins_and_the_schema_does_not_change() {
     );
     let committed =
         std::fs::read_to_string(mercator_tests::repo_dir().join("schema.graphql")).unwrap();
+    let printed = String::from_utf8_lossy(&out.stdout);
+    if let Some((n, (a, b))) = printed
+        .lines()
+        .zip(committed.lines())
+        .enumerate()
+        .find(|(_, (a, b))| a != b)
+    {
+        panic!(
+            "the schema with plugins loaded differs from schema.graphql at line {}: {a:?} against {b:?} (rebuild the binary, or update the schema)",
+            n + 1
+        );
+    }
     assert_eq!(
-        String::from_utf8_lossy(&out.stdout),
-        committed,
+        printed.lines().count(),
+        committed.lines().count(),
         "the schema with plugins loaded equals schema.graphql"
     );
 
