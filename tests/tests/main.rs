@@ -12,6 +12,7 @@ mod cli;
 mod concurrency;
 mod crash;
 mod decimals;
+mod docs;
 mod fuzz;
 mod hardening;
 mod http;
