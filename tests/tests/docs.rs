@@ -298,3 +298,69 @@ async fn every_example_in_the_readme_and_docs_runs() {
     }
     assert!(ran >= 15, "{ran} examples ran");
 }
+
+/// The plugin guide's code is the code of `plugins/examples/guide` (which the workspace builds
+/// and `plugins::the_plugin_of_the_guide_checks_loads_and_works` loads): the Rust blocks of
+/// section 1 of docs/plugins.md, in order, are its `src/lib.rs`, and the guide's Cargo.toml
+/// asks for the dependencies that crate uses.
+#[test]
+fn the_plugin_guide_shows_the_code_that_is_built_and_tested() {
+    let guide = std::fs::read_to_string(repo_dir().join("docs/plugins.md")).unwrap();
+    let section = guide
+        .split("\n## ")
+        .find(|s| s.starts_with("1. "))
+        .expect("section 1 of the plugin guide");
+    let bs = blocks(section);
+    let rust: Vec<&str> = bs
+        .iter()
+        .filter(|(lang, _)| lang == "rust")
+        .map(|(_, c)| c.as_str())
+        .collect();
+    assert_eq!(
+        rust.len(),
+        3,
+        "an order type, an invoice format, a calculator"
+    );
+    let lib =
+        std::fs::read_to_string(repo_dir().join("plugins/examples/guide/src/lib.rs")).unwrap();
+    assert!(
+        rust.join("\n") == lib,
+        "the Rust in section 1 of docs/plugins.md is not plugins/examples/guide/src/lib.rs"
+    );
+    let toml = &bs
+        .iter()
+        .find(|(lang, _)| lang == "toml")
+        .expect("the guide's Cargo.toml")
+        .1;
+    for needed in [
+        "name = \"acme-samples\"",
+        "crate-type = [\"cdylib\"]",
+        "mercator-plugin-sdk = { path = ",
+        "serde_json = ",
+        "chrono = ",
+    ] {
+        assert!(
+            toml.contains(needed),
+            "the guide's Cargo.toml lacks {needed}"
+        );
+    }
+    let manifest =
+        std::fs::read_to_string(repo_dir().join("plugins/examples/guide/Cargo.toml")).unwrap();
+    let deps = manifest
+        .split("[dependencies]")
+        .nth(1)
+        .unwrap()
+        .split("\n[")
+        .next()
+        .unwrap();
+    for dep in deps
+        .lines()
+        .filter_map(|l| l.split('.').next())
+        .filter(|d| !d.trim().is_empty())
+    {
+        assert!(
+            toml.contains(&format!("{dep} =")),
+            "the guide's Cargo.toml lacks {dep}"
+        );
+    }
+}

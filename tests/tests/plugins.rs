@@ -933,3 +933,305 @@ fn a_crashing_plugin_is_named_and_plugin_log_lines_carry_its_id() {
         .unwrap_or_else(|| panic!("no plugin log line: {err}"));
     assert!(line.contains("fixture.faulty"), "{line}");
 }
+
+/// The request and answer files docs/plugins.md gives C authors (`plugins/sdk/messages/`) are
+/// what the SDK's samples encode to, and the example plugins (the C one included) accept them
+/// through the ABI with exactly the answers shown. `MERCATOR_UPDATE_MESSAGES=1` rewrites them.
+#[tokio::test]
+async fn the_sample_messages_for_c_authors_are_current_and_accepted() {
+    use mercator_core::extension::messages::{Ack, UserErrors};
+    let csv = c_plugin(CSV_C, &[]);
+    let r = Registry::load(&[
+        spec(&rust_plugin(CONSIGNMENT), json!({})),
+        spec(&csv.path, json!({})),
+        spec(&rust_plugin(WORKDAY), json!({})),
+    ])
+    .unwrap();
+    let validate_req = validate(
+        "CONSIGNMENT",
+        json!({"consigneeSite": "SITE-7", "settlementDays": 45}),
+    );
+    let transition_req = TransitionRequest {
+        v: 1,
+        order_type: "CONSIGNMENT".into(),
+        order: validate_req.order.clone(),
+        transition: Transition {
+            action: TransitionAction::Release,
+            to_order_type: None,
+        },
+    };
+    let render_req = RenderInvoiceRequest {
+        v: 1,
+        format: "CSV_LINES".into(),
+        invoice: samples::invoice(2),
+    };
+    let promise_req = samples::promising_request("WORKDAY_CUTOFF", 2);
+    r.validate_order(validate_req.clone()).await.unwrap();
+    r.check_transition(transition_req.clone()).await.unwrap();
+    let rendered = r.render_invoice(render_req.clone()).await.unwrap();
+    let promised = r.promise(promise_req.clone()).await.unwrap();
+    let Err(ExtensionError::Rejected(errors)) = r
+        .validate_order(validate("CONSIGNMENT", json!({"settlementDays": 75})))
+        .await
+    else {
+        panic!("the consignment type must refuse this order")
+    };
+    let files: Vec<(&str, String)> = vec![
+        ("order_type_validate.request.json", pretty(&validate_req)),
+        (
+            "order_type_transition.request.json",
+            pretty(&transition_req),
+        ),
+        ("invoice_render.request.json", pretty(&render_req)),
+        (
+            "invoice_render.answer.csv",
+            String::from_utf8(rendered.bytes).unwrap(),
+        ),
+        ("promising_calculate.request.json", pretty(&promise_req)),
+        ("promising_calculate.answer.json", pretty(&promised)),
+        ("ok.answer.json", pretty(&Ack { v: 1 })),
+        ("rejected.answer.json", pretty(&UserErrors { v: 1, errors })),
+    ];
+    let dir = mercator_tests::repo_dir().join("plugins/sdk/messages");
+    #[allow(
+        clippy::disallowed_methods,
+        reason = "a test switch, not configuration"
+    )]
+    if std::env::var("MERCATOR_UPDATE_MESSAGES").is_ok_and(|v| v == "1") {
+        std::fs::create_dir_all(&dir).unwrap();
+        for (name, text) in &files {
+            std::fs::write(dir.join(name), text).unwrap();
+        }
+    }
+    for (name, text) in &files {
+        let committed = std::fs::read_to_string(dir.join(name)).unwrap_or_default();
+        assert!(
+            &committed == text,
+            "plugins/sdk/messages/{name} is out of date: run the test with MERCATOR_UPDATE_MESSAGES=1 and commit it"
+        );
+    }
+    // The files the guide names are all there, and nothing else is.
+    let mut present: Vec<String> = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    present.sort();
+    let mut expected: Vec<String> = files.iter().map(|(n, _)| n.to_string()).collect();
+    expected.sort();
+    assert_eq!(present, expected);
+}
+
+/// A message as pretty JSON with a final newline.
+fn pretty<T: serde::Serialize>(message: &T) -> String {
+    serde_json::to_string_pretty(message).unwrap() + "\n"
+}
+
+/// The plugin docs/plugins.md builds (`plugins/examples/guide`, whose source the docs test
+/// compares with the guide's code): checked by the CLI, loaded by a server from a configuration
+/// file as section 3 shows, its order type enforced on every path through GraphQL, its invoice
+/// format and its promising calculator answering as documented ("today" is the date `now`
+/// shows, in the company's offset).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_plugin_of_the_guide_checks_loads_and_works() {
+    let lib = rust_plugin("acme_samples");
+    // 2. Check it.
+    let out = mercator(&["plugins", "check", lib.to_str().unwrap()], None);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let m: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(m["id"], "acme.samples");
+    assert_eq!(m["sha256"], sha256_of(&lib));
+    let codes_of = |k: &str| -> Vec<String> {
+        m["capabilities"][k]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|c| c["code"].as_str().unwrap().to_owned())
+            .collect()
+    };
+    assert_eq!(codes_of("orderTypes"), ["SAMPLES"]);
+    assert_eq!(codes_of("invoiceFormats"), ["PLAIN_TEXT"]);
+    assert_eq!(codes_of("promisingCalculators"), ["STOCK_OR_LEAD"]);
+
+    // 3. Configure and load it, in a real server.
+    let config = format!(
+        "[[plugins]]\npath = \"{}\"\nsha256 = \"{}\"\n[plugins.config]\nwidth = 72\n",
+        lib.display(),
+        sha256_of(&lib)
+    );
+    let server = mercator_tests::ServerProcess::start(&config);
+    let (_, d) = server
+        .q(
+            "{ plugins { id version } orderTypes { code provider }
+               customers(first: 1) { nodes { id } } items(first: 1, filter: { kind: STOCKED }) { nodes { id } } }",
+            json!({}),
+        )
+        .await;
+    assert_eq!(d["data"]["plugins"][0]["id"], "acme.samples", "{d}");
+    assert!(
+        d["data"]["orderTypes"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|t| t["code"] == "SAMPLES" && t["provider"] == "acme.samples"),
+        "{d}"
+    );
+    let (customer, item) = (
+        d["data"]["customers"]["nodes"][0]["id"].clone(),
+        d["data"]["items"]["nodes"][0]["id"].clone(),
+    );
+    let create = "mutation($i: SalesOrderCreateInput!) { salesOrderCreate(input: $i) {
+        salesOrder { id orderType lines { id } } userErrors { code field extensionCode } } }";
+    let order = |attributes: Value, price: Option<&str>| {
+        let mut line = json!({"itemId": item, "quantity": "2"});
+        if let Some(p) = price {
+            line["unitPrice"] = json!(p);
+        }
+        json!({"i": {"orderType": "SAMPLES", "customerId": customer,
+            "attributes": attributes, "lines": [line]}})
+    };
+    // The item's list price is not free: refused with the plugin's code.
+    let (_, b) = server
+        .q(create, order(json!({"campaign": "FAIR-2026"}), None))
+        .await;
+    let p = &b["data"]["salesOrderCreate"];
+    assert_eq!(p["userErrors"][0]["code"], "REJECTED_BY_EXTENSION", "{b}");
+    assert_eq!(
+        p["userErrors"][0]["extensionCode"], "SAMPLES_ARE_FREE",
+        "{b}"
+    );
+    // The attribute schema is the host's to check: no campaign, no order.
+    let (_, b) = server.q(create, order(json!({}), Some("0"))).await;
+    assert_eq!(
+        b["data"]["salesOrderCreate"]["userErrors"][0]["code"], "REQUIRED",
+        "{b}"
+    );
+    // Free samples go in; a price set later is refused too.
+    let (_, b) = server
+        .q(create, order(json!({"campaign": "FAIR-2026"}), Some("0")))
+        .await;
+    let p = &b["data"]["salesOrderCreate"];
+    assert_eq!(p["userErrors"], json!([]), "{b}");
+    assert_eq!(p["salesOrder"]["orderType"], "SAMPLES");
+    let line = p["salesOrder"]["lines"][0]["id"].clone();
+    let (_, b) = server
+        .q(
+            "mutation($i: SalesOrderLineUpdateInput!) { salesOrderLineUpdate(input: $i) { userErrors { code extensionCode } } }",
+            json!({"i": {"id": line, "unitPrice": "9.99"}}),
+        )
+        .await;
+    assert_eq!(
+        b["data"]["salesOrderLineUpdate"]["userErrors"][0]["extensionCode"], "SAMPLES_ARE_FREE",
+        "{b}"
+    );
+    drop(server);
+
+    // The transition veto, the invoice format and the calculator, through the ABI.
+    let r = Registry::load(&[spec(&lib, json!({"width": 72}))]).unwrap();
+    let transition = |action| TransitionRequest {
+        v: 1,
+        order_type: "SAMPLES".into(),
+        order: samples::order("SAMPLES"),
+        transition: Transition {
+            action,
+            to_order_type: None,
+        },
+    };
+    r.check_transition(transition(TransitionAction::Release))
+        .await
+        .unwrap();
+    assert_eq!(
+        rejected_codes(
+            r.check_transition(transition(TransitionAction::Invoice))
+                .await
+        ),
+        ["SAMPLES_NOT_INVOICED"]
+    );
+    let doc = r
+        .render_invoice(RenderInvoiceRequest {
+            v: 1,
+            format: "PLAIN_TEXT".into(),
+            invoice: samples::invoice(2),
+        })
+        .await
+        .unwrap();
+    assert_eq!(doc.file_name, "INV-2026-000123.txt");
+    let text = String::from_utf8(doc.bytes).unwrap();
+    let rows: Vec<&str> = text.lines().collect();
+    assert_eq!(rows[0], "INVOICE INV-2026-000123  2026-11-21");
+    assert_eq!(rows[1], "Müller & Söhne KG");
+    assert!(
+        rows[3].starts_with("   1 Artikel 1 \"Premium\" & Zubehör"),
+        "{text}"
+    );
+    let inv = samples::invoice(2);
+    assert!(
+        rows[3].ends_with(&format!(" {:>14}", inv.lines[0].line_amount)),
+        "{text}"
+    );
+    assert_eq!(
+        *rows.last().unwrap(),
+        format!("{:>57} {:>14}", "Due EUR", inv.totals.due_payable)
+    );
+    assert!(rows.iter().all(|r| r.chars().count() <= 72), "{text}");
+    let e = Registry::load(&[spec(&lib, json!({"width": 10}))]).unwrap_err();
+    assert!(
+        e.to_string()
+            .contains("width must be a whole number from 40 to 200"),
+        "{e}"
+    );
+
+    // Friday 20 November 2026, 10:30 at +01:00; weekends closed; 12 on hand, handling 1 day,
+    // transport 2 days, supply 14 days.
+    let mut req = samples::promising_request("STOCK_OR_LEAD", 2);
+    req.lines[1].quantity = Decimal::from(20);
+    let p = r.promise(req.clone()).await.unwrap();
+    let got: Vec<_> = p
+        .lines
+        .iter()
+        .map(|l| {
+            (
+                l.ship_date.to_string(),
+                l.delivery_date.to_string(),
+                l.basis,
+            )
+        })
+        .collect();
+    assert_eq!(
+        got,
+        [
+            // from stock: one open day after Friday is Monday 23rd (the requested date too)
+            (
+                "2026-11-23".into(),
+                "2026-11-25".into(),
+                PromiseBasis::OnHand
+            ),
+            // 20 > 12 on hand: 15 open days after Friday 20th
+            (
+                "2026-12-11".into(),
+                "2026-12-13".into(),
+                PromiseBasis::LeadTime
+            ),
+        ]
+    );
+    // 23:30 on Friday at -05:00 is Saturday in UTC, but still Friday for the company.
+    req.now = chrono::DateTime::parse_from_rfc3339("2026-11-20T23:30:00-05:00").unwrap();
+    let late = r.promise(req.clone()).await.unwrap();
+    assert_eq!(late.lines[0].ship_date.to_string(), "2026-11-23");
+    // Seen as Saturday (the UTC date) it would have been Tuesday 24th.
+    req.now = chrono::DateTime::parse_from_rfc3339("2026-11-21T04:30:00+00:00").unwrap();
+    let utc = r.promise(req.clone()).await.unwrap();
+    assert_eq!(utc.lines[0].ship_date.to_string(), "2026-11-24");
+    // The arguments: two extra days, back on Friday.
+    req.now = chrono::DateTime::parse_from_rfc3339("2026-11-20T10:30:00+01:00").unwrap();
+    req.arguments = json!({"extraDays": 2});
+    let extra = r.promise(req.clone()).await.unwrap();
+    assert_eq!(extra.lines[1].ship_date.to_string(), "2026-12-15");
+    // A calendar with no open day is a refusal, not a hang.
+    req.calendar.closed_weekdays = (1..=7).collect();
+    let e = r.promise(req).await.unwrap_err();
+    assert_eq!(e.code(), "REJECTED_BY_EXTENSION");
+}

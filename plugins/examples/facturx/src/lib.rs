@@ -281,12 +281,21 @@ fn amounts(inv: &InvoiceDocument, e: &mut Vec<UserError>) {
         lines == t.line_total,
         "totals.lineTotal",
         "BR-CO-10",
-        format!("the line total {} is not the sum of the line amounts {lines}", t.line_total),
+        format!(
+            "the line total {} is not the sum of the line amounts {lines}",
+            t.line_total
+        ),
     );
-    let (charges, allowances) = inv.allowance_charges.iter().fold(
-        (Decimal::ZERO, Decimal::ZERO),
-        |(c, a), x| if x.charge { (c + x.amount, a) } else { (c, a + x.amount) },
-    );
+    let (charges, allowances) =
+        inv.allowance_charges
+            .iter()
+            .fold((Decimal::ZERO, Decimal::ZERO), |(c, a), x| {
+                if x.charge {
+                    (c + x.amount, a)
+                } else {
+                    (c, a + x.amount)
+                }
+            });
     sum(
         charges == t.charge_total && allowances == t.allowance_total,
         "totals.allowanceTotal",
@@ -310,13 +319,19 @@ fn amounts(inv: &InvoiceDocument, e: &mut Vec<UserError>) {
         taxes == t.tax_total,
         "totals.taxTotal",
         "BR-CO-14",
-        format!("the VAT total {} is not the sum of the breakdown {taxes}", t.tax_total),
+        format!(
+            "the VAT total {} is not the sum of the breakdown {taxes}",
+            t.tax_total
+        ),
     );
     sum(
         t.grand_total == t.tax_basis_total + t.tax_total,
         "totals.grandTotal",
         "BR-CO-15",
-        format!("the total with VAT {} is not the basis plus VAT", t.grand_total),
+        format!(
+            "the total with VAT {} is not the basis plus VAT",
+            t.grand_total
+        ),
     );
     sum(
         t.due_payable == t.grand_total - t.prepaid_amount + t.rounding_amount,
@@ -347,7 +362,12 @@ fn amounts(inv: &InvoiceDocument, e: &mut Vec<UserError>) {
     let stated: BTreeMap<(String, Decimal), Decimal> = inv
         .taxes
         .iter()
-        .map(|x| ((x.tax_category.clone(), x.rate.normalize()), x.taxable_amount))
+        .map(|x| {
+            (
+                (x.tax_category.clone(), x.rate.normalize()),
+                x.taxable_amount,
+            )
+        })
         .collect();
     for ((cat, rate), b) in &basis {
         let s = stated.get(&(cat.clone(), *rate));

@@ -128,7 +128,10 @@ fn credit_notes_minimal_documents_and_jpy_are_valid_too() {
     let xml = fx().xml(&jpy).unwrap();
     validate(&xml).unwrap();
     assert!(xml.contains("<ram:TaxTotalAmount currencyID=\"JPY\">"));
-    assert!(xml.contains("<ram:LineTotalAmount>8300</ram:LineTotalAmount>"), "{xml}");
+    assert!(
+        xml.contains("<ram:LineTotalAmount>8300</ram:LineTotalAmount>"),
+        "{xml}"
+    );
 }
 
 /// The documents the Schematron checks: every kind and currency scale the plugin states.
@@ -253,7 +256,10 @@ fn amounts_finer_than_the_currency_are_refused_not_rounded() {
     assert!(fx().xml(&padded).is_ok());
     // Amounts are stated at the currency's scale: 10 EUR is 10.00.
     let eur = fx().xml(&samples::invoice(1)).unwrap();
-    assert!(eur.contains("<ram:AllowanceTotalAmount>10.00</ram:AllowanceTotalAmount>"), "{eur}");
+    assert!(
+        eur.contains("<ram:AllowanceTotalAmount>10.00</ram:AllowanceTotalAmount>"),
+        "{eur}"
+    );
     // EN 16931 allows two decimals (BR-DEC-*): a three-decimal currency cannot be stated.
     let Err(PluginError::Rejected(e)) = fx().xml(&samples::invoice_in(1, "KWD", 3)) else {
         panic!("expected a refusal")
