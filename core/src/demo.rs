@@ -213,7 +213,7 @@ pub async fn seed(db: &impl ConnectionTrait) -> ServiceResult<(company::Model, b
     )
     .await?;
 
-    // Items: the five of DOMAIN.md section 14, then a realistic range.
+    // Items: the five of the worked examples in the tests, then a realistic range.
     let mut items = Vec::new();
     let named: [(&str, &str, ItemKind, i64, i64, i64); 5] = [
         (
@@ -341,7 +341,7 @@ pub async fn seed(db: &impl ConnectionTrait) -> ServiceResult<(company::Model, b
         }
     }
 
-    // Customers: C-1000 as in DOMAIN.md, then sixty more with addresses and contacts.
+    // Customers: C-1000 of the worked examples, then sixty more with addresses and contacts.
     for i in 0..61usize {
         let org = ORGS[i % ORGS.len()];
         let name = if i == 0 {

@@ -3,7 +3,7 @@
 //! Owns: how money, unit prices, quantities and rates are stored (64-bit integers at a fixed
 //! scale per kind, so both SQLite and PostgreSQL hold them exactly and can `SUM` them in SQL),
 //! the checks that refuse a value beyond its kind's precision or range, and rounding
-//! (half away from zero, DOMAIN.md 12.6).
+//! (half away from zero).
 //!
 //! Must never: accept or produce a binary float. There is deliberately no `From<f64>`.
 

@@ -1,10 +1,10 @@
-//! Price and discount resolution over trade agreements (DOMAIN.md 8.1, 8.2): the D365 search
+//! Price and discount resolution over trade agreements: the D365 search
 //! with its nine account/item combinations and *Find next*, and BC's best price. Pure functions
 //! over agreement lines already loaded for one item and customer; the order-entry services
 //! load them, add the manual override, sales agreements and campaign prices in front (8.3), and
 //! store the winning source on the line.
 //!
-//! Owns: determinism (DOMAIN.md invariant 19): the same inputs give the same price, discount
+//! Owns: determinism: the same inputs give the same price, discount
 //! and source, whatever order the agreement lines come in (ties go to the lowest line id).
 
 use crate::money::{RoundingMode, round_to};

@@ -1,5 +1,5 @@
-//! Document arithmetic shared by quotations, orders, invoices and credit notes (DOMAIN.md 12.5,
-//! 12.6): allocating a document amount to lines, sales tax per (document, tax code) or per
+//! Document arithmetic shared by quotations, orders, invoices and credit notes:
+//! allocating a document amount to lines, sales tax per (document, tax code) or per
 //! line, and invoice rounding. Pure functions over `Decimal`; every rounding goes through
 //! [`round_to`], half away from zero.
 //!
@@ -66,7 +66,7 @@ pub fn allocate(total: Decimal, weights: &[Decimal], step: Decimal) -> Vec<Decim
         .collect()
 }
 
-/// How sales tax is computed (DOMAIN.md 12.5); a company setting.
+/// How sales tax is computed; a company setting.
 #[derive(
     Debug, Clone, Copy, PartialEq, Eq, Default, sea_orm::EnumIter, sea_orm::DeriveActiveEnum,
 )]

@@ -169,12 +169,19 @@ async fn orders_sort_by_number_date_amount_and_change_and_filter_by_dates() {
     let s = setup(&c).await;
     let cust = customer(&c, "C-1", &s.usd, json!({})).await;
     for k in 1..=12 {
+        // Four of them without a requested ship date.
+        let ship = if k % 3 == 0 {
+            Value::Null
+        } else {
+            json!(format!("2026-12-{:02}", 20 - k))
+        };
         let p = c
             .mutate(
                 "salesOrderCreate",
                 "SalesOrderCreateInput",
                 "salesOrder { number }",
                 json!({"customerId": cust, "orderDate": format!("2026-11-{:02}", 13 - k),
+                       "requestedShipDate": ship,
                        "lines": [{"itemId": s.item_a, "quantity": format!("{}", (k * 7) % 12 + 1)}]}),
             )
             .await;
@@ -249,6 +256,33 @@ async fn orders_sort_by_number_date_amount_and_change_and_filter_by_dates() {
     assert_eq!(amounts.len(), 12);
     let updated = all(list("{ field: UPDATED_AT, direction: DESC }", "")).await;
     assert_eq!(updated[0]["number"], "SO-12");
+    // By requested ship date: orders without one are not left out, they come last (first,
+    // newest first), across pages.
+    let ship_list = |dir: &str| {
+        format!(
+            "query($a: String) {{ salesOrders(first: 5, after: $a, sort: {{ field: REQUESTED_SHIP_DATE, direction: {dir} }}) {{ pageInfo {{ hasNextPage endCursor }} nodes {{ number requestedShipDate }} }} }}"
+        )
+    };
+    let ships: Vec<Value> = all(ship_list("ASC"))
+        .await
+        .iter()
+        .map(|n| n["requestedShipDate"].clone())
+        .collect();
+    assert_eq!(ships.len(), 12, "{ships:?}");
+    assert!(ships[..8].iter().all(Value::is_string), "{ships:?}");
+    assert!(ships[8..].iter().all(Value::is_null), "{ships:?}");
+    assert!(
+        ships[..8]
+            .windows(2)
+            .all(|w| w[0].as_str() <= w[1].as_str()),
+        "{ships:?}"
+    );
+    let back: Vec<Value> = all(ship_list("DESC"))
+        .await
+        .iter()
+        .map(|n| n["requestedShipDate"].clone())
+        .collect();
+    assert_eq!(back, ships.iter().rev().cloned().collect::<Vec<_>>());
 
     // Date range and updatedSince.
     let d = c
@@ -293,4 +327,155 @@ async fn orders_sort_by_number_date_amount_and_change_and_filter_by_dates() {
         )
         .await;
     assert_eq!(d["salesQuotations"]["totalCount"], 0);
+}
+
+/// The relationship lists sort by what a user expects, either way, through every page:
+/// campaigns by name and dates (no date last), opportunities by expected close date and value,
+/// leads and prospects by creation, all by last change.
+#[tokio::test]
+async fn crm_lists_sort_by_names_dates_and_values() {
+    let app = TestApp::start().await;
+    let c = app.company("CRS").await;
+    let usd = c.currency_id("USD").await;
+    let names = ["Winter", "Autumn", "Spring", "Summer", "Easter", "Advent"];
+    for (k, name) in names.iter().enumerate() {
+        let start = if k % 2 == 0 {
+            json!(format!("2027-0{}-01", 6 - k))
+        } else {
+            Value::Null
+        };
+        let p = c
+            .mutate(
+                "campaignCreate",
+                "CampaignCreateInput",
+                "campaign { id }",
+                json!({"name": name, "kind": "EMAIL", "startDate": start}),
+            )
+            .await;
+        assert_eq!(p["userErrors"], json!([]), "{p}");
+    }
+    let every = |list: &'static str, sort: &'static str, field: &'static str| {
+        let c = c.clone();
+        async move {
+            let q = format!(
+                "query($a: String) {{ {list}(first: 2, after: $a, sort: {sort}) {{ pageInfo {{ hasNextPage endCursor }} nodes {{ {field} }} }} }}"
+            );
+            let mut out = Vec::new();
+            let mut after: Option<String> = None;
+            loop {
+                let d = c.ok(&q, json!({"a": after})).await;
+                let page = &d[list];
+                out.extend(
+                    page["nodes"]
+                        .as_array()
+                        .unwrap()
+                        .iter()
+                        .map(|n| n[field].clone()),
+                );
+                if page["pageInfo"]["hasNextPage"] != true {
+                    break;
+                }
+                after = page["pageInfo"]["endCursor"].as_str().map(str::to_owned);
+            }
+            out
+        }
+    };
+    let by_name = every("campaigns", "{ field: NAME }", "name").await;
+    let mut sorted = names.map(|n| json!(n)).to_vec();
+    sorted.sort_by(|a, b| a.as_str().cmp(&b.as_str()));
+    assert_eq!(by_name, sorted);
+    let starts = every("campaigns", "{ field: START_DATE }", "startDate").await;
+    assert_eq!(
+        starts,
+        [
+            json!("2027-02-01"),
+            json!("2027-04-01"),
+            json!("2027-06-01"),
+            Value::Null,
+            Value::Null,
+            Value::Null
+        ]
+    );
+    let latest = every(
+        "campaigns",
+        "{ field: START_DATE, direction: DESC }",
+        "startDate",
+    )
+    .await;
+    assert_eq!(latest, starts.iter().rev().cloned().collect::<Vec<_>>());
+    let changed = every(
+        "campaigns",
+        "{ field: UPDATED_AT, direction: DESC }",
+        "name",
+    )
+    .await;
+    assert_eq!(changed.len(), 6);
+
+    // Opportunities of one prospect: values 300, 100, 200; close dates on two of them.
+    let p = c
+        .mutate(
+            "prospectCreate",
+            "ProspectCreateInput",
+            "prospect { party { id } }",
+            json!({"party": {"name": "Northwind"}}),
+        )
+        .await;
+    assert_eq!(p["userErrors"], json!([]), "{p}");
+    let party = p["prospect"]["party"]["id"].clone();
+    for (value, close) in [
+        ("300.00", json!("2027-03-31")),
+        ("100.00", Value::Null),
+        ("200.00", json!("2027-01-31")),
+    ] {
+        let p = c
+            .mutate(
+                "opportunityCreate",
+                "OpportunityCreateInput",
+                "opportunity { id }",
+                json!({"partyId": party, "opportunity": {"subject": format!("Deal {value}"),
+                    "estimatedValue": value, "currencyId": usd, "expectedCloseDate": close}}),
+            )
+            .await;
+        assert_eq!(p["userErrors"], json!([]), "{p}");
+    }
+    let values = every(
+        "opportunities",
+        "{ field: ESTIMATED_VALUE, direction: DESC }",
+        "subject",
+    )
+    .await;
+    assert_eq!(
+        values,
+        [
+            json!("Deal 300.00"),
+            json!("Deal 200.00"),
+            json!("Deal 100.00")
+        ]
+    );
+    let closes = every(
+        "opportunities",
+        "{ field: EXPECTED_CLOSE_DATE }",
+        "expectedCloseDate",
+    )
+    .await;
+    assert_eq!(
+        closes,
+        [json!("2027-01-31"), json!("2027-03-31"), Value::Null]
+    );
+    let newest = every(
+        "opportunities",
+        "{ field: CREATED_AT, direction: DESC }",
+        "subject",
+    )
+    .await;
+    assert_eq!(newest[0], "Deal 200.00");
+    let prospects = every(
+        "prospects",
+        "{ field: CREATED_AT, direction: DESC }",
+        "number",
+    )
+    .await;
+    assert_eq!(prospects.len(), 1);
+    let leads = every("leads", "{ field: UPDATED_AT }", "number").await;
+    assert!(leads.is_empty());
 }

@@ -1714,7 +1714,7 @@ impl CrmMutation {
         ))
     }
 
-    /// Merges a duplicate customer into a kept one (DOMAIN.md 1.3): takes the chosen fields,
+    /// Merges a duplicate customer into a kept one: takes the chosen fields,
     /// applies the conflict resolutions, re-points every reference, deletes the duplicate and
     /// its party, and records it in the merge log, all in one transaction. Admin.
     async fn customer_merge(

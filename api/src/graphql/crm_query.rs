@@ -44,10 +44,110 @@ macro_rules! sort_input {
 }
 
 sort_input!(PartySort, PartySortField, Name, "name");
-sort_input!(ProspectSort, ProspectSortField, Number, "number");
-sort_input!(CampaignSort, CampaignSortField, Number, "number");
-sort_input!(LeadSort, LeadSortField, Number, "number");
-sort_input!(OpportunitySort, OpportunitySortField, Number, "number");
+
+/// A list's sort input with several fields, each mapped to core's sort of that list.
+macro_rules! sort_fields {
+    ($sort:ident, $field:ident, $core:path, $what:literal,
+     [$(#[doc = $d0:literal])+ $v0:ident, $($(#[doc = $doc:literal])+ $v:ident),+ $(,)?]) => {
+        #[doc = concat!("Field the ", $what, " list is sorted by.")]
+        #[derive(Enum, Copy, Clone, Debug, PartialEq, Eq, Default)]
+        pub enum $field {
+            $(#[doc = $d0])+
+            #[default]
+            $v0,
+            $($(#[doc = $doc])+ $v,)+
+        }
+        #[doc = concat!("Order of the ", $what, " list: a field and a direction (`DESC` for newest or largest first).")]
+        #[derive(InputObject, Default)]
+        pub struct $sort {
+            /// Sort field.
+            #[graphql(default)]
+            pub field: $field,
+            /// Direction.
+            #[graphql(default)]
+            pub direction: SortDirection,
+        }
+        impl $sort {
+            /// Core's sort and whether it is descending.
+            fn core(s: Option<Self>) -> ($core, bool) {
+                let s = s.unwrap_or_default();
+                let field = match s.field {
+                    $field::$v0 => <$core>::$v0,
+                    $($field::$v => <$core>::$v,)+
+                };
+                (field, s.direction == SortDirection::Desc)
+            }
+        }
+    };
+}
+
+sort_fields!(
+    ProspectSort,
+    ProspectSortField,
+    crm::ProspectSort,
+    "prospect",
+    [
+        /// By number, in numeric order (P-2 before P-10).
+        Number,
+        /// By creation (newest first with `DESC`).
+        CreatedAt,
+        /// By last change.
+        UpdatedAt,
+    ]
+);
+sort_fields!(
+    CampaignSort,
+    CampaignSortField,
+    crm::CampaignSort,
+    "campaign",
+    [
+        /// By number, in numeric order.
+        Number,
+        /// By name.
+        Name,
+        /// By start date; campaigns without one come after every date (first with `DESC`).
+        StartDate,
+        /// By end date; campaigns without one come after every date (first with `DESC`).
+        EndDate,
+        /// By last change.
+        UpdatedAt,
+    ]
+);
+sort_fields!(
+    LeadSort,
+    LeadSortField,
+    crm::LeadSort,
+    "lead",
+    [
+        /// By number, in numeric order.
+        Number,
+        /// By creation (newest first with `DESC`).
+        CreatedAt,
+        /// By last change.
+        UpdatedAt,
+    ]
+);
+sort_fields!(
+    OpportunitySort,
+    OpportunitySortField,
+    crm::OpportunitySort,
+    "opportunity",
+    [
+        /// By number, in numeric order.
+        Number,
+        /// By expected close date; opportunities without one come after every date (first with
+        /// `DESC`).
+        ExpectedCloseDate,
+        /// By estimated value (amounts of different currencies compared as numbers).
+        EstimatedValue,
+        /// By weighted value: estimated value × probability.
+        WeightedValue,
+        /// By creation (newest first with `DESC`).
+        CreatedAt,
+        /// By last change.
+        UpdatedAt,
+    ]
+);
 
 /// Filter of the party list.
 #[derive(InputObject, Default)]
@@ -518,6 +618,7 @@ impl CrmQuery {
         #[graphql(desc = "Order; by number ascending when left out.")] sort: Option<ProspectSort>,
     ) -> Result<ProspectConnection> {
         let cid = company_id(ctx)?;
+        let sort = ProspectSort::core(sort);
         let args = page_args(first, last, after, before)?;
         let db = &db(ctx)?.conn;
         let f = filter.unwrap_or_default();
@@ -527,8 +628,7 @@ impl CrmQuery {
             segment: f.segment,
             salesperson: f.salesperson,
         };
-        let page =
-            read(crm::list_prospects(db, cid, &f, ProspectSort::desc(sort), &args).await).await?;
+        let page = read(crm::list_prospects(db, cid, &f, sort.0, sort.1, &args).await).await?;
         let total = if wants_total(ctx) {
             Some(read(crm::count_prospects(db, cid, &f).await).await?)
         } else {
@@ -553,6 +653,7 @@ impl CrmQuery {
         #[graphql(desc = "Order; by number ascending when left out.")] sort: Option<CampaignSort>,
     ) -> Result<CampaignConnection> {
         let cid = company_id(ctx)?;
+        let sort = CampaignSort::core(sort);
         let args = page_args(first, last, after, before)?;
         let db = &db(ctx)?.conn;
         let f = filter.unwrap_or_default();
@@ -566,8 +667,7 @@ impl CrmQuery {
                 Kind::Campaign,
             )?,
         };
-        let page =
-            read(crm::list_campaigns(db, cid, &f, CampaignSort::desc(sort), &args).await).await?;
+        let page = read(crm::list_campaigns(db, cid, &f, sort.0, sort.1, &args).await).await?;
         let total = if wants_total(ctx) {
             Some(read(crm::count_campaigns(db, cid, &f).await).await?)
         } else {
@@ -650,6 +750,7 @@ impl CrmQuery {
         #[graphql(desc = "Order; by number ascending when left out.")] sort: Option<LeadSort>,
     ) -> Result<LeadConnection> {
         let cid = company_id(ctx)?;
+        let sort = LeadSort::core(sort);
         let args = page_args(first, last, after, before)?;
         let db = &db(ctx)?.conn;
         let f = filter.unwrap_or_default();
@@ -660,7 +761,7 @@ impl CrmQuery {
             party_id: filter_id("filter.partyId", f.party_id.as_ref(), Kind::Party)?,
             responsible: f.responsible,
         };
-        let page = read(crm::list_leads(db, cid, &f, LeadSort::desc(sort), &args).await).await?;
+        let page = read(crm::list_leads(db, cid, &f, sort.0, sort.1, &args).await).await?;
         let total = if wants_total(ctx) {
             Some(read(crm::count_leads(db, cid, &f).await).await?)
         } else {
@@ -687,6 +788,7 @@ impl CrmQuery {
         >,
     ) -> Result<OpportunityConnection> {
         let cid = company_id(ctx)?;
+        let sort = OpportunitySort::core(sort);
         let args = page_args(first, last, after, before)?;
         let db = &db(ctx)?.conn;
         let f = filter.unwrap_or_default();
@@ -697,9 +799,7 @@ impl CrmQuery {
             party_id: filter_id("filter.partyId", f.party_id.as_ref(), Kind::Party)?,
             salesperson: f.salesperson,
         };
-        let page =
-            read(crm::list_opportunities(db, cid, &f, OpportunitySort::desc(sort), &args).await)
-                .await?;
+        let page = read(crm::list_opportunities(db, cid, &f, sort.0, sort.1, &args).await).await?;
         let total = if wants_total(ctx) {
             Some(read(crm::count_opportunities(db, cid, &f).await).await?)
         } else {

@@ -256,7 +256,7 @@ async fn scaled(
     Ok(Money::at(amount, code, places))
 }
 
-/// What an invoice of `total` would come to in its currency (DOMAIN.md 12.6): the total
+/// What an invoice of `total` would come to in its currency: the total
 /// rounded to the currency's invoice rounding step and mode (CHF: 0.05 nearest), and the
 /// rounding line that gets it there (rounded total − total). A currency without a step
 /// (zero) leaves the total as it is.
@@ -420,7 +420,7 @@ impl Party {
     }
 }
 
-/// A prospective customer: the prospect role of a party (DOMAIN.md 1.1).
+/// A prospective customer: the prospect role of a party.
 #[derive(Clone, Debug)]
 pub struct Prospect(pub crm::prospect::Model);
 
@@ -464,7 +464,7 @@ impl Prospect {
 
 // ---------------------------------------------------------------- campaigns
 
-/// A marketing campaign (DOMAIN.md 1.2).
+/// A marketing campaign.
 #[derive(Clone, Debug)]
 pub struct Campaign(pub crm::campaign::Model);
 
@@ -552,7 +552,7 @@ impl Campaign {
     }
 }
 
-/// Figures of a campaign (DOMAIN.md 1.2): what was sent, who answered, what it led to, what it cost.
+/// Figures of a campaign: what was sent, who answered, what it led to, what it cost.
 pub struct CampaignStatistics(pub CampaignStats);
 
 /// Figures of a campaign: what was sent, who answered, what it led to, what it cost.
@@ -802,7 +802,7 @@ impl CallListEntry {
 
 // ---------------------------------------------------------------- leads, opportunities
 
-/// A sales lead (DOMAIN.md 1.1).
+/// A sales lead.
 #[derive(Clone, Debug)]
 pub struct Lead(pub crm::lead::Model);
 
@@ -928,7 +928,7 @@ impl SalesCycle {
     }
 }
 
-/// A sales opportunity (DOMAIN.md 1.1).
+/// A sales opportunity.
 #[derive(Clone, Debug)]
 pub struct Opportunity(pub crm::opportunity::Model);
 

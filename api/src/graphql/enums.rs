@@ -245,7 +245,7 @@ impl ArchivedFilter {
     }
 }
 
-/// How a company resolves prices and line discounts (DOMAIN.md 8.1, 8.2).
+/// How a company resolves prices and line discounts.
 #[derive(Enum, Copy, Clone, Debug, PartialEq, Eq)]
 pub enum PricingRule {
     /// D365 trade agreements: combinations in priority order (customer, group, all × item,
@@ -262,7 +262,7 @@ impl From<core_::setup::PricingRule> for PricingRule {
         }
     }
 }
-/// How sales tax is computed on a company's documents (DOMAIN.md 12.5).
+/// How sales tax is computed on a company's documents.
 #[derive(Enum, Copy, Clone, Debug, PartialEq, Eq)]
 pub enum TaxMode {
     /// Per document and tax code on the sum of the net amounts, rounded once (half away from
@@ -383,7 +383,7 @@ mirror! {
 }
 
 mirror! {
-    /// The outcome of a confirmation's credit check (DOMAIN.md 3.5).
+    /// The outcome of a confirmation's credit check.
     CreditCheckResult from core_::sales::confirm::CreditCheck {
         /// The exposure stays within the credit limit.
         Passed,

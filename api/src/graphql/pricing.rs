@@ -1,4 +1,4 @@
-//! Trade agreements and price simulation (DOMAIN.md 8.1, 8.2): the lines, and what a customer
+//! Trade agreements and price simulation: the lines, and what a customer
 //! pays for an item at a quantity on a date under the company's pricing rule.
 
 use super::connection::{list_cost, page_args};

@@ -26,7 +26,7 @@ use mercator_core::sales::{self, sales_order, sales_order_line};
 use sea_orm::EntityTrait as _;
 use std::borrow::Cow;
 
-/// Status of an order or a line (DOMAIN.md 3.4), derived from the quantity counters.
+/// Status of an order or a line, derived from the quantity counters.
 #[derive(Enum, Copy, Clone, Debug, PartialEq, Eq)]
 pub enum OrderStatus {
     /// Something is still to be delivered (a backorder).
@@ -586,7 +586,7 @@ pub enum SalesOrderSortField {
     Number,
     /// By order date.
     OrderDate,
-    /// By requested ship date (orders without one are left out of this order).
+    /// By requested ship date; orders without one come after every date (first, newest first).
     RequestedShipDate,
     /// By total amount including tax.
     TotalAmount,
@@ -909,7 +909,7 @@ impl SalesMutation {
         Ok(SalesOrderPayload::done(res.map(SalesOrder)))
     }
 
-    /// Changes an order's type (DOMAIN.md 3.2). The current type's rules decide whether it may
+    /// Changes an order's type. The current type's rules decide whether it may
     /// change (`REJECTED_BY_EXTENSION` with their code, e.g. `TYPE_CHANGE_BLOCKED` for a
     /// delivered item-requirements order), and the new type validates the order and its
     /// attributes. Clerk.
@@ -1089,7 +1089,7 @@ impl From<QuotationStatus> for sales::QuotationStatus {
 #[derive(Clone, Debug)]
 pub struct SalesQuotation(pub sales::sales_quotation::Model);
 
-/// A sales quotation to a customer or a prospect (DOMAIN.md 2).
+/// A sales quotation to a customer or a prospect.
 #[Object]
 impl SalesQuotation {
     /// Opaque global ID.

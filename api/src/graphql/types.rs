@@ -202,7 +202,7 @@ impl Company {
 
 // ---------------------------------------------------------------- setup
 
-/// A currency of the company with its rounding precisions (DOMAIN.md 12.6).
+/// A currency of the company with its rounding precisions.
 #[derive(Clone, Debug)]
 pub struct Currency(pub currency::Model);
 
@@ -639,7 +639,7 @@ impl Leaves for Customer {
     }
 }
 
-/// A customer account: the customer role of an organisation or person (DOMAIN.md 1.1).
+/// A customer account: the customer role of an organisation or person.
 #[Object]
 impl Customer {
     /// Opaque global ID.

@@ -1,4 +1,4 @@
-//! Up-sell and cross-sell (DOMAIN.md 9): rules, the suggestions on order lines, accepting and
+//! Up-sell and cross-sell: rules, the suggestions on order lines, accepting and
 //! declining them, and acceptance statistics.
 
 use super::errors::{Input, internal};

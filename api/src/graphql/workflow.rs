@@ -1,4 +1,4 @@
-//! Holds, release and approvals of sales orders (DOMAIN.md 3.7, 12.2), and `nextActions`.
+//! Holds, release and approvals of sales orders, and `nextActions`.
 
 use super::errors::{Input, internal};
 use super::ids::{Kind, encode};
@@ -468,7 +468,7 @@ fn who(ctx: &Context<'_>) -> Result<String> {
 /// Mutations of holds and approvals.
 #[Object]
 impl WorkflowMutation {
-    /// Confirms orders (DOMAIN.md 3.5): a new version of each one's confirmation journal, the
+    /// Confirms orders: a new version of each one's confirmation journal, the
     /// credit check of the invoice account (`CREDIT_LIMIT_EXCEEDED` with a mandatory limit), and
     /// document status CONFIRMATION. Held orders and orders waiting for approval are refused. Clerk.
     async fn sales_order_confirm(

@@ -1,10 +1,10 @@
-//! Campaigns, their targets and responses, and telemarketing call lists (DOMAIN.md 1.2).
+//! Campaigns, their targets and responses, and telemarketing call lists.
 
 use super::parties::{number_for, prefixed};
 use super::{
     CallStatus, CampaignKind, CampaignStatus, Direction, InteractionKind, LeadSource, Response,
     call_list, call_list_entry, campaign, campaign_target, get_row, illegal, invalid, lead,
-    page_by_id, page_by_number,
+    page_by_id,
 };
 use crate::error::{Rule, ServiceError, ServiceResult, Violation, Violations};
 use crate::money::Amount;
@@ -392,23 +392,41 @@ fn campaign_query(company_id: i64, f: &CampaignFilter) -> Select<campaign::Entit
     q
 }
 
-/// One page of campaigns by number.
+/// Sort of the campaign list.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum CampaignSort {
+    /// Number, in numeric order.
+    #[default]
+    Number,
+    /// Name.
+    Name,
+    /// Start date (campaigns without one last ascending).
+    StartDate,
+    /// End date (campaigns without one last ascending).
+    EndDate,
+    /// Last change.
+    UpdatedAt,
+}
+
+/// One page of campaigns in the given order, the id breaking ties.
 pub async fn list_campaigns(
     db: &impl ConnectionTrait,
     company_id: i64,
     f: &CampaignFilter,
+    sort: CampaignSort,
     desc: bool,
     args: &PageArgs,
 ) -> ServiceResult<Page<campaign::Model>> {
-    page_by_number(
-        db,
-        campaign_query(company_id, f),
-        campaign::Column::Number,
-        campaign::Column::Id,
-        desc,
-        args,
-    )
-    .await
+    use super::SortKey;
+    use campaign::Column as C;
+    let key = match sort {
+        CampaignSort::Number => SortKey::Number(C::Number),
+        CampaignSort::Name => SortKey::Text(C::Name),
+        CampaignSort::StartDate => SortKey::DateOrLast(C::StartDate),
+        CampaignSort::EndDate => SortKey::DateOrLast(C::EndDate),
+        CampaignSort::UpdatedAt => SortKey::Time(C::UpdatedAt),
+    };
+    super::page_sorted(db, campaign_query(company_id, f), key, C::Id, desc, args).await
 }
 
 /// Number of campaigns matching the filter.
@@ -888,7 +906,7 @@ fn positive(t: &campaign_target::Model, what: &str) -> ServiceResult<()> {
     Ok(())
 }
 
-/// Generates a lead from a positive response (DOMAIN.md 1.2); the lead keeps the campaign.
+/// Generates a lead from a positive response; the lead keeps the campaign.
 pub async fn generate_lead(
     db: &impl ConnectionTrait,
     company_id: i64,

@@ -8,7 +8,7 @@ macro_rules! no_relations {
     };
 }
 
-/// The prospect role of a party (DOMAIN.md 1.1).
+/// The prospect role of a party.
 pub mod prospect {
     use super::super::ProspectStatus;
     use sea_orm::entity::prelude::*;
@@ -31,7 +31,7 @@ pub mod prospect {
     no_relations!();
 }
 
-/// A marketing campaign (DOMAIN.md 1.2).
+/// A marketing campaign.
 pub mod campaign {
     use super::super::{CampaignKind, CampaignStatus};
     use crate::money::Amount;

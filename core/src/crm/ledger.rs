@@ -1,4 +1,4 @@
-//! The customer ledger: open items and balances (DOMAIN.md 12.1, invariant 11). Invoicing and
+//! The customer ledger: open items and balances. Invoicing and
 //! payments post here when they arrive; for now the only entries are opening items taken over
 //! from a previous system.
 

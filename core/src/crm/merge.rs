@@ -1,4 +1,4 @@
-//! Merging duplicate customers and contact persons (DOMAIN.md 1.3, BC behaviour).
+//! Merging duplicate customers and contact persons.
 //!
 //! Owns: [`REFERENCES`], the list of every column that points at a party, a customer or a
 //! contact person. A test compares it with the foreign keys the database itself declares, so a
@@ -651,7 +651,7 @@ pub struct Merged {
     pub log: merge_log::Model,
 }
 
-/// Merges customer `dup_id` into `keep_id` (DOMAIN.md 1.3): takes the chosen fields from the
+/// Merges customer `dup_id` into `keep_id`: takes the chosen fields from the
 /// duplicate, applies the conflict resolutions, re-points every reference to the duplicate
 /// customer and its party, deletes both, and writes the audit record. Call it in one
 /// transaction; any error leaves nothing changed.

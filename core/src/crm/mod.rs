@@ -1,4 +1,4 @@
-//! Relationships and marketing (DOMAIN.md 1): prospects, campaigns with targets, responses and
+//! Relationships and marketing: prospects, campaigns with targets, responses and
 //! call lists, leads, sales cycles and opportunities, the interaction log, campaign statistics
 //! and the pipeline, the customer ledger's opening entries, and merging duplicates.
 //!
@@ -283,8 +283,16 @@ pub enum SortKey<C> {
     Int(C),
     /// A date column.
     Date(C),
+    /// A date column that may be empty: rows without a date come after every date (before
+    /// them, newest first), so a sort never leaves a row out.
+    DateOrLast(C),
     /// A timestamp column.
     Time(C),
+}
+
+/// The date that stands for "none" in [`SortKey::DateOrLast`]: the last the API accepts.
+fn no_date() -> chrono::NaiveDate {
+    chrono::NaiveDate::from_ymd_opt(9999, 12, 31).unwrap_or_default()
 }
 
 /// A page of a select sorted by `key` with the id as tie-breaker.
@@ -308,6 +316,11 @@ where
         SortKey::Number(c) => (number_order(&table, c.as_str()), c, KeyKind::Str),
         SortKey::Int(c) => (Expr::col((E::default(), c)), c, KeyKind::Int),
         SortKey::Date(c) => (Expr::col((E::default(), c)), c, KeyKind::Date),
+        SortKey::DateOrLast(c) => (
+            Func::coalesce([Expr::col((E::default(), c)), Expr::val(no_date())]).into(),
+            c,
+            KeyKind::Date,
+        ),
         SortKey::Time(c) => (Expr::col((E::default(), c)), c, KeyKind::Time),
     };
     let ks = Keyset::new(expr, Expr::col((E::default(), id)), desc).of(kind);
@@ -319,6 +332,7 @@ where
             (_, Value::String(Some(s))) => Key::Str(s),
             (_, Value::BigInt(Some(i))) => Key::Int(i),
             (_, Value::ChronoDate(Some(d))) => Key::Date { d },
+            (SortKey::DateOrLast(_), Value::ChronoDate(None)) => Key::Date { d: no_date() },
             (_, Value::ChronoDateTimeUtc(Some(t))) => Key::Time { t },
             _ => Key::Str(String::new()),
         },
@@ -344,23 +358,6 @@ where
     E::ActiveModel: sea_orm::TryIntoModel<E::Model>,
 {
     page_sorted(db, q, SortKey::Text(key), id, desc, args).await
-}
-
-/// A page of a select sorted by a document number in numeric order, id as tie-breaker.
-pub(crate) async fn page_by_number<E>(
-    db: &impl crate::reads::Read,
-    q: Select<E>,
-    key: E::Column,
-    id: E::Column,
-    desc: bool,
-    args: &PageArgs,
-) -> ServiceResult<Page<E::Model>>
-where
-    E: EntityTrait,
-    E::Model: Send,
-    E::ActiveModel: sea_orm::TryIntoModel<E::Model>,
-{
-    page_sorted(db, q, SortKey::Number(key), id, desc, args).await
 }
 
 /// A page sorted by id alone (newest first when `desc`).

@@ -1,9 +1,9 @@
-//! Leads and their status machine, sales cycles with stages, and opportunities (DOMAIN.md 1.1).
+//! Leads and their status machine, sales cycles with stages, and opportunities.
 
 use super::parties::{number_for, prefixed};
 use super::{
     LeadSource, LeadStatus, OpportunityStatus, ProspectStatus, get_row, illegal, invalid, lead,
-    opportunity, page_by_number, prospect, sales_cycle, sales_cycle_stage,
+    opportunity, prospect, sales_cycle, sales_cycle_stage,
 };
 use crate::error::{Rule, ServiceError, ServiceResult, Violation, Violations};
 use crate::money::{Amount, Rate, RoundingMode, round_to};
@@ -448,23 +448,35 @@ fn lead_query(company_id: i64, f: &LeadFilter) -> Select<lead::Entity> {
     q
 }
 
-/// One page of leads by number.
+/// Sort of the lead list.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum LeadSort {
+    /// Number, in numeric order.
+    #[default]
+    Number,
+    /// Creation.
+    CreatedAt,
+    /// Last change.
+    UpdatedAt,
+}
+
+/// One page of leads in the given order, the id breaking ties.
 pub async fn list_leads(
     db: &impl ConnectionTrait,
     company_id: i64,
     f: &LeadFilter,
+    sort: LeadSort,
     desc: bool,
     args: &PageArgs,
 ) -> ServiceResult<Page<lead::Model>> {
-    page_by_number(
-        db,
-        lead_query(company_id, f),
-        lead::Column::Number,
-        lead::Column::Id,
-        desc,
-        args,
-    )
-    .await
+    use super::SortKey;
+    use lead::Column as C;
+    let key = match sort {
+        LeadSort::Number => SortKey::Number(C::Number),
+        LeadSort::CreatedAt => SortKey::Time(C::CreatedAt),
+        LeadSort::UpdatedAt => SortKey::Time(C::UpdatedAt),
+    };
+    super::page_sorted(db, lead_query(company_id, f), key, C::Id, desc, args).await
 }
 
 /// Number of leads matching the filter.
@@ -1031,23 +1043,44 @@ fn opportunity_query(company_id: i64, f: &OpportunityFilter) -> Select<opportuni
     q
 }
 
-/// One page of opportunities by number.
+/// Sort of the opportunity list.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum OpportunitySort {
+    /// Number, in numeric order.
+    #[default]
+    Number,
+    /// Expected close date (opportunities without one last ascending).
+    ExpectedCloseDate,
+    /// Estimated value.
+    EstimatedValue,
+    /// Weighted value (estimated value × probability).
+    WeightedValue,
+    /// Creation.
+    CreatedAt,
+    /// Last change.
+    UpdatedAt,
+}
+
+/// One page of opportunitys in the given order, the id breaking ties.
 pub async fn list_opportunities(
     db: &impl ConnectionTrait,
     company_id: i64,
     f: &OpportunityFilter,
+    sort: OpportunitySort,
     desc: bool,
     args: &PageArgs,
 ) -> ServiceResult<Page<opportunity::Model>> {
-    page_by_number(
-        db,
-        opportunity_query(company_id, f),
-        opportunity::Column::Number,
-        opportunity::Column::Id,
-        desc,
-        args,
-    )
-    .await
+    use super::SortKey;
+    use opportunity::Column as C;
+    let key = match sort {
+        OpportunitySort::Number => SortKey::Number(C::Number),
+        OpportunitySort::ExpectedCloseDate => SortKey::DateOrLast(C::ExpectedCloseDate),
+        OpportunitySort::EstimatedValue => SortKey::Int(C::EstimatedValue),
+        OpportunitySort::WeightedValue => SortKey::Int(C::WeightedValue),
+        OpportunitySort::CreatedAt => SortKey::Time(C::CreatedAt),
+        OpportunitySort::UpdatedAt => SortKey::Time(C::UpdatedAt),
+    };
+    super::page_sorted(db, opportunity_query(company_id, f), key, C::Id, desc, args).await
 }
 
 /// Number of opportunities matching the filter.

@@ -1,6 +1,6 @@
 //! Parties without a role yet, and the prospect role with its conversion to a customer.
 
-use super::{ProspectStatus, get_row, illegal, page_by_number, page_by_text, prospect};
+use super::{ProspectStatus, get_row, illegal, page_by_text, prospect};
 use crate::catalog::free_number;
 use crate::error::{Rule, ServiceError, ServiceResult, Violation, Violations};
 use crate::numbering::SequenceKind;
@@ -402,7 +402,7 @@ pub async fn update_prospect(
     Ok(am.update(db).await?)
 }
 
-/// Converts a prospect to a customer on the same party (DOMAIN.md 1.1). The customer input's
+/// Converts a prospect to a customer on the same party. The customer input's
 /// kind and details are ignored: the party keeps its own name and addresses.
 pub async fn convert_prospect(
     db: &impl ConnectionTrait,
@@ -471,23 +471,35 @@ fn prospect_query(company_id: i64, f: &ProspectFilter) -> Select<prospect::Entit
     q
 }
 
-/// One page of prospects by number.
+/// Sort of the prospect list.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum ProspectSort {
+    /// Number, in numeric order.
+    #[default]
+    Number,
+    /// Creation.
+    CreatedAt,
+    /// Last change.
+    UpdatedAt,
+}
+
+/// One page of prospects in the given order, the id breaking ties.
 pub async fn list_prospects(
     db: &impl ConnectionTrait,
     company_id: i64,
     f: &ProspectFilter,
+    sort: ProspectSort,
     desc: bool,
     args: &PageArgs,
 ) -> ServiceResult<Page<prospect::Model>> {
-    page_by_number(
-        db,
-        prospect_query(company_id, f),
-        prospect::Column::Number,
-        prospect::Column::Id,
-        desc,
-        args,
-    )
-    .await
+    use super::SortKey;
+    use prospect::Column as C;
+    let key = match sort {
+        ProspectSort::Number => SortKey::Number(C::Number),
+        ProspectSort::CreatedAt => SortKey::Time(C::CreatedAt),
+        ProspectSort::UpdatedAt => SortKey::Time(C::UpdatedAt),
+    };
+    super::page_sorted(db, prospect_query(company_id, f), key, C::Id, desc, args).await
 }
 
 /// Number of prospects matching the filter.

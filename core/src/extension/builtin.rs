@@ -1,5 +1,5 @@
 //! Built-in extensions, registered through the same traits and registry as plugins: the five
-//! standard order types of DOMAIN.md 3.2 and the `MERCATOR_JSON` invoice format.
+//! standard order types and the `MERCATOR_JSON` invoice format.
 
 use super::messages::{
     InvoiceFormatDecl, Order, OrderTypeDecl, RenderInvoiceRequest, TransitionAction,

@@ -1,4 +1,4 @@
-//! Number sequences (DOMAIN.md 5.4): one per company and document kind, formatted as a prefix
+//! Number sequences: one per company and document kind, formatted as a prefix
 //! plus a zero-padded counter.
 //!
 //! Owns: drawing the next number inside the caller's transaction. The draw is a single

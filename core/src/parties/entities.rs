@@ -1,6 +1,6 @@
 //! Tables of the parties area: parties, addresses, contact persons, customers.
 
-/// The single identity of an organisation or a person (DOMAIN.md 1.1).
+/// The single identity of an organisation or a person.
 pub mod party {
     use sea_orm::entity::prelude::*;
     /// A row of `parties`.

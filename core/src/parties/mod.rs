@@ -1,5 +1,5 @@
 //! Parties: organisations and persons, their addresses and contact persons, and the customer
-//! role (DOMAIN.md 1.1).
+//! role.
 //!
 //! Owns: a customer is a role of a party; its name, e-mail and phone live on the party and are
 //! never copied to other master data (documents copy them when they are created). Account

@@ -1,5 +1,5 @@
 //! Changing an order: the one use case every path that changes a sales order goes through,
-//! so that the order type's rules (built-in or a plugin's) see every change (DOMAIN.md 3.2):
+//! so that the order type's rules (built-in or a plugin's) see every change:
 //! creation (also from a quotation), line additions, changes and deletions, standard lines,
 //! accepted up-sell suggestions, a type change, and the transitions release, reopen, confirm
 //! and approval (later pick, ship, invoice and cancel).

@@ -1,4 +1,4 @@
-//! Order confirmation (DOMAIN.md 3.5): a versioned confirmation journal with a snapshot of the
+//! Order confirmation: a versioned confirmation journal with a snapshot of the
 //! lines, the credit check of the invoice account (blocking with a mandatory credit limit),
 //! summary confirmation of several orders of one invoice account and currency, and the
 //! re-confirmation flag a later change raises.

@@ -1,4 +1,4 @@
-//! Sales orders (DOMAIN.md 3.1-3.4): header and lines with their quantity counters, prices and
+//! Sales orders: header and lines with their quantity counters, prices and
 //! line discounts from trade agreements (or a manual override, recorded as such), sales tax per
 //! (document, tax code) allocated to lines, and totals that always equal the sum of their parts.
 //!
@@ -454,7 +454,7 @@ pub(crate) async fn recompute(
     let confirmed = order.confirmed_version.is_some();
     let mut am: sales_order::ActiveModel = order.into();
     if confirmed {
-        // a confirmed order that changes must be confirmed again (DOMAIN.md 3.5)
+        // a confirmed order that changes must be confirmed again
         am.needs_reconfirmation = Set(true);
     }
     am.invoice_discount_amount = Set(amount(t.discount)?);
@@ -673,7 +673,7 @@ pub(crate) async fn create_order(
     let returned = i.order_type == crate::extension::builtin::RETURNED;
     let mut i = i;
     if !returned {
-        // recurring lines of the customer's automatic standard codes (DOMAIN.md 12.3)
+        // recurring lines of the customer's automatic standard codes
         i.lines
             .extend(standard::automatic_lines(db, company_id, cust.id, order_date).await?);
     }
@@ -1004,17 +1004,11 @@ pub async fn list_orders(
     let key = match sort {
         OrderSort::Number => SortKey::Number(C::Number),
         OrderSort::OrderDate => SortKey::Date(C::OrderDate),
-        OrderSort::RequestedShipDate => SortKey::Date(C::RequestedShipDate),
+        OrderSort::RequestedShipDate => SortKey::DateOrLast(C::RequestedShipDate),
         OrderSort::TotalAmount => SortKey::Int(C::TotalAmount),
         OrderSort::UpdatedAt => SortKey::Time(C::UpdatedAt),
     };
-    let mut q = order_query(company_id, f);
-    if sort == OrderSort::RequestedShipDate {
-        // A NULL has no place in a keyset; orders without a ship date are left out of this
-        // order (filter them with no ship-date sort).
-        q = q.filter(C::RequestedShipDate.is_not_null());
-    }
-    crate::crm::page_sorted(db, q, key, C::Id, desc, args).await
+    crate::crm::page_sorted(db, order_query(company_id, f), key, C::Id, desc, args).await
 }
 
 /// Number of orders matching the filter.

@@ -1,4 +1,4 @@
-//! Sales quotations (DOMAIN.md 2): addressed to a customer or a prospect, priced and taxed like
+//! Sales quotations: addressed to a customer or a prospect, priced and taxed like
 //! orders, Created → Sent (re-sendable) → Confirmed | Lost | Canceled, and confirmed into exactly
 //! one sales order with the same lines, prices and totals; a linked opportunity is then won.
 

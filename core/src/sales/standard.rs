@@ -1,4 +1,4 @@
-//! Standard (recurring) sales lines (DOMAIN.md 12.3): a code with lines and no prices,
+//! Standard (recurring) sales lines: a code with lines and no prices,
 //! assigned to customers, inserted into orders (by hand, or automatically when the order is
 //! created) and priced at insertion like any line.
 

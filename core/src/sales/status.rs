@@ -1,5 +1,4 @@
-//! Line and header status as pure functions of the quantity counters (DOMAIN.md 3.4,
-//! invariant 4).
+//! Line and header status as pure functions of the quantity counters.
 
 use rust_decimal::Decimal;
 use sea_orm::entity::prelude::*;
@@ -37,7 +36,7 @@ pub enum ReleaseStatus {
     PendingApproval,
 }
 
-/// Status of a sales quotation (DOMAIN.md 2): Created → Sent → Confirmed | Lost | Canceled.
+/// Status of a sales quotation: Created → Sent → Confirmed | Lost | Canceled.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, EnumIter, DeriveActiveEnum)]
 #[sea_orm(rs_type = "String", db_type = "String(StringLen::N(16))")]
 pub enum QuotationStatus {
@@ -58,7 +57,7 @@ pub enum QuotationStatus {
     Canceled,
 }
 
-/// Highest document posted for an order (DOMAIN.md 3.4); never goes back unless that
+/// Highest document posted for an order; never goes back unless that
 /// document is reversed. Packing slips and invoices arrive with their issues.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, EnumIter, DeriveActiveEnum)]
 #[sea_orm(rs_type = "String", db_type = "String(StringLen::N(16))")]

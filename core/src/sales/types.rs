@@ -1,4 +1,4 @@
-//! Order types through the extension registry (DOMAIN.md 3.2): the order as the extension
+//! Order types through the extension registry: the order as the extension
 //! sees it, the host's check of `attributes` against the type's schema, and changing an
 //! order's type. Extensions are called by the API between reads and the write transaction,
 //! never while one is open; these functions only read, or write once the extension agreed.

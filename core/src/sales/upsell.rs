@@ -1,4 +1,4 @@
-//! Up-sell and cross-sell (DOMAIN.md 9): rules on an item or item group suggest another item
+//! Up-sell and cross-sell: rules on an item or item group suggest another item
 //! instead (up-sell) or in addition (cross-sell). Suggestions are made when lines are entered
 //! or changed, at most once per line and rule, never applied silently: accepting an up-sell
 //! replaces the item on the line (re-priced), accepting a cross-sell adds a linked line.

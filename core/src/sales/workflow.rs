@@ -1,4 +1,4 @@
-//! Holds (DOMAIN.md 3.7), release, and approval of large orders (DOMAIN.md 12.2, BC style).
+//! Holds, release, and approval of large orders.
 //!
 //! Owns: whether an order may be executed (released, picked, shipped, invoiced): not while a
 //! hold is active, not while approval is pending. Approval requests go up a chain of approvers
@@ -455,7 +455,7 @@ async fn approver_of(
 }
 
 /// Whether an order's net amount is over the company's approval threshold. Threshold and
-/// approval limits are in the base currency (DOMAIN.md 12.2, LCY). Until exchange rates exist,
+/// approval limits are in the base currency. Until exchange rates exist,
 /// an order in another currency cannot be compared with them, so it fails closed: while a
 /// threshold is set it always needs approval, and only an unlimited approver covers it. It is
 /// never waved through on a number in the wrong currency.

@@ -161,7 +161,7 @@ pub struct CompanyPatch {
     pub default_tax_group: Option<Option<String>>,
 }
 
-/// How a company resolves prices and line discounts (DOMAIN.md 8.1, 8.2).
+/// How a company resolves prices and line discounts.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, EnumIter, DeriveActiveEnum)]
 #[sea_orm(rs_type = "String", db_type = "String(StringLen::N(16))")]
 pub enum PricingRule {

@@ -1,4 +1,4 @@
-//! Trade agreements (DOMAIN.md 8.1, 8.2): price and line discount lines by item, item group or
+//! Trade agreements: price and line discount lines by item, item group or
 //! all items and by customer, customer group or all customers, and the price resolution that
 //! reads them under the company's pricing rule. The search itself is [`crate::pricing`] (pure);
 //! this module loads the candidate lines in one statement and records the sources.

@@ -165,6 +165,10 @@ fn schematron(files: &[(String, String)]) -> (bool, String) {
         std::fs::write(&p, xml).unwrap();
         paths.push(p);
     }
+    #[allow(
+        clippy::disallowed_methods,
+        reason = "a test tool's location, not configuration"
+    )]
     let python = std::env::var("MERCATOR_PYTHON").unwrap_or_else(|_| "python3".into());
     let script = concat!(env!("CARGO_MANIFEST_DIR"), "/schematron/check.py");
     let out = std::process::Command::new(&python)
