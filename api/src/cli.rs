@@ -109,6 +109,7 @@ const ENV_HELP: &str = "Environment variables (override the configuration file; 
   MERCATOR_LISTEN                      address:port (default 127.0.0.1:8080; port 0 picks one)
   MERCATOR_LOG_FORMAT, MERCATOR_LOG_LEVEL   text or json; a tracing filter such as info
   MERCATOR_CORS_ORIGINS                e.g. '[\"http://localhost:3000\"]'
+  MERCATOR_CORS_ALLOWED_HEADERS        more request headers browsers may send, e.g. '[\"x-tenant\"]'
   MERCATOR_LIMITS__*                   MAX_COST, MAX_DEPTH, TOKEN_CACHE_SECONDS, MAX_NESTING, MAX_QUERY_BYTES
   MERCATOR_HTTP__*                     HEADER_TIMEOUT_SECONDS, BODY_TIMEOUT_SECONDS, MAX_BODY_BYTES,
                                        MAX_CONNECTIONS, SHUTDOWN_GRACE_SECONDS
@@ -427,4 +428,25 @@ async fn serve(cfg: Config, with_demo: bool) -> anyhow::Result<()> {
     };
     server::serve(state, acceptor, shutdown).await?;
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    /// Every variable the configuration reads is named in `--help` (a key, or its section's
+    /// `MERCATOR_<SECTION>__*` line and the key's own name after the `__`).
+    #[test]
+    fn every_environment_variable_is_in_the_help() {
+        for key in crate::config::ENV_KEYS {
+            let named = match key.split_once("__") {
+                None => [" ", ",", "__*"]
+                    .iter()
+                    .any(|end| super::ENV_HELP.contains(&format!("MERCATOR_{key}{end}"))),
+                Some((section, field)) => {
+                    super::ENV_HELP.contains(&format!("MERCATOR_{section}__*"))
+                        && super::ENV_HELP.contains(field)
+                }
+            };
+            assert!(named, "MERCATOR_{key} is not in the --help text");
+        }
+    }
 }

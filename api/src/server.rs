@@ -55,7 +55,7 @@ pub struct AppState {
     tokens: Arc<TokenCache>,
     documents: Mutex<HashMap<String, Arc<Parsed>>>,
     /// Automatic persisted queries: text by SHA-256.
-    persisted: Mutex<HashMap<String, String>>,
+    persisted: Mutex<Persisted>,
 }
 
 /// Authentications of this process, kept for `limits.token_cache_seconds`; emptied at once
@@ -102,7 +102,7 @@ impl AppState {
             metrics: Metrics::default(),
             tokens: Arc::new(TokenCache::default()),
             documents: Mutex::new(HashMap::new()),
-            persisted: Mutex::new(HashMap::new()),
+            persisted: Mutex::new(Persisted::default()),
         })
     }
 
@@ -282,9 +282,18 @@ struct GqlBody {
     extensions: Option<serde_json::Value>,
 }
 
-/// Query texts by their SHA-256, for automatic persisted queries (bounded like the parse
-/// cache: emptied when full).
+/// Query texts by their SHA-256, for automatic persisted queries: at most this many texts and
+/// this many bytes of text in all (emptied when either would be passed). Only a text within
+/// `limits.max_query_bytes` is remembered, so a client cannot park large texts here.
 const PERSISTED_MAX: usize = 4096;
+const PERSISTED_MAX_BYTES: usize = 32 << 20;
+
+/// The remembered texts of automatic persisted queries.
+#[derive(Debug, Default)]
+struct Persisted {
+    texts: HashMap<String, String>,
+    bytes: usize,
+}
 
 /// The text of an automatic persisted query: the body's own query (checked against its hash
 /// and remembered), or the one remembered for the hash; `Err` with the refusal otherwise.
@@ -319,11 +328,18 @@ fn persisted_query(
                     "provided sha does not match query".into(),
                 ));
             }
-            if let Ok(mut m) = state.persisted.lock() {
-                if m.len() >= PERSISTED_MAX {
-                    m.clear();
+            // A text over the size limit is refused later, with the usual message; it is
+            // never remembered.
+            if q.len() <= state.config.limits.max_query_bytes
+                && let Ok(mut p) = state.persisted.lock()
+                && !p.texts.contains_key(&hash)
+            {
+                if p.texts.len() >= PERSISTED_MAX || p.bytes + q.len() > PERSISTED_MAX_BYTES {
+                    p.texts.clear();
+                    p.bytes = 0;
                 }
-                m.insert(hash, q.clone());
+                p.bytes += q.len();
+                p.texts.insert(hash, q.clone());
             }
             Ok(Some(q.clone()))
         }
@@ -331,7 +347,7 @@ fn persisted_query(
             .persisted
             .lock()
             .ok()
-            .and_then(|m| m.get(&hash).cloned())
+            .and_then(|p| p.texts.get(&hash).cloned())
         {
             Some(q) => Ok(Some(q)),
             None => Err((
@@ -609,6 +625,20 @@ async fn execute(
             }
         }
     }
+    // async-graphql picks the operation only when it executes, after validation: a name that
+    // is not in the document, or several operations and no name, would come back as an
+    // execution error with `data: null`. They are request errors.
+    if let Some(doc) = &document
+        && let Some(message) = operation_error(&doc.doc, body.operation_name.as_deref())
+    {
+        state.metrics.error(ErrorCode::BadRequest.as_str());
+        return fail(
+            request_error_status(media),
+            media,
+            ErrorCode::BadRequest,
+            &message,
+        );
+    }
     // A batch shares one budget: each request gets what the ones before it left.
     let budget = Budget {
         max_cost: rc
@@ -706,16 +736,16 @@ async fn execute(
     // Refused before execution (parse, validation, budget): a request error, answered without
     // a `data` entry; 400 with application/graphql-response+json (GraphQL over HTTP).
     let request_error = !passed;
-    let only_company = resp.data == async_graphql::Value::Null
-        && !resp.errors.is_empty()
-        && resp.errors.iter().all(|e| {
-            e.extensions
-                .as_ref()
-                .and_then(|x| x.get("code"))
-                .is_some_and(|c| {
-                    *c == async_graphql::Value::from(ErrorCode::CompanyNotAllowed.as_str())
-                })
-        });
+    // Acting in a company the token may not act in is 403 on every path (the header check,
+    // a field that needs a company when none was given), whatever else the answer holds.
+    let only_company = resp.errors.iter().any(|e| {
+        e.extensions
+            .as_ref()
+            .and_then(|x| x.get("code"))
+            .is_some_and(|c| {
+                *c == async_graphql::Value::from(ErrorCode::CompanyNotAllowed.as_str())
+            })
+    });
     let status = if only_company {
         // Like the header check's refusal: no data because no company may be acted in.
         StatusCode::FORBIDDEN
@@ -926,8 +956,10 @@ async fn answer(
         info,
         spent: &spent,
     };
+    let mut forbidden = false;
     for (i, b) in items.into_iter().enumerate() {
         let one = execute(state, headers, rc.clone(), b, false, &at).await;
+        forbidden |= one.status() == StatusCode::FORBIDDEN;
         if i > 0 {
             out.push(b',');
         }
@@ -939,7 +971,13 @@ async fn answer(
         }
     }
     out.push(b']');
-    json_response(StatusCode::OK, media, out)
+    // A company the token may not act in refuses the batch as it refuses a single request.
+    let status = if forbidden {
+        StatusCode::FORBIDDEN
+    } else {
+        StatusCode::OK
+    };
+    json_response(status, media, out)
 }
 
 /// What an answer is counted against: when the HTTP request started, its log record, and the
@@ -953,6 +991,26 @@ struct Attempt<'a> {
 
 /// Most requests in one batch.
 const BATCH_MAX: usize = 20;
+
+/// Why the operation to run cannot be chosen: a name the document does not have, or several
+/// operations and no name.
+fn operation_error(
+    doc: &async_graphql::parser::types::ExecutableDocument,
+    name: Option<&str>,
+) -> Option<String> {
+    use async_graphql::parser::types::DocumentOperations;
+    match (&doc.operations, name) {
+        (DocumentOperations::Single(_), None) => None,
+        (DocumentOperations::Multiple(ops), None) => (ops.len() > 1)
+            .then(|| "the document has several operations: name one in operationName".to_owned()),
+        (ops, Some(want)) => {
+            let found = ops
+                .iter()
+                .any(|(n, _)| n.is_some_and(|n| n.as_str() == want));
+            (!found).then(|| format!("the document has no operation named \"{want}\""))
+        }
+    }
+}
 
 /// Most errors in one answer (the rest are counted in one more error).
 const ERRORS_MAX: usize = 50;
@@ -1148,19 +1206,37 @@ const CORS_HEADERS: [&str; 8] = [
 /// Drops the `Origin` header of a same-origin request (its origin is the server's own address,
 /// as the built-in GraphiQL's POSTs are), so CORS applies to other origins only.
 async fn same_origin(mut req: Request) -> poem::Result<Request> {
-    let own = req
-        .headers()
-        .get(header::HOST)
-        .and_then(|h| h.to_str().ok())
-        .map(|h| format!("http://{h}"));
-    let same = matches!(
-        (req.headers().get(header::ORIGIN).and_then(|o| o.to_str().ok()), own),
-        (Some(o), Some(own)) if o.eq_ignore_ascii_case(&own)
-    );
-    if same {
+    if is_same_origin(req.headers()) {
         req.headers_mut().remove(header::ORIGIN);
     }
     Ok(req)
+}
+
+/// True when the `Origin` names this server as the client reached it: the same host and port
+/// as the `Host` header, over `http` or `https` (behind a TLS proxy the browser's origin is
+/// `https://…` while the request reaches this server as plain HTTP).
+fn is_same_origin(headers: &HeaderMap) -> bool {
+    let host = headers.get(header::HOST).and_then(|h| h.to_str().ok());
+    let origin = headers.get(header::ORIGIN).and_then(|o| o.to_str().ok());
+    let (Some(host), Some(origin)) = (host, origin) else {
+        return false;
+    };
+    let authority = origin
+        .strip_prefix("http://")
+        .or_else(|| origin.strip_prefix("https://"))
+        .or_else(|| origin.strip_prefix("HTTP://"))
+        .or_else(|| origin.strip_prefix("HTTPS://"));
+    authority.is_some_and(|a| a.eq_ignore_ascii_case(host))
+}
+
+/// A request refused by CORS, answered like every other refusal: JSON with a code.
+async fn cors_refused(e: poem::error::CorsError) -> Response {
+    fail(
+        StatusCode::FORBIDDEN,
+        "application/json",
+        ErrorCode::Forbidden,
+        &format!("{e}: this origin is not in cors_origins"),
+    )
 }
 
 /// The routes of the server: request ids and the request log around everything, CORS when
@@ -1192,7 +1268,10 @@ pub fn routes(state: Arc<AppState>) -> poem::endpoint::BoxEndpoint<'static> {
         if !origins.iter().any(|o| o == "*") {
             cors = cors.allow_origins(origins);
         }
-        app.with(cors).before(same_origin).boxed()
+        app.with(cors)
+            .catch_error(cors_refused)
+            .before(same_origin)
+            .boxed()
     };
     app.around(log_requests).boxed()
 }

@@ -317,6 +317,22 @@ async fn http_promises_kept() {
         .await
         .unwrap();
     assert_eq!(r.status(), 200, "{}", r.text().await.unwrap());
+    // Behind a TLS proxy the browser's origin is https:// while the request arrives as http.
+    let r = post(json!({"query": "{ schemaVersion }"}))
+        .header("origin", own_origin.replace("http://", "https://"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200, "{}", r.text().await.unwrap());
+    // Another origin is refused like any other refusal: JSON with a code.
+    let r = post(json!({"query": "{ schemaVersion }"}))
+        .header("origin", "https://evil.example")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 403);
+    let body: Value = r.json().await.unwrap();
+    assert_eq!(error_code(&body), "FORBIDDEN", "{body}");
     let r = app
         .http
         .request(reqwest::Method::OPTIONS, &url)
@@ -384,6 +400,46 @@ async fn http_promises_kept() {
         .await
         .unwrap();
     assert_eq!(r.status(), 400);
+    // Choosing the operation is part of the request: an unknown name, or several operations
+    // and no name, are request errors too (they came as execution errors with data: null).
+    for (body, says) in [
+        (
+            json!({"query": "query A { schemaVersion }", "operationName": "B"}),
+            "no operation named \"B\"",
+        ),
+        (
+            json!({"query": "query A { schemaVersion } query B { schemaVersion }"}),
+            "several operations",
+        ),
+        (
+            json!({"query": "{ schemaVersion }", "operationName": "A"}),
+            "no operation named \"A\"",
+        ),
+    ] {
+        let r = post(body)
+            .header("accept", "application/graphql-response+json")
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 400);
+        let body: Value = r.json().await.unwrap();
+        assert!(body.get("data").is_none(), "{body}");
+        assert!(
+            body["errors"][0]["message"]
+                .as_str()
+                .unwrap()
+                .contains(says),
+            "{body}"
+        );
+    }
+    let body: Value = post(json!({"query": "query A { schemaVersion } query B { viewer { tokenName } }", "operationName": "B"}))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert!(body["data"]["viewer"]["tokenName"].is_string(), "{body}");
 
     // Automatic persisted queries, as Apollo Client sends them.
     let q = "{ schemaVersion }";
@@ -416,6 +472,27 @@ async fn http_promises_kept() {
         .unwrap();
     let body: Value = r.json().await.unwrap();
     assert!(body["data"]["schemaVersion"].is_string(), "{body}");
+    // A text over the size limit is refused and never remembered (a client could otherwise
+    // park megabytes per hash in the server's memory).
+    let big = format!("{{ schemaVersion }} #{}", "x".repeat(300 * 1024));
+    let big_hash = mercator_core::digest::sha256_hex(big.as_bytes());
+    let big_pq = json!({"persistedQuery": {"version": 1, "sha256Hash": big_hash}});
+    let body: Value = post(json!({"query": big, "extensions": big_pq}))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(error_code(&body), "QUERY_TOO_COMPLEX", "{body}");
+    let body: Value = post(json!({"extensions": big_pq}))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(error_code(&body), "PERSISTED_QUERY_NOT_FOUND", "{body}");
     let wrong = json!({"persistedQuery": {"version": 1, "sha256Hash": "00"}});
     let r = post(json!({"query": q, "extensions": wrong}))
         .send()
@@ -507,4 +584,18 @@ async fn http_promises_kept() {
     assert_eq!(r.status(), 403);
     let body: Value = r.json().await.unwrap();
     assert_eq!(error_code(&body), "COMPANY_NOT_ALLOWED");
+    // ... also when another field of the request needs no company, and inside a batch.
+    let r = post(json!({"query": "{ viewer { tokenName } customers { totalCount } }"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 403);
+    let body: Value = r.json().await.unwrap();
+    assert_eq!(error_code(&body), "COMPANY_NOT_ALLOWED", "{body}");
+    let r =
+        post(json!([{"query": "{ schemaVersion }"}, {"query": "{ customers { totalCount } }"}]))
+            .send()
+            .await
+            .unwrap();
+    assert_eq!(r.status(), 403);
 }
