@@ -133,18 +133,24 @@ where
         desc: bool,
         args: &PageArgs,
     ) -> ServiceResult<Page<E::Model>> {
-        let ks = Keyset::new(Expr::col(self.code), Expr::col(self.id), desc);
+        let ks = Keyset::new(
+            Expr::col((E::default(), self.code)),
+            Expr::col((E::default(), self.id)),
+            desc,
+        );
         let (q, w) = ks.apply(self.query(company_id, f), args)?;
         let rows = q.all(db).await?;
-        Ok(ks.finish(rows, w, |m| Cursor {
-            k: Key::Str(match m.get(self.code) {
-                Value::String(Some(s)) => s,
-                _ => String::new(),
-            }),
-            id: match m.get(self.id) {
-                Value::BigInt(Some(i)) => i,
-                _ => 0,
-            },
+        Ok(ks.finish(rows, w, |m| {
+            Cursor::new(
+                Key::Str(match m.get(self.code) {
+                    Value::String(Some(s)) => s,
+                    _ => String::new(),
+                }),
+                match m.get(self.id) {
+                    Value::BigInt(Some(i)) => i,
+                    _ => 0,
+                },
+            )
         }))
     }
 

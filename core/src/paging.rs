@@ -89,14 +89,29 @@ pub fn number_key(number: &str) -> Key {
     Key::Str(format!("{number:0>NUMBER_WIDTH$}"))
 }
 
-/// A position in a sorted list: the sort key of a row and its id.
+/// A position in a sorted list: the sort key of a row and its id, and which list and sort
+/// order it belongs to.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Cursor {
     /// Sort key of the row.
     pub k: Key,
     /// Id of the row.
     pub id: i64,
+    /// The list and sort order it came from ([`Keyset::tag`]); a cursor is refused by any
+    /// other (`INVALID_CURSOR`). Set by [`Keyset::finish`].
+    #[serde(default)]
+    pub s: u32,
 }
+
+impl Cursor {
+    /// The cursor of a row; [`Keyset::finish`] stamps it with its list and order.
+    pub fn new(k: Key, id: i64) -> Cursor {
+        Cursor { k, id, s: 0 }
+    }
+}
+
+/// Longest text sort value a cursor may carry (names and padded numbers are far shorter).
+const KEY_TEXT_MAX: usize = 1024;
 
 /// Relay pagination arguments, already decoded.
 #[derive(Debug, Clone, Default)]
@@ -197,6 +212,17 @@ impl Keyset {
         Self { kind, ..self }
     }
 
+    /// Which list and sort order this is: a hash of the sort and id expressions (their tables
+    /// and columns: callers name both) and the kind of the values. The direction is
+    /// left out: a position is the same either way.
+    pub fn tag(&self) -> u32 {
+        // FNV-1a: stable across processes and releases of the standard library.
+        let text = format!("{:?}|{:?}|{:?}", self.sort, self.id, self.kind);
+        text.bytes().fold(0x811c_9dc5_u32, |h, b| {
+            (h ^ u32::from(b)).wrapping_mul(0x0100_0193)
+        })
+    }
+
     fn beyond(&self, c: &Cursor, forward: bool) -> Condition {
         // forward in list order means "greater" when ascending
         let greater = forward != self.desc;
@@ -219,9 +245,12 @@ impl Keyset {
     where
         S: QueryFilter + QueryOrder + QuerySelect,
     {
+        let tag = self.tag();
         for (name, c) in [("after", &args.after), ("before", &args.before)] {
             if let Some(c) = c
-                && c.k.kind() != self.kind
+                && (c.s != tag
+                    || c.k.kind() != self.kind
+                    || matches!(&c.k, Key::Str(s) if s.len() > KEY_TEXT_MAX || s.contains('\0')))
             {
                 return Err(Violation::new(
                     name,
@@ -264,7 +293,15 @@ impl Keyset {
         if w.backwards {
             rows.reverse();
         }
-        let items = rows.into_iter().map(|r| (cursor(&r), r)).collect();
+        let tag = self.tag();
+        let items = rows
+            .into_iter()
+            .map(|r| {
+                let mut c = cursor(&r);
+                c.s = tag;
+                (c, r)
+            })
+            .collect();
         if w.backwards {
             Page {
                 items,
@@ -278,5 +315,108 @@ impl Keyset {
                 has_next: more,
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tag_tests {
+    use super::*;
+
+    /// Cursors of two lists, or of two sort orders of one list, differ in their tag; the
+    /// direction does not change it.
+    #[test]
+    fn every_list_and_sort_order_has_its_own_tag() {
+        let col = |t: &'static str, c: &'static str| -> SimpleExpr {
+            Expr::col((
+                sea_orm::sea_query::Alias::new(t),
+                sea_orm::sea_query::Alias::new(c),
+            ))
+            .into()
+        };
+        let orders_date = Keyset::new(
+            col("sales_orders", "order_date"),
+            col("sales_orders", "id"),
+            false,
+        )
+        .of(KeyKind::Date);
+        let orders_ship = Keyset::new(
+            col("sales_orders", "requested_ship_date"),
+            col("sales_orders", "id"),
+            false,
+        )
+        .of(KeyKind::Date);
+        let quotes_date = Keyset::new(
+            col("sales_quotations", "quotation_date"),
+            col("sales_quotations", "id"),
+            false,
+        )
+        .of(KeyKind::Date);
+        let ids = Keyset::new(col("interactions", "id"), col("interactions", "id"), false)
+            .of(KeyKind::Int);
+        let ledger = Keyset::new(
+            col("item_ledger_entries", "id"),
+            col("item_ledger_entries", "id"),
+            false,
+        )
+        .of(KeyKind::Int);
+        let tags = [
+            orders_date.tag(),
+            orders_ship.tag(),
+            quotes_date.tag(),
+            ids.tag(),
+            ledger.tag(),
+        ];
+        for (i, a) in tags.iter().enumerate() {
+            for b in &tags[i + 1..] {
+                assert_ne!(a, b);
+            }
+        }
+        let desc = Keyset::new(
+            col("sales_orders", "order_date"),
+            col("sales_orders", "id"),
+            true,
+        )
+        .of(KeyKind::Date);
+        assert_eq!(desc.tag(), orders_date.tag());
+        // A cursor of another order is refused, as is a forged text with a NUL.
+        let args = |c: Cursor| PageArgs {
+            first: Some(5),
+            after: Some(c),
+            ..PageArgs::default()
+        };
+        let mut c = Cursor::new(
+            Key::Date {
+                d: chrono::NaiveDate::default(),
+            },
+            1,
+        );
+        c.s = orders_date.tag();
+        assert!(
+            orders_date
+                .apply(
+                    <crate::sales::sales_order::Entity as sea_orm::EntityTrait>::find(),
+                    &args(c.clone())
+                )
+                .is_ok()
+        );
+        assert!(
+            orders_ship
+                .apply(
+                    <crate::sales::sales_order::Entity as sea_orm::EntityTrait>::find(),
+                    &args(c)
+                )
+                .is_err()
+        );
+        let mut nul = Cursor::new(Key::Str("a\0b".into()), 1);
+        let by_name = Keyset::new(col("items", "name"), col("items", "id"), false);
+        nul.s = by_name.tag();
+        assert!(
+            by_name
+                .apply(
+                    <crate::sales::sales_order::Entity as sea_orm::EntityTrait>::find(),
+                    &args(nul)
+                )
+                .is_err()
+        );
     }
 }

@@ -320,6 +320,40 @@ async fn orders_sort_by_number_date_amount_and_change_and_filter_by_dates() {
         "INVALID_CURSOR",
         "{body}"
     );
+    // Two orders over values of one kind (dates), and another list: refused as well.
+    let d = c
+        .ok(&list("{ field: ORDER_DATE }", ""), json!({"a": null}))
+        .await;
+    let date_cursor = d["salesOrders"]["pageInfo"]["endCursor"].clone();
+    let body = c
+        .q(&list("{ field: REQUESTED_SHIP_DATE }", ""), json!({"a": date_cursor}))
+        .await;
+    assert_eq!(mercator_tests::error_code(&body), "INVALID_CURSOR", "{body}");
+    let body = c
+        .q(
+            "query($a: String) { customers(after: $a, sort: { field: NAME }) { totalCount } }",
+            json!({"a": cursor}),
+        )
+        .await;
+    assert_eq!(mercator_tests::error_code(&body), "INVALID_CURSOR", "{body}");
+    let body = c
+        .q(
+            "query($a: String) { interactions(after: $a) { totalCount } }",
+            json!({"a": cursor}),
+        )
+        .await;
+    assert_eq!(mercator_tests::error_code(&body), "INVALID_CURSOR", "{body}");
+    // A forged cursor (a NUL in its text, which PostgreSQL cannot even bind) is refused too.
+    use base64::Engine as _;
+    let b64 = base64::engine::general_purpose::URL_SAFE_NO_PAD;
+    let mut forged: Value =
+        serde_json::from_slice(&b64.decode(cursor.as_str().unwrap()).unwrap()).unwrap();
+    forged["k"] = json!("\u{0}");
+    let forged = b64.encode(serde_json::to_vec(&forged).unwrap());
+    let body = c
+        .q(&list("{ field: NUMBER }", ""), json!({"a": forged}))
+        .await;
+    assert_eq!(mercator_tests::error_code(&body), "INVALID_CURSOR", "{body}");
     let d = c
         .ok(
             "{ salesQuotations(sort: { field: QUOTATION_DATE, direction: DESC }) { totalCount } }",

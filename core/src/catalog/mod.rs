@@ -437,15 +437,17 @@ pub async fn list_items(
         ItemSort::Number => crate::paging::number_order("items", "number"),
         ItemSort::Name => Expr::col((item::Entity, item::Column::Name)),
     };
-    let ks = Keyset::new(sort_expr, Expr::col(item::Column::Id), desc);
+    let ks = Keyset::new(sort_expr, Expr::col((item::Entity, item::Column::Id)), desc);
     let (q, w) = ks.apply(item_query(company_id, f), args)?;
     let rows = q.all(db).await?;
-    Ok(ks.finish(rows, w, |m| Cursor {
-        k: match sort {
-            ItemSort::Number => crate::paging::number_key(&m.number),
-            ItemSort::Name => Key::Str(m.name.clone()),
-        },
-        id: m.id,
+    Ok(ks.finish(rows, w, |m| {
+        Cursor::new(
+            match sort {
+                ItemSort::Number => crate::paging::number_key(&m.number),
+                ItemSort::Name => Key::Str(m.name.clone()),
+            },
+            m.id,
+        )
     }))
 }
 

@@ -326,20 +326,22 @@ where
     let ks = Keyset::new(expr, Expr::col((E::default(), id)), desc).of(kind);
     let (q, w) = ks.apply(q, args)?;
     let rows = db.select_all(q).await?;
-    Ok(ks.finish(rows, w, |m| Cursor {
-        k: match (key, m.get(col)) {
-            (SortKey::Number(_), Value::String(Some(s))) => number_key(&s),
-            (_, Value::String(Some(s))) => Key::Str(s),
-            (_, Value::BigInt(Some(i))) => Key::Int(i),
-            (_, Value::ChronoDate(Some(d))) => Key::Date { d },
-            (SortKey::DateOrLast(_), Value::ChronoDate(None)) => Key::Date { d: no_date() },
-            (_, Value::ChronoDateTimeUtc(Some(t))) => Key::Time { t },
-            _ => Key::Str(String::new()),
-        },
-        id: match m.get(id) {
-            Value::BigInt(Some(i)) => i,
-            _ => 0,
-        },
+    Ok(ks.finish(rows, w, |m| {
+        Cursor::new(
+            match (key, m.get(col)) {
+                (SortKey::Number(_), Value::String(Some(s))) => number_key(&s),
+                (_, Value::String(Some(s))) => Key::Str(s),
+                (_, Value::BigInt(Some(i))) => Key::Int(i),
+                (_, Value::ChronoDate(Some(d))) => Key::Date { d },
+                (SortKey::DateOrLast(_), Value::ChronoDate(None)) => Key::Date { d: no_date() },
+                (_, Value::ChronoDateTimeUtc(Some(t))) => Key::Time { t },
+                _ => Key::Str(String::new()),
+            },
+            match m.get(id) {
+                Value::BigInt(Some(i)) => i,
+                _ => 0,
+            },
+        )
     }))
 }
 
@@ -373,7 +375,7 @@ where
     E::Model: Send,
     E::ActiveModel: sea_orm::TryIntoModel<E::Model>,
 {
-    let idx: SimpleExpr = Expr::col(id);
+    let idx: SimpleExpr = Expr::col((E::default(), id));
     let ks = Keyset::new(idx.clone(), idx, desc).of(crate::paging::KeyKind::Int);
     let (q, w) = ks.apply(q, args)?;
     let rows = db.select_all(q).await?;
@@ -382,9 +384,6 @@ where
             Value::BigInt(Some(i)) => i,
             _ => 0,
         };
-        Cursor {
-            k: Key::Int(i),
-            id: i,
-        }
+        Cursor::new(Key::Int(i), i)
     }))
 }

@@ -293,17 +293,14 @@ pub async fn list_ledger(
     args: &PageArgs,
 ) -> ServiceResult<Page<item_ledger_entry::Model>> {
     let ks = Keyset::new(
-        Expr::col(item_ledger_entry::Column::Id),
-        Expr::col(item_ledger_entry::Column::Id),
+        Expr::col((item_ledger_entry::Entity, item_ledger_entry::Column::Id)),
+        Expr::col((item_ledger_entry::Entity, item_ledger_entry::Column::Id)),
         desc,
     )
     .of(crate::paging::KeyKind::Int);
     let (q, w) = ks.apply(ledger_query(company_id, f), args)?;
     let rows = q.all(db).await?;
-    Ok(ks.finish(rows, w, |m| Cursor {
-        k: Key::Int(m.id),
-        id: m.id,
-    }))
+    Ok(ks.finish(rows, w, |m| Cursor::new(Key::Int(m.id), m.id)))
 }
 
 /// Number of ledger entries matching the filter.

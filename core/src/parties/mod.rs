@@ -1190,12 +1190,14 @@ pub async fn list_customers(
     let rows: Vec<CustomerListRow> = db.rows(sea_orm::QueryTrait::build(&q, db.engine())).await?;
     let rows: Vec<(CustomerBrief, PartyBrief)> =
         rows.into_iter().map(CustomerListRow::split).collect();
-    Ok(ks.finish(rows, w, |(c, p)| Cursor {
-        k: match sort {
-            CustomerSort::AccountNumber => crate::paging::number_key(&c.account_number),
-            CustomerSort::Name => Key::Str(p.name.clone()),
-        },
-        id: c.id,
+    Ok(ks.finish(rows, w, |(c, p)| {
+        Cursor::new(
+            match sort {
+                CustomerSort::AccountNumber => crate::paging::number_key(&c.account_number),
+                CustomerSort::Name => Key::Str(p.name.clone()),
+            },
+            c.id,
+        )
     }))
 }
 

@@ -218,9 +218,8 @@ pub async fn list_vendors(
         .into_iter()
         .filter_map(|(c, p)| p.map(|p| (c, p)))
         .collect();
-    Ok(ks.finish(rows, w, |(c, _)| Cursor {
-        k: crate::paging::number_key(&c.account_number),
-        id: c.id,
+    Ok(ks.finish(rows, w, |(c, _)| {
+        Cursor::new(crate::paging::number_key(&c.account_number), c.id)
     }))
 }
 
