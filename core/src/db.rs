@@ -52,6 +52,10 @@ pub struct Db {
     /// Slots for write transactions: two fewer than the pool's connections, so writers queued
     /// on one document wait here instead of holding every connection (reads keep two).
     pub writers: Arc<tokio::sync::Semaphore>,
+    /// In-process turns of changes of plugin-typed orders (`sales::change`), striped by order
+    /// id. One set per connection pool, which is one node: two `Db`s on one database behave
+    /// like two servers.
+    pub turns: Arc<Vec<tokio::sync::Mutex<()>>>,
 }
 
 /// How long a writer waits for a slot, or PostgreSQL for a row lock, before the request is
@@ -147,6 +151,7 @@ impl Db {
             writers: Arc::new(tokio::sync::Semaphore::new(
                 pool.saturating_sub(2).max(1) as usize
             )),
+            turns: Arc::new((0..64).map(|_| tokio::sync::Mutex::new(())).collect()),
         })
     }
 

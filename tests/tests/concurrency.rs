@@ -337,3 +337,176 @@ async fn concurrent_changes_of_a_plugin_typed_order_all_succeed() {
         "{o}"
     );
 }
+
+/// Two nodes on one database (two servers, each with its own pool and in-process turns). On
+/// one, free items are added to an order of the guide plugin's `SAMPLES` type (no priced
+/// line); on the other, the item's price changes to 7.00 and back. The type approves the order
+/// as the dry run made it; the change written must be that one: an order never holds a line
+/// the type did not see (it once saved 7.00 lines, the price having changed between the dry
+/// run and the write). Each add either goes in at 0.00 or is refused (`SAMPLES_ARE_FREE`) or
+/// answered `CONFLICT`.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn a_plugin_type_approves_exactly_what_is_written_across_nodes() {
+    let (mut cfg, dir) = fresh_config();
+    cfg.database_max_connections = 8;
+    cfg.plugins = vec![mercator_tests::plugin_entry(
+        &mercator_tests::rust_plugin("acme_samples"),
+        json!({}),
+    )];
+    let node_a = TestApp::start_with(cfg.clone(), dir).await;
+    let a = node_a.company("XN").await;
+    let s = setup(&a).await;
+    let p = a
+        .mutate(
+            "itemCreate",
+            "ItemCreateInput",
+            "item { id }",
+            json!({"number": "FREE", "name": "Free sample", "baseUnitId": s.pcs,
+                   "baseSalesPrice": "0", "taxGroup": "STANDARD"}),
+        )
+        .await;
+    assert_eq!(p["userErrors"], json!([]), "{p}");
+    let free = p["item"]["id"].clone();
+    let cust = customer(&a, "C-1", &s.usd, json!({})).await;
+    let p = a
+        .mutate(
+            "salesOrderCreate",
+            "SalesOrderCreateInput",
+            "salesOrder { id }",
+            json!({"customerId": cust, "orderType": "SAMPLES", "attributes": {"campaign": "FAIR"},
+                   "lines": [{"itemId": free, "quantity": "1"}]}),
+        )
+        .await;
+    assert_eq!(p["userErrors"], json!([]), "{p}");
+    let order = p["salesOrder"]["id"].clone();
+    let node_b = TestApp::start_with(cfg, None).await;
+    let b = node_b.root().in_company("XN");
+    let mut added = 0;
+    for round in 0..25 {
+        let add = async {
+            let body = a
+                .q(
+                    "mutation($i: SalesOrderLineAddInput!) { salesOrderLineAdd(input: $i) { userErrors { code extensionCode } } }",
+                    json!({"i": {"orderId": order, "line": {"itemId": free, "quantity": "1"}}}),
+                )
+                .await;
+            let e = &body["data"]["salesOrderLineAdd"]["userErrors"];
+            if body.get("errors").is_some() {
+                assert_eq!(
+                    body["errors"][0]["extensions"]["code"], "CONFLICT",
+                    "{body}"
+                );
+                0
+            } else if e == &json!([]) {
+                1
+            } else {
+                assert_eq!(e[0]["extensionCode"], "SAMPLES_ARE_FREE", "{body}");
+                0
+            }
+        };
+        let reprice = async {
+            for price in ["7.00", "0"] {
+                let p = b
+                    .mutate(
+                        "itemUpdate",
+                        "ItemUpdateInput",
+                        "item { id }",
+                        json!({"id": free, "baseSalesPrice": price}),
+                    )
+                    .await;
+                assert_eq!(p["userErrors"], json!([]), "round {round}: {p}");
+            }
+        };
+        let (n, ()) = futures_util::future::join(add, reprice).await;
+        added += n;
+    }
+    let d = a
+        .ok(
+            "query($id: ID!) { node(id: $id) { ... on SalesOrder { lines { unitPrice { amount } } } } }",
+            json!({"id": order}),
+        )
+        .await;
+    let lines = d["node"]["lines"].as_array().unwrap();
+    assert_eq!(lines.len(), 1 + added, "{d}");
+    for l in lines {
+        assert!(
+            dec(&l["unitPrice"]["amount"]).is_zero(),
+            "a line the type never saw: {d}"
+        );
+    }
+}
+
+/// A change that found an order of a built-in type while another node turned it into a
+/// plugin's type: the built-in path reads the type again once the order is locked and hands
+/// the change to the plugin path (it once asked the plugin's type inside the transaction and
+/// answered `UNSUPPORTED`). Whatever the order of the two, an order of type `SAMPLES` never
+/// holds a priced line.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn a_type_changed_meanwhile_sends_the_change_to_the_new_types_rules() {
+    let (mut cfg, dir) = fresh_config();
+    cfg.database_max_connections = 8;
+    cfg.plugins = vec![mercator_tests::plugin_entry(
+        &mercator_tests::rust_plugin("acme_samples"),
+        json!({}),
+    )];
+    let node_a = TestApp::start_with(cfg.clone(), dir).await;
+    let a = node_a.company("XT").await;
+    let s = setup(&a).await;
+    let cust = customer(&a, "C-1", &s.usd, json!({})).await;
+    let node_b = TestApp::start_with(cfg, None).await;
+    let b = node_b.root().in_company("XT");
+    for round in 0..20 {
+        let p = a
+            .mutate(
+                "salesOrderCreate",
+                "SalesOrderCreateInput",
+                "salesOrder { id }",
+                json!({"customerId": cust, "lines": [{"itemId": s.item_a, "quantity": "1", "unitPrice": "0"}]}),
+            )
+            .await;
+        assert_eq!(p["userErrors"], json!([]), "{p}");
+        let order = p["salesOrder"]["id"].clone();
+        let to_samples = a.q(
+            "mutation($i: SalesOrderChangeTypeInput!) { salesOrderChangeType(input: $i) { userErrors { code extensionCode } } }",
+            json!({"i": {"id": order, "orderType": "SAMPLES", "attributes": {"campaign": "FAIR"}}}),
+        );
+        let priced = b.q(
+            "mutation($i: SalesOrderLineAddInput!) { salesOrderLineAdd(input: $i) { userErrors { code extensionCode } } }",
+            json!({"i": {"orderId": order, "line": {"itemId": s.item_b, "quantity": "1"}}}),
+        );
+        let (x, y) = futures_util::future::join(to_samples, priced).await;
+        for body in [&x, &y] {
+            if let Some(e) = body.get("errors") {
+                assert_eq!(
+                    e[0]["extensions"]["code"], "CONFLICT",
+                    "round {round}: {body}"
+                );
+            }
+            let payload = body["data"]
+                .as_object()
+                .and_then(|d| d.values().next())
+                .cloned()
+                .unwrap_or(Value::Null);
+            for e in payload["userErrors"].as_array().into_iter().flatten() {
+                assert_eq!(
+                    e["extensionCode"], "SAMPLES_ARE_FREE",
+                    "round {round}: {body}"
+                );
+            }
+        }
+        let d = a
+            .ok(
+                "query($id: ID!) { node(id: $id) { ... on SalesOrder { orderType lines { unitPrice { amount } } } } }",
+                json!({"id": order}),
+            )
+            .await;
+        if d["node"]["orderType"] == "SAMPLES" {
+            for l in d["node"]["lines"].as_array().unwrap() {
+                assert!(
+                    dec(&l["unitPrice"]["amount"]).is_zero(),
+                    "round {round}: {d}"
+                );
+            }
+        }
+    }
+}

@@ -326,23 +326,38 @@ async fn orders_sort_by_number_date_amount_and_change_and_filter_by_dates() {
         .await;
     let date_cursor = d["salesOrders"]["pageInfo"]["endCursor"].clone();
     let body = c
-        .q(&list("{ field: REQUESTED_SHIP_DATE }", ""), json!({"a": date_cursor}))
+        .q(
+            &list("{ field: REQUESTED_SHIP_DATE }", ""),
+            json!({"a": date_cursor}),
+        )
         .await;
-    assert_eq!(mercator_tests::error_code(&body), "INVALID_CURSOR", "{body}");
+    assert_eq!(
+        mercator_tests::error_code(&body),
+        "INVALID_CURSOR",
+        "{body}"
+    );
     let body = c
         .q(
             "query($a: String) { customers(after: $a, sort: { field: NAME }) { totalCount } }",
             json!({"a": cursor}),
         )
         .await;
-    assert_eq!(mercator_tests::error_code(&body), "INVALID_CURSOR", "{body}");
+    assert_eq!(
+        mercator_tests::error_code(&body),
+        "INVALID_CURSOR",
+        "{body}"
+    );
     let body = c
         .q(
             "query($a: String) { interactions(after: $a) { totalCount } }",
             json!({"a": cursor}),
         )
         .await;
-    assert_eq!(mercator_tests::error_code(&body), "INVALID_CURSOR", "{body}");
+    assert_eq!(
+        mercator_tests::error_code(&body),
+        "INVALID_CURSOR",
+        "{body}"
+    );
     // A forged cursor (a NUL in its text, which PostgreSQL cannot even bind) is refused too.
     use base64::Engine as _;
     let b64 = base64::engine::general_purpose::URL_SAFE_NO_PAD;
@@ -353,7 +368,11 @@ async fn orders_sort_by_number_date_amount_and_change_and_filter_by_dates() {
     let body = c
         .q(&list("{ field: NUMBER }", ""), json!({"a": forged}))
         .await;
-    assert_eq!(mercator_tests::error_code(&body), "INVALID_CURSOR", "{body}");
+    assert_eq!(
+        mercator_tests::error_code(&body),
+        "INVALID_CURSOR",
+        "{body}"
+    );
     let d = c
         .ok(
             "{ salesQuotations(sort: { field: QUOTATION_DATE, direction: DESC }) { totalCount } }",

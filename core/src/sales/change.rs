@@ -9,13 +9,17 @@
 //!   back (a dry run: every rule of the services applies, and it yields the order exactly as
 //!   it would be); the type's rules are then asked outside any transaction (a plugin is never
 //!   called with one open); then the change is made for good in a new transaction, which
-//!   first checks that no touched order changed since the dry run. If one did, the whole
-//!   change runs again, at most [`ATTEMPTS`] times, then `CONFLICT` (retryable). Within one
-//!   process, changes of the same order take turns from the dry run to the commit (a striped
-//!   in-memory lock), so they never go stale against each other; the check is for other
-//!   nodes.
+//!   first checks that no touched order changed since the dry run, and after writing that
+//!   the orders are exactly the ones the rules saw (a price, an agreement or a standard code
+//!   may have changed meanwhile without touching the order). If not, the whole change runs
+//!   again, at most [`ATTEMPTS`] times, then `CONFLICT` (retryable). Within one node (one
+//!   [`Db`]), changes of the same order take turns from the dry run to the commit (a striped
+//!   in-memory lock), so they never go stale against each other; the checks are for other
+//!   nodes and for the data an order is computed from.
 //! - **Built-in order types**: their rules are pure code, so they are asked inside the write
-//!   transaction on the order as written, and a refusal rolls the change back.
+//!   transaction on the order as written, and a refusal rolls the change back. The types are
+//!   read again once the orders are locked: one that became a plugin's meanwhile sends the
+//!   change down the plugin path.
 //!
 //! Which hook runs: `validate` on the order after a creation or a line change (and with the
 //! new type after a type change); `check_transition` on the order before a transition, with
@@ -44,21 +48,21 @@ use sea_orm::entity::prelude::*;
 /// tried before it is given up as `CONFLICT`.
 pub const ATTEMPTS: usize = 5;
 
-/// In-process turns for changes of plugin-typed orders, striped by order id.
-static TURNS: std::sync::LazyLock<Vec<tokio::sync::Mutex<()>>> =
-    std::sync::LazyLock::new(|| (0..64).map(|_| tokio::sync::Mutex::new(())).collect());
-
-/// Takes the turns of `ids` (each stripe once, in stripe order: no deadlock).
-async fn turns(ids: &[i64]) -> Vec<tokio::sync::MutexGuard<'static, ()>> {
+/// Takes this node's turns of `ids` ([`Db::turns`]; each stripe once, in stripe order: no
+/// deadlock).
+async fn turns<'a>(db: &'a Db, ids: &[i64]) -> Vec<tokio::sync::MutexGuard<'a, ()>> {
+    let stripes_of = db.turns.len().max(1) as i64;
     let mut stripes: Vec<usize> = ids
         .iter()
-        .map(|id| id.rem_euclid(TURNS.len() as i64) as usize)
+        .map(|id| id.rem_euclid(stripes_of) as usize)
         .collect();
     stripes.sort_unstable();
     stripes.dedup();
     let mut held = Vec::with_capacity(stripes.len());
     for s in stripes {
-        held.push(TURNS[s].lock().await);
+        if let Some(m) = db.turns.get(s) {
+            held.push(m.lock().await);
+        }
     }
     held
 }
@@ -412,9 +416,13 @@ pub async fn change_orders(
                 .is_some_and(|e| e.provider != Provider::BuiltIn)
         });
         if !plugin {
-            return built_in(db, registry, company_id, &change, &ids).await;
+            match built_in(db, registry, company_id, &change, &ids).await? {
+                Some(done) => return Ok(done),
+                // An order became a plugin's type before it was locked: ask again.
+                None => continue,
+            }
         }
-        let _turns = turns(&ids).await;
+        let _turns = turns(db, &ids).await;
         // The dry run: the change made and rolled back, for the orders before and after it.
         let txn = db.begin_write().await?;
         let before = messages(&txn, company_id, &ids).await;
@@ -454,10 +462,22 @@ pub async fn change_orders(
             txn.rollback().await?;
             continue;
         }
-        match apply(&txn, registry, company_id, &change).await {
-            Ok(done) => {
+        // The change made for good must be the one the rules saw: prices, agreements or
+        // standard codes may have changed since the dry run without touching the order.
+        let written = match apply(&txn, registry, company_id, &change).await {
+            Ok(done) => messages(&txn, company_id, &ids_of(&done))
+                .await
+                .map(|now| (done, now)),
+            Err(e) => Err(e),
+        };
+        match written {
+            Ok((done, now)) if now.iter().map(|(o, _)| o).eq(after.iter()) => {
                 txn.commit().await?;
                 return Ok(done);
+            }
+            Ok(_) => {
+                txn.rollback().await?;
+                continue;
             }
             Err(e) => {
                 txn.rollback().await?;
@@ -471,18 +491,28 @@ pub async fn change_orders(
 }
 
 /// The built-in path: one write transaction, the rules asked inside it (they are pure code).
+/// `None` when an order's type became a plugin's between the choice of this path and the
+/// lock: the caller starts over.
 async fn built_in(
     db: &Db,
     registry: &Registry,
     company_id: i64,
     change: &Change,
     ids: &[i64],
-) -> ServiceResult<Changed> {
+) -> ServiceResult<Option<Changed>> {
     let txn = db.begin_write().await?;
     let result = async {
         // Locked before they are read, in id order like every multi-order change.
         for id in ids {
             super::lock_order(&txn, company_id, *id).await?;
+        }
+        let types = types_of(&txn, company_id, change, ids).await?;
+        if types.iter().any(|t| {
+            registry
+                .order_type(t)
+                .is_some_and(|e| e.provider != Provider::BuiltIn)
+        }) {
+            return Ok(None);
         }
         let before: Vec<Order> = if change.transition().is_some() {
             messages(&txn, company_id, ids)
@@ -510,13 +540,17 @@ async fn built_in(
         for v in validations {
             registry.validate_order_built_in(&v).map_err(rejected)?;
         }
-        Ok::<_, ServiceError>(done)
+        Ok::<_, ServiceError>(Some(done))
     }
     .await;
     match result {
-        Ok(done) => {
+        Ok(Some(done)) => {
             txn.commit().await?;
-            Ok(done)
+            Ok(Some(done))
+        }
+        Ok(None) => {
+            txn.rollback().await?;
+            Ok(None)
         }
         Err(e) => {
             txn.rollback().await?;

@@ -66,10 +66,36 @@ async fn party(
 ) -> ServiceResult<messages::Party> {
     let c = parties::get_customer(db, company_id, customer_id).await?;
     let p = parties::get_party(db, company_id, c.party_id).await?;
+    // The invoice address (the first by code when several are), else the first one.
+    let mut addresses = parties::address::Entity::find()
+        .filter(parties::address::Column::CompanyId.eq(company_id))
+        .filter(parties::address::Column::PartyId.eq(p.id))
+        .all(db)
+        .await?;
+    addresses.sort_by(|a, b| (!a.for_invoice, &a.code).cmp(&(!b.for_invoice, &b.code)));
+    let address = addresses
+        .into_iter()
+        .next()
+        .map(|a| messages::Address {
+            line1: a.street,
+            line2: None,
+            city: a.city,
+            postal_code: a.postal_code,
+            region: a.region,
+            country_code: a.country_code,
+        })
+        .unwrap_or_default();
+    let contact = (p.phone.is_some() || p.email.is_some()).then(|| messages::Contact {
+        name: None,
+        email: p.email.clone(),
+        phone: p.phone.clone(),
+    });
     Ok(messages::Party {
         number: c.account_number,
         name: p.name,
         email: p.email,
+        address,
+        contact,
         ..messages::Party::default()
     })
 }
@@ -93,6 +119,14 @@ pub async fn order_message(
         .into_iter()
         .map(|i| (i.id, i))
         .collect();
+    let units: std::collections::HashMap<i64, String> = catalog::unit_of_measure::Entity::find()
+        .filter(catalog::unit_of_measure::Column::CompanyId.eq(company_id))
+        .filter(catalog::unit_of_measure::Column::Id.is_in(order_lines.iter().map(|l| l.unit_id)))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|u| (u.id, u.code))
+        .collect();
     let mut lines = Vec::with_capacity(order_lines.len());
     for l in order_lines {
         let item = items
@@ -108,6 +142,7 @@ pub async fn order_message(
             .into(),
             description: l.description,
             quantity: l.quantity.value(),
+            unit: units.get(&l.unit_id).cloned().unwrap_or_default(),
             unit_price: l.unit_price.value(),
             line_amount: l.line_amount.value(),
             requested_ship_date: o.requested_ship_date,
