@@ -8,8 +8,15 @@
 //! issue date; for amounts finer than the currency (`FACTURX_AMOUNT_PRECISION`: an amount is
 //! stated as the host computed it, never rounded here), currencies with more than two decimals
 //! (`FACTURX_CURRENCY_PRECISION`, EN 16931 allows two) and totals that do not add up
-//! (`FACTURX_TOTALS_INCONSISTENT`, naming the EN 16931 rule). The tests check the output against
-//! the official XSD and the official EN 16931 Schematron.
+//! (`FACTURX_TOTALS_INCONSISTENT`, naming the EN 16931 rule: the sums, each breakdown's basis
+//! and tax, one breakdown per category and rate); for the VAT category rules
+//! (`FACTURX_TAX_CATEGORY`, `FACTURX_TAX_RATE`, `FACTURX_EXEMPTION_REASON`,
+//! `FACTURX_SELLER_VAT_ID_REQUIRED`, `FACTURX_BUYER_VAT_ID_REQUIRED`,
+//! `FACTURX_NOT_SUBJECT_WITH_VAT_ID`, `FACTURX_DELIVERY_REQUIRED`); and for values outside
+//! EN 16931's code lists or rules (`FACTURX_COUNTRY_UNKNOWN`, `FACTURX_CURRENCY_UNKNOWN`,
+//! `FACTURX_UNIT_CODE`, `FACTURX_ITEM_NAME_REQUIRED`, `FACTURX_NEGATIVE_PRICE`). The tests
+//! check that every invoice is either refused or valid against the official XSD and the
+//! official EN 16931 Schematron.
 //!
 //! Configuration: none needed; `{ "includeNotes": false }` leaves the document notes out.
 
@@ -64,6 +71,18 @@ fn fits(d: Decimal, places: u32) -> bool {
 
 fn plain(d: Decimal) -> String {
     d.normalize().to_string()
+}
+
+/// The rate element of a category: none for "not subject to VAT" (BR-O-05, BR-O-06).
+fn rate(category: &str, rate: Decimal) -> String {
+    if category == "O" {
+        String::new()
+    } else {
+        format!(
+            "<ram:RateApplicablePercent>{}</ram:RateApplicablePercent>",
+            plain(rate)
+        )
+    }
 }
 
 fn date(d: chrono::NaiveDate) -> String {
@@ -196,22 +215,189 @@ fn check(inv: &InvoiceDocument) -> Vec<UserError> {
         "lines",
         "an invoice needs at least one line (BG-25)",
     );
-    let taxed = inv.lines.iter().any(|l| l.tax_category == "S");
+    for (p, field) in [(&inv.seller, "seller"), (&inv.buyer, "buyer")] {
+        let c = &p.address.country_code;
+        need(
+            c.len() != 2 || ISO_3166.split(' ').any(|k| k == c),
+            "FACTURX_COUNTRY_UNKNOWN",
+            &format!("{field}.address.countryCode"),
+            "the country code must be an ISO 3166-1 alpha-2 code in capitals (BR-CL-14)",
+        );
+    }
     need(
-        !taxed || inv.seller.vat_id.as_deref().is_some_and(|v| !v.is_empty()),
-        "FACTURX_SELLER_VAT_ID_REQUIRED",
-        "seller.vatId",
-        "standard-rated lines need the seller's VAT identifier (BR-S-2)",
+        inv.currency.len() != 3 || ISO_4217.split(' ').any(|k| k == inv.currency),
+        "FACTURX_CURRENCY_UNKNOWN",
+        "currency",
+        "the currency must be an ISO 4217 code in capitals (BR-CL-04)",
     );
+    for (i, l) in inv.lines.iter().enumerate() {
+        need(
+            !l.description.trim().is_empty(),
+            "FACTURX_ITEM_NAME_REQUIRED",
+            &format!("lines.{i}.description"),
+            "every line needs the item's name (BR-25)",
+        );
+        need(
+            !l.unit_price.is_sign_negative()
+                && !l.gross_unit_price.is_some_and(|g| g.is_sign_negative()),
+            "FACTURX_NEGATIVE_PRICE",
+            &format!("lines.{i}.unitPrice"),
+            "a price cannot be negative (BR-27, BR-28); state a credit note or a negative quantity",
+        );
+        need(
+            l.unit_code.is_empty()
+                || (2..=3).contains(&l.unit_code.len())
+                    && l.unit_code
+                        .bytes()
+                        .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit()),
+            "FACTURX_UNIT_CODE",
+            &format!("lines.{i}.unitCode"),
+            "the unit code must be a UN/ECE Recommendation 20 code such as H87 or KGM",
+        );
+    }
     need(
         !inv.taxes.is_empty(),
         "FACTURX_TAX_BREAKDOWN_REQUIRED",
         "taxes",
         "the VAT breakdown is required (BG-23)",
     );
+    categories(inv, &mut e);
     amounts(inv, &mut e);
     e
 }
+
+/// The VAT categories EN 16931 knows (UNCL 5305 as it restricts them): standard, zero rated,
+/// exempt, reverse charge, intra-community, export, not subject to VAT, and the Canary Islands'
+/// and Ceuta and Melilla taxes.
+const CATEGORIES: [&str; 9] = ["S", "Z", "E", "AE", "K", "G", "O", "L", "M"];
+
+/// The rules of each category (BR-S-*, BR-Z-*, BR-E-*, BR-AE-*, BR-IC-*, BR-G-*, BR-O-*): its
+/// rate, whether its breakdown needs or forbids an exemption reason, and the VAT identifiers
+/// the parties need.
+fn categories(inv: &InvoiceDocument, e: &mut Vec<UserError>) {
+    let mut err = |code: &str, field: String, msg: String| {
+        e.push(UserError::new(code, Some(&field), msg));
+    };
+    let rated = inv
+        .lines
+        .iter()
+        .enumerate()
+        .map(|(i, l)| (format!("lines.{i}"), &l.tax_category, l.tax_rate))
+        .chain(
+            inv.allowance_charges
+                .iter()
+                .enumerate()
+                .map(|(i, a)| (format!("allowanceCharges.{i}"), &a.tax_category, a.tax_rate)),
+        )
+        .chain(
+            inv.taxes
+                .iter()
+                .enumerate()
+                .map(|(i, t)| (format!("taxes.{i}"), &t.tax_category, t.rate)),
+        );
+    let mut used = std::collections::BTreeSet::new();
+    for (at, cat, rate) in rated {
+        if !CATEGORIES.contains(&cat.as_str()) {
+            err(
+                "FACTURX_TAX_CATEGORY",
+                format!("{at}.taxCategory"),
+                format!(
+                    "{cat} is not a VAT category EN 16931 knows ({})",
+                    CATEGORIES.join(", ")
+                ),
+            );
+            continue;
+        }
+        used.insert(cat.as_str());
+        let ok = match cat.as_str() {
+            "S" => rate > Decimal::ZERO,
+            "L" | "M" => !rate.is_sign_negative(),
+            _ => rate.is_zero(),
+        };
+        if !ok {
+            let why = if cat == "S" {
+                "a standard rate is above zero, BR-S-05; zero rated is category Z"
+            } else {
+                "its rate is 0, BR-x-05"
+            };
+            err(
+                "FACTURX_TAX_RATE",
+                format!("{at}.taxRate"),
+                format!("category {cat} cannot have the rate {rate} % ({why})"),
+            );
+        }
+    }
+    for (i, t) in inv.taxes.iter().enumerate() {
+        let reason = t
+            .exemption_reason
+            .as_deref()
+            .is_some_and(|r| !r.trim().is_empty());
+        let needs = matches!(t.tax_category.as_str(), "E" | "AE" | "K" | "G" | "O");
+        if reason != needs {
+            err(
+                "FACTURX_EXEMPTION_REASON",
+                format!("taxes.{i}.exemptionReason"),
+                format!(
+                    "a breakdown of category {} {} an exemption reason (BR-x-10)",
+                    t.tax_category,
+                    if needs { "needs" } else { "cannot have" }
+                ),
+            );
+        }
+    }
+    let has = |v: &Option<String>| v.as_deref().is_some_and(|v| !v.trim().is_empty());
+    if used.contains("O") {
+        if has(&inv.seller.vat_id) || has(&inv.buyer.vat_id) {
+            err(
+                "FACTURX_NOT_SUBJECT_WITH_VAT_ID",
+                "seller.vatId".into(),
+                "an invoice with items not subject to VAT (O) cannot state VAT identifiers (BR-O-02 to BR-O-04)".into(),
+            );
+        }
+        if used.iter().any(|c| *c != "O") {
+            err(
+                "FACTURX_TAX_CATEGORY",
+                "taxes".into(),
+                "category O (not subject to VAT) cannot be mixed with other categories (BR-O-11 to BR-O-14)".into(),
+            );
+        }
+    } else if !used.is_empty() && !has(&inv.seller.vat_id) {
+        err(
+            "FACTURX_SELLER_VAT_ID_REQUIRED",
+            "seller.vatId".into(),
+            "lines subject to VAT need the seller's VAT identifier (BR-S-02, BR-Z-02, BR-E-02, …)"
+                .into(),
+        );
+    }
+    if used.contains("K")
+        && (inv.delivery_date.is_none()
+            || inv
+                .ship_to
+                .as_ref()
+                .is_none_or(|p| p.address.country_code.len() != 2))
+    {
+        err(
+            "FACTURX_DELIVERY_REQUIRED",
+            "shipTo".into(),
+            "an intra-community supply needs the delivery date and the deliver-to country (BR-IC-11, BR-IC-12)".into(),
+        );
+    }
+    if (used.contains("K") && !has(&inv.buyer.vat_id))
+        || (used.contains("AE") && !has(&inv.buyer.vat_id) && !has(&inv.buyer.legal_id))
+    {
+        err(
+            "FACTURX_BUYER_VAT_ID_REQUIRED",
+            "buyer.vatId".into(),
+            "reverse charge and intra-community supplies need the buyer's VAT identifier (BR-AE-02, BR-IC-02)".into(),
+        );
+    }
+}
+
+/// ISO 3166-1 alpha-2 country codes (the code list EN 16931 uses).
+const ISO_3166: &str = "AD AE AF AG AI AL AM AO AQ AR AS AT AU AW AX AZ BA BB BD BE BF BG BH BI BJ BL BM BN BO BQ BR BS BT BV BW BY BZ CA CC CD CF CG CH CI CK CL CM CN CO CR CU CV CW CX CY CZ DE DJ DK DM DO DZ EC EE EG EH ER ES ET FI FJ FK FM FO FR GA GB GD GE GF GG GH GI GL GM GN GP GQ GR GS GT GU GW GY HK HM HN HR HT HU ID IE IL IM IN IO IQ IR IS IT JE JM JO JP KE KG KH KI KM KN KP KR KW KY KZ LA LB LC LI LK LR LS LT LU LV LY MA MC MD ME MF MG MH MK ML MM MN MO MP MQ MR MS MT MU MV MW MX MY MZ NA NC NE NF NG NI NL NO NP NR NU NZ OM PA PE PF PG PH PK PL PM PN PR PS PT PW PY QA RE RO RS RU RW SA SB SC SD SE SG SH SI SJ SK SL SM SN SO SR SS ST SV SX SY SZ TC TD TF TG TH TJ TK TL TM TN TO TR TT TV TW TZ UA UG UM US UY UZ VA VC VE VG VI VN VU WF WS YE YT ZA ZM ZW 1A XI";
+
+/// ISO 4217 currency codes.
+const ISO_4217: &str = "AED AFN ALL AMD ANG AOA ARS AUD AWG AZN BAM BBD BDT BGN BHD BIF BMD BND BOB BOV BRL BSD BTN BWP BYN BZD CAD CDF CHE CHF CHW CLF CLP CNY COP COU CRC CUC CUP CVE CZK DJF DKK DOP DZD EGP ERN ETB EUR FJD FKP GBP GEL GHS GIP GMD GNF GTQ GYD HKD HNL HRK HTG HUF IDR ILS INR IQD IRR ISK JMD JOD JPY KES KGS KHR KMF KPW KRW KWD KYD KZT LAK LBP LKR LRD LSL LYD MAD MDL MGA MKD MMK MNT MOP MRU MUR MVR MWK MXN MXV MYR MZN NAD NGN NIO NOK NPR NZD OMR PAB PEN PGK PHP PKR PLN PYG QAR RON RSD RUB RWF SAR SBD SCR SDG SEK SGD SHP SLE SLL SOS SRD SSP STN SVC SYP SZL THB TJS TMT TND TOP TRY TTD TWD TZS UAH UGX USD USN UYI UYU UYW UZS VED VES VND VUV WST XAF XAG XAU XBA XBB XBC XBD XCD XDR XOF XPD XPF XPT XSU XTS XUA XXX YER ZAR ZMW ZWL";
 
 /// The amounts: none finer than the currency, and the sums EN 16931 checks hold (BR-CO-10 to
 /// BR-CO-16 and the per-rate basis, BR-S-08 and its siblings), so a document never fails the
@@ -359,16 +545,45 @@ fn amounts(inv: &InvoiceDocument, e: &mut Vec<UserError>) {
             *v -= a.amount;
         }
     }
-    let stated: BTreeMap<(String, Decimal), Decimal> = inv
-        .taxes
-        .iter()
-        .map(|x| {
-            (
-                (x.tax_category.clone(), x.rate.normalize()),
-                x.taxable_amount,
-            )
-        })
-        .collect();
+    let mut stated: BTreeMap<(String, Decimal), Decimal> = BTreeMap::new();
+    for (i, x) in inv.taxes.iter().enumerate() {
+        let key = (x.tax_category.clone(), x.rate.normalize());
+        if stated.insert(key, x.taxable_amount).is_some() {
+            sum(
+                false,
+                &format!("taxes.{i}"),
+                "BR-CO-18",
+                format!(
+                    "category {} at {} % has two breakdowns; state one per category and rate",
+                    x.tax_category,
+                    x.rate.normalize()
+                ),
+            );
+        }
+        // The tax of a breakdown is its basis at its rate, to the cent (within one unit, as
+        // the Schematron allows for rounding).
+        let exact = (x.taxable_amount.abs() * x.rate / Decimal::ONE_HUNDRED).round_dp(2);
+        sum(
+            (x.tax_amount.abs() - exact).abs() <= Decimal::ONE,
+            &format!("taxes.{i}.taxAmount"),
+            "BR-CO-17",
+            format!(
+                "the tax {} is not {} at {} % of {}",
+                x.tax_amount,
+                exact,
+                x.rate.normalize(),
+                x.taxable_amount
+            ),
+        );
+    }
+    for (cat, rate) in stated.keys() {
+        sum(
+            basis.contains_key(&(cat.clone(), *rate)),
+            "taxes",
+            &format!("BR-{cat}-08"),
+            format!("a breakdown of category {cat} at {rate} % has no line, allowance or charge"),
+        );
+    }
     for ((cat, rate), b) in &basis {
         let s = stated.get(&(cat.clone(), *rate));
         sum(
@@ -441,7 +656,7 @@ impl FacturX {
             }
             let _ = write!(
                 o,
-                "<ram:NetPriceProductTradePrice><ram:ChargeAmount>{}</ram:ChargeAmount></ram:NetPriceProductTradePrice></ram:SpecifiedLineTradeAgreement><ram:SpecifiedLineTradeDelivery><ram:BilledQuantity unitCode=\"{}\">{}</ram:BilledQuantity></ram:SpecifiedLineTradeDelivery><ram:SpecifiedLineTradeSettlement><ram:ApplicableTradeTax><ram:TypeCode>VAT</ram:TypeCode><ram:CategoryCode>{}</ram:CategoryCode><ram:RateApplicablePercent>{}</ram:RateApplicablePercent></ram:ApplicableTradeTax><ram:SpecifiedTradeSettlementLineMonetarySummation><ram:LineTotalAmount>{}</ram:LineTotalAmount></ram:SpecifiedTradeSettlementLineMonetarySummation></ram:SpecifiedLineTradeSettlement></ram:IncludedSupplyChainTradeLineItem>",
+                "<ram:NetPriceProductTradePrice><ram:ChargeAmount>{}</ram:ChargeAmount></ram:NetPriceProductTradePrice></ram:SpecifiedLineTradeAgreement><ram:SpecifiedLineTradeDelivery><ram:BilledQuantity unitCode=\"{}\">{}</ram:BilledQuantity></ram:SpecifiedLineTradeDelivery><ram:SpecifiedLineTradeSettlement><ram:ApplicableTradeTax><ram:TypeCode>VAT</ram:TypeCode><ram:CategoryCode>{}</ram:CategoryCode>{}</ram:ApplicableTradeTax><ram:SpecifiedTradeSettlementLineMonetarySummation><ram:LineTotalAmount>{}</ram:LineTotalAmount></ram:SpecifiedTradeSettlementLineMonetarySummation></ram:SpecifiedLineTradeSettlement></ram:IncludedSupplyChainTradeLineItem>",
                 plain(l.unit_price),
                 esc(if l.unit_code.is_empty() {
                     "H87"
@@ -450,7 +665,7 @@ impl FacturX {
                 }),
                 plain(l.quantity),
                 esc(&l.tax_category),
-                plain(l.tax_rate),
+                rate(&l.tax_category, l.tax_rate),
                 amount(l.line_amount, places),
             );
             o.push('\n');
@@ -490,10 +705,10 @@ impl FacturX {
             opt(&mut o, "ExemptionReason", t.exemption_reason.as_deref());
             let _ = write!(
                 o,
-                "<ram:BasisAmount>{}</ram:BasisAmount><ram:CategoryCode>{}</ram:CategoryCode><ram:RateApplicablePercent>{}</ram:RateApplicablePercent></ram:ApplicableTradeTax>",
+                "<ram:BasisAmount>{}</ram:BasisAmount><ram:CategoryCode>{}</ram:CategoryCode>{}</ram:ApplicableTradeTax>",
                 amount(t.taxable_amount, places),
                 esc(&t.tax_category),
-                plain(t.rate)
+                rate(&t.tax_category, t.rate)
             );
         }
         for a in &inv.allowance_charges {
@@ -506,9 +721,9 @@ impl FacturX {
             opt(&mut o, "Reason", Some(&a.reason));
             let _ = write!(
                 o,
-                "<ram:CategoryTradeTax><ram:TypeCode>VAT</ram:TypeCode><ram:CategoryCode>{}</ram:CategoryCode><ram:RateApplicablePercent>{}</ram:RateApplicablePercent></ram:CategoryTradeTax></ram:SpecifiedTradeAllowanceCharge>",
+                "<ram:CategoryTradeTax><ram:TypeCode>VAT</ram:TypeCode><ram:CategoryCode>{}</ram:CategoryCode>{}</ram:CategoryTradeTax></ram:SpecifiedTradeAllowanceCharge>",
                 esc(&a.tax_category),
-                plain(a.tax_rate)
+                rate(&a.tax_category, a.tax_rate)
             );
         }
         if let Some(p) = &inv.payment_terms {

@@ -336,3 +336,227 @@ fn notes_can_be_left_out() {
     validate(&xml).unwrap();
     assert!(FacturX::init(&Host::default(), &serde_json::json!({"includeNotes": "no"})).is_err());
 }
+
+/// A two-line invoice whose lines, allowance and breakdown are all of one category and rate,
+/// with figures that add up.
+fn single(category: &str, rate: i64, reason: Option<&str>) -> InvoiceDocument {
+    let mut inv = samples::invoice(2);
+    let rate = Decimal::from(rate);
+    for l in &mut inv.lines {
+        l.tax_category = category.into();
+        l.tax_rate = rate;
+    }
+    for a in &mut inv.allowance_charges {
+        a.tax_category = category.into();
+        a.tax_rate = rate;
+    }
+    let t = &mut inv.totals;
+    let basis = t.line_total - t.allowance_total + t.charge_total;
+    let tax = (basis * rate / Decimal::ONE_HUNDRED).round_dp(2);
+    inv.taxes = vec![mercator_plugin_sdk::messages::TaxLine {
+        tax_code: category.into(),
+        tax_category: category.into(),
+        rate,
+        taxable_amount: basis,
+        tax_amount: tax,
+        exemption_reason: reason.map(Into::into),
+    }];
+    t.tax_basis_total = basis;
+    t.tax_total = tax;
+    t.grand_total = basis + tax;
+    t.due_payable = basis + tax - t.prepaid_amount + t.rounding_amount;
+    inv
+}
+
+fn refusal_codes(inv: &InvoiceDocument) -> Vec<String> {
+    match fx().xml(inv) {
+        Err(PluginError::Rejected(e)) => e.into_iter().map(|e| e.code).collect(),
+        Ok(_) => vec![],
+        Err(other) => panic!("{other:?}"),
+    }
+}
+
+/// Whatever it is given, the plugin either refuses the invoice with a code or renders a
+/// document the official Schematron accepts: every variant below goes through both, the
+/// accepted ones through the Schematron in one run. The refused ones each failed the
+/// Schematron when the plugin rendered them (a review found them).
+#[test]
+fn every_invoice_is_refused_or_valid_under_the_schematron() {
+    let mut accepted = Vec::new();
+    let mut expect_ok = |name: &str, inv: InvoiceDocument| {
+        let xml = fx()
+            .xml(&inv)
+            .unwrap_or_else(|e| panic!("{name} was refused: {e:?}"));
+        accepted.push((name.to_owned(), xml));
+    };
+    expect_ok("exempt", single("E", 0, Some("Exempt under Art. 132")));
+    expect_ok("zero-rated", single("Z", 0, None));
+    let mut ae = single("AE", 0, Some("Reverse charge"));
+    ae.buyer.vat_id = Some("FR12345678901".into());
+    expect_ok("reverse-charge", ae);
+    let mut k = single("K", 0, Some("Intra-community supply"));
+    k.buyer.address.country_code = "FR".into();
+    let mut no_ship_to = k.clone();
+    let mut ship_to = k.buyer.clone();
+    ship_to.address.city = "Lyon".into();
+    k.ship_to = Some(ship_to);
+    expect_ok("intra-community", k);
+    expect_ok("export", single("G", 0, Some("Export outside the EU")));
+    let mut o = single("O", 0, Some("Not subject to VAT"));
+    o.seller.vat_id = None;
+    o.buyer.vat_id = None;
+    expect_ok("not-subject", o);
+    let mut credit = samples::invoice(3);
+    credit.kind = InvoiceKind::CreditNote;
+    expect_ok("credit-note", credit);
+    expect_ok("jpy", samples::invoice_in(4, "JPY", 0));
+
+    let refused: Vec<(&str, InvoiceDocument, &str)> = vec![
+        (
+            "tax off by 5",
+            {
+                let mut i = samples::invoice(2);
+                i.taxes[0].tax_amount += Decimal::from(5);
+                i.totals.tax_total += Decimal::from(5);
+                i.totals.grand_total += Decimal::from(5);
+                i.totals.due_payable += Decimal::from(5);
+                i
+            },
+            "FACTURX_TOTALS_INCONSISTENT",
+        ),
+        (
+            "exempt without a reason",
+            single("E", 0, None),
+            "FACTURX_EXEMPTION_REASON",
+        ),
+        (
+            "standard with a reason",
+            single("S", 19, Some("why")),
+            "FACTURX_EXEMPTION_REASON",
+        ),
+        (
+            "zero rated, no seller VAT id",
+            {
+                let mut i = single("Z", 0, None);
+                i.seller.vat_id = None;
+                i
+            },
+            "FACTURX_SELLER_VAT_ID_REQUIRED",
+        ),
+        (
+            "negative price",
+            {
+                let mut i = samples::invoice(2);
+                i.lines[0].unit_price = -i.lines[0].unit_price;
+                i
+            },
+            "FACTURX_NEGATIVE_PRICE",
+        ),
+        ("standard at 0 %", single("S", 0, None), "FACTURX_TAX_RATE"),
+        (
+            "zero rated at 7 %",
+            single("Z", 7, None),
+            "FACTURX_TAX_RATE",
+        ),
+        (
+            "two breakdowns of one rate",
+            {
+                let mut i = samples::invoice(2);
+                let t = i.taxes[0].clone();
+                i.taxes.push(t);
+                i
+            },
+            "FACTURX_TOTALS_INCONSISTENT",
+        ),
+        (
+            "a breakdown without lines",
+            {
+                let mut i = samples::invoice(2);
+                i.taxes.push(mercator_plugin_sdk::messages::TaxLine {
+                    tax_code: "Z".into(),
+                    tax_category: "Z".into(),
+                    rate: Decimal::ZERO,
+                    taxable_amount: Decimal::ZERO,
+                    tax_amount: Decimal::ZERO,
+                    exemption_reason: None,
+                });
+                i
+            },
+            "FACTURX_TOTALS_INCONSISTENT",
+        ),
+        (
+            "lower-case country",
+            {
+                let mut i = samples::invoice(2);
+                i.buyer.address.country_code = "de".into();
+                i
+            },
+            "FACTURX_COUNTRY_UNKNOWN",
+        ),
+        (
+            "unknown currency",
+            {
+                let mut i = samples::invoice(2);
+                i.currency = "EUX".into();
+                i
+            },
+            "FACTURX_CURRENCY_UNKNOWN",
+        ),
+        (
+            "empty item name",
+            {
+                let mut i = samples::invoice(2);
+                i.lines[1].description = " ".into();
+                i
+            },
+            "FACTURX_ITEM_NAME_REQUIRED",
+        ),
+        (
+            "not subject, with VAT ids",
+            single("O", 0, Some("Not subject")),
+            "FACTURX_NOT_SUBJECT_WITH_VAT_ID",
+        ),
+        (
+            "reverse charge, no buyer id",
+            {
+                let mut i = single("AE", 0, Some("Reverse charge"));
+                i.buyer.vat_id = None;
+                i
+            },
+            "FACTURX_BUYER_VAT_ID_REQUIRED",
+        ),
+        (
+            "unknown category",
+            single("X", 0, None),
+            "FACTURX_TAX_CATEGORY",
+        ),
+        (
+            "intra-community, no deliver-to",
+            {
+                no_ship_to.ship_to = None;
+                no_ship_to
+            },
+            "FACTURX_DELIVERY_REQUIRED",
+        ),
+        (
+            "bad unit code",
+            {
+                let mut i = samples::invoice(2);
+                i.lines[0].unit_code = "pcs".into();
+                i
+            },
+            "FACTURX_UNIT_CODE",
+        ),
+    ];
+    for (name, inv, code) in &refused {
+        let codes = refusal_codes(inv);
+        assert!(codes.iter().any(|c| c == code), "{name}: {codes:?}");
+    }
+    let (ok, report) = schematron(&accepted);
+    assert!(ok, "{report}");
+    assert_eq!(
+        report.lines().filter(|l| l.starts_with("ok ")).count(),
+        accepted.len(),
+        "{report}"
+    );
+}
