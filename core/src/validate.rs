@@ -253,3 +253,25 @@ pub fn fits_step(field: &str, v: Decimal, step: Decimal) -> Result<(), Violation
     }
     Ok(())
 }
+
+/// A unit price the currency can state: a whole number of its unit-price steps (`0.01` for a
+/// step of `0.01`, never `553.333`); `PRECISION_EXCEEDED` otherwise, naming the step.
+pub fn price_step(
+    field: &str,
+    price: Decimal,
+    step: Decimal,
+    currency: &str,
+) -> Result<(), Violation> {
+    if step.is_zero() || (price / step).fract().is_zero() {
+        Ok(())
+    } else {
+        Err(Violation::new(
+            field,
+            Rule::PrecisionExceeded,
+            format!(
+                "unit prices in {currency} go in steps of {}; {price} is finer",
+                step.normalize()
+            ),
+        ))
+    }
+}

@@ -334,7 +334,7 @@ async fn order_confirmation_and_credit_limits() {
     assert_eq!(o["confirmedVersion"], 1);
     assert_eq!(
         o["confirmations"][0]["creditCheck"],
-        "passed: exposure 550 within 1000"
+        "passed: exposure 550.00 within 1000.00"
     );
     assert_eq!(o["confirmations"][0]["creditCheckResult"], "PASSED");
     // a change needs re-confirmation; the second confirmation is version 2
@@ -352,7 +352,7 @@ async fn order_confirmation_and_credit_limits() {
     assert_eq!(o["needsReconfirmation"], false);
     assert_eq!(
         o["confirmations"][1]["creditCheck"],
-        "warning: exposure 1100 over the limit 1000"
+        "warning: exposure 1100.00 over the limit 1000.00"
     );
     assert_eq!(o["confirmations"][1]["creditCheckResult"], "WARNING");
     assert_eq!(o["confirmations"][0]["totalAmount"]["amount"], "550.00");

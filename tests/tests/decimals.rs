@@ -285,3 +285,169 @@ async fn every_money_field_prints_at_its_currency_precision() {
         assert!(checked >= 30, "{checked} money fields checked");
     }
 }
+
+/// The gaps a review found in money at currency scale: a unit price finer than the currency's
+/// unit-price step is refused (a JPY 553.333 was saved); an approval request's amount is Money
+/// at the order currency's scale; a confirmation's line snapshot and credit-check text state
+/// amounts at scale and name items by number, not database id; a currency used by stored
+/// amounts cannot get a coarser precision (they would be finer than their currency).
+#[tokio::test]
+async fn unit_price_steps_approvals_confirmations_and_precision_changes_keep_the_scale() {
+    use crate::orders::{customer, setup};
+    let app = TestApp::start().await;
+    let c = app.company("MSG").await;
+    let s = setup(&c).await;
+    let jpy = c
+        .mutate(
+            "currencyCreate",
+            "CurrencyCreateInput",
+            "currency { id }",
+            json!({"code": "JPY", "name": "Yen"}),
+        )
+        .await["currency"]["id"]
+        .clone();
+    let yen_customer = customer(&c, "C-JP", jpy.as_str().unwrap(), json!({})).await;
+    let create = |cust: &str, price: &str| json!({"customerId": cust, "lines": [{"itemId": s.item_a, "quantity": "1", "unitPrice": price}]});
+    let p = c
+        .mutate(
+            "salesOrderCreate",
+            "SalesOrderCreateInput",
+            "salesOrder { id }",
+            create(&yen_customer, "553.333"),
+        )
+        .await;
+    assert_eq!(mercator_tests::codes(&p), ["PRECISION_EXCEEDED"], "{p}");
+    assert!(
+        p["userErrors"][0]["message"]
+            .as_str()
+            .unwrap()
+            .contains("JPY go in steps of 0.01"),
+        "{p}"
+    );
+    let usd_customer = customer(&c, "C-US", &s.usd, json!({"creditLimit": "5250"})).await;
+    let p = c
+        .mutate(
+            "salesOrderCreate",
+            "SalesOrderCreateInput",
+            "salesOrder { id }",
+            create(&usd_customer, "1.000001"),
+        )
+        .await;
+    assert_eq!(mercator_tests::codes(&p), ["PRECISION_EXCEEDED"], "{p}");
+
+    // An approval request states the order's net amount as Money.
+    let p = c
+        .mutate(
+            "approvalThresholdSet",
+            "ApprovalThresholdSetInput",
+            "company { id }",
+            json!({"amount": "10"}),
+        )
+        .await;
+    assert_eq!(p["userErrors"], json!([]), "{p}");
+    let p = c
+        .mutate(
+            "salesOrderCreate",
+            "SalesOrderCreateInput",
+            "salesOrder { id }",
+            create(&usd_customer, "20.4"),
+        )
+        .await;
+    assert_eq!(p["userErrors"], json!([]), "{p}");
+    let order = p["salesOrder"]["id"].clone();
+    let p = c
+        .mutate(
+            "approverSet",
+            "ApproverSetInput",
+            "approverSetup { userName }",
+            json!({"userName": "test", "approverName": "boss"}),
+        )
+        .await;
+    assert_eq!(p["userErrors"], json!([]), "{p}");
+    let p = c
+        .mutate(
+            "salesOrderRequestApproval",
+            "SalesOrderRequestApprovalInput",
+            "salesOrder { approvalRequests { amount { amount currency } } }",
+            json!({"id": order}),
+        )
+        .await;
+    assert_eq!(p["userErrors"], json!([]), "{p}");
+    assert_eq!(
+        p["salesOrder"]["approvalRequests"][0]["amount"],
+        json!({"amount": "20.40", "currency": "USD"}),
+        "{p}"
+    );
+
+    // A confirmation's snapshot and credit check, at scale.
+    let p = c
+        .mutate(
+            "salesOrderCreate",
+            "SalesOrderCreateInput",
+            "salesOrder { id }",
+            json!({"customerId": usd_customer, "lines": [{"itemId": s.item_a, "quantity": "4", "unitPrice": "5.1"}]}),
+        )
+        .await;
+    let small = p["salesOrder"]["id"].clone();
+    let p = c
+        .mutate(
+            "salesOrderConfirm",
+            "SalesOrderConfirmInput",
+            "salesOrders { confirmations { creditCheck lines } }",
+            json!({"ids": [small]}),
+        )
+        .await;
+    assert_eq!(p["userErrors"], json!([]), "{p}");
+    let conf = &p["salesOrders"][0]["confirmations"][0];
+    assert!(
+        conf["creditCheck"]
+            .as_str()
+            .unwrap()
+            .ends_with("within 5250.00"),
+        "{conf}"
+    );
+    let line = &conf["lines"][0];
+    assert_eq!(line["itemNumber"], "ITEM-A", "{conf}");
+    assert!(line.get("itemId").is_none(), "{conf}");
+    assert_eq!(line["unitPrice"], "5.10000", "{conf}");
+    assert_eq!(line["lineAmount"], "20.40", "{conf}");
+
+    // USD is used: its amount precision cannot get coarser, only finer.
+    let p = c
+        .mutate(
+            "currencyUpdate",
+            "CurrencyUpdateInput",
+            "currency { amountPrecision }",
+            json!({"id": s.usd, "amountPrecision": "1", "invoiceRoundingPrecision": "1"}),
+        )
+        .await;
+    assert_eq!(mercator_tests::codes(&p), ["INVALID_VALUE"], "{p}");
+    let p = c
+        .mutate(
+            "currencyUpdate",
+            "CurrencyUpdateInput",
+            "currency { amountPrecision }",
+            json!({"id": s.usd, "amountPrecision": "0.001"}),
+        )
+        .await;
+    assert_eq!(p["userErrors"], json!([]), "{p}");
+    // An unused currency may change either way.
+    let p = c
+        .mutate(
+            "currencyCreate",
+            "CurrencyCreateInput",
+            "currency { id }",
+            json!({"code": "CHF", "name": "Franc"}),
+        )
+        .await;
+    let chf = p["currency"]["id"].clone();
+    let p = c
+        .mutate(
+            "currencyUpdate",
+            "CurrencyUpdateInput",
+            "currency { amountPrecision }",
+            json!({"id": chf, "amountPrecision": "1", "invoiceRoundingPrecision": "1"}),
+        )
+        .await;
+    assert_eq!(p["userErrors"], json!([]), "{p}");
+}

@@ -94,7 +94,8 @@ impl OrderConfirmation {
     async fn credit_check_result(&self) -> super::enums::CreditCheckResult {
         mercator_core::sales::confirm::CreditCheck::of(&self.0.credit_check).into()
     }
-    /// The confirmed lines (line number, item, quantity, unit price, line amount).
+    /// The confirmed lines as JSON: `lineNumber`, `itemNumber`, `quantity`, `unitPrice` and
+    /// `lineAmount` (decimal strings at the order currency's precisions).
     async fn lines(&self) -> super::scalars::Json {
         super::scalars::Json(serde_json::from_str(&self.0.lines).unwrap_or_default())
     }
@@ -127,9 +128,15 @@ impl ApprovalRequest {
     async fn approver(&self) -> &str {
         &self.0.approver_name
     }
-    /// The order's net amount when it was asked.
-    async fn amount(&self) -> Dec {
-        Dec::of(self.0.amount.value())
+    /// The order's net amount when it was asked, in the order's currency.
+    async fn amount(&self, ctx: &Context<'_>) -> Result<super::types::Money> {
+        let order = loaders(ctx)?
+            .sales_order
+            .load_one(self.0.order_id)
+            .await
+            .map_err(internal)?
+            .ok_or_else(|| internal("the order of an approval request is gone"))?;
+        super::crm_types::money(ctx, self.0.amount.value(), order.currency_id).await
     }
     /// The approver's comment.
     async fn comment(&self) -> Option<&str> {

@@ -166,6 +166,9 @@ pub(crate) async fn confirm_orders(
     }
     let cust = parties::get_customer(db, company_id, first.invoice_customer_id).await?;
     let limit = cust.credit_limit.value();
+    // Figures in the customer's currency, at its precision ("5250.00", not "5250").
+    let cur = crate::setup::get_currency(db, company_id, cust.currency_id).await?;
+    let fig = |d: Decimal| crate::money::at_step(d, cur.amount_precision.value()).to_string();
     let credit_check = if limit.is_zero() {
         CreditCheck::NoCreditLimit.words().to_owned()
     } else if skip_credit_check && !cust.mandatory_credit_limit {
@@ -180,36 +183,52 @@ pub(crate) async fn confirm_orders(
                     format!(
                         "{} would owe {} against a credit limit of {}",
                         cust.account_number,
-                        exp.normalize(),
-                        limit.normalize()
+                        fig(exp),
+                        fig(limit)
                     ),
                 ));
             }
             format!(
                 "{}: exposure {} over the limit {}",
                 CreditCheck::Warning.words(),
-                exp.normalize(),
-                limit.normalize()
+                fig(exp),
+                fig(limit)
             )
         } else {
             format!(
                 "{}: exposure {} within {}",
                 CreditCheck::Passed.words(),
-                exp.normalize(),
-                limit.normalize()
+                fig(exp),
+                fig(limit)
             )
         }
     };
     let now = Utc::now();
+    // The snapshot names items by number (business keys, not database ids) and states
+    // amounts at the order currency's precision.
+    let numbers: std::collections::HashMap<i64, String> = crate::catalog::item::Entity::find()
+        .filter(crate::catalog::item::Column::CompanyId.eq(company_id))
+        .filter(crate::catalog::item::Column::Id.is_in(all_lines.iter().map(|l| l.item_id)))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|i| (i.id, i.number))
+        .collect();
     let mut out = Vec::new();
     for o in orders {
         let version = o.confirmed_version.unwrap_or(0) + 1;
+        let oc = crate::setup::get_currency(db, company_id, o.currency_id).await?;
+        let (amount_step, price_step) =
+            (oc.amount_precision.value(), oc.unit_price_precision.value());
         let lines: Vec<serde_json::Value> = all_lines
             .iter()
             .filter(|l| l.order_id == o.id)
             .map(|l| {
-                json!({"lineNumber": l.line_number, "itemId": l.item_id, "quantity": l.quantity.value().normalize().to_string(),
-                       "unitPrice": l.unit_price.value().normalize().to_string(), "lineAmount": l.line_amount.value().normalize().to_string()})
+                json!({"lineNumber": l.line_number,
+                       "itemNumber": numbers.get(&l.item_id).cloned().unwrap_or_default(),
+                       "quantity": l.quantity.value().normalize().to_string(),
+                       "unitPrice": crate::money::at_step(l.unit_price.value(), price_step).to_string(),
+                       "lineAmount": crate::money::at_step(l.line_amount.value(), amount_step).to_string()})
             })
             .collect();
         order_confirmation::ActiveModel {

@@ -208,8 +208,15 @@ impl LineContext {
                 Some(_) => {}
             }
         }
-        if let Some(p) = l.unit_price {
-            v.check(validate::unit_price(&f("unitPrice"), p));
+        if let Some(p) = l.unit_price
+            && v.check(validate::unit_price(&f("unitPrice"), p)).is_some()
+        {
+            v.check(validate::price_step(
+                &f("unitPrice"),
+                p,
+                buyer.currency.unit_price_precision.value(),
+                &buyer.currency.code,
+            ));
         }
         if let Some(p) = l.discount_percent {
             v.check(validate::percent(&f("discountPercent"), p));

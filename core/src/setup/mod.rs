@@ -488,6 +488,25 @@ pub async fn update_currency(
             p.invoice_rounding_precision.is_some(),
         ],
     );
+    // A coarser step would leave stored amounts finer than their currency.
+    let coarser = |new: Option<Decimal>, old: Decimal| new.is_some_and(|n| n > old);
+    let coarser_amount = coarser(p.amount_precision, row.amount_precision.value());
+    let coarser_price = coarser(p.unit_price_precision, row.unit_price_precision.value());
+    if (coarser_amount || coarser_price) && currency_in_use(db, company_id, row.id).await? {
+        let field = if coarser_amount {
+            "amountPrecision"
+        } else {
+            "unitPricePrecision"
+        };
+        v.push(Violation::new(
+            field,
+            Rule::InvalidValue,
+            format!(
+                "{} is used by stored amounts (customers, documents, agreements): its precisions can only get finer",
+                row.code
+            ),
+        ));
+    }
     v.finish()?;
     let mut am: currency::ActiveModel = row.into();
     if let Some(x) = name {
@@ -507,6 +526,46 @@ pub async fn update_currency(
     }
     am.updated_at = Set(Utc::now());
     Ok(am.update(db).await?)
+}
+
+/// The tables whose rows hold amounts in a currency of theirs.
+const CURRENCY_USERS: [&str; 9] = [
+    "customers",
+    "vendors",
+    "leads",
+    "opportunities",
+    "customer_ledger_entries",
+    "trade_agreements",
+    "sales_orders",
+    "sales_quotations",
+    "invoice_discount_terms",
+];
+
+/// True if any row of the company states an amount in the currency.
+async fn currency_in_use(
+    db: &impl ConnectionTrait,
+    company_id: i64,
+    currency_id: i64,
+) -> ServiceResult<bool> {
+    // Integers from the database, not input: written into the text on both engines.
+    let sql = CURRENCY_USERS
+        .iter()
+        .map(|t| {
+            format!(
+                "SELECT 1 AS x FROM {t} WHERE company_id = {company_id} AND currency_id = {currency_id}"
+            )
+        })
+        .collect::<Vec<_>>()
+        .join(" UNION ALL ");
+    let row = db
+        .query_one_raw(sea_orm::Statement::from_string(
+            db.get_database_backend(),
+            format!("SELECT EXISTS ({sql}) AS used"),
+        ))
+        .await?;
+    Ok(row
+        .and_then(|r| r.try_get::<bool>("", "used").ok())
+        .unwrap_or(true))
 }
 
 /// One currency of the company.

@@ -205,6 +205,16 @@ pub async fn create_agreement(
         ));
     }
     let amount = v.check(validate::unit_price("amount", i.amount));
+    if amount.is_some()
+        && let Ok(c) = crate::setup::get_currency(db, company_id, i.currency_id).await
+    {
+        v.check(validate::price_step(
+            "amount",
+            i.amount,
+            c.unit_price_precision.value(),
+            &c.code,
+        ));
+    }
     let p1 = v.check(validate::percent("percent1", i.percent1));
     let p2 = v.check(validate::percent("percent2", i.percent2));
     if i.relation == AgreementRelation::Price && !(i.percent1.is_zero() && i.percent2.is_zero()) {
