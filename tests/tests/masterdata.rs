@@ -625,6 +625,40 @@ async fn vendors_and_items() {
     assert_eq!(p["item"]["baseSalesPrice"], "100");
     assert_eq!(p["item"]["onHand"], "0");
     let id = p["item"]["id"].clone();
+    // An item tax group must have a tax setup where it is set (else its lines would fail).
+    let p = c
+        .mutate(
+            "itemUpdate",
+            "ItemUpdateInput",
+            "item { taxGroup }",
+            json!({"id": id, "taxGroup": "STD"}),
+        )
+        .await;
+    assert_eq!(mercator_tests::codes(&p), ["NOT_FOUND"], "{p}");
+    assert_eq!(
+        p["userErrors"][0]["field"],
+        json!(["input", "taxGroup"]),
+        "{p}"
+    );
+    let p = c
+        .mutate(
+            "itemCreate",
+            "ItemCreateInput",
+            "item { id }",
+            json!({"name": "X", "baseUnitId": hour, "baseSalesPrice": "1", "taxGroup": "NOPE"}),
+        )
+        .await;
+    assert_eq!(mercator_tests::codes(&p), ["NOT_FOUND"], "{p}");
+    let t = c
+        .mutate(
+            "taxCodeCreate",
+            "TaxCodeCreateInput",
+            "taxCode { id }",
+            json!({"code": "VAT", "name": "VAT", "rate": "10"}),
+        )
+        .await;
+    let p = c.mutate("taxSetupSet", "TaxSetupSetInput", "taxSetup { itemTaxGroup }", json!({"customerTaxGroup": "DOMESTIC", "itemTaxGroup": "STD", "taxCodeId": t["taxCode"]["id"]})).await;
+    assert_eq!(p["userErrors"], json!([]), "{p}");
     let p = c.mutate("itemUpdate", "ItemUpdateInput", "item { name baseSalesPrice itemGroup taxGroup }", json!({"id": id, "baseSalesPrice": "99.99", "itemGroup": "SERVICES", "taxGroup": "STD"})).await;
     assert_eq!(
         p["item"],

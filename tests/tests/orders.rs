@@ -589,6 +589,28 @@ async fn order_refusals_change_nothing() {
     )
     .await;
     assert_eq!(p["salesOrder"]["taxAmount"]["amount"], "2.50");
+    // An item without a tax group in a company that taxes: its line is refused, not left
+    // untaxed (a line once went in with no tax code and 0.00 tax).
+    let bare = ok(
+        &c,
+        "itemCreate",
+        json!({"number": "BARE", "name": "No tax group", "baseUnitId": s.pcs, "baseSalesPrice": "5"}),
+        "item { id }",
+    )
+    .await["item"]["id"]
+        .clone();
+    let p = m(
+        &c,
+        "salesOrderCreate",
+        json!({"customerId": untaxed, "lines": [{"itemId": bare, "quantity": "1"}]}),
+        "salesOrder { id }",
+    )
+    .await;
+    assert_eq!(codes(&p), ["TAX_GROUP_REQUIRED"], "{p}");
+    assert_eq!(
+        p["userErrors"][0]["field"],
+        json!(["input", "lines", "0", "itemId"])
+    );
     let p = ok(
         &c,
         "companyUpdate",

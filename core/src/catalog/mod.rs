@@ -232,6 +232,17 @@ pub async fn create_item(
             .map(|g| validate::code("taxGroup", g))
             .transpose(),
     );
+    if tax.is_some() {
+        v.check(
+            crate::setup::check_item_tax_group(
+                db,
+                company_id,
+                "taxGroup",
+                input.tax_group.as_deref(),
+            )
+            .await?,
+        );
+    }
     v.check(
         refs::usable(
             db,
@@ -355,6 +366,9 @@ pub async fn update_item(
                 .transpose(),
         )
     });
+    if let Some(Some(Some(g))) = &tax {
+        v.check(crate::setup::check_item_tax_group(db, company_id, "taxGroup", Some(g)).await?);
+    }
     if let Some(u) = p.base_unit_id {
         v.check(refs::usable(db, company_id, Table::UnitOfMeasure, u, "baseUnitId").await?);
     }

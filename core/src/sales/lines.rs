@@ -331,6 +331,17 @@ impl LineContext {
                     ));
                 }
             },
+            // A taxing document and an item without a tax group: refused, not left untaxed.
+            (Some(_), None) => {
+                return Err(violation(
+                    &f("itemId"),
+                    Rule::TaxGroupRequired,
+                    format!(
+                        "item {} has no tax group, so its line cannot be taxed; give it one (itemUpdate taxGroup)",
+                        item.number
+                    ),
+                ));
+            }
             _ => None,
         };
         let store = |field: &str, r: Result<Amount, crate::money::StorageError>| {

@@ -269,6 +269,34 @@ pub async fn check_customer_tax_group(
     })
 }
 
+/// Checks an item tax group being set on an item: it must have a tax setup (with some
+/// customer tax group), or every document line of the item would fail.
+pub async fn check_item_tax_group(
+    db: &impl ConnectionTrait,
+    company_id: i64,
+    field: &str,
+    group: Option<&str>,
+) -> ServiceResult<Result<(), Violation>> {
+    let Some(g) = group else {
+        return Ok(Ok(()));
+    };
+    let known = tax_setup::Entity::find()
+        .filter(tax_setup::Column::CompanyId.eq(company_id))
+        .filter(tax_setup::Column::ItemTaxGroup.eq(g))
+        .one(db)
+        .await?
+        .is_some();
+    Ok(if known {
+        Ok(())
+    } else {
+        Err(Violation::new(
+            field,
+            Rule::NotFound,
+            format!("item tax group {g} has no tax setup; set one with taxSetupSet first"),
+        ))
+    })
+}
+
 /// The customer tax group of a document: the customer's (or the one given), else the
 /// company's default. When neither is set and the company has any tax setup, the document is
 /// refused (`TAX_GROUP_REQUIRED` on `field`) rather than left silently untaxed; a company with
