@@ -22,7 +22,7 @@ async fn mx(c: &Client<'_>, name: &str, input: Value, selection: &str) -> Value 
     c.ok(&q, json!({"i": input})).await[name].clone()
 }
 
-const SEL: &str = "salesOrder { id number orderType status attributes lines { id } } userErrors { code field message extensionCode }";
+const SEL: &str = "salesOrder { id number orderType status attributes lines { id } } userErrors { code field message extensionCode extensionField }";
 
 async fn create(c: &Client<'_>, input: Value) -> Value {
     let q = format!(
@@ -200,6 +200,16 @@ async fn consignment_plugin_order_type_end_to_end() {
         "{p}"
     );
     assert!(codes(&p).iter().all(|c| c == "REJECTED_BY_EXTENSION"));
+    // an attribute path is a path into the input too
+    assert_eq!(
+        p["userErrors"][0]["extensionField"], "attributes.settlementDays",
+        "{p}"
+    );
+    assert_eq!(
+        p["userErrors"][0]["field"],
+        json!(["input", "attributes", "settlementDays"]),
+        "{p}"
+    );
     let d = c.ok("{ salesOrders { totalCount } }", json!({})).await;
     assert_eq!(d["salesOrders"]["totalCount"], 0, "nothing was written");
     // a valid consignment order

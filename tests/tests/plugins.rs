@@ -1084,7 +1084,7 @@ async fn the_plugin_of_the_guide_checks_loads_and_works() {
         d["data"]["items"]["nodes"][0]["id"].clone(),
     );
     let create = "mutation($i: SalesOrderCreateInput!) { salesOrderCreate(input: $i) {
-        salesOrder { id orderType lines { id } } userErrors { code field extensionCode } } }";
+        salesOrder { id orderType lines { id } } userErrors { code field extensionCode extensionField } } }";
     let order = |attributes: Value, price: Option<&str>| {
         let mut line = json!({"itemId": item, "quantity": "2"});
         if let Some(p) = price {
@@ -1103,6 +1103,16 @@ async fn the_plugin_of_the_guide_checks_loads_and_works() {
         p["userErrors"][0]["extensionCode"], "SAMPLES_ARE_FREE",
         "{b}"
     );
+    // Its path into the order is kept, and on a create it is a path into the input too.
+    assert_eq!(
+        p["userErrors"][0]["extensionField"], "lines.0.unitPrice",
+        "{b}"
+    );
+    assert_eq!(
+        p["userErrors"][0]["field"],
+        json!(["input", "lines", "0", "unitPrice"]),
+        "{b}"
+    );
     // The attribute schema is the host's to check: no campaign, no order.
     let (_, b) = server.q(create, order(json!({}), Some("0"))).await;
     assert_eq!(
@@ -1119,14 +1129,15 @@ async fn the_plugin_of_the_guide_checks_loads_and_works() {
     let line = p["salesOrder"]["lines"][0]["id"].clone();
     let (_, b) = server
         .q(
-            "mutation($i: SalesOrderLineUpdateInput!) { salesOrderLineUpdate(input: $i) { userErrors { code extensionCode } } }",
+            "mutation($i: SalesOrderLineUpdateInput!) { salesOrderLineUpdate(input: $i) { userErrors { code field extensionCode extensionField } } }",
             json!({"i": {"id": line, "unitPrice": "9.99"}}),
         )
         .await;
-    assert_eq!(
-        b["data"]["salesOrderLineUpdate"]["userErrors"][0]["extensionCode"], "SAMPLES_ARE_FREE",
-        "{b}"
-    );
+    let e = &b["data"]["salesOrderLineUpdate"]["userErrors"][0];
+    assert_eq!(e["extensionCode"], "SAMPLES_ARE_FREE", "{b}");
+    // The path is into the order; this input has no `lines`, so no `field`.
+    assert_eq!(e["extensionField"], "lines.0.unitPrice", "{b}");
+    assert_eq!(e["field"], Value::Null, "{b}");
     drop(server);
 
     // The transition veto, the invoice format and the calculator, through the ABI.

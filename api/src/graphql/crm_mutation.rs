@@ -27,6 +27,7 @@ fn id_error(inp: &mut Input, field: &str, message: String) {
         ),
         message,
         extension_code: None,
+        extension_field: None,
     });
 }
 

@@ -202,34 +202,52 @@ pub fn extension_error(e: &ExtensionError) -> async_graphql::Error {
     }
 }
 
-/// The userErrors of an extension's refusal (field paths under `input`, the extension's own
-/// code kept), or the top-level error of a fault.
+/// The userErrors of an extension's refusal, or the top-level error of a fault. The
+/// extension's own code and path are kept (`extensionCode`, `extensionField`: a path into the
+/// order it was shown); `field` points into the input only where the path's first part is one
+/// of the mutation's `input_fields` (`attributes.…`, `orderType`, `lines.0.…` on a create,
+/// whose lines are the order's lines in the same order).
 pub fn extension_user_errors(
     e: ExtensionError,
-    prefix: &str,
+    input_fields: &[&str],
 ) -> async_graphql::Result<Vec<UserError>> {
     match e {
         ExtensionError::Rejected(errors) => Ok(errors
             .into_iter()
             .map(|u| UserError {
                 code: ErrorCode::RejectedByExtension,
-                field: u.field.map(|f| {
-                    std::iter::once("input".to_owned())
-                        .chain(
-                            prefix
-                                .split('.')
-                                .filter(|s| !s.is_empty())
-                                .map(str::to_owned),
-                        )
-                        .chain(f.split('.').map(str::to_owned))
-                        .collect()
-                }),
+                field: u.field.as_deref().and_then(|f| input_path(f, input_fields)),
                 message: u.message,
                 extension_code: Some(u.code),
+                extension_field: u.field,
             })
             .collect()),
         other => Err(extension_error(&other)),
     }
+}
+
+/// An extension's path into the order (`attributes.site`, `lines.0.itemNumber`) as a path into
+/// the input, when its first part is one of `input_fields`. A line's fields take their input
+/// names (`itemNumber` → `itemId`, `unit` → `unitId`); one the input does not have stops at the
+/// line.
+fn input_path(path: &str, input_fields: &[&str]) -> Option<Vec<String>> {
+    let mut parts = path.split('.');
+    let head = parts.next().filter(|h| input_fields.contains(h))?;
+    let mut out = vec!["input".to_owned(), head.to_owned()];
+    if head != "lines" {
+        out.extend(parts.map(str::to_owned));
+        return Some(out);
+    }
+    let index = parts.next().filter(|i| i.parse::<u32>().is_ok())?;
+    out.push(index.to_owned());
+    let input_name = match parts.next() {
+        Some("itemNumber" | "itemKind") => Some("itemId"),
+        Some("unit") => Some("unitId"),
+        Some(f @ ("quantity" | "unitPrice" | "description" | "discountPercent")) => Some(f),
+        _ => None,
+    };
+    out.extend(input_name.map(str::to_owned));
+    Some(out)
 }
 
 /// The public code of a core rule.
@@ -281,6 +299,12 @@ pub struct UserError {
     pub message: String,
     /// For `REJECTED_BY_EXTENSION`: the extension's own code (e.g. `CONSIGNEE_SITE_REQUIRED`).
     pub extension_code: Option<String>,
+    /// For `REJECTED_BY_EXTENSION`: what the extension's refusal concerns, as a path into the
+    /// order it was shown (`attributes.consigneeSite`; `lines.0.unitPrice`, where `0` is the
+    /// line's position in the order's lines, from 0, in line-number order). `field` repeats it
+    /// under `input` when the input has that place (`attributes`, `orderType`, and a create's
+    /// `lines`).
+    pub extension_field: Option<String>,
 }
 
 impl UserError {
@@ -296,6 +320,7 @@ impl UserError {
             field: Some(field),
             message,
             extension_code: None,
+            extension_field: None,
         }
     }
 }
@@ -314,6 +339,7 @@ impl From<Violation> for UserError {
             field,
             message: v.message,
             extension_code: None,
+            extension_field: None,
         }
     }
 }
@@ -396,7 +422,7 @@ pub fn map_service(e: ServiceError, id_field: &str) -> async_graphql::Result<Vec
         )]),
         ServiceError::Conflict(db) => Err(conflict(db)),
         ServiceError::Busy(db) => Err(busy(db)),
-        ServiceError::Extension(e) => extension_user_errors(e, ""),
+        ServiceError::Extension(e) => extension_user_errors(e, &[]),
         ServiceError::Db(db) => Err(internal(db)),
     }
 }
@@ -438,6 +464,34 @@ pub fn internal<E: std::fmt::Display + 'static>(e: E) -> async_graphql::Error {
 mod tests {
     use super::*;
     use mercator_core::extension::messages::UserError as ExtUserError;
+
+    /// An extension's path into the order becomes a path into the input only where the
+    /// input has that place.
+    #[test]
+    fn extension_paths_point_into_the_input_where_it_has_them() {
+        let create = ["orderType", "attributes", "lines"];
+        let p = |f: &str, fields: &[&str]| input_path(f, fields).map(|v| v.join("."));
+        assert_eq!(
+            p("attributes.site", &create).as_deref(),
+            Some("input.attributes.site")
+        );
+        assert_eq!(
+            p("lines.2.itemNumber", &create).as_deref(),
+            Some("input.lines.2.itemId")
+        );
+        assert_eq!(
+            p("lines.0.unitPrice", &create).as_deref(),
+            Some("input.lines.0.unitPrice")
+        );
+        assert_eq!(
+            p("lines.0.pickedQuantity", &create).as_deref(),
+            Some("input.lines.0")
+        );
+        assert_eq!(p("lines.x.quantity", &create), None);
+        assert_eq!(p("lines.0.unitPrice", &["orderType", "attributes"]), None);
+        assert_eq!(p("customer.number", &create), None);
+        assert_eq!(p("attributes.site", &[]), None);
+    }
 
     /// The API's codes for extension failures are the ones core names, and a refusal carries
     /// the extension's own code.

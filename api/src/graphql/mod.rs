@@ -222,6 +222,13 @@ pub async fn change(
             ServiceError::Busy(e) => errors::busy(e),
             other => errors::internal(other),
         })?;
+    use mercator_core::sales::change::Change;
+    // Where in the mutation's input an extension's path into the order can point.
+    let input_fields: &[&str] = match change {
+        Change::Create(_) => &["orderType", "attributes", "lines"],
+        Change::ChangeType { .. } => &["orderType", "attributes"],
+        _ => &[],
+    };
     match mercator_core::sales::change::change_orders(db, reg, company_id, change).await {
         Ok(done) => {
             if let Some(l) = ctx.data_opt::<loaders::Loaders>() {
@@ -229,6 +236,7 @@ pub async fn change(
             }
             Ok(Ok(done))
         }
+        Err(ServiceError::Extension(e)) => Ok(Err(errors::extension_user_errors(e, input_fields)?)),
         Err(e) => Ok(Err(map_service(e, id_field)?)),
     }
 }

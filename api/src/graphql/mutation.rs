@@ -608,6 +608,7 @@ fn id_error(field: &str, e: &ids::IdError) -> UserError {
         field: Some(vec!["input".into(), field.into()]),
         message: e.message(field),
         extension_code: None,
+        extension_field: None,
     }
 }
 
@@ -1392,6 +1393,7 @@ async fn set_archived(
                 field: Some(vec!["input".into(), "id".into()]),
                 message: format!("a {} cannot be archived", kind.name()),
                 extension_code: None,
+                extension_field: None,
             }])));
         }
     };

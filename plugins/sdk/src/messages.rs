@@ -23,7 +23,9 @@ fn v1() -> u32 {
 pub struct UserError {
     /// A stable, machine-readable code, e.g. `CONSIGNEE_REQUIRED` (`[A-Z0-9_]`).
     pub code: String,
-    /// The input field it concerns, as a path (`attributes.consignee`, `lines.2.quantity`).
+    /// What it concerns, as a path into the message the plugin was given:
+    /// `attributes.consignee`, or `lines.2.quantity` where `2` is the line's index in
+    /// `order.lines` (from 0), not its line number. Clients see it as `extensionField`.
     #[serde(default)]
     pub field: Option<String>,
     /// A sentence for people.

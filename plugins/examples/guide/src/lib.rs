@@ -29,14 +29,16 @@ impl OrderType for Samples {
 
     // The order as it will be saved: after every change of its lines or header.
     fn validate(&self, order: &Order) -> Result<(), PluginError> {
+        // A refusal names its field as a path into the order: `lines.<index>.…`.
         let priced: Vec<UserError> = order
             .lines
             .iter()
-            .filter(|l| !l.unit_price.is_zero())
-            .map(|l| {
+            .enumerate()
+            .filter(|(_, l)| !l.unit_price.is_zero())
+            .map(|(i, l)| {
                 UserError::new(
                     "SAMPLES_ARE_FREE",
-                    Some(&format!("lines.{}.unitPrice", l.line_number)),
+                    Some(&format!("lines.{i}.unitPrice")),
                     format!("line {} has a price; samples are free", l.line_number),
                 )
             })
