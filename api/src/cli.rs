@@ -151,7 +151,49 @@ async fn connect_existing(cfg: &Config) -> anyhow::Result<Db> {
             redact(&cfg.database_url)
         );
     }
+    if cfg.database_url.starts_with("postgres") {
+        // Connecting with a schema creates it: look first, on a plain connection.
+        use sea_orm::ConnectionTrait;
+        let schema = cfg.database_schema.as_deref().unwrap_or("public");
+        let plain = sea_orm::Database::connect(cfg.database_url.as_str())
+            .await
+            .map_err(|e| {
+                anyhow::anyhow!(
+                    "cannot open the database {}: {e}",
+                    redact(&cfg.database_url)
+                )
+            })?;
+        let found = plain
+            .query_one_raw(sea_orm::Statement::from_sql_and_values(
+                sea_orm::DbBackend::Postgres,
+                "SELECT 1 FROM information_schema.tables \
+                 WHERE table_schema = $1 AND table_name = 'seaql_migrations'",
+                [schema.into()],
+            ))
+            .await?
+            .is_some();
+        plain.close().await?;
+        if !found {
+            anyhow::bail!(
+                "the schema {schema} of the database {} holds no Mercator database \
+                 (database_schema / MERCATOR_DATABASE_SCHEMA, database_url / \
+                 MERCATOR_DATABASE_URL); create it with `mercator migrate` or `mercator serve`",
+                redact(&cfg.database_url)
+            );
+        }
+    }
     connect(cfg).await
+}
+
+/// Where the database is, for messages: its URL without the password, and the schema.
+fn where_db(cfg: &Config) -> String {
+    match (
+        &cfg.database_schema,
+        cfg.database_url.starts_with("postgres"),
+    ) {
+        (Some(s), true) => format!("database {}, schema {s}", redact(&cfg.database_url)),
+        _ => format!("database {}", redact(&cfg.database_url)),
+    }
 }
 
 fn init_logging(cfg: &Config) {
@@ -270,7 +312,7 @@ async fn token(cfg: &Config, action: TokenCmd) -> anyhow::Result<()> {
                 },
             )
             .await
-            .map_err(|e| anyhow::anyhow!("{e} (database {})", redact(&cfg.database_url)))?;
+            .map_err(|e| anyhow::anyhow!("{e} ({})", where_db(cfg)))?;
             out(&format!("{token}\n"))?;
         }
         TokenCmd::List => {

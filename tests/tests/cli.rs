@@ -82,7 +82,14 @@ async fn seed_token_and_serve_work_for_scripts() {
         &["token", "create", "--company", "NOPE", "--role", "viewer"],
     );
     assert!(!out.status.success());
-    assert!(String::from_utf8_lossy(&out.stderr).contains("NOPE"));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("company NOPE not found"), "{err}");
+    if let Some(s) = schema {
+        assert!(
+            err.contains(&format!("schema {s}")),
+            "names where it looked: {err}"
+        );
+    }
     let out = mercator(
         &url,
         schema,
@@ -213,6 +220,35 @@ fn the_cli_behaves_in_pipes_and_names_its_database_and_variables() {
         "{err}"
     );
     assert!(!missing.exists(), "no empty database was created");
+
+    // On PostgreSQL, a schema that holds no Mercator database is named, and not created.
+    if let Some(pg) = mercator_tests::postgres_url() {
+        let schema = format!("t_absent_{}", std::process::id());
+        let out = mercator(
+            &pg,
+            Some(&schema),
+            &["token", "create", "--company", "DEMO", "--role", "viewer"],
+        );
+        assert!(!out.status.success());
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(
+            err.contains(&format!("schema {schema}")) && err.contains("mercator migrate"),
+            "{err}"
+        );
+        let rt = tokio::runtime::Runtime::new().unwrap();
+        let created = rt.block_on(async {
+            use sea_orm::ConnectionTrait;
+            let c = sea_orm::Database::connect(pg.as_str()).await.unwrap();
+            c.query_one_raw(sea_orm::Statement::from_string(
+                sea_orm::DbBackend::Postgres,
+                format!("SELECT 1 FROM information_schema.schemata WHERE schema_name = '{schema}'"),
+            ))
+            .await
+            .unwrap()
+            .is_some()
+        });
+        assert!(!created, "no empty schema was created");
+    }
 
     let out = Command::new(binary()).arg("--help").output().unwrap();
     let help = String::from_utf8_lossy(&out.stdout);
