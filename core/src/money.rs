@@ -138,6 +138,17 @@ pub fn round_to(value: Decimal, step: Decimal, mode: RoundingMode) -> Decimal {
     (units.round_dp_with_strategy(0, strategy) * step).normalize()
 }
 
+/// `d` written with exactly the places of `step` (`20.4` at a step of `0.01` is `20.40`;
+/// `553` at `1` stays `553`); never rounds: a value finer than the step keeps its digits.
+pub fn at_step(d: Decimal, step: Decimal) -> Decimal {
+    let places = step.normalize().scale();
+    let mut d = d.normalize();
+    if d.scale() <= places {
+        d.rescale(places);
+    }
+    d
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -216,15 +227,4 @@ mod tests {
             d("1235")
         );
     }
-}
-
-/// `d` written with exactly the places of `step` (`20.4` at a step of `0.01` is `20.40`;
-/// `553` at `1` stays `553`); never rounds: a value finer than the step keeps its digits.
-pub fn at_step(d: Decimal, step: Decimal) -> Decimal {
-    let places = step.normalize().scale();
-    let mut d = d.normalize();
-    if d.scale() <= places {
-        d.rescale(places);
-    }
-    d
 }

@@ -331,7 +331,6 @@ mod tag_tests {
                 sea_orm::sea_query::Alias::new(t),
                 sea_orm::sea_query::Alias::new(c),
             ))
-            .into()
         };
         let orders_date = Keyset::new(
             col("sales_orders", "order_date"),
