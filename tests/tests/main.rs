@@ -8,6 +8,7 @@
 
 mod approvals;
 mod auth;
+mod bench;
 mod cli;
 mod concurrency;
 mod crash;
