@@ -87,7 +87,10 @@ fn the_load_script_counts_every_failed_answer() {
         r#"{"data":null,"errors":[{"message":"no"}]}"#,
     ));
     assert!(r["requests"] > 0.0, "{r:?}");
-    assert_eq!(r["gql_errors"], r["requests"], "every GraphQL error counted: {r:?}");
+    assert_eq!(
+        r["gql_errors"], r["requests"],
+        "every GraphQL error counted: {r:?}"
+    );
     assert_eq!(r["non200"], 0.0, "{r:?}");
 
     let r = load(&answering("200 OK", r#"{"data":{"customers":null}}"#));
