@@ -588,7 +588,8 @@ cell!(enum
     crate::setup::RoundingModeDb,
     crate::sales::OrderStatus,
     crate::sales::ReleaseStatus,
-    crate::sales::DocumentStatus
+    crate::sales::DocumentStatus,
+    crate::sales::PriceSource
 );
 
 /// The models the SQLite read path decodes field by field through [`Cell`] (the list pages and
@@ -667,6 +668,7 @@ crate::fast_row!(crate::sales::sales_order_line::Model {
     quantity,
     unit_price,
     price_source,
+    price_agreement_line_id,
     discount_percent,
     discount_amount,
     discount_source,

@@ -457,6 +457,7 @@ pub fn c_plugin(source: &str, defines: &[&str]) -> CPlugin {
         .arg("-o")
         .arg(&path)
         .arg(root.join(source))
+        .arg("-lm")
         .output()
         .unwrap_or_else(|e| panic!("cannot run the C compiler {cc}: {e}"));
     assert!(

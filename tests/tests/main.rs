@@ -31,3 +31,4 @@ mod relationships;
 mod schema;
 mod sqlite;
 mod statements;
+mod tidy;

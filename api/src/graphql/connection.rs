@@ -2,8 +2,7 @@
 
 use super::errors::ErrorCode;
 use async_graphql::SimpleObject;
-use base64::Engine;
-use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use async_graphql::connection::{CursorType, OpaqueCursor};
 use mercator_core::paging::{Cursor, MAX_PAGE, PageArgs};
 
 /// Where a page sits in the whole list.
@@ -19,17 +18,15 @@ pub struct PageInfo {
     pub end_cursor: Option<String>,
 }
 
-/// Encodes a cursor.
+/// Encodes a cursor: async-graphql's [`OpaqueCursor`] (URL-safe base64 of its JSON).
 pub fn encode_cursor(c: &Cursor) -> String {
-    URL_SAFE_NO_PAD.encode(serde_json::to_vec(c).unwrap_or_default())
+    OpaqueCursor(c.clone()).encode_cursor()
 }
 
 fn decode_cursor(name: &str, s: &str) -> async_graphql::Result<Cursor> {
-    URL_SAFE_NO_PAD
-        .decode(s)
-        .ok()
-        .and_then(|b| serde_json::from_slice(&b).ok())
-        .ok_or_else(|| {
+    OpaqueCursor::<Cursor>::decode_cursor(s)
+        .map(|c| c.0)
+        .map_err(|_| {
             ErrorCode::InvalidCursor.error(format!("{name} is not a cursor this list issued"))
         })
 }

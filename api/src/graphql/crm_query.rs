@@ -570,7 +570,10 @@ pub struct CrmQuery;
 impl CrmQuery {
     /// Parties (organisations and persons) of the company, with or without roles.
     #[graphql(complexity = "list_cost(first, last, child_complexity)")]
-    #[allow(clippy::too_many_arguments)]
+    #[allow(
+        clippy::too_many_arguments,
+        reason = "a list field takes the Relay arguments, a filter and a sort"
+    )]
     async fn parties(
         &self,
         ctx: &Context<'_>,
@@ -604,7 +607,10 @@ impl CrmQuery {
 
     /// Prospects of the company.
     #[graphql(complexity = "list_cost(first, last, child_complexity)")]
-    #[allow(clippy::too_many_arguments)]
+    #[allow(
+        clippy::too_many_arguments,
+        reason = "a list field takes the Relay arguments, a filter and a sort"
+    )]
     async fn prospects(
         &self,
         ctx: &Context<'_>,
@@ -639,7 +645,10 @@ impl CrmQuery {
 
     /// Campaigns of the company.
     #[graphql(complexity = "list_cost(first, last, child_complexity)")]
-    #[allow(clippy::too_many_arguments)]
+    #[allow(
+        clippy::too_many_arguments,
+        reason = "a list field takes the Relay arguments, a filter and a sort"
+    )]
     async fn campaigns(
         &self,
         ctx: &Context<'_>,
@@ -678,7 +687,10 @@ impl CrmQuery {
 
     /// Targets of a campaign, in the order they were added.
     #[graphql(complexity = "list_cost(first, last, child_complexity)")]
-    #[allow(clippy::too_many_arguments)]
+    #[allow(
+        clippy::too_many_arguments,
+        reason = "a list field takes the Relay arguments, a filter and a sort"
+    )]
     async fn campaign_targets(
         &self,
         ctx: &Context<'_>,
@@ -736,7 +748,10 @@ impl CrmQuery {
 
     /// Leads of the company.
     #[graphql(complexity = "list_cost(first, last, child_complexity)")]
-    #[allow(clippy::too_many_arguments)]
+    #[allow(
+        clippy::too_many_arguments,
+        reason = "a list field takes the Relay arguments, a filter and a sort"
+    )]
     async fn leads(
         &self,
         ctx: &Context<'_>,
@@ -772,7 +787,10 @@ impl CrmQuery {
 
     /// Opportunities of the company.
     #[graphql(complexity = "list_cost(first, last, child_complexity)")]
-    #[allow(clippy::too_many_arguments)]
+    #[allow(
+        clippy::too_many_arguments,
+        reason = "a list field takes the Relay arguments, a filter and a sort"
+    )]
     async fn opportunities(
         &self,
         ctx: &Context<'_>,

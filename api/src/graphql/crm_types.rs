@@ -13,23 +13,20 @@ use mercator_core::crm::{self, CampaignStats};
 use mercator_core::parties::{ContactRow, party};
 use rust_decimal::Decimal;
 
+/// A GraphQL mirror of a core enum: async-graphql's `remote` derives the conversions both
+/// ways, exhaustively.
 macro_rules! mirror {
-    ($(#[$m:meta])* $name:ident { $($(#[$vm:meta])* $v:ident),+ $(,)? }) => {
+    ($(#[$m:meta])* $name:ident from $core:tt { $($(#[$vm:meta])* $v:ident),+ $(,)? }) => {
         $(#[$m])*
         #[derive(Enum, Copy, Clone, Debug, PartialEq, Eq)]
+        #[graphql(remote = $core)]
         pub enum $name { $($(#[$vm])* $v,)+ }
-        impl From<crm::$name> for $name {
-            fn from(k: crm::$name) -> Self { match k { $(crm::$name::$v => $name::$v,)+ } }
-        }
-        impl From<$name> for crm::$name {
-            fn from(k: $name) -> Self { match k { $($name::$v => crm::$name::$v,)+ } }
-        }
     };
 }
 
 mirror!(
     /// Status of a prospect.
-    ProspectStatus {
+    ProspectStatus from "mercator_core::crm::ProspectStatus" {
         /// Being worked on.
         Active,
         /// Became a customer on the same party (`convertedCustomer`).
@@ -40,7 +37,7 @@ mirror!(
 );
 mirror!(
     /// Kind of campaign.
-    CampaignKind {
+    CampaignKind from "mercator_core::crm::CampaignKind" {
         /// Calls from call lists.
         Telemarketing,
         /// Letters.
@@ -55,7 +52,7 @@ mirror!(
 );
 mirror!(
     /// Campaign status: PLANNED → ACTIVE → COMPLETED; PLANNED or ACTIVE → CANCELED.
-    CampaignStatus {
+    CampaignStatus from "mercator_core::crm::CampaignStatus" {
         /// Being prepared; targets may be selected.
         Planned,
         /// Running: sending and responses.
@@ -68,7 +65,7 @@ mirror!(
 );
 mirror!(
     /// The role a party had when it was made a campaign target.
-    TargetRole {
+    TargetRole from "mercator_core::crm::TargetRole" {
         /// A prospect.
         Prospect,
         /// A prospect or party with an open lead.
@@ -83,7 +80,7 @@ mirror!(
 );
 mirror!(
     /// A campaign target's response.
-    Response {
+    Response from "mercator_core::crm::Response" {
         /// Nothing recorded yet.
         None,
         /// Interested: may generate a lead or an opportunity.
@@ -96,7 +93,7 @@ mirror!(
 );
 mirror!(
     /// Outcome of the last call on a call list entry.
-    CallStatus {
+    CallStatus from "mercator_core::crm::CallStatus" {
         /// Not called yet.
         NotCalled,
         /// Call again on `callBackOn`.
@@ -109,7 +106,7 @@ mirror!(
 );
 mirror!(
     /// Where a lead came from.
-    LeadSource {
+    LeadSource from "mercator_core::crm::LeadSource" {
         /// A campaign response.
         Campaign,
         /// The web site.
@@ -125,7 +122,7 @@ mirror!(
 mirror!(
     /// Lead status: OPEN → QUALIFIED | DISQUALIFIED | POSTPONED; POSTPONED → OPEN | DISQUALIFIED.
     /// QUALIFIED and DISQUALIFIED are final.
-    LeadStatus {
+    LeadStatus from "mercator_core::crm::LeadStatus" {
         /// Being worked on.
         Open,
         /// Qualified; may have created an opportunity and/or a customer.
@@ -138,7 +135,7 @@ mirror!(
 );
 mirror!(
     /// Opportunity status: OPEN → WON | LOST | CANCELED, each final and with a close reason.
-    OpportunityStatus {
+    OpportunityStatus from "mercator_core::crm::OpportunityStatus" {
         /// In progress.
         Open,
         /// Won.
@@ -151,7 +148,7 @@ mirror!(
 );
 mirror!(
     /// Kind of interaction.
-    InteractionKind {
+    InteractionKind from "mercator_core::crm::InteractionKind" {
         /// E-mail.
         Email,
         /// Phone call.
@@ -166,7 +163,7 @@ mirror!(
 );
 mirror!(
     /// Who started an interaction.
-    Direction {
+    Direction from "mercator_core::crm::Direction" {
         /// The party contacted us.
         Inbound,
         /// We contacted the party.
@@ -175,7 +172,7 @@ mirror!(
 );
 mirror!(
     /// Kind of customer ledger entry.
-    LedgerEntryType {
+    LedgerEntryType from "mercator_core::crm::LedgerEntryType" {
         /// An open item taken over from a previous system.
         Opening,
         /// A posted invoice.

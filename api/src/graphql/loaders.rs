@@ -388,27 +388,9 @@ struct BatchState<V, E> {
     inflight: IdMap<WeakBatch<E>>,
 }
 
-/// Hashes row ids (keys no client chooses freely within a request's maps: a multiply is
-/// enough, SipHash was a measurable share of every cached relation lookup).
-#[derive(Default, Clone, Copy)]
-pub struct IdHasher(u64);
-
-impl std::hash::Hasher for IdHasher {
-    fn finish(&self) -> u64 {
-        self.0
-    }
-    fn write(&mut self, bytes: &[u8]) {
-        for b in bytes {
-            self.0 =
-                (self.0.rotate_left(5) ^ u64::from(*b)).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
-        }
-    }
-    fn write_i64(&mut self, i: i64) {
-        self.0 = (self.0.rotate_left(5) ^ i as u64).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
-    }
-}
-
-type IdHash = std::hash::BuildHasherDefault<IdHasher>;
+/// Row ids are hashed with rustc-hash's Fx hash (keys no client chooses freely within a
+/// request's maps: SipHash was a measurable share of every cached relation lookup).
+type IdHash = rustc_hash::FxBuildHasher;
 type IdMap<V> = HashMap<i64, V, IdHash>;
 
 impl<L> Batch<L>
@@ -659,6 +641,8 @@ pub struct Loaders {
     pub suggestions: Batch<ByColumn<mercator_core::sales::upsell::upsell_suggestion::Entity>>,
     /// Up-sell/cross-sell rules by id.
     pub upsell_rule: Batch<ById<mercator_core::sales::upsell::upsell_rule::Entity>>,
+    /// Trade agreement lines by id.
+    pub trade_agreement: Batch<ById<mercator_core::trade::trade_agreement::Entity>>,
     /// Confirmation journal entries by order.
     pub confirmations: Batch<ByColumn<mercator_core::sales::confirm::order_confirmation::Entity>>,
 }
@@ -749,6 +733,7 @@ impl Loaders {
                 g,
             ),
             upsell_rule: dl(ById(db.clone(), PhantomData), g),
+            trade_agreement: dl(ById(db.clone(), PhantomData), g),
             confirmations: dl(
                 ByColumn(
                     db.clone(),

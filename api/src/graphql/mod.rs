@@ -72,10 +72,10 @@ use sea_orm::DatabaseTransaction;
 use std::sync::Arc;
 
 /// The version of the public schema. Bumped on every change clients can see.
-pub const SCHEMA_VERSION: &str = "2026-12-06.1";
+pub const SCHEMA_VERSION: &str = "2026-12-07.1";
 
 /// The executable schema.
-pub type MercatorSchema = Schema<query::QueryRoot, mutation::MutationRoot, EmptySubscription>;
+pub type MercatorSchema = Schema<query::Query, mutation::Mutation, EmptySubscription>;
 
 /// Builds the executable schema with the database as shared data. It has no extension on
 /// purpose: with any extension installed async-graphql runs an extension chain (a boxed
@@ -86,8 +86,8 @@ pub type MercatorSchema = Schema<query::QueryRoot, mutation::MutationRoot, Empty
 /// validated twice. Run a request through it only after the checking schema passed it.
 pub fn build_schema(db: Option<Db>, registry: Arc<Registry>) -> MercatorSchema {
     let mut b = Schema::build(
-        query::QueryRoot::default(),
-        mutation::MutationRoot::default(),
+        query::Query::default(),
+        mutation::Mutation::default(),
         EmptySubscription,
     )
     .validation_mode(async_graphql::ValidationMode::Fast)
@@ -102,8 +102,8 @@ pub fn build_schema(db: Option<Db>, registry: Arc<Registry>) -> MercatorSchema {
 /// request (with [`extension::CheckOnly`] in its data it stops after validation).
 pub fn build_check_schema(registry: Arc<Registry>) -> MercatorSchema {
     Schema::build(
-        query::QueryRoot::default(),
-        mutation::MutationRoot::default(),
+        query::Query::default(),
+        mutation::Mutation::default(),
         EmptySubscription,
     )
     .extension(extension::Limits)

@@ -641,7 +641,7 @@ pub struct CoreMutation;
 
 /// The root of all mutations.
 #[derive(async_graphql::MergedObject, Default)]
-pub struct MutationRoot(
+pub struct Mutation(
     CoreMutation,
     super::crm_mutation::CrmMutation,
     super::pricing::PricingMutation,

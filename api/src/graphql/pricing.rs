@@ -17,6 +17,7 @@ use mercator_core::trade::{self, trade_agreement};
 
 /// What a trade agreement line sets.
 #[derive(Enum, Copy, Clone, Debug, PartialEq, Eq)]
+#[graphql(remote = "trade::AgreementRelation")]
 pub enum AgreementRelation {
     /// A unit price.
     Price,
@@ -26,6 +27,7 @@ pub enum AgreementRelation {
 
 /// How wide a trade agreement line reaches on the item or the customer side.
 #[derive(Enum, Copy, Clone, Debug, PartialEq, Eq)]
+#[graphql(remote = "trade::Scope")]
 pub enum AgreementScope {
     /// One item or one customer (D365 "Table").
     One,
@@ -33,41 +35,6 @@ pub enum AgreementScope {
     Group,
     /// Every item or every customer.
     All,
-}
-
-impl From<AgreementRelation> for trade::AgreementRelation {
-    fn from(r: AgreementRelation) -> Self {
-        match r {
-            AgreementRelation::Price => trade::AgreementRelation::Price,
-            AgreementRelation::LineDiscount => trade::AgreementRelation::LineDiscount,
-        }
-    }
-}
-impl From<trade::AgreementRelation> for AgreementRelation {
-    fn from(r: trade::AgreementRelation) -> Self {
-        match r {
-            trade::AgreementRelation::Price => AgreementRelation::Price,
-            trade::AgreementRelation::LineDiscount => AgreementRelation::LineDiscount,
-        }
-    }
-}
-impl From<AgreementScope> for trade::Scope {
-    fn from(s: AgreementScope) -> Self {
-        match s {
-            AgreementScope::One => trade::Scope::One,
-            AgreementScope::Group => trade::Scope::Group,
-            AgreementScope::All => trade::Scope::All,
-        }
-    }
-}
-impl From<trade::Scope> for AgreementScope {
-    fn from(s: trade::Scope) -> Self {
-        match s {
-            trade::Scope::One => AgreementScope::One,
-            trade::Scope::Group => AgreementScope::Group,
-            trade::Scope::All => AgreementScope::All,
-        }
-    }
 }
 
 /// A trade agreement line.
@@ -189,11 +156,29 @@ connection!(
 
 /// Where a unit price came from.
 #[derive(Enum, Copy, Clone, Debug, PartialEq, Eq)]
+#[graphql(remote = "mercator_core::sales::PriceSource")]
 pub enum PriceSourceKind {
     /// A trade agreement line (`priceAgreement`).
     TradeAgreement,
     /// The item's base sales price.
     BasePrice,
+    /// Typed on the line (never the answer of a price simulation).
+    Manual,
+}
+
+/// The trade agreement line a stored line's price came from (null when the price did not
+/// come from one, or the agreement line was deleted since), through the request's loader.
+pub(crate) async fn price_agreement_of(
+    ctx: &Context<'_>,
+    id: Option<i64>,
+) -> Result<Option<TradeAgreement>> {
+    let Some(id) = id else { return Ok(None) };
+    Ok(super::loaders(ctx)?
+        .trade_agreement
+        .load_one(id)
+        .await
+        .map_err(super::errors::internal)?
+        .map(TradeAgreement))
 }
 
 /// The price and line discount a customer gets for an item.
@@ -223,7 +208,7 @@ impl PriceSimulation {
         let trade::PriceSource::TradeAgreement(id) = self.0.price_source else {
             return Ok(None);
         };
-        Ok(agreements(ctx, &[id]).await?.into_iter().next())
+        price_agreement_of(ctx, Some(id)).await
     }
     /// Line discount in percent (D365: the found lines added; BC: the highest single one).
     async fn line_discount_percent(&self) -> Dec {
@@ -280,7 +265,10 @@ pub struct PricingQuery;
 impl PricingQuery {
     /// Trade agreement lines, oldest first.
     #[graphql(complexity = "list_cost(first, last, child_complexity)")]
-    #[allow(clippy::too_many_arguments)]
+    #[allow(
+        clippy::too_many_arguments,
+        reason = "a list field takes the Relay arguments, a filter and a sort"
+    )]
     async fn trade_agreements(
         &self,
         ctx: &Context<'_>,

@@ -208,7 +208,10 @@ pub(crate) fn wants_total(ctx: &Context<'_>) -> bool {
 }
 
 /// One page of a coded setup table (currencies, tax codes, payment terms, units, warehouses).
-#[allow(clippy::too_many_arguments)]
+#[allow(
+    clippy::too_many_arguments,
+    reason = "a list field takes the Relay arguments, a filter and a sort"
+)]
 async fn code_list<E>(
     ctx: &Context<'_>,
     table: &CodeTable<E>,
@@ -412,7 +415,7 @@ pub struct CoreQuery;
 
 /// The root of all queries.
 #[derive(async_graphql::MergedObject, Default)]
-pub struct QueryRoot(
+pub struct Query(
     CoreQuery,
     super::crm_query::CrmQuery,
     super::pricing::PricingQuery,
@@ -508,7 +511,10 @@ impl CoreQuery {
 
     /// Currencies of the company.
     #[graphql(complexity = "list_cost(first, last, child_complexity)")]
-    #[allow(clippy::too_many_arguments)]
+    #[allow(
+        clippy::too_many_arguments,
+        reason = "a list field takes the Relay arguments, a filter and a sort"
+    )]
     async fn currencies(
         &self,
         ctx: &Context<'_>,
@@ -542,7 +548,10 @@ impl CoreQuery {
 
     /// Tax codes of the company.
     #[graphql(complexity = "list_cost(first, last, child_complexity)")]
-    #[allow(clippy::too_many_arguments)]
+    #[allow(
+        clippy::too_many_arguments,
+        reason = "a list field takes the Relay arguments, a filter and a sort"
+    )]
     async fn tax_codes(
         &self,
         ctx: &Context<'_>,
@@ -576,7 +585,10 @@ impl CoreQuery {
 
     /// Payment terms of the company.
     #[graphql(complexity = "list_cost(first, last, child_complexity)")]
-    #[allow(clippy::too_many_arguments)]
+    #[allow(
+        clippy::too_many_arguments,
+        reason = "a list field takes the Relay arguments, a filter and a sort"
+    )]
     async fn payment_terms(
         &self,
         ctx: &Context<'_>,
@@ -610,7 +622,10 @@ impl CoreQuery {
 
     /// Units of measure of the company.
     #[graphql(complexity = "list_cost(first, last, child_complexity)")]
-    #[allow(clippy::too_many_arguments)]
+    #[allow(
+        clippy::too_many_arguments,
+        reason = "a list field takes the Relay arguments, a filter and a sort"
+    )]
     async fn units_of_measure(
         &self,
         ctx: &Context<'_>,
@@ -648,7 +663,10 @@ impl CoreQuery {
 
     /// Warehouses of the company.
     #[graphql(complexity = "list_cost(first, last, child_complexity)")]
-    #[allow(clippy::too_many_arguments)]
+    #[allow(
+        clippy::too_many_arguments,
+        reason = "a list field takes the Relay arguments, a filter and a sort"
+    )]
     async fn warehouses(
         &self,
         ctx: &Context<'_>,
@@ -682,7 +700,10 @@ impl CoreQuery {
 
     /// Customers of the company.
     #[graphql(complexity = "list_cost(first, last, child_complexity)")]
-    #[allow(clippy::too_many_arguments)]
+    #[allow(
+        clippy::too_many_arguments,
+        reason = "a list field takes the Relay arguments, a filter and a sort"
+    )]
     async fn customers(
         &self,
         ctx: &Context<'_>,
@@ -744,7 +765,10 @@ impl CoreQuery {
 
     /// Vendors of the company.
     #[graphql(complexity = "list_cost(first, last, child_complexity)")]
-    #[allow(clippy::too_many_arguments)]
+    #[allow(
+        clippy::too_many_arguments,
+        reason = "a list field takes the Relay arguments, a filter and a sort"
+    )]
     async fn vendors(
         &self,
         ctx: &Context<'_>,
@@ -788,7 +812,10 @@ impl CoreQuery {
 
     /// Items of the company.
     #[graphql(complexity = "list_cost(first, last, child_complexity)")]
-    #[allow(clippy::too_many_arguments)]
+    #[allow(
+        clippy::too_many_arguments,
+        reason = "a list field takes the Relay arguments, a filter and a sort"
+    )]
     async fn items(
         &self,
         ctx: &Context<'_>,
@@ -835,7 +862,10 @@ impl CoreQuery {
 
     /// Stock movements of the company.
     #[graphql(complexity = "list_cost(first, last, child_complexity)")]
-    #[allow(clippy::too_many_arguments)]
+    #[allow(
+        clippy::too_many_arguments,
+        reason = "a list field takes the Relay arguments, a filter and a sort"
+    )]
     async fn item_ledger_entries(
         &self,
         ctx: &Context<'_>,

@@ -7,6 +7,7 @@ use super::enums::SortDirection;
 use super::errors::{Input, internal};
 use super::ids::{Kind, encode};
 use super::leaves::{Fast, Leaves, opt_text, scalar, text};
+use super::pricing::{PriceSourceKind, TradeAgreement, price_agreement_of};
 use super::query::{filter_id, wants_total};
 use super::scalars::{Date, DateTime, Dec, Json};
 use super::types::{
@@ -28,6 +29,7 @@ use std::borrow::Cow;
 
 /// Status of an order or a line, derived from the quantity counters.
 #[derive(Enum, Copy, Clone, Debug, PartialEq, Eq)]
+#[graphql(remote = "mercator_core::sales::OrderStatus")]
 pub enum OrderStatus {
     /// Something is still to be delivered (a backorder).
     OpenOrder,
@@ -39,30 +41,9 @@ pub enum OrderStatus {
     Canceled,
 }
 
-impl From<sales::OrderStatus> for OrderStatus {
-    fn from(s: sales::OrderStatus) -> Self {
-        match s {
-            sales::OrderStatus::OpenOrder => OrderStatus::OpenOrder,
-            sales::OrderStatus::Delivered => OrderStatus::Delivered,
-            sales::OrderStatus::Invoiced => OrderStatus::Invoiced,
-            sales::OrderStatus::Canceled => OrderStatus::Canceled,
-        }
-    }
-}
-
-impl From<OrderStatus> for sales::OrderStatus {
-    fn from(s: OrderStatus) -> Self {
-        match s {
-            OrderStatus::OpenOrder => sales::OrderStatus::OpenOrder,
-            OrderStatus::Delivered => sales::OrderStatus::Delivered,
-            OrderStatus::Invoiced => sales::OrderStatus::Invoiced,
-            OrderStatus::Canceled => sales::OrderStatus::Canceled,
-        }
-    }
-}
-
 /// BC-style release status.
 #[derive(Enum, Copy, Clone, Debug, PartialEq, Eq)]
+#[graphql(remote = "mercator_core::sales::ReleaseStatus")]
 pub enum ReleaseStatus {
     /// Editable.
     Open,
@@ -70,16 +51,6 @@ pub enum ReleaseStatus {
     Released,
     /// Waiting for an approver.
     PendingApproval,
-}
-
-impl From<sales::ReleaseStatus> for ReleaseStatus {
-    fn from(s: sales::ReleaseStatus) -> Self {
-        match s {
-            sales::ReleaseStatus::Open => ReleaseStatus::Open,
-            sales::ReleaseStatus::Released => ReleaseStatus::Released,
-            sales::ReleaseStatus::PendingApproval => ReleaseStatus::PendingApproval,
-        }
-    }
 }
 
 /// A sales order.
@@ -361,7 +332,7 @@ impl Leaves for SalesOrderLine {
             "lineNumber" => Value::from(m.line_number),
             "description" => text(&m.description),
             "quantity" => dec(m.quantity.value()),
-            "priceSource" => text(&m.price_source),
+            "priceSource" => enum_value(PriceSourceKind::from(m.price_source)),
             "discountPercent" => dec(m.discount_percent.value()),
             "discountSource" => opt_text(m.discount_source.as_deref()),
             "delivered" => dec(m.delivered.value()),
@@ -435,9 +406,14 @@ impl SalesOrderLine {
     async fn unit_price(&self, ctx: &Context<'_>) -> Result<Money> {
         unit_money(ctx, self.0.unit_price.value(), self.1).await
     }
-    /// Where the price came from: `trade_agreement:<id>`, `base_price` or `manual`.
-    async fn price_source(&self) -> &str {
-        &self.0.price_source
+    /// Where the price came from.
+    async fn price_source(&self) -> PriceSourceKind {
+        self.0.price_source.into()
+    }
+    /// The trade agreement line the price came from (`priceSource` `TRADE_AGREEMENT`); null
+    /// otherwise, or when that agreement line was deleted since.
+    async fn price_agreement(&self, ctx: &Context<'_>) -> Result<Option<TradeAgreement>> {
+        price_agreement_of(ctx, self.0.price_agreement_line_id).await
     }
     /// Line discount in percent.
     async fn discount_percent(&self) -> Dec {
@@ -662,7 +638,10 @@ pub struct SalesQuery;
 impl SalesQuery {
     /// Sales orders of the company.
     #[graphql(complexity = "list_cost(first, last, child_complexity)")]
-    #[allow(clippy::too_many_arguments)]
+    #[allow(
+        clippy::too_many_arguments,
+        reason = "a list field takes the Relay arguments, a filter and a sort"
+    )]
     async fn sales_orders(
         &self,
         ctx: &Context<'_>,
@@ -1048,6 +1027,7 @@ impl SalesMutation {
 
 /// Status of a sales quotation.
 #[derive(Enum, Copy, Clone, Debug, PartialEq, Eq)]
+#[graphql(remote = "mercator_core::sales::QuotationStatus")]
 pub enum QuotationStatus {
     /// Being prepared.
     Created,
@@ -1059,30 +1039,6 @@ pub enum QuotationStatus {
     Lost,
     /// Canceled, with a reason (final).
     Canceled,
-}
-
-impl From<sales::QuotationStatus> for QuotationStatus {
-    fn from(s: sales::QuotationStatus) -> Self {
-        match s {
-            sales::QuotationStatus::Created => QuotationStatus::Created,
-            sales::QuotationStatus::Sent => QuotationStatus::Sent,
-            sales::QuotationStatus::Confirmed => QuotationStatus::Confirmed,
-            sales::QuotationStatus::Lost => QuotationStatus::Lost,
-            sales::QuotationStatus::Canceled => QuotationStatus::Canceled,
-        }
-    }
-}
-
-impl From<QuotationStatus> for sales::QuotationStatus {
-    fn from(s: QuotationStatus) -> Self {
-        match s {
-            QuotationStatus::Created => sales::QuotationStatus::Created,
-            QuotationStatus::Sent => sales::QuotationStatus::Sent,
-            QuotationStatus::Confirmed => sales::QuotationStatus::Confirmed,
-            QuotationStatus::Lost => sales::QuotationStatus::Lost,
-            QuotationStatus::Canceled => sales::QuotationStatus::Canceled,
-        }
-    }
 }
 
 /// A sales quotation.
@@ -1284,8 +1240,13 @@ impl SalesQuotationLine {
         unit_money(ctx, self.0.unit_price.value(), self.1).await
     }
     /// Where the price came from.
-    async fn price_source(&self) -> &str {
-        &self.0.price_source
+    async fn price_source(&self) -> PriceSourceKind {
+        self.0.price_source.into()
+    }
+    /// The trade agreement line the price came from (`priceSource` `TRADE_AGREEMENT`); null
+    /// otherwise, or when that agreement line was deleted since.
+    async fn price_agreement(&self, ctx: &Context<'_>) -> Result<Option<TradeAgreement>> {
+        price_agreement_of(ctx, self.0.price_agreement_line_id).await
     }
     /// Line discount in percent.
     async fn discount_percent(&self) -> Dec {
@@ -1340,7 +1301,10 @@ pub struct QuotationQuery;
 impl QuotationQuery {
     /// Sales quotations of the company, by number.
     #[graphql(complexity = "list_cost(first, last, child_complexity)")]
-    #[allow(clippy::too_many_arguments)]
+    #[allow(
+        clippy::too_many_arguments,
+        reason = "a list field takes the Relay arguments, a filter and a sort"
+    )]
     async fn sales_quotations(
         &self,
         ctx: &Context<'_>,

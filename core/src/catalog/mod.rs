@@ -163,31 +163,6 @@ pub struct NewItem {
     pub tax_group: Option<String>,
 }
 
-/// Draws a number from a sequence that no row uses yet (manual numbers may have taken some).
-pub(crate) async fn free_number<F, Fut>(
-    db: &impl ConnectionTrait,
-    company_id: i64,
-    kind: SequenceKind,
-    taken: F,
-) -> ServiceResult<String>
-where
-    F: Fn(String) -> Fut,
-    Fut: std::future::Future<Output = ServiceResult<bool>>,
-{
-    for _ in 0..1000 {
-        let n = numbering::next_number(db, company_id, kind).await?;
-        if !taken(n.clone()).await? {
-            return Ok(n);
-        }
-    }
-    Err(Violation::new(
-        "number",
-        Rule::Duplicate,
-        "the number sequence keeps producing numbers already in use; move it forward",
-    )
-    .into())
-}
-
 async fn item_number_taken(
     db: &impl ConnectionTrait,
     company_id: i64,
@@ -271,7 +246,7 @@ pub async fn create_item(
     let number = match number {
         Some(n) => n,
         None => {
-            free_number(db, company_id, SequenceKind::Item, |n| async move {
+            numbering::free_number(db, company_id, SequenceKind::Item, |n| async move {
                 item_number_taken(db, company_id, &n).await
             })
             .await?

@@ -1,6 +1,6 @@
 //! Campaigns, their targets and responses, and telemarketing call lists.
 
-use super::parties::{number_for, prefixed};
+use super::parties::prefixed;
 use super::{
     CallStatus, CampaignKind, CampaignStatus, Direction, InteractionKind, LeadSource, Response,
     call_list, call_list_entry, campaign, campaign_target, get_row, illegal, invalid, lead,
@@ -9,29 +9,16 @@ use super::{
 use crate::error::{Rule, ServiceError, ServiceResult, Violation, Violations};
 use crate::money::Amount;
 use crate::numbering::SequenceKind;
+use crate::numbering::number_for;
 use crate::paging::{Page, PageArgs};
 use crate::parties::{self, contact_person};
-use crate::setup::{self, company};
+use crate::setup::base_currency;
 use crate::validate;
 use chrono::{NaiveDate, Utc};
 use rust_decimal::Decimal;
 use sea_orm::entity::prelude::*;
 use sea_orm::sea_query::Expr;
 use sea_orm::{ActiveValue::Set, ConnectionTrait, Value};
-
-/// The company's base currency (budgets, costs and interaction costs are in it).
-pub async fn base_currency(
-    db: &impl ConnectionTrait,
-    company_id: i64,
-) -> ServiceResult<crate::setup::currency::Model> {
-    let c = company::Entity::find_by_id(company_id)
-        .one(db)
-        .await?
-        .ok_or(ServiceError::NotFound("company"))?;
-    setup::currency_by_code(db, company_id, &c.base_currency_code)
-        .await?
-        .ok_or(ServiceError::NotFound("base currency"))
-}
 
 /// A non-negative amount in the base currency's precision.
 pub(crate) fn base_amount(

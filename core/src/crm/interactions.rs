@@ -1,10 +1,11 @@
 //! The interaction log: every touch with a party, and the follow-ups still to do.
 
-use super::campaigns::{base_amount, base_currency};
+use super::campaigns::base_amount;
 use super::{Direction, InteractionKind, illegal, interaction, page_by_id};
 use crate::error::{Rule, ServiceError, ServiceResult, Violation, Violations};
 use crate::paging::{Page, PageArgs};
 use crate::parties::{self, contact_person};
+use crate::setup::base_currency;
 use crate::validate;
 use chrono::{DateTime, NaiveDate, Utc};
 use rust_decimal::Decimal;

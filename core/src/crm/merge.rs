@@ -767,7 +767,10 @@ fn resolution_json(rs: &[ConflictResolution]) -> serde_json::Value {
     )
 }
 
-#[allow(clippy::too_many_arguments)]
+#[allow(
+    clippy::too_many_arguments,
+    reason = "one row of the merge log: each column is an argument"
+)]
 async fn write_log(
     db: &impl ConnectionTrait,
     company_id: i64,

@@ -1,6 +1,6 @@
 //! Leads and their status machine, sales cycles with stages, and opportunities.
 
-use super::parties::{number_for, prefixed};
+use super::parties::prefixed;
 use super::{
     LeadSource, LeadStatus, OpportunityStatus, ProspectStatus, get_row, illegal, invalid, lead,
     opportunity, prospect, sales_cycle, sales_cycle_stage,
@@ -8,6 +8,7 @@ use super::{
 use crate::error::{Rule, ServiceError, ServiceResult, Violation, Violations};
 use crate::money::{Amount, Rate, RoundingMode, round_to};
 use crate::numbering::SequenceKind;
+use crate::numbering::number_for;
 use crate::paging::{Page, PageArgs};
 use crate::parties::{self, NewCustomer, customer};
 use crate::refs::{self, Table};

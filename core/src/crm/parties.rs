@@ -1,9 +1,8 @@
 //! Parties without a role yet, and the prospect role with its conversion to a customer.
 
 use super::{ProspectStatus, get_row, illegal, page_by_text, prospect};
-use crate::catalog::free_number;
 use crate::error::{Rule, ServiceError, ServiceResult, Violation, Violations};
-use crate::numbering::SequenceKind;
+use crate::numbering::{SequenceKind, number_for};
 use crate::paging::{Page, PageArgs};
 use crate::parties::{
     self, NewAddress, NewCustomer, PartyDetails, PartyKind, PartyPatch, check_address, check_party,
@@ -14,46 +13,6 @@ use chrono::Utc;
 use sea_orm::entity::prelude::*;
 use sea_orm::sea_query::{Expr, ExprTrait as _, Func, Query};
 use sea_orm::{ActiveValue::Set, ConnectionTrait};
-
-/// Checks a document number given by the caller, or draws a free one from the sequence.
-pub(crate) async fn number_for<E>(
-    db: &impl ConnectionTrait,
-    company_id: i64,
-    kind: SequenceKind,
-    given: Option<&str>,
-    cols: (E::Column, E::Column),
-    noun: &'static str,
-) -> ServiceResult<String>
-where
-    E: EntityTrait,
-{
-    let (company_col, number_col) = cols;
-    let taken = |n: String| async move {
-        Ok::<bool, ServiceError>(
-            E::find()
-                .filter(company_col.eq(company_id))
-                .filter(number_col.eq(n))
-                .one(db)
-                .await?
-                .is_some(),
-        )
-    };
-    match given.map(str::trim).filter(|s| !s.is_empty()) {
-        Some(n) => {
-            let n = validate::code("number", n)?;
-            if taken(n.clone()).await? {
-                return Err(Violation::new(
-                    "number",
-                    Rule::Duplicate,
-                    format!("{noun} {n} already exists"),
-                )
-                .into());
-            }
-            Ok(n)
-        }
-        None => free_number(db, company_id, kind, taken).await,
-    }
-}
 
 /// Input of [`create_party`].
 #[derive(Debug, Clone)]

@@ -8,7 +8,18 @@ use sea_orm::{ConnectionTrait, DatabaseBackend};
 use sea_orm_migration::async_trait;
 use sea_orm_migration::prelude::*;
 
-/// The list of migrations, in order.
+/// A migration named as its file: the name is the file's, so the two cannot drift apart.
+macro_rules! migration {
+    ($name:literal) => {
+        Box::new(SqlMigration {
+            name: $name,
+            sql: include_str!(concat!($name, ".sql")),
+        })
+    };
+}
+
+/// The list of migrations, in order. Every `.sql` file of this folder is listed (a test
+/// compares the two).
 #[derive(Debug)]
 pub struct Migrator;
 
@@ -16,58 +27,20 @@ pub struct Migrator;
 impl MigratorTrait for Migrator {
     fn migrations() -> Vec<Box<dyn MigrationTrait>> {
         vec![
-            Box::new(SqlMigration {
-                name: "m20261121_000001_foundation",
-                sql: include_str!("m20261121_000001_foundation.sql"),
-            }),
-            Box::new(SqlMigration {
-                name: "m20261122_000002_relationships",
-                sql: include_str!("m20261122_000002_relationships.sql"),
-            }),
-            Box::new(SqlMigration {
-                name: "m20261122_000003_pricing",
-                sql: include_str!("m20261122_000003_pricing.sql"),
-            }),
-            Box::new(SqlMigration {
-                name: "m20261122_000004_sales_orders",
-                sql: include_str!("m20261122_000004_sales_orders.sql"),
-            }),
-            Box::new(SqlMigration {
-                name: "m20261122_000005_quotations",
-                sql: include_str!("m20261122_000005_quotations.sql"),
-            }),
-            Box::new(SqlMigration {
-                name: "m20261122_000006_holds_approvals",
-                sql: include_str!("m20261122_000006_holds_approvals.sql"),
-            }),
-            Box::new(SqlMigration {
-                name: "m20261122_000007_confirmations",
-                sql: include_str!("m20261122_000007_confirmations.sql"),
-            }),
-            Box::new(SqlMigration {
-                name: "m20261122_000008_invoice_discounts",
-                sql: include_str!("m20261122_000008_invoice_discounts.sql"),
-            }),
-            Box::new(SqlMigration {
-                name: "m20261122_000009_standard_sales_codes",
-                sql: include_str!("m20261122_000009_standard_sales_codes.sql"),
-            }),
-            Box::new(SqlMigration {
-                name: "m20261122_000010_upsell",
-                sql: include_str!("m20261122_000010_upsell.sql"),
-            }),
-            Box::new(SqlMigration {
-                name: "m20261122_000011_tax_mode",
-                sql: include_str!("m20261122_000011_tax_mode.sql"),
-            }),
-            Box::new(SqlMigration {
-                name: "m20261206_000012_quotation_invoice_discounts",
-                sql: include_str!("m20261206_000012_quotation_invoice_discounts.sql"),
-            }),
-            Box::new(SqlMigration {
-                name: "m20261207_000013_default_tax_group",
-                sql: include_str!("m20261207_000013_default_tax_group.sql"),
-            }),
+            migration!("m20261121_000001_foundation"),
+            migration!("m20261122_000002_relationships"),
+            migration!("m20261122_000003_pricing"),
+            migration!("m20261122_000004_sales_orders"),
+            migration!("m20261122_000005_quotations"),
+            migration!("m20261122_000006_holds_approvals"),
+            migration!("m20261122_000007_confirmations"),
+            migration!("m20261122_000008_invoice_discounts"),
+            migration!("m20261122_000009_standard_sales_codes"),
+            migration!("m20261122_000010_upsell"),
+            migration!("m20261122_000011_tax_mode"),
+            migration!("m20261206_000012_quotation_invoice_discounts"),
+            migration!("m20261207_000013_default_tax_group"),
+            migration!("m20261207_000014_price_source"),
         ]
     }
 }
@@ -105,17 +78,9 @@ impl MigrationTrait for SqlMigration {
     async fn up(&self, manager: &SchemaManager) -> Result<(), DbErr> {
         let db = manager.get_connection();
         let sql = render(self.sql, db.get_database_backend());
-        // comment lines go first, so a `;` inside a comment cannot split a statement
-        let code: String = sql
-            .lines()
-            .filter(|l| !l.trim_start().starts_with("--"))
-            .collect::<Vec<_>>()
-            .join("\n");
-        for body in code.split(';') {
-            if !body.trim().is_empty() {
-                db.execute_unprepared(body).await?;
-            }
-        }
+        // The whole file at once: both engines run a multi-statement text sent without
+        // parameters, so a `;` inside a string or a comment is just text.
+        db.execute_unprepared(&sql).await?;
         Ok(())
     }
 
@@ -123,5 +88,33 @@ impl MigrationTrait for SqlMigration {
         Err(DbErr::Migration(
             "migrations are forward-only; restore a backup to go back".into(),
         ))
+    }
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used, reason = "tests")]
+mod tests {
+    use super::*;
+
+    /// Every migration file is in the list, in name order, and the list names no other.
+    #[test]
+    fn every_migration_file_is_listed_in_order() {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src/migration");
+        let mut files: Vec<String> = std::fs::read_dir(&dir)
+            .unwrap()
+            .filter_map(|e| {
+                let name = e.unwrap().file_name().into_string().unwrap();
+                name.strip_suffix(".sql").map(str::to_owned)
+            })
+            .collect();
+        files.sort();
+        let listed: Vec<String> = Migrator::migrations()
+            .iter()
+            .map(|m| m.name().to_owned())
+            .collect();
+        assert_eq!(
+            listed, files,
+            "core/src/migration/mod.rs must list every .sql file"
+        );
     }
 }

@@ -267,3 +267,68 @@ pub async fn list_sequences(
         .all(db)
         .await?)
 }
+
+/// Draws a number from a sequence that no row uses yet (manual numbers may have taken some).
+pub(crate) async fn free_number<F, Fut>(
+    db: &impl ConnectionTrait,
+    company_id: i64,
+    kind: SequenceKind,
+    taken: F,
+) -> ServiceResult<String>
+where
+    F: Fn(String) -> Fut,
+    Fut: std::future::Future<Output = ServiceResult<bool>>,
+{
+    for _ in 0..1000 {
+        let n = next_number(db, company_id, kind).await?;
+        if !taken(n.clone()).await? {
+            return Ok(n);
+        }
+    }
+    Err(Violation::new(
+        "number",
+        Rule::Duplicate,
+        "the number sequence keeps producing numbers already in use; move it forward",
+    )
+    .into())
+}
+
+/// Checks a document number given by the caller, or draws a free one from the sequence.
+pub(crate) async fn number_for<E>(
+    db: &impl ConnectionTrait,
+    company_id: i64,
+    kind: SequenceKind,
+    given: Option<&str>,
+    cols: (E::Column, E::Column),
+    noun: &'static str,
+) -> ServiceResult<String>
+where
+    E: EntityTrait,
+{
+    let (company_col, number_col) = cols;
+    let taken = |n: String| async move {
+        Ok::<bool, ServiceError>(
+            E::find()
+                .filter(company_col.eq(company_id))
+                .filter(number_col.eq(n))
+                .one(db)
+                .await?
+                .is_some(),
+        )
+    };
+    match given.map(str::trim).filter(|s| !s.is_empty()) {
+        Some(n) => {
+            let n = validate::code("number", n)?;
+            if taken(n.clone()).await? {
+                return Err(Violation::new(
+                    "number",
+                    Rule::Duplicate,
+                    format!("{noun} {n} already exists"),
+                )
+                .into());
+            }
+            Ok(n)
+        }
+        None => free_number(db, company_id, kind, taken).await,
+    }
+}

@@ -9,9 +9,9 @@
 mod entities;
 pub use entities::{address, contact_person, customer, party};
 
-use crate::catalog::free_number;
 use crate::error::{Rule, ServiceError, ServiceResult, Violation, Violations};
 use crate::numbering::SequenceKind;
+use crate::numbering::free_number;
 use crate::paging::{Cursor, Key, Keyset, Page, PageArgs};
 use crate::refs::{self, Table};
 use crate::validate;

@@ -6,9 +6,9 @@
 mod entities;
 pub use entities::vendor;
 
-use crate::catalog::free_number;
 use crate::error::{Rule, ServiceError, ServiceResult, Violation, Violations};
 use crate::numbering::SequenceKind;
+use crate::numbering::free_number;
 use crate::paging::{Cursor, Keyset, Page, PageArgs};
 use crate::parties::{
     PartyDetails, PartyKind, PartyPatch, check_party, insert_party, party, patch_party,

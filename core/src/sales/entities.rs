@@ -1,5 +1,23 @@
 //! Tables of the sales area.
 
+use sea_orm::entity::prelude::*;
+
+/// Where a line's unit price came from (stored as a code; the agreement line, when there is
+/// one, in `price_agreement_line_id`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, EnumIter, DeriveActiveEnum)]
+#[sea_orm(rs_type = "String", db_type = "String(StringLen::N(40))")]
+pub enum PriceSource {
+    /// Typed on the line.
+    #[sea_orm(string_value = "manual")]
+    Manual,
+    /// The item's base sales price.
+    #[sea_orm(string_value = "base_price")]
+    BasePrice,
+    /// A trade agreement price line.
+    #[sea_orm(string_value = "trade_agreement")]
+    TradeAgreement,
+}
+
 /// A sales order header.
 pub mod sales_order {
     use crate::money::Amount;
@@ -57,7 +75,9 @@ pub mod sales_order_line {
         pub unit_id: i64,
         pub quantity: Quantity,
         pub unit_price: UnitPrice,
-        pub price_source: String,
+        pub price_source: super::PriceSource,
+        /// The trade agreement price line, when `price_source` is `TradeAgreement`.
+        pub price_agreement_line_id: Option<i64>,
         pub discount_percent: Rate,
         pub discount_amount: UnitPrice,
         pub discount_source: Option<String>,
@@ -134,7 +154,9 @@ pub mod sales_quotation_line {
         pub unit_id: i64,
         pub quantity: Quantity,
         pub unit_price: UnitPrice,
-        pub price_source: String,
+        pub price_source: super::PriceSource,
+        /// The trade agreement price line, when `price_source` is `TradeAgreement`.
+        pub price_agreement_line_id: Option<i64>,
         pub discount_percent: Rate,
         pub discount_amount: UnitPrice,
         pub discount_source: Option<String>,

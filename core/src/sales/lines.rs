@@ -30,7 +30,8 @@ pub(crate) struct Priced {
     pub(crate) unit_id: i64,
     pub(crate) quantity: Quantity,
     pub(crate) unit_price: UnitPrice,
-    pub(crate) price_source: String,
+    pub(crate) price_source: super::PriceSource,
+    pub(crate) price_agreement_line_id: Option<i64>,
     pub(crate) discount_percent: Rate,
     pub(crate) discount_amount: UnitPrice,
     pub(crate) discount_source: Option<String>,
@@ -281,13 +282,15 @@ impl LineContext {
                 line_amount: Decimal::ZERO,
             },
         };
-        let (unit_price, price_source) = match l.unit_price {
-            Some(p) => (p, "manual".to_owned()),
+        let (unit_price, (price_source, price_agreement_line_id)) = match l.unit_price {
+            Some(p) => (p, (super::PriceSource::Manual, None)),
             None => (
                 resolved.unit_price,
                 match resolved.price_source {
-                    PriceSource::TradeAgreement(id) => format!("trade_agreement:{id}"),
-                    PriceSource::BasePrice => "base_price".to_owned(),
+                    PriceSource::TradeAgreement(id) => {
+                        (super::PriceSource::TradeAgreement, Some(id))
+                    }
+                    PriceSource::BasePrice => (super::PriceSource::BasePrice, None),
                 },
             ),
         };
@@ -369,6 +372,7 @@ impl LineContext {
             unit_price: UnitPrice::new(unit_price)
                 .map_err(|_| out_of_range("unitPrice", "unitPrice"))?,
             price_source,
+            price_agreement_line_id,
             discount_percent: Rate::new(discount.percent)
                 .map_err(|_| out_of_range("discountPercent", "discount"))?,
             discount_amount: UnitPrice::new(discount.amount)

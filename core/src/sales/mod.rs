@@ -20,7 +20,8 @@ pub mod workflow;
 
 pub use crate::setup::tax_setup;
 pub use entities::{
-    invoice_discount_term, sales_order, sales_order_line, sales_quotation, sales_quotation_line,
+    PriceSource, invoice_discount_term, sales_order, sales_order_line, sales_quotation,
+    sales_quotation_line,
 };
 pub use quotations::*;
 pub use status::{
@@ -552,6 +553,7 @@ fn line_model(
         quantity: Set(p.quantity),
         unit_price: Set(p.unit_price),
         price_source: Set(p.price_source),
+        price_agreement_line_id: Set(p.price_agreement_line_id),
         discount_percent: Set(p.discount_percent),
         discount_amount: Set(p.discount_amount),
         discount_source: Set(p.discount_source),
@@ -705,7 +707,7 @@ pub(crate) async fn create_order(
             )
         })
         .collect();
-    let number = crate::crm::parties::number_for::<sales_order::Entity>(
+    let number = crate::numbering::number_for::<sales_order::Entity>(
         db,
         company_id,
         SequenceKind::SalesOrder,
@@ -863,7 +865,7 @@ pub(crate) async fn update_line(
     let ctx = context(db, company_id, order.customer_id).await?;
     let manual_price = p
         .unit_price
-        .or((line.price_source == "manual").then(|| line.unit_price.value()));
+        .or((line.price_source == PriceSource::Manual).then(|| line.unit_price.value()));
     let manual_disc = p
         .discount_percent
         .or((line.discount_source.as_deref() == Some("manual"))
@@ -889,6 +891,7 @@ pub(crate) async fn update_line(
     am.quantity = Set(priced.quantity);
     am.unit_price = Set(priced.unit_price);
     am.price_source = Set(priced.price_source);
+    am.price_agreement_line_id = Set(priced.price_agreement_line_id);
     am.discount_percent = Set(priced.discount_percent);
     am.discount_amount = Set(priced.discount_amount);
     am.discount_source = Set(priced.discount_source);

@@ -120,7 +120,7 @@ pub async fn create_quotation(
             v.check(refs::usable(db, company_id, Table::Currency, c, "currencyId").await?);
             c
         }
-        None => crm::base_currency(db, company_id).await?.id,
+        None => crate::setup::base_currency(db, company_id).await?.id,
     };
     if let Some(o) = i.opportunity_id {
         match crm::get_opportunity(db, company_id, o).await {
@@ -189,7 +189,7 @@ pub async fn create_quotation(
         )
         .await?,
     );
-    let number = crate::crm::parties::number_for::<sales_quotation::Entity>(
+    let number = crate::numbering::number_for::<sales_quotation::Entity>(
         db,
         company_id,
         SequenceKind::Quotation,
@@ -306,6 +306,7 @@ fn line_model(
         quantity: Set(p.quantity),
         unit_price: Set(p.unit_price),
         price_source: Set(p.price_source),
+        price_agreement_line_id: Set(p.price_agreement_line_id),
         discount_percent: Set(p.discount_percent),
         discount_amount: Set(p.discount_amount),
         discount_source: Set(p.discount_source),
@@ -584,7 +585,7 @@ pub(crate) async fn confirm_quotation(
             "the customer's currency differs from the quotation's",
         ));
     }
-    let number = crate::crm::parties::number_for::<sales_order::Entity>(
+    let number = crate::numbering::number_for::<sales_order::Entity>(
         db,
         company_id,
         SequenceKind::SalesOrder,
@@ -630,6 +631,7 @@ pub(crate) async fn confirm_quotation(
             quantity: Set(l.quantity),
             unit_price: Set(l.unit_price),
             price_source: Set(l.price_source),
+            price_agreement_line_id: Set(l.price_agreement_line_id),
             discount_percent: Set(l.discount_percent),
             discount_amount: Set(l.discount_amount),
             discount_source: Set(l.discount_source),

@@ -879,3 +879,17 @@ pub async fn update_payment_terms(
     am.updated_at = Set(Utc::now());
     Ok(am.update(db).await?)
 }
+
+/// The company's base currency (budgets, costs, interaction costs, approval limits).
+pub async fn base_currency(
+    db: &impl ConnectionTrait,
+    company_id: i64,
+) -> ServiceResult<currency::Model> {
+    let c = company::Entity::find_by_id(company_id)
+        .one(db)
+        .await?
+        .ok_or(ServiceError::NotFound("company"))?;
+    currency_by_code(db, company_id, &c.base_currency_code)
+        .await?
+        .ok_or(ServiceError::NotFound("base currency"))
+}

@@ -1,0 +1,183 @@
+//! Tidy: the code base's own invariants, checked by `cargo test` (not only by CI scripts).
+//! - dependency direction: the plugin SDK and the example plugins depend on nothing of the
+//!   server, core never on the GraphQL or HTTP layer (DESIGN.md section 1);
+//! - every `ErrorCode` of the schema is in docs/api.md's table of error codes, and the table
+//!   names no other;
+//! - every `allow` of a lint gives its reason.
+//!
+//! That every migration file is listed is checked next to the list
+//! (`mercator_core::migration::tests`).
+
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+
+fn repo() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("..")
+}
+
+/// Every package `pkg` depends on, directly or not, through normal (non-dev, non-build)
+/// dependencies, on this platform (`cargo tree`, which needs no other platform's packages).
+fn normal_dependencies(pkg: &str) -> BTreeSet<String> {
+    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
+    let out = std::process::Command::new(cargo)
+        .args([
+            "tree", "-p", pkg, "-e", "normal", "--prefix", "none", "--locked",
+        ])
+        .current_dir(repo())
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "cargo tree -p {pkg}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .skip(1)
+        .filter_map(|l| l.split_whitespace().next())
+        .map(str::to_owned)
+        .collect()
+}
+
+#[test]
+fn dependencies_point_one_way() {
+    let forbid = |pkg: &str, bad: &[&str]| {
+        let d = normal_dependencies(pkg);
+        assert!(d.len() > 1, "{pkg}: {d:?}");
+        let broken: Vec<&&str> = bad.iter().filter(|b| d.contains(**b)).collect();
+        assert!(
+            broken.is_empty(),
+            "dependency direction broken: {pkg} depends on {broken:?}"
+        );
+    };
+    let server = [
+        "mercator-core",
+        "mercator-api",
+        "sea-orm",
+        "poem",
+        "async-graphql",
+        "tokio",
+    ];
+    forbid("mercator-plugin-sdk", &server);
+    forbid(
+        "mercator-core",
+        &[
+            "async-graphql",
+            "poem",
+            "async-graphql-poem",
+            "mercator-api",
+        ],
+    );
+    // The example plugins are what partners copy: the SDK only. Every member of
+    // plugins/examples and plugins/fixtures is checked.
+    let mut plugins = Vec::new();
+    for dir in ["plugins/examples", "plugins/fixtures"] {
+        for e in std::fs::read_dir(repo().join(dir)).unwrap() {
+            let manifest = e.unwrap().path().join("Cargo.toml");
+            if let Ok(text) = std::fs::read_to_string(&manifest) {
+                let name = text
+                    .lines()
+                    .find_map(|l| l.trim().strip_prefix("name = "))
+                    .map(|n| n.trim_matches('"').to_owned())
+                    .unwrap();
+                plugins.push(name);
+            }
+        }
+    }
+    assert!(plugins.len() >= 5, "{plugins:?}");
+    for p in &plugins {
+        forbid(p, &server);
+    }
+}
+
+#[test]
+fn the_documented_error_codes_are_the_schemas() {
+    let schema = std::fs::read_to_string(repo().join("schema.graphql")).unwrap();
+    let start = schema.find("enum ErrorCode {").expect("enum ErrorCode");
+    let body = &schema[start..];
+    let body = &body[..body.find('}').unwrap()];
+    let in_schema: BTreeSet<String> = body
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty() && l.chars().all(|c| c.is_ascii_uppercase() || c == '_'))
+        .map(str::to_owned)
+        .collect();
+    assert!(in_schema.len() > 20, "{in_schema:?}");
+
+    let api = std::fs::read_to_string(repo().join("docs/api.md")).unwrap();
+    let section = api
+        .split("\n## ")
+        .find(|s| s.starts_with("Error codes"))
+        .expect("docs/api.md has a section \"Error codes\"");
+    let mut documented = BTreeSet::new();
+    for row in section.lines().filter(|l| l.starts_with("| `")) {
+        let first = row.split('|').nth(1).unwrap();
+        for code in first.split('/') {
+            documented.insert(code.trim().trim_matches('`').to_owned());
+        }
+    }
+    let missing: Vec<_> = in_schema.difference(&documented).collect();
+    let unknown: Vec<_> = documented.difference(&in_schema).collect();
+    assert!(
+        missing.is_empty() && unknown.is_empty(),
+        "docs/api.md's error codes differ from ErrorCode: not documented {missing:?}, not in the schema {unknown:?}"
+    );
+}
+
+fn rust_files(dir: &Path, out: &mut Vec<PathBuf>) {
+    for e in std::fs::read_dir(dir).unwrap() {
+        let p = e.unwrap().path();
+        let name = p.file_name().unwrap().to_string_lossy().into_owned();
+        if p.is_dir() {
+            if name != "target" && !name.starts_with('.') {
+                rust_files(&p, out);
+            }
+        } else if name.ends_with(".rs") {
+            out.push(p);
+        }
+    }
+}
+
+#[test]
+fn every_allowed_lint_says_why() {
+    let mut files = Vec::new();
+    for dir in ["core", "api", "plugins", "tests"] {
+        rust_files(&repo().join(dir), &mut files);
+    }
+    assert!(files.len() > 50, "{}", files.len());
+    let mut without = Vec::new();
+    for f in &files {
+        let text = std::fs::read_to_string(f).unwrap();
+        for (at, _) in text.match_indices("allow(") {
+            let before = text[..at].trim_end_matches('!');
+            // attributes only: outer and inner ones, and an allow inside cfg_attr
+            if !(before.ends_with("#[") || before.ends_with("#![") || before.ends_with(", ")) {
+                continue;
+            }
+            let rest = &text[at..];
+            let mut depth = 0;
+            let mut end = rest.len();
+            for (i, c) in rest.char_indices() {
+                match c {
+                    '(' => depth += 1,
+                    ')' => {
+                        depth -= 1;
+                        if depth == 0 {
+                            end = i;
+                            break;
+                        }
+                    }
+                    _ => {}
+                }
+            }
+            if !rest[..end].contains("reason") {
+                let line = text[..at].lines().count();
+                without.push(format!("{}:{line}", f.display()));
+            }
+        }
+    }
+    assert!(
+        without.is_empty(),
+        "an allow without `reason = \"…\"`: {without:#?}"
+    );
+}
