@@ -361,7 +361,7 @@ async fn every_bad_plugin_is_refused_with_a_clear_message() {
     assert!(e.contains("cannot open the file"), "{e}");
 
     // Libraries built from the C fixture with one thing wrong each.
-    let cases: [(&[&str], &str); 6] = [
+    let cases: [(&[&str], &str); 7] = [
         (&["FIX_NO_MANIFEST"], "no `mercator_plugin_manifest` symbol"),
         (&["FIX_MAGIC_BAD"], "wrong magic bytes \"NOTPLUG\\0\""),
         (
@@ -377,6 +377,10 @@ async fn every_bad_plugin_is_refused_with_a_clear_message() {
             "plugin fixture.abi-c failed to initialise: cannot reach the licence server (fixture)",
         ),
         (&["FIX_BAD_CAPS"], "the capabilities are not valid JSON"),
+        (
+            &["FIX_BAD_SCHEMA"],
+            "order type REMOTE: attributesSchema is not a JSON Schema this host can check",
+        ),
     ];
     for (defines, expected) in cases {
         let lib = c_plugin(FIXTURE_C, defines);

@@ -486,6 +486,10 @@ fn read_manifest(path: &Path, lib: &libloading::Library) -> Result<ManifestInfo,
                 format!("the capabilities do not have the right shape: {e}"),
             )
         })?;
+    for t in &capabilities.order_types {
+        super::schema::compile(&t.attributes_schema)
+            .map_err(|e| err(path, format!("order type {}: {e}", t.code)))?;
+    }
     let codes = capabilities
         .order_types
         .iter()

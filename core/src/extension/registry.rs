@@ -59,6 +59,8 @@ pub type CalculatorEntry = Entry<CalculatorDecl, dyn PromisingCalculator>;
 pub struct Registry {
     plugins: Vec<Arc<LoadedPlugin>>,
     order_types: Vec<OrderTypeEntry>,
+    /// Each order type's attribute schema, compiled when it was registered.
+    attribute_schemas: std::collections::HashMap<String, Arc<super::schema::AttributeSchema>>,
     invoice_formats: Vec<InvoiceFormatEntry>,
     calculators: Vec<CalculatorEntry>,
 }
@@ -156,7 +158,17 @@ impl Registry {
         provider: Provider,
         imp: Arc<dyn OrderTypeRules>,
     ) -> Result<(), String> {
-        add(&mut self.order_types, "order type", decl, provider, imp)
+        let schema = super::schema::compile(&decl.attributes_schema)
+            .map_err(|e| format!("order type {}: {e}", decl.code))?;
+        let code = decl.code.clone();
+        add(&mut self.order_types, "order type", decl, provider, imp)?;
+        self.attribute_schemas.insert(code, Arc::new(schema));
+        Ok(())
+    }
+
+    /// The compiled attribute schema of a registered order type.
+    pub fn attribute_schema(&self, code: &str) -> Option<&super::schema::AttributeSchema> {
+        self.attribute_schemas.get(code).map(|s| &**s)
     }
 
     /// Registers an invoice format; a code already taken is refused.
@@ -218,6 +230,13 @@ impl Registry {
         if let Err(e) = register() {
             // Take back whatever this plugin had registered before the clash.
             self.order_types.retain(|e| e.provider != provider);
+            let codes: std::collections::HashSet<&str> = self
+                .order_types
+                .iter()
+                .map(|e| e.decl.code.as_str())
+                .collect();
+            self.attribute_schemas
+                .retain(|c, _| codes.contains(c.as_str()));
             self.invoice_formats.retain(|e| e.provider != provider);
             self.calculators.retain(|e| e.provider != provider);
             return Err(e);

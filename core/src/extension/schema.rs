@@ -1,186 +1,139 @@
 //! The host's JSON Schema check of order `attributes` against an order type's declared schema,
-//! before any extension sees the order. A subset of draft 2020-12, the part order attributes
-//! need: `type` (object, string, integer, number, boolean, array, null, or a list of them),
-//! `properties`, `required`, `additionalProperties: false`, `enum`, `const`, `minLength`,
-//! `maxLength`, `minimum`, `maximum`, `exclusiveMinimum`, `exclusiveMaximum`, `items`,
-//! `minItems`, `maxItems`. Other keywords are not checked (docs/plugins.md says so).
+//! before any extension sees the order: the `jsonschema` crate, so partners write full JSON
+//! Schema (draft 2020-12 unless the schema's `$schema` names another draft) and every keyword
+//! holds: `pattern`, `format` (asserted), `oneOf`/`anyOf`/`allOf`/`not`, `if`/`then`/`else`,
+//! `$ref` to `$defs` inside the schema, … The schema is compiled once, when the order type is
+//! registered; one that does not compile is a load error of its plugin. Two limits, for a
+//! server: a `$ref` to anything outside the schema is refused (nothing is fetched), and
+//! `pattern` runs on the linear-time `regex` engine (look-around and back-references are
+//! refused at load, so no attribute value can make a check take exponential time).
 
 use crate::error::{Rule, Violation};
+use jsonschema::error::ValidationErrorKind as Kind;
 use serde_json::Value;
 
-fn type_ok(t: &str, v: &Value) -> bool {
-    match t {
-        "object" => v.is_object(),
-        "string" => v.is_string(),
-        "integer" => {
-            v.as_i64().is_some()
-                || v.as_u64().is_some()
-                || v.as_f64().is_some_and(|f| f.fract() == 0.0)
-        }
-        "number" => v.is_number(),
-        "boolean" => v.is_boolean(),
-        "array" => v.is_array(),
-        "null" => v.is_null(),
-        _ => true,
+/// A compiled attribute schema.
+pub struct AttributeSchema(jsonschema::Validator);
+
+impl std::fmt::Debug for AttributeSchema {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("AttributeSchema")
     }
 }
 
-fn num(v: &Value) -> Option<f64> {
-    v.as_f64()
+/// Compiles a declared schema; the error says why it is not one this host can check.
+pub fn compile(schema: &Value) -> Result<AttributeSchema, String> {
+    jsonschema::options()
+        .with_draft(jsonschema::Draft::Draft202012)
+        .should_validate_formats(true)
+        .with_pattern_options(jsonschema::PatternOptions::regex())
+        .build(schema)
+        .map(AttributeSchema)
+        .map_err(|e| format!("attributesSchema is not a JSON Schema this host can check: {e}"))
+}
+
+/// A JSON pointer of the checked value (`/settlementDays`, `/lines/0`) as a dotted path under
+/// `path` (`attributes.settlementDays`).
+fn dotted(path: &str, pointer: &str) -> String {
+    let mut out = path.to_owned();
+    for part in pointer.split('/').skip(1) {
+        out.push('.');
+        out.push_str(&part.replace("~1", "/").replace("~0", "~"));
+    }
+    out
 }
 
 /// Checks `value` against `schema`; every problem is a violation whose field starts with
-/// `path` (e.g. `attributes.settlementDays`).
-pub fn check(schema: &Value, value: &Value, path: &str, out: &mut Vec<Violation>) {
-    let Some(s) = schema.as_object() else {
-        return;
-    };
-    if let Some(t) = s.get("type") {
-        let ok = match t {
-            Value::String(t) => type_ok(t, value),
-            Value::Array(ts) => ts
-                .iter()
-                .filter_map(Value::as_str)
-                .any(|t| type_ok(t, value)),
-            _ => true,
-        };
-        if !ok {
-            out.push(Violation::new(
-                path,
-                Rule::InvalidFormat,
-                format!(
-                    "{path} must be of type {}",
-                    t.as_str().unwrap_or("(one of the listed types)")
-                ),
-            ));
-            return;
-        }
-    }
-    if let Some(e) = s.get("enum").and_then(Value::as_array)
-        && !e.contains(value)
-    {
-        out.push(Violation::new(
-            path,
-            Rule::InvalidValue,
-            format!("{path} must be one of {}", Value::Array(e.clone())),
-        ));
-    }
-    if let Some(c) = s.get("const")
-        && c != value
-    {
-        out.push(Violation::new(
-            path,
-            Rule::InvalidValue,
-            format!("{path} must be {c}"),
-        ));
-    }
-    if let Some(text) = value.as_str() {
-        let n = text.chars().count() as u64;
-        if let Some(min) = s.get("minLength").and_then(Value::as_u64)
-            && n < min
-        {
-            let rule = if n == 0 {
-                Rule::Required
-            } else {
-                Rule::InvalidValue
-            };
-            out.push(Violation::new(
-                path,
-                rule,
-                format!("{path} must have at least {min} characters"),
-            ));
-        }
-        if let Some(max) = s.get("maxLength").and_then(Value::as_u64)
-            && n > max
-        {
-            out.push(Violation::new(
-                path,
-                Rule::TooLong,
-                format!("{path} must have at most {max} characters"),
-            ));
-        }
-    }
-    if let Some(x) = num(value).filter(|_| value.is_number()) {
-        let bound = |k: &str| s.get(k).and_then(num);
-        let below = bound("minimum").is_some_and(|m| x < m)
-            || bound("exclusiveMinimum").is_some_and(|m| x <= m);
-        let above = bound("maximum").is_some_and(|m| x > m)
-            || bound("exclusiveMaximum").is_some_and(|m| x >= m);
-        if below || above {
-            out.push(Violation::new(
-                path,
-                Rule::OutOfRange,
-                format!("{path} is out of range"),
-            ));
-        }
-    }
-    if let Some(items) = value.as_array() {
-        if let Some(min) = s.get("minItems").and_then(Value::as_u64)
-            && (items.len() as u64) < min
-        {
-            out.push(Violation::new(
-                path,
-                Rule::OutOfRange,
-                format!("{path} needs at least {min} entries"),
-            ));
-        }
-        if let Some(max) = s.get("maxItems").and_then(Value::as_u64)
-            && (items.len() as u64) > max
-        {
-            out.push(Violation::new(
-                path,
-                Rule::OutOfRange,
-                format!("{path} takes at most {max} entries"),
-            ));
-        }
-        if let Some(item_schema) = s.get("items") {
-            for (i, v) in items.iter().enumerate() {
-                check(item_schema, v, &format!("{path}.{i}"), out);
+/// `path` (e.g. `attributes.settlementDays`), with the code of its kind: a missing property
+/// `REQUIRED`, a wrong type or a `pattern`/`format` mismatch `INVALID_FORMAT`, text over
+/// `maxLength` `TOO_LONG`, a bound or an item count `OUT_OF_RANGE`, anything else
+/// (`enum`, `const`, an unknown property, a combinator) `INVALID_VALUE`.
+pub fn check(schema: &AttributeSchema, value: &Value, path: &str, out: &mut Vec<Violation>) {
+    for e in schema.0.iter_errors(value) {
+        let at = dotted(path, e.instance_path().as_str());
+        let message = e.to_string();
+        match e.kind() {
+            Kind::Required { property } => {
+                let p = format!("{at}.{}", property.as_str().unwrap_or_default());
+                out.push(Violation::new(
+                    &p,
+                    Rule::Required,
+                    format!("{p} is required"),
+                ));
             }
-        }
-    }
-    if let Some(obj) = value.as_object() {
-        let props = s.get("properties").and_then(Value::as_object);
-        if let Some(req) = s.get("required").and_then(Value::as_array) {
-            for r in req.iter().filter_map(Value::as_str) {
-                if !obj.contains_key(r) {
-                    let p = format!("{path}.{r}");
-                    out.push(Violation::new(
-                        &p,
-                        Rule::Required,
-                        format!("{p} is required"),
-                    ));
-                }
-            }
-        }
-        for (k, v) in obj {
-            let p = format!("{path}.{k}");
-            match props.and_then(|ps| ps.get(k)) {
-                Some(ps) => check(ps, v, &p, out),
-                None if s.get("additionalProperties") == Some(&Value::Bool(false)) => {
+            Kind::AdditionalProperties { unexpected }
+            | Kind::UnevaluatedProperties { unexpected } => {
+                for k in unexpected {
+                    let p = format!("{at}.{k}");
                     out.push(Violation::new(
                         &p,
                         Rule::InvalidValue,
                         format!("{p} is not an attribute of this order type"),
-                    ))
+                    ));
                 }
-                None => {}
+            }
+            // `additionalProperties: false` with no `properties` fails once for the object:
+            // name each of its properties.
+            Kind::FalseSchema if e.schema_path().as_str().ends_with("/additionalProperties") => {
+                let object = value_at(value, e.instance_path().as_str()).and_then(Value::as_object);
+                for k in object.into_iter().flat_map(|o| o.keys()) {
+                    let p = format!("{at}.{k}");
+                    out.push(Violation::new(
+                        &p,
+                        Rule::InvalidValue,
+                        format!("{p} is not an attribute of this order type"),
+                    ));
+                }
+            }
+            kind => {
+                let rule = match kind {
+                    Kind::Type { .. } | Kind::Pattern { .. } | Kind::Format { .. } => {
+                        Rule::InvalidFormat
+                    }
+                    Kind::MaxLength { .. } => Rule::TooLong,
+                    Kind::MinLength { .. }
+                        if value_at(value, e.instance_path().as_str())
+                            .and_then(Value::as_str)
+                            .is_some_and(str::is_empty) =>
+                    {
+                        Rule::Required
+                    }
+                    Kind::Minimum { .. }
+                    | Kind::Maximum { .. }
+                    | Kind::ExclusiveMinimum { .. }
+                    | Kind::ExclusiveMaximum { .. }
+                    | Kind::MinItems { .. }
+                    | Kind::MaxItems { .. }
+                    | Kind::MinProperties { .. }
+                    | Kind::MaxProperties { .. } => Rule::OutOfRange,
+                    _ => Rule::InvalidValue,
+                };
+                out.push(Violation::new(&at, rule, format!("{at}: {message}")));
             }
         }
     }
 }
 
+/// The part of `value` a JSON pointer names.
+fn value_at<'v>(value: &'v Value, pointer: &str) -> Option<&'v Value> {
+    value.pointer(pointer)
+}
+
 #[cfg(test)]
+#[allow(clippy::unwrap_used, reason = "tests")]
 mod tests {
     use super::*;
     use serde_json::json;
 
     fn codes(schema: &Value, v: &Value) -> Vec<(String, Rule)> {
         let mut out = Vec::new();
-        check(schema, v, "attributes", &mut out);
-        out.into_iter()
+        check(&compile(schema).unwrap(), v, "attributes", &mut out);
+        let mut got: Vec<(String, Rule)> = out
+            .into_iter()
             .map(|v| (v.field.join("."), v.rule))
-            .collect()
+            .collect();
+        got.sort_by(|a, b| a.0.cmp(&b.0));
+        got
     }
 
     #[test]
@@ -199,8 +152,8 @@ mod tests {
                 &json!({"settlementDays": 400, "colour": "red", "replenish": "yes"})
             ),
             vec![
-                ("attributes.consigneeSite".to_owned(), Rule::Required),
                 ("attributes.colour".to_owned(), Rule::InvalidValue),
+                ("attributes.consigneeSite".to_owned(), Rule::Required),
                 ("attributes.replenish".to_owned(), Rule::InvalidFormat),
                 ("attributes.settlementDays".to_owned(), Rule::OutOfRange),
             ]
@@ -216,6 +169,16 @@ mod tests {
         assert_eq!(codes(&json!({"type": "object"}), &json!({"x": 1})), vec![]);
         assert_eq!(
             codes(
+                &json!({"type": "object", "additionalProperties": false}),
+                &json!({"x": 1, "y": 2})
+            ),
+            vec![
+                ("attributes.x".to_owned(), Rule::InvalidValue),
+                ("attributes.y".to_owned(), Rule::InvalidValue),
+            ]
+        );
+        assert_eq!(
+            codes(
                 &json!({"type": "object", "properties": {"k": {"enum": ["A", "B"]}, "l": {"type": "array", "maxItems": 1, "items": {"type": "string"}}}}),
                 &json!({"k": "C", "l": [1, "x"]})
             ),
@@ -225,5 +188,52 @@ mod tests {
                 ("attributes.l.0".to_owned(), Rule::InvalidFormat),
             ]
         );
+    }
+
+    /// What the subset ignored holds now: `pattern`, `format`, combinators and `$ref`.
+    #[test]
+    fn full_json_schema() {
+        let s = json!({
+            "type": "object",
+            "$defs": {"site": {"type": "string", "pattern": "^SITE-[0-9]+$"}},
+            "properties": {
+                "site": {"$ref": "#/$defs/site"},
+                "contact": {"type": "string", "format": "email"},
+                "mode": {"oneOf": [{"const": "A"}, {"const": "B"}]},
+                "weird/key": {"type": "integer"}
+            }
+        });
+        assert_eq!(
+            codes(
+                &s,
+                &json!({"site": "SITE-7", "contact": "a@b.example", "mode": "A"})
+            ),
+            vec![]
+        );
+        assert_eq!(
+            codes(
+                &s,
+                &json!({"site": "X", "contact": "nope", "mode": "C", "weird/key": "x"})
+            ),
+            vec![
+                ("attributes.contact".to_owned(), Rule::InvalidFormat),
+                ("attributes.mode".to_owned(), Rule::InvalidValue),
+                ("attributes.site".to_owned(), Rule::InvalidFormat),
+                ("attributes.weird/key".to_owned(), Rule::InvalidFormat),
+            ]
+        );
+    }
+
+    /// A schema the host cannot check safely is refused when it is registered.
+    #[test]
+    fn unsafe_or_broken_schemas_are_refused() {
+        for bad in [
+            json!({"$ref": "https://example.com/schema.json"}),
+            json!({"type": "string", "pattern": "^(?=a)"}),
+            json!({"type": "no-such-type"}),
+            json!({"minLength": -1}),
+        ] {
+            assert!(compile(&bad).is_err(), "{bad}");
+        }
     }
 }

@@ -38,7 +38,7 @@ pub fn check_attributes(
     order_type: &str,
     attributes: &serde_json::Value,
 ) -> ServiceResult<()> {
-    let Some(t) = registry.order_type(order_type) else {
+    let Some(schema) = registry.attribute_schema(order_type) else {
         return Err(violation(
             "orderType",
             Rule::NotFound,
@@ -46,12 +46,7 @@ pub fn check_attributes(
         ));
     };
     let mut out = Vec::new();
-    schema::check(
-        &t.decl.attributes_schema,
-        attributes,
-        "attributes",
-        &mut out,
-    );
+    schema::check(schema, attributes, "attributes", &mut out);
     if out.is_empty() {
         Ok(())
     } else {

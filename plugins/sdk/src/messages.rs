@@ -92,7 +92,8 @@ pub struct OrderTypeDecl {
     pub code: String,
     /// Label for people.
     pub label: String,
-    /// JSON Schema (draft 2020-12 subset) of the order's `attributes`.
+    /// JSON Schema (draft 2020-12 by default) of the order's `attributes`; the host checks it
+    /// in full before the plugin sees an order (no remote `$ref`, linear-time `pattern`).
     #[serde(default = "empty_object_schema")]
     pub attributes_schema: serde_json::Value,
     /// Whether orders of this type move stock (a journal-like type does not).
