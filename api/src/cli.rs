@@ -39,6 +39,10 @@ pub enum Command {
         /// Seed the demo company `DEMO` (nothing happens if it exists).
         #[arg(long)]
         demo: bool,
+        /// With --demo: add sales orders of the demo pattern until the demo company has this
+        /// many (for load tests, e.g. 2000).
+        #[arg(long, value_name = "N", requires = "demo")]
+        orders: Option<usize>,
     },
     /// Print the GraphQL schema (SDL) on stdout. Loads the configured plugins first, which
     /// proves they do not change the schema.
@@ -244,7 +248,10 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             eprintln!("migrations applied");
             Ok(())
         }
-        Command::Seed { demo: with_demo } => {
+        Command::Seed {
+            demo: with_demo,
+            orders,
+        } => {
             if !with_demo {
                 anyhow::bail!("nothing to seed: pass --demo");
             }
@@ -261,11 +268,40 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
                 c.code,
                 c.name
             );
+            if let Some(target) = orders {
+                let added = top_up_orders(&db, c.id, target).await?;
+                eprintln!(
+                    "added {added} orders: company {} has at least {target}",
+                    c.code
+                );
+            }
             Ok(())
         }
         Command::Token { action } => token(&cfg, action).await,
         Command::Serve { demo: with_demo } => serve(cfg, with_demo).await,
     }
+}
+
+/// Adds demo orders until the company has `target`, a hundred per transaction.
+async fn top_up_orders(db: &Db, company_id: i64, target: usize) -> anyhow::Result<usize> {
+    use mercator_core::sales::sales_order;
+    use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
+    let have = sales_order::Entity::find()
+        .filter(sales_order::Column::CompanyId.eq(company_id))
+        .count(&db.conn)
+        .await? as usize;
+    let mut next = have;
+    while next < target {
+        let n = (target - next).min(100);
+        let txn = db.begin_write().await?;
+        if let Err(e) = demo::add_orders(&txn, company_id, next, n).await {
+            txn.rollback().await?;
+            anyhow::bail!("adding demo orders failed: {e}");
+        }
+        txn.commit().await?;
+        next += n;
+    }
+    Ok(next - have)
 }
 
 async fn seed_demo(db: &Db) -> anyhow::Result<(mercator_core::setup::company::Model, bool)> {

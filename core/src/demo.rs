@@ -515,12 +515,24 @@ async fn tax_setup(db: &impl ConnectionTrait, cid: i64) -> ServiceResult<()> {
 /// Fifty open sales orders of three lines each, so order screens (and the order list load
 /// test) have data.
 async fn orders(db: &impl ConnectionTrait, cid: i64) -> ServiceResult<()> {
+    add_orders(db, cid, 0, 50).await
+}
+
+/// Orders `from..from + count` of the demo pattern, in the caller's transaction: customers
+/// and items taken in turn, three lines each, quantities 1 to 9, customer reference
+/// `PO-<4000 + n>`. `mercator seed --demo --orders N` tops the demo company up with it (load
+/// tests measure lists of thousands of orders).
+pub async fn add_orders(
+    db: &impl ConnectionTrait,
+    cid: i64,
+    from: usize,
+    count: usize,
+) -> ServiceResult<()> {
     use crate::sales;
-    use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
+    use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
     let customers = parties::customer::Entity::find()
         .filter(parties::customer::Column::CompanyId.eq(cid))
         .order_by_asc(parties::customer::Column::Id)
-        .limit(50)
         .all(db)
         .await?;
     let items = catalog::item::Entity::find()
@@ -528,11 +540,12 @@ async fn orders(db: &impl ConnectionTrait, cid: i64) -> ServiceResult<()> {
         .order_by_asc(catalog::item::Column::Id)
         .all(db)
         .await?;
-    if items.len() < 3 {
+    if items.len() < 3 || customers.is_empty() {
         return Ok(());
     }
     let registry = crate::extension::registry::Registry::builtin();
-    for (n, c) in customers.iter().enumerate() {
+    for n in from..from + count {
+        let c = &customers[n % customers.len()];
         let lines = (0..3)
             .map(|k| sales::NewOrderLine {
                 item_id: items[(n * 3 + k) % items.len()].id,
