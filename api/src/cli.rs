@@ -158,7 +158,11 @@ async fn connect_existing(cfg: &Config) -> anyhow::Result<Db> {
     if cfg.database_url.starts_with("postgres") {
         // Connecting with a schema creates it: look first, on a plain connection.
         use sea_orm::ConnectionTrait;
-        let schema = cfg.database_schema.as_deref().unwrap_or("public");
+        let schema = cfg
+            .database_schema
+            .as_deref()
+            .filter(|s| !s.trim().is_empty())
+            .unwrap_or("public");
         let plain = sea_orm::Database::connect(cfg.database_url.as_str())
             .await
             .map_err(|e| {
@@ -358,7 +362,7 @@ async fn token(cfg: &Config, action: TokenCmd) -> anyhow::Result<()> {
             );
             for t in auth::list_tokens(&db.conn)
                 .await
-                .map_err(|e| anyhow::anyhow!("{e}"))?
+                .map_err(|e| anyhow::anyhow!("{e} ({})", where_db(cfg)))?
             {
                 let companies = if t.token.all_companies {
                     "*".to_owned()
@@ -379,7 +383,7 @@ async fn token(cfg: &Config, action: TokenCmd) -> anyhow::Result<()> {
         TokenCmd::Revoke { token } => {
             let revoked = auth::revoke(&db.conn, &token)
                 .await
-                .map_err(|e| anyhow::anyhow!("{e}"))?;
+                .map_err(|e| anyhow::anyhow!("{e} ({})", where_db(cfg)))?;
             for t in revoked {
                 eprintln!("revoked token {} ({})", t.id, t.name);
             }

@@ -272,7 +272,11 @@ impl Config {
     pub fn db(&self) -> mercator_core::db::DbConfig {
         mercator_core::db::DbConfig {
             url: self.database_url.clone(),
-            schema: self.database_schema.clone(),
+            // An empty MERCATOR_DATABASE_SCHEMA means the default schema, not a schema "".
+            schema: self
+                .database_schema
+                .clone()
+                .filter(|s| !s.trim().is_empty()),
             max_connections: self.database_max_connections,
         }
     }

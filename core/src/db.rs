@@ -6,14 +6,20 @@
 //! SQLite ignores `SELECT … FOR UPDATE`.
 //! Must never: hand out a SQLite pool of one connection by accident (sea-orm's default).
 
+use crate::reads::{FastRow, Read, model_from_row, undecodable};
+use sea_orm::sea_query::ColumnType;
 use sea_orm::sqlx::sqlite::{SqliteJournalMode, SqliteSynchronous};
+use sea_orm::{
+    ColumnTrait, DbBackend, EntityTrait, Iterable, QueryTrait, Select, Statement, TryIntoModel,
+};
 use sea_orm::{
     ConnectOptions, ConnectionTrait, Database, DatabaseBackend, DatabaseConnection,
     DatabaseTransaction, DbErr, SqliteTransactionMode, TransactionOptions, TransactionTrait,
 };
 use sea_orm_migration::MigratorTrait;
+use std::future::Future;
 use std::sync::Arc;
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::Ordering;
 use std::time::Duration;
 
 /// How to reach the database.
@@ -27,18 +33,7 @@ pub struct DbConfig {
     pub max_connections: u32,
 }
 
-/// Counters of SQL statements executed through this connection, for `/metrics` and tests.
-#[derive(Debug, Default)]
-pub struct DbStats {
-    /// Statements executed.
-    pub statements: AtomicU64,
-    /// Statements that failed.
-    pub failed: AtomicU64,
-    /// Total time spent in statements, in microseconds.
-    pub micros: AtomicU64,
-    /// When `Some`, the SQL of every statement is appended (tests use it to explain counts).
-    pub capture: std::sync::Mutex<Option<Vec<String>>>,
-}
+pub use crate::stats::DbStats;
 
 /// The connection pool plus its statement counters.
 #[derive(Debug, Clone)]
@@ -277,4 +272,62 @@ pub fn sql(
         text.to_owned()
     };
     sea_orm::Statement::from_sql_and_values(backend, text, values)
+}
+
+/// Selects through the SQLite read path on a SQLite file ([`crate::reads`]), through SeaORM
+/// everywhere else.
+impl Read for Db {
+    fn select_all<E>(
+        &self,
+        q: Select<E>,
+    ) -> impl Future<Output = Result<Vec<E::Model>, DbErr>> + Send
+    where
+        E: EntityTrait,
+        E::Model: Send + 'static,
+        E::ActiveModel: TryIntoModel<E::Model>,
+    {
+        let fast = self.sqlite_reads.as_ref().and_then(|r| {
+            let stmt = q.build(DbBackend::Sqlite);
+            if let Some(f) = crate::reads::fast_model_of::<E::Model>() {
+                return r.run(&self.stats, &stmt, f.columns(), |row, at| {
+                    crate::reads::fast_decode::<E::Model>(f, row, at)
+                });
+            }
+            let kinds: Vec<(E::Column, ColumnType)> = E::Column::iter()
+                .map(|c| {
+                    let t = c.def().get_column_type().clone();
+                    (c, t)
+                })
+                .collect();
+            r.run(&self.stats, &stmt, &[], |row, _| {
+                model_from_row::<E>(row, &kinds)
+            })
+        });
+        async move {
+            match fast.map(undecodable) {
+                Some(Ok(result)) => result,
+                Some(Err(())) | None => q.all(&self.conn).await,
+            }
+        }
+    }
+
+    fn rows<R: FastRow>(
+        &self,
+        stmt: Statement,
+    ) -> impl Future<Output = Result<Vec<R>, DbErr>> + Send {
+        let fast = self
+            .sqlite_reads
+            .as_ref()
+            .and_then(|r| r.run(&self.stats, &stmt, R::COLUMNS, R::from_sqlite));
+        async move {
+            match fast.map(undecodable) {
+                Some(Ok(result)) => result,
+                Some(Err(())) | None => R::find_by_statement(stmt).all(&self.conn).await,
+            }
+        }
+    }
+
+    fn engine(&self) -> DbBackend {
+        self.conn.get_database_backend()
+    }
 }

@@ -530,13 +530,17 @@ pub async fn add_orders(
 ) -> ServiceResult<()> {
     use crate::sales;
     use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
+    // Customers and items that can be ordered today (a user may have blocked or archived some).
     let customers = parties::customer::Entity::find()
         .filter(parties::customer::Column::CompanyId.eq(cid))
+        .filter(parties::customer::Column::Blocked.eq(parties::Blocked::No))
+        .filter(parties::customer::Column::ArchivedAt.is_null())
         .order_by_asc(parties::customer::Column::Id)
         .all(db)
         .await?;
     let items = catalog::item::Entity::find()
         .filter(catalog::item::Column::CompanyId.eq(cid))
+        .filter(catalog::item::Column::ArchivedAt.is_null())
         .order_by_asc(catalog::item::Column::Id)
         .all(db)
         .await?;

@@ -25,6 +25,7 @@ pub mod reads;
 pub mod refs;
 pub mod sales;
 pub mod setup;
+pub mod stats;
 pub mod tax;
 pub mod trade;
 pub mod validate;

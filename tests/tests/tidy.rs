@@ -1,6 +1,7 @@
 //! Tidy: the code base's own invariants, checked by `cargo test` (not only by CI scripts).
 //! - dependency direction: the plugin SDK and the example plugins depend on nothing of the
-//!   server, core never on the GraphQL or HTTP layer (DESIGN.md section 1);
+//!   server, core never on the GraphQL or HTTP layer (ARCHITECTURE.md);
+//! - core's modules import one way (no module imports a module that imports it back);
 //! - every `ErrorCode` of the schema is in docs/api.md's table of error codes, and the table
 //!   names no other;
 //! - every `allow` of a lint gives its reason.
@@ -141,7 +142,7 @@ fn rust_files(dir: &Path, out: &mut Vec<PathBuf>) {
 #[test]
 fn every_allowed_lint_says_why() {
     let mut files = Vec::new();
-    for dir in ["core", "api", "plugins", "tests"] {
+    for dir in ["core", "api", "plugins", "tests", "bench"] {
         rust_files(&repo().join(dir), &mut files);
     }
     assert!(files.len() > 50, "{}", files.len());
@@ -179,5 +180,107 @@ fn every_allowed_lint_says_why() {
     assert!(
         without.is_empty(),
         "an allow without `reason = \"…\"`: {without:#?}"
+    );
+}
+
+/// The modules a crate's top-level modules use (`crate::x`, and `super::x` from a file at the
+/// top), test modules left out: module → modules it names.
+fn module_graph(root: &Path) -> std::collections::BTreeMap<String, BTreeSet<String>> {
+    let mut files = Vec::new();
+    rust_files(root, &mut files);
+    let mut graph: std::collections::BTreeMap<String, BTreeSet<String>> = Default::default();
+    for f in &files {
+        let rel = f.strip_prefix(root).unwrap();
+        let parts: Vec<String> = rel
+            .iter()
+            .map(|p| p.to_string_lossy().into_owned())
+            .collect();
+        let top = parts[0].trim_end_matches(".rs").to_owned();
+        if ["lib", "main", "mod"].contains(&top.as_str()) {
+            continue;
+        }
+        let text = std::fs::read_to_string(f).unwrap();
+        let text = text.split("#[cfg(test)]").next().unwrap_or_default();
+        let uses = graph.entry(top.clone()).or_default();
+        for line in text.lines() {
+            let code = line.split("//").next().unwrap_or_default();
+            let mut prefixes = vec!["crate::"];
+            if parts.len() == 1 {
+                prefixes.push("super::");
+            }
+            for p in prefixes {
+                for (at, _) in code.match_indices(p) {
+                    let before = code[..at].chars().next_back();
+                    if before.is_some_and(|c| c.is_alphanumeric() || c == '_') {
+                        continue;
+                    }
+                    let rest = &code[at + p.len()..];
+                    // `crate::x::…`, or each first name of `crate::{x::…, y, …}`
+                    let names: Vec<String> = match rest.strip_prefix('{') {
+                        Some(group) => group
+                            .split(['}', ','])
+                            .map(|n| {
+                                n.trim()
+                                    .chars()
+                                    .take_while(|c| c.is_alphanumeric() || *c == '_')
+                                    .collect()
+                            })
+                            .collect(),
+                        None => vec![
+                            rest.chars()
+                                .take_while(|c| c.is_alphanumeric() || *c == '_')
+                                .collect(),
+                        ],
+                    };
+                    for name in names {
+                        if !name.is_empty() && name != top {
+                            uses.insert(name);
+                        }
+                    }
+                }
+            }
+        }
+    }
+    let names: BTreeSet<String> = graph.keys().cloned().collect();
+    for uses in graph.values_mut() {
+        uses.retain(|u| names.contains(u));
+    }
+    graph
+}
+
+/// Pairs of modules that reach each other through their imports.
+fn import_circles(root: &Path) -> Vec<(String, String)> {
+    let graph = module_graph(root);
+    let reach = |from: &str| {
+        let mut seen = BTreeSet::new();
+        let mut todo = vec![from.to_owned()];
+        while let Some(m) = todo.pop() {
+            for u in graph.get(&m).into_iter().flatten() {
+                if seen.insert(u.clone()) {
+                    todo.push(u.clone());
+                }
+            }
+        }
+        seen
+    };
+    let mut circles = Vec::new();
+    for a in graph.keys() {
+        for b in reach(a) {
+            if a < &b && reach(&b).contains(a) {
+                circles.push((a.clone(), b));
+            }
+        }
+    }
+    circles
+}
+
+/// No module of core imports a module that imports it back, directly or through others: the
+/// areas form layers (ARCHITECTURE.md's code map).
+#[test]
+fn core_modules_import_one_way() {
+    let circles = import_circles(&repo().join("core/src"));
+    assert!(
+        circles.is_empty(),
+        "modules that import each other: {circles:?}"
     );
 }

@@ -78,8 +78,8 @@ pub fn list_cost(first: Option<i32>, last: Option<i32>, child: usize) -> usize {
 }
 
 /// Defines `<Name>Connection` and `<Name>Edge` for a node type. With `fast` first, the nodes
-/// are answered through their [`Leaves`](crate::graphql::leaves::Leaves) (the node type
-/// implements it): plain fields in place, relations by the node's resolvers.
+/// are answered in place ([`Fast`](crate::graphql::leaves::Fast)): what their resolvers have
+/// at hand at once, the rest the ordinary way.
 #[macro_export]
 macro_rules! connection {
     (fast $conn:ident, $edge:ident, $node:ty, $what:literal) => {

@@ -282,23 +282,6 @@ pub(crate) async fn invoice_rounded(
     ))
 }
 
-/// An amount in a currency this request has already loaded, answered in place for the field's
-/// sub-selection (what [`money`] answers); `None` when the currency must be loaded first or
-/// the sub-selection needs the ordinary path.
-pub(crate) fn money_leaf<'a>(
-    ctx: &async_graphql::ContextSelectionSet<'a>,
-    field: &'a async_graphql::Positioned<async_graphql::parser::types::Field>,
-    amount: Decimal,
-    currency_id: i64,
-    scale: Scale,
-) -> Option<async_graphql::Value> {
-    let (code, places) = ctx
-        .data_opt::<super::loaders::Loaders>()?
-        .currency
-        .peek_with(currency_id, |c| (c.code.clone(), scale.places(c)))??;
-    super::leaves::nested(ctx, field, &Money::at(amount, code, places))
-}
-
 /// Money in the company's base currency, at its amount precision.
 pub(crate) async fn base_money(ctx: &Context<'_>, amount: Decimal) -> Result<Money> {
     let company = rc(ctx)?

@@ -202,21 +202,31 @@ pub fn extension_error(e: &ExtensionError) -> async_graphql::Error {
     }
 }
 
+/// Where in a mutation's input an extension's path into the order can point: the input's
+/// top-level fields that mirror the order's (`orderType`, `attributes`, `lines`), and how many
+/// lines the input has (an order can have more: a customer's automatic standard lines).
+#[derive(Debug, Clone, Copy, Default)]
+pub struct InputPlaces {
+    /// Top-level input fields named like the order's.
+    pub fields: &'static [&'static str],
+    /// Lines in the input's `lines`, the order's first lines in the same order.
+    pub lines: usize,
+}
+
 /// The userErrors of an extension's refusal, or the top-level error of a fault. The
 /// extension's own code and path are kept (`extensionCode`, `extensionField`: a path into the
-/// order it was shown); `field` points into the input only where the path's first part is one
-/// of the mutation's `input_fields` (`attributes.…`, `orderType`, `lines.0.…` on a create,
-/// whose lines are the order's lines in the same order).
+/// order it was shown); `field` points into the input only where the input has that place
+/// ([`InputPlaces`]).
 pub fn extension_user_errors(
     e: ExtensionError,
-    input_fields: &[&str],
+    places: InputPlaces,
 ) -> async_graphql::Result<Vec<UserError>> {
     match e {
         ExtensionError::Rejected(errors) => Ok(errors
             .into_iter()
             .map(|u| UserError {
                 code: ErrorCode::RejectedByExtension,
-                field: u.field.as_deref().and_then(|f| input_path(f, input_fields)),
+                field: u.field.as_deref().and_then(|f| input_path(f, places)),
                 message: u.message,
                 extension_code: Some(u.code),
                 extension_field: u.field,
@@ -227,19 +237,26 @@ pub fn extension_user_errors(
 }
 
 /// An extension's path into the order (`attributes.site`, `lines.0.itemNumber`) as a path into
-/// the input, when its first part is one of `input_fields`. A line's fields take their input
-/// names (`itemNumber` → `itemId`, `unit` → `unitId`); one the input does not have stops at the
-/// line.
-fn input_path(path: &str, input_fields: &[&str]) -> Option<Vec<String>> {
+/// the input, when the input has that place. A line's fields take their input names
+/// (`itemNumber` → `itemId`, `unit` → `unitId`); one the input does not have stops at the
+/// line. A path with an empty part, or a line index that is not plain digits, has none.
+fn input_path(path: &str, places: InputPlaces) -> Option<Vec<String>> {
+    if path.split('.').any(str::is_empty) {
+        return None;
+    }
     let mut parts = path.split('.');
-    let head = parts.next().filter(|h| input_fields.contains(h))?;
+    let head = parts.next().filter(|h| places.fields.contains(h))?;
     let mut out = vec!["input".to_owned(), head.to_owned()];
     if head != "lines" {
         out.extend(parts.map(str::to_owned));
         return Some(out);
     }
-    let index = parts.next().filter(|i| i.parse::<u32>().is_ok())?;
-    out.push(index.to_owned());
+    let index = parts
+        .next()
+        .filter(|i| i.bytes().all(|b| b.is_ascii_digit()))
+        .and_then(|i| i.parse::<usize>().ok())
+        .filter(|i| *i < places.lines)?;
+    out.push(index.to_string());
     let input_name = match parts.next() {
         Some("itemNumber" | "itemKind") => Some("itemId"),
         Some("unit") => Some("unitId"),
@@ -422,7 +439,7 @@ pub fn map_service(e: ServiceError, id_field: &str) -> async_graphql::Result<Vec
         )]),
         ServiceError::Conflict(db) => Err(conflict(db)),
         ServiceError::Busy(db) => Err(busy(db)),
-        ServiceError::Extension(e) => extension_user_errors(e, &[]),
+        ServiceError::Extension(e) => extension_user_errors(e, InputPlaces::default()),
         ServiceError::Db(db) => Err(internal(db)),
     }
 }
@@ -469,28 +486,39 @@ mod tests {
     /// input has that place.
     #[test]
     fn extension_paths_point_into_the_input_where_it_has_them() {
-        let create = ["orderType", "attributes", "lines"];
-        let p = |f: &str, fields: &[&str]| input_path(f, fields).map(|v| v.join("."));
+        let create = InputPlaces {
+            fields: &["orderType", "attributes", "lines"],
+            lines: 3,
+        };
+        let p = |f: &str, places: InputPlaces| input_path(f, places).map(|v| v.join("."));
         assert_eq!(
-            p("attributes.site", &create).as_deref(),
+            p("attributes.site", create).as_deref(),
             Some("input.attributes.site")
         );
         assert_eq!(
-            p("lines.2.itemNumber", &create).as_deref(),
+            p("lines.2.itemNumber", create).as_deref(),
             Some("input.lines.2.itemId")
         );
         assert_eq!(
-            p("lines.0.unitPrice", &create).as_deref(),
+            p("lines.0.unitPrice", create).as_deref(),
             Some("input.lines.0.unitPrice")
         );
         assert_eq!(
-            p("lines.0.pickedQuantity", &create).as_deref(),
+            p("lines.0.pickedQuantity", create).as_deref(),
             Some("input.lines.0")
         );
-        assert_eq!(p("lines.x.quantity", &create), None);
-        assert_eq!(p("lines.0.unitPrice", &["orderType", "attributes"]), None);
-        assert_eq!(p("customer.number", &create), None);
-        assert_eq!(p("attributes.site", &[]), None);
+        // a line the order has beyond the input's (a standard line added to it)
+        assert_eq!(p("lines.3.quantity", create), None);
+        assert_eq!(p("lines.x.quantity", create), None);
+        assert_eq!(p("lines.+1.quantity", create), None);
+        assert_eq!(p("attributes..x", create), None);
+        let change_type = InputPlaces {
+            fields: &["orderType", "attributes"],
+            lines: 0,
+        };
+        assert_eq!(p("lines.0.unitPrice", change_type), None);
+        assert_eq!(p("customer.number", create), None);
+        assert_eq!(p("attributes.site", InputPlaces::default()), None);
     }
 
     /// The API's codes for extension failures are the ones core names, and a refusal carries

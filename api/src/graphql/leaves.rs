@@ -1,88 +1,54 @@
-//! Objects whose plain fields are answered without a future per field.
+//! Objects whose fields are answered in place, by their own resolvers.
 //!
-//! Owns: [`Leaves`], [`Fast`], [`resolve_leaves`] and [`nested`]. async-graphql resolves every
-//! field of every object through a boxed future, a field context and an insert into the
-//! response map; for an item or an amount of money with two fields that was about 3,400
-//! instructions per object, more than reading its row (docs/performance.md, "Leaf objects").
-//! A field selected plainly (no argument, no directive) whose value the object has at hand
-//! ([`Leaves::leaf_field`]: a column, or an amount of money whose currency is already loaded)
-//! is answered directly; the other fields of a [`Fast`] object (its relations) are resolved by
-//! the object's own resolvers, concurrently, and the answer keeps the selection's order. When
-//! the selection holds anything else (a fragment on another type, a directive on a relation,
-//! one response key for two relation selections) the whole object goes the ordinary way, so
-//! the answer is the same either way (a differential test checks it).
-//! Must never: answer a field whose value needs I/O, a check or an argument; `leaf_field`
-//! returns `None` for those and the ordinary resolver runs.
+//! Owns: [`Fast`]. async-graphql resolves every field of every object through a boxed future,
+//! a field context and an insert into the response map, joined with the object's other fields;
+//! for an item or an amount of money with two fields that was about 3,400 instructions per
+//! object, more than reading its row (docs/performance.md, "Leaf objects"). A [`Fast`] object
+//! calls each selected scalar, enum or value-object field's own resolver
+//! (`ContainerType::resolve_field`, what `#[Object]` generates from the one declaration of the
+//! field) and polls it once, in place: a field whose value is at hand (a column, a value
+//! computed from the row, an amount whose currency is loaded) is ready at once and goes
+//! straight into the answer. A field that has to wait, and every relation, is resolved the
+//! ordinary way, concurrently with the object's other waiting fields, so every row of a page
+//! still registers its keys before a loader batch runs; the answer keeps the selection's order. A field whose
+//! resolver fails is resolved again the ordinary way, which reports the error as async-graphql
+//! does. When the selection holds anything this does not handle (a directive, a fragment on
+//! another type, one response key for two selections with sub-selections) the whole object
+//! goes the ordinary way, so the answer is the same either way (a differential test checks it).
+//! There is no list of fields here: a new field is answered in place as soon as its resolver
+//! exists.
 
 use async_graphql::parser::types::{Field, Selection, SelectionSet};
 use async_graphql::registry::Registry;
 use async_graphql::{
-    ContainerType, ContextSelectionSet, Name, OutputType, Positioned, ServerResult, Value,
+    ContainerType, ContextSelectionSet, OutputType, Positioned, ServerResult, Value,
     indexmap::IndexMap,
 };
 use std::borrow::Cow;
+use std::future::Future;
+use std::task::{Context as TaskContext, Poll, Waker};
 
-/// An object some of whose fields are plain values.
-pub trait Leaves: Send + Sync {
-    /// The GraphQL type name (for `__typename` and fragment type conditions).
-    fn graphql_type(&self) -> Cow<'static, str>;
-    /// The value of field `name` when it is a plain scalar: what the ordinary resolver answers
-    /// for it, with no I/O. `None` for any other field.
-    fn leaf(&self, name: &str) -> Option<Value>;
-    /// The value of a selected field (no argument, no directive) when the object has it at
-    /// hand, with the field's own sub-selection applied (see [`nested`]); by default the
-    /// scalar [`Leaves::leaf`] of its name. `None` runs the ordinary resolver.
-    fn leaf_field<'a>(
-        &self,
-        ctx: &ContextSelectionSet<'a>,
-        field: &'a Positioned<Field>,
-    ) -> Option<Value> {
-        let _ = ctx;
-        self.leaf(&field.node.name.node)
+/// The output of a future that is ready when first polled; `None` when it would wait (it is
+/// then dropped: a loader key it registered is loaded by the batch anyway, and asked again by
+/// the ordinary resolution).
+fn ready_now<F: Future>(f: F) -> Option<F::Output> {
+    let mut f = std::pin::pin!(f);
+    match f.as_mut().poll(&mut TaskContext::from_waker(Waker::noop())) {
+        Poll::Ready(v) => Some(v),
+        Poll::Pending => None,
     }
 }
 
-impl<T: Leaves + ?Sized> Leaves for &T {
-    fn graphql_type(&self) -> Cow<'static, str> {
-        T::graphql_type(self)
-    }
-    fn leaf(&self, name: &str) -> Option<Value> {
-        T::leaf(self, name)
-    }
-    fn leaf_field<'a>(
-        &self,
-        ctx: &ContextSelectionSet<'a>,
-        field: &'a Positioned<Field>,
-    ) -> Option<Value> {
-        T::leaf_field(self, ctx, field)
-    }
-}
+/// Object types made from their parent's row, never loaded: a field of one of these types is
+/// tried in place like a scalar.
+const VALUE_OBJECTS: &[&str] = &["Money"];
 
-/// The value of an object-typed field whose object is at hand (an amount of money): the
-/// object answered through its leaves for the field's sub-selection; `None` when it cannot be.
-pub fn nested<'a, T: Leaves>(
-    ctx: &ContextSelectionSet<'a>,
-    field: &'a Positioned<Field>,
-    obj: &T,
-) -> Option<Value> {
-    let ctx_field = ctx.with_field(field);
-    resolve_leaves(
-        obj,
-        &ctx_field.with_selection_set(&field.node.selection_set),
-    )
-}
-
-/// The object's value when every selected field is a leaf; `None` otherwise.
-pub fn resolve_leaves<T: Leaves>(obj: &T, ctx: &ContextSelectionSet<'_>) -> Option<Value> {
-    let mut plan = Plan::new(ctx);
-    let type_name = obj.graphql_type();
-    plan.collect(obj, &type_name, ctx, &ctx.item.node, false)?;
-    Some(plan.finish())
-}
-
-/// The answer being built: leaves in place, relations as placeholders to fill.
+/// The answer being built: fields answered in place, the others as placeholders to fill.
 struct Plan<'a> {
-    out: IndexMap<Name, Value>,
+    /// The object's type in the schema, looked up when a field with a sub-selection first
+    /// needs it (an amount of money never does).
+    meta: Option<Option<&'a async_graphql::registry::MetaType>>,
+    out: IndexMap<async_graphql::Name, Value>,
     /// Fields to resolve the ordinary way, with their place in `out`.
     rest: Vec<(usize, &'a Positioned<Field>)>,
 }
@@ -90,48 +56,65 @@ struct Plan<'a> {
 impl<'a> Plan<'a> {
     fn new(ctx: &ContextSelectionSet<'a>) -> Self {
         Plan {
+            meta: None,
             out: IndexMap::with_capacity(ctx.item.node.items.len()),
             rest: Vec::new(),
         }
     }
 
     /// Walks a selection set; `None` when the object must go the ordinary way.
-    fn collect<T: Leaves>(
+    fn collect<T: ContainerType>(
         &mut self,
         obj: &T,
         type_name: &str,
         ctx: &ContextSelectionSet<'a>,
         set: &'a SelectionSet,
-        relations: bool,
     ) -> Option<()> {
         for selection in &set.items {
             match &selection.node {
                 Selection::Field(field) => {
                     let f = &field.node;
+                    if !f.directives.is_empty() {
+                        return None;
+                    }
                     let key = &f.response_key().node;
-                    let leaf = if f.name.node == "__typename" {
-                        Some(Value::String(type_name.to_owned()))
-                    } else if f.arguments.is_empty() && f.directives.is_empty() {
-                        obj.leaf_field(ctx, field)
+                    if self.out.contains_key(key) {
+                        // The same response key twice is one field (validation made them
+                        // equal); with sub-selections they would have to be merged: left to
+                        // async-graphql.
+                        if f.selection_set.node.items.is_empty() {
+                            continue;
+                        }
+                        return None;
+                    }
+                    if f.name.node == "__typename" {
+                        self.out
+                            .insert(key.clone(), Value::String(type_name.to_owned()));
+                        continue;
+                    }
+                    // Scalars, enums and value objects are tried in place; a relation would
+                    // only start a load to drop it.
+                    let try_now = f.selection_set.node.items.is_empty() || {
+                        let meta = *self.meta.get_or_insert_with(|| {
+                            let env: &'a async_graphql::SchemaEnv = ctx.schema_env;
+                            env.registry.types.get(type_name)
+                        });
+                        meta.and_then(|m| m.field_by_name(&f.name.node))
+                            .is_some_and(|m| VALUE_OBJECTS.contains(&m.ty.trim_end_matches('!')))
+                    };
+                    let now = if try_now {
+                        ready_now(obj.resolve_field(&ctx.with_field(field)))
                     } else {
                         None
                     };
-                    match leaf {
-                        // The same response key twice is one field (validation made them
-                        // equal): the first keeps its place, as in async-graphql's own merge.
-                        Some(value) => {
-                            self.out.entry(key.clone()).or_insert(value);
+                    match now {
+                        Some(Ok(v)) => {
+                            self.out.insert(key.clone(), v.unwrap_or_default());
                         }
-                        // A relation selected twice under one key merges two sub-selections:
-                        // left to async-graphql.
-                        None if relations
-                            && f.directives.is_empty()
-                            && !self.out.contains_key(key) =>
-                        {
+                        _ => {
                             let (i, _) = self.out.insert_full(key.clone(), Value::Null);
                             self.rest.push((i, field));
                         }
-                        None => return None,
                     }
                 }
                 Selection::InlineFragment(fragment) => {
@@ -143,7 +126,7 @@ impl<'a> Plan<'a> {
                     if !applies || !fragment.directives.is_empty() {
                         return None;
                     }
-                    self.collect(obj, type_name, ctx, &fragment.selection_set.node, relations)?;
+                    self.collect(obj, type_name, ctx, &fragment.selection_set.node)?;
                 }
                 Selection::FragmentSpread(spread) => {
                     if !spread.node.directives.is_empty() {
@@ -156,34 +139,20 @@ impl<'a> Plan<'a> {
                     {
                         return None;
                     }
-                    self.collect(
-                        obj,
-                        type_name,
-                        ctx,
-                        &fragment.node.selection_set.node,
-                        relations,
-                    )?;
+                    self.collect(obj, type_name, ctx, &fragment.node.selection_set.node)?;
                 }
             }
         }
         Some(())
     }
-
-    fn finish(self) -> Value {
-        if self.out.is_empty() {
-            Value::Null
-        } else {
-            Value::Object(self.out)
-        }
-    }
 }
 
-/// An object resolved through [`Leaves`] where it can be, its other fields by `T`'s own
-/// resolvers. Same GraphQL type as `T`: the schema does not change.
+/// An object answered in place where it can be (see the module), its other fields by `T`'s
+/// own resolvers. Same GraphQL type as `T`: the schema does not change.
 #[derive(Clone, Debug)]
 pub struct Fast<T>(pub T);
 
-impl<T: Leaves + ContainerType> OutputType for Fast<T> {
+impl<T: ContainerType> OutputType for Fast<T> {
     fn type_name() -> Cow<'static, str> {
         <T as OutputType>::type_name()
     }
@@ -206,12 +175,9 @@ impl<T: Leaves + ContainerType> OutputType for Fast<T> {
         field: &Positioned<Field>,
     ) -> ServerResult<Value> {
         let obj = &self.0;
+        let type_name = obj.introspection_type_name();
         let mut plan = Plan::new(ctx);
-        let type_name = obj.graphql_type();
-        if plan
-            .collect(obj, &type_name, ctx, &ctx.item.node, true)
-            .is_none()
-        {
+        if plan.collect(obj, &type_name, ctx, &ctx.item.node).is_none() {
             return <T as OutputType>::resolve(obj, ctx, field).await;
         }
         if !plan.rest.is_empty() {
@@ -243,21 +209,10 @@ impl<T: Leaves + ContainerType> OutputType for Fast<T> {
                 plan.out.shift_remove_index(i);
             }
         }
-        Ok(plan.finish())
+        Ok(if plan.out.is_empty() {
+            Value::Null
+        } else {
+            Value::Object(plan.out)
+        })
     }
-}
-
-/// A string field's value.
-pub fn text(s: &str) -> Value {
-    Value::String(s.to_owned())
-}
-
-/// An optional string field's value.
-pub fn opt_text(s: Option<&str>) -> Value {
-    s.map_or(Value::Null, text)
-}
-
-/// A scalar field's value, as its resolver answers it.
-pub fn scalar<S: async_graphql::ScalarType>(s: &S) -> Value {
-    s.to_value()
 }

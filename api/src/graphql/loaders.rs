@@ -441,15 +441,6 @@ where
         }
     }
 
-    /// `f` of the value of a key this request has already loaded, without waiting: `None`
-    /// when it is not loaded (yet), `Some(None)` when it was and there is no such row. For a
-    /// field answered in place ([`super::leaves::Leaves::leaf_field`]).
-    pub fn peek_with<R>(&self, key: i64, f: impl FnOnce(&L::Value) -> R) -> Option<Option<R>> {
-        let mut st = lock(&self.inner.state);
-        self.current(&mut st);
-        st.done.get(&key).map(|v| v.as_ref().map(f))
-    }
-
     /// Drops the loaded values when the request has written since they were loaded.
     fn current(&self, st: &mut BatchState<L::Value, L::Error>) {
         let epoch = self.inner.gate.epoch.load(Ordering::SeqCst);
@@ -492,7 +483,7 @@ where
     }
 
     /// Loads the keys not loaded yet (in the open batch), so that fields answered in place
-    /// ([`Batch::peek_with`]) find them.
+    /// ([`super::leaves::Fast`]) find them ready.
     pub async fn prime(&self, keys: &[i64]) -> Result<(), L::Error> {
         loop {
             let mut waits: Vec<BatchFuture<L::Error>> = Vec::new();

@@ -224,10 +224,16 @@ pub async fn change(
         })?;
     use mercator_core::sales::change::Change;
     // Where in the mutation's input an extension's path into the order can point.
-    let input_fields: &[&str] = match change {
-        Change::Create(_) => &["orderType", "attributes", "lines"],
-        Change::ChangeType { .. } => &["orderType", "attributes"],
-        _ => &[],
+    let places = match &change {
+        Change::Create(o) => errors::InputPlaces {
+            fields: &["orderType", "attributes", "lines"],
+            lines: o.lines.len(),
+        },
+        Change::ChangeType { .. } => errors::InputPlaces {
+            fields: &["orderType", "attributes"],
+            lines: 0,
+        },
+        _ => errors::InputPlaces::default(),
     };
     match mercator_core::sales::change::change_orders(db, reg, company_id, change).await {
         Ok(done) => {
@@ -236,7 +242,7 @@ pub async fn change(
             }
             Ok(Ok(done))
         }
-        Err(ServiceError::Extension(e)) => Ok(Err(errors::extension_user_errors(e, input_fields)?)),
+        Err(ServiceError::Extension(e)) => Ok(Err(errors::extension_user_errors(e, places)?)),
         Err(e) => Ok(Err(map_service(e, id_field)?)),
     }
 }

@@ -167,7 +167,7 @@ pub enum PriceSourceKind {
 }
 
 /// The trade agreement line a stored line's price came from (null when the price did not
-/// come from one, or the agreement line was deleted since), through the request's loader.
+/// come from one), through the request's loader.
 pub(crate) async fn price_agreement_of(
     ctx: &Context<'_>,
     id: Option<i64>,

@@ -2,11 +2,11 @@
 //! agreements, tax per (document, tax code), totals, statuses from the counters; the tax setup.
 
 use super::connection::{list_cost, page_args};
-use super::crm_types::{Scale, invoice_rounded, money, money_leaf, unit_money};
+use super::crm_types::{invoice_rounded, money, unit_money};
 use super::enums::SortDirection;
 use super::errors::{Input, internal};
 use super::ids::{Kind, encode};
-use super::leaves::{Fast, Leaves, opt_text, scalar, text};
+use super::leaves::Fast;
 use super::pricing::{PriceSourceKind, TradeAgreement, price_agreement_of};
 use super::query::{filter_id, wants_total};
 use super::scalars::{Date, DateTime, Dec, Json};
@@ -15,17 +15,11 @@ use super::types::{
 };
 use super::{change, company_id, db, loaders, read, require, the_order, write};
 use crate::connection;
-use async_graphql::parser::types::Field;
-use async_graphql::resolver_utils::enum_value;
-use async_graphql::{
-    Context, ContextSelectionSet, Enum, ID, InputObject, Object, Positioned, Result, SimpleObject,
-    Value,
-};
+use async_graphql::{Context, Enum, ID, InputObject, Object, Result, SimpleObject};
 use mercator_core::auth::Role;
 use mercator_core::sales::change::Change;
 use mercator_core::sales::{self, sales_order, sales_order_line};
 use sea_orm::EntityTrait as _;
-use std::borrow::Cow;
 
 /// Status of an order or a line, derived from the quantity counters.
 #[derive(Enum, Copy, Clone, Debug, PartialEq, Eq)]
@@ -56,50 +50,6 @@ pub enum ReleaseStatus {
 /// A sales order.
 #[derive(Clone, Debug)]
 pub struct SalesOrder(pub sales_order::Model);
-
-/// The plain fields of an order (its columns, and its amounts once the currency is loaded);
-/// customers, lines and the workflow go the ordinary way.
-impl Leaves for SalesOrder {
-    fn graphql_type(&self) -> Cow<'static, str> {
-        Cow::Borrowed("SalesOrder")
-    }
-    fn leaf(&self, name: &str) -> Option<Value> {
-        let m = &self.0;
-        Some(match name {
-            "id" => scalar(&encode(Kind::SalesOrder, m.id)),
-            "number" => text(&m.number),
-            "orderType" => text(&m.order_type),
-            "orderDate" => scalar(&Date(m.order_date)),
-            "requestedShipDate" => m
-                .requested_ship_date
-                .map_or(Value::Null, |d| scalar(&Date(d))),
-            "customerReference" => opt_text(m.customer_reference.as_deref()),
-            "status" => enum_value(OrderStatus::from(m.status)),
-            "releaseStatus" => enum_value(ReleaseStatus::from(m.release_status)),
-            "rmaNumber" => opt_text(m.rma_number.as_deref()),
-            "documentStatus" => enum_value(super::enums::DocumentStatus::from(m.document_status)),
-            "confirmedVersion" => m.confirmed_version.map_or(Value::Null, Value::from),
-            "needsReconfirmation" => Value::Boolean(m.needs_reconfirmation),
-            "createdAt" => scalar(&ts(m.created_at)),
-            _ => return None,
-        })
-    }
-    fn leaf_field<'a>(
-        &self,
-        ctx: &ContextSelectionSet<'a>,
-        field: &'a Positioned<Field>,
-    ) -> Option<Value> {
-        let m = &self.0;
-        let amount = match field.node.name.node.as_str() {
-            "invoiceDiscountAmount" => m.invoice_discount_amount.value(),
-            "netAmount" => m.net_amount.value(),
-            "taxAmount" => m.tax_amount.value(),
-            "totalAmount" => m.total_amount.value(),
-            name => return self.leaf(name),
-        };
-        money_leaf(ctx, field, amount, m.currency_id, Scale::Amount)
-    }
-}
 
 /// A sales order: header, lines, totals and statuses.
 #[Object(serial)]
@@ -318,57 +268,6 @@ async fn customer(ctx: &Context<'_>, id: i64) -> Result<Fast<Customer>> {
 #[derive(Clone, Debug)]
 pub struct SalesOrderLine(pub sales_order_line::Model, pub i64);
 
-/// The plain fields of a line (its columns, what follows from its counters, and its amounts
-/// once the currency is loaded); item, unit and tax code go the ordinary way.
-impl Leaves for SalesOrderLine {
-    fn graphql_type(&self) -> Cow<'static, str> {
-        Cow::Borrowed("SalesOrderLine")
-    }
-    fn leaf(&self, name: &str) -> Option<Value> {
-        let m = &self.0;
-        let dec = |d: rust_decimal::Decimal| scalar(&Dec::of(d));
-        Some(match name {
-            "id" => scalar(&encode(Kind::SalesOrderLine, m.id)),
-            "lineNumber" => Value::from(m.line_number),
-            "description" => text(&m.description),
-            "quantity" => dec(m.quantity.value()),
-            "priceSource" => enum_value(PriceSourceKind::from(m.price_source)),
-            "discountPercent" => dec(m.discount_percent.value()),
-            "discountSource" => opt_text(m.discount_source.as_deref()),
-            "delivered" => dec(m.delivered.value()),
-            "invoiced" => dec(m.invoiced.value()),
-            "canceled" => dec(m.canceled.value()),
-            "deliverRemainder" => {
-                dec(m.quantity.value() - m.delivered.value() - m.canceled.value())
-            }
-            "invoiceRemainder" => dec(m.delivered.value() - m.invoiced.value()),
-            "status" => enum_value(OrderStatus::from(sales::line_status(
-                m.quantity.value(),
-                m.delivered.value(),
-                m.invoiced.value(),
-                m.canceled.value(),
-            ))),
-            _ => return None,
-        })
-    }
-    fn leaf_field<'a>(
-        &self,
-        ctx: &ContextSelectionSet<'a>,
-        field: &'a Positioned<Field>,
-    ) -> Option<Value> {
-        let m = &self.0;
-        let (amount, scale) = match field.node.name.node.as_str() {
-            "unitPrice" => (m.unit_price.value(), Scale::UnitPrice),
-            "discountAmount" => (m.discount_amount.value(), Scale::UnitPrice),
-            "lineAmount" => (m.line_amount.value(), Scale::Amount),
-            "invoiceDiscountAmount" => (m.invoice_discount_amount.value(), Scale::Amount),
-            "taxAmount" => (m.tax_amount.value(), Scale::Amount),
-            name => return self.leaf(name),
-        };
-        money_leaf(ctx, field, amount, self.1, scale)
-    }
-}
-
 /// A sales order line with its price, discount, tax and quantity counters.
 #[Object(serial)]
 impl SalesOrderLine {
@@ -410,8 +309,8 @@ impl SalesOrderLine {
     async fn price_source(&self) -> PriceSourceKind {
         self.0.price_source.into()
     }
-    /// The trade agreement line the price came from (`priceSource` `TRADE_AGREEMENT`); null
-    /// otherwise, or when that agreement line was deleted since.
+    /// The trade agreement line the price came from (`priceSource` `TRADE_AGREEMENT`; shown
+    /// even when archived since); null otherwise.
     async fn price_agreement(&self, ctx: &Context<'_>) -> Result<Option<TradeAgreement>> {
         price_agreement_of(ctx, self.0.price_agreement_line_id).await
     }
@@ -1243,8 +1142,8 @@ impl SalesQuotationLine {
     async fn price_source(&self) -> PriceSourceKind {
         self.0.price_source.into()
     }
-    /// The trade agreement line the price came from (`priceSource` `TRADE_AGREEMENT`); null
-    /// otherwise, or when that agreement line was deleted since.
+    /// The trade agreement line the price came from (`priceSource` `TRADE_AGREEMENT`; shown
+    /// even when archived since); null otherwise.
     async fn price_agreement(&self, ctx: &Context<'_>) -> Result<Option<TradeAgreement>> {
         price_agreement_of(ctx, self.0.price_agreement_line_id).await
     }

@@ -3,11 +3,11 @@
 use super::enums::{self, AddressPurpose};
 use super::errors::internal;
 use super::ids::{Kind, encode};
-use super::leaves::{Fast, Leaves, opt_text, resolve_leaves, scalar, text};
+use super::leaves::Fast;
 use super::loaders;
 use super::scalars::{Date, DateTime, Dec};
 use crate::connection;
-use async_graphql::{Context, ID, Interface, Object, OutputType, Result, SimpleObject, Value};
+use async_graphql::{Context, ID, Interface, Object, OutputType, Result, Value};
 use mercator_core::auth::Principal;
 use mercator_core::catalog::{item, unit_of_measure};
 use mercator_core::inventory::{item_ledger_entry, warehouse};
@@ -97,38 +97,31 @@ pub struct Money {
     pub currency: String,
 }
 
-// The GraphQL shape of `Money` (its type information and its ordinary resolution); a `Money`
-// answers through `Leaves` whenever a query selects only its fields.
-/// An amount of money in a currency.
-#[derive(SimpleObject)]
-#[graphql(name = "Money", serial)]
-pub struct MoneyFields {
-    /// The exact amount.
-    pub amount: Dec,
-    /// ISO 4217 currency code.
-    pub currency: String,
-}
+/// The GraphQL type `Money`, its fields declared once here. A [`Money`] answers through it in
+/// place ([`Fast`]): an amount is two plain fields, and a future per field would cost more
+/// than the amount itself.
+struct MoneyObject(Money);
 
-impl Leaves for Money {
-    fn graphql_type(&self) -> Cow<'static, str> {
-        Cow::Borrowed("Money")
+/// An amount of money in a currency.
+#[Object(name = "Money")]
+impl MoneyObject {
+    /// The exact amount, with its currency's decimal places.
+    async fn amount(&self) -> &Dec {
+        &self.0.amount
     }
-    fn leaf(&self, name: &str) -> Option<Value> {
-        Some(match name {
-            "amount" => scalar(&self.amount),
-            "currency" => text(&self.currency),
-            _ => return None,
-        })
+    /// ISO 4217 currency code.
+    async fn currency(&self) -> &str {
+        &self.0.currency
     }
 }
 
 impl OutputType for Money {
     fn type_name() -> Cow<'static, str> {
-        <MoneyFields as OutputType>::type_name()
+        <MoneyObject as OutputType>::type_name()
     }
 
     fn create_type_info(registry: &mut async_graphql::registry::Registry) -> String {
-        <MoneyFields as OutputType>::create_type_info(registry)
+        <MoneyObject as OutputType>::create_type_info(registry)
     }
 
     async fn resolve(
@@ -136,14 +129,7 @@ impl OutputType for Money {
         ctx: &async_graphql::ContextSelectionSet<'_>,
         field: &async_graphql::Positioned<async_graphql::parser::types::Field>,
     ) -> async_graphql::ServerResult<Value> {
-        if let Some(v) = resolve_leaves(self, ctx) {
-            return Ok(v);
-        }
-        let fields = MoneyFields {
-            amount: self.amount.clone(),
-            currency: self.currency.clone(),
-        };
-        OutputType::resolve(&fields, ctx, field).await
+        Fast(MoneyObject(self.clone())).resolve(ctx, field).await
     }
 }
 
@@ -436,25 +422,6 @@ impl Address {
 #[derive(Clone, Debug)]
 pub struct ContactPerson(pub ContactRow);
 
-impl Leaves for ContactPerson {
-    fn graphql_type(&self) -> Cow<'static, str> {
-        Cow::Borrowed("ContactPerson")
-    }
-    fn leaf(&self, name: &str) -> Option<Value> {
-        let c = &self.0;
-        Some(match name {
-            "id" => scalar(&encode(Kind::ContactPerson, c.id)),
-            "name" => text(&c.name),
-            "email" => opt_text(c.email.as_deref()),
-            "phone" => opt_text(c.phone.as_deref()),
-            "language" => opt_text(c.language.as_deref()),
-            "title" => opt_text(c.title.as_deref()),
-            "archived" => Value::Boolean(c.archived_at.is_some()),
-            _ => return None,
-        })
-    }
-}
-
 /// A person working for a customer or vendor.
 #[Object]
 impl ContactPerson {
@@ -612,30 +579,6 @@ impl Customer {
             .await
             .map_err(internal)?
             .ok_or_else(|| internal("customer missing"))
-    }
-}
-
-/// The plain fields of a customer: its own columns, and its party's when the party came with
-/// it (a list row); anything else goes the ordinary way.
-impl Leaves for Customer {
-    fn graphql_type(&self) -> Cow<'static, str> {
-        Cow::Borrowed("Customer")
-    }
-    fn leaf(&self, name: &str) -> Option<Value> {
-        match name {
-            "id" => return Some(scalar(&encode(Kind::Customer, self.id))),
-            "accountNumber" => return Some(text(&self.account_number)),
-            _ => {}
-        }
-        let p = self.party.as_ref()?;
-        Some(match name {
-            "kind" => async_graphql::resolver_utils::enum_value(enums::PartyKind::from(p.kind)),
-            "name" => text(&p.name),
-            "email" => opt_text(p.email.as_deref()),
-            "phone" => opt_text(p.phone.as_deref()),
-            "language" => opt_text(p.language.as_deref()),
-            _ => return None,
-        })
     }
 }
 
@@ -868,28 +811,6 @@ impl InventoryLevel {
 /// A sellable item: stocked goods or a service.
 #[derive(Clone, Debug)]
 pub struct Item(pub item::Model);
-
-impl Leaves for Item {
-    fn graphql_type(&self) -> Cow<'static, str> {
-        Cow::Borrowed("Item")
-    }
-    fn leaf(&self, name: &str) -> Option<Value> {
-        let m = &self.0;
-        Some(match name {
-            "id" => scalar(&encode(Kind::Item, m.id)),
-            "number" => text(&m.number),
-            "name" => text(&m.name),
-            "kind" => async_graphql::resolver_utils::enum_value(enums::ItemKind::from(m.kind)),
-            "baseSalesPrice" => scalar(&Dec::of(m.base_sales_price.value())),
-            "unitCost" => scalar(&Dec::of(m.unit_cost.value())),
-            "itemGroup" => opt_text(m.item_group.as_deref()),
-            "taxGroup" => opt_text(m.tax_group.as_deref()),
-            "archived" => Value::Boolean(m.archived_at.is_some()),
-            "updatedAt" => scalar(&ts(m.updated_at)),
-            _ => return None,
-        })
-    }
-}
 
 /// A sellable item: stocked goods or a service.
 #[Object(serial)]

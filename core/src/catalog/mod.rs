@@ -30,6 +30,7 @@ pub enum ItemKind {
     #[sea_orm(string_value = "service")]
     Service,
 }
+crate::enum_cell!(ItemKind);
 
 // ---------------------------------------------------------------- units
 
@@ -448,3 +449,22 @@ pub async fn count_items(
 ) -> ServiceResult<u64> {
     Ok(item_query(company_id, f).count(db).await?)
 }
+
+// The SQLite read path decodes this model field by field (core/src/reads.rs, `FastModel`):
+// the list names every field (a struct literal: the compiler refuses a missing one).
+crate::fast_row!(item::Model {
+    id,
+    company_id,
+    number,
+    name,
+    kind,
+    base_unit_id,
+    base_sales_price,
+    unit_cost,
+    item_group,
+    tax_group,
+    created_at,
+    updated_at,
+    archived_at,
+});
+crate::fast_model!(item::Model);

@@ -1,6 +1,6 @@
 //! The host's JSON Schema check of order `attributes` against an order type's declared schema,
 //! before any extension sees the order: the `jsonschema` crate, so partners write full JSON
-//! Schema (draft 2020-12 unless the schema's `$schema` names another draft) and every keyword
+//! Schema (the draft the schema's `$schema` names, 2020-12 when it names none) and every keyword
 //! holds: `pattern`, `format` (asserted), `oneOf`/`anyOf`/`allOf`/`not`, `if`/`then`/`else`,
 //! `$ref` to `$defs` inside the schema, … The schema is compiled once, when the order type is
 //! registered; one that does not compile is a load error of its plugin. Two limits, for a
@@ -8,9 +8,45 @@
 //! `pattern` runs on the linear-time `regex` engine (look-around and back-references are
 //! refused at load, so no attribute value can make a check take exponential time).
 
-use crate::error::{Rule, Violation};
 use jsonschema::error::ValidationErrorKind as Kind;
 use serde_json::Value;
+
+/// What is wrong with an attribute; the caller maps it to its error codes (sales gives
+/// `REQUIRED`, `INVALID_FORMAT`, `TOO_LONG`, `OUT_OF_RANGE`, `INVALID_VALUE`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Rule {
+    /// A required property is missing, or a text is empty that must not be.
+    Required,
+    /// Wrong type, or a `pattern` or `format` mismatch.
+    InvalidFormat,
+    /// Text over `maxLength`.
+    TooLong,
+    /// A bound, an item count or a property count.
+    OutOfRange,
+    /// Anything else: `enum`, `const`, an unknown property, a combinator.
+    InvalidValue,
+}
+
+/// One problem: where (a dotted path under the checked value's path), what, and a sentence.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Violation {
+    /// Dotted path, e.g. `attributes.settlementDays`.
+    pub field: String,
+    /// What is wrong.
+    pub rule: Rule,
+    /// A sentence for people.
+    pub message: String,
+}
+
+impl Violation {
+    fn new(field: &str, rule: Rule, message: String) -> Violation {
+        Violation {
+            field: field.to_owned(),
+            rule,
+            message,
+        }
+    }
+}
 
 /// A compiled attribute schema.
 pub struct AttributeSchema(jsonschema::Validator);
@@ -24,7 +60,6 @@ impl std::fmt::Debug for AttributeSchema {
 /// Compiles a declared schema; the error says why it is not one this host can check.
 pub fn compile(schema: &Value) -> Result<AttributeSchema, String> {
     jsonschema::options()
-        .with_draft(jsonschema::Draft::Draft202012)
         .should_validate_formats(true)
         .with_pattern_options(jsonschema::PatternOptions::regex())
         .build(schema)
@@ -49,7 +84,23 @@ fn dotted(path: &str, pointer: &str) -> String {
 /// `maxLength` `TOO_LONG`, a bound or an item count `OUT_OF_RANGE`, anything else
 /// (`enum`, `const`, an unknown property, a combinator) `INVALID_VALUE`.
 pub fn check(schema: &AttributeSchema, value: &Value, path: &str, out: &mut Vec<Violation>) {
+    let start = out.len();
+    let cut = |out: &mut Vec<Violation>| {
+        if out.len() - start > MAX_VIOLATIONS {
+            out.truncate(start + MAX_VIOLATIONS);
+            out.push(Violation::new(
+                path,
+                Rule::InvalidValue,
+                format!("{path} has more problems; only the first {MAX_VIOLATIONS} are listed"),
+            ));
+            return true;
+        }
+        false
+    };
     for e in schema.0.iter_errors(value) {
+        if cut(out) {
+            return;
+        }
         let at = dotted(path, e.instance_path().as_str());
         let message = e.to_string();
         match e.kind() {
@@ -74,9 +125,17 @@ pub fn check(schema: &AttributeSchema, value: &Value, path: &str, out: &mut Vec<
             }
             // `additionalProperties: false` with no `properties` fails once for the object:
             // name each of its properties.
-            Kind::FalseSchema if e.schema_path().as_str().ends_with("/additionalProperties") => {
+            Kind::FalseSchema if is_additional_properties(e.schema_path().as_str()) => {
                 let object = value_at(value, e.instance_path().as_str()).and_then(Value::as_object);
-                for k in object.into_iter().flat_map(|o| o.keys()) {
+                let keys: Vec<&String> = object.into_iter().flat_map(|o| o.keys()).collect();
+                if keys.is_empty() {
+                    out.push(Violation::new(
+                        &at,
+                        Rule::InvalidValue,
+                        format!("{at}: {message}"),
+                    ));
+                }
+                for k in keys {
                     let p = format!("{at}.{k}");
                     out.push(Violation::new(
                         &p,
@@ -112,6 +171,22 @@ pub fn check(schema: &AttributeSchema, value: &Value, path: &str, out: &mut Vec<
             }
         }
     }
+    cut(out);
+}
+
+/// At most this many problems are reported for one value (a request with thousands of unknown
+/// attributes gets a short answer, not one userError per key).
+pub const MAX_VIOLATIONS: usize = 50;
+
+/// Whether a schema location is the `additionalProperties` keyword itself, not a property of
+/// that name under `properties` (or a definition of that name).
+fn is_additional_properties(schema_path: &str) -> bool {
+    let mut parts = schema_path.rsplit('/');
+    parts.next() == Some("additionalProperties")
+        && !matches!(
+            parts.next(),
+            Some("properties" | "patternProperties" | "$defs" | "definitions" | "dependentSchemas")
+        )
 }
 
 /// The part of `value` a JSON pointer names.
@@ -128,10 +203,7 @@ mod tests {
     fn codes(schema: &Value, v: &Value) -> Vec<(String, Rule)> {
         let mut out = Vec::new();
         check(&compile(schema).unwrap(), v, "attributes", &mut out);
-        let mut got: Vec<(String, Rule)> = out
-            .into_iter()
-            .map(|v| (v.field.join("."), v.rule))
-            .collect();
+        let mut got: Vec<(String, Rule)> = out.into_iter().map(|v| (v.field, v.rule)).collect();
         got.sort_by(|a, b| a.0.cmp(&b.0));
         got
     }
@@ -222,6 +294,33 @@ mod tests {
                 ("attributes.weird/key".to_owned(), Rule::InvalidFormat),
             ]
         );
+    }
+
+    /// A property named like a keyword is a property; another draft is read as that draft;
+    /// a flood of problems is cut short.
+    #[test]
+    fn keyword_named_properties_drafts_and_floods() {
+        let s = json!({"properties": {"additionalProperties": {"const": false}, "n": {"type": "integer"}},
+                       "required": ["n"]});
+        assert_eq!(
+            codes(&s, &json!({"n": 3, "additionalProperties": 5})),
+            vec![(
+                "attributes.additionalProperties".to_owned(),
+                Rule::InvalidValue
+            )]
+        );
+        let draft7 = json!({"$schema": "http://json-schema.org/draft-07/schema#",
+                            "type": "object", "properties": {"pair": {"items": [{"type": "string"}, {"type": "integer"}]}}});
+        assert_eq!(codes(&draft7, &json!({"pair": ["a", 1]})), vec![]);
+        assert_eq!(
+            codes(&draft7, &json!({"pair": ["a", "b"]})),
+            vec![("attributes.pair.1".to_owned(), Rule::InvalidFormat)]
+        );
+        let closed = json!({"type": "object", "additionalProperties": false});
+        let many: serde_json::Map<String, Value> =
+            (0..1000).map(|i| (format!("k{i}"), json!(i))).collect();
+        let got = codes(&closed, &Value::Object(many));
+        assert_eq!(got.len(), MAX_VIOLATIONS + 1, "{}", got.len());
     }
 
     /// A schema the host cannot check safely is refused when it is registered.

@@ -33,6 +33,7 @@ pub enum PartyKind {
     #[sea_orm(string_value = "person")]
     Person,
 }
+crate::enum_cell!(PartyKind);
 
 /// Which transactions are blocked for a customer.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, EnumIter, DeriveActiveEnum)]
@@ -452,6 +453,29 @@ pub enum Owner {
     Party(i64),
 }
 
+/// The party of a row of a role table (`vendors`, `prospects`: modules above this one, which
+/// this one does not import) of the company.
+async fn role_party(
+    db: &impl ConnectionTrait,
+    company_id: i64,
+    table: &'static str,
+    id: i64,
+    noun: &'static str,
+) -> ServiceResult<i64> {
+    use sea_orm::sea_query::{Alias, Expr, ExprTrait as _, Query};
+    let q = Query::select()
+        .column(Alias::new("party_id"))
+        .from(Alias::new(table))
+        .and_where(Expr::col(Alias::new("id")).eq(id))
+        .and_where(Expr::col(Alias::new("company_id")).eq(company_id))
+        .to_owned();
+    let row = db
+        .query_one(&q)
+        .await?
+        .ok_or(ServiceError::NotFound(noun))?;
+    Ok(row.try_get_by_index::<i64>(0)?)
+}
+
 async fn owner_party(
     db: &impl ConnectionTrait,
     company_id: i64,
@@ -459,10 +483,8 @@ async fn owner_party(
 ) -> ServiceResult<i64> {
     match owner {
         Owner::Customer(id) => Ok(get_customer(db, company_id, id).await?.party_id),
-        Owner::Vendor(id) => Ok(crate::purchasing::get_vendor(db, company_id, id)
-            .await?
-            .party_id),
-        Owner::Prospect(id) => Ok(crate::crm::get_prospect(db, company_id, id).await?.party_id),
+        Owner::Vendor(id) => role_party(db, company_id, "vendors", id, "vendor").await,
+        Owner::Prospect(id) => role_party(db, company_id, "prospects", id, "prospect").await,
         Owner::Party(id) => Ok(get_party(db, company_id, id).await?.id),
     }
 }

@@ -17,6 +17,7 @@ pub enum PriceSource {
     #[sea_orm(string_value = "trade_agreement")]
     TradeAgreement,
 }
+crate::enum_cell!(PriceSource);
 
 /// A sales order header.
 pub mod sales_order {
@@ -193,3 +194,61 @@ pub mod invoice_discount_term {
     pub enum Relation {}
     impl ActiveModelBehavior for ActiveModel {}
 }
+
+// The SQLite read path decodes these models field by field (core/src/reads.rs, `FastModel`):
+// each list names every field (a struct literal: the compiler refuses a missing one).
+crate::fast_row!(sales_order::Model {
+    id,
+    company_id,
+    number,
+    order_type,
+    customer_id,
+    invoice_customer_id,
+    currency_id,
+    order_date,
+    requested_ship_date,
+    customer_reference,
+    attributes,
+    status,
+    release_status,
+    net_amount,
+    tax_amount,
+    total_amount,
+    rma_number,
+    created_at,
+    updated_at,
+    quotation_id,
+    document_status,
+    confirmed_version,
+    needs_reconfirmation,
+    invoice_discount_amount,
+});
+crate::fast_model!(sales_order::Model);
+
+crate::fast_row!(sales_order_line::Model {
+    id,
+    company_id,
+    order_id,
+    line_number,
+    item_id,
+    description,
+    unit_id,
+    quantity,
+    unit_price,
+    price_source,
+    price_agreement_line_id,
+    discount_percent,
+    discount_amount,
+    discount_source,
+    line_amount,
+    tax_code_id,
+    tax_amount,
+    delivered,
+    invoiced,
+    canceled,
+    created_at,
+    updated_at,
+    invoice_discount_amount,
+    suggested_from_line_id,
+});
+crate::fast_model!(sales_order_line::Model);

@@ -20,6 +20,7 @@ pub enum OrderStatus {
     #[sea_orm(string_value = "canceled")]
     Canceled,
 }
+crate::enum_cell!(OrderStatus);
 
 /// BC-style release status of an order.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, EnumIter, DeriveActiveEnum)]
@@ -35,6 +36,7 @@ pub enum ReleaseStatus {
     #[sea_orm(string_value = "pending_approval")]
     PendingApproval,
 }
+crate::enum_cell!(ReleaseStatus);
 
 /// Status of a sales quotation: Created → Sent → Confirmed | Lost | Canceled.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, EnumIter, DeriveActiveEnum)]
@@ -69,6 +71,7 @@ pub enum DocumentStatus {
     #[sea_orm(string_value = "confirmation")]
     Confirmation,
 }
+crate::enum_cell!(DocumentStatus);
 
 impl DocumentStatus {
     /// The stored value.

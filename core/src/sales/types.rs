@@ -48,10 +48,22 @@ pub fn check_attributes(
     let mut out = Vec::new();
     schema::check(schema, attributes, "attributes", &mut out);
     if out.is_empty() {
-        Ok(())
-    } else {
-        Err(ServiceError::Invalid(out))
+        return Ok(());
     }
+    Err(ServiceError::Invalid(
+        out.into_iter()
+            .map(|v| {
+                let rule = match v.rule {
+                    schema::Rule::Required => Rule::Required,
+                    schema::Rule::InvalidFormat => Rule::InvalidFormat,
+                    schema::Rule::TooLong => Rule::TooLong,
+                    schema::Rule::OutOfRange => Rule::OutOfRange,
+                    schema::Rule::InvalidValue => Rule::InvalidValue,
+                };
+                crate::error::Violation::new(&v.field, rule, v.message)
+            })
+            .collect(),
+    ))
 }
 
 async fn party(

@@ -31,6 +31,7 @@ pub enum RoundingModeDb {
     #[sea_orm(string_value = "down")]
     Down,
 }
+crate::enum_cell!(RoundingModeDb);
 
 impl From<RoundingModeDb> for RoundingMode {
     fn from(m: RoundingModeDb) -> Self {
@@ -893,3 +894,20 @@ pub async fn base_currency(
         .await?
         .ok_or(ServiceError::NotFound("base currency"))
 }
+
+// The SQLite read path decodes this model field by field (core/src/reads.rs, `FastModel`):
+// the list names every field (a struct literal: the compiler refuses a missing one).
+crate::fast_row!(currency::Model {
+    id,
+    company_id,
+    code,
+    name,
+    amount_precision,
+    unit_price_precision,
+    invoice_rounding_precision,
+    invoice_rounding_mode,
+    created_at,
+    updated_at,
+    archived_at,
+});
+crate::fast_model!(currency::Model);

@@ -29,14 +29,27 @@ static const cJSON *jget(const cJSON *obj, const char *key) {
     return cJSON_IsObject(obj) ? cJSON_GetObjectItemCaseSensitive(obj, key) : NULL;
 }
 
-/* A string member's text, or a whole number's digits (written into `buf`), else "". */
+/* A string member's text (cJSON's strings end at the first NUL; the host refuses NUL in every
+   text, so none arrives), a whole number's digits written into `buf` (exact up to 2^53), or
+   "" when absent. NULL for a number that is not such a whole number: the caller refuses the
+   request rather than print a rounded or wrong figure. */
 static const char *jtext(const cJSON *n, char buf[32]) {
     if (cJSON_IsString(n)) return n->valuestring;
     if (cJSON_IsNumber(n)) {
-        snprintf(buf, 32, "%.0f", n->valuedouble);
+        double v = n->valuedouble;
+        if (!(v >= -9007199254740992.0 && v <= 9007199254740992.0) || v != (double)(long long)v)
+            return NULL;
+        snprintf(buf, 32, "%lld", (long long)v);
         return buf;
     }
     return "";
+}
+
+/* A member's text for a CSV cell: `jtext`, or "" for a number it refuses (decimals arrive as
+   strings; only lineNumber is a number, and render checks it first). */
+static const char *cell(const cJSON *n, char buf[32]) {
+    const char *t = jtext(n, buf);
+    return t ? t : "";
 }
 
 /* ------------------------------------------------------------------ output buffer */
@@ -118,27 +131,37 @@ static MercatorStatus render(void *instance, const uint8_t *req, size_t len, Mer
                        "{\"v\":1,\"errors\":[{\"code\":\"CSV_NO_LINES\",\"field\":\"lines\","
                        "\"message\":\"an invoice without lines cannot be rendered as CSV\"}]}");
     }
+    const cJSON *l;
+    cJSON_ArrayForEach(l, lines) {
+        char t[32];
+        if (!jtext(jget(l, "lineNumber"), t)) {
+            cJSON_Delete(root);
+            return message(resp, MERCATOR_PLUGIN_FAULT,
+                           "unreadable request: a lineNumber is not a whole number");
+        }
+    }
     char b[32];
     const char *number = jtext(jget(inv, "number"), b);
+    if (!number) number = "";
     out_t o = {0};
     const char *head[] = {"invoice", "line", "item", "description", "quantity", "unit",
                           "unit_price", "line_amount", "tax_code", "tax_rate", "currency"};
     for (int i = 0; i < 11; i++) field(&o, sep, head[i], i == 10);
     char c[32];
     const char *currency = jtext(jget(inv, "currency"), c);
-    const cJSON *l;
+    if (!currency) currency = "";
     cJSON_ArrayForEach(l, lines) {
         char t[32];
         field(&o, sep, number, 0);
-        field(&o, sep, jtext(jget(l, "lineNumber"), t), 0);
-        field(&o, sep, jtext(jget(l, "itemNumber"), t), 0);
-        field(&o, sep, jtext(jget(l, "description"), t), 0);
-        field(&o, sep, jtext(jget(l, "quantity"), t), 0);
-        field(&o, sep, jtext(jget(l, "unit"), t), 0);
-        field(&o, sep, jtext(jget(l, "unitPrice"), t), 0);
-        field(&o, sep, jtext(jget(l, "lineAmount"), t), 0);
-        field(&o, sep, jtext(jget(l, "taxCode"), t), 0);
-        field(&o, sep, jtext(jget(l, "taxRate"), t), 0);
+        field(&o, sep, cell(jget(l, "lineNumber"), t), 0);
+        field(&o, sep, cell(jget(l, "itemNumber"), t), 0);
+        field(&o, sep, cell(jget(l, "description"), t), 0);
+        field(&o, sep, cell(jget(l, "quantity"), t), 0);
+        field(&o, sep, cell(jget(l, "unit"), t), 0);
+        field(&o, sep, cell(jget(l, "unitPrice"), t), 0);
+        field(&o, sep, cell(jget(l, "lineAmount"), t), 0);
+        field(&o, sep, cell(jget(l, "taxCode"), t), 0);
+        field(&o, sep, cell(jget(l, "taxRate"), t), 0);
         field(&o, sep, currency, 1);
     }
     const cJSON *totals = jget(inv, "totals");
@@ -146,9 +169,9 @@ static MercatorStatus render(void *instance, const uint8_t *req, size_t len, Mer
     field(&o, sep, number, 0);
     field(&o, sep, "TOTAL", 0);
     for (int i = 0; i < 5; i++) field(&o, sep, "", 0);
-    field(&o, sep, jtext(jget(totals, "grandTotal"), t), 0);
+    field(&o, sep, cell(jget(totals, "grandTotal"), t), 0);
     field(&o, sep, "", 0);
-    field(&o, sep, jtext(jget(totals, "taxTotal"), t), 0);
+    field(&o, sep, cell(jget(totals, "taxTotal"), t), 0);
     field(&o, sep, currency, 1);
     cJSON_Delete(root);
     return reply(resp, &o, MERCATOR_OK);
