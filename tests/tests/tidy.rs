@@ -284,3 +284,15 @@ fn core_modules_import_one_way() {
         "modules that import each other: {circles:?}"
     );
 }
+
+/// The GraphQL modules import one way too: shared pieces (scalars, ids, errors, money,
+/// connections, loaders) at the bottom, the areas above them, `node` and `roots` (which name
+/// every area) on top.
+#[test]
+fn api_modules_import_one_way() {
+    let circles = import_circles(&repo().join("api/src/graphql"));
+    assert!(
+        circles.is_empty(),
+        "modules that import each other: {circles:?}"
+    );
+}

@@ -176,3 +176,20 @@ macro_rules! connection {
         }
     };
 }
+
+/// A list filter's ID of the kind it must be; a top-level `INVALID_ID` error otherwise.
+pub(crate) fn filter_id(
+    field: &str,
+    id: Option<&async_graphql::ID>,
+    kind: super::ids::Kind,
+) -> async_graphql::Result<Option<i64>> {
+    id.map(|i| {
+        super::ids::decode(i, kind).map_err(|e| ErrorCode::InvalidId.error(e.message(field)))
+    })
+    .transpose()
+}
+
+/// Whether the selection asks for `totalCount` (computed only then).
+pub(crate) fn wants_total(ctx: &async_graphql::Context<'_>) -> bool {
+    ctx.look_ahead().field("totalCount").exists()
+}

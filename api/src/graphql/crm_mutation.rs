@@ -4,12 +4,14 @@
 
 use super::crm_query::{ContactMergeField, CustomerMergeField, conflict_kind};
 use super::crm_types::*;
+use super::enums::ProspectStatus;
 use super::enums::{Blocked, PartyKind};
 use super::errors::{ErrorCode, Input, UserError};
 use super::ids::{self, Kind};
-use super::mutation::{AddressInput, mu};
+use super::input::{AddressInput, mu};
 use super::scalars::{Date, DateTime, Dec};
 use super::types::{ContactPerson, Customer};
+use super::types::{CustomerLedgerEntry, Party, Prospect};
 use super::{rc, require, write};
 use async_graphql::{Context, Enum, ID, InputObject, MaybeUndefined, Object, Result, SimpleObject};
 use mercator_core::auth::Role;

@@ -2,15 +2,17 @@
 //! call lists, leads, opportunities, sales cycles, interactions, follow-ups, the pipeline, and
 //! merge previews.
 
+use super::connection::{filter_id, wants_total};
 use super::connection::{list_cost, page_args};
 use super::crm_types::*;
+use super::enums::ProspectStatus;
 use super::enums::{PartyKind, SortDirection};
 use super::errors::{ErrorCode, UserError, internal};
 use super::ids::{self, Kind};
 use super::loaders;
-use super::query::{filter_id, wants_total};
 use super::scalars::{Date, DateTime, Json};
 use super::types::{ContactPerson, Customer};
+use super::types::{Party, PartyConnection, Prospect, ProspectConnection};
 use super::{company_id, db, read, require};
 use async_graphql::{Context, Enum, ID, InputObject, Object, Result, SimpleObject};
 use mercator_core::auth::Role;

@@ -3,14 +3,14 @@
 
 use super::errors::internal;
 use super::ids::{Kind, encode};
-use super::leaves::Fast;
-use super::scalars::{Date, DateTime, Dec};
-use super::types::{Address, ContactPerson, Customer, Money, addresses_of, contacts_of, ts};
-use super::{enums, loaders, rc};
+use super::money::{Money, base_money, money};
+use super::scalars::{Date, DateTime, Dec, dt};
+use super::types::{ContactPerson, Party, party_by_id, ts};
+use super::{loaders, rc};
 use crate::connection;
 use async_graphql::{Context, Enum, ID, Object, Result, SimpleObject};
 use mercator_core::crm::{self, CampaignStats};
-use mercator_core::parties::{ContactRow, party};
+use mercator_core::parties::ContactRow;
 use rust_decimal::Decimal;
 
 /// A GraphQL mirror of a core enum: async-graphql's `remote` derives the conversions both
@@ -24,17 +24,6 @@ macro_rules! mirror {
     };
 }
 
-mirror!(
-    /// Status of a prospect.
-    ProspectStatus from "mercator_core::crm::ProspectStatus" {
-        /// Being worked on.
-        Active,
-        /// Became a customer on the same party (`convertedCustomer`).
-        Converted,
-        /// No longer pursued.
-        Inactive,
-    }
-);
 mirror!(
     /// Kind of campaign.
     CampaignKind from "mercator_core::crm::CampaignKind" {
@@ -50,6 +39,7 @@ mirror!(
         Other,
     }
 );
+
 mirror!(
     /// Campaign status: PLANNED → ACTIVE → COMPLETED; PLANNED or ACTIVE → CANCELED.
     CampaignStatus from "mercator_core::crm::CampaignStatus" {
@@ -63,6 +53,7 @@ mirror!(
         Canceled,
     }
 );
+
 mirror!(
     /// The role a party had when it was made a campaign target.
     TargetRole from "mercator_core::crm::TargetRole" {
@@ -78,6 +69,7 @@ mirror!(
         Contact,
     }
 );
+
 mirror!(
     /// A campaign target's response.
     Response from "mercator_core::crm::Response" {
@@ -91,6 +83,7 @@ mirror!(
         NoResponse,
     }
 );
+
 mirror!(
     /// Outcome of the last call on a call list entry.
     CallStatus from "mercator_core::crm::CallStatus" {
@@ -104,6 +97,7 @@ mirror!(
         NoAnswer,
     }
 );
+
 mirror!(
     /// Where a lead came from.
     LeadSource from "mercator_core::crm::LeadSource" {
@@ -119,6 +113,7 @@ mirror!(
         Other,
     }
 );
+
 mirror!(
     /// Lead status: OPEN → QUALIFIED | DISQUALIFIED | POSTPONED; POSTPONED → OPEN | DISQUALIFIED.
     /// QUALIFIED and DISQUALIFIED are final.
@@ -133,6 +128,7 @@ mirror!(
         Postponed,
     }
 );
+
 mirror!(
     /// Opportunity status: OPEN → WON | LOST | CANCELED, each final and with a close reason.
     OpportunityStatus from "mercator_core::crm::OpportunityStatus" {
@@ -146,6 +142,7 @@ mirror!(
         Canceled,
     }
 );
+
 mirror!(
     /// Kind of interaction.
     InteractionKind from "mercator_core::crm::InteractionKind" {
@@ -161,6 +158,7 @@ mirror!(
         Document,
     }
 );
+
 mirror!(
     /// Who started an interaction.
     Direction from "mercator_core::crm::Direction" {
@@ -170,276 +168,9 @@ mirror!(
         Outbound,
     }
 );
-mirror!(
-    /// Kind of customer ledger entry.
-    LedgerEntryType from "mercator_core::crm::LedgerEntryType" {
-        /// An open item taken over from a previous system.
-        Opening,
-        /// A posted invoice.
-        Invoice,
-        /// A posted credit note.
-        CreditNote,
-        /// A payment.
-        Payment,
-    }
-);
-
-fn dt(d: chrono::NaiveDate) -> Date {
-    Date(d)
-}
-
-/// Which precision of its currency an amount prints at.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum Scale {
-    /// Amounts: the currency's amount precision (USD 0.01: `"20.40"`, JPY 1: `"4072"`).
-    Amount,
-    /// Unit prices and per-unit discounts: the unit-price precision (USD 0.00001).
-    UnitPrice,
-}
-
-impl Scale {
-    /// Decimal places of this kind of amount in a currency.
-    pub(crate) fn places(self, c: &mercator_core::setup::currency::Model) -> u32 {
-        let step = match self {
-            Scale::Amount => c.amount_precision.value(),
-            Scale::UnitPrice => c.unit_price_precision.value(),
-        };
-        step.normalize().scale()
-    }
-}
-
-impl Money {
-    /// The one way to make `Money`: the amount padded with zeros to `places` decimal places,
-    /// never rounded (an amount with more places than its currency keeps them all, exactly).
-    pub(crate) fn at(amount: Decimal, currency: String, places: u32) -> Money {
-        let mut a = amount.normalize();
-        if a.scale() < places {
-            a.rescale(places);
-        }
-        Money {
-            amount: Dec(Ok(a)),
-            currency,
-        }
-    }
-}
-
-/// Money in a currency given by id, at the currency's amount precision.
-pub(crate) async fn money(ctx: &Context<'_>, amount: Decimal, currency_id: i64) -> Result<Money> {
-    scaled(ctx, amount, currency_id, Scale::Amount).await
-}
-
-/// A unit price (or a per-unit discount) in a currency given by id, at its unit-price
-/// precision.
-pub(crate) async fn unit_money(
-    ctx: &Context<'_>,
-    amount: Decimal,
-    currency_id: i64,
-) -> Result<Money> {
-    scaled(ctx, amount, currency_id, Scale::UnitPrice).await
-}
-
-async fn scaled(
-    ctx: &Context<'_>,
-    amount: Decimal,
-    currency_id: i64,
-    scale: Scale,
-) -> Result<Money> {
-    let (code, places) = loaders(ctx)?
-        .currency
-        .load_with(currency_id, |c| (c.code.clone(), scale.places(c)))
-        .await
-        .map_err(internal)?
-        .ok_or_else(|| internal("currency missing"))?;
-    Ok(Money::at(amount, code, places))
-}
-
-/// What an invoice of `total` would come to in its currency: the total
-/// rounded to the currency's invoice rounding step and mode (CHF: 0.05 nearest), and the
-/// rounding line that gets it there (rounded total − total). A currency without a step
-/// (zero) leaves the total as it is.
-pub(crate) async fn invoice_rounded(
-    ctx: &Context<'_>,
-    total: Decimal,
-    currency_id: i64,
-) -> Result<(Money, Money)> {
-    let (code, step, mode, places) = loaders(ctx)?
-        .currency
-        .load_with(currency_id, |c| {
-            (
-                c.code.clone(),
-                c.invoice_rounding_precision.value(),
-                c.invoice_rounding_mode,
-                Scale::Amount.places(c),
-            )
-        })
-        .await
-        .map_err(internal)?
-        .ok_or_else(|| internal("currency missing"))?;
-    let (rounded, rounding) = mercator_core::tax::invoice_rounding(total, step, mode.into());
-    Ok((
-        Money::at(rounded, code.clone(), places),
-        Money::at(rounding, code, places),
-    ))
-}
-
-/// Money in the company's base currency, at its amount precision.
-pub(crate) async fn base_money(ctx: &Context<'_>, amount: Decimal) -> Result<Money> {
-    let company = rc(ctx)?
-        .company
-        .as_ref()
-        .ok_or_else(|| internal("no company"))?;
-    let (code, places) = loaders(ctx)?
-        .base_currency
-        .load_with(company.id, |c| (c.code.clone(), Scale::Amount.places(c)))
-        .await
-        .map_err(internal)?
-        .unwrap_or_else(|| (company.base_currency_code.clone(), 2));
-    Ok(Money::at(amount, code, places))
-}
-
-macro_rules! load {
-    ($ctx:expr, $loader:ident, $id:expr, $wrap:expr, $what:literal) => {
-        loaders($ctx)?
-            .$loader
-            .load_one($id)
-            .await
-            .map_err(internal)?
-            .map($wrap)
-            .ok_or_else(|| internal(concat!($what, " missing")))
-    };
-}
-
-macro_rules! load_opt {
-    ($ctx:expr, $loader:ident, $id:expr, $wrap:expr) => {
-        match $id {
-            None => Ok(None),
-            Some(id) => Ok(loaders($ctx)?
-                .$loader
-                .load_one(id)
-                .await
-                .map_err(internal)?
-                .map($wrap)),
-        }
-    };
-}
-
-pub(crate) async fn party_by_id(ctx: &Context<'_>, id: i64) -> Result<Party> {
-    load!(ctx, party, id, Party, "party")
-}
 
 async fn contact_by_id(ctx: &Context<'_>, id: Option<i64>) -> Result<Option<ContactPerson>> {
     load_opt!(ctx, contact, id, |c: ContactRow| ContactPerson(c))
-}
-
-// ---------------------------------------------------------------- party, prospect
-
-/// An organisation or person: the one identity behind customers, prospects, vendors and
-/// contact persons. Roles reference the party and never copy its name or addresses.
-#[derive(Clone, Debug)]
-pub struct Party(pub party::Model);
-
-/// An organisation or person: the one identity behind customers, prospects, vendors and
-/// contact persons. Roles reference the party and never copy its name or addresses.
-#[Object]
-impl Party {
-    /// Opaque global ID.
-    pub async fn id(&self) -> ID {
-        encode(Kind::Party, self.0.id)
-    }
-    /// Organisation or person.
-    async fn kind(&self) -> enums::PartyKind {
-        self.0.kind.into()
-    }
-    /// Name.
-    async fn name(&self) -> &str {
-        &self.0.name
-    }
-    /// E-mail address.
-    async fn email(&self) -> Option<&str> {
-        self.0.email.as_deref()
-    }
-    /// Phone number.
-    async fn phone(&self) -> Option<&str> {
-        self.0.phone.as_deref()
-    }
-    /// Preferred language.
-    async fn language(&self) -> Option<&str> {
-        self.0.language.as_deref()
-    }
-    /// Postal addresses, by code.
-    async fn addresses(&self, ctx: &Context<'_>) -> Result<Vec<Address>> {
-        addresses_of(ctx, self.0.id).await
-    }
-    /// Contact persons of this organisation (archived ones are left out).
-    async fn contacts(&self, ctx: &Context<'_>) -> Result<Vec<Fast<ContactPerson>>> {
-        contacts_of(ctx, self.0.id).await
-    }
-    /// The customer role, if the party is a customer.
-    async fn customer(&self, ctx: &Context<'_>) -> Result<Option<Customer>> {
-        Ok(loaders(ctx)?
-            .customers_by_party
-            .load_one(self.0.id)
-            .await
-            .map_err(internal)?
-            .and_then(|v| v.into_iter().next())
-            .map(Customer::full))
-    }
-    /// The prospect role, if the party is or was a prospect.
-    async fn prospect(&self, ctx: &Context<'_>) -> Result<Option<Prospect>> {
-        Ok(loaders(ctx)?
-            .prospects_by_party
-            .load_one(self.0.id)
-            .await
-            .map_err(internal)?
-            .and_then(|v| v.into_iter().next())
-            .map(Prospect))
-    }
-    /// When it was created.
-    async fn created_at(&self) -> DateTime {
-        ts(self.0.created_at)
-    }
-}
-
-/// A prospective customer: the prospect role of a party.
-#[derive(Clone, Debug)]
-pub struct Prospect(pub crm::prospect::Model);
-
-/// A prospective customer: the prospect role of a party. Quotations may be addressed to it; an
-/// order needs it converted to a customer first (`prospectConvert`).
-#[Object]
-impl Prospect {
-    /// Opaque global ID.
-    pub async fn id(&self) -> ID {
-        encode(Kind::Prospect, self.0.id)
-    }
-    /// Number, e.g. `P-1`.
-    async fn number(&self) -> &str {
-        &self.0.number
-    }
-    /// The party (name, addresses, contacts).
-    async fn party(&self, ctx: &Context<'_>) -> Result<Party> {
-        party_by_id(ctx, self.0.party_id).await
-    }
-    /// Responsible salesperson (a code).
-    async fn salesperson(&self) -> Option<&str> {
-        self.0.salesperson.as_deref()
-    }
-    /// Segment (a code) used when selecting campaign targets.
-    async fn segment(&self) -> Option<&str> {
-        self.0.segment.as_deref()
-    }
-    /// Status.
-    async fn status(&self) -> ProspectStatus {
-        self.0.status.into()
-    }
-    /// The customer it was converted to.
-    async fn converted_customer(&self, ctx: &Context<'_>) -> Result<Option<Customer>> {
-        load_opt!(ctx, customer, self.0.converted_customer_id, Customer::full)
-    }
-    /// When it was created.
-    async fn created_at(&self) -> DateTime {
-        ts(self.0.created_at)
-    }
 }
 
 // ---------------------------------------------------------------- campaigns
@@ -1061,47 +792,6 @@ impl Interaction {
     }
 }
 
-/// An item of a customer's account.
-#[derive(Clone, Debug)]
-pub struct CustomerLedgerEntry(pub crm::ledger_entry::Model);
-
-/// An item of a customer's account: an invoice, credit note, payment or opening item.
-#[Object]
-impl CustomerLedgerEntry {
-    /// Opaque global ID.
-    pub async fn id(&self) -> ID {
-        encode(Kind::CustomerLedgerEntry, self.0.id)
-    }
-    /// Kind of entry.
-    async fn entry_type(&self) -> LedgerEntryType {
-        self.0.entry_type.into()
-    }
-    /// Document number, e.g. `PI-19`.
-    async fn document_number(&self) -> &str {
-        &self.0.document_number
-    }
-    /// Posting date.
-    async fn posting_date(&self) -> Date {
-        dt(self.0.posting_date)
-    }
-    /// Due date.
-    async fn due_date(&self) -> Option<Date> {
-        self.0.due_date.map(dt)
-    }
-    /// Original amount (positive: owed by the customer).
-    async fn original_amount(&self, ctx: &Context<'_>) -> Result<Money> {
-        money(ctx, self.0.original_amount.value(), self.0.currency_id).await
-    }
-    /// Amount still open.
-    async fn remaining_amount(&self, ctx: &Context<'_>) -> Result<Money> {
-        money(ctx, self.0.remaining_amount.value(), self.0.currency_id).await
-    }
-    /// Text.
-    async fn description(&self) -> Option<&str> {
-        self.0.description.as_deref()
-    }
-}
-
 /// One row of the pipeline: open opportunities of one stage in one currency.
 pub struct PipelineRow(pub crm::PipelineRow);
 
@@ -1138,23 +828,26 @@ impl PipelineRow {
     }
 }
 
-connection!(PartyConnection, PartyEdge, Party, "parties");
-connection!(ProspectConnection, ProspectEdge, Prospect, "prospects");
 connection!(CampaignConnection, CampaignEdge, Campaign, "campaigns");
+
 connection!(
     CampaignTargetConnection,
     CampaignTargetEdge,
     CampaignTarget,
     "campaign targets"
 );
+
 connection!(CallListConnection, CallListEdge, CallList, "call lists");
+
 connection!(LeadConnection, LeadEdge, Lead, "leads");
+
 connection!(
     OpportunityConnection,
     OpportunityEdge,
     Opportunity,
     "opportunities"
 );
+
 connection!(
     InteractionConnection,
     InteractionEdge,

@@ -256,3 +256,29 @@ mirror! {
         NoCreditLimit,
     }
 }
+
+mirror! {
+    /// Status of a prospect.
+    ProspectStatus from "mercator_core::crm::ProspectStatus" {
+        /// Being worked on.
+        Active,
+        /// Became a customer on the same party (`convertedCustomer`).
+        Converted,
+        /// No longer pursued.
+        Inactive,
+    }
+}
+
+mirror! {
+    /// Kind of customer ledger entry.
+    LedgerEntryType from "mercator_core::crm::LedgerEntryType" {
+        /// An open item taken over from a previous system.
+        Opening,
+        /// A posted invoice.
+        Invoice,
+        /// A posted credit note.
+        CreditNote,
+        /// A payment.
+        Payment,
+    }
+}

@@ -267,6 +267,17 @@ fn input_path(path: &str, places: InputPlaces) -> Option<Vec<String>> {
     Some(out)
 }
 
+/// The userError of an input field holding an ID that is not one (`INVALID_ID`).
+pub fn id_error(field: &str, e: &super::ids::IdError) -> UserError {
+    UserError {
+        code: ErrorCode::InvalidId,
+        field: Some(vec!["input".into(), field.into()]),
+        message: e.message(field),
+        extension_code: None,
+        extension_field: None,
+    }
+}
+
 /// The public code of a core rule.
 pub fn code_of(rule: Rule) -> ErrorCode {
     match rule {

@@ -41,6 +41,35 @@ macro_rules! decoded {
     };
 }
 
+/// A row loaded by id through the request's loaders, wrapped; an internal error when it is
+/// missing.
+macro_rules! load {
+    ($ctx:expr, $loader:ident, $id:expr, $wrap:expr, $what:literal) => {
+        loaders($ctx)?
+            .$loader
+            .load_one($id)
+            .await
+            .map_err(internal)?
+            .map($wrap)
+            .ok_or_else(|| internal(concat!($what, " missing")))
+    };
+}
+
+/// An optional row loaded by id through the request's loaders, wrapped.
+macro_rules! load_opt {
+    ($ctx:expr, $loader:ident, $id:expr, $wrap:expr) => {
+        match $id {
+            None => Ok(None),
+            Some(id) => Ok(loaders($ctx)?
+                .$loader
+                .load_one(id)
+                .await
+                .map_err(internal)?
+                .map($wrap)),
+        }
+    };
+}
+
 pub mod connection;
 pub mod crm_mutation;
 pub mod crm_query;
@@ -49,12 +78,16 @@ pub mod enums;
 pub mod errors;
 pub mod extension;
 pub mod ids;
+pub mod input;
 pub mod leaves;
 pub mod loaders;
+pub mod money;
 pub mod mutation;
+pub mod node;
 pub mod plugins;
 pub mod pricing;
 pub mod query;
+pub mod roots;
 pub mod sales;
 pub mod scalars;
 pub mod types;
@@ -75,7 +108,7 @@ use std::sync::Arc;
 pub const SCHEMA_VERSION: &str = "2026-12-07.1";
 
 /// The executable schema.
-pub type MercatorSchema = Schema<query::Query, mutation::Mutation, EmptySubscription>;
+pub type MercatorSchema = Schema<roots::Query, roots::Mutation, EmptySubscription>;
 
 /// Builds the executable schema with the database as shared data. It has no extension on
 /// purpose: with any extension installed async-graphql runs an extension chain (a boxed
@@ -86,8 +119,8 @@ pub type MercatorSchema = Schema<query::Query, mutation::Mutation, EmptySubscrip
 /// validated twice. Run a request through it only after the checking schema passed it.
 pub fn build_schema(db: Option<Db>, registry: Arc<Registry>) -> MercatorSchema {
     let mut b = Schema::build(
-        query::Query::default(),
-        mutation::Mutation::default(),
+        roots::Query::default(),
+        roots::Mutation::default(),
         EmptySubscription,
     )
     .validation_mode(async_graphql::ValidationMode::Fast)
@@ -102,8 +135,8 @@ pub fn build_schema(db: Option<Db>, registry: Arc<Registry>) -> MercatorSchema {
 /// request (with [`extension::CheckOnly`] in its data it stops after validation).
 pub fn build_check_schema(registry: Arc<Registry>) -> MercatorSchema {
     Schema::build(
-        query::Query::default(),
-        mutation::Mutation::default(),
+        roots::Query::default(),
+        roots::Mutation::default(),
         EmptySubscription,
     )
     .extension(extension::Limits)

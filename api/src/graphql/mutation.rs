@@ -5,9 +5,9 @@
 use super::enums::{
     AddressPurpose, Blocked, ItemKind, PartyKind, PricingRule, RoundingMode, TaxMode,
 };
-use super::errors::{ErrorCode, Input, UserError};
+use super::errors::{ErrorCode, Input, id_error};
 use super::ids::{self, Kind};
-use super::query::load_node;
+use super::input::{AddressInput, mu};
 use super::scalars::{Date, Dec};
 use super::types::*;
 use super::{rc, require, write};
@@ -20,22 +20,12 @@ use mercator_core::parties::{
     self, CustomerPatch, NewAddress, NewContact, NewCustomer, Owner, PartyDetails, PartyPatch,
 };
 use mercator_core::purchasing::{self, NewVendor};
-use mercator_core::refs::{self, Table};
 use mercator_core::setup::{
     self, CompanyPatch, CurrencyPatch, NewCompany, NewCurrency, NewPaymentTerms, NewTaxCode,
     PaymentTermsPatch, TaxCodePatch,
 };
 use rust_decimal::Decimal;
 use std::sync::Arc;
-
-/// `MaybeUndefined` as a patch field: `None` leaves it, `Some(None)` clears it.
-pub(crate) fn mu<T>(m: MaybeUndefined<T>) -> Option<Option<T>> {
-    match m {
-        MaybeUndefined::Undefined => None,
-        MaybeUndefined::Null => Some(None),
-        MaybeUndefined::Value(v) => Some(Some(v)),
-    }
-}
 
 payload!(
     CompanyPayload,
@@ -128,14 +118,6 @@ payload!(
     "Result of a number sequence mutation.",
     "The sequence, when the mutation succeeded."
 );
-payload!(
-    ArchivePayload,
-    node,
-    Node,
-    "Result of archiving or restoring a record.",
-    "The record, when the mutation succeeded."
-);
-
 // ---------------------------------------------------------------- inputs
 
 /// Input of `companyCreate`.
@@ -291,42 +273,6 @@ pub struct WarehouseUpdateInput {
     pub id: ID,
     /// Name.
     pub name: Option<String>,
-}
-
-/// A postal address.
-#[derive(InputObject, Clone)]
-pub struct AddressInput {
-    /// Code, unique per customer or vendor, e.g. `MAIN`.
-    pub code: String,
-    /// What it is used for; at least one.
-    pub purposes: Vec<AddressPurpose>,
-    /// Street and number.
-    pub street: String,
-    /// Second address line.
-    pub street2: Option<String>,
-    /// City.
-    pub city: String,
-    /// Postal code.
-    pub postal_code: Option<String>,
-    /// Region or state.
-    pub region: Option<String>,
-    /// ISO 3166 country code, e.g. `US`.
-    pub country_code: String,
-}
-
-impl From<AddressInput> for NewAddress {
-    fn from(a: AddressInput) -> Self {
-        NewAddress {
-            code: a.code,
-            purposes: a.purposes.into_iter().map(Into::into).collect(),
-            street: a.street,
-            street2: a.street2,
-            city: a.city,
-            postal_code: a.postal_code,
-            region: a.region,
-            country_code: a.country_code,
-        }
-    }
 }
 
 /// Input of `customerCreate`.
@@ -595,23 +541,6 @@ pub struct NumberSequenceUpdateInput {
     pub next_value: Option<i32>,
 }
 
-/// Input of `archive` and `unarchive`.
-#[derive(InputObject)]
-pub struct ArchiveInput {
-    /// A currency, tax code, payment terms, unit, warehouse, customer, vendor, contact person or item.
-    pub id: ID,
-}
-
-fn id_error(field: &str, e: &ids::IdError) -> UserError {
-    UserError {
-        code: ErrorCode::InvalidId,
-        field: Some(vec!["input".into(), field.into()]),
-        message: e.message(field),
-        extension_code: None,
-        extension_field: None,
-    }
-}
-
 fn owner(inp: &mut Input, id: &ID) -> Option<Owner> {
     match ids::decode_any(id) {
         Ok((Kind::Customer, n)) => Some(Owner::Customer(n)),
@@ -638,19 +567,6 @@ fn owner(inp: &mut Input, id: &ID) -> Option<Owner> {
 /// Mutations of the foundation: setup and master data.
 #[derive(Default)]
 pub struct CoreMutation;
-
-/// The root of all mutations.
-#[derive(async_graphql::MergedObject, Default)]
-pub struct Mutation(
-    CoreMutation,
-    super::crm_mutation::CrmMutation,
-    super::pricing::PricingMutation,
-    super::sales::SalesMutation,
-    super::sales::QuotationMutation,
-    super::workflow::WorkflowMutation,
-    super::sales::StandardMutation,
-    super::upsell::UpsellMutation,
-);
 
 /// Input of `apiTokenRevoke`.
 #[derive(InputObject)]
@@ -1324,95 +1240,5 @@ impl CoreMutation {
         })
         .await?;
         Ok(NumberSequencePayload::done(res.map(NumberSequence)))
-    }
-
-    /// Archives a record: it stays readable and referenced by existing documents, but new data
-    /// cannot use it. Setup records need admin, others clerk.
-    async fn archive(
-        &self,
-        ctx: &Context<'_>,
-        #[graphql(desc = "What to do; see the input type.")] input: ArchiveInput,
-    ) -> Result<ArchivePayload> {
-        set_archived(ctx, input, true).await
-    }
-
-    /// Restores an archived record.
-    async fn unarchive(
-        &self,
-        ctx: &Context<'_>,
-        #[graphql(desc = "What to do; see the input type.")] input: ArchiveInput,
-    ) -> Result<ArchivePayload> {
-        set_archived(ctx, input, false).await
-    }
-}
-
-async fn set_archived(
-    ctx: &Context<'_>,
-    input: ArchiveInput,
-    archived: bool,
-) -> Result<ArchivePayload> {
-    let (kind, id) = match ids::decode_any(&input.id) {
-        Ok(x) => x,
-        Err(e) => return Ok(ArchivePayload::done(Err(vec![id_error("id", &e)]))),
-    };
-    let (table, role) = match kind {
-        Kind::Currency => (Table::Currency, Role::Admin),
-        Kind::TaxCode => (Table::TaxCode, Role::Admin),
-        Kind::PaymentTerms => (Table::PaymentTerms, Role::Admin),
-        Kind::UnitOfMeasure => (Table::UnitOfMeasure, Role::Admin),
-        Kind::Warehouse => (Table::Warehouse, Role::Admin),
-        Kind::Customer => (Table::Customer, Role::Clerk),
-        Kind::Vendor => (Table::Vendor, Role::Clerk),
-        Kind::ContactPerson => (Table::ContactPerson, Role::Clerk),
-        Kind::Item => (Table::Item, Role::Clerk),
-        Kind::SalesCycle => (Table::SalesCycle, Role::Admin),
-        Kind::TradeAgreement => (Table::TradeAgreement, Role::Clerk),
-        Kind::Company
-        | Kind::Address
-        | Kind::ItemLedgerEntry
-        | Kind::NumberSequence
-        | Kind::Party
-        | Kind::Prospect
-        | Kind::Campaign
-        | Kind::CampaignTarget
-        | Kind::CallList
-        | Kind::CallListEntry
-        | Kind::Lead
-        | Kind::Opportunity
-        | Kind::Interaction
-        | Kind::CustomerLedgerEntry
-        | Kind::SalesOrder
-        | Kind::SalesOrderLine
-        | Kind::SalesQuotation
-        | Kind::SalesQuotationLine
-        | Kind::OrderHold
-        | Kind::ApprovalRequest
-        | Kind::UpsellSuggestion => {
-            return Ok(ArchivePayload::done(Err(vec![UserError {
-                code: ErrorCode::InvalidId,
-                field: Some(vec!["input".into(), "id".into()]),
-                message: format!("a {} cannot be archived", kind.name()),
-                extension_code: None,
-                extension_field: None,
-            }])));
-        }
-    };
-    let cid = require(ctx, role)?;
-    let res = write(ctx, "id", async |t| {
-        if archived && table == Table::Currency {
-            setup::check_archivable_currency(t, cid, id).await?;
-        }
-        refs::set_archived(t, cid, table, id, archived).await
-    })
-    .await?;
-    match res {
-        Ok(()) => {
-            let node = load_node(ctx, &input.id).await?;
-            Ok(ArchivePayload {
-                node,
-                user_errors: vec![],
-            })
-        }
-        Err(e) => Ok(ArchivePayload::done(Err(e))),
     }
 }

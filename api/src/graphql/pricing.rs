@@ -1,14 +1,14 @@
 //! Trade agreements and price simulation: the lines, and what a customer
 //! pays for an item at a quantity on a date under the company's pricing rule.
 
+use super::connection::{filter_id, wants_total};
 use super::connection::{list_cost, page_args};
-use super::crm_types::{money, unit_money};
 use super::enums::{ArchivedFilter, PricingRule};
 use super::errors::{ErrorCode, Input};
 use super::ids::{Kind, encode};
-use super::query::{filter_id, wants_total};
+use super::money::{Money, money, unit_money};
 use super::scalars::{Date, Dec};
-use super::types::{Currency, Customer, Item, Money, UnitOfMeasure, currency_of};
+use super::types::{Currency, Customer, Item, UnitOfMeasure, currency_of};
 use super::{company_id, db, loaders, read, require, write};
 use crate::connection;
 use async_graphql::{Context, Enum, ID, InputObject, Object, Result};

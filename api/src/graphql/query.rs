@@ -1,26 +1,22 @@
 //! Queries. Every list is a Relay connection with `filter` and `sort`; every object with an
 //! ID can be fetched with `node`/`nodes`.
 
-use super::connection::{list_cost, page_args};
-use super::crm_types;
+use super::connection::{filter_id, list_cost, page_args, wants_total};
 use super::enums::{ArchivedFilter, Blocked, ItemKind, SortDirection};
-use super::errors::{ErrorCode, internal};
-use super::ids::{self, Kind};
+use super::errors::ErrorCode;
+use super::ids::Kind;
 use super::types::*;
 use super::{SCHEMA_VERSION, company_id, db, plugins, rc, read, registry};
 use async_graphql::{Context, Enum, ID, InputObject, Object, Result};
-use mercator_core::catalog::{self, ItemFilter as CoreItemFilter, ItemSort, item, unit_of_measure};
-use mercator_core::crm;
-use mercator_core::inventory::{self, LedgerFilter, item_ledger_entry, warehouse};
-use mercator_core::numbering::{self, number_sequence};
+use mercator_core::catalog::{self, ItemFilter as CoreItemFilter, ItemSort};
+use mercator_core::inventory::{self, LedgerFilter};
+use mercator_core::numbering::{self};
 use mercator_core::paging::Page;
-use mercator_core::parties::party;
 use mercator_core::parties::{
-    self, CustomerFilter as CoreCustomerFilter, CustomerSort as CoreCustomerSort, address, customer,
+    self, CustomerFilter as CoreCustomerFilter, CustomerSort as CoreCustomerSort,
 };
-use mercator_core::purchasing::{self, VendorFilter as CoreVendorFilter, vendor};
-use mercator_core::setup::{self, CodeFilter, CodeTable, currency, payment_terms, tax_code};
-use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+use mercator_core::purchasing::{self, VendorFilter as CoreVendorFilter};
+use mercator_core::setup::{self, CodeFilter, CodeTable};
 
 /// Filter of a list of coded setup records (currencies, tax codes, units, ...).
 #[derive(InputObject, Default)]
@@ -198,15 +194,6 @@ impl Default for ItemLedgerEntrySort {
     }
 }
 
-pub(crate) fn filter_id(field: &str, id: Option<&ID>, kind: Kind) -> Result<Option<i64>> {
-    id.map(|i| ids::decode(i, kind).map_err(|e| ErrorCode::InvalidId.error(e.message(field))))
-        .transpose()
-}
-
-pub(crate) fn wants_total(ctx: &Context<'_>) -> bool {
-    ctx.look_ahead().field("totalCount").exists()
-}
-
 /// One page of a coded setup table (currencies, tax codes, payment terms, units, warehouses).
 #[allow(
     clippy::too_many_arguments,
@@ -240,191 +227,9 @@ where
     Ok((page, total))
 }
 
-/// Loads one node of the request's company.
-pub async fn load_node(ctx: &Context<'_>, id: &str) -> Result<Option<Node>> {
-    let Ok((kind, n)) = ids::decode_any(id) else {
-        return Err(ErrorCode::InvalidId.error(format!("{id:?} is not a valid ID")));
-    };
-    let db = &db(ctx)?.conn;
-    let r = rc(ctx)?;
-    if kind == Kind::Company {
-        return Ok(if r.principal.may_act_in(n) {
-            setup::company::Entity::find_by_id(n)
-                .one(db)
-                .await
-                .map_err(internal)?
-                .map(|c| Node::Company(Company(c)))
-        } else {
-            None
-        });
-    }
-    let cid = company_id(ctx)?;
-    macro_rules! scoped {
-        ($ent:ty, $col:expr) => {
-            <$ent>::find_by_id(n)
-                .filter($col.eq(cid))
-                .one(db)
-                .await
-                .map_err(internal)?
-        };
-    }
-    Ok(match kind {
-        Kind::Company => None,
-        Kind::Currency => scoped!(currency::Entity, currency::Column::CompanyId)
-            .map(|m| Node::Currency(Currency(m))),
-        Kind::TaxCode => scoped!(tax_code::Entity, tax_code::Column::CompanyId)
-            .map(|m| Node::TaxCode(TaxCode(m))),
-        Kind::PaymentTerms => scoped!(payment_terms::Entity, payment_terms::Column::CompanyId)
-            .map(|m| Node::PaymentTerms(PaymentTerms(m))),
-        Kind::UnitOfMeasure => scoped!(unit_of_measure::Entity, unit_of_measure::Column::CompanyId)
-            .map(|m| Node::UnitOfMeasure(UnitOfMeasure(m))),
-        Kind::Warehouse => scoped!(warehouse::Entity, warehouse::Column::CompanyId)
-            .map(|m| Node::Warehouse(Warehouse(m))),
-        Kind::Customer => scoped!(customer::Entity, customer::Column::CompanyId)
-            .map(|m| Node::Customer(Customer::full(m))),
-        Kind::Vendor => scoped!(vendor::Entity, vendor::Column::CompanyId)
-            .map(|m| Node::Vendor(Vendor(m, None))),
-        Kind::Address => {
-            scoped!(address::Entity, address::Column::CompanyId).map(|m| Node::Address(Address(m)))
-        }
-        Kind::Item => scoped!(item::Entity, item::Column::CompanyId).map(|m| Node::Item(Item(m))),
-        Kind::ItemLedgerEntry => scoped!(
-            item_ledger_entry::Entity,
-            item_ledger_entry::Column::CompanyId
-        )
-        .map(|m| Node::ItemLedgerEntry(ItemLedgerEntry(m))),
-        Kind::NumberSequence => {
-            scoped!(number_sequence::Entity, number_sequence::Column::CompanyId)
-                .map(|m| Node::NumberSequence(NumberSequence(m)))
-        }
-        Kind::Party => scoped!(party::Entity, party::Column::CompanyId)
-            .map(|m| Node::Party(crm_types::Party(m))),
-        Kind::Prospect => scoped!(crm::prospect::Entity, crm::prospect::Column::CompanyId)
-            .map(|m| Node::Prospect(crm_types::Prospect(m))),
-        Kind::Campaign => scoped!(crm::campaign::Entity, crm::campaign::Column::CompanyId)
-            .map(|m| Node::Campaign(crm_types::Campaign(m))),
-        Kind::CampaignTarget => scoped!(
-            crm::campaign_target::Entity,
-            crm::campaign_target::Column::CompanyId
-        )
-        .map(|m| Node::CampaignTarget(crm_types::CampaignTarget(m))),
-        Kind::CallList => scoped!(crm::call_list::Entity, crm::call_list::Column::CompanyId)
-            .map(|m| Node::CallList(crm_types::CallList(m))),
-        Kind::CallListEntry => scoped!(
-            crm::call_list_entry::Entity,
-            crm::call_list_entry::Column::CompanyId
-        )
-        .map(|m| Node::CallListEntry(crm_types::CallListEntry(m))),
-        Kind::Lead => scoped!(crm::lead::Entity, crm::lead::Column::CompanyId)
-            .map(|m| Node::Lead(crm_types::Lead(m))),
-        Kind::Opportunity => scoped!(
-            crm::opportunity::Entity,
-            crm::opportunity::Column::CompanyId
-        )
-        .map(|m| Node::Opportunity(crm_types::Opportunity(m))),
-        Kind::SalesCycle => scoped!(
-            crm::sales_cycle::Entity,
-            crm::sales_cycle::Column::CompanyId
-        )
-        .map(|m| Node::SalesCycle(crm_types::SalesCycle(m))),
-        Kind::Interaction => scoped!(
-            crm::interaction::Entity,
-            crm::interaction::Column::CompanyId
-        )
-        .map(|m| Node::Interaction(crm_types::Interaction(m))),
-        Kind::SalesOrder => scoped!(
-            mercator_core::sales::sales_order::Entity,
-            mercator_core::sales::sales_order::Column::CompanyId
-        )
-        .map(|m| Node::SalesOrder(super::sales::SalesOrder(m))),
-        Kind::SalesOrderLine => {
-            let line = scoped!(
-                mercator_core::sales::sales_order_line::Entity,
-                mercator_core::sales::sales_order_line::Column::CompanyId
-            );
-            match line {
-                Some(l) => {
-                    let cur = mercator_core::sales::get_order(db, cid, l.order_id)
-                        .await
-                        .map_err(internal)?
-                        .currency_id;
-                    Some(Node::SalesOrderLine(super::sales::SalesOrderLine(l, cur)))
-                }
-                None => None,
-            }
-        }
-        Kind::SalesQuotation => scoped!(
-            mercator_core::sales::sales_quotation::Entity,
-            mercator_core::sales::sales_quotation::Column::CompanyId
-        )
-        .map(|m| Node::SalesQuotation(super::sales::SalesQuotation(m))),
-        Kind::SalesQuotationLine => {
-            let line = scoped!(
-                mercator_core::sales::sales_quotation_line::Entity,
-                mercator_core::sales::sales_quotation_line::Column::CompanyId
-            );
-            match line {
-                Some(l) => {
-                    let cur = mercator_core::sales::get_quotation(db, cid, l.quotation_id)
-                        .await
-                        .map_err(internal)?
-                        .currency_id;
-                    Some(Node::SalesQuotationLine(super::sales::SalesQuotationLine(
-                        l, cur,
-                    )))
-                }
-                None => None,
-            }
-        }
-        Kind::OrderHold => scoped!(
-            mercator_core::sales::workflow::order_hold::Entity,
-            mercator_core::sales::workflow::order_hold::Column::CompanyId
-        )
-        .map(|m| Node::OrderHold(super::workflow::OrderHold(m))),
-        Kind::ApprovalRequest => scoped!(
-            mercator_core::sales::workflow::approval_request::Entity,
-            mercator_core::sales::workflow::approval_request::Column::CompanyId
-        )
-        .map(|m| Node::ApprovalRequest(super::workflow::ApprovalRequest(m))),
-        Kind::UpsellSuggestion => scoped!(
-            mercator_core::sales::upsell::upsell_suggestion::Entity,
-            mercator_core::sales::upsell::upsell_suggestion::Column::CompanyId
-        )
-        .map(|m| Node::UpsellSuggestion(super::upsell::UpsellSuggestion(m))),
-        Kind::TradeAgreement => scoped!(
-            mercator_core::trade::trade_agreement::Entity,
-            mercator_core::trade::trade_agreement::Column::CompanyId
-        )
-        .map(|m| Node::TradeAgreement(super::pricing::TradeAgreement(m))),
-        Kind::CustomerLedgerEntry => scoped!(
-            crm::ledger_entry::Entity,
-            crm::ledger_entry::Column::CompanyId
-        )
-        .map(|m| Node::CustomerLedgerEntry(crm_types::CustomerLedgerEntry(m))),
-        Kind::ContactPerson => match parties::get_contact(db, cid, n).await {
-            Ok(c) => Some(Node::ContactPerson(ContactPerson(c))),
-            Err(mercator_core::error::ServiceError::NotFound(_)) => None,
-            Err(e) => return Err(internal(e)),
-        },
-    })
-}
-
 /// Queries of the foundation: the registry, the viewer, setup and master data.
 #[derive(Default)]
 pub struct CoreQuery;
-
-/// The root of all queries.
-#[derive(async_graphql::MergedObject, Default)]
-pub struct Query(
-    CoreQuery,
-    super::crm_query::CrmQuery,
-    super::pricing::PricingQuery,
-    super::sales::SalesQuery,
-    super::sales::QuotationQuery,
-    super::workflow::WorkflowQuery,
-    super::sales::StandardQuery,
-    super::upsell::UpsellQuery,
-);
 
 /// Queries of the foundation: the registry, the viewer, setup and master data.
 #[Object]
@@ -432,32 +237,6 @@ impl CoreQuery {
     /// Version of this schema; changes when clients could notice.
     async fn schema_version(&self) -> &'static str {
         SCHEMA_VERSION
-    }
-
-    /// Fetches any object by its global ID; null when it does not exist in this company.
-    async fn node(
-        &self,
-        ctx: &Context<'_>,
-        #[graphql(desc = "A global ID.")] id: ID,
-    ) -> Result<Option<Node>> {
-        load_node(ctx, &id).await
-    }
-
-    /// Fetches several objects by global ID, in the order given; null for each one not found.
-    #[graphql(complexity = "1 + ids.len() * child_complexity")]
-    async fn nodes(
-        &self,
-        ctx: &Context<'_>,
-        #[graphql(desc = "Up to 100 global IDs.")] ids: Vec<ID>,
-    ) -> Result<Vec<Option<Node>>> {
-        if ids.len() > 100 {
-            return Err(ErrorCode::OutOfRange.error(format!("at most 100 ids, got {}", ids.len())));
-        }
-        let mut out = Vec::with_capacity(ids.len());
-        for id in &ids {
-            out.push(load_node(ctx, id).await?);
-        }
-        Ok(out)
     }
 
     /// The plugins this server loaded (any authenticated caller may read the registry).

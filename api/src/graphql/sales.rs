@@ -1,24 +1,23 @@
 //! Sales orders (first slice of order entry): header and lines with prices from trade
 //! agreements, tax per (document, tax code), totals, statuses from the counters; the tax setup.
 
+use super::connection::{filter_id, wants_total};
 use super::connection::{list_cost, page_args};
-use super::crm_types::{invoice_rounded, money, unit_money};
 use super::enums::SortDirection;
 use super::errors::{Input, internal};
 use super::ids::{Kind, encode};
 use super::leaves::Fast;
+use super::money::{Money, invoice_rounded, money, unit_money};
 use super::pricing::{PriceSourceKind, TradeAgreement, price_agreement_of};
-use super::query::{filter_id, wants_total};
 use super::scalars::{Date, DateTime, Dec, Json};
-use super::types::{
-    Currency, Customer, Item, Money, TaxCode, UnitOfMeasure, currency_of, item_of, ts,
-};
-use super::{change, company_id, db, loaders, read, require, the_order, write};
+use super::types::{Currency, Customer, Item, TaxCode, UnitOfMeasure, currency_of, item_of, ts};
+use super::{change, company_id, db, loaders, rc, read, require, the_order, write};
 use crate::connection;
 use async_graphql::{Context, Enum, ID, InputObject, Object, Result, SimpleObject};
 use mercator_core::auth::Role;
 use mercator_core::sales::change::Change;
 use mercator_core::sales::{self, sales_order, sales_order_line};
+use mercator_core::sales::{upsell, workflow};
 use sea_orm::EntityTrait as _;
 
 /// Status of an order or a line, derived from the quantity counters.
@@ -163,10 +162,7 @@ impl SalesOrder {
         self.0.needs_reconfirmation
     }
     /// The confirmation journal, by version.
-    async fn confirmations(
-        &self,
-        ctx: &Context<'_>,
-    ) -> Result<Vec<super::workflow::OrderConfirmation>> {
+    async fn confirmations(&self, ctx: &Context<'_>) -> Result<Vec<OrderConfirmation>> {
         let mut v = loaders(ctx)?
             .confirmations
             .load_one(self.0.id)
@@ -175,11 +171,11 @@ impl SalesOrder {
             .unwrap_or_default();
         v.sort_by_key(|c| c.version);
         Ok(v.into_iter()
-            .map(|c| super::workflow::OrderConfirmation(c, self.0.currency_id))
+            .map(|c| OrderConfirmation(c, self.0.currency_id))
             .collect())
     }
     /// Up-sell and cross-sell suggestions made on its lines (offered, accepted or declined).
-    async fn suggestions(&self, ctx: &Context<'_>) -> Result<Vec<super::upsell::UpsellSuggestion>> {
+    async fn suggestions(&self, ctx: &Context<'_>) -> Result<Vec<UpsellSuggestion>> {
         let mut v = loaders(ctx)?
             .suggestions
             .load_one(self.0.id)
@@ -187,29 +183,26 @@ impl SalesOrder {
             .map_err(internal)?
             .unwrap_or_default();
         v.sort_by_key(|s| s.id);
-        Ok(v.into_iter().map(super::upsell::UpsellSuggestion).collect())
+        Ok(v.into_iter().map(UpsellSuggestion).collect())
     }
     /// Holds, active and cleared, oldest first.
-    async fn holds(&self, ctx: &Context<'_>) -> Result<Vec<super::workflow::OrderHold>> {
-        super::workflow::holds_of(ctx, self.0.id).await
+    async fn holds(&self, ctx: &Context<'_>) -> Result<Vec<OrderHold>> {
+        holds_of(ctx, self.0.id).await
     }
     /// An active hold exists: the order cannot be released, picked, shipped or invoiced.
     async fn on_hold(&self, ctx: &Context<'_>) -> Result<bool> {
-        Ok(super::workflow::holds_of(ctx, self.0.id)
+        Ok(holds_of(ctx, self.0.id)
             .await?
             .iter()
             .any(|h| h.0.status == mercator_core::sales::workflow::HoldStatus::Active))
     }
     /// Approval requests, in the order they were made.
-    async fn approval_requests(
-        &self,
-        ctx: &Context<'_>,
-    ) -> Result<Vec<super::workflow::ApprovalRequest>> {
-        super::workflow::requests_of(ctx, self.0.id).await
+    async fn approval_requests(&self, ctx: &Context<'_>) -> Result<Vec<ApprovalRequest>> {
+        requests_of(ctx, self.0.id).await
     }
     /// What a client may do with the order now.
-    async fn next_actions(&self, ctx: &Context<'_>) -> Result<Vec<super::workflow::OrderAction>> {
-        super::workflow::next_actions(ctx, &self.0).await
+    async fn next_actions(&self, ctx: &Context<'_>) -> Result<Vec<OrderAction>> {
+        next_actions(ctx, &self.0).await
     }
     /// Lines, by line number.
     async fn lines(&self, ctx: &Context<'_>) -> Result<Vec<Fast<SalesOrderLine>>> {
@@ -963,7 +956,7 @@ impl SalesQuotation {
         }
     }
     /// The prospect, when addressed to one.
-    async fn prospect(&self, ctx: &Context<'_>) -> Result<Option<super::crm_types::Prospect>> {
+    async fn prospect(&self, ctx: &Context<'_>) -> Result<Option<super::types::Prospect>> {
         let Some(p) = self.0.prospect_id else {
             return Ok(None);
         };
@@ -972,7 +965,7 @@ impl SalesQuotation {
             .load_one(p)
             .await
             .map_err(internal)?
-            .map(super::crm_types::Prospect))
+            .map(super::types::Prospect))
     }
     /// Currency.
     async fn currency(&self, ctx: &Context<'_>) -> Result<Currency> {
@@ -1737,4 +1730,318 @@ impl StandardMutation {
         let res = the_order(change(ctx, cid, "orderId", c).await?)?;
         Ok(SalesOrderPayload::done(res.map(SalesOrder)))
     }
+}
+
+// ---------------------------------------------------------------- holds, approvals, confirmations
+
+/// A hold on an order.
+#[derive(Clone, Debug)]
+pub struct OrderHold(pub workflow::order_hold::Model);
+
+/// A hold on an order, active or cleared (the history stays).
+#[Object]
+impl OrderHold {
+    /// Opaque global ID; pass it to `salesOrderHoldClear`.
+    pub async fn id(&self) -> ID {
+        encode(Kind::OrderHold, self.0.id)
+    }
+    /// The hold code, e.g. `CALLBACK`.
+    async fn code(&self, ctx: &Context<'_>) -> Result<String> {
+        Ok(loaders(ctx)?
+            .hold_code
+            .load_one(self.0.hold_code_id)
+            .await
+            .map_err(internal)?
+            .map(|h| h.code)
+            .unwrap_or_default())
+    }
+    /// Whether the hold still applies.
+    async fn status(&self) -> super::enums::HoldStatus {
+        self.0.status.into()
+    }
+    /// Why.
+    async fn reason(&self) -> Option<&str> {
+        self.0.reason.as_deref()
+    }
+    /// Who applied it (token name).
+    async fn applied_by(&self) -> &str {
+        &self.0.applied_by
+    }
+    /// When.
+    async fn applied_at(&self) -> DateTime {
+        ts(self.0.applied_at)
+    }
+    /// Who cleared it.
+    async fn cleared_by(&self) -> Option<&str> {
+        self.0.cleared_by.as_deref()
+    }
+    /// When it was cleared.
+    async fn cleared_at(&self) -> Option<DateTime> {
+        self.0.cleared_at.map(ts)
+    }
+}
+
+/// A version of an order's confirmation journal.
+#[derive(Clone, Debug)]
+pub struct OrderConfirmation(
+    pub mercator_core::sales::confirm::order_confirmation::Model,
+    pub i64,
+);
+
+/// A version of an order's confirmation journal: what was confirmed, by whom, and the credit
+/// check's result.
+#[Object]
+impl OrderConfirmation {
+    /// Version, from 1.
+    async fn version(&self) -> i32 {
+        self.0.version
+    }
+    /// Who confirmed (token name).
+    async fn confirmed_by(&self) -> &str {
+        &self.0.confirmed_by
+    }
+    /// When.
+    async fn confirmed_at(&self) -> DateTime {
+        ts(self.0.confirmed_at)
+    }
+    /// The order's total when confirmed.
+    async fn total_amount(&self, ctx: &Context<'_>) -> Result<super::money::Money> {
+        super::money::money(ctx, self.0.total_amount.value(), self.1).await
+    }
+    /// The credit check in words, with the figures: `passed: exposure 550 within 1000`,
+    /// `warning: exposure 1100 over the limit 1000`, `skipped` or `no credit limit`.
+    async fn credit_check(&self) -> &str {
+        &self.0.credit_check
+    }
+    /// The outcome of the credit check (`creditCheck` has the figures).
+    async fn credit_check_result(&self) -> super::enums::CreditCheckResult {
+        mercator_core::sales::confirm::CreditCheck::of(&self.0.credit_check).into()
+    }
+    /// The confirmed lines as JSON: `lineNumber`, `itemNumber`, `quantity`, `unitPrice` and
+    /// `lineAmount` (decimal strings at the order currency's precisions).
+    async fn lines(&self) -> super::scalars::Json {
+        super::scalars::Json(serde_json::from_str(&self.0.lines).unwrap_or_default())
+    }
+}
+
+/// An approval request of an order.
+#[derive(Clone, Debug)]
+pub struct ApprovalRequest(pub workflow::approval_request::Model);
+
+/// An approval request of an order: `open`, `approved`, `rejected` or `delegated`.
+#[Object]
+impl ApprovalRequest {
+    /// Opaque global ID; pass it to the approval mutations.
+    pub async fn id(&self) -> ID {
+        encode(Kind::ApprovalRequest, self.0.id)
+    }
+    /// Position in the chain (1 for the first approver).
+    async fn sequence(&self) -> i32 {
+        self.0.sequence
+    }
+    /// Where the request stands.
+    async fn status(&self) -> super::enums::ApprovalRequestStatus {
+        self.0.status.into()
+    }
+    /// Who asked (token name).
+    async fn requested_by(&self) -> &str {
+        &self.0.requested_by
+    }
+    /// Who decides (token name).
+    async fn approver(&self) -> &str {
+        &self.0.approver_name
+    }
+    /// The order's net amount when it was asked, in the order's currency.
+    async fn amount(&self, ctx: &Context<'_>) -> Result<super::money::Money> {
+        let order = loaders(ctx)?
+            .sales_order
+            .load_one(self.0.order_id)
+            .await
+            .map_err(internal)?
+            .ok_or_else(|| internal("the order of an approval request is gone"))?;
+        super::money::money(ctx, self.0.amount.value(), order.currency_id).await
+    }
+    /// The approver's comment.
+    async fn comment(&self) -> Option<&str> {
+        self.0.comment.as_deref()
+    }
+    /// When it was asked.
+    async fn created_at(&self) -> DateTime {
+        ts(self.0.created_at)
+    }
+    /// When it was decided.
+    async fn decided_at(&self) -> Option<DateTime> {
+        self.0.decided_at.map(ts)
+    }
+    /// The order.
+    async fn sales_order(&self, ctx: &Context<'_>) -> Result<Option<SalesOrder>> {
+        Ok(loaders(ctx)?
+            .sales_order
+            .load_one(self.0.order_id)
+            .await
+            .map_err(internal)?
+            .map(SalesOrder))
+    }
+}
+
+pub(crate) async fn holds_of(ctx: &Context<'_>, order: i64) -> Result<Vec<OrderHold>> {
+    let mut v = loaders(ctx)?
+        .holds
+        .load_one(order)
+        .await
+        .map_err(internal)?
+        .unwrap_or_default();
+    v.sort_by_key(|h| h.id);
+    Ok(v.into_iter().map(OrderHold).collect())
+}
+
+pub(crate) async fn requests_of(ctx: &Context<'_>, order: i64) -> Result<Vec<ApprovalRequest>> {
+    let mut v = loaders(ctx)?
+        .approval_requests
+        .load_one(order)
+        .await
+        .map_err(internal)?
+        .unwrap_or_default();
+    v.sort_by_key(|r| r.id);
+    Ok(v.into_iter().map(ApprovalRequest).collect())
+}
+
+/// Something a client may do with an order now.
+#[derive(Enum, Copy, Clone, Debug, PartialEq, Eq)]
+pub enum OrderAction {
+    /// Add, change or delete lines.
+    EditLines,
+    /// Change the order type.
+    ChangeType,
+    /// Release it (at or under the approval threshold, no active hold).
+    Release,
+    /// Ask for approval (over the threshold, no active hold).
+    RequestApproval,
+    /// Reopen a released order.
+    Reopen,
+    /// Put it on hold.
+    ApplyHold,
+    /// Clear an active hold.
+    ClearHold,
+}
+
+pub(crate) async fn next_actions(
+    ctx: &Context<'_>,
+    o: &sales_order::Model,
+) -> Result<Vec<OrderAction>> {
+    let holds = holds_of(ctx, o.id).await?;
+    let held = holds
+        .iter()
+        .any(|h| h.0.status == mercator_core::sales::workflow::HoldStatus::Active);
+    let closed = matches!(
+        o.status,
+        sales::OrderStatus::Invoiced | sales::OrderStatus::Canceled
+    );
+    let (threshold, base) = rc(ctx)?
+        .company
+        .as_ref()
+        .map(|c| {
+            (
+                c.approval_threshold.map(|t| t.value()),
+                c.base_currency_code.clone(),
+            )
+        })
+        .unwrap_or_default();
+    let over = match threshold {
+        None => false,
+        Some(_) => {
+            let in_base = loaders(ctx)?
+                .currency
+                .load_with(o.currency_id, |c| c.code == base)
+                .await
+                .map_err(internal)?
+                .unwrap_or(false);
+            mercator_core::sales::workflow::over_threshold(threshold, o.net_amount.value(), in_base)
+        }
+    };
+    let mut out = Vec::new();
+    if closed {
+        return Ok(out);
+    }
+    match o.release_status {
+        sales::ReleaseStatus::Open => {
+            out.push(OrderAction::EditLines);
+            out.push(OrderAction::ChangeType);
+            if !held {
+                out.push(if over {
+                    OrderAction::RequestApproval
+                } else {
+                    OrderAction::Release
+                });
+            }
+        }
+        sales::ReleaseStatus::Released => out.push(OrderAction::Reopen),
+        sales::ReleaseStatus::PendingApproval => {}
+    }
+    out.push(OrderAction::ApplyHold);
+    if held {
+        out.push(OrderAction::ClearHold);
+    }
+    Ok(out)
+}
+
+// ---------------------------------------------------------------- up-sell and cross-sell suggestions
+
+/// Instead of, or in addition to.
+#[derive(Enum, Copy, Clone, Debug, PartialEq, Eq)]
+pub enum SuggestionKind {
+    /// Another item instead of the one entered (accepting replaces it on the line).
+    UpSell,
+    /// Another item in addition (accepting adds a linked line).
+    CrossSell,
+}
+
+pub(crate) fn kind(k: &upsell::RuleKind) -> SuggestionKind {
+    match k {
+        upsell::RuleKind::UpSell => SuggestionKind::UpSell,
+        upsell::RuleKind::CrossSell => SuggestionKind::CrossSell,
+    }
+}
+
+/// A suggestion made on an order line.
+#[derive(Clone, Debug)]
+pub struct UpsellSuggestion(pub upsell::upsell_suggestion::Model);
+
+/// A suggestion made on an order line: offered until accepted or declined.
+#[Object]
+impl UpsellSuggestion {
+    /// Opaque global ID; pass it to `upsellSuggestionAccept` or `upsellSuggestionDecline`.
+    pub async fn id(&self) -> ID {
+        encode(Kind::UpsellSuggestion, self.0.id)
+    }
+    /// Offered until accepted or declined.
+    async fn status(&self) -> super::enums::SuggestionStatus {
+        self.0.status.into()
+    }
+    /// Up-sell or cross-sell.
+    async fn kind(&self, ctx: &Context<'_>) -> Result<SuggestionKind> {
+        Ok(kind(&rule(ctx, self.0.rule_id).await?.kind))
+    }
+    /// What to tell the customer.
+    async fn message(&self, ctx: &Context<'_>) -> Result<String> {
+        Ok(rule(ctx, self.0.rule_id).await?.message)
+    }
+    /// The item suggested.
+    async fn suggested_item(&self, ctx: &Context<'_>) -> Result<Fast<Item>> {
+        let r = rule(ctx, self.0.rule_id).await?;
+        item_of(ctx, r.suggested_item_id).await
+    }
+    /// The line that triggered it (its ID; the line may have been replaced since).
+    async fn line_id(&self) -> ID {
+        encode(Kind::SalesOrderLine, self.0.line_id)
+    }
+}
+
+async fn rule(ctx: &Context<'_>, id: i64) -> Result<upsell::upsell_rule::Model> {
+    loaders(ctx)?
+        .upsell_rule
+        .load_one(id)
+        .await
+        .map_err(internal)?
+        .ok_or_else(|| internal("rule missing"))
 }

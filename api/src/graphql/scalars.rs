@@ -128,3 +128,8 @@ impl ScalarType for Json {
         Value::from_json(self.0.clone()).unwrap_or(Value::Null)
     }
 }
+
+/// A stored date as the `Date` scalar.
+pub(crate) fn dt(d: chrono::NaiveDate) -> Date {
+    Date(d)
+}

@@ -1,137 +1,26 @@
 //! Object types. Each wraps a core model; relations resolve through the request's loaders.
 
 use super::enums::{self, AddressPurpose};
+use super::enums::{LedgerEntryType, ProspectStatus};
 use super::errors::internal;
 use super::ids::{Kind, encode};
 use super::leaves::Fast;
 use super::loaders;
+use super::money::{Money, money};
+use super::scalars::dt;
 use super::scalars::{Date, DateTime, Dec};
 use crate::connection;
-use async_graphql::{Context, ID, Interface, Object, OutputType, Result, Value};
+use async_graphql::{Context, ID, Object, Result};
 use mercator_core::auth::Principal;
 use mercator_core::catalog::{item, unit_of_measure};
+use mercator_core::crm;
 use mercator_core::inventory::{item_ledger_entry, warehouse};
 use mercator_core::numbering::{format_number, number_sequence};
+use mercator_core::parties::party;
 use mercator_core::parties::{ContactRow, CustomerBrief, PartyBrief, address, customer};
 use mercator_core::purchasing::vendor;
 use mercator_core::setup::{company, currency, payment_terms, tax_code};
 use rust_decimal::Decimal;
-use std::borrow::Cow;
-
-/// Any object with a global ID. Fetch one with `node(id:)` or many with `nodes(ids:)`.
-#[derive(Interface)]
-#[graphql(field(name = "id", ty = "ID", desc = "Opaque global ID; never parse it."))]
-pub enum Node {
-    /// A company.
-    Company(Company),
-    /// A currency.
-    Currency(Currency),
-    /// A tax code.
-    TaxCode(TaxCode),
-    /// Payment terms.
-    PaymentTerms(PaymentTerms),
-    /// A unit of measure.
-    UnitOfMeasure(UnitOfMeasure),
-    /// A warehouse.
-    Warehouse(Warehouse),
-    /// A customer.
-    Customer(Customer),
-    /// A vendor.
-    Vendor(Vendor),
-    /// A contact person.
-    ContactPerson(ContactPerson),
-    /// An address.
-    Address(Address),
-    /// An item.
-    Item(Item),
-    /// An item ledger entry.
-    ItemLedgerEntry(ItemLedgerEntry),
-    /// A number sequence.
-    NumberSequence(NumberSequence),
-    /// A party (organisation or person).
-    Party(super::crm_types::Party),
-    /// A prospect.
-    Prospect(super::crm_types::Prospect),
-    /// A campaign.
-    Campaign(super::crm_types::Campaign),
-    /// A campaign target.
-    CampaignTarget(super::crm_types::CampaignTarget),
-    /// A call list.
-    CallList(super::crm_types::CallList),
-    /// A call list entry.
-    CallListEntry(super::crm_types::CallListEntry),
-    /// A lead.
-    Lead(super::crm_types::Lead),
-    /// An opportunity.
-    Opportunity(super::crm_types::Opportunity),
-    /// A sales cycle.
-    SalesCycle(super::crm_types::SalesCycle),
-    /// An interaction.
-    Interaction(super::crm_types::Interaction),
-    /// A customer ledger entry.
-    CustomerLedgerEntry(super::crm_types::CustomerLedgerEntry),
-    /// A trade agreement line.
-    TradeAgreement(super::pricing::TradeAgreement),
-    /// A sales order.
-    SalesOrder(super::sales::SalesOrder),
-    /// A sales order line.
-    SalesOrderLine(super::sales::SalesOrderLine),
-    /// A sales quotation.
-    SalesQuotation(super::sales::SalesQuotation),
-    /// A sales quotation line.
-    SalesQuotationLine(super::sales::SalesQuotationLine),
-    /// A hold on an order.
-    OrderHold(super::workflow::OrderHold),
-    /// An approval request of an order.
-    ApprovalRequest(super::workflow::ApprovalRequest),
-    /// An up-sell or cross-sell suggestion on an order line.
-    UpsellSuggestion(super::upsell::UpsellSuggestion),
-}
-
-/// An amount of money in a currency.
-#[derive(Clone, Debug)]
-pub struct Money {
-    /// The exact amount.
-    pub amount: Dec,
-    /// ISO 4217 currency code.
-    pub currency: String,
-}
-
-/// The GraphQL type `Money`, its fields declared once here. A [`Money`] answers through it in
-/// place ([`Fast`]): an amount is two plain fields, and a future per field would cost more
-/// than the amount itself.
-struct MoneyObject(Money);
-
-/// An amount of money in a currency.
-#[Object(name = "Money")]
-impl MoneyObject {
-    /// The exact amount, with its currency's decimal places.
-    async fn amount(&self) -> &Dec {
-        &self.0.amount
-    }
-    /// ISO 4217 currency code.
-    async fn currency(&self) -> &str {
-        &self.0.currency
-    }
-}
-
-impl OutputType for Money {
-    fn type_name() -> Cow<'static, str> {
-        <MoneyObject as OutputType>::type_name()
-    }
-
-    fn create_type_info(registry: &mut async_graphql::registry::Registry) -> String {
-        <MoneyObject as OutputType>::create_type_info(registry)
-    }
-
-    async fn resolve(
-        &self,
-        ctx: &async_graphql::ContextSelectionSet<'_>,
-        field: &async_graphql::Positioned<async_graphql::parser::types::Field>,
-    ) -> async_graphql::ServerResult<Value> {
-        Fast(MoneyObject(self.clone())).resolve(ctx, field).await
-    }
-}
 
 pub(crate) fn ts(d: chrono::DateTime<chrono::Utc>) -> DateTime {
     DateTime(d)
@@ -149,7 +38,7 @@ pub struct Company(pub company::Model);
 #[Object]
 impl Company {
     /// Opaque global ID.
-    async fn id(&self) -> ID {
+    pub async fn id(&self) -> ID {
         encode(Kind::Company, self.0.id)
     }
     /// Unique short code, e.g. `DEMO`; send it in the `X-Mercator-Company` header.
@@ -196,7 +85,7 @@ pub struct Currency(pub currency::Model);
 #[Object]
 impl Currency {
     /// Opaque global ID.
-    async fn id(&self) -> ID {
+    pub async fn id(&self) -> ID {
         encode(Kind::Currency, self.0.id)
     }
     /// ISO 4217 code.
@@ -241,7 +130,7 @@ pub struct TaxCode(pub tax_code::Model);
 #[Object]
 impl TaxCode {
     /// Opaque global ID.
-    async fn id(&self) -> ID {
+    pub async fn id(&self) -> ID {
         encode(Kind::TaxCode, self.0.id)
     }
     /// Code, e.g. `STD`.
@@ -274,7 +163,7 @@ pub struct PaymentTerms(pub payment_terms::Model);
 #[Object]
 impl PaymentTerms {
     /// Opaque global ID.
-    async fn id(&self) -> ID {
+    pub async fn id(&self) -> ID {
         encode(Kind::PaymentTerms, self.0.id)
     }
     /// Code, e.g. `NET30`.
@@ -315,7 +204,7 @@ pub struct UnitOfMeasure(pub unit_of_measure::Model);
 #[Object]
 impl UnitOfMeasure {
     /// Opaque global ID.
-    async fn id(&self) -> ID {
+    pub async fn id(&self) -> ID {
         encode(Kind::UnitOfMeasure, self.0.id)
     }
     /// Code, e.g. `PCS`.
@@ -344,7 +233,7 @@ pub struct Warehouse(pub warehouse::Model);
 #[Object]
 impl Warehouse {
     /// Opaque global ID.
-    async fn id(&self) -> ID {
+    pub async fn id(&self) -> ID {
         encode(Kind::Warehouse, self.0.id)
     }
     /// Code, e.g. `MAIN`.
@@ -371,7 +260,7 @@ pub struct Address(pub address::Model);
 #[Object]
 impl Address {
     /// Opaque global ID.
-    async fn id(&self) -> ID {
+    pub async fn id(&self) -> ID {
         encode(Kind::Address, self.0.id)
     }
     /// Code, unique per customer or vendor, e.g. `MAIN`.
@@ -426,7 +315,7 @@ pub struct ContactPerson(pub ContactRow);
 #[Object]
 impl ContactPerson {
     /// Opaque global ID.
-    async fn id(&self) -> ID {
+    pub async fn id(&self) -> ID {
         encode(Kind::ContactPerson, self.0.id)
     }
     /// Full name.
@@ -586,7 +475,7 @@ impl Customer {
 #[Object]
 impl Customer {
     /// Opaque global ID.
-    async fn id(&self) -> ID {
+    pub async fn id(&self) -> ID {
         encode(Kind::Customer, self.id)
     }
     /// Account number, unique in the company, e.g. `C-1000`.
@@ -644,7 +533,7 @@ impl Customer {
     /// Credit limit in the customer's currency; zero means no limit.
     async fn credit_limit(&self, ctx: &Context<'_>) -> Result<Money> {
         let row = self.row(ctx).await?;
-        super::crm_types::money(ctx, row.credit_limit.value(), row.currency_id).await
+        super::money::money(ctx, row.credit_limit.value(), row.currency_id).await
     }
     /// Orders over the credit limit are blocked rather than warned about.
     async fn mandatory_credit_limit(&self, ctx: &Context<'_>) -> Result<bool> {
@@ -691,13 +580,10 @@ impl Customer {
             .await
             .map_err(internal)?
             .unwrap_or_default();
-        super::crm_types::money(ctx, b, row.currency_id).await
+        super::money::money(ctx, b, row.currency_id).await
     }
     /// Ledger entries (invoices, credit notes, payments, opening items), oldest first.
-    async fn ledger_entries(
-        &self,
-        ctx: &Context<'_>,
-    ) -> Result<Vec<super::crm_types::CustomerLedgerEntry>> {
+    async fn ledger_entries(&self, ctx: &Context<'_>) -> Result<Vec<CustomerLedgerEntry>> {
         let mut v = loaders(ctx)?
             .ledger_entries
             .load_one(self.id)
@@ -705,13 +591,11 @@ impl Customer {
             .map_err(internal)?
             .unwrap_or_default();
         v.sort_by_key(|e| (e.posting_date, e.id));
-        Ok(v.into_iter()
-            .map(super::crm_types::CustomerLedgerEntry)
-            .collect())
+        Ok(v.into_iter().map(CustomerLedgerEntry).collect())
     }
     /// The party behind the account (shared with its prospect and contact roles).
-    async fn party(&self, ctx: &Context<'_>) -> Result<super::crm_types::Party> {
-        super::crm_types::party_by_id(ctx, self.party_id).await
+    async fn party(&self, ctx: &Context<'_>) -> Result<Party> {
+        party_by_id(ctx, self.party_id).await
     }
     /// Archived customers cannot be used on new documents.
     async fn archived(&self, ctx: &Context<'_>) -> Result<bool> {
@@ -735,7 +619,7 @@ pub struct Vendor(pub vendor::Model, pub Option<PartyBrief>);
 #[Object]
 impl Vendor {
     /// Opaque global ID.
-    async fn id(&self) -> ID {
+    pub async fn id(&self) -> ID {
         encode(Kind::Vendor, self.0.id)
     }
     /// Account number, e.g. `V-1000`.
@@ -816,7 +700,7 @@ pub struct Item(pub item::Model);
 #[Object(serial)]
 impl Item {
     /// Opaque global ID.
-    async fn id(&self) -> ID {
+    pub async fn id(&self) -> ID {
         encode(Kind::Item, self.0.id)
     }
     /// Item number, unique in the company, e.g. `ITEM-A`.
@@ -901,7 +785,7 @@ pub struct ItemLedgerEntry(pub item_ledger_entry::Model);
 #[Object]
 impl ItemLedgerEntry {
     /// Opaque global ID.
-    async fn id(&self) -> ID {
+    pub async fn id(&self) -> ID {
         encode(Kind::ItemLedgerEntry, self.0.id)
     }
     /// The item.
@@ -948,7 +832,7 @@ pub struct NumberSequence(pub number_sequence::Model);
 #[Object]
 impl NumberSequence {
     /// Opaque global ID.
-    async fn id(&self) -> ID {
+    pub async fn id(&self) -> ID {
         encode(Kind::NumberSequence, self.0.id)
     }
     /// What it numbers.
@@ -1012,26 +896,196 @@ impl Viewer {
 }
 
 connection!(CurrencyConnection, CurrencyEdge, Currency, "currencies");
+
 connection!(TaxCodeConnection, TaxCodeEdge, TaxCode, "tax codes");
+
 connection!(
     PaymentTermsConnection,
     PaymentTermsEdge,
     PaymentTerms,
     "payment terms"
 );
+
 connection!(
     UnitOfMeasureConnection,
     UnitOfMeasureEdge,
     UnitOfMeasure,
     "units of measure"
 );
+
 connection!(WarehouseConnection, WarehouseEdge, Warehouse, "warehouses");
+
 connection!(fast CustomerConnection, CustomerEdge, Customer, "customers");
+
 connection!(VendorConnection, VendorEdge, Vendor, "vendors");
+
 connection!(ItemConnection, ItemEdge, Item, "items");
+
 connection!(
     ItemLedgerEntryConnection,
     ItemLedgerEntryEdge,
     ItemLedgerEntry,
     "item ledger entries"
 );
+
+// ---------------------------------------------------------------- parties and their roles
+
+pub(crate) async fn party_by_id(ctx: &Context<'_>, id: i64) -> Result<Party> {
+    load!(ctx, party, id, Party, "party")
+}
+
+// ---------------------------------------------------------------- party, prospect
+
+/// An organisation or person: the one identity behind customers, prospects, vendors and
+/// contact persons. Roles reference the party and never copy its name or addresses.
+#[derive(Clone, Debug)]
+pub struct Party(pub party::Model);
+
+/// An organisation or person: the one identity behind customers, prospects, vendors and
+/// contact persons. Roles reference the party and never copy its name or addresses.
+#[Object]
+impl Party {
+    /// Opaque global ID.
+    pub async fn id(&self) -> ID {
+        encode(Kind::Party, self.0.id)
+    }
+    /// Organisation or person.
+    async fn kind(&self) -> enums::PartyKind {
+        self.0.kind.into()
+    }
+    /// Name.
+    async fn name(&self) -> &str {
+        &self.0.name
+    }
+    /// E-mail address.
+    async fn email(&self) -> Option<&str> {
+        self.0.email.as_deref()
+    }
+    /// Phone number.
+    async fn phone(&self) -> Option<&str> {
+        self.0.phone.as_deref()
+    }
+    /// Preferred language.
+    async fn language(&self) -> Option<&str> {
+        self.0.language.as_deref()
+    }
+    /// Postal addresses, by code.
+    async fn addresses(&self, ctx: &Context<'_>) -> Result<Vec<Address>> {
+        addresses_of(ctx, self.0.id).await
+    }
+    /// Contact persons of this organisation (archived ones are left out).
+    async fn contacts(&self, ctx: &Context<'_>) -> Result<Vec<Fast<ContactPerson>>> {
+        contacts_of(ctx, self.0.id).await
+    }
+    /// The customer role, if the party is a customer.
+    async fn customer(&self, ctx: &Context<'_>) -> Result<Option<Customer>> {
+        Ok(loaders(ctx)?
+            .customers_by_party
+            .load_one(self.0.id)
+            .await
+            .map_err(internal)?
+            .and_then(|v| v.into_iter().next())
+            .map(Customer::full))
+    }
+    /// The prospect role, if the party is or was a prospect.
+    async fn prospect(&self, ctx: &Context<'_>) -> Result<Option<Prospect>> {
+        Ok(loaders(ctx)?
+            .prospects_by_party
+            .load_one(self.0.id)
+            .await
+            .map_err(internal)?
+            .and_then(|v| v.into_iter().next())
+            .map(Prospect))
+    }
+    /// When it was created.
+    async fn created_at(&self) -> DateTime {
+        ts(self.0.created_at)
+    }
+}
+
+/// A prospective customer: the prospect role of a party.
+#[derive(Clone, Debug)]
+pub struct Prospect(pub crm::prospect::Model);
+
+/// A prospective customer: the prospect role of a party. Quotations may be addressed to it; an
+/// order needs it converted to a customer first (`prospectConvert`).
+#[Object]
+impl Prospect {
+    /// Opaque global ID.
+    pub async fn id(&self) -> ID {
+        encode(Kind::Prospect, self.0.id)
+    }
+    /// Number, e.g. `P-1`.
+    async fn number(&self) -> &str {
+        &self.0.number
+    }
+    /// The party (name, addresses, contacts).
+    async fn party(&self, ctx: &Context<'_>) -> Result<Party> {
+        party_by_id(ctx, self.0.party_id).await
+    }
+    /// Responsible salesperson (a code).
+    async fn salesperson(&self) -> Option<&str> {
+        self.0.salesperson.as_deref()
+    }
+    /// Segment (a code) used when selecting campaign targets.
+    async fn segment(&self) -> Option<&str> {
+        self.0.segment.as_deref()
+    }
+    /// Status.
+    async fn status(&self) -> ProspectStatus {
+        self.0.status.into()
+    }
+    /// The customer it was converted to.
+    async fn converted_customer(&self, ctx: &Context<'_>) -> Result<Option<Customer>> {
+        load_opt!(ctx, customer, self.0.converted_customer_id, Customer::full)
+    }
+    /// When it was created.
+    async fn created_at(&self) -> DateTime {
+        ts(self.0.created_at)
+    }
+}
+
+/// An item of a customer's account.
+#[derive(Clone, Debug)]
+pub struct CustomerLedgerEntry(pub crm::ledger_entry::Model);
+
+/// An item of a customer's account: an invoice, credit note, payment or opening item.
+#[Object]
+impl CustomerLedgerEntry {
+    /// Opaque global ID.
+    pub async fn id(&self) -> ID {
+        encode(Kind::CustomerLedgerEntry, self.0.id)
+    }
+    /// Kind of entry.
+    async fn entry_type(&self) -> LedgerEntryType {
+        self.0.entry_type.into()
+    }
+    /// Document number, e.g. `PI-19`.
+    async fn document_number(&self) -> &str {
+        &self.0.document_number
+    }
+    /// Posting date.
+    async fn posting_date(&self) -> Date {
+        dt(self.0.posting_date)
+    }
+    /// Due date.
+    async fn due_date(&self) -> Option<Date> {
+        self.0.due_date.map(dt)
+    }
+    /// Original amount (positive: owed by the customer).
+    async fn original_amount(&self, ctx: &Context<'_>) -> Result<Money> {
+        money(ctx, self.0.original_amount.value(), self.0.currency_id).await
+    }
+    /// Amount still open.
+    async fn remaining_amount(&self, ctx: &Context<'_>) -> Result<Money> {
+        money(ctx, self.0.remaining_amount.value(), self.0.currency_id).await
+    }
+    /// Text.
+    async fn description(&self) -> Option<&str> {
+        self.0.description.as_deref()
+    }
+}
+
+connection!(PartyConnection, PartyEdge, Party, "parties");
+
+connection!(ProspectConnection, ProspectEdge, Prospect, "prospects");
