@@ -27,11 +27,12 @@ pub enum Rule {
     InvalidValue,
 }
 
-/// One problem: where (a dotted path under the checked value's path), what, and a sentence.
+/// One problem: where (the path under the checked value's path), what, and a sentence.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Violation {
-    /// Dotted path, e.g. `attributes.settlementDays`.
-    pub field: String,
+    /// Path segments, e.g. `["attributes", "settlementDays"]` (a property name with a `.` in
+    /// it stays one segment).
+    pub field: Vec<String>,
     /// What is wrong.
     pub rule: Rule,
     /// A sentence for people.
@@ -39,9 +40,9 @@ pub struct Violation {
 }
 
 impl Violation {
-    fn new(field: &str, rule: Rule, message: String) -> Violation {
+    fn new(field: Vec<String>, rule: Rule, message: String) -> Violation {
         Violation {
-            field: field.to_owned(),
+            field,
             rule,
             message,
         }
@@ -70,12 +71,25 @@ pub fn compile(schema: &Value) -> Result<AttributeSchema, String> {
 /// A JSON pointer of the checked value (`/settlementDays`, `/lines/0`) as a dotted path under
 /// `path` (`attributes.settlementDays`).
 fn dotted(path: &str, pointer: &str) -> String {
-    let mut out = path.to_owned();
-    for part in pointer.split('/').skip(1) {
-        out.push('.');
-        out.push_str(&part.replace("~1", "/").replace("~0", "~"));
-    }
+    segments(path, pointer).join(".")
+}
+
+/// The path segments of a JSON pointer of the checked value under `path`.
+fn segments(path: &str, pointer: &str) -> Vec<String> {
+    let mut out: Vec<String> = path.split('.').map(str::to_owned).collect();
+    out.extend(
+        pointer
+            .split('/')
+            .skip(1)
+            .map(|part| part.replace("~1", "/").replace("~0", "~")),
+    );
     out
+}
+
+/// `segments` plus one property name.
+fn with(mut segments: Vec<String>, name: &str) -> Vec<String> {
+    segments.push(name.to_owned());
+    segments
 }
 
 /// Checks `value` against `schema`; every problem is a violation whose field starts with
@@ -89,7 +103,7 @@ pub fn check(schema: &AttributeSchema, value: &Value, path: &str, out: &mut Vec<
         if out.len() - start > MAX_VIOLATIONS {
             out.truncate(start + MAX_VIOLATIONS);
             out.push(Violation::new(
-                path,
+                segments(path, ""),
                 Rule::InvalidValue,
                 format!("{path} has more problems; only the first {MAX_VIOLATIONS} are listed"),
             ));
@@ -102,12 +116,14 @@ pub fn check(schema: &AttributeSchema, value: &Value, path: &str, out: &mut Vec<
             return;
         }
         let at = dotted(path, e.instance_path().as_str());
+        let at_path = segments(path, e.instance_path().as_str());
         let message = e.to_string();
         match e.kind() {
             Kind::Required { property } => {
-                let p = format!("{at}.{}", property.as_str().unwrap_or_default());
+                let name = property.as_str().unwrap_or_default();
+                let p = format!("{at}.{name}");
                 out.push(Violation::new(
-                    &p,
+                    with(at_path.clone(), name),
                     Rule::Required,
                     format!("{p} is required"),
                 ));
@@ -117,7 +133,7 @@ pub fn check(schema: &AttributeSchema, value: &Value, path: &str, out: &mut Vec<
                 for k in unexpected {
                     let p = format!("{at}.{k}");
                     out.push(Violation::new(
-                        &p,
+                        with(at_path.clone(), k),
                         Rule::InvalidValue,
                         format!("{p} is not an attribute of this order type"),
                     ));
@@ -130,7 +146,7 @@ pub fn check(schema: &AttributeSchema, value: &Value, path: &str, out: &mut Vec<
                 let keys: Vec<&String> = object.into_iter().flat_map(|o| o.keys()).collect();
                 if keys.is_empty() {
                     out.push(Violation::new(
-                        &at,
+                        at_path.clone(),
                         Rule::InvalidValue,
                         format!("{at}: {message}"),
                     ));
@@ -138,7 +154,7 @@ pub fn check(schema: &AttributeSchema, value: &Value, path: &str, out: &mut Vec<
                 for k in keys {
                     let p = format!("{at}.{k}");
                     out.push(Violation::new(
-                        &p,
+                        with(at_path.clone(), k),
                         Rule::InvalidValue,
                         format!("{p} is not an attribute of this order type"),
                     ));
@@ -167,7 +183,7 @@ pub fn check(schema: &AttributeSchema, value: &Value, path: &str, out: &mut Vec<
                     | Kind::MaxProperties { .. } => Rule::OutOfRange,
                     _ => Rule::InvalidValue,
                 };
-                out.push(Violation::new(&at, rule, format!("{at}: {message}")));
+                out.push(Violation::new(at_path, rule, format!("{at}: {message}")));
             }
         }
     }
@@ -203,7 +219,10 @@ mod tests {
     fn codes(schema: &Value, v: &Value) -> Vec<(String, Rule)> {
         let mut out = Vec::new();
         check(&compile(schema).unwrap(), v, "attributes", &mut out);
-        let mut got: Vec<(String, Rule)> = out.into_iter().map(|v| (v.field, v.rule)).collect();
+        let mut got: Vec<(String, Rule)> = out
+            .into_iter()
+            .map(|v| (v.field.join("."), v.rule))
+            .collect();
         got.sort_by(|a, b| a.0.cmp(&b.0));
         got
     }
@@ -321,6 +340,23 @@ mod tests {
             (0..1000).map(|i| (format!("k{i}"), json!(i))).collect();
         let got = codes(&closed, &Value::Object(many));
         assert_eq!(got.len(), MAX_VIOLATIONS + 1, "{}", got.len());
+    }
+
+    /// A property whose name holds a `.` stays one segment of the path.
+    #[test]
+    fn property_names_with_dots_stay_whole() {
+        let closed = json!({"type": "object", "additionalProperties": false});
+        let mut out = Vec::new();
+        check(
+            &compile(&closed).unwrap(),
+            &json!({"a.b": 1}),
+            "attributes",
+            &mut out,
+        );
+        assert_eq!(
+            out[0].field,
+            vec!["attributes".to_owned(), "a.b".to_owned()]
+        );
     }
 
     /// A schema the host cannot check safely is refused when it is registered.

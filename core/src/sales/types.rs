@@ -60,7 +60,11 @@ pub fn check_attributes(
                     schema::Rule::OutOfRange => Rule::OutOfRange,
                     schema::Rule::InvalidValue => Rule::InvalidValue,
                 };
-                crate::error::Violation::new(&v.field, rule, v.message)
+                crate::error::Violation {
+                    field: v.field,
+                    rule,
+                    message: v.message,
+                }
             })
             .collect(),
     ))
