@@ -529,6 +529,29 @@ macro_rules! cell {
     )*};
 }
 
+/// The one column of a count.
+#[derive(Debug, Clone, FromQueryResult)]
+struct CountRow {
+    count: i64,
+}
+
+crate::fast_row!(CountRow { count });
+
+/// How many rows a list's select (its filters, before paging) has: `totalCount`, through the
+/// same read path as the page (on a SQLite file without sqlx's worker thread).
+pub async fn count<E: EntityTrait>(db: &impl Read, q: Select<E>) -> Result<u64, DbErr> {
+    use sea_orm::QueryTrait;
+    use sea_orm::sea_query::{Alias, Expr, Query};
+    let inner = q.into_query();
+    let outer = Query::select()
+        .expr_as(Expr::cust("COUNT(*)"), Alias::new("count"))
+        .from_subquery(inner, Alias::new("counted"))
+        .to_owned();
+    let stmt = db.engine().build(&outer);
+    let rows: Vec<CountRow> = db.rows(stmt).await?;
+    Ok(rows.first().map_or(0, |r| r.count.max(0) as u64))
+}
+
 /// A model the SQLite read path decodes field by field through [`Cell`] (a [`FastRow`]):
 /// the hot list pages and relations. The module that owns the model registers it next to its
 /// [`fast_row!`] list with [`fast_model!`]; `select_all` is generic over the entity, so it

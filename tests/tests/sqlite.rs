@@ -103,9 +103,34 @@ async fn the_sqlite_read_path_reads_what_seaorm_reads() {
         (oa.has_next, oa.has_previous),
         (ob.has_next, ob.has_previous)
     );
+    // the counts of both lists (`totalCount`), the same on both paths and as many as the rows
+    let (n_orders, n_customers) = (
+        sales::count_orders(fast, company.id, &of).await.unwrap(),
+        parties::count_customers(fast, company.id, &f)
+            .await
+            .unwrap(),
+    );
+    assert_eq!(
+        (n_orders, n_customers),
+        (
+            sales::count_orders(slow, company.id, &of).await.unwrap(),
+            parties::count_customers(slow, company.id, &f)
+                .await
+                .unwrap(),
+        )
+    );
+    assert_eq!(
+        n_orders,
+        sales_order::Entity::find().all(slow).await.unwrap().len() as u64
+    );
+    assert_eq!(
+        n_customers,
+        customer::Entity::find().all(slow).await.unwrap().len() as u64
+    );
     if app.db.backend() == DatabaseBackend::Sqlite {
-        // the customer page, its contacts and the order page: none fell back to SeaORM
-        assert_eq!(ran() - before, 3, "statements on the SQLite read path");
+        // the customer page, its contacts, the order page and the two counts: none fell back
+        // to SeaORM
+        assert_eq!(ran() - before, 5, "statements on the SQLite read path");
     }
 }
 

@@ -504,7 +504,6 @@ impl CoreQuery {
         let filter = filter.unwrap_or_default();
         let sort = sort.unwrap_or_default();
         let args = page_args(first, last, after, before)?;
-        let db = &db(ctx)?.conn;
         let f = CoreCustomerFilter {
             search: super::connection::search_filter(filter.search)?,
             customer_group: filter.customer_group,
@@ -533,7 +532,7 @@ impl CoreQuery {
         )
         .await?;
         let total = if wants_total(ctx) {
-            Some(read(parties::count_customers(db, cid, &f).await).await?)
+            Some(read(parties::count_customers(super::db(ctx)?, cid, &f).await).await?)
         } else {
             None
         };

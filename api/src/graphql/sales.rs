@@ -548,7 +548,6 @@ impl SalesQuery {
     ) -> Result<SalesOrderConnection> {
         let cid = company_id(ctx)?;
         let args = page_args(first, last, after, before)?;
-        let db = &db(ctx)?.conn;
         let f = filter.unwrap_or_default();
         let f = sales::OrderFilter {
             search: super::connection::search_filter(f.search)?,
@@ -566,7 +565,7 @@ impl SalesQuery {
         )
         .await?;
         let total = if wants_total(ctx) {
-            Some(read(sales::count_orders(db, cid, &f).await).await?)
+            Some(read(sales::count_orders(super::db(ctx)?, cid, &f).await).await?)
         } else {
             None
         };

@@ -1241,11 +1241,11 @@ pub async fn customers_brief_by_id(
 
 /// Number of customers matching the filter.
 pub async fn count_customers(
-    db: &impl ConnectionTrait,
+    db: &impl crate::reads::Read,
     company_id: i64,
     f: &CustomerFilter,
 ) -> ServiceResult<u64> {
-    Ok(customer_query(company_id, f).count(db).await?)
+    Ok(crate::reads::count(db, customer_query(company_id, f)).await?)
 }
 
 /// Active contact persons of the given organisation parties, in one narrow statement.

@@ -1016,9 +1016,9 @@ pub async fn list_orders(
 
 /// Number of orders matching the filter.
 pub async fn count_orders(
-    db: &impl ConnectionTrait,
+    db: &impl crate::reads::Read,
     company_id: i64,
     f: &OrderFilter,
 ) -> ServiceResult<u64> {
-    Ok(order_query(company_id, f).count(db).await?)
+    Ok(crate::reads::count(db, order_query(company_id, f)).await?)
 }
