@@ -228,18 +228,18 @@ impl PriceSimulation {
     }
 }
 
+/// Trade agreement lines by id, in the order given, through the request's loader.
 async fn agreements(ctx: &Context<'_>, ids: &[i64]) -> Result<Vec<TradeAgreement>> {
-    use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
-    let cid = company_id(ctx)?;
-    let db = &db(ctx)?.conn;
-    let mut rows = trade_agreement::Entity::find()
-        .filter(trade_agreement::Column::Id.is_in(ids.iter().copied()))
-        .filter(trade_agreement::Column::CompanyId.eq(cid))
-        .all(db)
+    let mut found = super::loaders(ctx)?
+        .trade_agreement
+        .load_many(ids.iter().copied())
         .await
         .map_err(super::errors::internal)?;
-    rows.sort_by_key(|r| ids.iter().position(|i| *i == r.id));
-    Ok(rows.into_iter().map(TradeAgreement).collect())
+    Ok(ids
+        .iter()
+        .filter_map(|id| found.remove(id))
+        .map(TradeAgreement)
+        .collect())
 }
 
 /// Filter of the trade agreement list.
