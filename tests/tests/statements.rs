@@ -93,3 +93,60 @@ async fn listing_customers_with_relations_runs_a_constant_number_of_statements()
         "statements for 1, 10, 100 customers: {counts:?}"
     );
 }
+
+/// Lists sorted by number read their page in index order (migration 15): the sort expression
+/// of `paging::number_order` and the indexed one are the same, so no list sorts all of a
+/// company's rows per request. Checked on SQLite's plans, which use an index for `ORDER BY`
+/// whatever the table's size (PostgreSQL's planner rightly sorts a small test table instead).
+#[tokio::test]
+async fn lists_sorted_by_number_read_their_page_through_an_index() {
+    use sea_orm::{ConnectionTrait, DbBackend, Statement};
+    let app = TestApp::start().await;
+    if app.db.conn.get_database_backend() != DbBackend::Sqlite {
+        return;
+    }
+    let c = app.company("ACME").await;
+    let lists = [
+        ("items", "ItemSortInput", "NUMBER"),
+        ("customers", "CustomerSort", "ACCOUNT_NUMBER"),
+        ("vendors", "VendorSort", "ACCOUNT_NUMBER"),
+        ("prospects", "ProspectSort", "NUMBER"),
+        ("campaigns", "CampaignSort", "NUMBER"),
+        ("leads", "LeadSort", "NUMBER"),
+        ("opportunities", "OpportunitySort", "NUMBER"),
+        ("salesQuotations", "SalesQuotationSort", "NUMBER"),
+        ("salesOrders", "SalesOrderSort", "NUMBER"),
+    ];
+    for (list, sort, field) in lists {
+        for direction in ["ASC", "DESC"] {
+            *app.db.stats.capture.lock().unwrap() = Some(Vec::new());
+            let q = format!(
+                "query($s: {sort}) {{ {list}(first: 5, sort: $s) {{ pageInfo {{ hasNextPage }} }} }}"
+            );
+            c.ok(&q, json!({"s": {"field": field, "direction": direction}}))
+                .await;
+            let sql = app.db.stats.capture.lock().unwrap().take().unwrap_or_default();
+            let page = sql
+                .iter()
+                .find(|s| s.contains("SUBSTR('0000"))
+                .unwrap_or_else(|| panic!("{list}: no statement sorts by number: {sql:#?}"));
+            // the plan does not depend on the bound values
+            let explain = format!("EXPLAIN QUERY PLAN {}", page.replace('?', "1"));
+            let rows = app
+                .db
+                .conn
+                .query_all_raw(Statement::from_string(DbBackend::Sqlite, explain))
+                .await
+                .unwrap();
+            let plan: Vec<String> = rows
+                .iter()
+                .map(|r| r.try_get::<String>("", "detail").unwrap())
+                .collect();
+            assert!(
+                plan.iter().any(|p| p.contains("_number_order"))
+                    && !plan.iter().any(|p| p.contains("TEMP B-TREE")),
+                "{list} {direction}: the page is sorted, not read in index order:\n{page}\n{plan:#?}"
+            );
+        }
+    }
+}

@@ -41,6 +41,7 @@ impl MigratorTrait for Migrator {
             migration!("m20261206_000012_quotation_invoice_discounts"),
             migration!("m20261207_000013_default_tax_group"),
             migration!("m20261207_000014_price_source"),
+            migration!("m20261207_000015_number_order_indexes"),
         ]
     }
 }
