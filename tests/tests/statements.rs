@@ -125,7 +125,14 @@ async fn lists_sorted_by_number_read_their_page_through_an_index() {
             );
             c.ok(&q, json!({"s": {"field": field, "direction": direction}}))
                 .await;
-            let sql = app.db.stats.capture.lock().unwrap().take().unwrap_or_default();
+            let sql = app
+                .db
+                .stats
+                .capture
+                .lock()
+                .unwrap()
+                .take()
+                .unwrap_or_default();
             let page = sql
                 .iter()
                 .find(|s| s.contains("SUBSTR('0000"))

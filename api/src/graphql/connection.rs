@@ -1,9 +1,14 @@
 //! Relay connections: `PageInfo`, opaque cursors, and the argument checks every list shares.
 
+use super::enums::{ArchivedFilter, SortDirection};
 use super::errors::ErrorCode;
+use super::{company_id, db, read};
 use async_graphql::SimpleObject;
 use async_graphql::connection::{CursorType, OpaqueCursor};
+use async_graphql::{Context, Enum, InputObject, Result};
+use mercator_core::paging::Page;
 use mercator_core::paging::{Cursor, MAX_PAGE, PageArgs};
+use mercator_core::setup::{CodeFilter, CodeTable};
 
 /// Where a page sits in the whole list.
 #[derive(SimpleObject, Clone, Debug)]
@@ -192,4 +197,75 @@ pub(crate) fn filter_id(
 /// Whether the selection asks for `totalCount` (computed only then).
 pub(crate) fn wants_total(ctx: &async_graphql::Context<'_>) -> bool {
     ctx.look_ahead().field("totalCount").exists()
+}
+
+/// Filter of a list of coded setup records (currencies, tax codes, units, ...).
+#[derive(InputObject, Default)]
+pub struct CodeListFilter {
+    /// Case-insensitive part of the code or name.
+    pub search: Option<String>,
+    /// Active (default), archived, or all.
+    #[graphql(default)]
+    pub archived: ArchivedFilter,
+}
+
+impl CodeListFilter {
+    fn core(&self) -> Result<CodeFilter> {
+        Ok(CodeFilter {
+            search: super::connection::search_filter(self.search.clone())?,
+            archived: self.archived.as_opt(),
+        })
+    }
+}
+
+/// Field a list of coded setup records is sorted by.
+#[derive(Enum, Copy, Clone, Debug, PartialEq, Eq, Default)]
+pub enum CodeSortField {
+    /// By code.
+    #[default]
+    Code,
+}
+
+/// Order of a list of coded setup records.
+#[derive(InputObject, Default)]
+pub struct CodeListSort {
+    /// Sort field.
+    #[graphql(default)]
+    pub field: CodeSortField,
+    /// Direction.
+    #[graphql(default)]
+    pub direction: SortDirection,
+}
+
+/// One page of a coded setup table (currencies, tax codes, payment terms, units, warehouses).
+#[allow(
+    clippy::too_many_arguments,
+    reason = "a list field takes the Relay arguments, a filter and a sort"
+)]
+pub(crate) async fn code_list<E>(
+    ctx: &Context<'_>,
+    table: &CodeTable<E>,
+    after: Option<String>,
+    before: Option<String>,
+    first: Option<i32>,
+    last: Option<i32>,
+    filter: Option<CodeListFilter>,
+    sort: Option<CodeListSort>,
+) -> Result<(Page<E::Model>, Option<u64>)>
+where
+    E: sea_orm::EntityTrait,
+    E::Model: Sync,
+{
+    let cid = company_id(ctx)?;
+    let args = page_args(first, last, after, before)?;
+    let db = &db(ctx)?.conn;
+    let f = filter.unwrap_or_default().core()?;
+    let desc = sort.unwrap_or_default().direction == SortDirection::Desc;
+    let page = read(table.page(db, cid, &f, desc, &args).await).await?;
+    let total = if wants_total(ctx) {
+        Some(read(table.count(db, cid, &f).await).await?)
+    } else {
+        None
+    };
+    Ok((page, total))
 }

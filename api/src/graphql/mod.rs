@@ -16,7 +16,7 @@ macro_rules! payload {
             pub user_errors: Vec<$crate::graphql::errors::UserError>,
         }
         impl $name {
-            fn done(r: $crate::graphql::Outcome<$ty>) -> Self {
+            pub(crate) fn done(r: $crate::graphql::Outcome<$ty>) -> Self {
                 match r {
                     Ok(v) => $name {
                         $field: Some(v),
@@ -70,10 +70,10 @@ macro_rules! load_opt {
     };
 }
 
+pub mod auth;
+pub mod catalog;
 pub mod connection;
-pub mod crm_mutation;
-pub mod crm_query;
-pub mod crm_types;
+pub mod crm;
 pub mod enums;
 pub mod errors;
 pub mod extension;
@@ -82,17 +82,15 @@ pub mod input;
 pub mod leaves;
 pub mod loaders;
 pub mod money;
-pub mod mutation;
 pub mod node;
+pub mod parties;
 pub mod plugins;
-pub mod pricing;
-pub mod query;
+pub mod purchasing;
 pub mod roots;
 pub mod sales;
 pub mod scalars;
-pub mod types;
-pub mod upsell;
-pub mod workflow;
+pub mod setup;
+pub mod trade;
 
 use async_graphql::{Context, EmptySubscription, Schema};
 use errors::{ErrorCode, UserError, map_service};

@@ -2,10 +2,20 @@
 //! the `node`/`nodes` queries. Above every area (it names them all); nothing but the roots
 //! imports it. Archiving is here too: it takes an ID of any kind and answers the node.
 
-use super::crm_types::{self};
+use super::catalog::{Item, ItemLedgerEntry, UnitOfMeasure, Warehouse};
+use super::crm::types::{
+    CallList, CallListEntry, Campaign, CampaignTarget, Interaction, Lead, Opportunity, SalesCycle,
+};
 use super::errors::{ErrorCode, UserError, id_error, internal};
 use super::ids::{self, Kind};
-use super::types::*;
+use super::parties::{Address, ContactPerson, Customer, CustomerLedgerEntry, Party, Prospect};
+use super::purchasing::Vendor;
+use super::sales::orders::{SalesOrder, SalesOrderLine};
+use super::sales::quotations::{SalesQuotation, SalesQuotationLine};
+use super::sales::upsell::UpsellSuggestion;
+use super::sales::workflow::{ApprovalRequest, OrderHold};
+use super::setup::{Company, Currency, NumberSequence, PaymentTerms, TaxCode};
+use super::trade::TradeAgreement;
 use super::{company_id, db, rc, require, write};
 use async_graphql::{Context, ID, InputObject, Interface, Object, Result};
 use mercator_core::auth::Role;
@@ -51,43 +61,43 @@ pub enum Node {
     /// A number sequence.
     NumberSequence(NumberSequence),
     /// A party (organisation or person).
-    Party(super::types::Party),
+    Party(Party),
     /// A prospect.
-    Prospect(super::types::Prospect),
+    Prospect(Prospect),
     /// A campaign.
-    Campaign(super::crm_types::Campaign),
+    Campaign(Campaign),
     /// A campaign target.
-    CampaignTarget(super::crm_types::CampaignTarget),
+    CampaignTarget(CampaignTarget),
     /// A call list.
-    CallList(super::crm_types::CallList),
+    CallList(CallList),
     /// A call list entry.
-    CallListEntry(super::crm_types::CallListEntry),
+    CallListEntry(CallListEntry),
     /// A lead.
-    Lead(super::crm_types::Lead),
+    Lead(Lead),
     /// An opportunity.
-    Opportunity(super::crm_types::Opportunity),
+    Opportunity(Opportunity),
     /// A sales cycle.
-    SalesCycle(super::crm_types::SalesCycle),
+    SalesCycle(SalesCycle),
     /// An interaction.
-    Interaction(super::crm_types::Interaction),
+    Interaction(Interaction),
     /// A customer ledger entry.
-    CustomerLedgerEntry(super::types::CustomerLedgerEntry),
+    CustomerLedgerEntry(CustomerLedgerEntry),
     /// A trade agreement line.
-    TradeAgreement(super::pricing::TradeAgreement),
+    TradeAgreement(TradeAgreement),
     /// A sales order.
-    SalesOrder(super::sales::SalesOrder),
+    SalesOrder(SalesOrder),
     /// A sales order line.
-    SalesOrderLine(super::sales::SalesOrderLine),
+    SalesOrderLine(SalesOrderLine),
     /// A sales quotation.
-    SalesQuotation(super::sales::SalesQuotation),
+    SalesQuotation(SalesQuotation),
     /// A sales quotation line.
-    SalesQuotationLine(super::sales::SalesQuotationLine),
+    SalesQuotationLine(SalesQuotationLine),
     /// A hold on an order.
-    OrderHold(super::sales::OrderHold),
+    OrderHold(OrderHold),
     /// An approval request of an order.
-    ApprovalRequest(super::sales::ApprovalRequest),
+    ApprovalRequest(ApprovalRequest),
     /// An up-sell or cross-sell suggestion on an order line.
-    UpsellSuggestion(super::sales::UpsellSuggestion),
+    UpsellSuggestion(UpsellSuggestion),
 }
 
 /// Loads one node of the request's company.
@@ -153,41 +163,42 @@ pub async fn load_node(ctx: &Context<'_>, id: &str) -> Result<Option<Node>> {
         Kind::Prospect => scoped!(crm::prospect::Entity, crm::prospect::Column::CompanyId)
             .map(|m| Node::Prospect(Prospect(m))),
         Kind::Campaign => scoped!(crm::campaign::Entity, crm::campaign::Column::CompanyId)
-            .map(|m| Node::Campaign(crm_types::Campaign(m))),
+            .map(|m| Node::Campaign(Campaign(m))),
         Kind::CampaignTarget => scoped!(
             crm::campaign_target::Entity,
             crm::campaign_target::Column::CompanyId
         )
-        .map(|m| Node::CampaignTarget(crm_types::CampaignTarget(m))),
+        .map(|m| Node::CampaignTarget(CampaignTarget(m))),
         Kind::CallList => scoped!(crm::call_list::Entity, crm::call_list::Column::CompanyId)
-            .map(|m| Node::CallList(crm_types::CallList(m))),
+            .map(|m| Node::CallList(CallList(m))),
         Kind::CallListEntry => scoped!(
             crm::call_list_entry::Entity,
             crm::call_list_entry::Column::CompanyId
         )
-        .map(|m| Node::CallListEntry(crm_types::CallListEntry(m))),
-        Kind::Lead => scoped!(crm::lead::Entity, crm::lead::Column::CompanyId)
-            .map(|m| Node::Lead(crm_types::Lead(m))),
+        .map(|m| Node::CallListEntry(CallListEntry(m))),
+        Kind::Lead => {
+            scoped!(crm::lead::Entity, crm::lead::Column::CompanyId).map(|m| Node::Lead(Lead(m)))
+        }
         Kind::Opportunity => scoped!(
             crm::opportunity::Entity,
             crm::opportunity::Column::CompanyId
         )
-        .map(|m| Node::Opportunity(crm_types::Opportunity(m))),
+        .map(|m| Node::Opportunity(Opportunity(m))),
         Kind::SalesCycle => scoped!(
             crm::sales_cycle::Entity,
             crm::sales_cycle::Column::CompanyId
         )
-        .map(|m| Node::SalesCycle(crm_types::SalesCycle(m))),
+        .map(|m| Node::SalesCycle(SalesCycle(m))),
         Kind::Interaction => scoped!(
             crm::interaction::Entity,
             crm::interaction::Column::CompanyId
         )
-        .map(|m| Node::Interaction(crm_types::Interaction(m))),
+        .map(|m| Node::Interaction(Interaction(m))),
         Kind::SalesOrder => scoped!(
             mercator_core::sales::sales_order::Entity,
             mercator_core::sales::sales_order::Column::CompanyId
         )
-        .map(|m| Node::SalesOrder(super::sales::SalesOrder(m))),
+        .map(|m| Node::SalesOrder(SalesOrder(m))),
         Kind::SalesOrderLine => {
             let line = scoped!(
                 mercator_core::sales::sales_order_line::Entity,
@@ -199,7 +210,7 @@ pub async fn load_node(ctx: &Context<'_>, id: &str) -> Result<Option<Node>> {
                         .await
                         .map_err(internal)?
                         .currency_id;
-                    Some(Node::SalesOrderLine(super::sales::SalesOrderLine(l, cur)))
+                    Some(Node::SalesOrderLine(SalesOrderLine(l, cur)))
                 }
                 None => None,
             }
@@ -208,7 +219,7 @@ pub async fn load_node(ctx: &Context<'_>, id: &str) -> Result<Option<Node>> {
             mercator_core::sales::sales_quotation::Entity,
             mercator_core::sales::sales_quotation::Column::CompanyId
         )
-        .map(|m| Node::SalesQuotation(super::sales::SalesQuotation(m))),
+        .map(|m| Node::SalesQuotation(SalesQuotation(m))),
         Kind::SalesQuotationLine => {
             let line = scoped!(
                 mercator_core::sales::sales_quotation_line::Entity,
@@ -220,9 +231,7 @@ pub async fn load_node(ctx: &Context<'_>, id: &str) -> Result<Option<Node>> {
                         .await
                         .map_err(internal)?
                         .currency_id;
-                    Some(Node::SalesQuotationLine(super::sales::SalesQuotationLine(
-                        l, cur,
-                    )))
+                    Some(Node::SalesQuotationLine(SalesQuotationLine(l, cur)))
                 }
                 None => None,
             }
@@ -231,22 +240,22 @@ pub async fn load_node(ctx: &Context<'_>, id: &str) -> Result<Option<Node>> {
             mercator_core::sales::workflow::order_hold::Entity,
             mercator_core::sales::workflow::order_hold::Column::CompanyId
         )
-        .map(|m| Node::OrderHold(super::sales::OrderHold(m))),
+        .map(|m| Node::OrderHold(OrderHold(m))),
         Kind::ApprovalRequest => scoped!(
             mercator_core::sales::workflow::approval_request::Entity,
             mercator_core::sales::workflow::approval_request::Column::CompanyId
         )
-        .map(|m| Node::ApprovalRequest(super::sales::ApprovalRequest(m))),
+        .map(|m| Node::ApprovalRequest(ApprovalRequest(m))),
         Kind::UpsellSuggestion => scoped!(
             mercator_core::sales::upsell::upsell_suggestion::Entity,
             mercator_core::sales::upsell::upsell_suggestion::Column::CompanyId
         )
-        .map(|m| Node::UpsellSuggestion(super::sales::UpsellSuggestion(m))),
+        .map(|m| Node::UpsellSuggestion(UpsellSuggestion(m))),
         Kind::TradeAgreement => scoped!(
             mercator_core::trade::trade_agreement::Entity,
             mercator_core::trade::trade_agreement::Column::CompanyId
         )
-        .map(|m| Node::TradeAgreement(super::pricing::TradeAgreement(m))),
+        .map(|m| Node::TradeAgreement(TradeAgreement(m))),
         Kind::CustomerLedgerEntry => scoped!(
             crm::ledger_entry::Entity,
             crm::ledger_entry::Column::CompanyId

@@ -3,7 +3,8 @@
 //! without plugins.
 
 use super::scalars::Json;
-use async_graphql::SimpleObject;
+use super::{rc, registry};
+use async_graphql::{Context, Object, Result, SimpleObject};
 use mercator_core::extension::registry::{Provider, Registry};
 
 /// A plugin loaded by this server (listed in its configuration, hash-checked, initialised).
@@ -125,4 +126,39 @@ pub fn promising_calculators(r: &Registry) -> Vec<PromisingCalculator> {
             arguments_schema: Json(e.decl.arguments_schema.clone()),
         })
         .collect()
+}
+
+/// Queries of the loaded plugins and what they add.
+#[derive(Default)]
+pub struct PluginsQuery;
+
+/// Queries of the loaded plugins and what they add.
+#[Object]
+impl PluginsQuery {
+    /// The plugins this server loaded (any authenticated caller may read the registry).
+    async fn plugins(&self, ctx: &Context<'_>) -> Result<Vec<self::Plugin>> {
+        rc(ctx)?;
+        Ok(self::plugins(registry(ctx)?))
+    }
+
+    /// Order types: the five standard ones (`builtin`) and those plugins add.
+    async fn order_types(&self, ctx: &Context<'_>) -> Result<Vec<self::OrderType>> {
+        rc(ctx)?;
+        Ok(self::order_types(registry(ctx)?))
+    }
+
+    /// Invoice formats: the built-in ones and those plugins add.
+    async fn invoice_formats(&self, ctx: &Context<'_>) -> Result<Vec<self::InvoiceFormat>> {
+        rc(ctx)?;
+        Ok(self::invoice_formats(registry(ctx)?))
+    }
+
+    /// Promising-date calculators: built-in and from plugins.
+    async fn promising_calculators(
+        &self,
+        ctx: &Context<'_>,
+    ) -> Result<Vec<self::PromisingCalculator>> {
+        rc(ctx)?;
+        Ok(self::promising_calculators(registry(ctx)?))
+    }
 }

@@ -133,3 +133,7 @@ impl ScalarType for Json {
 pub(crate) fn dt(d: chrono::NaiveDate) -> Date {
     Date(d)
 }
+
+pub(crate) fn ts(d: chrono::DateTime<chrono::Utc>) -> DateTime {
+    DateTime(d)
+}

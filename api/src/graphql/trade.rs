@@ -1,14 +1,15 @@
 //! Trade agreements and price simulation: the lines, and what a customer
 //! pays for an item at a quantity on a date under the company's pricing rule.
 
-use super::connection::{filter_id, wants_total};
-use super::connection::{list_cost, page_args};
+use super::catalog::{Item, UnitOfMeasure};
+use super::connection::{filter_id, list_cost, page_args, wants_total};
 use super::enums::{ArchivedFilter, PricingRule};
 use super::errors::{ErrorCode, Input};
 use super::ids::{Kind, encode};
 use super::money::{Money, money, unit_money};
+use super::parties::Customer;
 use super::scalars::{Date, Dec};
-use super::types::{Currency, Customer, Item, UnitOfMeasure, currency_of};
+use super::setup::{Currency, currency_of};
 use super::{company_id, db, loaders, read, require, write};
 use crate::connection;
 use async_graphql::{Context, Enum, ID, InputObject, Object, Result};
@@ -258,11 +259,11 @@ pub struct TradeAgreementFilter {
 
 /// Queries of pricing.
 #[derive(Default)]
-pub struct PricingQuery;
+pub struct TradeQuery;
 
 /// Queries of pricing.
 #[Object]
-impl PricingQuery {
+impl TradeQuery {
     /// Trade agreement lines, oldest first.
     #[graphql(complexity = "list_cost(first, last, child_complexity)")]
     #[allow(
@@ -395,11 +396,11 @@ pub struct TradeAgreementCreateInput {
 
 /// Mutations of pricing.
 #[derive(Default)]
-pub struct PricingMutation;
+pub struct TradeMutation;
 
 /// Mutations of pricing.
 #[Object]
-impl PricingMutation {
+impl TradeMutation {
     /// Creates a trade agreement line. Archive it with `archive` to stop it applying. Clerk.
     async fn trade_agreement_create(
         &self,

@@ -2,18 +2,21 @@
 //! call lists, leads, opportunities, sales cycles, interactions, follow-ups, the pipeline, and
 //! merge previews.
 
-use super::connection::{filter_id, wants_total};
-use super::connection::{list_cost, page_args};
-use super::crm_types::*;
-use super::enums::ProspectStatus;
-use super::enums::{PartyKind, SortDirection};
-use super::errors::{ErrorCode, UserError, internal};
-use super::ids::{self, Kind};
-use super::loaders;
-use super::scalars::{Date, DateTime, Json};
-use super::types::{ContactPerson, Customer};
-use super::types::{Party, PartyConnection, Prospect, ProspectConnection};
-use super::{company_id, db, read, require};
+use super::types::{
+    CallList, CallListConnection, Campaign, CampaignConnection, CampaignKind, CampaignStatus,
+    CampaignTarget, CampaignTargetConnection, Interaction, InteractionConnection, Lead,
+    LeadConnection, LeadStatus, Opportunity, OpportunityConnection, OpportunityStatus, PipelineRow,
+    Response, SalesCycle,
+};
+use crate::graphql::connection::{filter_id, list_cost, page_args, wants_total};
+use crate::graphql::enums::{PartyKind, ProspectStatus, SortDirection};
+use crate::graphql::errors::{ErrorCode, UserError, internal};
+use crate::graphql::ids::{self, Kind};
+use crate::graphql::parties::{
+    ContactPerson, Customer, Party, PartyConnection, Prospect, ProspectConnection,
+};
+use crate::graphql::scalars::{Date, DateTime, Json};
+use crate::graphql::{company_id, db, loaders, read, require};
 use async_graphql::{Context, Enum, ID, InputObject, Object, Result, SimpleObject};
 use mercator_core::auth::Role;
 use mercator_core::crm::{self, merge};
@@ -483,7 +486,7 @@ pub struct ContactMergePreview {
 #[derive(SimpleObject)]
 pub struct MergeLogEntry {
     /// What was merged.
-    pub kind: super::enums::MergeKind,
+    pub kind: crate::graphql::enums::MergeKind,
     /// The kept record (a Customer or ContactPerson ID).
     pub kept_id: ID,
     /// The removed record's account number (customers) or name (contacts).
@@ -593,7 +596,7 @@ impl CrmQuery {
         let db = &db(ctx)?.conn;
         let f = filter.unwrap_or_default();
         let f = crm::PartyFilter {
-            search: super::connection::search_filter(f.search)?,
+            search: crate::graphql::connection::search_filter(f.search)?,
             kind: f.kind.map(Into::into),
             is_customer: f.is_customer,
             is_prospect: f.is_prospect,
@@ -631,7 +634,7 @@ impl CrmQuery {
         let db = &db(ctx)?.conn;
         let f = filter.unwrap_or_default();
         let f = crm::ProspectFilter {
-            search: super::connection::search_filter(f.search)?,
+            search: crate::graphql::connection::search_filter(f.search)?,
             status: f.status.map(Into::into),
             segment: f.segment,
             salesperson: f.salesperson,
@@ -669,7 +672,7 @@ impl CrmQuery {
         let db = &db(ctx)?.conn;
         let f = filter.unwrap_or_default();
         let f = crm::CampaignFilter {
-            search: super::connection::search_filter(f.search)?,
+            search: crate::graphql::connection::search_filter(f.search)?,
             status: f.status.map(Into::into),
             kind: f.kind.map(Into::into),
             parent_campaign_id: filter_id(
@@ -772,7 +775,7 @@ impl CrmQuery {
         let db = &db(ctx)?.conn;
         let f = filter.unwrap_or_default();
         let f = crm::LeadFilter {
-            search: super::connection::search_filter(f.search)?,
+            search: crate::graphql::connection::search_filter(f.search)?,
             status: f.status.map(Into::into),
             campaign_id: filter_id("filter.campaignId", f.campaign_id.as_ref(), Kind::Campaign)?,
             party_id: filter_id("filter.partyId", f.party_id.as_ref(), Kind::Party)?,
@@ -813,7 +816,7 @@ impl CrmQuery {
         let db = &db(ctx)?.conn;
         let f = filter.unwrap_or_default();
         let f = crm::OpportunityFilter {
-            search: super::connection::search_filter(f.search)?,
+            search: crate::graphql::connection::search_filter(f.search)?,
             status: f.status.map(Into::into),
             campaign_id: filter_id("filter.campaignId", f.campaign_id.as_ref(), Kind::Campaign)?,
             party_id: filter_id("filter.partyId", f.party_id.as_ref(), Kind::Party)?,

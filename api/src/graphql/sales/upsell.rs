@@ -1,14 +1,75 @@
 //! Up-sell and cross-sell: rules, the suggestions on order lines, accepting and
 //! declining them, and acceptance statistics.
 
-use super::errors::Input;
-use super::ids::Kind;
-use super::sales::{SalesOrder, SuggestionKind, kind};
-use super::scalars::Dec;
-use super::{company_id, db, read, require, write};
-use async_graphql::{Context, ID, InputObject, Object, Result, SimpleObject};
+use super::orders::SalesOrder;
+use crate::graphql::catalog::{Item, item_of};
+use crate::graphql::errors::{Input, internal};
+use crate::graphql::ids::{Kind, encode};
+use crate::graphql::leaves::Fast;
+use crate::graphql::scalars::Dec;
+use crate::graphql::{company_id, db, loaders, read, require, write};
+use async_graphql::{Context, Enum, ID, InputObject, Object, Result, SimpleObject};
 use mercator_core::auth::Role;
 use mercator_core::sales::upsell;
+
+/// Instead of, or in addition to.
+#[derive(Enum, Copy, Clone, Debug, PartialEq, Eq)]
+pub enum SuggestionKind {
+    /// Another item instead of the one entered (accepting replaces it on the line).
+    UpSell,
+    /// Another item in addition (accepting adds a linked line).
+    CrossSell,
+}
+
+pub(crate) fn kind(k: &upsell::RuleKind) -> SuggestionKind {
+    match k {
+        upsell::RuleKind::UpSell => SuggestionKind::UpSell,
+        upsell::RuleKind::CrossSell => SuggestionKind::CrossSell,
+    }
+}
+
+/// A suggestion made on an order line.
+#[derive(Clone, Debug)]
+pub struct UpsellSuggestion(pub upsell::upsell_suggestion::Model);
+
+/// A suggestion made on an order line: offered until accepted or declined.
+#[Object]
+impl UpsellSuggestion {
+    /// Opaque global ID; pass it to `upsellSuggestionAccept` or `upsellSuggestionDecline`.
+    pub async fn id(&self) -> ID {
+        encode(Kind::UpsellSuggestion, self.0.id)
+    }
+    /// Offered until accepted or declined.
+    async fn status(&self) -> crate::graphql::enums::SuggestionStatus {
+        self.0.status.into()
+    }
+    /// Up-sell or cross-sell.
+    async fn kind(&self, ctx: &Context<'_>) -> Result<SuggestionKind> {
+        Ok(kind(&rule(ctx, self.0.rule_id).await?.kind))
+    }
+    /// What to tell the customer.
+    async fn message(&self, ctx: &Context<'_>) -> Result<String> {
+        Ok(rule(ctx, self.0.rule_id).await?.message)
+    }
+    /// The item suggested.
+    async fn suggested_item(&self, ctx: &Context<'_>) -> Result<Fast<Item>> {
+        let r = rule(ctx, self.0.rule_id).await?;
+        item_of(ctx, r.suggested_item_id).await
+    }
+    /// The line that triggered it (its ID; the line may have been replaced since).
+    async fn line_id(&self) -> ID {
+        encode(Kind::SalesOrderLine, self.0.line_id)
+    }
+}
+
+async fn rule(ctx: &Context<'_>, id: i64) -> Result<upsell::upsell_rule::Model> {
+    loaders(ctx)?
+        .upsell_rule
+        .load_one(id)
+        .await
+        .map_err(internal)?
+        .ok_or_else(|| internal("rule missing"))
+}
 
 /// How a rule's suggestions fared.
 #[derive(SimpleObject)]
@@ -176,7 +237,7 @@ impl UpsellMutation {
         let id = inp.id("id", &input.id, Kind::UpsellSuggestion);
         decoded!(inp, UpsellDecisionPayload);
         let c = mercator_core::sales::change::Change::AcceptSuggestion { suggestion_id: id };
-        let res = super::the_order(super::change(ctx, cid, "id", c).await?)?;
+        let res = crate::graphql::the_order(crate::graphql::change(ctx, cid, "id", c).await?)?;
         Ok(UpsellDecisionPayload::done(res.map(SalesOrder)))
     }
 

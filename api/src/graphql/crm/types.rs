@@ -1,17 +1,19 @@
 //! Object types and enums of relationships and marketing. Each wraps a core row; relations
 //! resolve through the request's loaders.
 
-use super::errors::internal;
-use super::ids::{Kind, encode};
-use super::money::{Money, base_money, money};
-use super::scalars::{Date, DateTime, Dec, dt};
-use super::types::{ContactPerson, Party, party_by_id, ts};
-use super::{loaders, rc};
 use crate::connection;
+use crate::graphql::errors::internal;
+use crate::graphql::ids::{Kind, encode};
+use crate::graphql::money::{Money, base_money, money};
+use crate::graphql::scalars::{Date, DateTime, Dec, dt};
+use crate::graphql::{loaders, rc};
 use async_graphql::{Context, Enum, ID, Object, Result, SimpleObject};
 use mercator_core::crm::{self, CampaignStats};
 use mercator_core::parties::ContactRow;
 use rust_decimal::Decimal;
+
+use crate::graphql::parties::{ContactPerson, Party, party_by_id};
+use crate::graphql::scalars::ts;
 
 /// A GraphQL mirror of a core enum: async-graphql's `remote` derives the conversions both
 /// ways, exhaustively.

@@ -2,17 +2,18 @@
 //! one `input`, a payload with `userErrors`, one core call in one transaction. Clerk role,
 //! except sales cycles and merges (admin) and opening ledger entries (poster).
 
-use super::crm_query::{ContactMergeField, CustomerMergeField, conflict_kind};
-use super::crm_types::*;
-use super::enums::ProspectStatus;
-use super::enums::{Blocked, PartyKind};
-use super::errors::{ErrorCode, Input, UserError};
-use super::ids::{self, Kind};
-use super::input::{AddressInput, mu};
-use super::scalars::{Date, DateTime, Dec};
-use super::types::{ContactPerson, Customer};
-use super::types::{CustomerLedgerEntry, Party, Prospect};
-use super::{rc, require, write};
+use super::query::{ContactMergeField, CustomerMergeField, conflict_kind};
+use super::types::{
+    CallList, CallListEntry, CallStatus, Campaign, CampaignKind, CampaignStatus, CampaignTarget,
+    Direction, Interaction, InteractionKind, Lead, LeadSource, Opportunity, Response, SalesCycle,
+};
+use crate::graphql::enums::{Blocked, PartyKind, ProspectStatus};
+use crate::graphql::errors::{ErrorCode, Input, UserError};
+use crate::graphql::ids::{self, Kind};
+use crate::graphql::input::{AddressInput, mu};
+use crate::graphql::parties::{ContactPerson, Customer, CustomerLedgerEntry, Party, Prospect};
+use crate::graphql::scalars::{Date, DateTime, Dec};
+use crate::graphql::{rc, require, write};
 use async_graphql::{Context, Enum, ID, InputObject, MaybeUndefined, Object, Result, SimpleObject};
 use mercator_core::auth::Role;
 use mercator_core::crm::{self, PartyRef, merge};
@@ -190,7 +191,7 @@ pub struct CustomerMergePayload {
     /// The kept customer, with the duplicate's references.
     pub customer: Option<Customer>,
     /// The audit record.
-    pub merge_log_entry: Option<super::crm_query::MergeLogEntry>,
+    pub merge_log_entry: Option<super::query::MergeLogEntry>,
     /// Problems with the input or broken business rules. When not empty, nothing was written.
     pub user_errors: Vec<UserError>,
 }
@@ -201,7 +202,7 @@ pub struct ContactPersonMergePayload {
     /// The kept contact person.
     pub contact_person: Option<ContactPerson>,
     /// The audit record.
-    pub merge_log_entry: Option<super::crm_query::MergeLogEntry>,
+    pub merge_log_entry: Option<super::query::MergeLogEntry>,
     /// Problems with the input or broken business rules. When not empty, nothing was written.
     pub user_errors: Vec<UserError>,
 }
@@ -1797,7 +1798,9 @@ impl CrmMutation {
     }
 }
 
-fn targets_payload(res: super::Outcome<(crm::campaign::Model, u64)>) -> CampaignTargetsPayload {
+fn targets_payload(
+    res: crate::graphql::Outcome<(crm::campaign::Model, u64)>,
+) -> CampaignTargetsPayload {
     match res {
         Ok((c, n)) => CampaignTargetsPayload {
             campaign: Some(Campaign(c)),
@@ -1818,7 +1821,7 @@ type Generated = (
     Option<crm::opportunity::Model>,
 );
 
-fn generated(res: super::Outcome<Generated>) -> CampaignTargetGeneratePayload {
+fn generated(res: crate::graphql::Outcome<Generated>) -> CampaignTargetGeneratePayload {
     match res {
         Ok((t, l, o)) => CampaignTargetGeneratePayload {
             campaign_target: Some(CampaignTarget(t)),

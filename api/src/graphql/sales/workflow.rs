@@ -1,15 +1,267 @@
 //! Holds, release and approvals of sales orders, and `nextActions`.
 
-use super::errors::Input;
-use super::ids::Kind;
-use super::sales::{ApprovalRequest, OrderHold, SalesOrder};
-use super::scalars::Dec;
-use super::types::Company;
-use super::{company_id, db, rc, read, require, write};
-use async_graphql::{Context, ID, InputObject, Object, Result, SimpleObject};
+use super::orders::SalesOrder;
+use crate::graphql::errors::{Input, internal};
+use crate::graphql::ids::{Kind, encode};
+use crate::graphql::scalars::ts;
+use crate::graphql::scalars::{DateTime, Dec};
+use crate::graphql::setup::Company;
+use crate::graphql::{company_id, db, loaders, rc, read, require, write};
+use async_graphql::{Context, Enum, ID, InputObject, Object, Result, SimpleObject};
 use mercator_core::auth::Role;
 use mercator_core::sales::change::Change;
-use mercator_core::sales::workflow;
+use mercator_core::sales::{self, sales_order, workflow};
+
+/// A hold on an order.
+#[derive(Clone, Debug)]
+pub struct OrderHold(pub workflow::order_hold::Model);
+
+/// A hold on an order, active or cleared (the history stays).
+#[Object]
+impl OrderHold {
+    /// Opaque global ID; pass it to `salesOrderHoldClear`.
+    pub async fn id(&self) -> ID {
+        encode(Kind::OrderHold, self.0.id)
+    }
+    /// The hold code, e.g. `CALLBACK`.
+    async fn code(&self, ctx: &Context<'_>) -> Result<String> {
+        Ok(loaders(ctx)?
+            .hold_code
+            .load_one(self.0.hold_code_id)
+            .await
+            .map_err(internal)?
+            .map(|h| h.code)
+            .unwrap_or_default())
+    }
+    /// Whether the hold still applies.
+    async fn status(&self) -> crate::graphql::enums::HoldStatus {
+        self.0.status.into()
+    }
+    /// Why.
+    async fn reason(&self) -> Option<&str> {
+        self.0.reason.as_deref()
+    }
+    /// Who applied it (token name).
+    async fn applied_by(&self) -> &str {
+        &self.0.applied_by
+    }
+    /// When.
+    async fn applied_at(&self) -> DateTime {
+        ts(self.0.applied_at)
+    }
+    /// Who cleared it.
+    async fn cleared_by(&self) -> Option<&str> {
+        self.0.cleared_by.as_deref()
+    }
+    /// When it was cleared.
+    async fn cleared_at(&self) -> Option<DateTime> {
+        self.0.cleared_at.map(ts)
+    }
+}
+
+/// A version of an order's confirmation journal.
+#[derive(Clone, Debug)]
+pub struct OrderConfirmation(
+    pub mercator_core::sales::confirm::order_confirmation::Model,
+    pub i64,
+);
+
+/// A version of an order's confirmation journal: what was confirmed, by whom, and the credit
+/// check's result.
+#[Object]
+impl OrderConfirmation {
+    /// Version, from 1.
+    async fn version(&self) -> i32 {
+        self.0.version
+    }
+    /// Who confirmed (token name).
+    async fn confirmed_by(&self) -> &str {
+        &self.0.confirmed_by
+    }
+    /// When.
+    async fn confirmed_at(&self) -> DateTime {
+        ts(self.0.confirmed_at)
+    }
+    /// The order's total when confirmed.
+    async fn total_amount(&self, ctx: &Context<'_>) -> Result<crate::graphql::money::Money> {
+        crate::graphql::money::money(ctx, self.0.total_amount.value(), self.1).await
+    }
+    /// The credit check in words, with the figures: `passed: exposure 550 within 1000`,
+    /// `warning: exposure 1100 over the limit 1000`, `skipped` or `no credit limit`.
+    async fn credit_check(&self) -> &str {
+        &self.0.credit_check
+    }
+    /// The outcome of the credit check (`creditCheck` has the figures).
+    async fn credit_check_result(&self) -> crate::graphql::enums::CreditCheckResult {
+        mercator_core::sales::confirm::CreditCheck::of(&self.0.credit_check).into()
+    }
+    /// The confirmed lines as JSON: `lineNumber`, `itemNumber`, `quantity`, `unitPrice` and
+    /// `lineAmount` (decimal strings at the order currency's precisions).
+    async fn lines(&self) -> crate::graphql::scalars::Json {
+        crate::graphql::scalars::Json(serde_json::from_str(&self.0.lines).unwrap_or_default())
+    }
+}
+
+/// An approval request of an order.
+#[derive(Clone, Debug)]
+pub struct ApprovalRequest(pub workflow::approval_request::Model);
+
+/// An approval request of an order: `open`, `approved`, `rejected` or `delegated`.
+#[Object]
+impl ApprovalRequest {
+    /// Opaque global ID; pass it to the approval mutations.
+    pub async fn id(&self) -> ID {
+        encode(Kind::ApprovalRequest, self.0.id)
+    }
+    /// Position in the chain (1 for the first approver).
+    async fn sequence(&self) -> i32 {
+        self.0.sequence
+    }
+    /// Where the request stands.
+    async fn status(&self) -> crate::graphql::enums::ApprovalRequestStatus {
+        self.0.status.into()
+    }
+    /// Who asked (token name).
+    async fn requested_by(&self) -> &str {
+        &self.0.requested_by
+    }
+    /// Who decides (token name).
+    async fn approver(&self) -> &str {
+        &self.0.approver_name
+    }
+    /// The order's net amount when it was asked, in the order's currency.
+    async fn amount(&self, ctx: &Context<'_>) -> Result<crate::graphql::money::Money> {
+        let order = loaders(ctx)?
+            .sales_order
+            .load_one(self.0.order_id)
+            .await
+            .map_err(internal)?
+            .ok_or_else(|| internal("the order of an approval request is gone"))?;
+        crate::graphql::money::money(ctx, self.0.amount.value(), order.currency_id).await
+    }
+    /// The approver's comment.
+    async fn comment(&self) -> Option<&str> {
+        self.0.comment.as_deref()
+    }
+    /// When it was asked.
+    async fn created_at(&self) -> DateTime {
+        ts(self.0.created_at)
+    }
+    /// When it was decided.
+    async fn decided_at(&self) -> Option<DateTime> {
+        self.0.decided_at.map(ts)
+    }
+    /// The order.
+    async fn sales_order(&self, ctx: &Context<'_>) -> Result<Option<SalesOrder>> {
+        Ok(loaders(ctx)?
+            .sales_order
+            .load_one(self.0.order_id)
+            .await
+            .map_err(internal)?
+            .map(SalesOrder))
+    }
+}
+
+pub(crate) async fn holds_of(ctx: &Context<'_>, order: i64) -> Result<Vec<OrderHold>> {
+    let mut v = loaders(ctx)?
+        .holds
+        .load_one(order)
+        .await
+        .map_err(internal)?
+        .unwrap_or_default();
+    v.sort_by_key(|h| h.id);
+    Ok(v.into_iter().map(OrderHold).collect())
+}
+
+pub(crate) async fn requests_of(ctx: &Context<'_>, order: i64) -> Result<Vec<ApprovalRequest>> {
+    let mut v = loaders(ctx)?
+        .approval_requests
+        .load_one(order)
+        .await
+        .map_err(internal)?
+        .unwrap_or_default();
+    v.sort_by_key(|r| r.id);
+    Ok(v.into_iter().map(ApprovalRequest).collect())
+}
+
+/// Something a client may do with an order now.
+#[derive(Enum, Copy, Clone, Debug, PartialEq, Eq)]
+pub enum OrderAction {
+    /// Add, change or delete lines.
+    EditLines,
+    /// Change the order type.
+    ChangeType,
+    /// Release it (at or under the approval threshold, no active hold).
+    Release,
+    /// Ask for approval (over the threshold, no active hold).
+    RequestApproval,
+    /// Reopen a released order.
+    Reopen,
+    /// Put it on hold.
+    ApplyHold,
+    /// Clear an active hold.
+    ClearHold,
+}
+
+pub(crate) async fn next_actions(
+    ctx: &Context<'_>,
+    o: &sales_order::Model,
+) -> Result<Vec<OrderAction>> {
+    let holds = holds_of(ctx, o.id).await?;
+    let held = holds
+        .iter()
+        .any(|h| h.0.status == mercator_core::sales::workflow::HoldStatus::Active);
+    let closed = matches!(
+        o.status,
+        sales::OrderStatus::Invoiced | sales::OrderStatus::Canceled
+    );
+    let (threshold, base) = rc(ctx)?
+        .company
+        .as_ref()
+        .map(|c| {
+            (
+                c.approval_threshold.map(|t| t.value()),
+                c.base_currency_code.clone(),
+            )
+        })
+        .unwrap_or_default();
+    let over = match threshold {
+        None => false,
+        Some(_) => {
+            let in_base = loaders(ctx)?
+                .currency
+                .load_with(o.currency_id, |c| c.code == base)
+                .await
+                .map_err(internal)?
+                .unwrap_or(false);
+            mercator_core::sales::workflow::over_threshold(threshold, o.net_amount.value(), in_base)
+        }
+    };
+    let mut out = Vec::new();
+    if closed {
+        return Ok(out);
+    }
+    match o.release_status {
+        sales::ReleaseStatus::Open => {
+            out.push(OrderAction::EditLines);
+            out.push(OrderAction::ChangeType);
+            if !held {
+                out.push(if over {
+                    OrderAction::RequestApproval
+                } else {
+                    OrderAction::Release
+                });
+            }
+        }
+        sales::ReleaseStatus::Released => out.push(OrderAction::Reopen),
+        sales::ReleaseStatus::PendingApproval => {}
+    }
+    out.push(OrderAction::ApplyHold);
+    if held {
+        out.push(OrderAction::ClearHold);
+    }
+    Ok(out)
+}
 
 /// A hold code.
 #[derive(SimpleObject)]
@@ -216,7 +468,7 @@ pub struct SalesOrderConfirmPayload {
     /// The confirmed orders.
     pub sales_orders: Vec<SalesOrder>,
     /// Problems with the input or broken business rules. When not empty, nothing was written.
-    pub user_errors: Vec<super::errors::UserError>,
+    pub user_errors: Vec<crate::graphql::errors::UserError>,
 }
 
 /// Mutations of holds and approvals.
@@ -259,7 +511,7 @@ impl WorkflowMutation {
             skip_credit_check: skip,
             by,
         };
-        let res = super::change(ctx, cid, "ids", c).await?;
+        let res = crate::graphql::change(ctx, cid, "ids", c).await?;
         Ok(match res {
             Ok(done) => SalesOrderConfirmPayload {
                 sales_orders: done.orders.into_iter().map(SalesOrder).collect(),
@@ -337,8 +589,8 @@ impl WorkflowMutation {
         let mut inp = Input::default();
         let id = inp.id("id", &input.id, Kind::SalesOrder);
         decoded!(inp, OrderReleasePayload);
-        let res = super::the_order(
-            super::change(ctx, cid, "id", Change::Release { order_id: id }).await?,
+        let res = crate::graphql::the_order(
+            crate::graphql::change(ctx, cid, "id", Change::Release { order_id: id }).await?,
         )?;
         Ok(OrderReleasePayload::done(res.map(SalesOrder)))
     }
@@ -353,8 +605,8 @@ impl WorkflowMutation {
         let mut inp = Input::default();
         let id = inp.id("id", &input.id, Kind::SalesOrder);
         decoded!(inp, OrderReleasePayload);
-        let res = super::the_order(
-            super::change(ctx, cid, "id", Change::Reopen { order_id: id }).await?,
+        let res = crate::graphql::the_order(
+            crate::graphql::change(ctx, cid, "id", Change::Reopen { order_id: id }).await?,
         )?;
         Ok(OrderReleasePayload::done(res.map(SalesOrder)))
     }
@@ -372,7 +624,7 @@ impl WorkflowMutation {
         let id = inp.id("id", &input.id, Kind::SalesOrder);
         decoded!(inp, OrderReleasePayload);
         let c = Change::RequestApproval { order_id: id, by };
-        let res = super::the_order(super::change(ctx, cid, "id", c).await?)?;
+        let res = crate::graphql::the_order(crate::graphql::change(ctx, cid, "id", c).await?)?;
         Ok(OrderReleasePayload::done(res.map(SalesOrder)))
     }
 
@@ -389,7 +641,7 @@ impl WorkflowMutation {
         let id = inp.id("id", &input.id, Kind::ApprovalRequest);
         decoded!(inp, OrderReleasePayload);
         let c = Change::Approve { request_id: id, by };
-        let res = super::the_order(super::change(ctx, cid, "id", c).await?)?;
+        let res = crate::graphql::the_order(crate::graphql::change(ctx, cid, "id", c).await?)?;
         Ok(OrderReleasePayload::done(res.map(SalesOrder)))
     }
 

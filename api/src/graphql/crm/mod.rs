@@ -1,0 +1,5 @@
+//! CRM: campaigns, call lists, leads, opportunities, sales cycles, interactions, merges.
+
+pub mod mutation;
+pub mod query;
+pub mod types;

@@ -1,0 +1,8 @@
+//! Sales: orders, quotations, standard sales codes, the order workflow (holds, approvals,
+//! confirmations) and up-sell suggestions.
+
+pub mod orders;
+pub mod quotations;
+pub mod standard;
+pub mod upsell;
+pub mod workflow;
