@@ -306,7 +306,27 @@ impl Read for Db {
         async move {
             match fast.map(undecodable) {
                 Some(Ok(result)) => result,
-                Some(Err(())) | None => q.all(&self.conn).await,
+                Some(Err(())) => q.all(&self.conn).await,
+                None => match crate::reads::fast_model_of::<E::Model>() {
+                    // PostgreSQL (and in-memory SQLite): SeaORM runs the statement, the
+                    // registered decoder reads each row by position
+                    Some(f) => {
+                        let stmt = q.build(self.conn.get_database_backend());
+                        let rows = crate::reads::result_rows(
+                            &self.stats,
+                            &self.conn,
+                            stmt,
+                            f.columns(),
+                            |r, at| crate::reads::fast_decode_result::<E::Model>(f, r, at),
+                        )
+                        .await;
+                        match undecodable(rows) {
+                            Ok(result) => result,
+                            Err(()) => q.all(&self.conn).await,
+                        }
+                    }
+                    None => q.all(&self.conn).await,
+                },
             }
         }
     }
@@ -322,7 +342,21 @@ impl Read for Db {
         async move {
             match fast.map(undecodable) {
                 Some(Ok(result)) => result,
-                Some(Err(())) | None => R::find_by_statement(stmt).all(&self.conn).await,
+                Some(Err(())) => R::find_by_statement(stmt).all(&self.conn).await,
+                None => {
+                    let rows = crate::reads::result_rows(
+                        &self.stats,
+                        &self.conn,
+                        stmt.clone(),
+                        R::COLUMNS,
+                        R::from_result,
+                    )
+                    .await;
+                    match undecodable(rows) {
+                        Ok(result) => result,
+                        Err(()) => R::find_by_statement(stmt).all(&self.conn).await,
+                    }
+                }
             }
         }
     }

@@ -2,8 +2,10 @@
 //!
 //! Owns: [`Read`], the one way the list services and the GraphQL loaders run their selects.
 //! On a SQLite file it runs them on a small pool of rusqlite connections, synchronously inside
-//! the calling task, and decodes the rows straight into models; everywhere else (PostgreSQL,
-//! an in-memory SQLite database, any open transaction) it is SeaORM's own `all`.
+//! the calling task, and decodes the rows straight into models; on PostgreSQL and an in-memory
+//! SQLite database SeaORM runs them and the same declaration ([`fast_row!`]) decodes each row
+//! by position; inside a transaction, and for models without a declaration, it is SeaORM's own
+//! `all`.
 //! Must never: be used for a read that has to see the caller's uncommitted writes (a
 //! transaction implements [`Read`] through SeaORM, so passing the transaction is always right),
 //! or for a statement that can run long (the SQLite path holds a runtime worker while it runs:
@@ -37,6 +39,10 @@ pub trait FastRow: FromQueryResult + Sized + Send {
     /// Decodes one row; `at[i]` is the result column of `COLUMNS[i]` (looked up once per
     /// statement, not per row).
     fn from_sqlite(row: &rusqlite::Row<'_>, at: &[usize]) -> Result<Self, DbErr>;
+    /// Decodes one row of SeaORM's result (PostgreSQL, in-memory SQLite) by position, with the
+    /// same `at`: each value through its type's own `TryGetable`, as `FromQueryResult` does,
+    /// but without building and looking up a column name per value.
+    fn from_result(row: &sea_orm::QueryResult, at: &[usize]) -> Result<Self, DbErr>;
 }
 
 /// Implements [`FastRow`] for a struct whose fields are named like its result columns.
@@ -53,6 +59,15 @@ macro_rules! fast_row {
                 let mut at = at.iter().copied();
                 Ok(Self {
                     $($f: $crate::reads::field(row, at.next().unwrap_or(usize::MAX), stringify!($f))?),*
+                })
+            }
+            fn from_result(
+                row: &::sea_orm::QueryResult,
+                at: &[usize],
+            ) -> Result<Self, ::sea_orm::DbErr> {
+                let mut at = at.iter().copied();
+                Ok(Self {
+                    $($f: row.try_get_by_index(at.next().unwrap_or(usize::MAX))?),*
                 })
             }
         }
@@ -113,7 +128,7 @@ impl<C: ConnectionTrait + Sync> Read for C {
 pub(crate) fn undecodable<T>(r: Result<T, DbErr>) -> Result<Result<T, DbErr>, ()> {
     match r {
         Err(DbErr::Type(e)) | Err(DbErr::AttrNotSet(e)) => {
-            tracing::warn!(error = %e, "SQLite read path could not decode a row; read through SeaORM");
+            tracing::warn!(error = %e, "the read path could not decode a row; read through SeaORM by column name");
             Err(())
         }
         other => Ok(other),
@@ -562,6 +577,8 @@ pub struct FastModel {
     columns: &'static [&'static str],
     /// Decodes a row into the `Option<Result<M, DbErr>>` behind the `dyn Any`.
     decode: fn(&rusqlite::Row<'_>, &[usize], &mut dyn std::any::Any),
+    /// The same from a row of SeaORM's result ([`FastRow::from_result`]).
+    decode_result: fn(&sea_orm::QueryResult, &[usize], &mut dyn std::any::Any),
 }
 
 impl FastModel {
@@ -571,6 +588,7 @@ impl FastModel {
             type_id: std::any::TypeId::of::<M>,
             columns: M::COLUMNS,
             decode: decode_into::<M>,
+            decode_result: decode_result_into::<M>,
         }
     }
 
@@ -587,6 +605,16 @@ fn decode_into<M: FastRow + 'static>(
 ) {
     if let Some(s) = slot.downcast_mut::<Option<Result<M, DbErr>>>() {
         *s = Some(M::from_sqlite(row, at));
+    }
+}
+
+fn decode_result_into<M: FastRow + 'static>(
+    row: &sea_orm::QueryResult,
+    at: &[usize],
+    slot: &mut dyn std::any::Any,
+) {
+    if let Some(s) = slot.downcast_mut::<Option<Result<M, DbErr>>>() {
+        *s = Some(M::from_result(row, at));
     }
 }
 
@@ -622,6 +650,55 @@ pub(crate) fn fast_decode<M: 'static>(
             std::any::type_name::<M>()
         )))
     })
+}
+
+/// Decodes a row of SeaORM's result with model `M`'s registered decoder, by position.
+pub(crate) fn fast_decode_result<M: 'static>(
+    f: &FastModel,
+    row: &sea_orm::QueryResult,
+    at: &[usize],
+) -> Result<M, DbErr> {
+    let mut slot: Option<Result<M, DbErr>> = None;
+    (f.decode_result)(row, at, &mut slot);
+    slot.unwrap_or_else(|| {
+        Err(DbErr::Type(format!(
+            "{} has no field-by-field decoder",
+            std::any::type_name::<M>()
+        )))
+    })
+}
+
+/// Runs `stmt` through SeaORM's connection and decodes every row by position: `columns` are
+/// looked up once in the result's column names (the PostgreSQL side of [`Read`] for
+/// [`crate::db::Db`], where decoding every value by a `format!`-built column name was the
+/// largest single cost of a list page, docs/performance.md).
+pub(crate) async fn result_rows<T>(
+    stats: &DbStats,
+    conn: &sea_orm::DatabaseConnection,
+    stmt: Statement,
+    columns: &[&str],
+    decode: impl Fn(&sea_orm::QueryResult, &[usize]) -> Result<T, DbErr>,
+) -> Result<Vec<T>, DbErr> {
+    let rows = conn.query_all_raw(stmt).await?;
+    let Some(first) = rows.first() else {
+        return Ok(Vec::new());
+    };
+    let names = first.column_names();
+    let at: Vec<usize> = columns
+        .iter()
+        .map(|c| {
+            names
+                .iter()
+                .position(|n| n == c)
+                .ok_or_else(|| DbErr::Type(format!("column {c} is not in the result")))
+        })
+        .collect::<Result<_, _>>()?;
+    let out = rows
+        .iter()
+        .map(|r| decode(r, &at))
+        .collect::<Result<Vec<T>, DbErr>>()?;
+    stats.by_position.fetch_add(1, Ordering::Relaxed);
+    Ok(out)
 }
 
 /// Implements [`Cell`] for string-stored enums (`DeriveActiveEnum`): a model or row with such a

@@ -12,6 +12,9 @@ pub struct DbStats {
     pub failed: AtomicU64,
     /// Total time spent in statements, in microseconds.
     pub micros: AtomicU64,
+    /// Statements whose rows were decoded by position from SeaORM's result
+    /// ([`crate::reads::FastRow::from_result`]; PostgreSQL and in-memory SQLite).
+    pub by_position: AtomicU64,
     /// When `Some`, the SQL of every statement is appended (tests use it to explain counts).
     pub capture: std::sync::Mutex<Option<Vec<String>>>,
 }
