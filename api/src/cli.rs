@@ -273,7 +273,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
                 c.name
             );
             if let Some(target) = orders {
-                let added = top_up_orders(&db, c.id, target).await?;
+                let added = demo::top_up_orders(&db, c.id, target).await?;
                 eprintln!(
                     "added {added} orders: company {} has at least {target}",
                     c.code
@@ -284,28 +284,6 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Token { action } => token(&cfg, action).await,
         Command::Serve { demo: with_demo } => serve(cfg, with_demo).await,
     }
-}
-
-/// Adds demo orders until the company has `target`, a hundred per transaction.
-async fn top_up_orders(db: &Db, company_id: i64, target: usize) -> anyhow::Result<usize> {
-    use mercator_core::sales::sales_order;
-    use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
-    let have = sales_order::Entity::find()
-        .filter(sales_order::Column::CompanyId.eq(company_id))
-        .count(&db.conn)
-        .await? as usize;
-    let mut next = have;
-    while next < target {
-        let n = (target - next).min(100);
-        let txn = db.begin_write().await?;
-        if let Err(e) = demo::add_orders(&txn, company_id, next, n).await {
-            txn.rollback().await?;
-            anyhow::bail!("adding demo orders failed: {e}");
-        }
-        txn.commit().await?;
-        next += n;
-    }
-    Ok(next - have)
 }
 
 async fn seed_demo(db: &Db) -> anyhow::Result<(mercator_core::setup::company::Model, bool)> {

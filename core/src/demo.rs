@@ -518,6 +518,33 @@ async fn orders(db: &impl ConnectionTrait, cid: i64) -> ServiceResult<()> {
     add_orders(db, cid, 0, 50).await
 }
 
+/// Adds demo orders (through [`add_orders`]) until the company has `target`, a hundred per
+/// write transaction; returns how many it added. `mercator seed --demo --orders N` uses it to
+/// make the benchmarks' data (docs/performance.md).
+pub async fn top_up_orders(
+    db: &crate::db::Db,
+    company_id: i64,
+    target: usize,
+) -> ServiceResult<usize> {
+    use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
+    let have = crate::sales::sales_order::Entity::find()
+        .filter(crate::sales::sales_order::Column::CompanyId.eq(company_id))
+        .count(&db.conn)
+        .await? as usize;
+    let mut next = have;
+    while next < target {
+        let n = (target - next).min(100);
+        let txn = db.begin_write().await?;
+        if let Err(e) = add_orders(&txn, company_id, next, n).await {
+            txn.rollback().await?;
+            return Err(e);
+        }
+        txn.commit().await?;
+        next += n;
+    }
+    Ok(next - have)
+}
+
 /// Orders `from..from + count` of the demo pattern, in the caller's transaction: customers
 /// and items taken in turn, three lines each, quantities 1 to 9, customer reference
 /// `PO-<4000 + n>`. `mercator seed --demo --orders N` tops the demo company up with it (load
