@@ -307,23 +307,22 @@ impl Read for Db {
             match fast.map(undecodable) {
                 Some(Ok(result)) => result,
                 Some(Err(())) => q.all(&self.conn).await,
+                // PostgreSQL, in-memory SQLite, and statements the SQLite path does not bind
+                // itself (timestamps): SeaORM runs the statement, the registered decoder reads
+                // each row by position. It decodes each value through the same `TryGetable` as
+                // SeaORM's decoding by name, so a row it refuses SeaORM would refuse too: its
+                // error is the answer, there is nothing to fall back to.
                 None => match crate::reads::fast_model_of::<E::Model>() {
-                    // PostgreSQL (and in-memory SQLite): SeaORM runs the statement, the
-                    // registered decoder reads each row by position
                     Some(f) => {
                         let stmt = q.build(self.conn.get_database_backend());
-                        let rows = crate::reads::result_rows(
+                        crate::reads::result_rows(
                             &self.stats,
                             &self.conn,
                             stmt,
                             f.columns(),
                             |r, at| crate::reads::fast_decode_result::<E::Model>(f, r, at),
                         )
-                        .await;
-                        match undecodable(rows) {
-                            Ok(result) => result,
-                            Err(()) => q.all(&self.conn).await,
-                        }
+                        .await
                     }
                     None => q.all(&self.conn).await,
                 },
@@ -343,19 +342,16 @@ impl Read for Db {
             match fast.map(undecodable) {
                 Some(Ok(result)) => result,
                 Some(Err(())) => R::find_by_statement(stmt).all(&self.conn).await,
+                // as in `select_all`: decoded by position, its error is the answer
                 None => {
-                    let rows = crate::reads::result_rows(
+                    crate::reads::result_rows(
                         &self.stats,
                         &self.conn,
-                        stmt.clone(),
+                        stmt,
                         R::COLUMNS,
                         R::from_result,
                     )
-                    .await;
-                    match undecodable(rows) {
-                        Ok(result) => result,
-                        Err(()) => R::find_by_statement(stmt).all(&self.conn).await,
-                    }
+                    .await
                 }
             }
         }

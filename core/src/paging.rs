@@ -35,6 +35,21 @@ pub enum Key {
     },
 }
 
+impl Key {
+    /// Whether a date or time key lies in the years the API accepts (1900 to 9999, as the
+    /// `Date` and `DateTime` scalars): a cursor with another one was not made by a list, and
+    /// PostgreSQL would refuse to compare with it (`timestamp out of range`).
+    fn in_range(&self) -> bool {
+        use chrono::Datelike;
+        let year = match self {
+            Key::Date { d } => d.year(),
+            Key::Time { t } => t.year(),
+            Key::Int(_) | Key::Str(_) => return true,
+        };
+        (1900..=9999).contains(&year)
+    }
+}
+
 /// The kind of value a list is sorted by: a cursor of another kind did not come from it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum KeyKind {
@@ -250,7 +265,8 @@ impl Keyset {
             if let Some(c) = c
                 && (c.s != tag
                     || c.k.kind() != self.kind
-                    || matches!(&c.k, Key::Str(s) if s.len() > KEY_TEXT_MAX || s.contains('\0')))
+                    || matches!(&c.k, Key::Str(s) if s.len() > KEY_TEXT_MAX || s.contains('\0'))
+                    || !c.k.in_range())
             {
                 return Err(Violation::new(
                     name,

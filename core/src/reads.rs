@@ -2,9 +2,10 @@
 //!
 //! Owns: [`Read`], the one way the list services and the GraphQL loaders run their selects.
 //! On a SQLite file it runs them on a small pool of rusqlite connections, synchronously inside
-//! the calling task, and decodes the rows straight into models; on PostgreSQL and an in-memory
-//! SQLite database SeaORM runs them and the same declaration ([`fast_row!`]) decodes each row
-//! by position; inside a transaction, and for models without a declaration, it is SeaORM's own
+//! the calling task, and decodes the rows straight into models; on PostgreSQL, an in-memory
+//! SQLite database, and for a statement binding a value the SQLite path does not encode itself
+//! (timestamps), SeaORM runs them and the same declaration ([`fast_row!`]) decodes each row by
+//! position; inside a transaction, and for models without a declaration, it is SeaORM's own
 //! `all`.
 //! Must never: be used for a read that has to see the caller's uncommitted writes (a
 //! transaction implements [`Read`] through SeaORM, so passing the transaction is always right),
@@ -31,8 +32,9 @@ use std::time::{Duration, Instant};
 
 pub use rusqlite;
 
-/// A row type the SQLite read path can decode by column name (the same names
-/// `FromQueryResult` uses on the other engines). Implement it with [`fast_row!`].
+/// A row type the read path decodes field by field: from a SQLite file's rows by column name
+/// (the names `FromQueryResult` uses), and from SeaORM's results by position. Implement it
+/// with [`fast_row!`].
 pub trait FastRow: FromQueryResult + Sized + Send {
     /// The column names of the fields, in the order [`FastRow::from_sqlite`] reads them.
     const COLUMNS: &'static [&'static str];
@@ -567,7 +569,8 @@ pub async fn count<E: EntityTrait>(db: &impl Read, q: Select<E>) -> Result<u64, 
     Ok(rows.first().map_or(0, |r| r.count.max(0) as u64))
 }
 
-/// A model the SQLite read path decodes field by field through [`Cell`] (a [`FastRow`]):
+/// A model the read path decodes field by field (a [`FastRow`]: through [`Cell`] on a SQLite
+/// file, by position from SeaORM's results elsewhere):
 /// the hot list pages and relations. The module that owns the model registers it next to its
 /// [`fast_row!`] list with [`fast_model!`]; `select_all` is generic over the entity, so it
 /// finds the decoder by type id. Every other model is decoded through `ActiveModel::try_set`
@@ -680,6 +683,7 @@ pub(crate) async fn result_rows<T>(
     decode: impl Fn(&sea_orm::QueryResult, &[usize]) -> Result<T, DbErr>,
 ) -> Result<Vec<T>, DbErr> {
     let rows = conn.query_all_raw(stmt).await?;
+    stats.by_position.fetch_add(1, Ordering::Relaxed);
     let Some(first) = rows.first() else {
         return Ok(Vec::new());
     };
@@ -687,18 +691,18 @@ pub(crate) async fn result_rows<T>(
     let at: Vec<usize> = columns
         .iter()
         .map(|c| {
-            names
-                .iter()
-                .position(|n| n == c)
-                .ok_or_else(|| DbErr::Type(format!("column {c} is not in the result")))
+            let mut found = names.iter().enumerate().filter(|(_, n)| *n == c);
+            match (found.next(), found.next()) {
+                (Some((i, _)), None) => Ok(i),
+                // drivers differ on which of two equal names they take: refuse to guess
+                (Some(_), Some(_)) => Err(DbErr::Type(format!(
+                    "column {c} is in the result more than once"
+                ))),
+                (None, _) => Err(DbErr::Type(format!("column {c} is not in the result"))),
+            }
         })
         .collect::<Result<_, _>>()?;
-    let out = rows
-        .iter()
-        .map(|r| decode(r, &at))
-        .collect::<Result<Vec<T>, DbErr>>()?;
-    stats.by_position.fetch_add(1, Ordering::Relaxed);
-    Ok(out)
+    rows.iter().map(|r| decode(r, &at)).collect()
 }
 
 /// Implements [`Cell`] for string-stored enums (`DeriveActiveEnum`): a model or row with such a

@@ -373,6 +373,45 @@ async fn orders_sort_by_number_date_amount_and_change_and_filter_by_dates() {
         "INVALID_CURSOR",
         "{body}"
     );
+    // So is a forged date or time outside the years the API accepts (PostgreSQL cannot compare
+    // with it), in each kind of key, on both engines alike.
+    let d = c
+        .ok(&list("{ field: UPDATED_AT }", ""), json!({"a": null}))
+        .await;
+    let time_cursor = d["salesOrders"]["pageInfo"]["endCursor"].clone();
+    for (sort, cursor, key) in [
+        (
+            "{ field: ORDER_DATE }",
+            &date_cursor,
+            json!({"d": "-5000-01-01"}),
+        ),
+        (
+            "{ field: ORDER_DATE }",
+            &date_cursor,
+            json!({"d": "1899-12-31"}),
+        ),
+        (
+            "{ field: UPDATED_AT }",
+            &time_cursor,
+            json!({"t": "-5000-01-01T00:00:00Z"}),
+        ),
+        (
+            "{ field: UPDATED_AT }",
+            &time_cursor,
+            json!({"t": "+262000-01-01T00:00:00Z"}),
+        ),
+    ] {
+        let mut forged: Value =
+            serde_json::from_slice(&b64.decode(cursor.as_str().unwrap()).unwrap()).unwrap();
+        forged["k"] = key.clone();
+        let forged = b64.encode(serde_json::to_vec(&forged).unwrap());
+        let body = c.q(&list(sort, ""), json!({"a": forged})).await;
+        assert_eq!(
+            mercator_tests::error_code(&body),
+            "INVALID_CURSOR",
+            "{key}: {body}"
+        );
+    }
     let d = c
         .ok(
             "{ salesQuotations(sort: { field: QUOTATION_DATE, direction: DESC }) { totalCount } }",

@@ -137,6 +137,36 @@ async fn the_sqlite_read_path_reads_what_seaorm_reads() {
     // the customer page, its contacts, the order page and the two counts: none fell back to
     // SeaORM's decoding by column name (on PostgreSQL: all five decoded by position)
     assert_eq!(ran() - before, 5, "statements on the read path");
+
+    // A filter binding a timestamp, which the SQLite path leaves to sqlx: SeaORM runs it and
+    // the rows are decoded by position, on both engines, to what SeaORM's own decoding gives.
+    let by_position = || {
+        fast.stats
+            .by_position
+            .load(std::sync::atomic::Ordering::Relaxed)
+    };
+    let before = by_position();
+    let tf = sales::OrderFilter {
+        updated_since: Some(chrono::Utc::now() - chrono::Duration::days(3650)),
+        ..Default::default()
+    };
+    let ta = sales::list_orders(fast, company.id, &tf, Default::default(), true, &args)
+        .await
+        .unwrap();
+    let tb = sales::list_orders(slow, company.id, &tf, Default::default(), true, &args)
+        .await
+        .unwrap();
+    assert!(!ta.items.is_empty());
+    assert_eq!(ta.items, tb.items);
+    assert_eq!(
+        ta.items, oa.items,
+        "every demo order was changed in the last ten years"
+    );
+    assert_eq!(
+        by_position() - before,
+        1,
+        "the timestamp filter decoded by position"
+    );
 }
 
 /// Objects answered in place (api/src/graphql/leaves.rs) answer exactly what the ordinary path

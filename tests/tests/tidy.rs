@@ -184,7 +184,8 @@ fn every_allowed_lint_says_why() {
 }
 
 /// The modules a crate's top-level modules use, test modules left out: module → modules it
-/// names. A top-level module is a file or a folder under `root`; a use is a path through the
+/// names. Not followed: renamed paths (`use crate::graphql as g;`), and `//` inside a string
+/// literal ends the line for this parser. A top-level module is a file or a folder under `root`; a use is a path through the
 /// crate root (`crate_root`, such as `crate::` or `crate::graphql::`) or `super::` climbing back
 /// to `root` (one `super::` from `root/x.rs` or `root/x/mod.rs`, two from `root/x/y.rs`).
 fn module_graph(
@@ -208,7 +209,11 @@ fn module_graph(
         let level = parts.len() - usize::from(parts.last().is_some_and(|p| p == "mod.rs"));
         let to_root = "super::".repeat(level);
         let text = std::fs::read_to_string(f).unwrap();
-        let text = text.split("#[cfg(test)]").next().unwrap_or_default();
+        // test modules left out: the file up to the first `#[cfg(test)] mod`
+        let text = text
+            .match_indices("#[cfg(test)]")
+            .find(|(at, m)| text[at + m.len()..].trim_start().starts_with("mod "))
+            .map_or(text.as_str(), |(at, _)| &text[..at]);
         let uses = graph.entry(top.clone()).or_default();
         // a `use` that rustfmt spread over several lines, as one line
         let mut lines: Vec<String> = Vec::new();
@@ -221,17 +226,40 @@ fn module_graph(
                 lines.push(code.to_owned());
             }
             let t = code.trim_start();
-            if t.starts_with("use ")
-                || t.starts_with("pub use ")
-                || t.starts_with("pub(crate) use ")
-            {
+            // `use`, and `pub use` with any visibility (`pub(crate)`, `pub(super)`, `pub(in …)`)
+            let is_use = t.starts_with("use ")
+                || (t.starts_with("pub")
+                    && t.split_once(' ').is_some_and(|(v, rest)| {
+                        !v.contains('{') && rest.trim_start().starts_with("use ")
+                    }))
+                || (t.starts_with("pub(in ") && t.contains(") use "));
+            if is_use {
                 open = true;
             }
             if code.contains(';') {
                 open = false;
             }
         }
+        // below the crate root (`graphql::` for the API): `crate::{graphql::x::…, …}` names x
+        let below_root = crate_root.strip_prefix("crate::").unwrap_or_default();
         for code in &lines {
+            if !below_root.is_empty() {
+                for (at, _) in code.match_indices("crate::{") {
+                    let group = &code[at + "crate::{".len()..];
+                    for part in group.split(['}', ',']) {
+                        if let Some(rest) = part.trim().strip_prefix(below_root) {
+                            let name: String = rest
+                                .trim_start_matches('{')
+                                .chars()
+                                .take_while(|c| c.is_alphanumeric() || *c == '_')
+                                .collect();
+                            if !name.is_empty() && name != top {
+                                uses.insert(name);
+                            }
+                        }
+                    }
+                }
+            }
             for p in [crate_root, to_root.as_str()] {
                 for (at, _) in code.match_indices(p) {
                     let before = code[..at].chars().next_back();

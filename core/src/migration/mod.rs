@@ -42,6 +42,7 @@ impl MigratorTrait for Migrator {
             migration!("m20261207_000013_default_tax_group"),
             migration!("m20261207_000014_price_source"),
             migration!("m20261207_000015_number_order_indexes"),
+            migration!("m20261207_000016_filtered_number_order_indexes"),
         ]
     }
 }
