@@ -72,6 +72,16 @@ pub enum Rule {
     TaxGroupRequired,
     /// A pagination cursor of another list or sort order.
     InvalidCursor,
+    /// More than the line's deliver remainder would be shipped.
+    OverDelivery,
+    /// Nothing is left to ship.
+    NothingToShip,
+    /// The document was already reversed, or is itself a reversal.
+    AlreadyReversed,
+    /// A packing slip that was (partly) invoiced cannot be reversed.
+    AlreadyInvoiced,
+    /// An idempotency key already used for another request.
+    IdempotencyKeyReused,
 }
 
 /// One broken rule, tied to the input field that broke it.

@@ -29,6 +29,7 @@ mod pricing;
 mod quotations;
 mod relationships;
 mod schema;
+mod shipping;
 mod sqlite;
 mod statements;
 mod tidy;

@@ -99,6 +99,8 @@ pub enum SequenceKind {
     Rma,
     /// Sales quotation numbers.
     Quotation,
+    /// Packing slip numbers.
+    PackingSlip,
 }
 
 /// Why stock moved.
@@ -107,6 +109,8 @@ pub enum SequenceKind {
 pub enum EntryType {
     /// A manual inventory adjustment (count, write-off, opening balance).
     Adjustment,
+    /// Shipped to a customer on a packing slip (negative), or back from its reversal.
+    Sale,
 }
 
 /// Sort direction.
@@ -220,6 +224,8 @@ mirror! {
         None,
         /// A confirmation was posted (see `confirmedVersion`).
         Confirmation,
+        /// A packing slip was posted (see `packingSlips`).
+        PackingSlip,
     }
 }
 

@@ -82,6 +82,16 @@ pub enum ErrorCode {
     InvalidId,
     /// A pagination cursor is malformed.
     InvalidCursor,
+    /// More than a line's deliver remainder (ordered − delivered − canceled) would be shipped.
+    OverDelivery,
+    /// Nothing is left to ship on the order or the lines asked for.
+    NothingToShip,
+    /// The document was already reversed, or is itself a reversal.
+    AlreadyReversed,
+    /// The packing slip was (partly) invoiced and can no longer be reversed.
+    AlreadyInvoiced,
+    /// The idempotency key was already used for another request (another order or action).
+    IdempotencyKeyReused,
     /// No valid bearer token was sent.
     Unauthenticated,
     /// The token lacks the role the operation needs.
@@ -157,6 +167,11 @@ impl ErrorCode {
             ErrorCode::TaxGroupRequired => "TAX_GROUP_REQUIRED",
             ErrorCode::InvalidId => "INVALID_ID",
             ErrorCode::InvalidCursor => "INVALID_CURSOR",
+            ErrorCode::OverDelivery => "OVER_DELIVERY",
+            ErrorCode::NothingToShip => "NOTHING_TO_SHIP",
+            ErrorCode::AlreadyReversed => "ALREADY_REVERSED",
+            ErrorCode::AlreadyInvoiced => "ALREADY_INVOICED",
+            ErrorCode::IdempotencyKeyReused => "IDEMPOTENCY_KEY_REUSED",
             ErrorCode::Unauthenticated => "UNAUTHENTICATED",
             ErrorCode::Forbidden => "FORBIDDEN",
             ErrorCode::CompanyNotAllowed => "COMPANY_NOT_ALLOWED",
@@ -312,6 +327,11 @@ pub fn code_of(rule: Rule) -> ErrorCode {
         Rule::NoLines => ErrorCode::NoLines,
         Rule::TaxGroupRequired => ErrorCode::TaxGroupRequired,
         Rule::InvalidCursor => ErrorCode::InvalidCursor,
+        Rule::OverDelivery => ErrorCode::OverDelivery,
+        Rule::NothingToShip => ErrorCode::NothingToShip,
+        Rule::AlreadyReversed => ErrorCode::AlreadyReversed,
+        Rule::AlreadyInvoiced => ErrorCode::AlreadyInvoiced,
+        Rule::IdempotencyKeyReused => ErrorCode::IdempotencyKeyReused,
     }
 }
 

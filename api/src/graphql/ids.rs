@@ -73,10 +73,14 @@ pub enum Kind {
     ApprovalRequest,
     /// UpsellSuggestion
     UpsellSuggestion,
+    /// PackingSlip
+    PackingSlip,
+    /// PackingSlipLine
+    PackingSlipLine,
 }
 
 impl Kind {
-    const ALL: [Kind; 32] = [
+    const ALL: [Kind; 34] = [
         Kind::Company,
         Kind::Currency,
         Kind::TaxCode,
@@ -109,6 +113,8 @@ impl Kind {
         Kind::OrderHold,
         Kind::ApprovalRequest,
         Kind::UpsellSuggestion,
+        Kind::PackingSlip,
+        Kind::PackingSlipLine,
     ];
 
     /// The GraphQL type name.
@@ -143,6 +149,8 @@ impl Kind {
             Kind::SalesOrderLine => "SalesOrderLine",
             Kind::SalesQuotation => "SalesQuotation",
             Kind::SalesQuotationLine => "SalesQuotationLine",
+            Kind::PackingSlip => "PackingSlip",
+            Kind::PackingSlipLine => "PackingSlipLine",
             Kind::OrderHold => "OrderHold",
             Kind::ApprovalRequest => "ApprovalRequest",
             Kind::UpsellSuggestion => "UpsellSuggestion",

@@ -623,6 +623,14 @@ pub struct Loaders {
     pub sales_order: Batch<ById<mercator_core::sales::sales_order::Entity>>,
     /// Holds by order.
     pub holds: Batch<ByColumn<mercator_core::sales::workflow::order_hold::Entity>>,
+    /// Packing slips by order.
+    pub packing_slips: Batch<ByColumn<mercator_core::sales::packing_slip::Entity>>,
+    /// Packing slips by id.
+    pub packing_slip: Batch<ById<mercator_core::sales::packing_slip::Entity>>,
+    /// Packing slip lines by packing slip.
+    pub packing_slip_lines: Batch<ByColumn<mercator_core::sales::packing_slip_line::Entity>>,
+    /// Sales order lines by id.
+    pub order_line: Batch<ById<mercator_core::sales::sales_order_line::Entity>>,
     /// Approval requests by order.
     pub approval_requests:
         Batch<ByColumn<mercator_core::sales::workflow::approval_request::Entity>>,
@@ -701,6 +709,22 @@ impl Loaders {
                 g,
             ),
             sales_order: dl(ById(db.clone(), PhantomData), g),
+            packing_slips: dl(
+                ByColumn(
+                    db.clone(),
+                    mercator_core::sales::packing_slip::Column::OrderId,
+                ),
+                g,
+            ),
+            packing_slip: dl(ById(db.clone(), PhantomData), g),
+            packing_slip_lines: dl(
+                ByColumn(
+                    db.clone(),
+                    mercator_core::sales::packing_slip_line::Column::PackingSlipId,
+                ),
+                g,
+            ),
+            order_line: dl(ById(db.clone(), PhantomData), g),
             holds: dl(
                 ByColumn(
                     db.clone(),

@@ -12,6 +12,7 @@ use super::parties::{Address, ContactPerson, Customer, CustomerLedgerEntry, Part
 use super::purchasing::Vendor;
 use super::sales::orders::{SalesOrder, SalesOrderLine};
 use super::sales::quotations::{SalesQuotation, SalesQuotationLine};
+use super::sales::shipping::{PackingSlip, PackingSlipLine};
 use super::sales::upsell::UpsellSuggestion;
 use super::sales::workflow::{ApprovalRequest, OrderHold};
 use super::setup::{Company, Currency, NumberSequence, PaymentTerms, TaxCode};
@@ -92,6 +93,10 @@ pub enum Node {
     SalesQuotation(SalesQuotation),
     /// A sales quotation line.
     SalesQuotationLine(SalesQuotationLine),
+    /// A packing slip.
+    PackingSlip(PackingSlip),
+    /// A packing slip line.
+    PackingSlipLine(PackingSlipLine),
     /// A hold on an order.
     OrderHold(OrderHold),
     /// An approval request of an order.
@@ -215,6 +220,16 @@ pub async fn load_node(ctx: &Context<'_>, id: &str) -> Result<Option<Node>> {
                 None => None,
             }
         }
+        Kind::PackingSlip => scoped!(
+            mercator_core::sales::packing_slip::Entity,
+            mercator_core::sales::packing_slip::Column::CompanyId
+        )
+        .map(|m| Node::PackingSlip(PackingSlip(m))),
+        Kind::PackingSlipLine => scoped!(
+            mercator_core::sales::packing_slip_line::Entity,
+            mercator_core::sales::packing_slip_line::Column::CompanyId
+        )
+        .map(|m| Node::PackingSlipLine(PackingSlipLine(m))),
         Kind::SalesQuotation => scoped!(
             mercator_core::sales::sales_quotation::Entity,
             mercator_core::sales::sales_quotation::Column::CompanyId
@@ -384,6 +399,8 @@ async fn set_archived(
         | Kind::SalesOrderLine
         | Kind::SalesQuotation
         | Kind::SalesQuotationLine
+        | Kind::PackingSlip
+        | Kind::PackingSlipLine
         | Kind::OrderHold
         | Kind::ApprovalRequest
         | Kind::UpsellSuggestion => {

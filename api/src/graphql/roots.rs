@@ -16,6 +16,7 @@ pub struct Query(
     super::sales::orders::SalesQuery,
     super::sales::quotations::QuotationQuery,
     super::sales::workflow::WorkflowQuery,
+    super::sales::shipping::ShippingQuery,
     super::sales::standard::StandardQuery,
     super::sales::upsell::UpsellQuery,
 );
@@ -34,6 +35,7 @@ pub struct Mutation(
     super::sales::orders::SalesMutation,
     super::sales::quotations::QuotationMutation,
     super::sales::workflow::WorkflowMutation,
+    super::sales::shipping::ShippingMutation,
     super::sales::standard::StandardMutation,
     super::sales::upsell::UpsellMutation,
 );

@@ -30,6 +30,9 @@ pub enum EntryType {
     /// A manual inventory adjustment (count, write-off, opening balance).
     #[sea_orm(string_value = "adjustment")]
     Adjustment,
+    /// Shipped to a customer (negative), or back from a reversed shipment (positive).
+    #[sea_orm(string_value = "sale")]
+    Sale,
 }
 
 // ---------------------------------------------------------------- warehouses
@@ -227,6 +230,65 @@ pub async fn adjust(
     }
     .insert(db)
     .await?)
+}
+
+/// Moves stock of a shipment or its reversal: `quantity` is negative to issue, positive to
+/// take back. `None` for an item that is not stocked (a service ships without stock). Call
+/// inside a write transaction: the item row is locked on PostgreSQL, as in [`adjust`], so two
+/// shipments of the same item cannot both pass the on-hand check.
+pub(crate) async fn move_for_sale(
+    db: &impl ConnectionTrait,
+    company_id: i64,
+    item_id: i64,
+    warehouse_id: i64,
+    quantity: Quantity,
+    posting_date: NaiveDate,
+    field: &str,
+) -> ServiceResult<Option<item_ledger_entry::Model>> {
+    let mut lock = item::Entity::find_by_id(item_id).filter(item::Column::CompanyId.eq(company_id));
+    if db.get_database_backend() == DatabaseBackend::Postgres {
+        lock = lock.lock_exclusive();
+    }
+    let it = lock.one(db).await?.ok_or(ServiceError::NotFound("item"))?;
+    if it.kind != ItemKind::Stocked {
+        return Ok(None);
+    }
+    let current = on_hand_one(db, item_id, warehouse_id).await?;
+    let after = current.checked_add(quantity).ok_or_else(|| {
+        ServiceError::from(Violation::new(
+            field,
+            Rule::OutOfRange,
+            "quantity is out of range",
+        ))
+    })?;
+    if after.is_negative() {
+        return Err(Violation::new(
+            field,
+            Rule::InsufficientStock,
+            format!(
+                "on hand of {} in this warehouse is {}; shipping {} would make it negative",
+                it.number,
+                current.value(),
+                quantity.value().abs()
+            ),
+        )
+        .into());
+    }
+    Ok(Some(
+        item_ledger_entry::ActiveModel {
+            company_id: Set(company_id),
+            item_id: Set(item_id),
+            warehouse_id: Set(warehouse_id),
+            entry_type: Set(EntryType::Sale),
+            quantity: Set(quantity),
+            posting_date: Set(posting_date),
+            reason: Set(None),
+            created_at: Set(Utc::now()),
+            ..Default::default()
+        }
+        .insert(db)
+        .await?,
+    ))
 }
 
 async fn on_hand_one(

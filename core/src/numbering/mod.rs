@@ -52,6 +52,9 @@ pub enum SequenceKind {
     /// Sales quotation numbers.
     #[sea_orm(string_value = "quotation")]
     Quotation,
+    /// Packing slip numbers.
+    #[sea_orm(string_value = "packing_slip")]
+    PackingSlip,
 }
 
 impl SequenceKind {
@@ -67,6 +70,7 @@ impl SequenceKind {
             SequenceKind::SalesOrder => ("SO-", 1, 1),
             SequenceKind::Rma => ("RMA-", 1, 1),
             SequenceKind::Quotation => ("Q-", 1, 1),
+            SequenceKind::PackingSlip => ("PS-", 1, 1),
         }
     }
 }

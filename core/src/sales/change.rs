@@ -1,8 +1,9 @@
 //! Changing an order: the one use case every path that changes a sales order goes through,
 //! so that the order type's rules (built-in or a plugin's) see every change:
 //! creation (also from a quotation), line additions, changes and deletions, standard lines,
-//! accepted up-sell suggestions, a type change, and the transitions release, reopen, confirm
-//! and approval (later pick, ship, invoice and cancel).
+//! accepted up-sell suggestions, a type change, and the transitions release, reopen, confirm,
+//! approval, ship (a packing slip, and its reversal) and cancel (a line's remainder); later
+//! pick and invoice.
 //!
 //! Owns: when the rules are asked, and that a change the rules did not see is never written.
 //! - **Plugin order types**: the change is first made in a write transaction that is rolled
@@ -144,6 +145,23 @@ pub enum Change {
         /// The approver (token name).
         by: String,
     },
+    /// A packing slip posted.
+    Ship {
+        /// What ships.
+        shipment: super::shipping::Shipment,
+    },
+    /// A packing slip reversed (on `date`).
+    ReverseShipment {
+        /// The packing slip.
+        packing_slip_id: i64,
+        /// The date of the reversal.
+        date: NaiveDate,
+    },
+    /// What is left to deliver on a line canceled.
+    CancelRemainder {
+        /// The line.
+        line_id: i64,
+    },
     /// Confirmed to the customer (several orders of one invoice account: a summary
     /// confirmation).
     Confirm {
@@ -163,6 +181,8 @@ pub struct Changed {
     pub orders: Vec<sales_order::Model>,
     /// The quotation confirmed, for [`Change::ConfirmQuotation`].
     pub quotation: Option<sales_quotation::Model>,
+    /// The packing slip posted, for [`Change::Ship`] and [`Change::ReverseShipment`].
+    pub packing_slip: Option<super::packing_slip::Model>,
 }
 
 impl Change {
@@ -180,6 +200,8 @@ impl Change {
             }
             Change::Reopen { .. } => TransitionAction::Reopen,
             Change::Confirm { .. } => TransitionAction::Confirm,
+            Change::Ship { .. } | Change::ReverseShipment { .. } => TransitionAction::Ship,
+            Change::CancelRemainder { .. } => TransitionAction::Cancel,
             _ => return None,
         };
         Some(Transition {
@@ -197,6 +219,9 @@ impl Change {
                 | Change::RequestApproval { .. }
                 | Change::Approve { .. }
                 | Change::Confirm { .. }
+                | Change::Ship { .. }
+                | Change::ReverseShipment { .. }
+                | Change::CancelRemainder { .. }
         )
     }
 }
@@ -216,6 +241,13 @@ async fn touched(
         | Change::Release { order_id }
         | Change::Reopen { order_id }
         | Change::RequestApproval { order_id, .. } => vec![*order_id],
+        Change::Ship { shipment } => vec![shipment.order_id],
+        Change::ReverseShipment {
+            packing_slip_id, ..
+        } => vec![super::shipping::order_of_packing_slip(db, company_id, *packing_slip_id).await?],
+        Change::CancelRemainder { line_id } => {
+            vec![super::shipping::order_of_line(db, company_id, *line_id).await?]
+        }
         Change::UpdateLine { line_id, .. } | Change::DeleteLine { line_id } => {
             match sales_order_line::Entity::find_by_id(*line_id)
                 .filter(sales_order_line::Column::CompanyId.eq(company_id))
@@ -289,7 +321,7 @@ async fn apply(
 ) -> ServiceResult<Changed> {
     let one = |o: sales_order::Model| Changed {
         orders: vec![o],
-        quotation: None,
+        ..Default::default()
     };
     Ok(match change {
         Change::Create(n) => one(super::create_order(txn, registry, company_id, n.clone()).await?),
@@ -301,6 +333,7 @@ async fn apply(
             Changed {
                 orders: vec![o],
                 quotation: Some(q),
+                packing_slip: None,
             }
         }
         Change::AddLine { order_id, line } => {
@@ -339,8 +372,32 @@ async fn apply(
             by,
         } => Changed {
             orders: confirm::confirm_orders(txn, company_id, ids, *skip_credit_check, by).await?,
-            quotation: None,
+            ..Default::default()
         },
+        Change::Ship { shipment } => {
+            let (o, ps) = super::shipping::post_packing_slip(txn, company_id, shipment).await?;
+            Changed {
+                orders: vec![o],
+                quotation: None,
+                packing_slip: Some(ps),
+            }
+        }
+        Change::ReverseShipment {
+            packing_slip_id,
+            date,
+        } => {
+            let (o, ps) =
+                super::shipping::reverse_packing_slip(txn, company_id, *packing_slip_id, *date)
+                    .await?;
+            Changed {
+                orders: vec![o],
+                quotation: None,
+                packing_slip: Some(ps),
+            }
+        }
+        Change::CancelRemainder { line_id } => {
+            one(super::shipping::cancel_remainder(txn, company_id, *line_id).await?)
+        }
     })
 }
 

@@ -252,3 +252,56 @@ crate::fast_row!(sales_order_line::Model {
     suggested_from_line_id,
 });
 crate::fast_model!(sales_order_line::Model);
+
+/// A packing slip (a posted shipment of an order; a reversal has negative quantities).
+pub mod packing_slip {
+    use sea_orm::entity::prelude::*;
+    /// A row of `packing_slips`.
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "packing_slips")]
+    pub struct Model {
+        #[sea_orm(primary_key)]
+        pub id: i64,
+        pub company_id: i64,
+        pub number: String,
+        pub order_id: i64,
+        pub customer_id: i64,
+        pub warehouse_id: i64,
+        pub ship_date: Date,
+        /// The packing slip this one reverses.
+        pub reverses_id: Option<i64>,
+        /// The packing slip that reversed this one.
+        pub reversed_by_id: Option<i64>,
+        pub idempotency_key: Option<String>,
+        pub created_at: DateTimeUtc,
+    }
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+    impl ActiveModelBehavior for ActiveModel {}
+}
+
+/// A line of a packing slip: what it shipped of one order line.
+pub mod packing_slip_line {
+    use crate::money::Quantity;
+    use sea_orm::entity::prelude::*;
+    /// A row of `packing_slip_lines`.
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "packing_slip_lines")]
+    pub struct Model {
+        #[sea_orm(primary_key)]
+        pub id: i64,
+        pub company_id: i64,
+        pub packing_slip_id: i64,
+        pub order_line_id: i64,
+        pub item_id: i64,
+        /// Shipped quantity (negative on a reversal).
+        pub quantity: Quantity,
+        /// How much of it was invoiced.
+        pub invoiced: Quantity,
+        /// The stock movement, for a stocked item.
+        pub item_ledger_entry_id: Option<i64>,
+    }
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+    impl ActiveModelBehavior for ActiveModel {}
+}

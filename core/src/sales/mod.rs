@@ -12,6 +12,7 @@ pub mod confirm;
 mod entities;
 mod lines;
 mod quotations;
+pub mod shipping;
 pub mod standard;
 mod status;
 mod types;
@@ -20,8 +21,8 @@ pub mod workflow;
 
 pub use crate::setup::tax_setup;
 pub use entities::{
-    PriceSource, invoice_discount_term, sales_order, sales_order_line, sales_quotation,
-    sales_quotation_line,
+    PriceSource, invoice_discount_term, packing_slip, packing_slip_line, sales_order,
+    sales_order_line, sales_quotation, sales_quotation_line,
 };
 pub use quotations::*;
 pub use status::{

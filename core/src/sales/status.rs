@@ -70,6 +70,9 @@ pub enum DocumentStatus {
     /// Confirmed.
     #[sea_orm(string_value = "confirmation")]
     Confirmation,
+    /// A packing slip was posted.
+    #[sea_orm(string_value = "packing_slip")]
+    PackingSlip,
 }
 crate::enum_cell!(DocumentStatus);
 
@@ -79,6 +82,7 @@ impl DocumentStatus {
         match self {
             DocumentStatus::None => "none",
             DocumentStatus::Confirmation => "confirmation",
+            DocumentStatus::PackingSlip => "packing_slip",
         }
     }
 }

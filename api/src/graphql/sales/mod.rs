@@ -1,8 +1,9 @@
 //! Sales: orders, quotations, standard sales codes, the order workflow (holds, approvals,
-//! confirmations) and up-sell suggestions.
+//! confirmations), shipping (packing slips) and up-sell suggestions.
 
 pub mod orders;
 pub mod quotations;
+pub mod shipping;
 pub mod standard;
 pub mod upsell;
 pub mod workflow;

@@ -208,6 +208,10 @@ impl SalesOrder {
     async fn next_actions(&self, ctx: &Context<'_>) -> Result<Vec<OrderAction>> {
         next_actions(ctx, &self.0).await
     }
+    /// The packing slips posted for this order (reversals included), oldest first.
+    async fn packing_slips(&self, ctx: &Context<'_>) -> Result<Vec<super::shipping::PackingSlip>> {
+        super::shipping::packing_slips_of(ctx, self.0.id).await
+    }
     /// Lines, by line number.
     async fn lines(&self, ctx: &Context<'_>) -> Result<Vec<Fast<SalesOrderLine>>> {
         let currency = self.0.currency_id;

@@ -1,0 +1,563 @@
+//! Shipping: packing slips posted from an order, their reversal, and cancelling what is left
+//! to deliver on a line (DOMAIN.md §3.3, §3.4, §4).
+//!
+//! Owns: the delivered and canceled counters of order lines (only postings change them), the
+//! stock a shipment issues, and the packing slip numbers.
+//! - A packing slip ships, per order line, at most its deliver remainder
+//!   (ordered − delivered − canceled): `OVER_DELIVERY` otherwise. A stocked item's quantity
+//!   leaves the chosen warehouse through an item ledger entry in the same transaction; stock
+//!   never goes negative (`INSUFFICIENT_STOCK`). A service ships without stock.
+//! - An order on hold or waiting for approval ships nothing (`ORDER_ON_HOLD`,
+//!   `APPROVAL_REQUIRED`).
+//! - A posted packing slip never changes: it is corrected by a reversal, a new packing slip
+//!   with the same lines negated, which takes the stock back; only while nothing of it was
+//!   invoiced (`ALREADY_INVOICED`), and once (`ALREADY_REVERSED`).
+//! - The header status is recomputed from the lines' counters after every posting; the
+//!   document status becomes `PACKING_SLIP` and falls back only when every packing slip of the
+//!   order was reversed.
+//! - An idempotency key makes a retried posting return the first packing slip and post
+//!   nothing; the same key for another order is refused (`IDEMPOTENCY_KEY_REUSED`).
+//!
+//! Every function takes the caller's write transaction and locks the order first
+//! ([`super::lock_order`]), so concurrent postings of one order take turns.
+
+use super::{
+    DocumentStatus, header_status, line_status, lines_of, lock_order, packing_slip,
+    packing_slip_line, sales_order, sales_order_line, workflow,
+};
+use crate::catalog::unit_of_measure;
+use crate::error::{Rule, ServiceError, ServiceResult, Violation, Violations};
+use crate::inventory;
+use crate::money::Quantity;
+use crate::numbering::{self, SequenceKind};
+use crate::refs::{self, Table};
+use crate::validate;
+use chrono::{NaiveDate, Utc};
+use rust_decimal::Decimal;
+use sea_orm::entity::prelude::*;
+use sea_orm::{QueryOrder, Set};
+use std::collections::{HashMap, HashSet};
+
+/// Longest idempotency key.
+pub const KEY_MAX: usize = 100;
+
+/// One order line and how much of it to ship.
+#[derive(Debug, Clone)]
+pub struct ShipLine {
+    /// The order line.
+    pub line_id: i64,
+    /// How much (in the line's unit), more than zero.
+    pub quantity: Decimal,
+}
+
+/// A shipment to post as one packing slip.
+#[derive(Debug, Clone)]
+pub struct Shipment {
+    /// The order.
+    pub order_id: i64,
+    /// The warehouse the goods leave from.
+    pub warehouse_id: i64,
+    /// The ship date (the posting date of the stock movements).
+    pub ship_date: NaiveDate,
+    /// The lines and quantities; `None` ships every line's whole deliver remainder.
+    pub lines: Option<Vec<ShipLine>>,
+    /// A client's key for this posting: a retry with the same key returns the first packing
+    /// slip and posts nothing.
+    pub idempotency_key: Option<String>,
+}
+
+fn remainder(l: &sales_order_line::Model) -> i64 {
+    l.quantity
+        .raw()
+        .saturating_sub(l.delivered.raw())
+        .saturating_sub(l.canceled.raw())
+}
+
+fn check_key(key: Option<&str>) -> Result<Option<String>, Violation> {
+    let Some(k) = key else { return Ok(None) };
+    let k = k.trim();
+    if k.is_empty() || k.len() > KEY_MAX || k.chars().any(char::is_control) {
+        return Err(Violation::new(
+            "idempotencyKey",
+            Rule::InvalidFormat,
+            format!("an idempotency key has 1 to {KEY_MAX} characters and no control characters"),
+        ));
+    }
+    Ok(Some(k.to_owned()))
+}
+
+/// The packing slip posted with an idempotency key, if any.
+pub async fn by_idempotency_key(
+    db: &impl ConnectionTrait,
+    company_id: i64,
+    key: &str,
+) -> ServiceResult<Option<packing_slip::Model>> {
+    Ok(packing_slip::Entity::find()
+        .filter(packing_slip::Column::CompanyId.eq(company_id))
+        .filter(packing_slip::Column::IdempotencyKey.eq(key))
+        .one(db)
+        .await?)
+}
+
+/// Recomputes the order's status from its lines (and sets the document status), touches it.
+async fn restate(
+    db: &impl ConnectionTrait,
+    o: sales_order::Model,
+    document_status: DocumentStatus,
+) -> ServiceResult<sales_order::Model> {
+    let lines = lines_of(db, &[o.id]).await?;
+    let statuses: Vec<_> = lines
+        .iter()
+        .map(|l| {
+            line_status(
+                l.quantity.value(),
+                l.delivered.value(),
+                l.invoiced.value(),
+                l.canceled.value(),
+            )
+        })
+        .collect();
+    let mut am: sales_order::ActiveModel = o.into();
+    am.status = Set(header_status(&statuses));
+    am.document_status = Set(document_status);
+    am.updated_at = Set(Utc::now());
+    Ok(am.update(db).await?)
+}
+
+async fn set_delivered(
+    db: &impl ConnectionTrait,
+    l: &sales_order_line::Model,
+    delivered: i64,
+) -> ServiceResult<()> {
+    let mut am: sales_order_line::ActiveModel = l.clone().into();
+    am.delivered = Set(Quantity::from_raw(delivered));
+    am.updated_at = Set(Utc::now());
+    am.update(db).await?;
+    Ok(())
+}
+
+/// Posts a packing slip. Returns the order as written and the packing slip (the first one,
+/// for a retried idempotency key).
+pub async fn post_packing_slip(
+    db: &impl ConnectionTrait,
+    company_id: i64,
+    s: &Shipment,
+) -> ServiceResult<(sales_order::Model, packing_slip::Model)> {
+    let key = check_key(s.idempotency_key.as_deref())?;
+    let o = lock_order(db, company_id, s.order_id).await?;
+    // looked up under the order's lock: a retry racing its first attempt sees it committed
+    if let Some(k) = &key
+        && let Some(ps) = by_idempotency_key(db, company_id, k).await?
+    {
+        if ps.order_id != o.id || ps.reverses_id.is_some() {
+            return Err(Violation::new(
+                "idempotencyKey",
+                Rule::IdempotencyKeyReused,
+                "this idempotency key was used for another posting",
+            )
+            .into());
+        }
+        return Ok((o, ps));
+    }
+    workflow::ensure_executable(db, &o).await?;
+    let mut v = Violations::new();
+    v.check(
+        refs::usable(
+            db,
+            company_id,
+            Table::Warehouse,
+            s.warehouse_id,
+            "warehouseId",
+        )
+        .await?,
+    );
+    let lines = lines_of(db, &[o.id]).await?;
+    let by_id: HashMap<i64, &sales_order_line::Model> = lines.iter().map(|l| (l.id, l)).collect();
+    let units: HashMap<i64, i32> = unit_of_measure::Entity::find()
+        .filter(unit_of_measure::Column::Id.is_in(lines.iter().map(|l| l.unit_id)))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|u| (u.id, u.decimals))
+        .collect();
+    // (line, quantity to ship in raw units, the input field it came from)
+    let mut plan: Vec<(&sales_order_line::Model, i64, String)> = Vec::new();
+    match &s.lines {
+        None => {
+            for l in &lines {
+                let r = remainder(l);
+                if r > 0 {
+                    plan.push((l, r, "orderId".to_owned()));
+                }
+            }
+        }
+        Some(asked) => {
+            let mut seen = HashSet::new();
+            for (i, a) in asked.iter().enumerate() {
+                let field = format!("lines.{i}.quantity");
+                let Some(l) = by_id.get(&a.line_id).copied() else {
+                    v.push(Violation::new(
+                        &format!("lines.{i}.lineId"),
+                        Rule::NotFound,
+                        "no such line on this order",
+                    ));
+                    continue;
+                };
+                if !seen.insert(l.id) {
+                    v.push(Violation::new(
+                        &format!("lines.{i}.lineId"),
+                        Rule::InvalidValue,
+                        format!("line {} is listed twice", l.line_number),
+                    ));
+                    continue;
+                }
+                let Some(q) = v.check(validate::quantity(&field, a.quantity)) else {
+                    continue;
+                };
+                if q.raw() <= 0 {
+                    v.push(Violation::new(
+                        &field,
+                        Rule::InvalidValue,
+                        "a shipped quantity must be more than zero",
+                    ));
+                    continue;
+                }
+                if let Some(d) = units.get(&l.unit_id)
+                    && a.quantity.normalize().scale() > (*d).max(0) as u32
+                {
+                    v.push(Violation::new(
+                        &field,
+                        Rule::PrecisionExceeded,
+                        format!("the line's unit allows {d} decimal places"),
+                    ));
+                    continue;
+                }
+                let r = remainder(l);
+                if q.raw() > r {
+                    v.push(Violation::new(
+                        &field,
+                        Rule::OverDelivery,
+                        format!(
+                            "line {} has {} left to deliver; {} is more",
+                            l.line_number,
+                            Quantity::from_raw(r.max(0)).value(),
+                            q.value()
+                        ),
+                    ));
+                    continue;
+                }
+                plan.push((l, q.raw(), field));
+            }
+        }
+    }
+    v.finish()?;
+    if plan.is_empty() {
+        return Err(Violation::new(
+            "orderId",
+            Rule::NothingToShip,
+            format!("sales order {} has nothing left to ship", o.number),
+        )
+        .into());
+    }
+    let number = numbering::next_number(db, company_id, SequenceKind::PackingSlip).await?;
+    let ps = packing_slip::ActiveModel {
+        company_id: Set(company_id),
+        number: Set(number),
+        order_id: Set(o.id),
+        customer_id: Set(o.customer_id),
+        warehouse_id: Set(s.warehouse_id),
+        ship_date: Set(s.ship_date),
+        reverses_id: Set(None),
+        reversed_by_id: Set(None),
+        idempotency_key: Set(key),
+        created_at: Set(Utc::now()),
+        ..Default::default()
+    }
+    .insert(db)
+    .await?;
+    for (l, q, field) in plan {
+        let entry = inventory::move_for_sale(
+            db,
+            company_id,
+            l.item_id,
+            s.warehouse_id,
+            Quantity::from_raw(-q),
+            s.ship_date,
+            &field,
+        )
+        .await?;
+        packing_slip_line::ActiveModel {
+            company_id: Set(company_id),
+            packing_slip_id: Set(ps.id),
+            order_line_id: Set(l.id),
+            item_id: Set(l.item_id),
+            quantity: Set(Quantity::from_raw(q)),
+            invoiced: Set(Quantity::ZERO),
+            item_ledger_entry_id: Set(entry.map(|e| e.id)),
+            ..Default::default()
+        }
+        .insert(db)
+        .await?;
+        set_delivered(db, l, l.delivered.raw() + q).await?;
+    }
+    let doc = o.document_status.max(DocumentStatus::PackingSlip);
+    let o = restate(db, o, doc).await?;
+    Ok((o, ps))
+}
+
+/// The lines of packing slips (one statement).
+pub async fn lines_of_packing_slips(
+    db: &impl ConnectionTrait,
+    ids: &[i64],
+) -> ServiceResult<Vec<packing_slip_line::Model>> {
+    Ok(packing_slip_line::Entity::find()
+        .filter(packing_slip_line::Column::PackingSlipId.is_in(ids.iter().copied()))
+        .order_by_asc(packing_slip_line::Column::PackingSlipId)
+        .order_by_asc(packing_slip_line::Column::Id)
+        .all(db)
+        .await?)
+}
+
+/// The packing slips of orders, oldest first (one statement).
+pub async fn packing_slips_of(
+    db: &impl ConnectionTrait,
+    order_ids: &[i64],
+) -> ServiceResult<Vec<packing_slip::Model>> {
+    Ok(packing_slip::Entity::find()
+        .filter(packing_slip::Column::OrderId.is_in(order_ids.iter().copied()))
+        .order_by_asc(packing_slip::Column::Id)
+        .all(db)
+        .await?)
+}
+
+/// The order a packing slip belongs to (read without a lock, to choose the order to lock).
+pub async fn order_of_packing_slip(
+    db: &impl ConnectionTrait,
+    company_id: i64,
+    id: i64,
+) -> ServiceResult<i64> {
+    packing_slip::Entity::find_by_id(id)
+        .filter(packing_slip::Column::CompanyId.eq(company_id))
+        .one(db)
+        .await?
+        .map(|p| p.order_id)
+        .ok_or(ServiceError::NotFound("packing slip"))
+}
+
+/// Reverses a packing slip: a new packing slip with its lines negated, dated `date`, which
+/// takes the stock back and lowers the lines' delivered quantities.
+pub async fn reverse_packing_slip(
+    db: &impl ConnectionTrait,
+    company_id: i64,
+    id: i64,
+    date: NaiveDate,
+) -> ServiceResult<(sales_order::Model, packing_slip::Model)> {
+    let order_id = order_of_packing_slip(db, company_id, id).await?;
+    let o = lock_order(db, company_id, order_id).await?;
+    // read again under the order's lock: a concurrent reversal has committed or waits
+    let ps = packing_slip::Entity::find_by_id(id)
+        .one(db)
+        .await?
+        .ok_or(ServiceError::NotFound("packing slip"))?;
+    if ps.reverses_id.is_some() || ps.reversed_by_id.is_some() {
+        return Err(Violation::new(
+            "id",
+            Rule::AlreadyReversed,
+            format!(
+                "packing slip {} was reversed already or is a reversal",
+                ps.number
+            ),
+        )
+        .into());
+    }
+    let slip_lines = lines_of_packing_slips(db, &[ps.id]).await?;
+    if slip_lines.iter().any(|l| l.invoiced.raw() != 0) {
+        return Err(Violation::new(
+            "id",
+            Rule::AlreadyInvoiced,
+            format!("packing slip {} was invoiced", ps.number),
+        )
+        .into());
+    }
+    let lines = lines_of(db, &[o.id]).await?;
+    let by_id: HashMap<i64, &sales_order_line::Model> = lines.iter().map(|l| (l.id, l)).collect();
+    let number = numbering::next_number(db, company_id, SequenceKind::PackingSlip).await?;
+    let rev = packing_slip::ActiveModel {
+        company_id: Set(company_id),
+        number: Set(number),
+        order_id: Set(o.id),
+        customer_id: Set(ps.customer_id),
+        warehouse_id: Set(ps.warehouse_id),
+        ship_date: Set(date),
+        reverses_id: Set(Some(ps.id)),
+        reversed_by_id: Set(None),
+        idempotency_key: Set(None),
+        created_at: Set(Utc::now()),
+        ..Default::default()
+    }
+    .insert(db)
+    .await?;
+    for sl in &slip_lines {
+        let l = by_id
+            .get(&sl.order_line_id)
+            .copied()
+            .ok_or(ServiceError::NotFound("sales order line"))?;
+        let entry = if sl.item_ledger_entry_id.is_some() {
+            inventory::move_for_sale(
+                db,
+                company_id,
+                sl.item_id,
+                ps.warehouse_id,
+                sl.quantity,
+                date,
+                "id",
+            )
+            .await?
+        } else {
+            None
+        };
+        packing_slip_line::ActiveModel {
+            company_id: Set(company_id),
+            packing_slip_id: Set(rev.id),
+            order_line_id: Set(sl.order_line_id),
+            item_id: Set(sl.item_id),
+            quantity: Set(Quantity::from_raw(-sl.quantity.raw())),
+            invoiced: Set(Quantity::ZERO),
+            item_ledger_entry_id: Set(entry.map(|e| e.id)),
+            ..Default::default()
+        }
+        .insert(db)
+        .await?;
+        set_delivered(db, l, l.delivered.raw() - sl.quantity.raw()).await?;
+    }
+    let mut am: packing_slip::ActiveModel = ps.into();
+    am.reversed_by_id = Set(Some(rev.id));
+    am.update(db).await?;
+    // the document status falls back only when no packing slip of the order stands
+    let standing = packing_slips_of(db, &[o.id])
+        .await?
+        .iter()
+        .any(|p| p.reverses_id.is_none() && p.reversed_by_id.is_none());
+    let doc = if standing || o.document_status > DocumentStatus::PackingSlip {
+        o.document_status
+    } else if o.confirmed_version.is_some() {
+        DocumentStatus::Confirmation
+    } else {
+        DocumentStatus::None
+    };
+    let o = restate(db, o, doc).await?;
+    Ok((o, rev))
+}
+
+/// The order a line belongs to (read without a lock, to choose the order to lock).
+pub async fn order_of_line(
+    db: &impl ConnectionTrait,
+    company_id: i64,
+    line_id: i64,
+) -> ServiceResult<i64> {
+    sales_order_line::Entity::find_by_id(line_id)
+        .filter(sales_order_line::Column::CompanyId.eq(company_id))
+        .one(db)
+        .await?
+        .map(|l| l.order_id)
+        .ok_or(ServiceError::NotFound("sales order line"))
+}
+
+/// Cancels what is left to deliver on a line (D365 *cancel quantity*): its canceled quantity
+/// grows by the deliver remainder. With nothing delivered the line becomes canceled; otherwise
+/// it goes on as delivered (and invoiced) with the smaller quantity.
+pub async fn cancel_remainder(
+    db: &impl ConnectionTrait,
+    company_id: i64,
+    line_id: i64,
+) -> ServiceResult<sales_order::Model> {
+    let order_id = order_of_line(db, company_id, line_id).await?;
+    let o = lock_order(db, company_id, order_id).await?;
+    let l = sales_order_line::Entity::find_by_id(line_id)
+        .one(db)
+        .await?
+        .ok_or(ServiceError::NotFound("sales order line"))?;
+    let r = remainder(&l);
+    if r <= 0 {
+        return Err(Violation::new(
+            "lineId",
+            Rule::NothingToShip,
+            format!("line {} has nothing left to deliver", l.line_number),
+        )
+        .into());
+    }
+    let canceled = l.canceled.raw() + r;
+    let mut am: sales_order_line::ActiveModel = l.into();
+    am.canceled = Set(Quantity::from_raw(canceled));
+    am.updated_at = Set(Utc::now());
+    am.update(db).await?;
+    let doc = o.document_status;
+    restate(db, o, doc).await
+}
+
+/// Which packing slips a list shows.
+#[derive(Debug, Clone, Default)]
+pub struct PackingSlipFilter {
+    /// Of this order.
+    pub order_id: Option<i64>,
+    /// Of this customer.
+    pub customer_id: Option<i64>,
+    /// Shipped on or after.
+    pub ship_date_from: Option<NaiveDate>,
+    /// Shipped on or before.
+    pub ship_date_to: Option<NaiveDate>,
+    /// Number contains.
+    pub search: Option<String>,
+}
+
+fn packing_slip_query(
+    company_id: i64,
+    f: &PackingSlipFilter,
+) -> sea_orm::Select<packing_slip::Entity> {
+    use packing_slip::Column as C;
+    let mut q = packing_slip::Entity::find().filter(C::CompanyId.eq(company_id));
+    if let Some(c) = crate::crm::search_any(f.search.as_deref(), &[C::Number]) {
+        q = q.filter(c);
+    }
+    if let Some(o) = f.order_id {
+        q = q.filter(C::OrderId.eq(o));
+    }
+    if let Some(c) = f.customer_id {
+        q = q.filter(C::CustomerId.eq(c));
+    }
+    if let Some(d) = f.ship_date_from {
+        q = q.filter(C::ShipDate.gte(d));
+    }
+    if let Some(d) = f.ship_date_to {
+        q = q.filter(C::ShipDate.lte(d));
+    }
+    q
+}
+
+/// One page of packing slips, by number (numeric order within the sequence).
+pub async fn list_packing_slips(
+    db: &impl crate::reads::Read,
+    company_id: i64,
+    f: &PackingSlipFilter,
+    desc: bool,
+    args: &crate::paging::PageArgs,
+) -> ServiceResult<crate::paging::Page<packing_slip::Model>> {
+    crate::crm::page_sorted(
+        db,
+        packing_slip_query(company_id, f),
+        crate::crm::SortKey::Number(packing_slip::Column::Number),
+        packing_slip::Column::Id,
+        desc,
+        args,
+    )
+    .await
+}
+
+/// Number of packing slips matching the filter.
+pub async fn count_packing_slips(
+    db: &impl crate::reads::Read,
+    company_id: i64,
+    f: &PackingSlipFilter,
+) -> ServiceResult<u64> {
+    Ok(crate::reads::count(db, packing_slip_query(company_id, f)).await?)
+}

@@ -1,0 +1,365 @@
+//! Shipping through GraphQL (issue 18, first part): packing slips post the delivery of S2's
+//! steps with its counters, statuses and stock, are reversed only by a new document, never
+//! over-deliver (also under concurrency), are refused on hold, and an idempotency key makes a
+//! retried posting return the first packing slip.
+
+use crate::orders::{customer, setup};
+use mercator_tests::{Client, TestApp, codes};
+use serde_json::{Value, json};
+
+const SLIP: &str = "packingSlip { id number isReversal reverses { number } lines { quantity invoiced item { number } orderLine { lineNumber } }
+    order { status documentStatus lines { id delivered canceled deliverRemainder status } } }";
+
+async fn ship(c: &Client<'_>, input: Value) -> Value {
+    c.mutate("salesOrderShip", "SalesOrderShipInput", SLIP, input)
+        .await
+}
+
+async fn stock(c: &Client<'_>, item: &str, warehouse: &str, qty: &str) {
+    let p = c
+        .mutate(
+            "inventoryAdjust",
+            "InventoryAdjustInput",
+            "entry { id }",
+            json!({"itemId": item, "warehouseId": warehouse, "quantity": qty, "postingDate": "2026-12-01"}),
+        )
+        .await;
+    assert_eq!(p["userErrors"], json!([]), "{p}");
+}
+
+async fn on_hand(c: &Client<'_>, item: &str) -> String {
+    c.ok(
+        "query($id: ID!) { node(id: $id) { ... on Item { onHand } } }",
+        json!({"id": item}),
+    )
+    .await["node"]["onHand"]
+        .as_str()
+        .unwrap()
+        .to_owned()
+}
+
+async fn order(c: &Client<'_>, cust: &str, lines: Value) -> (String, Vec<String>) {
+    let p = c
+        .mutate(
+            "salesOrderCreate",
+            "SalesOrderCreateInput",
+            "salesOrder { id lines { id } }",
+            json!({"customerId": cust, "lines": lines}),
+        )
+        .await;
+    assert_eq!(p["userErrors"], json!([]), "{p}");
+    let lines = p["salesOrder"]["lines"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|l| l["id"].as_str().unwrap().to_owned())
+        .collect();
+    (p["salesOrder"]["id"].as_str().unwrap().to_owned(), lines)
+}
+
+async fn line_state(c: &Client<'_>, order: &str) -> Value {
+    c.ok(
+        "query($id: ID!) { node(id: $id) { ... on SalesOrder { status documentStatus packingSlips { number }
+            lines { delivered canceled deliverRemainder status } } } }",
+        json!({"id": order}),
+    )
+    .await["node"]
+        .clone()
+}
+
+/// S2's deliveries: 100 × ITEM-A, packing slip PS-1 of 60 (open order, 40 left), PS-2 of 40
+/// (delivered), a third refused (nothing left). Stock leaves the warehouse with each; a
+/// reversal is a new packing slip that takes it back; cancelling the remainder closes the line.
+#[tokio::test]
+async fn s2_deliveries_counters_statuses_and_stock() {
+    let app = TestApp::start().await;
+    let c = app.company("SHIP").await;
+    let s = setup(&c).await;
+    let main = c.warehouse("MAIN").await;
+    stock(&c, &s.item_a, &main, "120").await;
+    let cust = customer(&c, "C-1000", &s.usd, json!({})).await;
+    let (so, lines) = order(
+        &c,
+        &cust,
+        json!([{"itemId": s.item_a, "quantity": "100", "discountPercent": "10"}]),
+    )
+    .await;
+
+    let p = ship(&c, json!({"orderId": so, "warehouseId": main, "lines": [{"lineId": lines[0], "quantity": "60"}]})).await;
+    assert_eq!(p["userErrors"], json!([]), "{p}");
+    let ps = &p["packingSlip"];
+    assert_eq!(ps["number"], "PS-1");
+    assert_eq!(ps["isReversal"], false);
+    assert_eq!(
+        ps["lines"],
+        json!([{"quantity": "60", "invoiced": "0", "item": {"number": "ITEM-A"}, "orderLine": {"lineNumber": 10}}])
+    );
+    assert_eq!(ps["order"]["status"], "OPEN_ORDER");
+    assert_eq!(ps["order"]["documentStatus"], "PACKING_SLIP");
+    assert_eq!(ps["order"]["lines"][0]["delivered"], "60");
+    assert_eq!(ps["order"]["lines"][0]["deliverRemainder"], "40");
+    assert_eq!(ps["order"]["lines"][0]["status"], "OPEN_ORDER");
+    assert_eq!(on_hand(&c, &s.item_a).await, "60");
+
+    // more than the remainder: refused, nothing written, no number used
+    let before = line_state(&c, &so).await;
+    let p = ship(&c, json!({"orderId": so, "warehouseId": main, "lines": [{"lineId": lines[0], "quantity": "41"}]})).await;
+    assert_eq!(codes(&p), ["OVER_DELIVERY"], "{p}");
+    assert_eq!(
+        p["userErrors"][0]["field"],
+        json!(["input", "lines", "0", "quantity"])
+    );
+    assert_eq!(line_state(&c, &so).await, before);
+    assert_eq!(on_hand(&c, &s.item_a).await, "60");
+
+    // the rest (every remainder when no lines are given)
+    let p = ship(&c, json!({"orderId": so, "warehouseId": main})).await;
+    assert_eq!(p["userErrors"], json!([]), "{p}");
+    assert_eq!(p["packingSlip"]["number"], "PS-2");
+    assert_eq!(p["packingSlip"]["lines"][0]["quantity"], "40");
+    assert_eq!(p["packingSlip"]["order"]["status"], "DELIVERED");
+    assert_eq!(p["packingSlip"]["order"]["lines"][0]["status"], "DELIVERED");
+    assert_eq!(on_hand(&c, &s.item_a).await, "20");
+    let p = ship(&c, json!({"orderId": so, "warehouseId": main})).await;
+    assert_eq!(codes(&p), ["NOTHING_TO_SHIP"], "{p}");
+
+    // a reversal: a new packing slip, negated, stock back, the line open again
+    let ps2 = c
+        .ok(
+            "{ packingSlips(filter: { search: \"PS-2\" }) { nodes { id } } }",
+            json!({}),
+        )
+        .await["packingSlips"]["nodes"][0]["id"]
+        .clone();
+    let p = c
+        .mutate(
+            "packingSlipReverse",
+            "PackingSlipReverseInput",
+            SLIP,
+            json!({"id": ps2}),
+        )
+        .await;
+    assert_eq!(p["userErrors"], json!([]), "{p}");
+    assert_eq!(p["packingSlip"]["number"], "PS-3");
+    assert_eq!(p["packingSlip"]["isReversal"], true);
+    assert_eq!(p["packingSlip"]["reverses"]["number"], "PS-2");
+    assert_eq!(p["packingSlip"]["lines"][0]["quantity"], "-40");
+    assert_eq!(p["packingSlip"]["order"]["status"], "OPEN_ORDER");
+    assert_eq!(p["packingSlip"]["order"]["lines"][0]["delivered"], "60");
+    assert_eq!(on_hand(&c, &s.item_a).await, "60");
+    let again = c
+        .mutate(
+            "packingSlipReverse",
+            "PackingSlipReverseInput",
+            "packingSlip { id }",
+            json!({"id": ps2}),
+        )
+        .await;
+    assert_eq!(codes(&again), ["ALREADY_REVERSED"], "{again}");
+    let rev = p["packingSlip"]["id"].clone();
+    let again = c
+        .mutate(
+            "packingSlipReverse",
+            "PackingSlipReverseInput",
+            "packingSlip { id }",
+            json!({"id": rev}),
+        )
+        .await;
+    assert_eq!(codes(&again), ["ALREADY_REVERSED"], "{again}");
+
+    // cancel the remainder: 60 delivered, 40 canceled → delivered
+    let p = c
+        .mutate(
+            "salesOrderLineCancelRemainder",
+            "SalesOrderLineCancelRemainderInput",
+            "salesOrder { status lines { delivered canceled deliverRemainder status } }",
+            json!({"lineId": lines[0]}),
+        )
+        .await;
+    assert_eq!(p["userErrors"], json!([]), "{p}");
+    assert_eq!(
+        p["salesOrder"],
+        json!({"status": "DELIVERED", "lines": [{"delivered": "60", "canceled": "40", "deliverRemainder": "0", "status": "DELIVERED"}]})
+    );
+    let p = c
+        .mutate(
+            "salesOrderLineCancelRemainder",
+            "SalesOrderLineCancelRemainderInput",
+            "salesOrder { status }",
+            json!({"lineId": lines[0]}),
+        )
+        .await;
+    assert_eq!(codes(&p), ["NOTHING_TO_SHIP"], "{p}");
+
+    let d = c
+        .ok(
+            "query($o: ID) { packingSlips(filter: { orderId: $o }, direction: DESC) { totalCount nodes { number } } }",
+            json!({"o": so}),
+        )
+        .await;
+    assert_eq!(
+        d["packingSlips"],
+        json!({"totalCount": 3, "nodes": [{"number": "PS-3"}, {"number": "PS-2"}, {"number": "PS-1"}]})
+    );
+    let st = line_state(&c, &so).await;
+    assert_eq!(st["documentStatus"], "PACKING_SLIP");
+    assert_eq!(
+        st["packingSlips"],
+        json!([{"number": "PS-1"}, {"number": "PS-2"}, {"number": "PS-3"}])
+    );
+}
+
+/// Refusals: on hold, not enough stock, a wrong line, zero, a fraction of a piece, a line
+/// twice. Each changes nothing and uses no number; an idempotency key returns the first
+/// packing slip on a retry and is refused for another order.
+#[tokio::test]
+async fn shipping_refusals_change_nothing_and_retries_post_once() {
+    let app = TestApp::start().await;
+    let c = app.company("SHIR").await;
+    let s = setup(&c).await;
+    let main = c.warehouse("MAIN").await;
+    stock(&c, &s.item_a, &main, "10").await;
+    let cust = customer(&c, "C-1000", &s.usd, json!({})).await;
+    let (so, lines) = order(
+        &c,
+        &cust,
+        json!([{"itemId": s.item_a, "quantity": "20"}, {"itemId": s.item_b, "quantity": "5"}]),
+    )
+    .await;
+    let (other, other_lines) =
+        order(&c, &cust, json!([{"itemId": s.item_a, "quantity": "1"}])).await;
+    let before = line_state(&c, &so).await;
+
+    // not enough ITEM-A (10 on hand) and no ITEM-B at all
+    let p = ship(&c, json!({"orderId": so, "warehouseId": main})).await;
+    assert_eq!(codes(&p), ["INSUFFICIENT_STOCK"], "{p}");
+    let cases = [
+        (
+            json!([{"lineId": other_lines[0], "quantity": "1"}]),
+            "NOT_FOUND",
+        ),
+        (
+            json!([{"lineId": lines[0], "quantity": "0"}]),
+            "INVALID_VALUE",
+        ),
+        (
+            json!([{"lineId": lines[0], "quantity": "-1"}]),
+            "INVALID_VALUE",
+        ),
+        (
+            json!([{"lineId": lines[0], "quantity": "1.5"}]),
+            "PRECISION_EXCEEDED",
+        ),
+        (
+            json!([{"lineId": lines[0], "quantity": "1"}, {"lineId": lines[0], "quantity": "1"}]),
+            "INVALID_VALUE",
+        ),
+        (
+            json!([{"lineId": lines[0], "quantity": "21"}]),
+            "OVER_DELIVERY",
+        ),
+    ];
+    for (ls, code) in cases {
+        let p = ship(&c, json!({"orderId": so, "warehouseId": main, "lines": ls})).await;
+        assert_eq!(codes(&p), [code], "{ls}: {p}");
+    }
+    // on hold
+    let p = c
+        .mutate(
+            "holdCodeCreate",
+            "HoldCodeCreateInput",
+            "holdCode { code }",
+            json!({"code": "CALLBACK", "description": "Call back"}),
+        )
+        .await;
+    assert_eq!(p["userErrors"], json!([]), "{p}");
+    let p = c
+        .mutate(
+            "salesOrderHoldApply",
+            "SalesOrderHoldApplyInput",
+            "orderHold { id }",
+            json!({"orderId": so, "holdCode": "CALLBACK"}),
+        )
+        .await;
+    assert_eq!(p["userErrors"], json!([]), "{p}");
+    let hold = p["orderHold"]["id"].clone();
+    let p = ship(&c, json!({"orderId": so, "warehouseId": main, "lines": [{"lineId": lines[0], "quantity": "1"}]})).await;
+    assert_eq!(codes(&p), ["ORDER_ON_HOLD"], "{p}");
+    let p = c
+        .mutate(
+            "salesOrderHoldClear",
+            "SalesOrderHoldClearInput",
+            "orderHold { id }",
+            json!({"id": hold}),
+        )
+        .await;
+    assert_eq!(p["userErrors"], json!([]), "{p}");
+    assert_eq!(
+        line_state(&c, &so).await,
+        before,
+        "refusals changed the order"
+    );
+    assert_eq!(on_hand(&c, &s.item_a).await, "10");
+
+    // a retried posting with the same key: the first packing slip, delivered once
+    let input = json!({"orderId": so, "warehouseId": main, "idempotencyKey": "web-42",
+        "lines": [{"lineId": lines[0], "quantity": "4"}]});
+    let first = ship(&c, input.clone()).await;
+    assert_eq!(first["userErrors"], json!([]), "{first}");
+    assert_eq!(
+        first["packingSlip"]["number"], "PS-1",
+        "refusals used no number"
+    );
+    let retry = ship(&c, input).await;
+    assert_eq!(retry["userErrors"], json!([]), "{retry}");
+    assert_eq!(retry["packingSlip"]["id"], first["packingSlip"]["id"]);
+    assert_eq!(retry["packingSlip"]["order"]["lines"][0]["delivered"], "4");
+    assert_eq!(on_hand(&c, &s.item_a).await, "6");
+    let p = ship(
+        &c,
+        json!({"orderId": other, "warehouseId": main, "idempotencyKey": "web-42"}),
+    )
+    .await;
+    assert_eq!(codes(&p), ["IDEMPOTENCY_KEY_REUSED"], "{p}");
+    let p = ship(
+        &c,
+        json!({"orderId": other, "warehouseId": main, "idempotencyKey": ""}),
+    )
+    .await;
+    assert_eq!(codes(&p), ["INVALID_FORMAT"], "{p}");
+}
+
+/// Many clients ship the same line at once: together they never deliver more than ordered,
+/// stock never goes below zero, and the packing slip numbers have no gap (PostgreSQL locks the
+/// order; SQLite takes turns).
+#[tokio::test]
+async fn concurrent_shipments_never_over_deliver() {
+    let app = TestApp::start().await;
+    let c = app.company("SHIC").await;
+    let s = setup(&c).await;
+    let main = c.warehouse("MAIN").await;
+    stock(&c, &s.item_a, &main, "1000").await;
+    let cust = customer(&c, "C-1000", &s.usd, json!({})).await;
+    let (so, lines) = order(&c, &cust, json!([{"itemId": s.item_a, "quantity": "50"}])).await;
+    let tries = (0..12).map(|_| {
+        ship(
+            &c,
+            json!({"orderId": so, "warehouseId": main, "lines": [{"lineId": lines[0], "quantity": "10"}]}),
+        )
+    });
+    let results = futures_util::future::join_all(tries).await;
+    let mut numbers: Vec<String> = Vec::new();
+    for r in &results {
+        match codes(r).as_slice() {
+            [] => numbers.push(r["packingSlip"]["number"].as_str().unwrap().to_owned()),
+            [c] if c == "OVER_DELIVERY" || c == "CONFLICT" => {}
+            other => panic!("unexpected {other:?}: {r}"),
+        }
+    }
+    numbers.sort_by_key(|n| n[3..].parse::<u32>().unwrap());
+    assert_eq!(numbers, ["PS-1", "PS-2", "PS-3", "PS-4", "PS-5"]);
+    let st = line_state(&c, &so).await;
+    assert_eq!(st["lines"][0]["delivered"], "50");
+    assert_eq!(st["status"], "DELIVERED");
+    assert_eq!(on_hand(&c, &s.item_a).await, "950");
+}
