@@ -363,3 +363,156 @@ async fn concurrent_shipments_never_over_deliver() {
     assert_eq!(st["status"], "DELIVERED");
     assert_eq!(on_hand(&c, &s.item_a).await, "950");
 }
+
+/// A packing slip releases an open order, unless it is over the approval threshold
+/// (`APPROVAL_REQUIRED`); a blocked customer gets nothing shipped. What was delivered or
+/// canceled is settled: a line's quantity stays above both, and a line a packing slip names is
+/// never deleted (even after a reversal). Cancelling an undelivered line cancels it, and the
+/// document status falls back when every packing slip was reversed.
+#[tokio::test]
+async fn shipping_releases_the_order_and_settles_its_lines() {
+    let app = TestApp::start().await;
+    let c = app.company("SHIG").await;
+    let s = setup(&c).await;
+    let main = c.warehouse("MAIN").await;
+    stock(&c, &s.item_a, &main, "100").await;
+    let cust = customer(&c, "C-1000", &s.usd, json!({})).await;
+
+    // over the threshold: approval first
+    let p = c
+        .mutate(
+            "approvalThresholdSet",
+            "ApprovalThresholdSetInput",
+            "company { id }",
+            json!({"amount": "100"}),
+        )
+        .await;
+    assert_eq!(p["userErrors"], json!([]), "{p}");
+    let (big, _) = order(&c, &cust, json!([{"itemId": s.item_a, "quantity": "10"}])).await;
+    let p = ship(&c, json!({"orderId": big, "warehouseId": main})).await;
+    assert_eq!(codes(&p), ["APPROVAL_REQUIRED"], "{p}");
+    let p = c
+        .mutate(
+            "approvalThresholdSet",
+            "ApprovalThresholdSetInput",
+            "company { id }",
+            json!({"amount": null}),
+        )
+        .await;
+    assert_eq!(p["userErrors"], json!([]), "{p}");
+
+    let (so, lines) = order(
+        &c,
+        &cust,
+        json!([{"itemId": s.item_a, "quantity": "10"}, {"itemId": s.item_a, "quantity": "3"}]),
+    )
+    .await;
+    let p = ship(&c, json!({"orderId": so, "warehouseId": main, "lines": [{"lineId": lines[0], "quantity": "4"}]})).await;
+    assert_eq!(p["userErrors"], json!([]), "{p}");
+    let r = c
+        .ok(
+            "query($id: ID!) { node(id: $id) { ... on SalesOrder { releaseStatus } } }",
+            json!({"id": so}),
+        )
+        .await;
+    assert_eq!(r["node"]["releaseStatus"], "RELEASED");
+    let slip = p["packingSlip"]["id"].clone();
+    let n = c
+        .ok(
+            "query($id: ID!) { node(id: $id) { ... on PackingSlip { number lines { id quantity } } } }",
+            json!({"id": slip}),
+        )
+        .await;
+    assert_eq!(n["node"]["number"], "PS-1");
+    let sl = n["node"]["lines"][0]["id"].clone();
+    let n = c
+        .ok(
+            "query($id: ID!) { node(id: $id) { ... on PackingSlipLine { quantity orderLine { lineNumber } } } }",
+            json!({"id": sl}),
+        )
+        .await;
+    assert_eq!(
+        n["node"],
+        json!({"quantity": "4", "orderLine": {"lineNumber": 10}})
+    );
+
+    // 4 delivered, 6 canceled: the quantity cannot go below 10 any more
+    let p = c
+        .mutate(
+            "salesOrderLineCancelRemainder",
+            "SalesOrderLineCancelRemainderInput",
+            "salesOrder { id }",
+            json!({"lineId": lines[0]}),
+        )
+        .await;
+    assert_eq!(p["userErrors"], json!([]), "{p}");
+    let p = c
+        .mutate(
+            "salesOrderReopen",
+            "SalesOrderReopenInput",
+            "salesOrder { releaseStatus }",
+            json!({"id": so}),
+        )
+        .await;
+    assert_eq!(p["userErrors"], json!([]), "{p}");
+    let p = c
+        .mutate(
+            "salesOrderLineUpdate",
+            "SalesOrderLineUpdateInput",
+            "salesOrder { id }",
+            json!({"id": lines[0], "quantity": "5"}),
+        )
+        .await;
+    assert_eq!(codes(&p), ["QUANTITY_BELOW_DELIVERED"], "{p}");
+
+    // reversed, the line still may not be deleted: a packing slip names it
+    let p = c
+        .mutate(
+            "packingSlipReverse",
+            "PackingSlipReverseInput",
+            SLIP,
+            json!({"id": slip}),
+        )
+        .await;
+    assert_eq!(p["userErrors"], json!([]), "{p}");
+    assert_eq!(p["packingSlip"]["order"]["documentStatus"], "NONE");
+    let p = c
+        .mutate(
+            "salesOrderLineDelete",
+            "SalesOrderLineDeleteInput",
+            "salesOrder { id }",
+            json!({"id": lines[0]}),
+        )
+        .await;
+    assert_eq!(codes(&p), ["LINE_HAS_DELIVERIES"], "{p}");
+
+    // an undelivered line canceled: CANCELED
+    let p = c
+        .mutate(
+            "salesOrderLineCancelRemainder",
+            "SalesOrderLineCancelRemainderInput",
+            "salesOrder { lines { canceled status } }",
+            json!({"lineId": lines[1]}),
+        )
+        .await;
+    assert_eq!(p["userErrors"], json!([]), "{p}");
+    assert_eq!(
+        p["salesOrder"]["lines"][1],
+        json!({"canceled": "3", "status": "CANCELED"})
+    );
+
+    // a blocked customer gets nothing shipped
+    let (other, _) = order(&c, &cust, json!([{"itemId": s.item_a, "quantity": "1"}])).await;
+    let p = c
+        .mutate(
+            "customerUpdate",
+            "CustomerUpdateInput",
+            "customer { id }",
+            json!({"id": cust, "blocked": "ALL"}),
+        )
+        .await;
+    assert_eq!(p["userErrors"], json!([]), "{p}");
+    let p = ship(&c, json!({"orderId": other, "warehouseId": main})).await;
+    assert_eq!(codes(&p), ["INVALID_VALUE"], "{p}");
+    assert_eq!(on_hand(&c, &s.item_a).await, "100");
+}

@@ -59,6 +59,7 @@ pub const REFERENCES: &[(&str, &str, Target)] = &[
     ("sales_orders", "invoice_customer_id", Target::Customer),
     ("sales_quotations", "customer_id", Target::Customer),
     ("customer_standard_codes", "customer_id", Target::Customer),
+    ("packing_slips", "customer_id", Target::Customer),
     (
         "campaign_targets",
         "contact_person_id",

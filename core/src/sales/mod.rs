@@ -852,14 +852,18 @@ pub(crate) async fn update_line(
     let (line, order) = line_and_order(db, company_id, line_id).await?;
     editable(&order)?;
     let quantity = p.quantity.unwrap_or(line.quantity.value());
-    if quantity.abs() < line.delivered.value().abs() {
+    // what was delivered and what was canceled are settled: the quantity stays above both
+    let settled = line.delivered.value().abs() + line.canceled.value().abs();
+    if quantity.abs() < settled {
         return Err(violation(
             "quantity",
             Rule::QuantityBelowDelivered,
             format!(
-                "line {} has {} delivered; its quantity cannot go below that",
+                "line {} has {} delivered and {} canceled; its quantity cannot go below {}",
                 line.line_number,
-                line.delivered.value().normalize()
+                line.delivered.value().normalize(),
+                line.canceled.value().normalize(),
+                settled.normalize()
             ),
         ));
     }
@@ -911,7 +915,13 @@ pub(crate) async fn delete_line(
 ) -> ServiceResult<sales_order::Model> {
     let (line, order) = line_and_order(db, company_id, line_id).await?;
     editable(&order)?;
-    if !line.delivered.value().is_zero() {
+    // a line a packing slip names (even one reversed since) stays: the documents point at it
+    let shipped = packing_slip_line::Entity::find()
+        .filter(packing_slip_line::Column::OrderLineId.eq(line.id))
+        .one(db)
+        .await?
+        .is_some();
+    if !line.delivered.value().is_zero() || !line.canceled.value().is_zero() || shipped {
         return Err(violation(
             "id",
             Rule::LineHasDeliveries,

@@ -75,8 +75,7 @@ fn remainder(l: &sales_order_line::Model) -> i64 {
 
 fn check_key(key: Option<&str>) -> Result<Option<String>, Violation> {
     let Some(k) = key else { return Ok(None) };
-    let k = k.trim();
-    if k.is_empty() || k.len() > KEY_MAX || k.chars().any(char::is_control) {
+    if k.is_empty() || k.chars().count() > KEY_MAX || k.chars().any(char::is_control) {
         return Err(Violation::new(
             "idempotencyKey",
             Rule::InvalidFormat,
@@ -84,6 +83,18 @@ fn check_key(key: Option<&str>) -> Result<Option<String>, Violation> {
         ));
     }
     Ok(Some(k.to_owned()))
+}
+
+fn other_unit(l: &sales_order_line::Model, field: &str) -> Violation {
+    Violation::new(
+        field,
+        Rule::InvalidValue,
+        format!(
+            "line {} is in another unit than its item's base unit; shipping it needs unit \
+             conversions, which come later",
+            l.line_number
+        ),
+    )
 }
 
 /// The packing slip posted with an idempotency key, if any.
@@ -138,7 +149,7 @@ async fn set_delivered(
 
 /// Posts a packing slip. Returns the order as written and the packing slip (the first one,
 /// for a retried idempotency key).
-pub async fn post_packing_slip(
+pub(crate) async fn post_packing_slip(
     db: &impl ConnectionTrait,
     company_id: i64,
     s: &Shipment,
@@ -160,6 +171,19 @@ pub async fn post_packing_slip(
         return Ok((o, ps));
     }
     workflow::ensure_executable(db, &o).await?;
+    let blocked = crate::parties::customer::Entity::find_by_id(o.customer_id)
+        .one(db)
+        .await?
+        .is_some_and(|c| c.blocked == crate::parties::Blocked::All);
+    if blocked {
+        return Err(Violation::new(
+            "orderId",
+            Rule::InvalidValue,
+            format!("the customer of sales order {} is blocked", o.number),
+        )
+        .into());
+    }
+    let o = workflow::release_for_posting(db, company_id, o).await?;
     let mut v = Violations::new();
     v.check(
         refs::usable(
@@ -180,6 +204,19 @@ pub async fn post_packing_slip(
         .into_iter()
         .map(|u| (u.id, u.decimals))
         .collect();
+    let items: HashMap<i64, crate::catalog::item::Model> = crate::catalog::item::Entity::find()
+        .filter(crate::catalog::item::Column::Id.is_in(lines.iter().map(|l| l.item_id)))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|i| (i.id, i))
+        .collect();
+    // stock moves in the item's base unit, and units do not convert yet
+    let unit_ok = |l: &sales_order_line::Model| {
+        items.get(&l.item_id).is_none_or(|i| {
+            i.kind != crate::catalog::ItemKind::Stocked || i.base_unit_id == l.unit_id
+        })
+    };
     // (line, quantity to ship in raw units, the input field it came from)
     let mut plan: Vec<(&sales_order_line::Model, i64, String)> = Vec::new();
     match &s.lines {
@@ -187,11 +224,22 @@ pub async fn post_packing_slip(
             for l in &lines {
                 let r = remainder(l);
                 if r > 0 {
+                    if !unit_ok(l) {
+                        v.push(other_unit(l, "orderId"));
+                        continue;
+                    }
                     plan.push((l, r, "orderId".to_owned()));
                 }
             }
         }
         Some(asked) => {
+            if asked.is_empty() {
+                v.push(Violation::new(
+                    "lines",
+                    Rule::NothingToShip,
+                    "no lines were given; leave `lines` out to ship every remainder",
+                ));
+            }
             let mut seen = HashSet::new();
             for (i, a) in asked.iter().enumerate() {
                 let field = format!("lines.{i}.quantity");
@@ -230,6 +278,10 @@ pub async fn post_packing_slip(
                         Rule::PrecisionExceeded,
                         format!("the line's unit allows {d} decimal places"),
                     ));
+                    continue;
+                }
+                if !unit_ok(l) {
+                    v.push(other_unit(l, &format!("lines.{i}.lineId")));
                     continue;
                 }
                 let r = remainder(l);
@@ -346,7 +398,7 @@ pub async fn order_of_packing_slip(
 
 /// Reverses a packing slip: a new packing slip with its lines negated, dated `date`, which
 /// takes the stock back and lowers the lines' delivered quantities.
-pub async fn reverse_packing_slip(
+pub(crate) async fn reverse_packing_slip(
     db: &impl ConnectionTrait,
     company_id: i64,
     id: i64,
@@ -466,7 +518,7 @@ pub async fn order_of_line(
 /// Cancels what is left to deliver on a line (D365 *cancel quantity*): its canceled quantity
 /// grows by the deliver remainder. With nothing delivered the line becomes canceled; otherwise
 /// it goes on as delivered (and invoiced) with the smaller quantity.
-pub async fn cancel_remainder(
+pub(crate) async fn cancel_remainder(
     db: &impl ConnectionTrait,
     company_id: i64,
     line_id: i64,

@@ -508,6 +508,30 @@ async fn set_release(
     Ok(am.update(db).await?)
 }
 
+/// Releases an open order as part of a posting (a packing slip releases the order, DOMAIN.md
+/// §3.4): refused over the approval threshold (`APPROVAL_REQUIRED`); a released order stays
+/// as it is. The caller has locked the order and checked holds ([`ensure_executable`]).
+pub(crate) async fn release_for_posting(
+    db: &impl ConnectionTrait,
+    company_id: i64,
+    o: sales_order::Model,
+) -> ServiceResult<sales_order::Model> {
+    if o.release_status != ReleaseStatus::Open {
+        return Ok(o);
+    }
+    if needs_approval(db, company_id, &o).await? {
+        return Err(violation(
+            "orderId",
+            Rule::ApprovalRequired,
+            format!(
+                "sales order {} is over the approval threshold: request approval",
+                o.number
+            ),
+        ));
+    }
+    set_release(db, o, ReleaseStatus::Released).await
+}
+
 /// Releases an open order: refused while on hold, or when it is over the approval threshold
 /// (request approval instead).
 pub(crate) async fn release_order(
