@@ -516,3 +516,61 @@ async fn shipping_releases_the_order_and_settles_its_lines() {
     assert_eq!(codes(&p), ["INVALID_VALUE"], "{p}");
     assert_eq!(on_hand(&c, &s.item_a).await, "100");
 }
+
+/// A plugin's order type sees shipping: a consignment order ships through the plugin's dry run
+/// and check (`SHIP`), the plugin sees the delivered quantity and vetoes cancelling the
+/// remainder once goods sit at the consignee (`CANCEL`), and neither the dry runs nor the veto
+/// use a packing slip number or write anything.
+#[tokio::test]
+async fn a_plugin_order_type_sees_shipments_and_vetoes_cancelling_after_delivery() {
+    use mercator_tests::{fresh_config, plugin_entry, rust_plugin};
+    let (mut cfg, dir) = fresh_config();
+    cfg.plugins = vec![plugin_entry(
+        &rust_plugin("mercator_example_consignment"),
+        json!({"maxSettlementDays": 60}),
+    )];
+    let app = TestApp::start_with(cfg, dir).await;
+    let c = app.company("SHIP").await;
+    let s = setup(&c).await;
+    let main = c.warehouse("MAIN").await;
+    stock(&c, &s.item_a, &main, "10").await;
+    let cust = customer(&c, "C-CONS", &s.usd, json!({})).await;
+    let p = c
+        .mutate(
+            "salesOrderCreate",
+            "SalesOrderCreateInput",
+            "salesOrder { id lines { id } }",
+            json!({"customerId": cust, "orderType": "CONSIGNMENT",
+                "attributes": {"consigneeSite": "SITE-7", "settlementDays": 30},
+                "lines": [{"itemId": s.item_a, "quantity": "10"}]}),
+        )
+        .await;
+    assert_eq!(p["userErrors"], json!([]), "{p}");
+    let so = p["salesOrder"]["id"].as_str().unwrap().to_owned();
+    let line = p["salesOrder"]["lines"][0]["id"].clone();
+
+    let p = ship(
+        &c,
+        json!({"orderId": so, "warehouseId": main, "lines": [{"lineId": line, "quantity": "4"}]}),
+    )
+    .await;
+    assert_eq!(p["userErrors"], json!([]), "{p}");
+    assert_eq!(p["packingSlip"]["number"], "PS-1");
+    let before = line_state(&c, &so).await;
+    let q = "mutation($i: SalesOrderLineCancelRemainderInput!) { salesOrderLineCancelRemainder(input: $i) {
+        salesOrder { id } userErrors { code extensionCode } } }";
+    let p = c.ok(q, json!({"i": {"lineId": line}})).await["salesOrderLineCancelRemainder"].clone();
+    assert_eq!(
+        p["userErrors"],
+        json!([{"code": "REJECTED_BY_EXTENSION", "extensionCode": "CONSIGNMENT_STOCK_AT_CONSIGNEE"}])
+    );
+    assert_eq!(line_state(&c, &so).await, before, "the veto wrote nothing");
+    let p = ship(&c, json!({"orderId": so, "warehouseId": main})).await;
+    assert_eq!(p["userErrors"], json!([]), "{p}");
+    assert_eq!(
+        p["packingSlip"]["number"], "PS-2",
+        "no number was used by the dry runs"
+    );
+    assert_eq!(p["packingSlip"]["order"]["status"], "DELIVERED");
+    assert_eq!(on_hand(&c, &s.item_a).await, "0");
+}
