@@ -574,3 +574,39 @@ async fn a_plugin_order_type_sees_shipments_and_vetoes_cancelling_after_delivery
     assert_eq!(p["packingSlip"]["order"]["status"], "DELIVERED");
     assert_eq!(on_hand(&c, &s.item_a).await, "0");
 }
+
+/// S14: a journal order (a draft without stock effect) ships nothing; the built-in type's rule
+/// refuses the packing slip and no number is used.
+#[tokio::test]
+async fn s14_a_journal_order_ships_nothing() {
+    let app = TestApp::start().await;
+    let c = app.company("SHIJ").await;
+    let s = setup(&c).await;
+    let main = c.warehouse("MAIN").await;
+    stock(&c, &s.item_a, &main, "50").await;
+    let cust = customer(&c, "C-1000", &s.usd, json!({})).await;
+    let p = c
+        .mutate(
+            "salesOrderCreate",
+            "SalesOrderCreateInput",
+            "salesOrder { id }",
+            json!({"customerId": cust, "orderType": "JOURNAL", "lines": [{"itemId": s.item_a, "quantity": "50"}]}),
+        )
+        .await;
+    assert_eq!(p["userErrors"], json!([]), "{p}");
+    let journal = p["salesOrder"]["id"].as_str().unwrap().to_owned();
+    let q = "mutation($i: SalesOrderShipInput!) { salesOrderShip(input: $i) {
+        packingSlip { id } userErrors { code extensionCode } } }";
+    let p = c
+        .ok(q, json!({"i": {"orderId": journal, "warehouseId": main}}))
+        .await["salesOrderShip"]
+        .clone();
+    assert_eq!(
+        p["userErrors"],
+        json!([{"code": "REJECTED_BY_EXTENSION", "extensionCode": "JOURNAL_NOT_EXECUTABLE"}])
+    );
+    assert_eq!(on_hand(&c, &s.item_a).await, "50");
+    let (so, _) = order(&c, &cust, json!([{"itemId": s.item_a, "quantity": "1"}])).await;
+    let p = ship(&c, json!({"orderId": so, "warehouseId": main})).await;
+    assert_eq!(p["packingSlip"]["number"], "PS-1", "{p}");
+}
