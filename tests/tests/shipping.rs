@@ -60,7 +60,7 @@ async fn order(c: &Client<'_>, cust: &str, lines: Value) -> (String, Vec<String>
 async fn line_state(c: &Client<'_>, order: &str) -> Value {
     c.ok(
         "query($id: ID!) { node(id: $id) { ... on SalesOrder { status documentStatus packingSlips { number }
-            lines { delivered canceled deliverRemainder status } } } }",
+            lines { delivered canceled deliverRemainder status } nextActions } } }",
         json!({"id": order}),
     )
     .await["node"]
@@ -103,6 +103,13 @@ async fn s2_deliveries_counters_statuses_and_stock() {
 
     // more than the remainder: refused, nothing written, no number used
     let before = line_state(&c, &so).await;
+    assert!(
+        before["nextActions"]
+            .as_array()
+            .unwrap()
+            .contains(&json!("SHIP")),
+        "{before}"
+    );
     let p = ship(&c, json!({"orderId": so, "warehouseId": main, "lines": [{"lineId": lines[0], "quantity": "41"}]})).await;
     assert_eq!(codes(&p), ["OVER_DELIVERY"], "{p}");
     assert_eq!(
@@ -122,6 +129,14 @@ async fn s2_deliveries_counters_statuses_and_stock() {
     assert_eq!(on_hand(&c, &s.item_a).await, "20");
     let p = ship(&c, json!({"orderId": so, "warehouseId": main})).await;
     assert_eq!(codes(&p), ["NOTHING_TO_SHIP"], "{p}");
+    let st = line_state(&c, &so).await;
+    assert!(
+        !st["nextActions"]
+            .as_array()
+            .unwrap()
+            .contains(&json!("SHIP")),
+        "{st}"
+    );
 
     // a reversal: a new packing slip, negated, stock back, the line open again
     let ps2 = c
@@ -283,6 +298,14 @@ async fn shipping_refusals_change_nothing_and_retries_post_once() {
         .await;
     assert_eq!(p["userErrors"], json!([]), "{p}");
     let hold = p["orderHold"]["id"].clone();
+    let st = line_state(&c, &so).await;
+    assert!(
+        !st["nextActions"]
+            .as_array()
+            .unwrap()
+            .contains(&json!("SHIP")),
+        "{st}"
+    );
     let p = ship(&c, json!({"orderId": so, "warehouseId": main, "lines": [{"lineId": lines[0], "quantity": "1"}]})).await;
     assert_eq!(codes(&p), ["ORDER_ON_HOLD"], "{p}");
     let p = c
@@ -389,6 +412,14 @@ async fn shipping_releases_the_order_and_settles_its_lines() {
         .await;
     assert_eq!(p["userErrors"], json!([]), "{p}");
     let (big, _) = order(&c, &cust, json!([{"itemId": s.item_a, "quantity": "10"}])).await;
+    let st = line_state(&c, &big).await;
+    assert!(
+        !st["nextActions"]
+            .as_array()
+            .unwrap()
+            .contains(&json!("SHIP")),
+        "{st}"
+    );
     let p = ship(&c, json!({"orderId": big, "warehouseId": main})).await;
     assert_eq!(codes(&p), ["APPROVAL_REQUIRED"], "{p}");
     let p = c
@@ -595,6 +626,14 @@ async fn s14_a_journal_order_ships_nothing() {
         .await;
     assert_eq!(p["userErrors"], json!([]), "{p}");
     let journal = p["salesOrder"]["id"].as_str().unwrap().to_owned();
+    let st = line_state(&c, &journal).await;
+    assert!(
+        !st["nextActions"]
+            .as_array()
+            .unwrap()
+            .contains(&json!("SHIP")),
+        "{st}"
+    );
     let q = "mutation($i: SalesOrderShipInput!) { salesOrderShip(input: $i) {
         packingSlip { id } userErrors { code extensionCode } } }";
     let p = c

@@ -201,6 +201,10 @@ pub enum OrderAction {
     ApplyHold,
     /// Clear an active hold.
     ClearHold,
+    /// Post a packing slip (something is left to deliver; no active hold; released, or open
+    /// and at or under the approval threshold, since a packing slip releases it; not a
+    /// journal). The order's type may still refuse.
+    Ship,
 }
 
 pub(crate) async fn next_actions(
@@ -255,6 +259,18 @@ pub(crate) async fn next_actions(
         }
         sales::ReleaseStatus::Released => out.push(OrderAction::Reopen),
         sales::ReleaseStatus::PendingApproval => {}
+    }
+    let releasable = match o.release_status {
+        sales::ReleaseStatus::Released => true,
+        sales::ReleaseStatus::Open => !over,
+        sales::ReleaseStatus::PendingApproval => false,
+    };
+    if !held
+        && releasable
+        && o.status == sales::OrderStatus::OpenOrder
+        && o.order_type != mercator_core::extension::builtin::JOURNAL
+    {
+        out.push(OrderAction::Ship);
     }
     out.push(OrderAction::ApplyHold);
     if held {
