@@ -649,3 +649,77 @@ async fn s14_a_journal_order_ships_nothing() {
     let p = ship(&c, json!({"orderId": so, "warehouseId": main})).await;
     assert_eq!(p["packingSlip"]["number"], "PS-1", "{p}");
 }
+
+/// Delivery tolerances of the company: a packing slip may ship up to the remainder plus the
+/// over-delivery tolerance (10 % here: 110 of 100), and a remainder within the under-delivery
+/// tolerance (5 %) closes the line; a reversal opens it again.
+#[tokio::test]
+async fn delivery_tolerances_let_a_line_finish_over_or_under() {
+    let app = TestApp::start().await;
+    let c = app.company("SHIT").await;
+    let s = setup(&c).await;
+    let main = c.warehouse("MAIN").await;
+    stock(&c, &s.item_a, &main, "1000").await;
+    let cust = customer(&c, "C-1000", &s.usd, json!({})).await;
+    let set = |over: &str, under: &str| {
+        c.mutate(
+            "companyUpdate",
+            "CompanyUpdateInput",
+            "company { overDeliveryPercent underDeliveryPercent }",
+            json!({"overDeliveryPercent": over, "underDeliveryPercent": under}),
+        )
+    };
+    let p = set("101", "5").await;
+    assert_eq!(codes(&p), ["OUT_OF_RANGE"], "{p}");
+    let p = set("10", "5").await;
+    assert_eq!(p["userErrors"], json!([]), "{p}");
+    assert_eq!(
+        p["company"],
+        json!({"overDeliveryPercent": "10", "underDeliveryPercent": "5"})
+    );
+    let (so, lines) = order(
+        &c,
+        &cust,
+        json!([{"itemId": s.item_a, "quantity": "100"}, {"itemId": s.item_a, "quantity": "100"}]),
+    )
+    .await;
+    let p = ship(&c, json!({"orderId": so, "warehouseId": main, "lines": [{"lineId": lines[0], "quantity": "111"}]})).await;
+    assert_eq!(codes(&p), ["OVER_DELIVERY"], "{p}");
+    let p = ship(&c, json!({"orderId": so, "warehouseId": main, "lines": [{"lineId": lines[0], "quantity": "105"}]})).await;
+    assert_eq!(p["userErrors"], json!([]), "{p}");
+    assert_eq!(
+        p["packingSlip"]["order"]["lines"][0],
+        json!({"id": lines[0], "delivered": "105", "canceled": "0", "deliverRemainder": "0", "status": "DELIVERED"})
+    );
+    // a delivered line ships no more, tolerance or not
+    let p = ship(&c, json!({"orderId": so, "warehouseId": main, "lines": [{"lineId": lines[0], "quantity": "1"}]})).await;
+    assert_eq!(codes(&p), ["OVER_DELIVERY"], "{p}");
+    // 96 of 100: the 4 left are within 5 %, so the line closes
+    let p = ship(&c, json!({"orderId": so, "warehouseId": main, "lines": [{"lineId": lines[1], "quantity": "96"}]})).await;
+    assert_eq!(p["userErrors"], json!([]), "{p}");
+    assert_eq!(
+        p["packingSlip"]["order"]["lines"][1],
+        json!({"id": lines[1], "delivered": "96", "canceled": "4", "deliverRemainder": "0", "status": "DELIVERED"})
+    );
+    assert_eq!(p["packingSlip"]["order"]["status"], "DELIVERED");
+    let slip = p["packingSlip"]["id"].clone();
+    let p = c
+        .mutate(
+            "packingSlipReverse",
+            "PackingSlipReverseInput",
+            "packingSlip { lines { quantity closed } order { status lines { delivered canceled deliverRemainder status } } }",
+            json!({"id": slip}),
+        )
+        .await;
+    assert_eq!(p["userErrors"], json!([]), "{p}");
+    assert_eq!(
+        p["packingSlip"]["lines"],
+        json!([{"quantity": "-96", "closed": "-4"}])
+    );
+    assert_eq!(
+        p["packingSlip"]["order"]["lines"][1],
+        json!({"delivered": "0", "canceled": "0", "deliverRemainder": "100", "status": "OPEN_ORDER"})
+    );
+    assert_eq!(p["packingSlip"]["order"]["status"], "OPEN_ORDER");
+    assert_eq!(on_hand(&c, &s.item_a).await, "895");
+}

@@ -56,6 +56,16 @@ impl Company {
     async fn default_tax_group(&self) -> Option<&str> {
         self.0.default_tax_group.as_deref()
     }
+    /// How much more than a line's remainder a packing slip may ship, in percent of the line's
+    /// quantity.
+    async fn over_delivery_percent(&self) -> Dec {
+        Dec::of(self.0.over_delivery_percent.value())
+    }
+    /// A remainder of at most this percent of a line's quantity, left after a packing slip,
+    /// closes the line.
+    async fn under_delivery_percent(&self) -> Dec {
+        Dec::of(self.0.under_delivery_percent.value())
+    }
     /// Orders with a larger net amount need approval before release; null when approvals are off.
     async fn approval_threshold(&self) -> Option<Dec> {
         self.0.approval_threshold.map(|a| Dec::of(a.value()))
@@ -458,6 +468,12 @@ pub struct CompanyUpdateInput {
     /// (`TAX_GROUP_REQUIRED`).
     #[graphql(default)]
     pub default_tax_group: MaybeUndefined<String>,
+    /// How much more than a line's remainder a packing slip may ship, in percent of the line's
+    /// quantity (0 to 100).
+    pub over_delivery_percent: Option<Dec>,
+    /// A remainder of at most this percent of a line's quantity, left after a packing slip,
+    /// closes the line (0 to 100).
+    pub under_delivery_percent: Option<Dec>,
 }
 
 /// Input of `currencyCreate`. Precisions left out take the ISO defaults (JPY 1, CHF invoice 0.05, else 0.01).
@@ -595,6 +611,16 @@ impl SetupMutation {
         #[graphql(desc = "What to do; see the input type.")] input: CompanyUpdateInput,
     ) -> Result<CompanyPayload> {
         let cid = require(ctx, Role::Admin)?;
+        let mut inp = Input::default();
+        let over = input
+            .over_delivery_percent
+            .as_ref()
+            .map(|d| inp.dec("overDeliveryPercent", d));
+        let under = input
+            .under_delivery_percent
+            .as_ref()
+            .map(|d| inp.dec("underDeliveryPercent", d));
+        decoded!(inp, CompanyPayload);
         let res = write(ctx, "", async |t| {
             setup::update_company(
                 t,
@@ -604,6 +630,8 @@ impl SetupMutation {
                     pricing_rule: input.pricing_rule.map(Into::into),
                     tax_mode: input.tax_mode.map(Into::into),
                     default_tax_group: mu(input.default_tax_group),
+                    over_delivery_percent: over,
+                    under_delivery_percent: under,
                 },
             )
             .await

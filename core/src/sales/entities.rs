@@ -300,6 +300,9 @@ pub mod packing_slip_line {
         pub invoiced: Quantity,
         /// The stock movement, for a stocked item.
         pub item_ledger_entry_id: Option<i64>,
+        /// The remainder this shipment closed (under-delivery tolerance), canceled on the line;
+        /// its reversal opens it again.
+        pub closed: Quantity,
     }
     #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
     pub enum Relation {}

@@ -26,7 +26,8 @@ pub use entities::{
 };
 pub use quotations::*;
 pub use status::{
-    DocumentStatus, OrderStatus, QuotationStatus, ReleaseStatus, header_status, line_status,
+    DocumentStatus, OrderStatus, QuotationStatus, ReleaseStatus, deliver_remainder, header_status,
+    line_status,
 };
 pub use types::{check_attributes, order_message};
 

@@ -4,7 +4,10 @@
 //! Owns: the delivered and canceled counters of order lines (only postings change them), the
 //! stock a shipment issues, and the packing slip numbers.
 //! - A packing slip ships, per order line, at most its deliver remainder
-//!   (ordered − delivered − canceled): `OVER_DELIVERY` otherwise. A stocked item's quantity
+//!   (ordered − delivered − canceled) plus the company's over-delivery tolerance (a percentage
+//!   of the line's quantity): `OVER_DELIVERY` otherwise. A remainder left within the
+//!   under-delivery tolerance closes the line (it is canceled, and the packing slip line
+//!   records it so that a reversal opens it again). A stocked item's quantity
 //!   leaves the chosen warehouse through an item ledger entry in the same transaction; stock
 //!   never goes negative (`INSUFFICIENT_STOCK`). A service ships without stock.
 //! - An order on hold or waiting for approval ships nothing (`ORDER_ON_HOLD`,
@@ -135,16 +138,28 @@ async fn restate(
     Ok(am.update(db).await?)
 }
 
-async fn set_delivered(
+async fn set_counters(
     db: &impl ConnectionTrait,
     l: &sales_order_line::Model,
     delivered: i64,
+    canceled: i64,
 ) -> ServiceResult<()> {
     let mut am: sales_order_line::ActiveModel = l.clone().into();
     am.delivered = Set(Quantity::from_raw(delivered));
+    am.canceled = Set(Quantity::from_raw(canceled));
     am.updated_at = Set(Utc::now());
     am.update(db).await?;
     Ok(())
+}
+
+/// `percent` of a line's quantity, in raw quantity units, rounded down (a tolerance never
+/// rounds up into more than it allows).
+fn share(l: &sales_order_line::Model, percent: Decimal) -> i64 {
+    use rust_decimal::prelude::ToPrimitive;
+    (Decimal::from(l.quantity.raw().max(0)) * percent / Decimal::ONE_HUNDRED)
+        .floor()
+        .to_i64()
+        .unwrap_or(0)
 }
 
 /// Posts a packing slip. Returns the order as written and the packing slip (the first one,
@@ -184,6 +199,16 @@ pub(crate) async fn post_packing_slip(
         .into());
     }
     let o = workflow::release_for_posting(db, company_id, o).await?;
+    let (over_pct, under_pct) = crate::setup::company::Entity::find_by_id(company_id)
+        .one(db)
+        .await?
+        .map(|c| {
+            (
+                c.over_delivery_percent.value(),
+                c.under_delivery_percent.value(),
+            )
+        })
+        .unwrap_or_default();
     let mut v = Violations::new();
     v.check(
         refs::usable(
@@ -285,14 +310,23 @@ pub(crate) async fn post_packing_slip(
                     continue;
                 }
                 let r = remainder(l);
-                if q.raw() > r {
+                // the over-delivery tolerance lets the shipment that finishes a line go beyond
+                // its remainder by a share of its quantity (never ship a closed line again)
+                let allowed = if r > 0 {
+                    r.saturating_add(share(l, over_pct))
+                } else {
+                    r
+                };
+                if q.raw() > allowed {
                     v.push(Violation::new(
                         &field,
                         Rule::OverDelivery,
                         format!(
-                            "line {} has {} left to deliver; {} is more",
+                            "line {} has {} left to deliver (with the over-delivery tolerance \
+                             {}); {} is more",
                             l.line_number,
                             Quantity::from_raw(r.max(0)).value(),
+                            Quantity::from_raw(allowed.max(0)).value(),
                             q.value()
                         ),
                     ));
@@ -338,6 +372,13 @@ pub(crate) async fn post_packing_slip(
             &field,
         )
         .await?;
+        // a remainder left within the under-delivery tolerance closes the line
+        let left = remainder(l) - q;
+        let closed = if left > 0 && left <= share(l, under_pct) {
+            left
+        } else {
+            0
+        };
         packing_slip_line::ActiveModel {
             company_id: Set(company_id),
             packing_slip_id: Set(ps.id),
@@ -346,11 +387,12 @@ pub(crate) async fn post_packing_slip(
             quantity: Set(Quantity::from_raw(q)),
             invoiced: Set(Quantity::ZERO),
             item_ledger_entry_id: Set(entry.map(|e| e.id)),
+            closed: Set(Quantity::from_raw(closed)),
             ..Default::default()
         }
         .insert(db)
         .await?;
-        set_delivered(db, l, l.delivered.raw() + q).await?;
+        set_counters(db, l, l.delivered.raw() + q, l.canceled.raw() + closed).await?;
     }
     let doc = o.document_status.max(DocumentStatus::PackingSlip);
     let o = restate(db, o, doc).await?;
@@ -476,11 +518,18 @@ pub(crate) async fn reverse_packing_slip(
             quantity: Set(Quantity::from_raw(-sl.quantity.raw())),
             invoiced: Set(Quantity::ZERO),
             item_ledger_entry_id: Set(entry.map(|e| e.id)),
+            closed: Set(Quantity::from_raw(-sl.closed.raw())),
             ..Default::default()
         }
         .insert(db)
         .await?;
-        set_delivered(db, l, l.delivered.raw() - sl.quantity.raw()).await?;
+        set_counters(
+            db,
+            l,
+            l.delivered.raw() - sl.quantity.raw(),
+            l.canceled.raw() - sl.closed.raw(),
+        )
+        .await?;
     }
     let mut am: packing_slip::ActiveModel = ps.into();
     am.reversed_by_id = Set(Some(rev.id));

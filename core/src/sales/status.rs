@@ -87,7 +87,19 @@ impl DocumentStatus {
     }
 }
 
-/// Line status from its counters: deliver remainder = ordered − delivered − canceled; invoice
+/// What is left to deliver on a line: ordered − delivered − canceled, and zero once more than
+/// ordered was delivered (within the over-delivery tolerance). It has the sign of the ordered
+/// quantity (negative on a returned order's line).
+pub fn deliver_remainder(ordered: Decimal, delivered: Decimal, canceled: Decimal) -> Decimal {
+    let r = ordered - delivered - canceled;
+    if r.is_sign_negative() != ordered.is_sign_negative() && !r.is_zero() {
+        Decimal::ZERO
+    } else {
+        r
+    }
+}
+
+/// Line status from its counters: deliver remainder ([`deliver_remainder`]); invoice
 /// remainder = delivered − invoiced.
 pub fn line_status(
     ordered: Decimal,
@@ -95,7 +107,7 @@ pub fn line_status(
     invoiced: Decimal,
     canceled: Decimal,
 ) -> OrderStatus {
-    let deliver_remainder = ordered - delivered - canceled;
+    let deliver_remainder = deliver_remainder(ordered, delivered, canceled);
     let invoice_remainder = delivered - invoiced;
     if !deliver_remainder.is_zero() {
         OrderStatus::OpenOrder
@@ -154,6 +166,17 @@ mod tests {
         assert_eq!(line_status(d(100), d(0), d(0), d(100)), Canceled);
         assert_eq!(line_status(d(100), d(60), d(0), d(40)), Delivered);
         assert_eq!(line_status(d(100), d(60), d(60), d(40)), Invoiced);
+    }
+
+    /// Over-delivered within the tolerance: nothing left, delivered; a returned order's line
+    /// (negative quantity) keeps its negative remainder.
+    #[test]
+    fn an_over_delivered_line_has_nothing_left() {
+        assert_eq!(deliver_remainder(d(100), d(105), d(0)), d(0));
+        assert_eq!(line_status(d(100), d(105), d(0), d(0)), Delivered);
+        assert_eq!(deliver_remainder(d(-5), d(0), d(0)), d(-5));
+        assert_eq!(line_status(d(-5), d(0), d(0), d(0)), OpenOrder);
+        assert_eq!(deliver_remainder(d(100), d(60), d(0)), d(40));
     }
 
     #[test]

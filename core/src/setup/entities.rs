@@ -19,6 +19,12 @@ pub mod company {
         pub approval_threshold: Option<crate::money::Amount>,
         pub tax_mode: crate::tax::TaxMode,
         pub default_tax_group: Option<String>,
+        /// How much more than a line's remainder a packing slip may ship, in percent of the
+        /// line's quantity.
+        pub over_delivery_percent: crate::money::Rate,
+        /// A remainder at most this percent of the line's quantity, left after a packing slip,
+        /// closes the line.
+        pub under_delivery_percent: crate::money::Rate,
     }
     #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
     pub enum Relation {}

@@ -160,6 +160,10 @@ pub struct CompanyPatch {
     pub tax_mode: Option<crate::tax::TaxMode>,
     /// The customer tax group of documents whose customer has none (`Some(None)` clears it).
     pub default_tax_group: Option<Option<String>>,
+    /// Over-delivery tolerance in percent (0 to 100).
+    pub over_delivery_percent: Option<rust_decimal::Decimal>,
+    /// Under-delivery tolerance in percent (0 to 100).
+    pub under_delivery_percent: Option<rust_decimal::Decimal>,
 }
 
 /// How a company resolves prices and line discounts.
@@ -203,8 +207,20 @@ pub async fn update_company(
         }
         None => None,
     };
+    let over = patch
+        .over_delivery_percent
+        .and_then(|p| v.check(validate::percent("overDeliveryPercent", p)));
+    let under = patch
+        .under_delivery_percent
+        .and_then(|p| v.check(validate::percent("underDeliveryPercent", p)));
     v.finish()?;
     let mut am: company::ActiveModel = row.into();
+    if let Some(p) = over {
+        am.over_delivery_percent = Set(p);
+    }
+    if let Some(p) = under {
+        am.under_delivery_percent = Set(p);
+    }
     if let Some(g) = default_group {
         am.default_tax_group = Set(g);
     }

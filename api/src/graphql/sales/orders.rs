@@ -363,9 +363,14 @@ impl SalesOrderLine {
     async fn canceled(&self) -> Dec {
         Dec::of(self.0.canceled.value())
     }
-    /// Ordered − delivered − canceled.
+    /// Ordered − delivered − canceled; zero once more than ordered was delivered (within the
+    /// over-delivery tolerance).
     async fn deliver_remainder(&self) -> Dec {
-        Dec::of(self.0.quantity.value() - self.0.delivered.value() - self.0.canceled.value())
+        Dec::of(sales::deliver_remainder(
+            self.0.quantity.value(),
+            self.0.delivered.value(),
+            self.0.canceled.value(),
+        ))
     }
     /// Delivered − invoiced.
     async fn invoice_remainder(&self) -> Dec {

@@ -154,6 +154,11 @@ impl PackingSlipLine {
     async fn invoiced(&self) -> Dec {
         Dec::of(self.0.invoiced.value())
     }
+    /// The remainder this shipment closed on its order line (left within the under-delivery
+    /// tolerance, and canceled there); negative on a reversal, which opens it again.
+    async fn closed(&self) -> Dec {
+        Dec::of(self.0.closed.value())
+    }
 }
 
 connection!(
