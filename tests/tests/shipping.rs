@@ -344,6 +344,23 @@ async fn shipping_refusals_change_nothing_and_retries_post_once() {
     )
     .await;
     assert_eq!(codes(&p), ["IDEMPOTENCY_KEY_REUSED"], "{p}");
+    // the same key asking for something else on the same order: refused, nothing shipped
+    let p = ship(
+        &c,
+        json!({"orderId": so, "warehouseId": main, "idempotencyKey": "web-42",
+            "lines": [{"lineId": lines[0], "quantity": "5"}]}),
+    )
+    .await;
+    assert_eq!(codes(&p), ["IDEMPOTENCY_KEY_REUSED"], "{p}");
+    // 4 written as 4.0: the same request, the same packing slip
+    let p = ship(
+        &c,
+        json!({"orderId": so, "warehouseId": main, "idempotencyKey": "web-42",
+            "lines": [{"lineId": lines[0], "quantity": "4.0"}]}),
+    )
+    .await;
+    assert_eq!(p["packingSlip"]["id"], first["packingSlip"]["id"], "{p}");
+    assert_eq!(on_hand(&c, &s.item_a).await, "6");
     let p = ship(
         &c,
         json!({"orderId": other, "warehouseId": main, "idempotencyKey": ""}),

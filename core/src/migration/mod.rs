@@ -45,6 +45,7 @@ impl MigratorTrait for Migrator {
             migration!("m20261207_000016_filtered_number_order_indexes"),
             migration!("m20261207_000017_packing_slips"),
             migration!("m20261207_000018_delivery_tolerances"),
+            migration!("m20261207_000019_packing_slip_request_digest"),
         ]
     }
 }

@@ -274,6 +274,8 @@ pub mod packing_slip {
         pub reversed_by_id: Option<i64>,
         pub idempotency_key: Option<String>,
         pub created_at: DateTimeUtc,
+        /// What a posting with an idempotency key asked for (see `shipping`).
+        pub request_digest: Option<String>,
     }
     #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
     pub enum Relation {}

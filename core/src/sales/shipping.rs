@@ -19,7 +19,8 @@
 //!   document status becomes `PACKING_SLIP` and falls back only when every packing slip of the
 //!   order was reversed.
 //! - An idempotency key makes a retried posting return the first packing slip and post
-//!   nothing; the same key for another order is refused (`IDEMPOTENCY_KEY_REUSED`).
+//!   nothing; the same key for another order, warehouse or lines is refused
+//!   (`IDEMPOTENCY_KEY_REUSED`).
 //!
 //! Every function takes the caller's write transaction and locks the order first
 //! ([`super::lock_order`]), so concurrent postings of one order take turns.
@@ -100,6 +101,27 @@ fn other_unit(l: &sales_order_line::Model, field: &str) -> Violation {
     )
 }
 
+/// What a shipment asks for, as a digest: the order, the warehouse and the lines with their
+/// quantities (in any order; every remainder when none are given). The ship date is left out,
+/// since it defaults to the day of the request and a retry may come a day later.
+fn request_digest(s: &Shipment) -> String {
+    let mut lines: Vec<(i64, String)> = s
+        .lines
+        .iter()
+        .flatten()
+        .map(|l| (l.line_id, l.quantity.normalize().to_string()))
+        .collect();
+    lines.sort();
+    let text = format!(
+        "{}|{}|{}|{:?}",
+        s.order_id,
+        s.warehouse_id,
+        s.lines.is_some(),
+        lines
+    );
+    crate::digest::sha256_hex(text.as_bytes())
+}
+
 /// The packing slip posted with an idempotency key, if any.
 pub async fn by_idempotency_key(
     db: &impl ConnectionTrait,
@@ -175,11 +197,12 @@ pub(crate) async fn post_packing_slip(
     if let Some(k) = &key
         && let Some(ps) = by_idempotency_key(db, company_id, k).await?
     {
-        if ps.order_id != o.id || ps.reverses_id.is_some() {
+        if ps.order_id != o.id || ps.request_digest.as_deref() != Some(&request_digest(s)) {
             return Err(Violation::new(
                 "idempotencyKey",
                 Rule::IdempotencyKeyReused,
-                "this idempotency key was used for another posting",
+                "this idempotency key was used for another posting (another order, warehouse \
+                 or lines)",
             )
             .into());
         }
@@ -355,6 +378,7 @@ pub(crate) async fn post_packing_slip(
         ship_date: Set(s.ship_date),
         reverses_id: Set(None),
         reversed_by_id: Set(None),
+        request_digest: Set(key.as_ref().map(|_| request_digest(s))),
         idempotency_key: Set(key),
         created_at: Set(Utc::now()),
         ..Default::default()
@@ -486,6 +510,7 @@ pub(crate) async fn reverse_packing_slip(
         reverses_id: Set(Some(ps.id)),
         reversed_by_id: Set(None),
         idempotency_key: Set(None),
+        request_digest: Set(None),
         created_at: Set(Utc::now()),
         ..Default::default()
     }
