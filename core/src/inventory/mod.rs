@@ -167,12 +167,7 @@ pub async fn adjust(
     let (Some(qty), Some(reason)) = (qty, reason) else {
         return Err(ServiceError::Invalid(vec![]));
     };
-    let mut lock =
-        item::Entity::find_by_id(input.item_id).filter(item::Column::CompanyId.eq(company_id));
-    if db.get_database_backend() == DatabaseBackend::Postgres {
-        lock = lock.lock_exclusive();
-    }
-    let it = lock.one(db).await?.ok_or(ServiceError::NotFound("item"))?;
+    let it = locked_item(db, company_id, input.item_id).await?;
     if it.kind != ItemKind::Stocked {
         return Err(Violation::new(
             "itemId",
@@ -197,33 +192,79 @@ pub async fn adjust(
         )
         .into());
     }
-    let current = on_hand_one(db, input.item_id, input.warehouse_id).await?;
-    let after = current.checked_add(qty).ok_or_else(|| {
+    post_entry(
+        db,
+        company_id,
+        &it,
+        input.warehouse_id,
+        qty,
+        input.posting_date,
+        EntryType::Adjustment,
+        reason,
+        "quantity",
+    )
+    .await
+}
+
+/// The item, locked until the transaction ends on PostgreSQL (SQLite holds the write lock
+/// from `BEGIN IMMEDIATE`): two movements of the same item cannot both pass the on-hand check.
+async fn locked_item(
+    db: &impl ConnectionTrait,
+    company_id: i64,
+    item_id: i64,
+) -> ServiceResult<item::Model> {
+    let mut lock = item::Entity::find_by_id(item_id).filter(item::Column::CompanyId.eq(company_id));
+    if db.get_database_backend() == DatabaseBackend::Postgres {
+        lock = lock.lock_exclusive();
+    }
+    lock.one(db).await?.ok_or(ServiceError::NotFound("item"))
+}
+
+/// Writes a stock movement of a locked stocked item, refusing one that would make the
+/// warehouse's on-hand negative (`INSUFFICIENT_STOCK` on `field`).
+#[allow(
+    clippy::too_many_arguments,
+    reason = "a ledger entry's columns, and the input field a refusal names"
+)]
+async fn post_entry(
+    db: &impl ConnectionTrait,
+    company_id: i64,
+    it: &item::Model,
+    warehouse_id: i64,
+    quantity: Quantity,
+    posting_date: NaiveDate,
+    entry_type: EntryType,
+    reason: Option<String>,
+    field: &str,
+) -> ServiceResult<item_ledger_entry::Model> {
+    let current = on_hand_one(db, it.id, warehouse_id).await?;
+    let after = current.checked_add(quantity).ok_or_else(|| {
         ServiceError::from(Violation::new(
-            "quantity",
+            field,
             Rule::OutOfRange,
             "quantity is out of range",
         ))
     })?;
     if after.is_negative() {
         return Err(Violation::new(
-            "quantity",
+            field,
             Rule::InsufficientStock,
             format!(
-                "on hand is {}; removing {} would make it negative",
+                "on hand of {} in this warehouse is {}; taking {} out would make it negative",
+                it.number,
                 current.value(),
-                qty.value().abs()
+                quantity.value().abs()
             ),
         )
         .into());
     }
     Ok(item_ledger_entry::ActiveModel {
         company_id: Set(company_id),
-        item_id: Set(input.item_id),
-        warehouse_id: Set(input.warehouse_id),
-        entry_type: Set(EntryType::Adjustment),
-        quantity: Set(qty),
-        posting_date: Set(input.posting_date),
+        item_id: Set(it.id),
+        warehouse_id: Set(warehouse_id),
+        entry_type: Set(entry_type),
+        quantity: Set(quantity),
+        posting_date: Set(posting_date),
         reason: Set(reason),
         created_at: Set(Utc::now()),
         ..Default::default()
@@ -245,48 +286,22 @@ pub(crate) async fn move_for_sale(
     posting_date: NaiveDate,
     field: &str,
 ) -> ServiceResult<Option<item_ledger_entry::Model>> {
-    let mut lock = item::Entity::find_by_id(item_id).filter(item::Column::CompanyId.eq(company_id));
-    if db.get_database_backend() == DatabaseBackend::Postgres {
-        lock = lock.lock_exclusive();
-    }
-    let it = lock.one(db).await?.ok_or(ServiceError::NotFound("item"))?;
+    let it = locked_item(db, company_id, item_id).await?;
     if it.kind != ItemKind::Stocked {
         return Ok(None);
     }
-    let current = on_hand_one(db, item_id, warehouse_id).await?;
-    let after = current.checked_add(quantity).ok_or_else(|| {
-        ServiceError::from(Violation::new(
-            field,
-            Rule::OutOfRange,
-            "quantity is out of range",
-        ))
-    })?;
-    if after.is_negative() {
-        return Err(Violation::new(
-            field,
-            Rule::InsufficientStock,
-            format!(
-                "on hand of {} in this warehouse is {}; shipping {} would make it negative",
-                it.number,
-                current.value(),
-                quantity.value().abs()
-            ),
-        )
-        .into());
-    }
     Ok(Some(
-        item_ledger_entry::ActiveModel {
-            company_id: Set(company_id),
-            item_id: Set(item_id),
-            warehouse_id: Set(warehouse_id),
-            entry_type: Set(EntryType::Sale),
-            quantity: Set(quantity),
-            posting_date: Set(posting_date),
-            reason: Set(None),
-            created_at: Set(Utc::now()),
-            ..Default::default()
-        }
-        .insert(db)
+        post_entry(
+            db,
+            company_id,
+            &it,
+            warehouse_id,
+            quantity,
+            posting_date,
+            EntryType::Sale,
+            None,
+            field,
+        )
         .await?,
     ))
 }

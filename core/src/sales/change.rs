@@ -33,7 +33,7 @@ use super::confirm;
 use super::types::{change_type, order_message};
 use super::upsell;
 use super::workflow;
-use super::{LinePatch, NewOrder, NewOrderLine, sales_order, sales_order_line, sales_quotation};
+use super::{LinePatch, NewOrder, NewOrderLine, sales_order, sales_quotation};
 use crate::db::Db;
 use crate::error::{ServiceError, ServiceResult};
 use crate::extension::ExtensionError;
@@ -245,18 +245,10 @@ async fn touched(
         Change::ReverseShipment {
             packing_slip_id, ..
         } => vec![super::shipping::order_of_packing_slip(db, company_id, *packing_slip_id).await?],
-        Change::CancelRemainder { line_id } => {
-            vec![super::shipping::order_of_line(db, company_id, *line_id).await?]
-        }
-        Change::UpdateLine { line_id, .. } | Change::DeleteLine { line_id } => {
-            match sales_order_line::Entity::find_by_id(*line_id)
-                .filter(sales_order_line::Column::CompanyId.eq(company_id))
-                .one(db)
-                .await?
-            {
-                Some(l) => vec![l.order_id],
-                None => return Err(ServiceError::NotFound("sales order line")),
-            }
+        Change::UpdateLine { line_id, .. }
+        | Change::DeleteLine { line_id }
+        | Change::CancelRemainder { line_id } => {
+            vec![super::order_of_line(db, company_id, *line_id).await?]
         }
         Change::AcceptSuggestion { suggestion_id } => {
             match upsell::upsell_suggestion::Entity::find_by_id(*suggestion_id)

@@ -843,6 +843,20 @@ async fn line_and_order(
     Ok((line, order))
 }
 
+/// The order a line belongs to (read without a lock, to choose the order to lock).
+pub(crate) async fn order_of_line(
+    db: &impl ConnectionTrait,
+    company_id: i64,
+    line_id: i64,
+) -> ServiceResult<i64> {
+    sales_order_line::Entity::find_by_id(line_id)
+        .filter(sales_order_line::Column::CompanyId.eq(company_id))
+        .one(db)
+        .await?
+        .map(|l| l.order_id)
+        .ok_or(ServiceError::NotFound("sales order line"))
+}
+
 /// Changes a line of an open order and recomputes the document.
 pub(crate) async fn update_line(
     db: &impl ConnectionTrait,

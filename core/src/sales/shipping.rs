@@ -575,20 +575,6 @@ pub(crate) async fn reverse_packing_slip(
     Ok((o, rev))
 }
 
-/// The order a line belongs to (read without a lock, to choose the order to lock).
-pub async fn order_of_line(
-    db: &impl ConnectionTrait,
-    company_id: i64,
-    line_id: i64,
-) -> ServiceResult<i64> {
-    sales_order_line::Entity::find_by_id(line_id)
-        .filter(sales_order_line::Column::CompanyId.eq(company_id))
-        .one(db)
-        .await?
-        .map(|l| l.order_id)
-        .ok_or(ServiceError::NotFound("sales order line"))
-}
-
 /// Cancels what is left to deliver on a line (D365 *cancel quantity*): its canceled quantity
 /// grows by the deliver remainder. With nothing delivered the line becomes canceled; otherwise
 /// it goes on as delivered (and invoiced) with the smaller quantity.
@@ -597,7 +583,7 @@ pub(crate) async fn cancel_remainder(
     company_id: i64,
     line_id: i64,
 ) -> ServiceResult<sales_order::Model> {
-    let order_id = order_of_line(db, company_id, line_id).await?;
+    let order_id = super::order_of_line(db, company_id, line_id).await?;
     let o = lock_order(db, company_id, order_id).await?;
     let l = sales_order_line::Entity::find_by_id(line_id)
         .one(db)

@@ -36,13 +36,7 @@ impl PackingSlip {
     }
     /// The order shipped.
     async fn order(&self, ctx: &Context<'_>) -> Result<SalesOrder> {
-        loaders(ctx)?
-            .sales_order
-            .load_one(self.0.order_id)
-            .await
-            .map_err(internal)?
-            .map(SalesOrder)
-            .ok_or_else(|| internal("sales order missing"))
+        load!(ctx, sales_order, self.0.order_id, SalesOrder, "sales order")
     }
     /// The customer shipped to.
     async fn customer(&self, ctx: &Context<'_>) -> Result<Fast<Customer>> {
@@ -50,13 +44,7 @@ impl PackingSlip {
     }
     /// The warehouse the goods left from.
     async fn warehouse(&self, ctx: &Context<'_>) -> Result<Warehouse> {
-        loaders(ctx)?
-            .warehouse
-            .load_one(self.0.warehouse_id)
-            .await
-            .map_err(internal)?
-            .map(Warehouse)
-            .ok_or_else(|| internal("warehouse missing"))
+        load!(ctx, warehouse, self.0.warehouse_id, Warehouse, "warehouse")
     }
     /// Ship date (the posting date of the stock movements).
     async fn ship_date(&self) -> Date {
@@ -68,11 +56,11 @@ impl PackingSlip {
     }
     /// The packing slip this one reverses.
     async fn reverses(&self, ctx: &Context<'_>) -> Result<Option<PackingSlip>> {
-        slip(ctx, self.0.reverses_id).await
+        load_opt!(ctx, packing_slip, self.0.reverses_id, PackingSlip)
     }
     /// The packing slip that reversed this one.
     async fn reversed_by(&self, ctx: &Context<'_>) -> Result<Option<PackingSlip>> {
-        slip(ctx, self.0.reversed_by_id).await
+        load_opt!(ctx, packing_slip, self.0.reversed_by_id, PackingSlip)
     }
     /// The lines, one per order line shipped.
     async fn lines(&self, ctx: &Context<'_>) -> Result<Vec<PackingSlipLine>> {
@@ -88,18 +76,6 @@ impl PackingSlip {
     /// When it was posted.
     async fn created_at(&self) -> DateTime {
         ts(self.0.created_at)
-    }
-}
-
-async fn slip(ctx: &Context<'_>, id: Option<i64>) -> Result<Option<PackingSlip>> {
-    match id {
-        None => Ok(None),
-        Some(id) => Ok(loaders(ctx)?
-            .packing_slip
-            .load_one(id)
-            .await
-            .map_err(internal)?
-            .map(PackingSlip)),
     }
 }
 
@@ -128,18 +104,14 @@ impl PackingSlipLine {
     }
     /// The order line shipped.
     async fn order_line(&self, ctx: &Context<'_>) -> Result<SalesOrderLine> {
-        let l = loaders(ctx)?
-            .order_line
-            .load_one(self.0.order_line_id)
-            .await
-            .map_err(internal)?
-            .ok_or_else(|| internal("sales order line missing"))?;
-        let o = loaders(ctx)?
-            .sales_order
-            .load_one(l.order_id)
-            .await
-            .map_err(internal)?
-            .ok_or_else(|| internal("sales order missing"))?;
+        let l = load!(
+            ctx,
+            order_line,
+            self.0.order_line_id,
+            |l| l,
+            "sales order line"
+        )?;
+        let o = load!(ctx, sales_order, l.order_id, |o| o, "sales order")?;
         Ok(SalesOrderLine(l, o.currency_id))
     }
     /// The item.
