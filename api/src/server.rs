@@ -1159,6 +1159,127 @@ async fn graphql_get(req: &Request, state: Data<&Arc<AppState>>) -> Response {
     execute(&state, headers, rc, body, true, &at).await
 }
 
+/// `GET /documents/invoices/{id}?format=CODE`: a posted invoice rendered in an invoice format
+/// (`MERCATOR_JSON` when no format is given), with the format's media type and a file name.
+/// `{id}` is the invoice's GraphQL ID. The same bearer token, company header and roles as the
+/// API: viewer or above, and only invoices of the request's company (another company's ID
+/// answers 404, like one that does not exist).
+#[handler]
+async fn invoice_document(req: &Request, state: Data<&Arc<AppState>>) -> Response {
+    let started = Instant::now();
+    let media = "application/json";
+    let rc = match resolve_auth(&state, req.headers()).await {
+        Ok(rc) => rc,
+        Err(e) => return auth_failed(&state, e, media, started),
+    };
+    if !rc.principal.has(mercator_core::auth::Role::Viewer) {
+        return fail(
+            StatusCode::FORBIDDEN,
+            media,
+            ErrorCode::Forbidden,
+            "this download needs the viewer role",
+        );
+    }
+    let Some(company) = rc.company else {
+        return fail(
+            StatusCode::FORBIDDEN,
+            media,
+            ErrorCode::CompanyNotAllowed,
+            "this token may act in several companies: choose one with the X-Mercator-Company header",
+        );
+    };
+    let raw = req.path_params::<String>().unwrap_or_default();
+    let not_found = || {
+        fail(
+            StatusCode::NOT_FOUND,
+            media,
+            ErrorCode::NotFound,
+            "no such invoice in this company",
+        )
+    };
+    let Ok(id) = crate::graphql::ids::decode(
+        &async_graphql::ID(raw),
+        crate::graphql::ids::Kind::CustomerInvoice,
+    ) else {
+        return not_found();
+    };
+    let format = req
+        .uri()
+        .query()
+        .and_then(|q| {
+            q.split('&')
+                .filter_map(|kv| kv.split_once('='))
+                .find(|(k, _)| *k == "format")
+                .map(|(_, v)| v.to_owned())
+        })
+        .unwrap_or_else(|| mercator_core::extension::builtin::MERCATOR_JSON.to_owned());
+    use mercator_core::sales::invoicing;
+    let inv = match invoicing::get_invoice(&state.db.conn, company.id, id).await {
+        Ok(i) => i,
+        Err(mercator_core::error::ServiceError::NotFound(_)) => return not_found(),
+        Err(e) => {
+            tracing::error!(error = %e, "invoice document");
+            return fail(
+                StatusCode::INTERNAL_SERVER_ERROR,
+                media,
+                ErrorCode::Internal,
+                "the invoice could not be read",
+            );
+        }
+    };
+    let doc = match invoicing::draft_of_posted(&state.db.conn, &inv).await {
+        Ok(d) => invoicing::document(&state.db.conn, company.id, &d, Some(&inv.number)).await,
+        Err(e) => Err(e),
+    };
+    let doc = match doc {
+        Ok(d) => d,
+        Err(e) => {
+            tracing::error!(error = %e, "invoice document");
+            return fail(
+                StatusCode::INTERNAL_SERVER_ERROR,
+                media,
+                ErrorCode::Internal,
+                "the invoice could not be read",
+            );
+        }
+    };
+    match state
+        .registry
+        .render_invoice(mercator_core::extension::messages::RenderInvoiceRequest {
+            v: 1,
+            format,
+            invoice: doc,
+        })
+        .await
+    {
+        Ok(r) => Response::builder()
+            .status(StatusCode::OK)
+            .header(header::CONTENT_TYPE, r.media_type)
+            .header(
+                header::CONTENT_DISPOSITION,
+                format!("attachment; filename=\"{}\"", r.file_name),
+            )
+            .body(r.bytes),
+        Err(e) => {
+            use mercator_core::extension::ExtensionError as X;
+            let (status, code) = match &e {
+                X::UnknownCode { .. } => (StatusCode::NOT_FOUND, ErrorCode::NotFound),
+                X::Unsupported { .. } => (StatusCode::NOT_IMPLEMENTED, ErrorCode::Unsupported),
+                X::Rejected(_) => (
+                    StatusCode::UNPROCESSABLE_ENTITY,
+                    ErrorCode::RejectedByExtension,
+                ),
+                X::Timeout { .. } => (StatusCode::GATEWAY_TIMEOUT, ErrorCode::PluginTimeout),
+                X::Fault { .. } | X::Malformed { .. } => {
+                    tracing::error!("{e}");
+                    (StatusCode::BAD_GATEWAY, ErrorCode::PluginFault)
+                }
+            };
+            fail(status, media, code, &e.to_string())
+        }
+    }
+}
+
 #[handler]
 fn healthz() -> &'static str {
     "ok"
@@ -1247,6 +1368,7 @@ pub fn routes(state: Arc<AppState>) -> poem::endpoint::BoxEndpoint<'static> {
     let app = Route::new()
         .at("/graphql", get(graphql_get).post(graphql_post))
         .at("/graphiql/:file", get(crate::graphiql::asset))
+        .at("/documents/invoices/:id", get(invoice_document))
         .at("/healthz", get(healthz))
         .at("/readyz", get(readyz))
         .at("/metrics", get(metrics))

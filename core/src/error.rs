@@ -82,6 +82,16 @@ pub enum Rule {
     AlreadyInvoiced,
     /// An idempotency key already used for another request.
     IdempotencyKeyReused,
+    /// Nothing is left to invoice.
+    NothingToInvoice,
+    /// Documents of several invoice accounts in one invoice.
+    MixedInvoiceAccounts,
+    /// Documents in several currencies in one invoice.
+    MixedCurrencies,
+    /// No exchange rate of the currency is valid on the date.
+    NoExchangeRate,
+    /// The posting date is before the last posted number's (chronological numbering).
+    NotChronological,
 }
 
 /// One broken rule, tied to the input field that broke it.

@@ -13,6 +13,7 @@ pub mod demo;
 pub mod digest;
 pub mod error;
 pub mod extension;
+pub mod gl;
 pub mod inventory;
 pub mod migration;
 pub mod money;

@@ -18,6 +18,7 @@ mod fuzz;
 mod hardening;
 mod http;
 mod inventory;
+mod invoicing;
 mod masterdata;
 mod merge;
 mod numbering;

@@ -10,12 +10,12 @@ use serde_json::{Value, json};
 const SLIP: &str = "packingSlip { id number isReversal reverses { number } lines { quantity invoiced item { number } orderLine { lineNumber } }
     order { status documentStatus lines { id delivered canceled deliverRemainder status } } }";
 
-async fn ship(c: &Client<'_>, input: Value) -> Value {
+pub(crate) async fn ship(c: &Client<'_>, input: Value) -> Value {
     c.mutate("salesOrderShip", "SalesOrderShipInput", SLIP, input)
         .await
 }
 
-async fn stock(c: &Client<'_>, item: &str, warehouse: &str, qty: &str) {
+pub(crate) async fn stock(c: &Client<'_>, item: &str, warehouse: &str, qty: &str) {
     let p = c
         .mutate(
             "inventoryAdjust",
@@ -27,7 +27,7 @@ async fn stock(c: &Client<'_>, item: &str, warehouse: &str, qty: &str) {
     assert_eq!(p["userErrors"], json!([]), "{p}");
 }
 
-async fn on_hand(c: &Client<'_>, item: &str) -> String {
+pub(crate) async fn on_hand(c: &Client<'_>, item: &str) -> String {
     c.ok(
         "query($id: ID!) { node(id: $id) { ... on Item { onHand } } }",
         json!({"id": item}),
@@ -38,7 +38,7 @@ async fn on_hand(c: &Client<'_>, item: &str) -> String {
         .to_owned()
 }
 
-async fn order(c: &Client<'_>, cust: &str, lines: Value) -> (String, Vec<String>) {
+pub(crate) async fn order(c: &Client<'_>, cust: &str, lines: Value) -> (String, Vec<String>) {
     let p = c
         .mutate(
             "salesOrderCreate",

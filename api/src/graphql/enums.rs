@@ -101,6 +101,12 @@ pub enum SequenceKind {
     Quotation,
     /// Packing slip numbers.
     PackingSlip,
+    /// Posted customer invoice numbers (continuous: no gaps).
+    Invoice,
+    /// Posted free text invoice numbers (continuous: no gaps).
+    FreeTextInvoice,
+    /// General-ledger voucher numbers (continuous: no gaps).
+    Voucher,
 }
 
 /// Why stock moved.
@@ -226,6 +232,8 @@ mirror! {
         Confirmation,
         /// A packing slip was posted (see `packingSlips`).
         PackingSlip,
+        /// An invoice was posted (see `invoices`).
+        Invoice,
     }
 }
 

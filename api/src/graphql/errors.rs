@@ -92,6 +92,17 @@ pub enum ErrorCode {
     AlreadyInvoiced,
     /// The idempotency key was already used for another request (another order or action).
     IdempotencyKeyReused,
+    /// Nothing is left to invoice on the orders or packing slips given.
+    NothingToInvoice,
+    /// The documents belong to more than one invoice account; an invoice bills one.
+    MixedInvoiceAccounts,
+    /// The documents are in more than one currency; an invoice has one.
+    MixedCurrencies,
+    /// The currency has no exchange rate valid on the invoice date.
+    NoExchangeRate,
+    /// With chronological numbering, the date is before the date of the sequence's last
+    /// posted number.
+    NotChronological,
     /// No valid bearer token was sent.
     Unauthenticated,
     /// The token lacks the role the operation needs.
@@ -172,6 +183,11 @@ impl ErrorCode {
             ErrorCode::AlreadyReversed => "ALREADY_REVERSED",
             ErrorCode::AlreadyInvoiced => "ALREADY_INVOICED",
             ErrorCode::IdempotencyKeyReused => "IDEMPOTENCY_KEY_REUSED",
+            ErrorCode::NothingToInvoice => "NOTHING_TO_INVOICE",
+            ErrorCode::MixedInvoiceAccounts => "MIXED_INVOICE_ACCOUNTS",
+            ErrorCode::MixedCurrencies => "MIXED_CURRENCIES",
+            ErrorCode::NoExchangeRate => "NO_EXCHANGE_RATE",
+            ErrorCode::NotChronological => "NOT_CHRONOLOGICAL",
             ErrorCode::Unauthenticated => "UNAUTHENTICATED",
             ErrorCode::Forbidden => "FORBIDDEN",
             ErrorCode::CompanyNotAllowed => "COMPANY_NOT_ALLOWED",
@@ -332,6 +348,11 @@ pub fn code_of(rule: Rule) -> ErrorCode {
         Rule::AlreadyReversed => ErrorCode::AlreadyReversed,
         Rule::AlreadyInvoiced => ErrorCode::AlreadyInvoiced,
         Rule::IdempotencyKeyReused => ErrorCode::IdempotencyKeyReused,
+        Rule::NothingToInvoice => ErrorCode::NothingToInvoice,
+        Rule::MixedInvoiceAccounts => ErrorCode::MixedInvoiceAccounts,
+        Rule::MixedCurrencies => ErrorCode::MixedCurrencies,
+        Rule::NoExchangeRate => ErrorCode::NoExchangeRate,
+        Rule::NotChronological => ErrorCode::NotChronological,
     }
 }
 
@@ -356,7 +377,7 @@ pub struct UserError {
 }
 
 impl UserError {
-    fn at(code: ErrorCode, path: &[&str], message: String) -> UserError {
+    pub(crate) fn at(code: ErrorCode, path: &[&str], message: String) -> UserError {
         let mut field = vec!["input".to_owned()];
         field.extend(
             path.iter()

@@ -77,10 +77,18 @@ pub enum Kind {
     PackingSlip,
     /// PackingSlipLine
     PackingSlipLine,
+    /// CustomerInvoice
+    CustomerInvoice,
+    /// CustomerInvoiceLine
+    CustomerInvoiceLine,
+    /// GlVoucher
+    GlVoucher,
+    /// ExchangeRate
+    ExchangeRate,
 }
 
 impl Kind {
-    const ALL: [Kind; 34] = [
+    const ALL: [Kind; 38] = [
         Kind::Company,
         Kind::Currency,
         Kind::TaxCode,
@@ -115,6 +123,10 @@ impl Kind {
         Kind::UpsellSuggestion,
         Kind::PackingSlip,
         Kind::PackingSlipLine,
+        Kind::CustomerInvoice,
+        Kind::CustomerInvoiceLine,
+        Kind::GlVoucher,
+        Kind::ExchangeRate,
     ];
 
     /// The GraphQL type name.
@@ -151,6 +163,10 @@ impl Kind {
             Kind::SalesQuotationLine => "SalesQuotationLine",
             Kind::PackingSlip => "PackingSlip",
             Kind::PackingSlipLine => "PackingSlipLine",
+            Kind::CustomerInvoice => "CustomerInvoice",
+            Kind::CustomerInvoiceLine => "CustomerInvoiceLine",
+            Kind::GlVoucher => "GlVoucher",
+            Kind::ExchangeRate => "ExchangeRate",
             Kind::OrderHold => "OrderHold",
             Kind::ApprovalRequest => "ApprovalRequest",
             Kind::UpsellSuggestion => "UpsellSuggestion",

@@ -631,6 +631,19 @@ pub struct Loaders {
     pub packing_slip_lines: Batch<ByColumn<mercator_core::sales::packing_slip_line::Entity>>,
     /// Sales order lines by id.
     pub order_line: Batch<ById<mercator_core::sales::sales_order_line::Entity>>,
+    /// Packing slip lines by id.
+    pub packing_slip_line: Batch<ById<mercator_core::sales::packing_slip_line::Entity>>,
+    /// Invoices by id.
+    pub invoice: Batch<ById<mercator_core::sales::customer_invoice::Entity>>,
+    /// Invoice lines by invoice.
+    pub invoice_lines: Batch<ByColumn<mercator_core::sales::customer_invoice_line::Entity>>,
+    /// Invoice lines by order.
+    pub invoice_lines_by_order:
+        Batch<ByColumn<mercator_core::sales::customer_invoice_line::Entity>>,
+    /// Vouchers by id.
+    pub voucher: Batch<ById<mercator_core::gl::gl_voucher::Entity>>,
+    /// Voucher lines by voucher.
+    pub voucher_lines: Batch<ByColumn<mercator_core::gl::gl_voucher_line::Entity>>,
     /// Approval requests by order.
     pub approval_requests:
         Batch<ByColumn<mercator_core::sales::workflow::approval_request::Entity>>,
@@ -725,6 +738,30 @@ impl Loaders {
                 g,
             ),
             order_line: dl(ById(db.clone(), PhantomData), g),
+            packing_slip_line: dl(ById(db.clone(), PhantomData), g),
+            invoice: dl(ById(db.clone(), PhantomData), g),
+            invoice_lines: dl(
+                ByColumn(
+                    db.clone(),
+                    mercator_core::sales::customer_invoice_line::Column::InvoiceId,
+                ),
+                g,
+            ),
+            invoice_lines_by_order: dl(
+                ByColumn(
+                    db.clone(),
+                    mercator_core::sales::customer_invoice_line::Column::OrderId,
+                ),
+                g,
+            ),
+            voucher: dl(ById(db.clone(), PhantomData), g),
+            voucher_lines: dl(
+                ByColumn(
+                    db.clone(),
+                    mercator_core::gl::gl_voucher_line::Column::VoucherId,
+                ),
+                g,
+            ),
             holds: dl(
                 ByColumn(
                     db.clone(),

@@ -10,6 +10,7 @@ use super::errors::{ErrorCode, UserError, id_error, internal};
 use super::ids::{self, Kind};
 use super::parties::{Address, ContactPerson, Customer, CustomerLedgerEntry, Party, Prospect};
 use super::purchasing::Vendor;
+use super::sales::invoicing::{CustomerInvoice, CustomerInvoiceLine, ExchangeRate, GlVoucher};
 use super::sales::orders::{SalesOrder, SalesOrderLine};
 use super::sales::quotations::{SalesQuotation, SalesQuotationLine};
 use super::sales::shipping::{PackingSlip, PackingSlipLine};
@@ -97,6 +98,14 @@ pub enum Node {
     PackingSlip(PackingSlip),
     /// A packing slip line.
     PackingSlipLine(PackingSlipLine),
+    /// A posted customer invoice.
+    CustomerInvoice(CustomerInvoice),
+    /// A line of a posted customer invoice.
+    CustomerInvoiceLine(CustomerInvoiceLine),
+    /// A general-ledger voucher.
+    GlVoucher(GlVoucher),
+    /// An exchange rate.
+    ExchangeRate(ExchangeRate),
     /// A hold on an order.
     OrderHold(OrderHold),
     /// An approval request of an order.
@@ -230,6 +239,40 @@ pub async fn load_node(ctx: &Context<'_>, id: &str) -> Result<Option<Node>> {
             mercator_core::sales::packing_slip_line::Column::CompanyId
         )
         .map(|m| Node::PackingSlipLine(PackingSlipLine(m))),
+        Kind::CustomerInvoice => scoped!(
+            mercator_core::sales::customer_invoice::Entity,
+            mercator_core::sales::customer_invoice::Column::CompanyId
+        )
+        .map(|m| Node::CustomerInvoice(CustomerInvoice(m))),
+        Kind::CustomerInvoiceLine => {
+            let line = scoped!(
+                mercator_core::sales::customer_invoice_line::Entity,
+                mercator_core::sales::customer_invoice_line::Column::CompanyId
+            );
+            match line {
+                Some(l) => {
+                    let cur = super::loaders(ctx)?
+                        .invoice
+                        .load_one(l.invoice_id)
+                        .await
+                        .map_err(internal)?
+                        .ok_or_else(|| internal("invoice missing"))?
+                        .currency_id;
+                    Some(Node::CustomerInvoiceLine(CustomerInvoiceLine(l, cur)))
+                }
+                None => None,
+            }
+        }
+        Kind::GlVoucher => scoped!(
+            mercator_core::gl::gl_voucher::Entity,
+            mercator_core::gl::gl_voucher::Column::CompanyId
+        )
+        .map(|m| Node::GlVoucher(GlVoucher(m))),
+        Kind::ExchangeRate => scoped!(
+            mercator_core::setup::exchange_rate::Entity,
+            mercator_core::setup::exchange_rate::Column::CompanyId
+        )
+        .map(|m| Node::ExchangeRate(ExchangeRate(m))),
         Kind::SalesQuotation => scoped!(
             mercator_core::sales::sales_quotation::Entity,
             mercator_core::sales::sales_quotation::Column::CompanyId
@@ -403,7 +446,11 @@ async fn set_archived(
         | Kind::PackingSlipLine
         | Kind::OrderHold
         | Kind::ApprovalRequest
-        | Kind::UpsellSuggestion => {
+        | Kind::UpsellSuggestion
+        | Kind::CustomerInvoice
+        | Kind::CustomerInvoiceLine
+        | Kind::GlVoucher
+        | Kind::ExchangeRate => {
             return Ok(ArchivePayload::done(Err(vec![UserError {
                 code: ErrorCode::InvalidId,
                 field: Some(vec!["input".into(), "id".into()]),

@@ -17,6 +17,7 @@ pub struct Query(
     super::sales::quotations::QuotationQuery,
     super::sales::workflow::WorkflowQuery,
     super::sales::shipping::ShippingQuery,
+    super::sales::invoicing::InvoicingQuery,
     super::sales::standard::StandardQuery,
     super::sales::upsell::UpsellQuery,
 );
@@ -36,6 +37,7 @@ pub struct Mutation(
     super::sales::quotations::QuotationMutation,
     super::sales::workflow::WorkflowMutation,
     super::sales::shipping::ShippingMutation,
+    super::sales::invoicing::InvoicingMutation,
     super::sales::standard::StandardMutation,
     super::sales::upsell::UpsellMutation,
 );

@@ -66,6 +66,21 @@ impl Company {
     async fn under_delivery_percent(&self) -> Dec {
         Dec::of(self.0.under_delivery_percent.value())
     }
+    /// Whether invoice numbers follow posting dates (a posting dated before the last number
+    /// of its sequence is refused).
+    async fn chronological_numbering(&self) -> bool {
+        self.0.chronological_numbering
+    }
+    /// General-ledger accounts invoices post to.
+    async fn posting_accounts(&self) -> PostingAccounts {
+        PostingAccounts {
+            receivable: self.0.receivable_account.clone(),
+            revenue: self.0.revenue_account.clone(),
+            invoice_discount: self.0.invoice_discount_account.clone(),
+            tax: self.0.tax_account.clone(),
+            rounding: self.0.rounding_account.clone(),
+        }
+    }
     /// Orders with a larger net amount need approval before release; null when approvals are off.
     async fn approval_threshold(&self) -> Option<Dec> {
         self.0.approval_threshold.map(|a| Dec::of(a.value()))
@@ -474,6 +489,34 @@ pub struct CompanyUpdateInput {
     /// A remainder of at most this percent of a line's quantity, left after a packing slip,
     /// closes the line (0 to 100).
     pub under_delivery_percent: Option<Dec>,
+    /// Invoice numbers follow posting dates: a posting dated before the last number of its
+    /// sequence is refused (`NOT_CHRONOLOGICAL`).
+    pub chronological_numbering: Option<bool>,
+    /// General-ledger account of receivables.
+    pub receivable_account: Option<String>,
+    /// Revenue account of item lines.
+    pub revenue_account: Option<String>,
+    /// Account the invoice discount is debited to.
+    pub invoice_discount_account: Option<String>,
+    /// Tax payable account.
+    pub tax_account: Option<String>,
+    /// Account of invoice rounding differences.
+    pub rounding_account: Option<String>,
+}
+
+/// The general-ledger accounts an invoice posts to.
+#[derive(async_graphql::SimpleObject)]
+pub struct PostingAccounts {
+    /// Receivables (debited with an invoice's total).
+    pub receivable: String,
+    /// Revenue of item lines.
+    pub revenue: String,
+    /// Invoice discount (debited).
+    pub invoice_discount: String,
+    /// Tax payable (credited per tax code).
+    pub tax: String,
+    /// Invoice rounding and currency conversion differences.
+    pub rounding: String,
 }
 
 /// Input of `currencyCreate`. Precisions left out take the ISO defaults (JPY 1, CHF invoice 0.05, else 0.01).
@@ -632,6 +675,14 @@ impl SetupMutation {
                     default_tax_group: mu(input.default_tax_group),
                     over_delivery_percent: over,
                     under_delivery_percent: under,
+                    chronological_numbering: input.chronological_numbering,
+                    accounts: setup::PostingAccounts {
+                        receivable: input.receivable_account,
+                        revenue: input.revenue_account,
+                        invoice_discount: input.invoice_discount_account,
+                        tax: input.tax_account,
+                        rounding: input.rounding_account,
+                    },
                 },
             )
             .await

@@ -290,6 +290,10 @@ pub mod ledger_entry {
         pub remaining_amount: Amount,
         pub description: Option<String>,
         pub created_at: DateTimeUtc,
+        /// The invoice it was posted from.
+        pub invoice_id: Option<i64>,
+        pub cash_discount_date: Option<Date>,
+        pub cash_discount_amount: Amount,
     }
     no_relations!();
 }

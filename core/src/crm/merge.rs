@@ -60,6 +60,7 @@ pub const REFERENCES: &[(&str, &str, Target)] = &[
     ("sales_quotations", "customer_id", Target::Customer),
     ("customer_standard_codes", "customer_id", Target::Customer),
     ("packing_slips", "customer_id", Target::Customer),
+    ("customer_invoices", "customer_id", Target::Customer),
     (
         "campaign_targets",
         "contact_person_id",

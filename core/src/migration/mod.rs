@@ -46,6 +46,7 @@ impl MigratorTrait for Migrator {
             migration!("m20261207_000017_packing_slips"),
             migration!("m20261207_000018_delivery_tolerances"),
             migration!("m20261207_000019_packing_slip_request_digest"),
+            migration!("m20261207_000020_invoices"),
         ]
     }
 }

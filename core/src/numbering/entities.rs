@@ -15,6 +15,10 @@ pub mod number_sequence {
         pub width: i32,
         pub next_value: i64,
         pub updated_at: DateTimeUtc,
+        /// How many numbers were drawn.
+        pub draws: i64,
+        /// The posting date of the last number drawn with a date ([`super::next_dated_number`]).
+        pub last_date: Option<Date>,
     }
     #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
     pub enum Relation {}

@@ -55,9 +55,27 @@ pub enum SequenceKind {
     /// Packing slip numbers.
     #[sea_orm(string_value = "packing_slip")]
     PackingSlip,
+    /// Posted customer invoice numbers (continuous: drawn only inside a posting).
+    #[sea_orm(string_value = "invoice")]
+    Invoice,
+    /// Posted free text invoice numbers (continuous).
+    #[sea_orm(string_value = "free_text_invoice")]
+    FreeTextInvoice,
+    /// General-ledger voucher numbers (continuous).
+    #[sea_orm(string_value = "voucher")]
+    Voucher,
 }
 
 impl SequenceKind {
+    /// Whether the sequence numbers posted financial documents: no gaps, so its counter moves
+    /// only by drawing once the first number is drawn.
+    pub fn continuous(self) -> bool {
+        matches!(
+            self,
+            SequenceKind::Invoice | SequenceKind::FreeTextInvoice | SequenceKind::Voucher
+        )
+    }
+
     fn defaults(self) -> (&'static str, i32, i64) {
         match self {
             SequenceKind::Customer => ("C-", 4, 1000),
@@ -71,6 +89,9 @@ impl SequenceKind {
             SequenceKind::Rma => ("RMA-", 1, 1),
             SequenceKind::Quotation => ("Q-", 1, 1),
             SequenceKind::PackingSlip => ("PS-", 1, 1),
+            SequenceKind::Invoice => ("INV-", 6, 1),
+            SequenceKind::FreeTextInvoice => ("FTI-", 6, 1),
+            SequenceKind::Voucher => ("GJ-", 6, 1),
         }
     }
 }
@@ -142,6 +163,7 @@ pub async fn next_number(
     let stmt = Query::update()
         .table(number_sequence::Entity)
         .value(C::NextValue, Expr::col(C::NextValue).add(1))
+        .value(C::Draws, Expr::col(C::Draws).add(1))
         .value(C::UpdatedAt, Utc::now())
         .and_where(C::CompanyId.into_expr().eq(company_id))
         .and_where(C::Kind.into_expr().eq(kind.to_value()))
@@ -173,6 +195,52 @@ pub async fn next_number(
         )
         .into());
     }
+    Ok(number)
+}
+
+/// Draws the next number of a continuous sequence for a document posted on `date`. With
+/// `chronological`, a date before the one of the sequence's last number is refused
+/// (`NOT_CHRONOLOGICAL` on `field`); the caller's transaction then rolls the draw back. The
+/// sequence row stays locked by the draw until the transaction ends, so the dates of
+/// concurrent postings are compared one after the other.
+pub async fn next_dated_number(
+    db: &impl ConnectionTrait,
+    company_id: i64,
+    kind: SequenceKind,
+    date: chrono::NaiveDate,
+    chronological: bool,
+    field: &str,
+) -> ServiceResult<String> {
+    use number_sequence::Column as C;
+    let number = next_number(db, company_id, kind).await?;
+    let row = number_sequence::Entity::find()
+        .filter(C::CompanyId.eq(company_id))
+        .filter(C::Kind.eq(kind))
+        .one(db)
+        .await?
+        .ok_or(ServiceError::NotFound("number sequence"))?;
+    if let Some(last) = row.last_date {
+        if chronological && date < last {
+            return Err(Violation::new(
+                field,
+                Rule::NotChronological,
+                format!(
+                    "the last {} number was posted on {last}; with chronological numbering a                      posting may not be dated before it",
+                    kind.to_value()
+                ),
+            )
+            .into());
+        }
+        if date <= last {
+            return Ok(number);
+        }
+    }
+    let stmt = Query::update()
+        .table(number_sequence::Entity)
+        .value(C::LastDate, date)
+        .and_where(C::Id.into_expr().eq(row.id))
+        .to_owned();
+    db.execute(&stmt).await?;
     Ok(number)
 }
 
@@ -213,6 +281,14 @@ pub async fn update_sequence(
             "width",
             Rule::OutOfRange,
             "width must be between 1 and 12",
+        ));
+    }
+    if p.next_value.is_some_and(|n| n != row.next_value) && row.kind.continuous() && row.draws > 0 {
+        v.push(Violation::new(
+            "nextValue",
+            Rule::InvalidValue,
+            "this sequence numbers posted documents without gaps: its counter can be set only \
+             before its first number is drawn",
         ));
     }
     if let Some(n) = p.next_value

@@ -2,8 +2,8 @@
 //! so that the order type's rules (built-in or a plugin's) see every change:
 //! creation (also from a quotation), line additions, changes and deletions, standard lines,
 //! accepted up-sell suggestions, a type change, and the transitions release, reopen, confirm,
-//! approval, ship (a packing slip, and its reversal) and cancel (a line's remainder); later
-//! pick and invoice.
+//! approval, ship (a packing slip, and its reversal), invoice (orders or their packing slips)
+//! and cancel (a line's remainder); later pick.
 //!
 //! Owns: when the rules are asked, and that a change the rules did not see is never written.
 //! - **Plugin order types**: the change is first made in a write transaction that is rolled
@@ -157,6 +157,11 @@ pub enum Change {
         /// The date of the reversal.
         date: NaiveDate,
     },
+    /// An invoice posted from orders or packing slips.
+    Invoice {
+        /// What it bills.
+        request: super::invoicing::InvoiceRequest,
+    },
     /// What is left to deliver on a line canceled.
     CancelRemainder {
         /// The line.
@@ -183,6 +188,8 @@ pub struct Changed {
     pub quotation: Option<sales_quotation::Model>,
     /// The packing slip posted, for [`Change::Ship`] and [`Change::ReverseShipment`].
     pub packing_slip: Option<super::packing_slip::Model>,
+    /// The invoice posted, for [`Change::Invoice`], with its figures.
+    pub invoice: Option<(super::customer_invoice::Model, super::invoicing::Draft)>,
 }
 
 impl Change {
@@ -202,6 +209,7 @@ impl Change {
             Change::Confirm { .. } => TransitionAction::Confirm,
             Change::Ship { .. } | Change::ReverseShipment { .. } => TransitionAction::Ship,
             Change::CancelRemainder { .. } => TransitionAction::Cancel,
+            Change::Invoice { .. } => TransitionAction::Invoice,
             _ => return None,
         };
         Some(Transition {
@@ -222,6 +230,7 @@ impl Change {
                 | Change::Ship { .. }
                 | Change::ReverseShipment { .. }
                 | Change::CancelRemainder { .. }
+                | Change::Invoice { .. }
         )
     }
 }
@@ -242,6 +251,9 @@ async fn touched(
         | Change::Reopen { order_id }
         | Change::RequestApproval { order_id, .. } => vec![*order_id],
         Change::Ship { shipment } => vec![shipment.order_id],
+        Change::Invoice { request } => {
+            super::invoicing::orders_of_request(db, company_id, request).await?
+        }
         Change::ReverseShipment {
             packing_slip_id, ..
         } => vec![super::shipping::order_of_packing_slip(db, company_id, *packing_slip_id).await?],
@@ -325,7 +337,7 @@ async fn apply(
             Changed {
                 orders: vec![o],
                 quotation: Some(q),
-                packing_slip: None,
+                ..Default::default()
             }
         }
         Change::AddLine { order_id, line } => {
@@ -370,8 +382,8 @@ async fn apply(
             let (o, ps) = super::shipping::post_packing_slip(txn, company_id, shipment).await?;
             Changed {
                 orders: vec![o],
-                quotation: None,
                 packing_slip: Some(ps),
+                ..Default::default()
             }
         }
         Change::ReverseShipment {
@@ -383,12 +395,21 @@ async fn apply(
                     .await?;
             Changed {
                 orders: vec![o],
-                quotation: None,
                 packing_slip: Some(ps),
+                ..Default::default()
             }
         }
         Change::CancelRemainder { line_id } => {
             one(super::shipping::cancel_remainder(txn, company_id, *line_id).await?)
+        }
+        Change::Invoice { request } => {
+            let (orders, inv, draft) =
+                super::invoicing::post_invoice(txn, company_id, request).await?;
+            Changed {
+                orders,
+                invoice: Some((inv, draft)),
+                ..Default::default()
+            }
         }
     })
 }

@@ -310,3 +310,81 @@ pub mod packing_slip_line {
     pub enum Relation {}
     impl ActiveModelBehavior for ActiveModel {}
 }
+
+/// A posted customer invoice (from orders or packing slips, or free text). Never updated.
+pub mod customer_invoice {
+    use crate::money::{Amount, Rate};
+    use sea_orm::entity::prelude::*;
+    /// A row of `customer_invoices`.
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "customer_invoices")]
+    pub struct Model {
+        #[sea_orm(primary_key)]
+        pub id: i64,
+        pub company_id: i64,
+        pub kind: super::super::invoicing::InvoiceKind,
+        pub number: String,
+        /// The invoice account (bill-to customer).
+        pub customer_id: i64,
+        pub currency_id: i64,
+        pub invoice_date: Date,
+        pub due_date: Date,
+        pub cash_discount_date: Option<Date>,
+        pub cash_discount_amount: Amount,
+        /// Base-currency units per document-currency unit.
+        pub exchange_rate: Rate,
+        /// Σ line amounts (after line discounts, before the invoice discount).
+        pub line_amount: Amount,
+        pub invoice_discount_amount: Amount,
+        pub net_amount: Amount,
+        pub tax_amount: Amount,
+        pub rounding_amount: Amount,
+        pub total_amount: Amount,
+        pub base_net_amount: Amount,
+        pub base_tax_amount: Amount,
+        pub base_total_amount: Amount,
+        pub voucher_id: i64,
+        pub idempotency_key: Option<String>,
+        pub request_digest: Option<String>,
+        pub created_at: DateTimeUtc,
+    }
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+    impl ActiveModelBehavior for ActiveModel {}
+}
+
+/// A line of a posted customer invoice: what it bills of a packing-slip line (and so of an
+/// order line), or a free text line on a revenue account.
+pub mod customer_invoice_line {
+    use crate::money::{Amount, Quantity, UnitPrice};
+    use sea_orm::entity::prelude::*;
+    /// A row of `customer_invoice_lines`.
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "customer_invoice_lines")]
+    pub struct Model {
+        #[sea_orm(primary_key)]
+        pub id: i64,
+        pub company_id: i64,
+        pub invoice_id: i64,
+        pub line_number: i32,
+        pub order_id: Option<i64>,
+        pub order_line_id: Option<i64>,
+        pub packing_slip_line_id: Option<i64>,
+        pub item_id: Option<i64>,
+        pub description: String,
+        /// The revenue account credited.
+        pub account: String,
+        pub quantity: Quantity,
+        pub unit_id: Option<i64>,
+        /// Unit price before discounts.
+        pub unit_price: UnitPrice,
+        /// Net of line discounts, before the invoice discount.
+        pub line_amount: Amount,
+        pub invoice_discount_amount: Amount,
+        pub tax_code_id: Option<i64>,
+        pub tax_amount: Amount,
+    }
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+    impl ActiveModelBehavior for ActiveModel {}
+}

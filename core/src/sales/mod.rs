@@ -10,6 +10,7 @@
 pub mod change;
 pub mod confirm;
 mod entities;
+pub mod invoicing;
 mod lines;
 mod quotations;
 pub mod shipping;
@@ -21,8 +22,8 @@ pub mod workflow;
 
 pub use crate::setup::tax_setup;
 pub use entities::{
-    PriceSource, invoice_discount_term, packing_slip, packing_slip_line, sales_order,
-    sales_order_line, sales_quotation, sales_quotation_line,
+    PriceSource, customer_invoice, customer_invoice_line, invoice_discount_term, packing_slip,
+    packing_slip_line, sales_order, sales_order_line, sales_quotation, sales_quotation_line,
 };
 pub use quotations::*;
 pub use status::{

@@ -77,7 +77,7 @@ fn remainder(l: &sales_order_line::Model) -> i64 {
         .saturating_sub(l.canceled.raw())
 }
 
-fn check_key(key: Option<&str>) -> Result<Option<String>, Violation> {
+pub(crate) fn check_key(key: Option<&str>) -> Result<Option<String>, Violation> {
     let Some(k) = key else { return Ok(None) };
     if k.is_empty() || k.chars().count() > KEY_MAX || k.chars().any(char::is_control) {
         return Err(Violation::new(
@@ -136,7 +136,7 @@ pub async fn by_idempotency_key(
 }
 
 /// Recomputes the order's status from its lines (and sets the document status), touches it.
-async fn restate(
+pub(crate) async fn restate(
     db: &impl ConnectionTrait,
     o: sales_order::Model,
     document_status: DocumentStatus,

@@ -73,6 +73,9 @@ pub enum DocumentStatus {
     /// A packing slip was posted.
     #[sea_orm(string_value = "packing_slip")]
     PackingSlip,
+    /// An invoice was posted.
+    #[sea_orm(string_value = "invoice")]
+    Invoice,
 }
 crate::enum_cell!(DocumentStatus);
 
@@ -83,6 +86,7 @@ impl DocumentStatus {
             DocumentStatus::None => "none",
             DocumentStatus::Confirmation => "confirmation",
             DocumentStatus::PackingSlip => "packing_slip",
+            DocumentStatus::Invoice => "invoice",
         }
     }
 }

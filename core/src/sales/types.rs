@@ -70,7 +70,7 @@ pub fn check_attributes(
     ))
 }
 
-async fn party(
+pub(crate) async fn party(
     db: &impl ConnectionTrait,
     company_id: i64,
     customer_id: i64,

@@ -25,6 +25,19 @@ pub mod company {
         /// A remainder at most this percent of the line's quantity, left after a packing slip,
         /// closes the line.
         pub under_delivery_percent: crate::money::Rate,
+        /// General-ledger account of receivables (an invoice's total is debited to it).
+        pub receivable_account: String,
+        /// Revenue account of item lines.
+        pub revenue_account: String,
+        /// Account the invoice discount is debited to.
+        pub invoice_discount_account: String,
+        /// Tax payable account.
+        pub tax_account: String,
+        /// Account of invoice rounding differences.
+        pub rounding_account: String,
+        /// Invoice numbers follow posting dates: a posting dated before the sequence's last
+        /// posted number is refused.
+        pub chronological_numbering: bool,
     }
     #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
     pub enum Relation {}
@@ -120,6 +133,29 @@ pub mod tax_setup {
         pub tax_code_id: i64,
         pub created_at: DateTimeUtc,
         pub updated_at: DateTimeUtc,
+    }
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+    impl ActiveModelBehavior for ActiveModel {}
+}
+
+/// An exchange rate of a currency into the company's base currency, valid from a date until
+/// the next rate of the currency.
+pub mod exchange_rate {
+    use crate::money::Rate;
+    use sea_orm::entity::prelude::*;
+    /// A row of `exchange_rates`.
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "exchange_rates")]
+    pub struct Model {
+        #[sea_orm(primary_key)]
+        pub id: i64,
+        pub company_id: i64,
+        pub currency_id: i64,
+        pub valid_from: Date,
+        /// Base-currency units per unit of the currency.
+        pub rate: Rate,
+        pub created_at: DateTimeUtc,
     }
     #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
     pub enum Relation {}

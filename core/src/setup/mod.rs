@@ -5,7 +5,7 @@
 //! Must never: let a company's base currency be archived.
 
 mod entities;
-pub use entities::{company, currency, payment_terms, tax_code, tax_setup};
+pub use entities::{company, currency, exchange_rate, payment_terms, tax_code, tax_setup};
 
 pub use crate::codes::{CodeFilter, CodeTable, code_filter};
 use crate::error::{Rule, ServiceError, ServiceResult, Violation, Violations};
@@ -164,6 +164,25 @@ pub struct CompanyPatch {
     pub over_delivery_percent: Option<rust_decimal::Decimal>,
     /// Under-delivery tolerance in percent (0 to 100).
     pub under_delivery_percent: Option<rust_decimal::Decimal>,
+    /// Whether invoice numbers must follow posting dates.
+    pub chronological_numbering: Option<bool>,
+    /// General-ledger accounts of invoice postings.
+    pub accounts: PostingAccounts,
+}
+
+/// The general-ledger accounts an invoice posts to (each optional in a patch).
+#[derive(Debug, Clone, Default)]
+pub struct PostingAccounts {
+    /// Receivables.
+    pub receivable: Option<String>,
+    /// Revenue of item lines.
+    pub revenue: Option<String>,
+    /// Invoice discount.
+    pub invoice_discount: Option<String>,
+    /// Tax payable.
+    pub tax: Option<String>,
+    /// Invoice rounding.
+    pub rounding: Option<String>,
 }
 
 /// How a company resolves prices and line discounts.
@@ -213,8 +232,33 @@ pub async fn update_company(
     let under = patch
         .under_delivery_percent
         .and_then(|p| v.check(validate::percent("underDeliveryPercent", p)));
+    let a = &patch.accounts;
+    let mut account = |field: &str, value: &Option<String>| {
+        value
+            .as_deref()
+            .and_then(|x| v.check(validate::code(field, x)))
+    };
+    let receivable = account("accounts.receivable", &a.receivable);
+    let revenue = account("accounts.revenue", &a.revenue);
+    let discount = account("accounts.invoiceDiscount", &a.invoice_discount);
+    let tax = account("accounts.tax", &a.tax);
+    let rounding = account("accounts.rounding", &a.rounding);
     v.finish()?;
     let mut am: company::ActiveModel = row.into();
+    for (slot, value) in [
+        (&mut am.receivable_account, receivable),
+        (&mut am.revenue_account, revenue),
+        (&mut am.invoice_discount_account, discount),
+        (&mut am.tax_account, tax),
+        (&mut am.rounding_account, rounding),
+    ] {
+        if let Some(x) = value {
+            *slot = Set(x);
+        }
+    }
+    if let Some(c) = patch.chronological_numbering {
+        am.chronological_numbering = Set(c);
+    }
     if let Some(p) = over {
         am.over_delivery_percent = Set(p);
     }
@@ -927,3 +971,110 @@ crate::fast_row!(currency::Model {
     archived_at,
 });
 crate::fast_model!(currency::Model);
+
+/// Sets a currency's exchange rate from a date (replacing the rate of that date, if any): how
+/// many units of the company's base currency one unit of the currency is worth. Rates of the
+/// base currency itself are refused (it is 1 by definition).
+pub async fn set_exchange_rate(
+    db: &impl ConnectionTrait,
+    company_id: i64,
+    currency_id: i64,
+    valid_from: chrono::NaiveDate,
+    rate: rust_decimal::Decimal,
+) -> ServiceResult<exchange_rate::Model> {
+    lock_company(db, company_id).await?;
+    let cur = get_currency(db, company_id, currency_id).await?;
+    let company = company::Entity::find_by_id(company_id)
+        .one(db)
+        .await?
+        .ok_or(ServiceError::NotFound("company"))?;
+    let mut v = Violations::new();
+    if cur.code == company.base_currency_code {
+        v.push(Violation::new(
+            "currencyId",
+            Rule::InvalidValue,
+            "the base currency's rate is 1 and cannot be set",
+        ));
+    }
+    let stored = v.check(Rate::new(rate).map_err(|_| {
+        Violation::new(
+            "rate",
+            Rule::PrecisionExceeded,
+            "a rate has at most 6 decimal places",
+        )
+    }));
+    if rate <= rust_decimal::Decimal::ZERO {
+        v.push(Violation::new(
+            "rate",
+            Rule::InvalidValue,
+            "a rate is more than zero",
+        ));
+    }
+    v.finish()?;
+    let Some(stored) = stored else {
+        return Err(ServiceError::Invalid(vec![]));
+    };
+    let existing = exchange_rate::Entity::find()
+        .filter(exchange_rate::Column::CompanyId.eq(company_id))
+        .filter(exchange_rate::Column::CurrencyId.eq(currency_id))
+        .filter(exchange_rate::Column::ValidFrom.eq(valid_from))
+        .one(db)
+        .await?;
+    Ok(match existing {
+        Some(r) => {
+            let mut am: exchange_rate::ActiveModel = r.into();
+            am.rate = Set(stored);
+            am.update(db).await?
+        }
+        None => {
+            exchange_rate::ActiveModel {
+                company_id: Set(company_id),
+                currency_id: Set(currency_id),
+                valid_from: Set(valid_from),
+                rate: Set(stored),
+                created_at: Set(Utc::now()),
+                ..Default::default()
+            }
+            .insert(db)
+            .await?
+        }
+    })
+}
+
+/// The exchange rate of a currency on a date: 1 for the company's base currency, else the
+/// rate with the latest `valid_from` on or before the date; `None` when there is none.
+pub async fn rate_on(
+    db: &impl ConnectionTrait,
+    company: &company::Model,
+    currency: &currency::Model,
+    date: chrono::NaiveDate,
+) -> ServiceResult<Option<rust_decimal::Decimal>> {
+    if currency.code == company.base_currency_code {
+        return Ok(Some(rust_decimal::Decimal::ONE));
+    }
+    Ok(exchange_rate::Entity::find()
+        .filter(exchange_rate::Column::CompanyId.eq(company.id))
+        .filter(exchange_rate::Column::CurrencyId.eq(currency.id))
+        .filter(exchange_rate::Column::ValidFrom.lte(date))
+        .order_by_desc(exchange_rate::Column::ValidFrom)
+        .one(db)
+        .await?
+        .map(|r| r.rate.value()))
+}
+
+/// The exchange rates of the company (of one currency when given), newest first.
+pub async fn list_exchange_rates(
+    db: &impl ConnectionTrait,
+    company_id: i64,
+    currency_id: Option<i64>,
+) -> ServiceResult<Vec<exchange_rate::Model>> {
+    let mut q =
+        exchange_rate::Entity::find().filter(exchange_rate::Column::CompanyId.eq(company_id));
+    if let Some(c) = currency_id {
+        q = q.filter(exchange_rate::Column::CurrencyId.eq(c));
+    }
+    Ok(q.order_by_asc(exchange_rate::Column::CurrencyId)
+        .order_by_desc(exchange_rate::Column::ValidFrom)
+        .all(db)
+        .await?)
+}

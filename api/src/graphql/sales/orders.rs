@@ -212,6 +212,10 @@ impl SalesOrder {
     async fn packing_slips(&self, ctx: &Context<'_>) -> Result<Vec<super::shipping::PackingSlip>> {
         super::shipping::packing_slips_of(ctx, self.0.id).await
     }
+    /// The invoices that bill this order, oldest first.
+    async fn invoices(&self, ctx: &Context<'_>) -> Result<Vec<super::invoicing::CustomerInvoice>> {
+        super::invoicing::invoices_of(ctx, self.0.id).await
+    }
     /// Lines, by line number.
     async fn lines(&self, ctx: &Context<'_>) -> Result<Vec<Fast<SalesOrderLine>>> {
         let currency = self.0.currency_id;

@@ -1,0 +1,698 @@
+//! Invoicing through GraphQL (issue 18): S2's invoices from packing slips, S3 straight from
+//! the order, S4 combined, S12 free text, S13 pro forma and numbering, holds, idempotency,
+//! exchange rates, chronological numbering, vouchers that balance, documents in a format, and
+//! 50 concurrent postings numbered without a gap.
+
+use crate::orders::{customer, setup};
+use crate::shipping::{on_hand, order, ship, stock};
+use mercator_tests::{Client, TestApp, codes};
+use rust_decimal::Decimal;
+use serde_json::{Value, json};
+use std::str::FromStr;
+
+const INVOICE: &str = "invoice { id number kind invoiceDate dueDate exchangeRate
+    lineAmount { amount } invoiceDiscountAmount { amount } netAmount { amount } taxAmount { amount }
+    roundingAmount { amount } totalAmount { amount currency } baseTotalAmount { amount currency }
+    customer { accountNumber }
+    lines { lineNumber quantity account lineAmount { amount } taxAmount { amount } netAmount { amount }
+        orderLine { lineNumber invoiced status } packingSlipLine { quantity invoiced } item { number } }
+    voucher { number documentNumber lines { account description debit { amount } credit { amount } baseDebit { amount } baseCredit { amount } } } }";
+
+pub(crate) async fn invoice(c: &Client<'_>, source: Value, key: Option<&str>) -> Value {
+    let mut input = source;
+    if let Some(k) = key {
+        input["idempotencyKey"] = json!(k);
+    }
+    c.mutate("salesInvoicePost", "SalesInvoicePostInput", INVOICE, input)
+        .await
+}
+
+fn dec(v: &Value) -> Decimal {
+    Decimal::from_str(v.as_str().unwrap_or("x")).unwrap_or_else(|_| panic!("not a decimal: {v}"))
+}
+
+/// Every voucher balances (in document and base currency) and the invoice's figures add up:
+/// total = net + tax + rounding, net = Σ line net, tax = Σ line tax, receivable = total.
+pub(crate) fn assert_books(inv: &Value) {
+    let lines = inv["voucher"]["lines"].as_array().unwrap();
+    let sum = |f: &str| -> Decimal { lines.iter().map(|l| dec(&l[f]["amount"])).sum() };
+    assert_eq!(sum("debit"), sum("credit"), "voucher balances: {inv}");
+    assert_eq!(
+        sum("baseDebit"),
+        sum("baseCredit"),
+        "base voucher balances: {inv}"
+    );
+    let total = dec(&inv["totalAmount"]["amount"]);
+    assert_eq!(
+        total,
+        dec(&inv["netAmount"]["amount"])
+            + dec(&inv["taxAmount"]["amount"])
+            + dec(&inv["roundingAmount"]["amount"]),
+        "{inv}"
+    );
+    let il = inv["lines"].as_array().unwrap();
+    let net: Decimal = il.iter().map(|l| dec(&l["netAmount"]["amount"])).sum();
+    let tax: Decimal = il.iter().map(|l| dec(&l["taxAmount"]["amount"])).sum();
+    assert_eq!(net, dec(&inv["netAmount"]["amount"]), "{inv}");
+    assert_eq!(tax, dec(&inv["taxAmount"]["amount"]), "{inv}");
+    assert_eq!(
+        dec(&lines[0]["debit"]["amount"]),
+        total,
+        "receivable first: {inv}"
+    );
+}
+
+async fn balance(c: &Client<'_>, cust: &str) -> String {
+    c.ok(
+        "query($id: ID!) { node(id: $id) { ... on Customer { balance { amount } } } }",
+        json!({"id": cust}),
+    )
+    .await["node"]["balance"]["amount"]
+        .as_str()
+        .unwrap()
+        .to_owned()
+}
+
+async fn slip_ids(p: &Value) -> String {
+    assert_eq!(p["userErrors"], json!([]), "{p}");
+    p["packingSlip"]["id"].as_str().unwrap().to_owned()
+}
+
+async fn order_state(c: &Client<'_>, so: &str) -> Value {
+    c.ok(
+        "query($id: ID!) { node(id: $id) { ... on SalesOrder { status documentStatus
+            invoices { number } lines { delivered invoiced deliverRemainder status } } } }",
+        json!({"id": so}),
+    )
+    .await["node"]
+        .clone()
+}
+
+async fn sequence(c: &Client<'_>, kind: &str, next: i64) {
+    let d = c.ok("{ numberSequences { id kind } }", json!({})).await;
+    let id = d["numberSequences"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["kind"] == kind)
+        .unwrap()["id"]
+        .clone();
+    let p = c
+        .mutate(
+            "numberSequenceUpdate",
+            "NumberSequenceUpdateInput",
+            "numberSequence { nextNumber }",
+            json!({"id": id, "nextValue": next}),
+        )
+        .await;
+    assert_eq!(p["userErrors"], json!([]), "{p}");
+}
+
+async fn invoice_count(c: &Client<'_>) -> i64 {
+    c.ok("{ customerInvoices { totalCount } }", json!({})).await["customerInvoices"]["totalCount"]
+        .as_i64()
+        .unwrap()
+}
+
+/// S2: 100 × ITEM-A at 22.50 net; PS-1 60 → invoice 1,350.00 + 135.00 = 1,485.00; PS-2 40 →
+/// 900.00 + 90.00 = 990.00; counters and statuses as DOMAIN.md's table; balance 2,475.00.
+#[tokio::test]
+async fn s2_invoices_from_packing_slips() {
+    let app = TestApp::start().await;
+    let c = app.company("INV2").await;
+    let s = setup(&c).await;
+    let main = c.warehouse("MAIN").await;
+    stock(&c, &s.item_a, &main, "100").await;
+    let cust = customer(&c, "C-1000", &s.usd, json!({})).await;
+    let (so, lines) = order(
+        &c,
+        &cust,
+        json!([{"itemId": s.item_a, "quantity": "100", "discountPercent": "10"}]),
+    )
+    .await;
+    let ps1 = slip_ids(&ship(&c, json!({"orderId": so, "warehouseId": main, "lines": [{"lineId": lines[0], "quantity": "60"}]})).await).await;
+
+    let p = invoice(
+        &c,
+        json!({"packingSlipIds": [ps1], "invoiceDate": "2026-12-07"}),
+        None,
+    )
+    .await;
+    assert_eq!(p["userErrors"], json!([]), "{p}");
+    let inv = &p["invoice"];
+    assert_eq!(inv["number"], "INV-000001");
+    assert_eq!(inv["kind"], "INVOICE");
+    assert_eq!(inv["netAmount"]["amount"], "1350.00");
+    assert_eq!(inv["taxAmount"]["amount"], "135.00");
+    assert_eq!(
+        inv["totalAmount"],
+        json!({"amount": "1485.00", "currency": "USD"})
+    );
+    assert_eq!(inv["lines"][0]["quantity"], "60");
+    assert_eq!(
+        inv["lines"][0]["packingSlipLine"],
+        json!({"quantity": "60", "invoiced": "60"})
+    );
+    assert_eq!(inv["lines"][0]["orderLine"]["invoiced"], "60");
+    assert_books(inv);
+    let st = order_state(&c, &so).await;
+    assert_eq!(st["status"], "OPEN_ORDER");
+    assert_eq!(st["documentStatus"], "INVOICE");
+    assert_eq!(
+        st["lines"][0],
+        json!({"delivered": "60", "invoiced": "60", "deliverRemainder": "40", "status": "OPEN_ORDER"})
+    );
+
+    // the same packing slip again: nothing left of it; a reversal of it: refused
+    let p = invoice(&c, json!({"packingSlipIds": [ps1]}), None).await;
+    assert_eq!(codes(&p), ["ALREADY_INVOICED"], "{p}");
+    let p = c
+        .mutate(
+            "packingSlipReverse",
+            "PackingSlipReverseInput",
+            "packingSlip { id }",
+            json!({"id": ps1}),
+        )
+        .await;
+    assert_eq!(codes(&p), ["ALREADY_INVOICED"], "{p}");
+
+    let ps2 = slip_ids(&ship(&c, json!({"orderId": so, "warehouseId": main})).await).await;
+    let st = order_state(&c, &so).await;
+    assert_eq!(st["status"], "DELIVERED");
+    let p = invoice(&c, json!({"packingSlipIds": [ps2]}), None).await;
+    assert_eq!(p["userErrors"], json!([]), "{p}");
+    let inv = &p["invoice"];
+    assert_eq!(inv["number"], "INV-000002");
+    assert_eq!(inv["netAmount"]["amount"], "900.00");
+    assert_eq!(inv["totalAmount"]["amount"], "990.00");
+    assert_books(inv);
+    let st = order_state(&c, &so).await;
+    assert_eq!(st["status"], "INVOICED");
+    assert_eq!(
+        st["invoices"],
+        json!([{"number": "INV-000001"}, {"number": "INV-000002"}])
+    );
+    assert_eq!(
+        st["lines"][0],
+        json!({"delivered": "100", "invoiced": "100", "deliverRemainder": "0", "status": "INVOICED"})
+    );
+    assert_eq!(balance(&c, &cust).await, "2475.00");
+    // an invoiced order has nothing left
+    let p = invoice(&c, json!({"orderIds": [so], "warehouseId": main}), None).await;
+    assert_eq!(codes(&p), ["NOTHING_TO_INVOICE"], "{p}");
+}
+
+/// S3: invoicing straight from the order posts the delivery (a packing slip, stock out) and
+/// the invoice in one transaction: 400.00 + 40.00 = 440.00; ITEM-B −10; status Invoiced.
+#[tokio::test]
+async fn s3_invoice_straight_from_the_order() {
+    let app = TestApp::start().await;
+    let c = app.company("INV3").await;
+    let s = setup(&c).await;
+    let main = c.warehouse("MAIN").await;
+    stock(&c, &s.item_b, &main, "25").await;
+    let cust = customer(&c, "C-1000", &s.usd, json!({})).await;
+    let (so, _) = order(&c, &cust, json!([{"itemId": s.item_b, "quantity": "10"}])).await;
+
+    // what is left to deliver needs a warehouse to ship from; nothing is written without one
+    let p = invoice(&c, json!({"orderIds": [so]}), None).await;
+    assert_eq!(codes(&p), ["REQUIRED"], "{p}");
+    assert_eq!(p["userErrors"][0]["field"], json!(["input", "warehouseId"]));
+    assert_eq!(on_hand(&c, &s.item_b).await, "25");
+    assert_eq!(invoice_count(&c).await, 0);
+
+    let p = invoice(&c, json!({"orderIds": [so], "warehouseId": main}), None).await;
+    assert_eq!(p["userErrors"], json!([]), "{p}");
+    let inv = &p["invoice"];
+    assert_eq!(inv["number"], "INV-000001");
+    assert_eq!(inv["netAmount"]["amount"], "400.00");
+    assert_eq!(inv["taxAmount"]["amount"], "40.00");
+    assert_eq!(inv["totalAmount"]["amount"], "440.00");
+    assert_eq!(inv["lines"][0]["packingSlipLine"]["quantity"], "10");
+    assert_books(inv);
+    assert_eq!(on_hand(&c, &s.item_b).await, "15");
+    let st = c
+        .ok(
+            "query($id: ID!) { node(id: $id) { ... on SalesOrder { status packingSlips { number lines { quantity invoiced } } } } }",
+            json!({"id": so}),
+        )
+        .await;
+    assert_eq!(st["node"]["status"], "INVOICED");
+    assert_eq!(
+        st["node"]["packingSlips"],
+        json!([{"number": "PS-1", "lines": [{"quantity": "10", "invoiced": "10"}]}])
+    );
+}
+
+/// S4: SH-1 (5 × ITEM-A) and SH-2 (3 × ITEM-B) of C-1000 combine into one invoice: 245.00 +
+/// 24.50 = 269.50. Another invoice account, or another currency, is refused; a preview shows
+/// the grouping first and posts nothing.
+#[tokio::test]
+async fn s4_combined_invoice_of_several_orders() {
+    let app = TestApp::start().await;
+    let c = app.company("INV4").await;
+    let s = setup(&c).await;
+    let main = c.warehouse("MAIN").await;
+    stock(&c, &s.item_a, &main, "20").await;
+    stock(&c, &s.item_b, &main, "20").await;
+    let eur = {
+        let p = c
+            .mutate(
+                "currencyCreate",
+                "CurrencyCreateInput",
+                "currency { id }",
+                json!({"code": "EUR", "name": "Euro"}),
+            )
+            .await;
+        p["currency"]["id"].as_str().unwrap().to_owned()
+    };
+    let c1000 = customer(&c, "C-1000", &s.usd, json!({"combineShipments": true})).await;
+    let c3000 = customer(&c, "C-3000", &s.usd, json!({})).await;
+    let c1000e = customer(&c, "C-1000-EU", &eur, json!({"invoiceAccountId": c1000})).await;
+    let (a, _) = order(&c, &c1000, json!([{"itemId": s.item_a, "quantity": "5"}])).await;
+    let (b, _) = order(&c, &c1000, json!([{"itemId": s.item_b, "quantity": "3"}])).await;
+    let (x, _) = order(&c, &c3000, json!([{"itemId": s.item_a, "quantity": "2"}])).await;
+    let (e, _) = order(
+        &c,
+        &c1000e,
+        json!([{"itemId": s.item_a, "quantity": "1", "unitPrice": "20"}]),
+    )
+    .await;
+    let sh1 = slip_ids(&ship(&c, json!({"orderId": a, "warehouseId": main})).await).await;
+    let sh2 = slip_ids(&ship(&c, json!({"orderId": b, "warehouseId": main})).await).await;
+    let sh3 = slip_ids(&ship(&c, json!({"orderId": x, "warehouseId": main})).await).await;
+    let sh4 = slip_ids(&ship(&c, json!({"orderId": e, "warehouseId": main})).await).await;
+
+    // the preview groups by invoice account and currency, and writes nothing
+    let pv = c
+        .ok(
+            "query($s: InvoiceSourceInput!) { invoicePreview(input: $s) { customer { accountNumber } currency { code }
+                packingSlips { number } netAmount { amount } taxAmount { amount } totalAmount { amount } userErrors { code }
+                document { format text } } }",
+            json!({"s": {"packingSlipIds": [sh1, sh2, sh3, sh4]}}),
+        )
+        .await;
+    let groups = pv["invoicePreview"].as_array().unwrap();
+    assert_eq!(groups.len(), 3, "{pv}");
+    assert_eq!(groups[0]["customer"]["accountNumber"], "C-1000");
+    assert_eq!(
+        groups[0]["packingSlips"],
+        json!([{"number": "PS-1"}, {"number": "PS-2"}])
+    );
+    assert_eq!(groups[0]["totalAmount"]["amount"], "269.50");
+    assert_eq!(groups[1]["customer"]["accountNumber"], "C-3000");
+    assert_eq!(groups[2]["currency"]["code"], "EUR");
+    // a pro forma rendering: marked pro forma, no number
+    let text = groups[0]["document"]["text"].as_str().unwrap();
+    let doc: Value = serde_json::from_str(text).unwrap();
+    assert_eq!(doc["kind"], "PRO_FORMA");
+    assert_eq!(doc["totals"]["grandTotal"], "269.50");
+    // EUR without an exchange rate: the group says why it cannot be posted
+    assert_eq!(
+        codes(&json!({"userErrors": groups[2]["userErrors"]})),
+        ["NO_EXCHANGE_RATE"]
+    );
+    assert_eq!(invoice_count(&c).await, 0);
+
+    let p = invoice(&c, json!({"packingSlipIds": [sh1, sh3]}), None).await;
+    assert_eq!(codes(&p), ["MIXED_INVOICE_ACCOUNTS"], "{p}");
+    let p = invoice(&c, json!({"packingSlipIds": [sh1, sh4]}), None).await;
+    assert_eq!(codes(&p), ["MIXED_CURRENCIES"], "{p}");
+    assert_eq!(invoice_count(&c).await, 0);
+
+    let p = invoice(&c, json!({"packingSlipIds": [sh1, sh2]}), None).await;
+    assert_eq!(p["userErrors"], json!([]), "{p}");
+    let inv = &p["invoice"];
+    assert_eq!(inv["number"], "INV-000001");
+    assert_eq!(inv["netAmount"]["amount"], "245.00");
+    assert_eq!(inv["taxAmount"]["amount"], "24.50");
+    assert_eq!(inv["totalAmount"]["amount"], "269.50");
+    assert_eq!(inv["lines"].as_array().unwrap().len(), 2);
+    assert_books(inv);
+    for so in [&a, &b] {
+        assert_eq!(order_state(&c, so).await["status"], "INVOICED");
+    }
+    let p = invoice(&c, json!({"packingSlipIds": [sh1]}), None).await;
+    assert_eq!(codes(&p), ["ALREADY_INVOICED"], "{p}");
+
+    // with a rate, the EUR shipment invoices with base-currency amounts beside its own
+    let p = c
+        .mutate(
+            "exchangeRateSet",
+            "ExchangeRateSetInput",
+            "exchangeRate { rate validFrom }",
+            json!({"currencyId": eur, "validFrom": "2026-01-01", "rate": "1.1"}),
+        )
+        .await;
+    assert_eq!(p["userErrors"], json!([]), "{p}");
+    let p = invoice(
+        &c,
+        json!({"packingSlipIds": [sh4], "invoiceDate": "2026-12-07"}),
+        None,
+    )
+    .await;
+    assert_eq!(p["userErrors"], json!([]), "{p}");
+    let inv = &p["invoice"];
+    assert_eq!(
+        inv["totalAmount"],
+        json!({"amount": "22.00", "currency": "EUR"})
+    );
+    assert_eq!(inv["exchangeRate"], "1.1");
+    assert_eq!(
+        inv["baseTotalAmount"],
+        json!({"amount": "24.20", "currency": "USD"})
+    );
+    assert_books(inv);
+}
+
+/// S12: a free text invoice, Consulting 1,200.00 on 4100 with STD tax and Travel 300.00 on
+/// 4200 exempt: 1,620.00; the voucher is Dr receivable 1,620.00 / Cr 4100 1,200.00 / Cr 4200
+/// 300.00 / Cr tax 120.00; number FTI-000101 after FTI-000100; no stock moves.
+#[tokio::test]
+async fn s12_free_text_invoice() {
+    let app = TestApp::start().await;
+    let c = app.company("INV12").await;
+    let s = setup(&c).await;
+    let cust = customer(&c, "C-1000", &s.usd, json!({})).await;
+    let std = c
+        .ok("{ taxCodes { edges { node { id code } } } }", json!({}))
+        .await["taxCodes"]["edges"][0]["node"]["id"]
+        .clone();
+    sequence(&c, "FREE_TEXT_INVOICE", 101).await;
+    let input = json!({"customerId": cust, "invoiceDate": "2026-12-07", "lines": [
+        {"description": "Consulting", "account": "4100", "amount": "1200.00", "taxCodeId": std},
+        {"description": "Travel", "account": "4200", "amount": "300.00"}]});
+    // the pro forma first: the same figures, nothing posted
+    let pv = c
+        .ok(
+            "query($i: FreeTextInvoiceInput!) { freeTextInvoicePreview(input: $i) { totalAmount { amount } userErrors { code } } }",
+            json!({"i": input}),
+        )
+        .await;
+    assert_eq!(
+        pv["freeTextInvoicePreview"]["totalAmount"]["amount"],
+        "1620.00"
+    );
+    assert_eq!(invoice_count(&c).await, 0);
+    // a line without an account is refused with its path
+    let mut bad = input.clone();
+    bad["lines"][1]["account"] = json!("");
+    let p = c
+        .mutate("freeTextInvoicePost", "FreeTextInvoiceInput", INVOICE, bad)
+        .await;
+    assert_eq!(
+        p["userErrors"][0]["field"],
+        json!(["input", "lines", "1", "account"]),
+        "{p}"
+    );
+    assert_eq!(invoice_count(&c).await, 0);
+
+    let p = c
+        .mutate(
+            "freeTextInvoicePost",
+            "FreeTextInvoiceInput",
+            INVOICE,
+            input,
+        )
+        .await;
+    assert_eq!(p["userErrors"], json!([]), "{p}");
+    let inv = &p["invoice"];
+    assert_eq!(inv["number"], "FTI-000101");
+    assert_eq!(inv["kind"], "FREE_TEXT");
+    assert_eq!(inv["totalAmount"]["amount"], "1620.00");
+    assert_books(inv);
+    let v: Vec<(String, String, String)> = inv["voucher"]["lines"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|l| {
+            (
+                l["account"].as_str().unwrap().to_owned(),
+                l["debit"]["amount"].as_str().unwrap().to_owned(),
+                l["credit"]["amount"].as_str().unwrap().to_owned(),
+            )
+        })
+        .collect();
+    let owned = |a: &str, d: &str, c: &str| (a.to_owned(), d.to_owned(), c.to_owned());
+    assert_eq!(
+        v,
+        [
+            owned("1200", "1620.00", "0.00"),
+            owned("4100", "0.00", "1200.00"),
+            owned("4200", "0.00", "300.00"),
+            owned("2200", "0.00", "120.00"),
+        ]
+    );
+    assert_eq!(balance(&c, &cust).await, "1620.00");
+    let moves = c
+        .ok("{ itemLedgerEntries { totalCount } }", json!({}))
+        .await;
+    assert_eq!(moves["itemLedgerEntries"]["totalCount"], 0, "{moves}");
+    // the counter of a continuous sequence is not moved once it has drawn
+    let d = c.ok("{ numberSequences { id kind } }", json!({})).await;
+    let id = d["numberSequences"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["kind"] == "FREE_TEXT_INVOICE")
+        .unwrap()["id"]
+        .clone();
+    let p = c
+        .mutate(
+            "numberSequenceUpdate",
+            "NumberSequenceUpdateInput",
+            "numberSequence { nextNumber }",
+            json!({"id": id, "nextValue": 500}),
+        )
+        .await;
+    assert_eq!(codes(&p), ["INVALID_VALUE"], "{p}");
+}
+
+/// S13: after INV-000041, a pro forma of SO-13 (275.00) posts nothing and uses no number;
+/// a posting refused for a blocked customer uses none either; SO-13 then gets INV-000042.
+#[tokio::test]
+async fn s13_pro_forma_and_numbering() {
+    let app = TestApp::start().await;
+    let c = app.company("INV13").await;
+    let s = setup(&c).await;
+    let main = c.warehouse("MAIN").await;
+    stock(&c, &s.item_a, &main, "100").await;
+    let cust = customer(&c, "C-1000", &s.usd, json!({})).await;
+    let blocked = customer(&c, "C-1313", &s.usd, json!({})).await;
+    sequence(&c, "INVOICE", 41).await;
+    let (first, _) = order(&c, &cust, json!([{"itemId": s.item_a, "quantity": "1"}])).await;
+    let p = invoice(&c, json!({"orderIds": [first], "warehouseId": main}), None).await;
+    assert_eq!(p["invoice"]["number"], "INV-000041", "{p}");
+
+    let (so13, _) = order(&c, &cust, json!([{"itemId": s.item_a, "quantity": "10"}])).await;
+    let before = order_state(&c, &so13).await;
+    let pv = c
+        .ok(
+            "query($s: InvoiceSourceInput!) { invoicePreview(input: $s) { totalAmount { amount } netAmount { amount } userErrors { code } } }",
+            json!({"s": {"orderIds": [so13], "warehouseId": main}}),
+        )
+        .await;
+    assert_eq!(pv["invoicePreview"][0]["netAmount"]["amount"], "250.00");
+    assert_eq!(pv["invoicePreview"][0]["totalAmount"]["amount"], "275.00");
+    assert_eq!(order_state(&c, &so13).await, before);
+    assert_eq!(on_hand(&c, &s.item_a).await, "99");
+
+    let (so13b, _) = order(&c, &blocked, json!([{"itemId": s.item_a, "quantity": "1"}])).await;
+    let p = c
+        .mutate(
+            "customerUpdate",
+            "CustomerUpdateInput",
+            "customer { id }",
+            json!({"id": blocked, "blocked": "INVOICE"}),
+        )
+        .await;
+    assert_eq!(p["userErrors"], json!([]), "{p}");
+    let p = invoice(&c, json!({"orderIds": [so13b], "warehouseId": main}), None).await;
+    assert_eq!(codes(&p), ["INVALID_VALUE"], "{p}");
+    assert_eq!(on_hand(&c, &s.item_a).await, "99");
+
+    let p = invoice(&c, json!({"orderIds": [so13], "warehouseId": main}), None).await;
+    assert_eq!(p["invoice"]["number"], "INV-000042", "{p}");
+    let all = c
+        .ok(
+            "{ customerInvoices { edges { node { number } } } }",
+            json!({}),
+        )
+        .await;
+    assert_eq!(
+        all["customerInvoices"]["edges"],
+        json!([{"node": {"number": "INV-000041"}}, {"node": {"number": "INV-000042"}}])
+    );
+}
+
+/// S20's guard: an order on hold is not invoiced; an idempotency key posts once; the
+/// chronological option refuses an earlier date; the document downloads in its format.
+#[tokio::test]
+async fn invoice_refusals_retries_and_documents() {
+    let app = TestApp::start().await;
+    let c = app.company("INVR").await;
+    let s = setup(&c).await;
+    let main = c.warehouse("MAIN").await;
+    stock(&c, &s.item_a, &main, "100").await;
+    let cust = customer(&c, "C-1000", &s.usd, json!({})).await;
+    let (so, _) = order(&c, &cust, json!([{"itemId": s.item_a, "quantity": "15"}])).await;
+    let p = c
+        .mutate(
+            "holdCodeCreate",
+            "HoldCodeCreateInput",
+            "holdCode { code }",
+            json!({"code": "CALLBACK", "description": "Call back"}),
+        )
+        .await;
+    assert_eq!(p["userErrors"], json!([]), "{p}");
+    let h = c
+        .mutate(
+            "salesOrderHoldApply",
+            "SalesOrderHoldApplyInput",
+            "orderHold { id }",
+            json!({"orderId": so, "holdCode": "CALLBACK"}),
+        )
+        .await;
+    let p = invoice(&c, json!({"orderIds": [so], "warehouseId": main}), None).await;
+    assert_eq!(codes(&p), ["ORDER_ON_HOLD"], "{p}");
+    assert_eq!(invoice_count(&c).await, 0);
+    assert_eq!(on_hand(&c, &s.item_a).await, "100");
+    let p = c
+        .mutate(
+            "salesOrderHoldClear",
+            "SalesOrderHoldClearInput",
+            "orderHold { id }",
+            json!({"id": h["orderHold"]["id"]}),
+        )
+        .await;
+    assert_eq!(p["userErrors"], json!([]), "{p}");
+
+    // a retry with the same key: the first invoice, nothing posted twice
+    let src = json!({"orderIds": [so], "warehouseId": main, "invoiceDate": "2026-12-05"});
+    let p1 = invoice(&c, src.clone(), Some("inv-so-1")).await;
+    assert_eq!(p1["userErrors"], json!([]), "{p1}");
+    let p2 = invoice(&c, src, Some("inv-so-1")).await;
+    assert_eq!(p2["invoice"]["id"], p1["invoice"]["id"], "{p2}");
+    assert_eq!(invoice_count(&c).await, 1);
+    let (other, _) = order(&c, &cust, json!([{"itemId": s.item_a, "quantity": "1"}])).await;
+    let p = invoice(
+        &c,
+        json!({"orderIds": [other], "warehouseId": main}),
+        Some("inv-so-1"),
+    )
+    .await;
+    assert_eq!(codes(&p), ["IDEMPOTENCY_KEY_REUSED"], "{p}");
+
+    // chronological numbering: nothing dated before the last number
+    let p = c
+        .mutate(
+            "companyUpdate",
+            "CompanyUpdateInput",
+            "company { chronologicalNumbering }",
+            json!({"chronologicalNumbering": true}),
+        )
+        .await;
+    assert_eq!(p["company"]["chronologicalNumbering"], true, "{p}");
+    let p = invoice(
+        &c,
+        json!({"orderIds": [other], "warehouseId": main, "invoiceDate": "2026-12-01"}),
+        None,
+    )
+    .await;
+    assert_eq!(codes(&p), ["NOT_CHRONOLOGICAL"], "{p}");
+    let p = invoice(
+        &c,
+        json!({"orderIds": [other], "warehouseId": main, "invoiceDate": "2026-12-06"}),
+        None,
+    )
+    .await;
+    assert_eq!(p["invoice"]["number"], "INV-000002", "{p}");
+
+    // the document: from GraphQL and as a download, behind the same auth and company
+    let id = p1["invoice"]["id"].as_str().unwrap();
+    let d = c
+        .ok(
+            "query($id: ID!) { node(id: $id) { ... on CustomerInvoice { document { mediaType fileName text } } } }",
+            json!({"id": id}),
+        )
+        .await;
+    let doc = &d["node"]["document"];
+    assert_eq!(doc["mediaType"], "application/json");
+    assert_eq!(doc["fileName"], "INV-000001.json");
+    let body: Value = serde_json::from_str(doc["text"].as_str().unwrap()).unwrap();
+    assert_eq!(body["number"], "INV-000001");
+    assert_eq!(body["totals"]["grandTotal"], "412.50");
+    let url = format!("{}/documents/invoices/{id}", app.url);
+    let r = app
+        .http
+        .get(&url)
+        .bearer_auth(c.token.as_deref().unwrap())
+        .header("X-Mercator-Company", "INVR")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200);
+    assert_eq!(r.headers()["content-type"], "application/json");
+    let downloaded: Value = r.json().await.unwrap();
+    assert_eq!(downloaded, body);
+    let r = app.http.get(&url).send().await.unwrap();
+    assert_eq!(r.status(), 401);
+    let r = app
+        .http
+        .get(format!("{url}?format=NOPE"))
+        .bearer_auth(c.token.as_deref().unwrap())
+        .header("X-Mercator-Company", "INVR")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 404);
+    // another company's token does not see it
+    let other = app.company("INVX").await;
+    let r = app
+        .http
+        .get(&url)
+        .bearer_auth(other.token.as_deref().unwrap())
+        .header("X-Mercator-Company", "INVX")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 404);
+}
+
+/// 50 clients post invoices at once (one order each): numbers INV-000001 … INV-000050 without
+/// a gap or a duplicate, and a voucher for each.
+#[tokio::test]
+async fn concurrent_postings_number_without_gaps() {
+    let app = TestApp::start().await;
+    let c = app.company("INVC").await;
+    let s = setup(&c).await;
+    let main = c.warehouse("MAIN").await;
+    stock(&c, &s.item_a, &main, "1000").await;
+    let cust = customer(&c, "C-1000", &s.usd, json!({})).await;
+    let mut orders = Vec::new();
+    for _ in 0..50 {
+        orders.push(
+            order(&c, &cust, json!([{"itemId": s.item_a, "quantity": "2"}]))
+                .await
+                .0,
+        );
+    }
+    let posts = orders.iter().map(|so| {
+        let c = &c;
+        let main = &main;
+        async move { invoice(c, json!({"orderIds": [so], "warehouseId": main}), None).await }
+    });
+    let results = futures_util::future::join_all(posts).await;
+    let mut numbers: Vec<String> = results
+        .iter()
+        .map(|p| {
+            assert_eq!(p["userErrors"], json!([]), "{p}");
+            p["invoice"]["number"].as_str().unwrap().to_owned()
+        })
+        .collect();
+    numbers.sort();
+    let expected: Vec<String> = (1..=50).map(|i| format!("INV-{i:06}")).collect();
+    assert_eq!(numbers, expected);
+    assert_eq!(balance(&c, &cust).await, "2750.00");
+    assert_eq!(on_hand(&c, &s.item_a).await, "900");
+}
