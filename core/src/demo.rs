@@ -491,7 +491,85 @@ pub async fn seed(db: &impl ConnectionTrait) -> ServiceResult<(company::Model, b
     }
     relationships(db, cid, usd.id).await?;
     orders(db, cid).await?;
+    fulfilment(db, cid, main.id, today).await?;
     Ok((c, true))
+}
+
+/// Some of the demo orders shipped and invoiced, so shipping and invoicing screens have data:
+/// the orders of PO-4045 and PO-4046 invoiced straight from the order (INV-000001 and 2),
+/// PO-4047 shipped and then invoiced from its packing slip (INV-000003), PO-4048 partly
+/// shipped (its first line) and not invoiced.
+async fn fulfilment(
+    db: &impl ConnectionTrait,
+    cid: i64,
+    warehouse_id: i64,
+    date: chrono::NaiveDate,
+) -> ServiceResult<()> {
+    use crate::sales::{self, invoicing, shipping};
+    use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+    let by_reference = |n: usize| {
+        sales::sales_order::Entity::find()
+            .filter(sales::sales_order::Column::CompanyId.eq(cid))
+            .filter(sales::sales_order::Column::CustomerReference.eq(format!("PO-{}", 4000 + n)))
+            .one(db)
+    };
+    let invoice = |source| invoicing::InvoiceRequest {
+        source,
+        invoice_date: date,
+        warehouse_id: Some(warehouse_id),
+        idempotency_key: None,
+    };
+    for n in [45, 46] {
+        if let Some(o) = by_reference(n).await? {
+            invoicing::post_invoice(
+                db,
+                cid,
+                &invoice(invoicing::InvoiceSource::Orders(vec![o.id])),
+            )
+            .await?;
+        }
+    }
+    if let Some(o) = by_reference(47).await? {
+        let (_, ps) = shipping::post_packing_slip(
+            db,
+            cid,
+            &shipping::Shipment {
+                order_id: o.id,
+                warehouse_id,
+                ship_date: date,
+                lines: None,
+                idempotency_key: None,
+            },
+        )
+        .await?;
+        invoicing::post_invoice(
+            db,
+            cid,
+            &invoice(invoicing::InvoiceSource::PackingSlips(vec![ps.id])),
+        )
+        .await?;
+    }
+    if let Some(o) = by_reference(48).await? {
+        let lines = sales::lines_of(db, &[o.id]).await?;
+        if let Some(first) = lines.first() {
+            shipping::post_packing_slip(
+                db,
+                cid,
+                &shipping::Shipment {
+                    order_id: o.id,
+                    warehouse_id,
+                    ship_date: date,
+                    lines: Some(vec![shipping::ShipLine {
+                        line_id: first.id,
+                        quantity: first.quantity.value(),
+                    }]),
+                    idempotency_key: None,
+                },
+            )
+            .await?;
+        }
+    }
+    Ok(())
 }
 
 /// The tax setup: DOMESTIC customers × STD, RED and ZERO items (before any customer names

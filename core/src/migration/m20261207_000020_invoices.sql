@@ -9,6 +9,13 @@ ALTER TABLE companies ADD COLUMN invoice_discount_account VARCHAR(20) NOT NULL D
 ALTER TABLE companies ADD COLUMN tax_account VARCHAR(20) NOT NULL DEFAULT '2200';
 ALTER TABLE companies ADD COLUMN rounding_account VARCHAR(20) NOT NULL DEFAULT '4990';
 ALTER TABLE companies ADD COLUMN chronological_numbering BOOLEAN NOT NULL DEFAULT FALSE;
+-- The seller on invoices: VAT identifier, legal registration and address.
+ALTER TABLE companies ADD COLUMN vat_id VARCHAR(40);
+ALTER TABLE companies ADD COLUMN legal_id VARCHAR(40);
+ALTER TABLE companies ADD COLUMN street VARCHAR(200);
+ALTER TABLE companies ADD COLUMN city VARCHAR(100);
+ALTER TABLE companies ADD COLUMN postal_code VARCHAR(20);
+ALTER TABLE companies ADD COLUMN country_code VARCHAR(2);
 CREATE TABLE exchange_rates (
   id {pk},
   company_id BIGINT NOT NULL REFERENCES companies(id),

@@ -1424,6 +1424,16 @@ pub async fn document(
         seller: m::Party {
             number: company.code,
             name: company.name,
+            vat_id: company.vat_id,
+            legal_id: company.legal_id,
+            address: m::Address {
+                line1: company.street.unwrap_or_default(),
+                line2: None,
+                city: company.city.unwrap_or_default(),
+                postal_code: company.postal_code,
+                region: None,
+                country_code: company.country_code.unwrap_or_default(),
+            },
             ..m::Party::default()
         },
         buyer,

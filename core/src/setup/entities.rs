@@ -38,6 +38,16 @@ pub mod company {
         /// Invoice numbers follow posting dates: a posting dated before the sequence's last
         /// posted number is refused.
         pub chronological_numbering: bool,
+        /// VAT identifier printed on invoices as the seller's.
+        pub vat_id: Option<String>,
+        /// Legal registration identifier.
+        pub legal_id: Option<String>,
+        /// Address printed on invoices.
+        pub street: Option<String>,
+        pub city: Option<String>,
+        pub postal_code: Option<String>,
+        /// ISO 3166-1 alpha-2.
+        pub country_code: Option<String>,
     }
     #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
     pub enum Relation {}

@@ -168,6 +168,26 @@ pub struct CompanyPatch {
     pub chronological_numbering: Option<bool>,
     /// General-ledger accounts of invoice postings.
     pub accounts: PostingAccounts,
+    /// The seller's identity on invoices.
+    pub seller: SellerPatch,
+}
+
+/// The seller's identity printed on invoices (each field: absent leaves it, `Some(None)`
+/// clears it).
+#[derive(Debug, Clone, Default)]
+pub struct SellerPatch {
+    /// VAT identifier, e.g. `DE123456789`.
+    pub vat_id: Option<Option<String>>,
+    /// Legal registration identifier.
+    pub legal_id: Option<Option<String>>,
+    /// Street and number.
+    pub street: Option<Option<String>>,
+    /// City.
+    pub city: Option<Option<String>>,
+    /// Postal code.
+    pub postal_code: Option<Option<String>>,
+    /// ISO 3166-1 alpha-2 country code.
+    pub country_code: Option<Option<String>>,
 }
 
 /// The general-ledger accounts an invoice posts to (each optional in a patch).
@@ -243,6 +263,23 @@ pub async fn update_company(
     let discount = account("accounts.invoiceDiscount", &a.invoice_discount);
     let tax = account("accounts.tax", &a.tax);
     let rounding = account("accounts.rounding", &a.rounding);
+    let sp = &patch.seller;
+    let mut text = |field: &str, value: &Option<Option<String>>, max: usize| {
+        value.as_ref().map(|x| {
+            v.check(validate::opt_text(field, x.as_deref(), max))
+                .flatten()
+        })
+    };
+    let vat_id = text("vatId", &sp.vat_id, 40);
+    let legal_id = text("legalId", &sp.legal_id, 40);
+    let street = text("address.street", &sp.street, 200);
+    let city = text("address.city", &sp.city, 100);
+    let postal_code = text("address.postalCode", &sp.postal_code, 20);
+    let country_code = match &sp.country_code {
+        Some(Some(c)) => Some(v.check(validate::country_code("address.countryCode", c))),
+        Some(None) => Some(None),
+        None => None,
+    };
     v.finish()?;
     let mut am: company::ActiveModel = row.into();
     for (slot, value) in [
@@ -258,6 +295,18 @@ pub async fn update_company(
     }
     if let Some(c) = patch.chronological_numbering {
         am.chronological_numbering = Set(c);
+    }
+    for (slot, value) in [
+        (&mut am.vat_id, vat_id),
+        (&mut am.legal_id, legal_id),
+        (&mut am.street, street),
+        (&mut am.city, city),
+        (&mut am.postal_code, postal_code),
+        (&mut am.country_code, country_code),
+    ] {
+        if let Some(x) = value {
+            *slot = Set(x);
+        }
     }
     if let Some(p) = over {
         am.over_delivery_percent = Set(p);
