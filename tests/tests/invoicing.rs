@@ -797,3 +797,304 @@ async fn facturx_renders_posted_invoices_valid_against_the_xsd() {
         assert_valid_facturx(&xml, name);
     }
 }
+
+/// A posting the order type's rules refuse (the consignment plugin invoices only what the
+/// consignee reported) fails half-way through nothing: the delivery it would have posted is
+/// not written, no stock moves and no number is consumed.
+#[tokio::test]
+async fn a_posting_vetoed_by_a_plugin_writes_nothing_and_uses_no_number() {
+    let (mut cfg, dir) = mercator_tests::fresh_config();
+    cfg.plugins = vec![mercator_tests::plugin_entry(
+        &mercator_tests::rust_plugin("mercator_example_consignment"),
+        json!({"maxSettlementDays": 60}),
+    )];
+    let app = TestApp::start_with(cfg, dir).await;
+    let c = app.company("INVP").await;
+    let s = setup(&c).await;
+    let main = c.warehouse("MAIN").await;
+    stock(&c, &s.item_a, &main, "10").await;
+    let cust = customer(&c, "C-CONS", &s.usd, json!({})).await;
+    let p = c
+        .mutate(
+            "salesOrderCreate",
+            "SalesOrderCreateInput",
+            "salesOrder { id }",
+            json!({"customerId": cust, "orderType": "CONSIGNMENT",
+                "attributes": {"consigneeSite": "SITE-7", "settlementDays": 30},
+                "lines": [{"itemId": s.item_a, "quantity": "4"}]}),
+        )
+        .await;
+    assert_eq!(p["userErrors"], json!([]), "{p}");
+    let so = p["salesOrder"]["id"].as_str().unwrap().to_owned();
+    let before = order_state(&c, &so).await;
+    let q = "mutation($i: SalesInvoicePostInput!) { salesInvoicePost(input: $i) {
+        invoice { number } userErrors { code extensionCode } } }";
+    let p = c
+        .ok(q, json!({"i": {"orderIds": [so], "warehouseId": main}}))
+        .await;
+    assert_eq!(
+        p["salesInvoicePost"]["userErrors"],
+        json!([{"code": "REJECTED_BY_EXTENSION", "extensionCode": "CONSUMPTION_NOT_REPORTED"}])
+    );
+    assert_eq!(order_state(&c, &so).await, before, "the veto wrote nothing");
+    assert_eq!(on_hand(&c, &s.item_a).await, "10");
+    let slips = c.ok("{ packingSlips { totalCount } }", json!({})).await;
+    assert_eq!(slips["packingSlips"]["totalCount"], 0);
+    // a plain order afterwards gets the first numbers: the vetoed attempts used none
+    let (plain, _) = order(&c, &cust, json!([{"itemId": s.item_a, "quantity": "1"}])).await;
+    let p = invoice(&c, json!({"orderIds": [plain], "warehouseId": main}), None).await;
+    assert_eq!(p["invoice"]["number"], "INV-000001", "{p}");
+    assert_eq!(p["invoice"]["voucher"]["number"], "GJ-000001", "{p}");
+    let p = c
+        .ok(
+            "query($id: ID!) { node(id: $id) { ... on SalesOrder { packingSlips { number } } } }",
+            json!({"id": plain}),
+        )
+        .await;
+    assert_eq!(p["node"]["packingSlips"], json!([{"number": "PS-1"}]));
+}
+
+/// A small deterministic generator (the walk is the same on every run and engine; set
+/// `MERCATOR_WALK_SEED` to walk another way).
+struct Lcg(u64);
+
+impl Lcg {
+    fn below(&mut self, n: usize) -> usize {
+        self.0 = self
+            .0
+            .wrapping_mul(6_364_136_223_846_793_005)
+            .wrapping_add(1_442_695_040_888_963_407);
+        ((self.0 >> 33) as usize) % n.max(1)
+    }
+}
+
+const WORLD: &str = "{
+  salesOrders(first: 50) { nodes { id status lines { id quantity delivered invoiced canceled deliverRemainder status } } }
+  packingSlips(first: 100) { nodes { id isReversal reversedBy { id } lines { id quantity invoiced orderLine { id } } } }
+  customerInvoices(first: 100) { nodes { number lineAmount { amount } invoiceDiscountAmount { amount } netAmount { amount }
+      taxAmount { amount } roundingAmount { amount } totalAmount { amount }
+      lines { quantity netAmount { amount } taxAmount { amount } packingSlipLine { id } orderLine { id } }
+      voucher { lines { debit { amount } credit { amount } baseDebit { amount } baseCredit { amount } } } } } }";
+
+/// Invariants 1–4 and 8–10 of DOMAIN.md §13 over everything the company has.
+fn assert_invariants(w: &Value, step: &str) {
+    let nodes = |v: &Value| v["nodes"].as_array().unwrap().clone();
+    let orders = nodes(&w["salesOrders"]);
+    let slips = nodes(&w["packingSlips"]);
+    let invoices = nodes(&w["customerInvoices"]);
+    let mut shipped: std::collections::HashMap<String, Decimal> = Default::default();
+    let mut slip_invoiced: std::collections::HashMap<String, Decimal> = Default::default();
+    let mut line_invoiced: std::collections::HashMap<String, Decimal> = Default::default();
+    for s in &slips {
+        for l in s["lines"].as_array().unwrap() {
+            *shipped
+                .entry(l["orderLine"]["id"].as_str().unwrap().to_owned())
+                .or_default() += dec(&l["quantity"]);
+            let (q, inv) = (dec(&l["quantity"]), dec(&l["invoiced"]));
+            assert!(
+                inv.abs() <= q.abs(),
+                "{step}: slip line invoiced over its quantity: {l}"
+            );
+        }
+    }
+    for i in &invoices {
+        assert_books(i);
+        for l in i["lines"].as_array().unwrap() {
+            if let Some(id) = l["packingSlipLine"]["id"].as_str() {
+                *slip_invoiced.entry(id.to_owned()).or_default() += dec(&l["quantity"]);
+            }
+            if let Some(id) = l["orderLine"]["id"].as_str() {
+                *line_invoiced.entry(id.to_owned()).or_default() += dec(&l["quantity"]);
+            }
+        }
+    }
+    for s in &slips {
+        for l in s["lines"].as_array().unwrap() {
+            let id = l["id"].as_str().unwrap();
+            assert_eq!(
+                slip_invoiced.get(id).copied().unwrap_or_default(),
+                dec(&l["invoiced"]),
+                "{step}: Σ invoice quantity drawn from a slip line = its invoiced: {l}"
+            );
+        }
+    }
+    for o in &orders {
+        let mut statuses = Vec::new();
+        for l in o["lines"].as_array().unwrap() {
+            let id = l["id"].as_str().unwrap();
+            let (q, d, i, c) = (
+                dec(&l["quantity"]),
+                dec(&l["delivered"]),
+                dec(&l["invoiced"]),
+                dec(&l["canceled"]),
+            );
+            assert!(
+                Decimal::ZERO <= i && i <= d && d <= q,
+                "{step}: 0 ≤ invoiced ≤ delivered ≤ ordered: {l}"
+            );
+            assert_eq!(dec(&l["deliverRemainder"]), q - d - c, "{step}: {l}");
+            assert!(q - d - c >= Decimal::ZERO, "{step}: {l}");
+            assert_eq!(
+                shipped.get(id).copied().unwrap_or_default(),
+                d,
+                "{step}: Σ slips = delivered: {l}"
+            );
+            assert_eq!(
+                line_invoiced.get(id).copied().unwrap_or_default(),
+                i,
+                "{step}: Σ invoice lines = invoiced: {l}"
+            );
+            let want = if q - d - c > Decimal::ZERO {
+                "OPEN_ORDER"
+            } else if d.is_zero() {
+                "CANCELED"
+            } else if d > i {
+                "DELIVERED"
+            } else {
+                "INVOICED"
+            };
+            assert_eq!(
+                l["status"], want,
+                "{step}: line status from the counters: {l}"
+            );
+            statuses.push(want);
+        }
+        let header = if statuses.iter().all(|s| *s == "CANCELED") {
+            "CANCELED"
+        } else if statuses.contains(&"OPEN_ORDER") {
+            "OPEN_ORDER"
+        } else if statuses.contains(&"DELIVERED") {
+            "DELIVERED"
+        } else {
+            "INVOICED"
+        };
+        assert_eq!(
+            o["status"], header,
+            "{step}: header status from the lines: {o}"
+        );
+    }
+    let mut numbers: Vec<String> = invoices
+        .iter()
+        .map(|i| i["number"].as_str().unwrap().to_owned())
+        .collect();
+    numbers.sort();
+    let expected: Vec<String> = (1..=numbers.len()).map(|n| format!("INV-{n:06}")).collect();
+    assert_eq!(numbers, expected, "{step}: invoice numbers without a gap");
+}
+
+/// Random sequences of ship / invoice (from orders and from packing slips) / reverse / cancel
+/// remainder on random orders: after every step, refused or not, the invariants hold.
+#[tokio::test]
+async fn random_walk_keeps_the_books_right() {
+    let app = TestApp::start().await;
+    let c = app.company("WALK").await;
+    let s = setup(&c).await;
+    let main = c.warehouse("MAIN").await;
+    stock(&c, &s.item_a, &main, "10000").await;
+    stock(&c, &s.item_b, &main, "10000").await;
+    let cust = customer(&c, "C-1000", &s.usd, json!({})).await;
+    let seed = std::env::var("MERCATOR_WALK_SEED")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(18u64);
+    let mut rng = Lcg(seed);
+    let mut orders = Vec::new();
+    for k in 0..4 {
+        let qa = 3 + rng.below(20);
+        let qb = 1 + rng.below(9);
+        let (so, lines) = order(
+            &c,
+            &cust,
+            json!([{"itemId": s.item_a, "quantity": qa.to_string(), "discountPercent": (k * 5).to_string()},
+                   {"itemId": s.item_b, "quantity": qb.to_string()}]),
+        )
+        .await;
+        orders.push((so, lines));
+    }
+    let mut posted = 0;
+    for step in 0..60 {
+        let w = c.ok(WORLD, json!({})).await;
+        let slips: Vec<Value> = w["packingSlips"]["nodes"].as_array().unwrap().clone();
+        let (so, lines) = &orders[rng.below(orders.len())];
+        let action = rng.below(6);
+        let (name, p) = match action {
+            0 | 1 => {
+                let line = &lines[rng.below(lines.len())];
+                let q = 1 + rng.below(6);
+                let p = ship(&c, json!({"orderId": so, "warehouseId": main, "lines": [{"lineId": line, "quantity": q.to_string()}]})).await;
+                (format!("ship {q}"), p)
+            }
+            2 => (
+                "invoice order".to_owned(),
+                invoice(&c, json!({"orderIds": [so], "warehouseId": main}), None).await,
+            ),
+            3 => {
+                let standing: Vec<&Value> = slips
+                    .iter()
+                    .filter(|s| s["isReversal"] == false && s["reversedBy"].is_null())
+                    .collect();
+                if standing.is_empty() {
+                    continue;
+                }
+                let a = standing[rng.below(standing.len())]["id"].clone();
+                let b = standing[rng.below(standing.len())]["id"].clone();
+                (
+                    "invoice slips".to_owned(),
+                    invoice(&c, json!({"packingSlipIds": [a, b]}), None).await,
+                )
+            }
+            4 => {
+                if slips.is_empty() {
+                    continue;
+                }
+                let id = slips[rng.below(slips.len())]["id"].clone();
+                let p = c
+                    .mutate(
+                        "packingSlipReverse",
+                        "PackingSlipReverseInput",
+                        "packingSlip { id }",
+                        json!({"id": id}),
+                    )
+                    .await;
+                ("reverse".to_owned(), p)
+            }
+            _ => {
+                let line = &lines[rng.below(lines.len())];
+                let p = c
+                    .mutate(
+                        "salesOrderLineCancelRemainder",
+                        "SalesOrderLineCancelRemainderInput",
+                        "salesOrder { id }",
+                        json!({"lineId": line}),
+                    )
+                    .await;
+                ("cancel remainder".to_owned(), p)
+            }
+        };
+        // a refusal has a code; anything else is a bug
+        let errors = codes(&p);
+        for e in &errors {
+            assert!(
+                matches!(
+                    e.as_str(),
+                    "OVER_DELIVERY"
+                        | "NOTHING_TO_SHIP"
+                        | "NOTHING_TO_INVOICE"
+                        | "ALREADY_INVOICED"
+                        | "ALREADY_REVERSED"
+                        | "INSUFFICIENT_STOCK"
+                ),
+                "step {step} ({name}): {p}"
+            );
+        }
+        if errors.is_empty() && name.starts_with("invoice") {
+            posted += 1;
+        }
+        let w = c.ok(WORLD, json!({})).await;
+        assert_invariants(&w, &format!("step {step} ({name})"));
+    }
+    assert!(
+        posted >= 3,
+        "the walk posted {posted} invoices: it should post some"
+    );
+}

@@ -2,10 +2,12 @@
 //! ours until the consignee reports them sold; then they are invoiced.
 //!
 //! - Attributes: `consigneeSite` (required, 1–40 characters), `settlementDays` (required,
-//!   1 to the configured `maxSettlementDays`, default 90), `replenish` (optional boolean).
+//!   1 to the configured `maxSettlementDays`, default 90), `replenish` and
+//!   `consumptionReported` (optional booleans).
 //! - Validation: the attributes as above; every line is a stocked item with a positive quantity.
-//! - Extra transition rule: once anything is delivered the order cannot be canceled (the stock
-//!   sits at the consignee and must be returned first), nor changed to a journal.
+//! - Extra transition rules: once anything is delivered the order cannot be canceled (the stock
+//!   sits at the consignee and must be returned first), nor changed to a journal; and it is
+//!   invoiced only once `consumptionReported` is true (`CONSUMPTION_NOT_REPORTED`).
 //!
 //! Configuration (`config` of its `[[plugins]]` entry): `{ "maxSettlementDays": 60 }`.
 
@@ -39,7 +41,9 @@ impl OrderType for Consignment {
                     "settlementDays": {"type": "integer", "minimum": 1, "maximum": 365,
                         "description": "Days between a reported sale and its invoice"},
                     "replenish": {"type": "boolean",
-                        "description": "Replenish automatically what the consignee sold"}
+                        "description": "Replenish automatically what the consignee sold"},
+                    "consumptionReported": {"type": "boolean",
+                        "description": "The consignee reported what was used or sold: the order may be invoiced"}
                 }
             }),
             affects_inventory: true,
@@ -118,6 +122,21 @@ impl OrderType for Consignment {
             .any(|l| l.delivered_quantity > Decimal::ZERO);
         let to_journal = t.action == TransitionAction::ChangeType
             && t.to_order_type.as_deref() == Some("JOURNAL");
+        // consigned goods are billed once the consignee reports them used or sold
+        let reported = order
+            .attributes
+            .get("consumptionReported")
+            .and_then(|v| v.as_bool())
+            == Some(true);
+        if t.action == TransitionAction::Invoice && !reported {
+            return Err(UserError::new(
+                "CONSUMPTION_NOT_REPORTED",
+                Some("attributes.consumptionReported"),
+                "a consignment order is invoiced only after the consignee reports what was \
+                 used or sold (attributes.consumptionReported)",
+            )
+            .into());
+        }
         if delivered && (t.action == TransitionAction::Cancel || to_journal) {
             return Err(UserError::new(
                 "CONSIGNMENT_STOCK_AT_CONSIGNEE",
