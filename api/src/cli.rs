@@ -43,6 +43,10 @@ pub enum Command {
         /// many (for load tests, e.g. 2000).
         #[arg(long, value_name = "N", requires = "demo")]
         orders: Option<usize>,
+        /// With --demo: invoice demo orders until the demo company has this many invoices
+        /// (after --orders; for the invoice list's load test).
+        #[arg(long, value_name = "N", requires = "demo")]
+        invoices: Option<usize>,
     },
     /// Print the GraphQL schema (SDL) on stdout. Loads the configured plugins first, which
     /// proves they do not change the schema.
@@ -255,6 +259,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Seed {
             demo: with_demo,
             orders,
+            invoices,
         } => {
             if !with_demo {
                 anyhow::bail!("nothing to seed: pass --demo");
@@ -278,6 +283,10 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
                     "added {added} orders: company {} has at least {target}",
                     c.code
                 );
+            }
+            if let Some(target) = invoices {
+                let added = demo::top_up_invoices(&db, c.id, target).await?;
+                eprintln!("posted {added} invoices (target {target})");
             }
             Ok(())
         }

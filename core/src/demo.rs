@@ -2,7 +2,7 @@
 //! the load script. Seeding is one transaction and happens only when `DEMO` does not exist.
 
 use crate::catalog::{self, ItemKind, NewItem, NewUnit};
-use crate::error::ServiceResult;
+use crate::error::{ServiceError, ServiceResult};
 use crate::inventory::{self, Adjustment, NewWarehouse};
 use crate::parties::{
     self, AddressPurpose, Blocked, NewAddress, NewContact, NewCustomer, Owner, PartyDetails,
@@ -79,7 +79,7 @@ pub async fn seed(db: &impl ConnectionTrait) -> ServiceResult<(company::Model, b
     .await?;
     let cid = c.id;
     let Some(usd) = setup::currency_by_code(db, cid, "USD").await? else {
-        return Err(crate::error::ServiceError::NotFound("currency"));
+        return Err(ServiceError::NotFound("currency"));
     };
     let mut eur_id = usd.id;
     for code in ["EUR", "CHF", "JPY"] {
@@ -621,6 +621,72 @@ pub async fn top_up_orders(
         next += n;
     }
     Ok(next - have)
+}
+
+/// Invoices open demo orders (from the order: what is left ships from the MAIN warehouse in
+/// the same posting, as any order invoice does), one posting each through the order change
+/// use case (so the order type's rules are asked), until the
+/// company has `target` invoices; returns how many it posted. An order that cannot be invoiced
+/// (on hold, short of stock) is passed over. `mercator seed --demo --invoices N` uses it for
+/// the invoice list's load test.
+pub async fn top_up_invoices(
+    db: &crate::db::Db,
+    company_id: i64,
+    target: usize,
+) -> ServiceResult<usize> {
+    use crate::sales::{self, invoicing};
+    use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder};
+    let have = sales::customer_invoice::Entity::find()
+        .filter(sales::customer_invoice::Column::CompanyId.eq(company_id))
+        .count(&db.conn)
+        .await? as usize;
+    let Some(main) = inventory::warehouse::Entity::find()
+        .filter(inventory::warehouse::Column::CompanyId.eq(company_id))
+        .filter(inventory::warehouse::Column::Code.eq("MAIN"))
+        .one(&db.conn)
+        .await?
+    else {
+        return Ok(0);
+    };
+    let open: Vec<i64> = sales::sales_order::Entity::find()
+        .filter(sales::sales_order::Column::CompanyId.eq(company_id))
+        .filter(sales::sales_order::Column::Status.eq(sales::OrderStatus::OpenOrder))
+        .order_by_asc(sales::sales_order::Column::Id)
+        .all(&db.conn)
+        .await?
+        .into_iter()
+        .map(|o| o.id)
+        .collect();
+    let today = Utc::now().date_naive();
+    let registry = crate::extension::registry::Registry::builtin();
+    let mut posted = 0;
+    for id in &open {
+        if have + posted >= target {
+            break;
+        }
+        {
+            let r = sales::change::change_orders(
+                db,
+                &registry,
+                company_id,
+                sales::change::Change::Invoice {
+                    request: invoicing::InvoiceRequest {
+                        source: invoicing::InvoiceSource::Orders(vec![*id]),
+                        invoice_date: today,
+                        warehouse_id: Some(main.id),
+                        idempotency_key: None,
+                    },
+                },
+            )
+            .await;
+            match r {
+                Ok(_) => posted += 1,
+                Err(ServiceError::Invalid(_) | ServiceError::Extension(_)) => {}
+                Err(e) => return Err(e),
+            }
+        }
+    }
+    Ok(posted)
 }
 
 /// Orders `from..from + count` of the demo pattern, in the caller's transaction: customers

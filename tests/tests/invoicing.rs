@@ -1098,3 +1098,39 @@ async fn random_walk_keeps_the_books_right() {
         "the walk posted {posted} invoices: it should post some"
     );
 }
+
+/// Posting an invoice from a packing slip runs the same number of SQL statements whatever its
+/// number of lines (2, 10 or 20): lines and counters are written in bulk.
+#[tokio::test]
+async fn posting_an_invoice_runs_a_constant_number_of_statements() {
+    let app = TestApp::start().await;
+    let c = app.company("INVS").await;
+    let s = setup(&c).await;
+    let main = c.warehouse("MAIN").await;
+    stock(&c, &s.item_a, &main, "1000").await;
+    stock(&c, &s.item_b, &main, "1000").await;
+    let cust = customer(&c, "C-1000", &s.usd, json!({})).await;
+    let mut counts = Vec::new();
+    // the first posting of a sequence also records its first date: warm up with one
+    for n in [2usize, 2, 10, 20] {
+        let lines: Vec<Value> = (0..n)
+            .map(|i| json!({"itemId": if i % 2 == 0 { &s.item_a } else { &s.item_b }, "quantity": "2"}))
+            .collect();
+        let (so, _) = order(&c, &cust, json!(lines)).await;
+        let ps = slip_ids(&ship(&c, json!({"orderId": so, "warehouseId": main})).await).await;
+        let before = app.statements();
+        let p = c
+            .mutate(
+                "salesInvoicePost",
+                "SalesInvoicePostInput",
+                "invoice { number }",
+                json!({"packingSlipIds": [ps]}),
+            )
+            .await;
+        let used = app.statements() - before;
+        assert_eq!(p["userErrors"], json!([]), "{p}");
+        counts.push(used);
+    }
+    assert_eq!(counts[1], counts[2], "statements per posting: {counts:?}");
+    assert_eq!(counts[2], counts[3], "statements per posting: {counts:?}");
+}
