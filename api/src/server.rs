@@ -1203,15 +1203,14 @@ async fn invoice_document(req: &Request, state: Data<&Arc<AppState>>) -> Respons
     ) else {
         return not_found();
     };
+    #[derive(Deserialize)]
+    struct DocumentQuery {
+        format: Option<String>,
+    }
     let format = req
-        .uri()
-        .query()
-        .and_then(|q| {
-            q.split('&')
-                .filter_map(|kv| kv.split_once('='))
-                .find(|(k, _)| *k == "format")
-                .map(|(_, v)| v.to_owned())
-        })
+        .params::<DocumentQuery>()
+        .ok()
+        .and_then(|q| q.format)
         .unwrap_or_else(|| mercator_core::extension::builtin::MERCATOR_JSON.to_owned());
     use mercator_core::sales::invoicing;
     let inv = match invoicing::get_invoice(&state.db.conn, company.id, id).await {
@@ -1252,14 +1251,24 @@ async fn invoice_document(req: &Request, state: Data<&Arc<AppState>>) -> Respons
         })
         .await
     {
-        Ok(r) => Response::builder()
-            .status(StatusCode::OK)
-            .header(header::CONTENT_TYPE, r.media_type)
-            .header(
-                header::CONTENT_DISPOSITION,
-                format!("attachment; filename=\"{}\"", r.file_name),
-            )
-            .body(r.bytes),
+        Ok(r) => {
+            // the file name as a plugin made it, reduced to characters safe in a header
+            let name: String = r
+                .file_name
+                .chars()
+                .filter(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_'))
+                .collect();
+            Response::builder()
+                .status(StatusCode::OK)
+                .header(header::CONTENT_TYPE, r.media_type)
+                .header(
+                    header::CONTENT_DISPOSITION,
+                    format!("attachment; filename=\"{name}\""),
+                )
+                .header(header::CACHE_CONTROL, "no-store")
+                .header("x-content-type-options", "nosniff")
+                .body(r.bytes)
+        }
         Err(e) => {
             use mercator_core::extension::ExtensionError as X;
             let (status, code) = match &e {

@@ -228,14 +228,32 @@ impl Db {
     }
 }
 
-/// The select, locking the rows it reads until the transaction ends: `FOR UPDATE` on
+/// The select, locking the rows it reads until the transaction ends: `FOR NO KEY UPDATE` on
 /// PostgreSQL. On SQLite a writer already holds the database's only write lock
 /// ([`Db::begin_write`] is `BEGIN IMMEDIATE`), and SQLite has no row locks.
 ///
 /// Every read-then-write service reads the document it changes through this first (the
 /// header row, before its lines), so concurrent writers of one document serialise instead of
-/// overwriting each other's totals or drawing the same line number.
+/// overwriting each other's totals or drawing the same line number. `NO KEY UPDATE` (not
+/// `UPDATE`) because the row is changed, never deleted nor re-keyed: it does not block the
+/// `KEY SHARE` lock a foreign-key check takes on it, so inserting a row that references a
+/// locked company or item (an invoice line, a voucher) never waits for the lock holder, and
+/// the lock cannot close a cycle with the sequence rows a posting holds.
 pub fn locking<E: sea_orm::EntityTrait>(
+    db: &impl ConnectionTrait,
+    q: sea_orm::Select<E>,
+) -> sea_orm::Select<E> {
+    use sea_orm::QuerySelect;
+    if db.get_database_backend() == DatabaseBackend::Postgres {
+        q.lock(sea_orm::sea_query::LockType::NoKeyUpdate)
+    } else {
+        q
+    }
+}
+
+/// As [`locking`], with `FOR UPDATE`: for rows about to be deleted (a merge's duplicate), so
+/// that no new row can reference them until the transaction ends.
+pub fn locking_for_delete<E: sea_orm::EntityTrait>(
     db: &impl ConnectionTrait,
     q: sea_orm::Select<E>,
 ) -> sea_orm::Select<E> {

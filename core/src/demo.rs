@@ -743,6 +743,7 @@ pub async fn add_orders(
                 customer_reference: Some(format!("PO-{}", 4000 + n)),
                 attributes: None,
                 lines,
+                idempotency_key: None,
             },
         )
         .await?;

@@ -129,13 +129,20 @@ pub fn round_to(value: Decimal, step: Decimal, mode: RoundingMode) -> Decimal {
     if step <= Decimal::ZERO {
         return value;
     }
-    let units = value / step;
+    // past Decimal's range (an amount near 7.9e28 at a step of 0.01) the value stays as it is:
+    // no stored amount is that large, so the caller's range check refuses it
+    let Some(units) = value.checked_div(step) else {
+        return value;
+    };
     let strategy = match mode {
         RoundingMode::Nearest => RoundingStrategy::MidpointAwayFromZero,
         RoundingMode::Up => RoundingStrategy::AwayFromZero,
         RoundingMode::Down => RoundingStrategy::ToZero,
     };
-    (units.round_dp_with_strategy(0, strategy) * step).normalize()
+    units
+        .round_dp_with_strategy(0, strategy)
+        .checked_mul(step)
+        .map_or(value, |r| r.normalize())
 }
 
 /// `d` written with exactly the places of `step` (`20.4` at a step of `0.01` is `20.40`;

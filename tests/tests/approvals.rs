@@ -413,10 +413,11 @@ async fn order_confirmation_and_credit_limits() {
     );
 }
 
-/// The threshold and approval limits are in the base currency. Without exchange rates an
+/// The threshold and approval limits are in the base currency. Without an exchange rate an
 /// order in another currency cannot be compared with them, so it fails closed: it always
 /// needs approval while a threshold is set, an approver with a limit passes it up, and only
-/// an unlimited approver releases it.
+/// an unlimited approver releases it. With a rate, its net amount is converted at the rate of
+/// the order date and compared like any other.
 #[tokio::test]
 async fn an_order_in_another_currency_needs_an_unlimited_approver() {
     let app = TestApp::start().await;
@@ -477,4 +478,37 @@ async fn an_order_in_another_currency_needs_an_unlimited_approver() {
     assert_eq!(r2["approver"], "U3", "{p}");
     let p = ok(&u3, "approvalRequestApprove", json!({"id": r2["id"]}), O).await;
     assert_eq!(p["salesOrder"]["releaseStatus"], "RELEASED");
+
+    // With a rate (1 JPY = 0.0067 USD): 5,000 JPY is 33.50 USD and releases directly;
+    // 2,000,000 JPY is 13,400.00 USD, over the threshold, and U2's 50,000.00 covers it.
+    ok(
+        &admin,
+        "exchangeRateSet",
+        json!({"currencyId": jpy, "validFrom": "2026-01-01", "rate": "0.0067"}),
+        "exchangeRate { rate }",
+    )
+    .await;
+    let small = ok(&u1, "salesOrderCreate", order(&yen, "5000"), O).await["salesOrder"].clone();
+    assert!(
+        small["nextActions"]
+            .as_array()
+            .unwrap()
+            .contains(&json!("RELEASE")),
+        "{small}"
+    );
+    let p = ok(&u1, "salesOrderRelease", json!({"id": small["id"]}), O).await;
+    assert_eq!(p["salesOrder"]["releaseStatus"], "RELEASED");
+    let big = ok(&u1, "salesOrderCreate", order(&yen, "2000000"), O).await["salesOrder"].clone();
+    let p = m(&u1, "salesOrderRelease", json!({"id": big["id"]}), O).await;
+    assert_eq!(codes(&p), ["APPROVAL_REQUIRED"]);
+    let p = ok(
+        &u1,
+        "salesOrderRequestApproval",
+        json!({"id": big["id"]}),
+        O,
+    )
+    .await;
+    let r = p["salesOrder"]["approvalRequests"][0]["id"].clone();
+    let p = ok(&u2, "approvalRequestApprove", json!({"id": r}), O).await;
+    assert_eq!(p["salesOrder"]["releaseStatus"], "RELEASED", "{p}");
 }

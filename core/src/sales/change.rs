@@ -193,6 +193,27 @@ pub struct Changed {
 }
 
 impl Change {
+    /// The transitions this change makes, in the order they happen: an invoice from orders
+    /// first ships what is left (`SHIP`, then `INVOICE`), so a type that refuses shipping
+    /// refuses it there too.
+    fn transitions(&self) -> Vec<Transition> {
+        let plain = |action| Transition {
+            action,
+            to_order_type: None,
+        };
+        match self {
+            Change::Invoice { request }
+                if matches!(request.source, super::invoicing::InvoiceSource::Orders(_)) =>
+            {
+                vec![
+                    plain(TransitionAction::Ship),
+                    plain(TransitionAction::Invoice),
+                ]
+            }
+            _ => self.transition().into_iter().collect(),
+        }
+    }
+
     /// The transition this change is, if it is one.
     fn transition(&self) -> Option<Transition> {
         let action = match self {
@@ -421,18 +442,18 @@ fn requests(
     before: &[Order],
     after: &[Order],
 ) -> (Vec<TransitionRequest>, Vec<ValidateOrderRequest>) {
-    let transitions = match change.transition() {
-        Some(t) => before
-            .iter()
-            .map(|o| TransitionRequest {
+    let transitions = change
+        .transitions()
+        .into_iter()
+        .flat_map(|t| {
+            before.iter().map(move |o| TransitionRequest {
                 v: 1,
                 order_type: o.order_type.clone(),
                 order: o.clone(),
                 transition: t.clone(),
             })
-            .collect(),
-        None => vec![],
-    };
+        })
+        .collect();
     let validations = if change.validates() {
         after
             .iter()
@@ -584,7 +605,7 @@ async fn built_in(
         }) {
             return Ok(None);
         }
-        let before: Vec<Order> = if change.transition().is_some() {
+        let before: Vec<Order> = if !change.transitions().is_empty() {
             messages(&txn, company_id, ids)
                 .await?
                 .into_iter()

@@ -52,6 +52,10 @@ pub mod sales_order {
         pub confirmed_version: Option<i32>,
         pub needs_reconfirmation: bool,
         pub invoice_discount_amount: Amount,
+        /// The client's key of the creating request (a retry returns this order).
+        pub idempotency_key: Option<String>,
+        /// What the creating request asked for (see `sales::create_order`).
+        pub request_digest: Option<String>,
     }
     #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
     pub enum Relation {}
@@ -222,6 +226,8 @@ crate::fast_row!(sales_order::Model {
     confirmed_version,
     needs_reconfirmation,
     invoice_discount_amount,
+    idempotency_key,
+    request_digest,
 });
 crate::fast_model!(sales_order::Model);
 

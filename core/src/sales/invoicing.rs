@@ -217,6 +217,48 @@ pub async fn orders_of_request(
     Ok(ids)
 }
 
+/// How far ahead of today an invoice may be dated: a typo of a year far ahead would otherwise,
+/// under chronological numbering, refuse every later posting.
+pub const MAX_DAYS_AHEAD: u64 = 31;
+
+fn check_date(date: NaiveDate) -> Result<(), Violation> {
+    let today = Utc::now().date_naive();
+    let limit = today
+        .checked_add_days(Days::new(MAX_DAYS_AHEAD))
+        .unwrap_or(today);
+    if date > limit {
+        return Err(Violation::new(
+            "invoiceDate",
+            Rule::OutOfRange,
+            format!("an invoice is dated at most {MAX_DAYS_AHEAD} days ahead (until {limit})"),
+        ));
+    }
+    Ok(())
+}
+
+/// The invoice account keeps its ledger in its own currency: an invoice in another one would
+/// add amounts of two currencies into one balance.
+fn check_account_currency(
+    bill_to: &parties::customer::Model,
+    currency: &currency::Model,
+    field: &str,
+) -> Result<(), Violation> {
+    if bill_to.currency_id != currency.id {
+        return Err(Violation::new(
+            field,
+            Rule::MixedCurrencies,
+            format!(
+                "invoice account {} keeps its ledger in another currency than {}",
+                bill_to.account_number, currency.code
+            ),
+        ));
+    }
+    Ok(())
+}
+
+/// The most documents one posting or preview takes.
+pub const MAX_DOCUMENTS: usize = 500;
+
 /// A customer blocked for invoicing (or for everything) is not invoiced.
 fn check_not_blocked(c: &parties::customer::Model, field: &str) -> Result<(), Violation> {
     if matches!(c.blocked, Blocked::Invoice | Blocked::All) {
@@ -351,10 +393,39 @@ async fn complete(
     );
     let (due_date, cash_discount_date, cash_discount_amount) =
         terms(db, &cx.bill_to, date, total, step).await?;
+    // every figure must fit the stored amounts: a refusal, never a failed write
+    for (what, x) in [
+        ("line amount", line_amount),
+        ("net amount", t.net),
+        ("tax", t.tax),
+        ("total", total),
+    ] {
+        if Amount::new(x).is_err() {
+            return Err(Violation::new(
+                "lines",
+                Rule::OutOfRange,
+                format!("the invoice's {what} is out of range"),
+            )
+            .into());
+        }
+    }
     let base_step = cx.base.amount_precision.value();
-    let conv = |x: Decimal| round_to(x * cx.rate, base_step, RoundingMode::Nearest);
-    let base_net = conv(t.net);
-    let base_tax = conv(t.tax);
+    let conv = |x: Decimal| {
+        x.checked_mul(cx.rate)
+            .map(|y| round_to(y, base_step, RoundingMode::Nearest))
+            .filter(|y| Amount::new(*y).is_ok())
+            .ok_or_else(|| {
+                ServiceError::from(Violation::new(
+                    "invoiceDate",
+                    Rule::OutOfRange,
+                    "the invoice's amounts in the base currency are out of range",
+                ))
+            })
+    };
+    let base_net = conv(t.net)?;
+    let base_tax = conv(t.tax)?;
+    // the total converted once, as the voucher's receivable line is
+    let base_total = conv(total)?;
     Ok(Draft {
         kind,
         customer_id: cx.bill_to.id,
@@ -373,7 +444,7 @@ async fn complete(
         total_amount: total,
         base_net_amount: base_net.normalize(),
         base_tax_amount: base_tax.normalize(),
-        base_total_amount: (base_net + base_tax + conv(rounding)).normalize(),
+        base_total_amount: base_total.normalize(),
         order_ids,
     })
 }
@@ -400,10 +471,28 @@ pub(crate) async fn post_invoice(
 ) -> ServiceResult<(Vec<sales_order::Model>, customer_invoice::Model, Draft)> {
     let key = shipping::check_key(r.idempotency_key.as_deref())?;
     let field = source_field(r);
+    let given = match &r.source {
+        InvoiceSource::Orders(ids) | InvoiceSource::PackingSlips(ids) => ids.len(),
+    };
+    if given > MAX_DOCUMENTS {
+        return Err(Violation::new(
+            field,
+            Rule::OutOfRange,
+            format!("at most {MAX_DOCUMENTS} documents per invoice"),
+        )
+        .into());
+    }
+    check_date(r.invoice_date)?;
     let order_ids = orders_of_request(db, company_id, r).await?;
     let mut orders = Vec::with_capacity(order_ids.len());
     for id in &order_ids {
         orders.push(lock_order(db, company_id, *id).await?);
+    }
+    if key.is_some() {
+        // postings with a key take turns on the company row (after the orders, before any
+        // sequence: the order every posting takes its locks in), so two attempts with one key
+        // on different orders see each other
+        setup::lock_company(db, company_id).await?;
     }
     if let Some(k) = &key
         && let Some(inv) = by_idempotency_key(db, company_id, k).await?
@@ -510,11 +599,29 @@ pub(crate) async fn post_invoice(
         }
     }
     v.finish()?;
-    for o in &orders {
-        workflow::ensure_executable(db, o).await?;
+    // holds and pending approvals block invoicing; an open order is released by the posting
+    // (refused over the approval threshold), as by a packing slip
+    let mut released = Vec::with_capacity(orders.len());
+    for o in orders {
+        workflow::ensure_executable(db, &o).await?;
+        released.push(workflow::release_for_posting(db, company_id, o).await?);
     }
+    let mut orders = released;
     let cx = context(db, company_id, account, currency_id, r.invoice_date).await?;
     check_not_blocked(&cx.bill_to, field)?;
+    check_account_currency(&cx.bill_to, &cx.currency, field)?;
+    if orders.len() > 1 && !cx.bill_to.combine_shipments {
+        return Err(Violation::new(
+            field,
+            Rule::InvalidValue,
+            format!(
+                "invoice account {} does not combine shipments: invoice its orders one by one, \
+                 or set combineShipments on it",
+                cx.bill_to.account_number
+            ),
+        )
+        .into());
+    }
     for o in &orders {
         if o.customer_id != account {
             let c = parties::get_customer(db, company_id, o.customer_id).await?;
@@ -621,13 +728,16 @@ pub(crate) async fn post_invoice(
             tax_amount: Decimal::ZERO,
         });
     }
+    let mut billed: Vec<i64> = lines.iter().filter_map(|l| l.order_id).collect();
+    billed.sort_unstable();
+    billed.dedup();
     let draft = complete(
         db,
         &cx,
         InvoiceKind::Invoice,
         r.invoice_date,
         lines,
-        order_ids.clone(),
+        billed.clone(),
     )
     .await?;
     let inv = write(
@@ -663,9 +773,14 @@ pub(crate) async fn post_invoice(
         .filter(sales_order_line::Column::Id.is_in(running.keys().copied()))
         .exec(db)
         .await?;
+    // only the orders the invoice bills change (the others may have shipped above)
     let mut written = Vec::with_capacity(orders.len());
     for o in orders {
-        written.push(shipping::restate(db, o, DocumentStatus::Invoice).await?);
+        if billed.contains(&o.id) {
+            written.push(shipping::restate(db, o, DocumentStatus::Invoice).await?);
+        } else {
+            written.push(o);
+        }
     }
     Ok((written, inv, draft))
 }
@@ -750,6 +865,7 @@ async fn write(
             document_number: number.clone(),
             description: format!("Invoice {number} to {}", cx.bill_to.account_number),
             lines: postings,
+            chronological: cx.company.chronological_numbering,
         },
     )
     .await?;
@@ -983,11 +1099,14 @@ pub async fn free_text_invoice(
             return Ok((Some(inv), d));
         }
     }
+    check_date(f.invoice_date)?;
     let customer = parties::get_customer(db, company_id, f.customer_id).await?;
+    check_not_blocked(&customer, "customerId")?;
     let bill_to = super::bill_to(db, company_id, customer).await?;
     check_not_blocked(&bill_to, "customerId")?;
     let currency_id = f.currency_id.unwrap_or(bill_to.currency_id);
     let cx = context(db, company_id, bill_to.id, currency_id, f.invoice_date).await?;
+    check_account_currency(&cx.bill_to, &cx.currency, "currencyId")?;
     let step = cx.currency.amount_precision.value();
     let mut v = Violations::new();
     if f.lines.is_empty() {
@@ -997,6 +1116,16 @@ pub async fn free_text_invoice(
             "a free text invoice needs a line",
         ));
     }
+    if f.lines.len() > 500 {
+        return Err(Violation::new("lines", Rule::OutOfRange, "at most 500 lines per call").into());
+    }
+    // the accounts the posting itself debits or credits are not revenue accounts
+    let reserved = [
+        &cx.company.receivable_account,
+        &cx.company.tax_account,
+        &cx.company.invoice_discount_account,
+        &cx.company.rounding_account,
+    ];
     let tax_ids: Vec<i64> = f.lines.iter().filter_map(|l| l.tax_code_id).collect();
     let codes: HashMap<i64, tax_code::Model> = tax_code::Entity::find()
         .filter(tax_code::Column::CompanyId.eq(company_id))
@@ -1015,8 +1144,30 @@ pub async fn free_text_invoice(
             validate::MAX_NAME,
         ));
         let account = v.check(validate::code(&p("account"), &l.account));
+        if let Some(a) = &account
+            && reserved.contains(&a)
+        {
+            v.push(Violation::new(
+                &p("account"),
+                Rule::InvalidValue,
+                format!(
+                    "{a} is the receivable, tax, invoice discount or rounding account: a free \
+                     text line credits a revenue account"
+                ),
+            ));
+        }
         let qty = l.quantity.unwrap_or(Decimal::ONE);
-        let q = v.check(validate::quantity(&p("quantity"), qty));
+        let Some(q) = v.check(validate::quantity(&p("quantity"), qty)) else {
+            continue;
+        };
+        if q.raw() <= 0 {
+            v.push(Violation::new(
+                &p("quantity"),
+                Rule::InvalidValue,
+                "a quantity is more than zero",
+            ));
+            continue;
+        }
         if let Some(t) = l.tax_code_id
             && !codes.get(&t).is_some_and(|c| c.archived_at.is_none())
         {
@@ -1038,8 +1189,8 @@ pub async fn free_text_invoice(
             continue;
         }
         let amount = match (l.amount, l.unit_price) {
-            (Some(a), _) => a,
-            (None, Some(up)) => up.checked_mul(qty).unwrap_or(Decimal::MAX),
+            (Some(a), _) => Some(a),
+            (None, Some(up)) => up.checked_mul(qty),
             (None, None) => {
                 v.push(Violation::new(
                     &p("amount"),
@@ -1049,19 +1200,20 @@ pub async fn free_text_invoice(
                 continue;
             }
         };
-        let amount = round_to(amount, step, RoundingMode::Nearest);
-        if Amount::new(amount).is_err() {
+        // in range before it is rounded (rounding divides by the step)
+        let Some(amount) = amount.filter(|a| Amount::new(*a).is_ok()) else {
             v.push(Violation::new(
                 &p("amount"),
                 Rule::OutOfRange,
                 "the amount is out of range",
             ));
             continue;
-        }
+        };
+        let amount = round_to(amount, step, RoundingMode::Nearest);
         if let Some(a) = l.amount {
             v.check(validate::fits_step(&p("amount"), a, step));
         }
-        let (Some(desc), Some(account), Some(_)) = (desc, account, q) else {
+        let (Some(desc), Some(account)) = (desc, account) else {
             continue;
         };
         lines.push(DraftLine {
@@ -1090,6 +1242,19 @@ pub async fn free_text_invoice(
         vec![],
     )
     .await?;
+    // a credit is a credit note (with its own rules), not an invoice
+    if draft.total_amount <= Decimal::ZERO {
+        return Err(Violation::new(
+            "lines",
+            if draft.total_amount.is_zero() {
+                Rule::NothingToInvoice
+            } else {
+                Rule::InvalidValue
+            },
+            "a free text invoice's total is more than zero; a credit is a credit note",
+        )
+        .into());
+    }
     if !post {
         return Ok((None, draft));
     }
@@ -1477,15 +1642,29 @@ pub struct Proposal {
 }
 
 /// Shows how documents would be invoiced, without posting anything: they are grouped by
-/// invoice account and currency (one invoice each), and each group's posting is run in a
+/// invoice account and currency (one invoice each); for each group the order types' rules are
+/// asked first (as a posting asks them, outside any transaction), then the posting is run in a
 /// transaction that is rolled back, so its figures are exactly a posting's and no number is
-/// consumed. The extension rules of the order types are not asked.
+/// consumed.
 pub async fn preview(
     db: &crate::db::Db,
+    registry: &crate::extension::registry::Registry,
     company_id: i64,
     r: &InvoiceRequest,
 ) -> ServiceResult<Vec<Proposal>> {
+    use crate::extension::messages::{Transition, TransitionAction, TransitionRequest};
     let field = source_field(r);
+    let given = match &r.source {
+        InvoiceSource::Orders(ids) | InvoiceSource::PackingSlips(ids) => ids.len(),
+    };
+    if given > MAX_DOCUMENTS {
+        return Err(Violation::new(
+            field,
+            Rule::OutOfRange,
+            format!("at most {MAX_DOCUMENTS} documents per preview"),
+        )
+        .into());
+    }
     let (ids, slips): (Vec<i64>, Vec<packing_slip::Model>) = match &r.source {
         InvoiceSource::Orders(ids) => (ids.clone(), vec![]),
         InvoiceSource::PackingSlips(ids) => {
@@ -1572,11 +1751,41 @@ pub async fn preview(
             warehouse_id: r.warehouse_id,
             idempotency_key: None,
         };
-        let txn = db.begin_write().await?;
-        let result = post_invoice(&txn, company_id, &sub)
-            .await
-            .map(|(_, _, d)| d);
-        txn.rollback().await?;
+        // the order types' rules, as a posting asks them
+        let actions: &[TransitionAction] = match r.source {
+            InvoiceSource::Orders(_) => &[TransitionAction::Ship, TransitionAction::Invoice],
+            InvoiceSource::PackingSlips(_) => &[TransitionAction::Invoice],
+        };
+        let mut refused = None;
+        'rules: for id in &order_ids {
+            let (order, _) = super::order_message(&db.conn, company_id, *id).await?;
+            for a in actions {
+                let req = TransitionRequest {
+                    v: 1,
+                    order_type: order.order_type.clone(),
+                    order: order.clone(),
+                    transition: Transition {
+                        action: *a,
+                        to_order_type: None,
+                    },
+                };
+                if let Err(e) = registry.check_transition(req).await {
+                    refused = Some(ServiceError::Extension(e));
+                    break 'rules;
+                }
+            }
+        }
+        let result = match refused {
+            Some(e) => Err(e),
+            None => {
+                let txn = db.begin_write().await?;
+                let result = post_invoice(&txn, company_id, &sub)
+                    .await
+                    .map(|(_, _, d)| d);
+                txn.rollback().await?;
+                result
+            }
+        };
         out.push(Proposal {
             customer_id,
             currency_id,

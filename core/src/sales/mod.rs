@@ -245,6 +245,41 @@ pub struct NewOrder {
     pub attributes: Option<serde_json::Value>,
     /// Lines.
     pub lines: Vec<NewOrderLine>,
+    /// A client's key for this creation: a retry with the same key returns the order the
+    /// first request created and creates nothing.
+    pub idempotency_key: Option<String>,
+}
+
+/// What a creation asks for, as a digest (the idempotency check): every field of the request,
+/// decimals normalised (4 and 4.0 are the same request).
+fn order_digest(i: &NewOrder) -> String {
+    let lines: Vec<String> = i
+        .lines
+        .iter()
+        .map(|l| {
+            format!(
+                "{}|{}|{:?}|{:?}|{:?}|{:?}",
+                l.item_id,
+                l.quantity.normalize(),
+                l.unit_id,
+                l.unit_price.map(|d| d.normalize()),
+                l.discount_percent.map(|d| d.normalize()),
+                l.description
+            )
+        })
+        .collect();
+    crate::digest::sha256_hex(
+        format!(
+            "{}|{}|{:?}|{:?}|{:?}|{:?}|{lines:?}",
+            i.order_type,
+            i.customer_id,
+            i.order_date,
+            i.requested_ship_date,
+            i.customer_reference,
+            i.attributes.as_ref().map(|a| a.to_string()),
+        )
+        .as_bytes(),
+    )
 }
 
 fn sources(ids: &[i64]) -> Option<String> {
@@ -621,6 +656,28 @@ pub(crate) async fn create_order(
     company_id: i64,
     i: NewOrder,
 ) -> ServiceResult<sales_order::Model> {
+    let key = shipping::check_key(i.idempotency_key.as_deref())?;
+    let digest = key.as_ref().map(|_| order_digest(&i));
+    if let Some(k) = &key {
+        // creations with a key take turns on the company row, so a retry racing its first
+        // attempt waits for it and then finds its order
+        setup::lock_company(db, company_id).await?;
+        if let Some(o) = sales_order::Entity::find()
+            .filter(sales_order::Column::CompanyId.eq(company_id))
+            .filter(sales_order::Column::IdempotencyKey.eq(k.as_str()))
+            .one(db)
+            .await?
+        {
+            if o.request_digest != digest {
+                return Err(violation(
+                    "idempotencyKey",
+                    Rule::IdempotencyKeyReused,
+                    "this idempotency key was used for another order",
+                ));
+            }
+            return Ok(o);
+        }
+    }
     let mut v = Violations::new();
     if registry.order_type(&i.order_type).is_none() {
         v.push(Violation::new(
@@ -745,6 +802,8 @@ pub(crate) async fn create_order(
         rma_number: Set(rma),
         created_at: Set(now),
         updated_at: Set(now),
+        idempotency_key: Set(key),
+        request_digest: Set(digest),
         ..Default::default()
     }
     .insert(db)

@@ -454,46 +454,48 @@ async fn approver_of(
         .await?)
 }
 
-/// Whether an order's net amount is over the company's approval threshold. Threshold and
-/// approval limits are in the base currency. Until exchange rates exist,
-/// an order in another currency cannot be compared with them, so it fails closed: while a
-/// threshold is set it always needs approval, and only an unlimited approver covers it. It is
-/// never waved through on a number in the wrong currency.
-pub fn over_threshold(threshold: Option<Decimal>, net: Decimal, in_base_currency: bool) -> bool {
-    threshold.is_some_and(|t| !in_base_currency || net > t)
+/// Whether an order's net amount in the base currency (`None` when it has no exchange rate on
+/// the order date) is over the company's approval threshold. Threshold and approval limits are
+/// in the base currency; an amount that cannot be converted fails closed: while a threshold is
+/// set it needs approval, and only an unlimited approver covers it. It is never waved through
+/// on a number in the wrong currency.
+pub fn over_threshold(threshold: Option<Decimal>, base_net: Option<Decimal>) -> bool {
+    threshold.is_some_and(|t| base_net.is_none_or(|n| n > t))
 }
 
-/// Whether an approver's limit (`None`: unlimited) covers an order's net amount; see
-/// [`over_threshold`] for orders in another currency than the base currency.
-pub fn limit_covers(limit: Option<Decimal>, net: Decimal, in_base_currency: bool) -> bool {
-    limit.is_none_or(|l| in_base_currency && l >= net)
+/// Whether an approver's limit (`None`: unlimited) covers an order's net amount in the base
+/// currency; see [`over_threshold`] for an amount without an exchange rate.
+pub fn limit_covers(limit: Option<Decimal>, base_net: Option<Decimal>) -> bool {
+    limit.is_none_or(|l| base_net.is_some_and(|n| l >= n))
 }
 
-/// The company, and whether the order is in its base currency.
-async fn company_and_currency(
+/// The company, and the order's net amount in its base currency at the exchange rate of the
+/// order date (`None` without a rate).
+async fn company_and_base_net(
     db: &impl ConnectionTrait,
     company_id: i64,
     o: &sales_order::Model,
-) -> ServiceResult<(company::Model, bool)> {
+) -> ServiceResult<(company::Model, Option<Decimal>)> {
     let c = company::Entity::find_by_id(company_id)
         .one(db)
         .await?
         .ok_or(ServiceError::NotFound("company"))?;
     let cur = crate::setup::get_currency(db, company_id, o.currency_id).await?;
-    let in_base = cur.code == c.base_currency_code;
-    Ok((c, in_base))
+    let rate = crate::setup::rate_on(db, &c, &cur, o.order_date).await?;
+    Ok((c, rate.map(|r| o.net_amount.value() * r)))
 }
 
-async fn needs_approval(
+/// Whether an order needs approval before release: its net amount, in the base currency, is
+/// over the company's threshold (or cannot be converted while a threshold is set).
+pub async fn needs_approval(
     db: &impl ConnectionTrait,
     company_id: i64,
     o: &sales_order::Model,
 ) -> ServiceResult<bool> {
-    let (c, in_base) = company_and_currency(db, company_id, o).await?;
+    let (c, base_net) = company_and_base_net(db, company_id, o).await?;
     Ok(over_threshold(
         c.approval_threshold.map(|t| t.value()),
-        o.net_amount.value(),
-        in_base,
+        base_net,
     ))
 }
 
@@ -713,14 +715,10 @@ pub(crate) async fn approve(
     let (r, o) = request_for(db, company_id, request_id, by).await?;
     let who = r.approver_name.clone();
     let me = approver_of(db, company_id, &who).await?;
-    let in_base = company_and_currency(db, company_id, &o).await?.1;
-    let covers = me.as_ref().is_some_and(|a| {
-        limit_covers(
-            a.approval_limit.map(|l| l.value()),
-            o.net_amount.value(),
-            in_base,
-        )
-    });
+    let base_net = company_and_base_net(db, company_id, &o).await?.1;
+    let covers = me
+        .as_ref()
+        .is_some_and(|a| limit_covers(a.approval_limit.map(|l| l.value()), base_net));
     let seq = r.sequence;
     let requested_by = r.requested_by.clone();
     decide(db, r, RequestStatus::Approved, None).await?;

@@ -927,13 +927,15 @@ impl InvoicingQuery {
 
     /// How orders or packing slips would be invoiced, without posting anything: one proposal
     /// per invoice account and currency, each with the exact figures its posting would have
-    /// (a pro forma: no number consumed, nothing written) or the refusal it would meet.
+    /// (a pro forma: no number consumed, nothing written) or the refusal it would meet. At most
+    /// 500 documents. Poster (it runs the posting and rolls it back).
     async fn invoice_preview(
         &self,
         ctx: &Context<'_>,
         #[graphql(desc = "What would be invoiced.")] input: InvoiceSourceInput,
     ) -> Result<Vec<InvoiceProposal>> {
-        let cid = company_id(ctx)?;
+        // it runs the posting (and rolls it back): the role that posts
+        let cid = require(ctx, Role::Poster)?;
         let mut inp = Input::default();
         let r = source(
             &mut inp,
@@ -953,8 +955,13 @@ impl InvoicingQuery {
             }]);
         }
         let db = db(ctx)?;
-        let _slot = db.writer_slot().await.map_err(internal)?;
-        let proposals = match invoicing::preview(db, cid, &r).await {
+        let _slot = db.writer_slot().await.map_err(|e| {
+            match mercator_core::error::ServiceError::from(e) {
+                mercator_core::error::ServiceError::Busy(e) => crate::graphql::errors::busy(e),
+                other => internal(other),
+            }
+        })?;
+        let proposals = match invoicing::preview(db, registry(ctx)?, cid, &r).await {
             Ok(p) => p,
             Err(e) => {
                 return Ok(vec![InvoiceProposal {
@@ -986,12 +993,13 @@ impl InvoicingQuery {
     }
 
     /// A free text invoice as it would be posted (a pro forma: nothing written, no number).
+    /// Clerk.
     async fn free_text_invoice_preview(
         &self,
         ctx: &Context<'_>,
         #[graphql(desc = "The invoice.")] input: FreeTextInvoiceInput,
     ) -> Result<InvoiceProposal> {
-        let cid = company_id(ctx)?;
+        let cid = require(ctx, Role::Clerk)?;
         let mut inp = Input::default();
         let f = free_text(&mut inp, &input);
         let none = |user_errors| InvoiceProposal {

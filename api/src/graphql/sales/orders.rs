@@ -682,6 +682,10 @@ pub struct SalesOrderCreateInput {
     /// Lines (at most 500).
     #[graphql(default)]
     pub lines: Vec<SalesOrderLineInput>,
+    /// A key of the client's choosing (1 to 100 characters): a retry with the same key and the
+    /// same input returns the order the first request created and creates nothing; the same
+    /// key with another input is `IDEMPOTENCY_KEY_REUSED`.
+    pub idempotency_key: Option<String>,
 }
 
 /// Input of `salesOrderChangeType`.
@@ -744,7 +748,8 @@ pub struct SalesMutation;
 #[Object]
 impl SalesMutation {
     /// Creates a sales order with its lines, priced (trade agreements under the company's
-    /// pricing rule, or manual prices) and taxed (per tax code on the document). Clerk.
+    /// pricing rule, or manual prices) and taxed (per tax code on the document). With an
+    /// `idempotencyKey`, a retry returns the first order instead of creating another. Clerk.
     async fn sales_order_create(
         &self,
         ctx: &Context<'_>,
@@ -766,6 +771,7 @@ impl SalesMutation {
             customer_reference: input.customer_reference,
             attributes: input.attributes.map(|a| a.0),
             lines,
+            idempotency_key: input.idempotency_key,
         };
         decoded!(inp, SalesOrderPayload);
         let res = the_order(change(ctx, cid, "", Change::Create(o)).await?)?;

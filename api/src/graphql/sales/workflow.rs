@@ -219,26 +219,15 @@ pub(crate) async fn next_actions(
         o.status,
         sales::OrderStatus::Invoiced | sales::OrderStatus::Canceled
     );
-    let (threshold, base) = rc(ctx)?
-        .company
-        .as_ref()
-        .map(|c| {
-            (
-                c.approval_threshold.map(|t| t.value()),
-                c.base_currency_code.clone(),
-            )
-        })
-        .unwrap_or_default();
+    let threshold = rc(ctx)?.company.as_ref().and_then(|c| c.approval_threshold);
     let over = match threshold {
         None => false,
         Some(_) => {
-            let in_base = loaders(ctx)?
-                .currency
-                .load_with(o.currency_id, |c| c.code == base)
-                .await
-                .map_err(internal)?
-                .unwrap_or(false);
-            mercator_core::sales::workflow::over_threshold(threshold, o.net_amount.value(), in_base)
+            read(
+                mercator_core::sales::workflow::needs_approval(&db(ctx)?.conn, o.company_id, o)
+                    .await,
+            )
+            .await?
         }
     };
     let mut out = Vec::new();
