@@ -1407,3 +1407,54 @@ async fn order_creation_with_a_key_creates_once() {
         .await;
     assert_eq!(codes(&p), ["IDEMPOTENCY_KEY_REUSED"], "{p}");
 }
+
+/// S14: a subscription order (1 × SVC-S at 100.00) is an open order again after each invoice,
+/// with 1 left to deliver; three monthly cycles make three invoices of 110.00, Σ 330.00.
+#[tokio::test]
+async fn s14_a_subscription_is_open_again_after_each_invoice() {
+    let app = TestApp::start().await;
+    let c = app.company("INVSUB").await;
+    let s = setup(&c).await;
+    let main = c.warehouse("MAIN").await;
+    let svc = c
+        .mutate(
+            "itemCreate",
+            "ItemCreateInput",
+            "item { id }",
+            json!({"number": "SVC-S", "name": "Service subscription", "kind": "SERVICE", "baseUnitId": s.pcs, "baseSalesPrice": "100.00", "taxGroup": "STANDARD"}),
+        )
+        .await["item"]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let cust = customer(&c, "C-1000", &s.usd, json!({})).await;
+    let p = c
+        .mutate(
+            "salesOrderCreate",
+            "SalesOrderCreateInput",
+            "salesOrder { id }",
+            json!({"customerId": cust, "orderType": "SUBSCRIPTION", "lines": [{"itemId": svc, "quantity": "1"}]}),
+        )
+        .await;
+    assert_eq!(p["userErrors"], json!([]), "{p}");
+    let so = p["salesOrder"]["id"].as_str().unwrap().to_owned();
+    let mut total = Decimal::ZERO;
+    for cycle in 1..=3 {
+        let p = invoice(&c, json!({"orderIds": [so], "warehouseId": main}), None).await;
+        assert_eq!(p["userErrors"], json!([]), "cycle {cycle}: {p}");
+        assert_eq!(
+            p["invoice"]["totalAmount"]["amount"], "110.00",
+            "cycle {cycle}"
+        );
+        total += dec(&p["invoice"]["totalAmount"]["amount"]);
+        let st = order_state(&c, &so).await;
+        assert_eq!(st["status"], "OPEN_ORDER", "cycle {cycle}: {st}");
+        assert_eq!(
+            st["lines"][0]["deliverRemainder"], "1",
+            "cycle {cycle}: {st}"
+        );
+        assert_eq!(st["lines"][0]["invoiced"], cycle.to_string(), "{st}");
+    }
+    assert_eq!(total, Decimal::from(330));
+    assert_eq!(balance(&c, &cust).await, "330.00");
+}

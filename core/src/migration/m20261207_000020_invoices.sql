@@ -116,3 +116,6 @@ ALTER TABLE number_sequences ADD COLUMN last_date DATE;
 ALTER TABLE sales_orders ADD COLUMN idempotency_key VARCHAR(100);
 ALTER TABLE sales_orders ADD COLUMN request_digest VARCHAR(64);
 CREATE UNIQUE INDEX sales_orders_idempotency_key ON sales_orders (company_id, idempotency_key);
+-- A subscription line's quantity per period, recorded at its first renewal (each invoice that
+-- completes a period orders the next one: invariant 7).
+ALTER TABLE sales_order_lines ADD COLUMN period_quantity BIGINT;

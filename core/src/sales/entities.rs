@@ -96,6 +96,8 @@ pub mod sales_order_line {
         pub updated_at: DateTimeUtc,
         pub invoice_discount_amount: Amount,
         pub suggested_from_line_id: Option<i64>,
+        /// A subscription line's quantity per period (set at its first renewal).
+        pub period_quantity: Option<Quantity>,
     }
     #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
     pub enum Relation {}
@@ -256,6 +258,7 @@ crate::fast_row!(sales_order_line::Model {
     updated_at,
     invoice_discount_amount,
     suggested_from_line_id,
+    period_quantity,
 });
 crate::fast_model!(sales_order_line::Model);
 

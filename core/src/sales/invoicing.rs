@@ -751,7 +751,7 @@ pub(crate) async fn post_invoice(
     packing_slip_line::Entity::update_many()
         .col_expr(
             packing_slip_line::Column::Invoiced,
-            Expr::col(packing_slip_line::Column::Quantity).into(),
+            Expr::col(packing_slip_line::Column::Quantity),
         )
         .filter(packing_slip_line::Column::Id.is_in(slip_lines.iter().map(|l| l.id)))
         .exec(db)
@@ -766,23 +766,82 @@ pub(crate) async fn post_invoice(
             case.finally(Expr::col(sales_order_line::Column::Invoiced))
                 .into(),
         )
-        .col_expr(
-            sales_order_line::Column::UpdatedAt,
-            Expr::val(Utc::now()).into(),
-        )
+        .col_expr(sales_order_line::Column::UpdatedAt, Expr::val(Utc::now()))
         .filter(sales_order_line::Column::Id.is_in(running.keys().copied()))
         .exec(db)
         .await?;
     // only the orders the invoice bills change (the others may have shipped above)
     let mut written = Vec::with_capacity(orders.len());
     for o in orders {
-        if billed.contains(&o.id) {
-            written.push(shipping::restate(db, o, DocumentStatus::Invoice).await?);
-        } else {
+        if !billed.contains(&o.id) {
             written.push(o);
+            continue;
         }
+        let o = shipping::restate(db, o, DocumentStatus::Invoice).await?;
+        let o = if o.order_type == crate::extension::builtin::SUBSCRIPTION {
+            renew(db, o, step).await?
+        } else {
+            o
+        };
+        written.push(o);
     }
     Ok((written, inv, draft))
+}
+
+/// A subscription order is an open order again after each invoice (DOMAIN.md §13, invariant
+/// 7): every line whose period is delivered and invoiced in full orders the next period, its
+/// quantity and amount growing by one period's (the quantity it had at its first renewal), so
+/// its counters, remainders and the invoices of the line keep adding up. The order's totals
+/// and status are recomputed.
+async fn renew(
+    db: &impl ConnectionTrait,
+    o: sales_order::Model,
+    step: Decimal,
+) -> ServiceResult<sales_order::Model> {
+    let lines = super::lines_of(db, &[o.id]).await?;
+    let mut renewed = false;
+    for l in lines {
+        let open = l.quantity.raw() - l.canceled.raw();
+        let done = open > 0 && l.delivered.raw() >= open && l.invoiced.raw() == l.delivered.raw();
+        if !done {
+            continue;
+        }
+        let period = l.period_quantity.map_or(open, |p| p.raw());
+        if period <= 0 {
+            continue;
+        }
+        let amount = share_of(l.line_amount.value(), l.quantity.raw(), period, step);
+        let (Some(quantity), Ok(line_amount)) = (
+            l.quantity.raw().checked_add(period),
+            Amount::new(l.line_amount.value() + amount),
+        ) else {
+            return Err(Violation::new(
+                "orderIds",
+                Rule::OutOfRange,
+                format!("line {} cannot be renewed: out of range", l.line_number),
+            )
+            .into());
+        };
+        let mut am: sales_order_line::ActiveModel = l.clone().into();
+        am.quantity = Set(Quantity::from_raw(quantity));
+        am.line_amount = Set(line_amount);
+        am.period_quantity = Set(Some(Quantity::from_raw(period)));
+        am.updated_at = Set(Utc::now());
+        am.update(db).await?;
+        renewed = true;
+    }
+    if !renewed {
+        return Ok(o);
+    }
+    // a renewal is the subscription running on, not a change the customer must confirm again
+    let confirmation = o.needs_reconfirmation;
+    let o = super::recompute(db, o).await?;
+    if o.needs_reconfirmation == confirmation {
+        return Ok(o);
+    }
+    let mut am: sales_order::ActiveModel = o.into();
+    am.needs_reconfirmation = Set(confirmation);
+    Ok(am.update(db).await?)
 }
 
 /// Writes a computed invoice: number, voucher, invoice, lines, customer ledger entry.
@@ -1169,7 +1228,7 @@ pub async fn free_text_invoice(
             continue;
         }
         if let Some(t) = l.tax_code_id
-            && !codes.get(&t).is_some_and(|c| c.archived_at.is_none())
+            && codes.get(&t).is_none_or(|c| c.archived_at.is_some())
         {
             v.push(Violation::new(
                 &p("taxCodeId"),
@@ -1709,7 +1768,9 @@ pub async fn preview(
     }
     v.finish()?;
     // groups in the order the documents were given
-    let mut groups: Vec<((i64, i64), Vec<i64>, Vec<i64>)> = Vec::new();
+    // (invoice account, currency) → the orders and packing slips of that invoice
+    type Group = ((i64, i64), Vec<i64>, Vec<i64>);
+    let mut groups: Vec<Group> = Vec::new();
     for id in &ids {
         let (order, slip) = match r.source {
             InvoiceSource::Orders(_) => (orders.iter().find(|o| o.id == *id), None),
