@@ -92,6 +92,8 @@ pub enum Rule {
     NoExchangeRate,
     /// The posting date is before the last posted number's (chronological numbering).
     NotChronological,
+    /// With picking required: more would ship than was picked and not yet shipped.
+    NotPicked,
 }
 
 /// One broken rule, tied to the input field that broke it.

@@ -740,3 +740,170 @@ async fn delivery_tolerances_let_a_line_finish_over_or_under() {
     assert_eq!(p["packingSlip"]["order"]["status"], "OPEN_ORDER");
     assert_eq!(on_hand(&c, &s.item_a).await, "895");
 }
+
+const PICK: &str =
+    "pickingList { id number status lines { quantity picked orderLine { lineNumber } } }";
+
+async fn pick(c: &Client<'_>, input: Value) -> Value {
+    c.mutate("salesOrderPick", "SalesOrderPickInput", PICK, input)
+        .await
+}
+
+/// Picking lists (DOMAIN.md §4): optional until the company requires them; then a packing
+/// slip (and an order invoice's delivery) ships only what registered lists picked; a list
+/// never picks more than is left; holds block picking; an open list can be canceled.
+#[tokio::test]
+async fn picking_lists_gate_shipping_when_required() {
+    let app = TestApp::start().await;
+    let c = app.company("PICK").await;
+    let s = setup(&c).await;
+    let main = c.warehouse("MAIN").await;
+    stock(&c, &s.item_a, &main, "20").await;
+    stock(&c, &s.item_b, &main, "20").await;
+    let cust = customer(&c, "C-1000", &s.usd, json!({})).await;
+    let (so, lines) = order(
+        &c,
+        &cust,
+        json!([{"itemId": s.item_a, "quantity": "10"}, {"itemId": s.item_b, "quantity": "4"}]),
+    )
+    .await;
+    // optional: shipping needs no picking list
+    let p = ship(&c, json!({"orderId": so, "warehouseId": main, "lines": [{"lineId": lines[0], "quantity": "2"}]})).await;
+    assert_eq!(p["userErrors"], json!([]), "{p}");
+    let p = c
+        .mutate(
+            "companyUpdate",
+            "CompanyUpdateInput",
+            "company { pickingRequired }",
+            json!({"pickingRequired": true}),
+        )
+        .await;
+    assert_eq!(p["company"]["pickingRequired"], true, "{p}");
+    let one = |q: &str| json!({"orderId": so, "warehouseId": main, "lines": [{"lineId": lines[0], "quantity": q}]});
+    let p = ship(&c, one("1")).await;
+    assert_eq!(codes(&p), ["NOT_PICKED"], "{p}");
+
+    // a list of everything left: 8 of A (2 delivered), 4 of B; nothing more can be listed
+    let p = pick(&c, json!({"orderId": so, "warehouseId": main})).await;
+    assert_eq!(p["userErrors"], json!([]), "{p}");
+    let list = p["pickingList"].clone();
+    assert_eq!(list["number"], "PL-1");
+    assert_eq!(list["status"], "OPEN");
+    assert_eq!(
+        list["lines"],
+        json!([{"quantity": "8", "picked": "0", "orderLine": {"lineNumber": 10}},
+               {"quantity": "4", "picked": "0", "orderLine": {"lineNumber": 20}}])
+    );
+    let p = pick(&c, json!({"orderId": so, "warehouseId": main})).await;
+    assert_eq!(codes(&p), ["NOTHING_TO_SHIP"], "{p}");
+    let p = pick(&c, one("1")).await;
+    assert_eq!(codes(&p), ["OVER_DELIVERY"], "{p}");
+    // not registered yet: nothing picked to ship
+    let p = ship(&c, one("1")).await;
+    assert_eq!(codes(&p), ["NOT_PICKED"], "{p}");
+
+    // 5 of A picked, none of B
+    let p = c
+        .mutate(
+            "pickingListRegister",
+            "PickingListRegisterInput",
+            PICK,
+            json!({"id": list["id"], "lines": [{"lineId": lines[0], "quantity": "5"}]}),
+        )
+        .await;
+    assert_eq!(p["userErrors"], json!([]), "{p}");
+    assert_eq!(p["pickingList"]["status"], "REGISTERED");
+    assert_eq!(p["pickingList"]["lines"][0]["picked"], "5");
+    assert_eq!(p["pickingList"]["lines"][1]["picked"], "0");
+    let p = c
+        .mutate(
+            "pickingListRegister",
+            "PickingListRegisterInput",
+            PICK,
+            json!({"id": list["id"]}),
+        )
+        .await;
+    assert_eq!(codes(&p), ["INVALID_VALUE"], "registered once: {p}");
+    let p = ship(&c, one("6")).await;
+    assert_eq!(codes(&p), ["NOT_PICKED"], "{p}");
+    let p = ship(&c, one("3")).await;
+    assert_eq!(p["userErrors"], json!([]), "{p}");
+
+    // an order invoice ships only what was picked (2 of A), and bills 7 of A; B stays open
+    let p = c
+        .mutate(
+            "salesInvoicePost",
+            "SalesInvoicePostInput",
+            "invoice { lines { quantity item { number } } }",
+            json!({"orderIds": [so], "warehouseId": main}),
+        )
+        .await;
+    assert_eq!(p["userErrors"], json!([]), "{p}");
+    let billed: Vec<(String, String)> = p["invoice"]["lines"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|l| {
+            (
+                l["item"]["number"].as_str().unwrap().to_owned(),
+                l["quantity"].as_str().unwrap().to_owned(),
+            )
+        })
+        .collect();
+    let total_a: i64 = billed
+        .iter()
+        .filter(|(n, _)| n == "ITEM-A")
+        .map(|(_, q)| q.parse::<i64>().unwrap())
+        .sum();
+    assert_eq!(total_a, 7, "{p}");
+    assert!(billed.iter().all(|(n, _)| n == "ITEM-A"), "{p}");
+    let st = line_state(&c, &so).await;
+    assert_eq!(st["lines"][1]["delivered"], "0", "{st}");
+    assert_eq!(st["status"], "OPEN_ORDER", "{st}");
+
+    // B can go on a new list; an open list can be canceled and listed again
+    let b = json!({"orderId": so, "warehouseId": main, "lines": [{"lineId": lines[1], "quantity": "4"}]});
+    let p = pick(&c, b.clone()).await;
+    assert_eq!(p["userErrors"], json!([]), "{p}");
+    let p = c
+        .mutate(
+            "pickingListCancel",
+            "PickingListCancelInput",
+            PICK,
+            json!({"id": p["pickingList"]["id"]}),
+        )
+        .await;
+    assert_eq!(p["pickingList"]["status"], "CANCELED", "{p}");
+    // a hold blocks picking
+    let p = c
+        .mutate(
+            "holdCodeCreate",
+            "HoldCodeCreateInput",
+            "holdCode { code }",
+            json!({"code": "CALLBACK", "description": "Call back"}),
+        )
+        .await;
+    assert_eq!(p["userErrors"], json!([]), "{p}");
+    let h = c
+        .mutate(
+            "salesOrderHoldApply",
+            "SalesOrderHoldApplyInput",
+            "orderHold { id }",
+            json!({"orderId": so, "holdCode": "CALLBACK"}),
+        )
+        .await;
+    assert_eq!(h["userErrors"], json!([]), "{h}");
+    let p = pick(&c, b.clone()).await;
+    assert_eq!(codes(&p), ["ORDER_ON_HOLD"], "{p}");
+    let lists = c
+        .ok(
+            "query($id: ID!) { node(id: $id) { ... on SalesOrder { documentStatus pickingLists { number status } } } }",
+            json!({"id": so}),
+        )
+        .await;
+    assert_eq!(
+        lists["node"]["pickingLists"],
+        json!([{"number": "PL-1", "status": "REGISTERED"}, {"number": "PL-2", "status": "CANCELED"}])
+    );
+    assert_eq!(lists["node"]["documentStatus"], "INVOICE");
+}

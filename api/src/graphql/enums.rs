@@ -101,6 +101,8 @@ pub enum SequenceKind {
     Quotation,
     /// Packing slip numbers.
     PackingSlip,
+    /// Picking list numbers.
+    PickingList,
     /// Posted customer invoice numbers (continuous: no gaps).
     Invoice,
     /// Posted free text invoice numbers (continuous: no gaps).
@@ -230,6 +232,8 @@ mirror! {
         None,
         /// A confirmation was posted (see `confirmedVersion`).
         Confirmation,
+        /// A picking list was posted (see `pickingLists`).
+        PickingList,
         /// A packing slip was posted (see `packingSlips`).
         PackingSlip,
         /// An invoice was posted (see `invoices`).

@@ -103,6 +103,9 @@ pub enum ErrorCode {
     /// With chronological numbering, the date is before the date of the sequence's last
     /// posted number.
     NotChronological,
+    /// The company requires picking: more would ship than registered picking lists picked and
+    /// packing slips have not shipped yet.
+    NotPicked,
     /// No valid bearer token was sent.
     Unauthenticated,
     /// The token lacks the role the operation needs.
@@ -188,6 +191,7 @@ impl ErrorCode {
             ErrorCode::MixedCurrencies => "MIXED_CURRENCIES",
             ErrorCode::NoExchangeRate => "NO_EXCHANGE_RATE",
             ErrorCode::NotChronological => "NOT_CHRONOLOGICAL",
+            ErrorCode::NotPicked => "NOT_PICKED",
             ErrorCode::Unauthenticated => "UNAUTHENTICATED",
             ErrorCode::Forbidden => "FORBIDDEN",
             ErrorCode::CompanyNotAllowed => "COMPANY_NOT_ALLOWED",
@@ -353,6 +357,7 @@ pub fn code_of(rule: Rule) -> ErrorCode {
         Rule::MixedCurrencies => ErrorCode::MixedCurrencies,
         Rule::NoExchangeRate => ErrorCode::NoExchangeRate,
         Rule::NotChronological => ErrorCode::NotChronological,
+        Rule::NotPicked => ErrorCode::NotPicked,
     }
 }
 

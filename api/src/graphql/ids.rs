@@ -85,10 +85,14 @@ pub enum Kind {
     GlVoucher,
     /// ExchangeRate
     ExchangeRate,
+    /// PickingList
+    PickingList,
+    /// PickingListLine
+    PickingListLine,
 }
 
 impl Kind {
-    const ALL: [Kind; 38] = [
+    const ALL: [Kind; 40] = [
         Kind::Company,
         Kind::Currency,
         Kind::TaxCode,
@@ -127,6 +131,8 @@ impl Kind {
         Kind::CustomerInvoiceLine,
         Kind::GlVoucher,
         Kind::ExchangeRate,
+        Kind::PickingList,
+        Kind::PickingListLine,
     ];
 
     /// The GraphQL type name.
@@ -167,6 +173,8 @@ impl Kind {
             Kind::CustomerInvoiceLine => "CustomerInvoiceLine",
             Kind::GlVoucher => "GlVoucher",
             Kind::ExchangeRate => "ExchangeRate",
+            Kind::PickingList => "PickingList",
+            Kind::PickingListLine => "PickingListLine",
             Kind::OrderHold => "OrderHold",
             Kind::ApprovalRequest => "ApprovalRequest",
             Kind::UpsellSuggestion => "UpsellSuggestion",

@@ -633,6 +633,10 @@ pub struct Loaders {
     pub order_line: Batch<ById<mercator_core::sales::sales_order_line::Entity>>,
     /// Packing slip lines by id.
     pub packing_slip_line: Batch<ById<mercator_core::sales::packing_slip_line::Entity>>,
+    /// Picking lists by order.
+    pub picking_lists: Batch<ByColumn<mercator_core::sales::picking_list::Entity>>,
+    /// Picking list lines by picking list.
+    pub picking_list_lines: Batch<ByColumn<mercator_core::sales::picking_list_line::Entity>>,
     /// Invoices by id.
     pub invoice: Batch<ById<mercator_core::sales::customer_invoice::Entity>>,
     /// Invoice lines by invoice.
@@ -739,6 +743,20 @@ impl Loaders {
             ),
             order_line: dl(ById(db.clone(), PhantomData), g),
             packing_slip_line: dl(ById(db.clone(), PhantomData), g),
+            picking_lists: dl(
+                ByColumn(
+                    db.clone(),
+                    mercator_core::sales::picking_list::Column::OrderId,
+                ),
+                g,
+            ),
+            picking_list_lines: dl(
+                ByColumn(
+                    db.clone(),
+                    mercator_core::sales::picking_list_line::Column::PickingListId,
+                ),
+                g,
+            ),
             invoice: dl(ById(db.clone(), PhantomData), g),
             invoice_lines: dl(
                 ByColumn(

@@ -13,7 +13,7 @@ use super::purchasing::Vendor;
 use super::sales::invoicing::{CustomerInvoice, CustomerInvoiceLine, ExchangeRate, GlVoucher};
 use super::sales::orders::{SalesOrder, SalesOrderLine};
 use super::sales::quotations::{SalesQuotation, SalesQuotationLine};
-use super::sales::shipping::{PackingSlip, PackingSlipLine};
+use super::sales::shipping::{PackingSlip, PackingSlipLine, PickingList, PickingListLine};
 use super::sales::upsell::UpsellSuggestion;
 use super::sales::workflow::{ApprovalRequest, OrderHold};
 use super::setup::{Company, Currency, NumberSequence, PaymentTerms, TaxCode};
@@ -106,6 +106,10 @@ pub enum Node {
     GlVoucher(GlVoucher),
     /// An exchange rate.
     ExchangeRate(ExchangeRate),
+    /// A picking list.
+    PickingList(PickingList),
+    /// A picking list line.
+    PickingListLine(PickingListLine),
     /// A hold on an order.
     OrderHold(OrderHold),
     /// An approval request of an order.
@@ -273,6 +277,16 @@ pub async fn load_node(ctx: &Context<'_>, id: &str) -> Result<Option<Node>> {
             mercator_core::setup::exchange_rate::Column::CompanyId
         )
         .map(|m| Node::ExchangeRate(ExchangeRate(m))),
+        Kind::PickingList => scoped!(
+            mercator_core::sales::picking_list::Entity,
+            mercator_core::sales::picking_list::Column::CompanyId
+        )
+        .map(|m| Node::PickingList(PickingList(m))),
+        Kind::PickingListLine => scoped!(
+            mercator_core::sales::picking_list_line::Entity,
+            mercator_core::sales::picking_list_line::Column::CompanyId
+        )
+        .map(|m| Node::PickingListLine(PickingListLine(m))),
         Kind::SalesQuotation => scoped!(
             mercator_core::sales::sales_quotation::Entity,
             mercator_core::sales::sales_quotation::Column::CompanyId
@@ -450,7 +464,9 @@ async fn set_archived(
         | Kind::CustomerInvoice
         | Kind::CustomerInvoiceLine
         | Kind::GlVoucher
-        | Kind::ExchangeRate => {
+        | Kind::ExchangeRate
+        | Kind::PickingList
+        | Kind::PickingListLine => {
             return Ok(ArchivePayload::done(Err(vec![UserError {
                 code: ErrorCode::InvalidId,
                 field: Some(vec!["input".into(), "id".into()]),

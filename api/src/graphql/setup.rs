@@ -71,6 +71,10 @@ impl Company {
     async fn chronological_numbering(&self) -> bool {
         self.0.chronological_numbering
     }
+    /// Whether packing slips ship only what registered picking lists picked.
+    async fn picking_required(&self) -> bool {
+        self.0.picking_required
+    }
     /// VAT identifier printed on invoices as the seller's.
     async fn vat_id(&self) -> Option<&str> {
         self.0.vat_id.as_deref()
@@ -509,6 +513,9 @@ pub struct CompanyUpdateInput {
     /// Invoice numbers follow posting dates: a posting dated before the last number of its
     /// sequence is refused (`NOT_CHRONOLOGICAL`).
     pub chronological_numbering: Option<bool>,
+    /// Packing slips (and order invoices) ship only what registered picking lists picked and
+    /// was not shipped yet (`NOT_PICKED`).
+    pub picking_required: Option<bool>,
     /// General-ledger account of receivables.
     pub receivable_account: Option<String>,
     /// Revenue account of item lines.
@@ -727,6 +734,7 @@ impl SetupMutation {
                     over_delivery_percent: over,
                     under_delivery_percent: under,
                     chronological_numbering: input.chronological_numbering,
+                    picking_required: input.picking_required,
                     seller: setup::SellerPatch {
                         vat_id: mu(input.vat_id),
                         legal_id: mu(input.legal_id),

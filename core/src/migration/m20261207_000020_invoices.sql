@@ -119,3 +119,34 @@ CREATE UNIQUE INDEX sales_orders_idempotency_key ON sales_orders (company_id, id
 -- A subscription line's quantity per period, recorded at its first renewal (each invoice that
 -- completes a period orders the next one: invariant 7).
 ALTER TABLE sales_order_lines ADD COLUMN period_quantity BIGINT;
+-- Picking lists (an optional step before packing slips; a company setting makes it required):
+-- a list names the order lines and quantities to pick from one warehouse; registering it
+-- records what was picked (any unpicked rest is dropped); packing slips then consume the
+-- picked quantities (`shipped`). With picking required, a packing slip ships only what was
+-- picked and not yet shipped.
+ALTER TABLE companies ADD COLUMN picking_required BOOLEAN NOT NULL DEFAULT FALSE;
+CREATE TABLE picking_lists (
+  id {pk},
+  company_id BIGINT NOT NULL REFERENCES companies(id),
+  number VARCHAR(20) NOT NULL,
+  order_id BIGINT NOT NULL REFERENCES sales_orders(id),
+  warehouse_id BIGINT NOT NULL REFERENCES warehouses(id),
+  status VARCHAR(16) NOT NULL,
+  created_at {ts} NOT NULL,
+  registered_at {ts},
+  UNIQUE (company_id, number)
+);
+CREATE INDEX picking_lists_order ON picking_lists (order_id);
+CREATE INDEX picking_lists_number_order ON picking_lists (company_id, (SUBSTR('0000000000000000000000000' || number, LENGTH(number) + 1)), id);
+CREATE TABLE picking_list_lines (
+  id {pk},
+  company_id BIGINT NOT NULL REFERENCES companies(id),
+  picking_list_id BIGINT NOT NULL REFERENCES picking_lists(id),
+  order_line_id BIGINT NOT NULL REFERENCES sales_order_lines(id),
+  item_id BIGINT NOT NULL REFERENCES items(id),
+  quantity BIGINT NOT NULL,
+  picked BIGINT NOT NULL,
+  shipped BIGINT NOT NULL DEFAULT 0
+);
+CREATE INDEX picking_list_lines_list ON picking_list_lines (picking_list_id);
+CREATE INDEX picking_list_lines_order_line ON picking_list_lines (order_line_id);

@@ -55,6 +55,9 @@ pub enum SequenceKind {
     /// Packing slip numbers.
     #[sea_orm(string_value = "packing_slip")]
     PackingSlip,
+    /// Picking list numbers.
+    #[sea_orm(string_value = "picking_list")]
+    PickingList,
     /// Posted customer invoice numbers (continuous: drawn only inside a posting).
     #[sea_orm(string_value = "invoice")]
     Invoice,
@@ -89,6 +92,7 @@ impl SequenceKind {
             SequenceKind::Rma => ("RMA-", 1, 1),
             SequenceKind::Quotation => ("Q-", 1, 1),
             SequenceKind::PackingSlip => ("PS-", 1, 1),
+            SequenceKind::PickingList => ("PL-", 1, 1),
             SequenceKind::Invoice => ("INV-", 6, 1),
             SequenceKind::FreeTextInvoice => ("FTI-", 6, 1),
             SequenceKind::Voucher => ("GJ-", 6, 1),

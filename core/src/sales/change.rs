@@ -2,8 +2,8 @@
 //! so that the order type's rules (built-in or a plugin's) see every change:
 //! creation (also from a quotation), line additions, changes and deletions, standard lines,
 //! accepted up-sell suggestions, a type change, and the transitions release, reopen, confirm,
-//! approval, ship (a packing slip, and its reversal), invoice (orders or their packing slips)
-//! and cancel (a line's remainder); later pick.
+//! approval, pick (a picking list), ship (a packing slip, and its reversal), invoice (orders
+//! or their packing slips) and cancel (a line's remainder).
 //!
 //! Owns: when the rules are asked, and that a change the rules did not see is never written.
 //! - **Plugin order types**: the change is first made in a write transaction that is rolled
@@ -157,6 +157,11 @@ pub enum Change {
         /// The date of the reversal.
         date: NaiveDate,
     },
+    /// A picking list posted.
+    Pick {
+        /// What to pick.
+        list: super::picking::NewPickingList,
+    },
     /// An invoice posted from orders or packing slips.
     Invoice {
         /// What it bills.
@@ -188,6 +193,8 @@ pub struct Changed {
     pub quotation: Option<sales_quotation::Model>,
     /// The packing slip posted, for [`Change::Ship`] and [`Change::ReverseShipment`].
     pub packing_slip: Option<super::packing_slip::Model>,
+    /// The picking list posted, for [`Change::Pick`].
+    pub picking_list: Option<super::picking_list::Model>,
     /// The invoice posted, for [`Change::Invoice`], with its figures.
     pub invoice: Option<(super::customer_invoice::Model, super::invoicing::Draft)>,
 }
@@ -231,6 +238,7 @@ impl Change {
             Change::Ship { .. } | Change::ReverseShipment { .. } => TransitionAction::Ship,
             Change::CancelRemainder { .. } => TransitionAction::Cancel,
             Change::Invoice { .. } => TransitionAction::Invoice,
+            Change::Pick { .. } => TransitionAction::Pick,
             _ => return None,
         };
         Some(Transition {
@@ -252,6 +260,7 @@ impl Change {
                 | Change::ReverseShipment { .. }
                 | Change::CancelRemainder { .. }
                 | Change::Invoice { .. }
+                | Change::Pick { .. }
         )
     }
 }
@@ -272,6 +281,7 @@ async fn touched(
         | Change::Reopen { order_id }
         | Change::RequestApproval { order_id, .. } => vec![*order_id],
         Change::Ship { shipment } => vec![shipment.order_id],
+        Change::Pick { list } => vec![list.order_id],
         Change::Invoice { request } => {
             super::invoicing::orders_of_request(db, company_id, request).await?
         }
@@ -422,6 +432,14 @@ async fn apply(
         }
         Change::CancelRemainder { line_id } => {
             one(super::shipping::cancel_remainder(txn, company_id, *line_id).await?)
+        }
+        Change::Pick { list } => {
+            let (o, l) = super::picking::post_picking_list(txn, company_id, list).await?;
+            Changed {
+                orders: vec![o],
+                picking_list: Some(l),
+                ..Default::default()
+            }
         }
         Change::Invoice { request } => {
             let (orders, inv, draft) =

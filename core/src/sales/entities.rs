@@ -397,3 +397,51 @@ pub mod customer_invoice_line {
     pub enum Relation {}
     impl ActiveModelBehavior for ActiveModel {}
 }
+
+/// A picking list: what to pick of an order's lines from one warehouse.
+pub mod picking_list {
+    use sea_orm::entity::prelude::*;
+    /// A row of `picking_lists`.
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "picking_lists")]
+    pub struct Model {
+        #[sea_orm(primary_key)]
+        pub id: i64,
+        pub company_id: i64,
+        pub number: String,
+        pub order_id: i64,
+        pub warehouse_id: i64,
+        pub status: super::super::picking::PickingStatus,
+        pub created_at: DateTimeUtc,
+        pub registered_at: Option<DateTimeUtc>,
+    }
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+    impl ActiveModelBehavior for ActiveModel {}
+}
+
+/// A line of a picking list: how much of an order line to pick, and how much was picked.
+pub mod picking_list_line {
+    use crate::money::Quantity;
+    use sea_orm::entity::prelude::*;
+    /// A row of `picking_list_lines`.
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "picking_list_lines")]
+    pub struct Model {
+        #[sea_orm(primary_key)]
+        pub id: i64,
+        pub company_id: i64,
+        pub picking_list_id: i64,
+        pub order_line_id: i64,
+        pub item_id: i64,
+        /// To pick, in the order line's unit.
+        pub quantity: Quantity,
+        /// Picked (registered).
+        pub picked: Quantity,
+        /// How much of the picked quantity packing slips shipped.
+        pub shipped: Quantity,
+    }
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+    impl ActiveModelBehavior for ActiveModel {}
+}

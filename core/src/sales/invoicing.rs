@@ -631,6 +631,8 @@ pub(crate) async fn post_invoice(
     // an order invoice first ships what is left to deliver, as a packing slip of its own
     if asked_slips.is_none() {
         let lines = super::lines_of(db, &order_ids).await?;
+        // with picking required only what was picked ships (the rest stays open)
+        let ship_now = super::picking::shippable(db, company_id, &lines).await?;
         let mut shipped = Vec::with_capacity(orders.len());
         for o in orders {
             let left = lines.iter().any(|l| {
@@ -640,6 +642,9 @@ pub(crate) async fn post_invoice(
                         l.delivered.value(),
                         l.canceled.value(),
                     ) != Decimal::ZERO
+                    && ship_now
+                        .as_ref()
+                        .is_none_or(|m| m.get(&l.id).copied().unwrap_or(0) > 0)
             });
             if !left {
                 shipped.push(o);

@@ -12,6 +12,7 @@ pub mod confirm;
 mod entities;
 pub mod invoicing;
 mod lines;
+pub mod picking;
 mod quotations;
 pub mod shipping;
 pub mod standard;
@@ -23,7 +24,8 @@ pub mod workflow;
 pub use crate::setup::tax_setup;
 pub use entities::{
     PriceSource, customer_invoice, customer_invoice_line, invoice_discount_term, packing_slip,
-    packing_slip_line, sales_order, sales_order_line, sales_quotation, sales_quotation_line,
+    packing_slip_line, picking_list, picking_list_line, sales_order, sales_order_line,
+    sales_quotation, sales_quotation_line,
 };
 pub use quotations::*;
 pub use status::{

@@ -265,12 +265,16 @@ pub(crate) async fn post_packing_slip(
             i.kind != crate::catalog::ItemKind::Stocked || i.base_unit_id == l.unit_id
         })
     };
+    // with picking required: what each line may ship now (picked, not yet shipped)
+    let picked = super::picking::shippable(db, company_id, &lines).await?;
+    let picked_of =
+        |l: &sales_order_line::Model| picked.as_ref().map(|m| m.get(&l.id).copied().unwrap_or(0));
     // (line, quantity to ship in raw units, the input field it came from)
     let mut plan: Vec<(&sales_order_line::Model, i64, String)> = Vec::new();
     match &s.lines {
         None => {
             for l in &lines {
-                let r = remainder(l);
+                let r = picked_of(l).map_or(remainder(l), |p| remainder(l).min(p));
                 if r > 0 {
                     if !unit_ok(l) {
                         v.push(other_unit(l, "orderId"));
@@ -355,11 +359,38 @@ pub(crate) async fn post_packing_slip(
                     ));
                     continue;
                 }
+                if let Some(p) = picked_of(l)
+                    && q.raw() > p
+                {
+                    v.push(Violation::new(
+                        &field,
+                        Rule::NotPicked,
+                        format!(
+                            "line {} has {} picked and not yet shipped; the company ships only \
+                             what was picked",
+                            l.line_number,
+                            Quantity::from_raw(p).value()
+                        ),
+                    ));
+                    continue;
+                }
                 plan.push((l, q.raw(), field));
             }
         }
     }
     v.finish()?;
+    if plan.is_empty() && picked.is_some() && lines.iter().any(|l| remainder(l) > 0) {
+        return Err(Violation::new(
+            "orderId",
+            Rule::NotPicked,
+            format!(
+                "sales order {} has nothing picked that is not shipped yet; the company ships \
+                 only what was picked",
+                o.number
+            ),
+        )
+        .into());
+    }
     if plan.is_empty() {
         return Err(Violation::new(
             "orderId",
@@ -385,6 +416,7 @@ pub(crate) async fn post_packing_slip(
     }
     .insert(db)
     .await?;
+    let shipped: Vec<(i64, i64)> = plan.iter().map(|(l, q, _)| (l.id, *q)).collect();
     for (l, q, field) in plan {
         let entry = inventory::move_for_sale(
             db,
@@ -418,6 +450,7 @@ pub(crate) async fn post_packing_slip(
         .await?;
         set_counters(db, l, l.delivered.raw() + q, l.canceled.raw() + closed).await?;
     }
+    super::picking::consume(db, o.id, &shipped).await?;
     let doc = o.document_status.max(DocumentStatus::PackingSlip);
     let o = restate(db, o, doc).await?;
     Ok((o, ps))

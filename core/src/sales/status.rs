@@ -70,6 +70,9 @@ pub enum DocumentStatus {
     /// Confirmed.
     #[sea_orm(string_value = "confirmation")]
     Confirmation,
+    /// A picking list was posted.
+    #[sea_orm(string_value = "picking_list")]
+    PickingList,
     /// A packing slip was posted.
     #[sea_orm(string_value = "packing_slip")]
     PackingSlip,
@@ -85,6 +88,7 @@ impl DocumentStatus {
         match self {
             DocumentStatus::None => "none",
             DocumentStatus::Confirmation => "confirmation",
+            DocumentStatus::PickingList => "picking_list",
             DocumentStatus::PackingSlip => "packing_slip",
             DocumentStatus::Invoice => "invoice",
         }

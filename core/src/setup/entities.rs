@@ -48,6 +48,8 @@ pub mod company {
         pub postal_code: Option<String>,
         /// ISO 3166-1 alpha-2.
         pub country_code: Option<String>,
+        /// Packing slips ship only what registered picking lists picked.
+        pub picking_required: bool,
     }
     #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
     pub enum Relation {}

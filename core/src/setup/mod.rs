@@ -166,6 +166,8 @@ pub struct CompanyPatch {
     pub under_delivery_percent: Option<rust_decimal::Decimal>,
     /// Whether invoice numbers must follow posting dates.
     pub chronological_numbering: Option<bool>,
+    /// Whether packing slips ship only what was picked.
+    pub picking_required: Option<bool>,
     /// General-ledger accounts of invoice postings.
     pub accounts: PostingAccounts,
     /// The seller's identity on invoices.
@@ -295,6 +297,9 @@ pub async fn update_company(
     }
     if let Some(c) = patch.chronological_numbering {
         am.chronological_numbering = Set(c);
+    }
+    if let Some(p) = patch.picking_required {
+        am.picking_required = Set(p);
     }
     for (slot, value) in [
         (&mut am.vat_id, vat_id),

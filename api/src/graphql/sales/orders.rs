@@ -212,6 +212,10 @@ impl SalesOrder {
     async fn packing_slips(&self, ctx: &Context<'_>) -> Result<Vec<super::shipping::PackingSlip>> {
         super::shipping::packing_slips_of(ctx, self.0.id).await
     }
+    /// The picking lists of this order, oldest first.
+    async fn picking_lists(&self, ctx: &Context<'_>) -> Result<Vec<super::shipping::PickingList>> {
+        super::shipping::picking_lists_of(ctx, self.0.id).await
+    }
     /// The invoices that bill this order, oldest first.
     async fn invoices(&self, ctx: &Context<'_>) -> Result<Vec<super::invoicing::CustomerInvoice>> {
         super::invoicing::invoices_of(ctx, self.0.id).await
