@@ -1454,6 +1454,26 @@ async fn s14_a_subscription_is_open_again_after_each_invoice() {
             "cycle {cycle}: {st}"
         );
         assert_eq!(st["lines"][0]["invoiced"], cycle.to_string(), "{st}");
+        // the next period is ordered: quantity and amount grow by one period each
+        let o = c
+            .ok(
+                "query($id: ID!) { node(id: $id) { ... on SalesOrder { netAmount { amount } totalAmount { amount }
+                    lines { quantity lineAmount { amount } } } } }",
+                json!({"id": so}),
+            )
+            .await;
+        let n = cycle + 1;
+        assert_eq!(o["node"]["lines"][0]["quantity"], n.to_string(), "{o}");
+        assert_eq!(
+            o["node"]["lines"][0]["lineAmount"]["amount"],
+            format!("{}.00", 100 * n),
+            "{o}"
+        );
+        assert_eq!(
+            o["node"]["totalAmount"]["amount"],
+            format!("{}.00", 110 * n),
+            "{o}"
+        );
     }
     assert_eq!(total, Decimal::from(330));
     assert_eq!(balance(&c, &cust).await, "330.00");

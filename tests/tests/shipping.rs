@@ -863,17 +863,26 @@ async fn picking_lists_gate_shipping_when_required() {
 
     // B can go on a new list; an open list can be canceled and listed again
     let b = json!({"orderId": so, "warehouseId": main, "lines": [{"lineId": lines[1], "quantity": "4"}]});
-    let p = pick(&c, b.clone()).await;
-    assert_eq!(p["userErrors"], json!([]), "{p}");
-    let p = c
-        .mutate(
-            "pickingListCancel",
-            "PickingListCancelInput",
-            PICK,
-            json!({"id": p["pickingList"]["id"]}),
-        )
-        .await;
-    assert_eq!(p["pickingList"]["status"], "CANCELED", "{p}");
+    let pick_and_cancel = |number: &'static str| {
+        let (c, b) = (&c, b.clone());
+        async move {
+            let p = pick(c, b).await;
+            assert_eq!(p["userErrors"], json!([]), "{p}");
+            assert_eq!(p["pickingList"]["number"], number);
+            let p = c
+                .mutate(
+                    "pickingListCancel",
+                    "PickingListCancelInput",
+                    PICK,
+                    json!({"id": p["pickingList"]["id"]}),
+                )
+                .await;
+            assert_eq!(p["pickingList"]["status"], "CANCELED", "{p}");
+        }
+    };
+    pick_and_cancel("PL-2").await;
+    // listed again after the cancel
+    pick_and_cancel("PL-3").await;
     // a hold blocks picking
     let p = c
         .mutate(
@@ -903,7 +912,8 @@ async fn picking_lists_gate_shipping_when_required() {
         .await;
     assert_eq!(
         lists["node"]["pickingLists"],
-        json!([{"number": "PL-1", "status": "REGISTERED"}, {"number": "PL-2", "status": "CANCELED"}])
+        json!([{"number": "PL-1", "status": "REGISTERED"}, {"number": "PL-2", "status": "CANCELED"},
+               {"number": "PL-3", "status": "CANCELED"}])
     );
     assert_eq!(lists["node"]["documentStatus"], "INVOICE");
 }

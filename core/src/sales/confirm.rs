@@ -78,8 +78,10 @@ impl CreditCheck {
     }
 }
 
-/// The credit exposure of an invoice account: its ledger balance plus the totals of its
-/// orders that are neither invoiced nor canceled (journal orders commit nothing).
+/// The credit exposure of an invoice account: its ledger balance plus what is not invoiced yet
+/// of its orders that are neither invoiced nor canceled (journal orders commit nothing); the
+/// invoiced part of an order is in the balance, so it never counts twice (a partly invoiced
+/// order, a subscription's past periods).
 pub async fn exposure(
     db: &impl ConnectionTrait,
     company_id: i64,
@@ -90,7 +92,7 @@ pub async fn exposure(
         .get(&invoice_customer_id)
         .copied()
         .unwrap_or_default();
-    let open: Decimal = sales_order::Entity::find()
+    let orders: Vec<i64> = sales_order::Entity::find()
         .filter(sales_order::Column::CompanyId.eq(company_id))
         .filter(sales_order::Column::InvoiceCustomerId.eq(invoice_customer_id))
         .filter(
@@ -99,8 +101,21 @@ pub async fn exposure(
         .filter(sales_order::Column::OrderType.ne(crate::extension::builtin::JOURNAL))
         .all(db)
         .await?
+        .into_iter()
+        .map(|o| o.id)
+        .collect();
+    // what is not invoiced yet of each line (the invoiced part is in the balance already): its
+    // gross amount (net of the invoice discount, with tax) in proportion to the quantity left
+    let open: Decimal = super::lines_of(db, &orders)
+        .await?
         .iter()
-        .map(|o| o.total_amount.value())
+        .filter(|l| l.quantity.raw() > 0)
+        .map(|l| {
+            let left = (l.quantity.raw() - l.canceled.raw() - l.invoiced.raw()).max(0);
+            let gross =
+                l.line_amount.value() - l.invoice_discount_amount.value() + l.tax_amount.value();
+            gross * Decimal::from(left) / Decimal::from(l.quantity.raw())
+        })
         .sum();
     Ok(balance + open)
 }

@@ -445,3 +445,53 @@ pub mod picking_list_line {
     pub enum Relation {}
     impl ActiveModelBehavior for ActiveModel {}
 }
+
+// The invoice list reads these through the same typed read path as orders (`reads::FastModel`).
+crate::fast_row!(customer_invoice::Model {
+    id,
+    company_id,
+    kind,
+    number,
+    customer_id,
+    currency_id,
+    invoice_date,
+    due_date,
+    cash_discount_date,
+    cash_discount_amount,
+    exchange_rate,
+    line_amount,
+    invoice_discount_amount,
+    net_amount,
+    tax_amount,
+    rounding_amount,
+    total_amount,
+    base_net_amount,
+    base_tax_amount,
+    base_total_amount,
+    voucher_id,
+    idempotency_key,
+    request_digest,
+    created_at,
+});
+crate::fast_model!(customer_invoice::Model);
+
+crate::fast_row!(customer_invoice_line::Model {
+    id,
+    company_id,
+    invoice_id,
+    line_number,
+    order_id,
+    order_line_id,
+    packing_slip_line_id,
+    item_id,
+    description,
+    account,
+    quantity,
+    unit_id,
+    unit_price,
+    line_amount,
+    invoice_discount_amount,
+    tax_code_id,
+    tax_amount,
+});
+crate::fast_model!(customer_invoice_line::Model);

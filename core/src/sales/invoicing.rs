@@ -53,6 +53,7 @@ pub enum InvoiceKind {
     #[sea_orm(string_value = "free_text")]
     FreeText,
 }
+crate::enum_cell!(InvoiceKind);
 
 /// What an invoice bills.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -632,7 +633,10 @@ pub(crate) async fn post_invoice(
     if asked_slips.is_none() {
         let lines = super::lines_of(db, &order_ids).await?;
         // with picking required only what was picked ships (the rest stays open)
-        let ship_now = super::picking::shippable(db, company_id, &lines).await?;
+        let ship_now = match r.warehouse_id {
+            Some(w) => super::picking::shippable(db, company_id, &lines, w).await?,
+            None => None,
+        };
         let mut shipped = Vec::with_capacity(orders.len());
         for o in orders {
             let left = lines.iter().any(|l| {
@@ -692,6 +696,25 @@ pub(crate) async fn post_invoice(
         .into_iter()
         .filter(|l| l.quantity.raw() != l.invoiced.raw())
         .collect();
+    if slip_lines.is_empty() && matches!(r.source, InvoiceSource::Orders(_)) {
+        let lines = super::lines_of(db, &order_ids).await?;
+        let open = lines
+            .iter()
+            .any(|l| l.quantity.raw() - l.delivered.raw() - l.canceled.raw() > 0);
+        let picking = crate::setup::company::Entity::find_by_id(company_id)
+            .one(db)
+            .await?
+            .is_some_and(|c| c.picking_required);
+        if open && picking {
+            return Err(Violation::new(
+                field,
+                Rule::NotPicked,
+                "nothing delivered is left to invoice, and the rest is not picked: the company \
+                 ships only what was picked",
+            )
+            .into());
+        }
+    }
     if slip_lines.is_empty() {
         let rule = if matches!(r.source, InvoiceSource::PackingSlips(_)) {
             Rule::AlreadyInvoiced
@@ -795,9 +818,9 @@ pub(crate) async fn post_invoice(
 
 /// A subscription order is an open order again after each invoice (DOMAIN.md §13, invariant
 /// 7): every line whose period is delivered and invoiced in full orders the next period, its
-/// quantity and amount growing by one period's (the quantity it had at its first renewal), so
-/// its counters, remainders and the invoices of the line keep adding up. The order's totals
-/// and status are recomputed.
+/// quantity and amount growing by one period's (its ordered quantity at its first renewal), so
+/// its counters, remainders and the invoices of the line keep adding up. A line whose rest was
+/// canceled has ended and is not renewed. The order's totals and status are recomputed.
 async fn renew(
     db: &impl ConnectionTrait,
     o: sales_order::Model,
@@ -806,7 +829,11 @@ async fn renew(
     let lines = super::lines_of(db, &[o.id]).await?;
     let mut renewed = false;
     for l in lines {
-        let open = l.quantity.raw() - l.canceled.raw();
+        // a canceled rest ends the subscription of that line
+        if l.canceled.raw() != 0 {
+            continue;
+        }
+        let open = l.quantity.raw();
         let done = open > 0 && l.delivered.raw() >= open && l.invoiced.raw() == l.delivered.raw();
         if !done {
             continue;
@@ -1861,4 +1888,45 @@ pub async fn preview(
         });
     }
     Ok(out)
+}
+
+fn exchange_rate_query(
+    company_id: i64,
+    currency_id: Option<i64>,
+) -> sea_orm::Select<setup::exchange_rate::Entity> {
+    use setup::exchange_rate::Column as C;
+    let mut q = setup::exchange_rate::Entity::find().filter(C::CompanyId.eq(company_id));
+    if let Some(c) = currency_id {
+        q = q.filter(C::CurrencyId.eq(c));
+    }
+    q
+}
+
+/// One page of the company's exchange rates (of one currency when given), by the day they
+/// apply from.
+pub async fn list_exchange_rates(
+    db: &impl crate::reads::Read,
+    company_id: i64,
+    currency_id: Option<i64>,
+    desc: bool,
+    args: &crate::paging::PageArgs,
+) -> ServiceResult<crate::paging::Page<setup::exchange_rate::Model>> {
+    crate::crm::page_sorted(
+        db,
+        exchange_rate_query(company_id, currency_id),
+        crate::crm::SortKey::Date(setup::exchange_rate::Column::ValidFrom),
+        setup::exchange_rate::Column::Id,
+        desc,
+        args,
+    )
+    .await
+}
+
+/// Number of exchange rates matching the filter.
+pub async fn count_exchange_rates(
+    db: &impl crate::reads::Read,
+    company_id: i64,
+    currency_id: Option<i64>,
+) -> ServiceResult<u64> {
+    Ok(crate::reads::count(db, exchange_rate_query(company_id, currency_id)).await?)
 }

@@ -944,6 +944,12 @@ pub(crate) async fn update_line(
             ),
         ));
     }
+    // nor below what picking lists hold for it (open, or picked and not shipped)
+    if let Some(q) = p.quantity
+        && let Ok(q) = Quantity::new(q)
+    {
+        picking::ensure_unpicked(db, &line, q.raw(), "quantity").await?;
+    }
     let ctx = context(db, company_id, order.customer_id).await?;
     let manual_price = p
         .unit_price
@@ -997,13 +1003,18 @@ pub(crate) async fn delete_line(
         .filter(packing_slip_line::Column::OrderLineId.eq(line.id))
         .one(db)
         .await?
-        .is_some();
+        .is_some()
+        || picking_list_line::Entity::find()
+            .filter(picking_list_line::Column::OrderLineId.eq(line.id))
+            .one(db)
+            .await?
+            .is_some();
     if !line.delivered.value().is_zero() || !line.canceled.value().is_zero() || shipped {
         return Err(violation(
             "id",
             Rule::LineHasDeliveries,
             format!(
-                "line {} has deliveries; cancel its remainder instead",
+                "line {} has deliveries or picking lists; cancel its remainder instead",
                 line.line_number
             ),
         ));

@@ -73,18 +73,26 @@ pub struct Picks {
     pub open: i64,
 }
 
-/// The picks of order lines (one statement).
+/// The picks of order lines (two statements), of one warehouse's lists when given.
 pub async fn picks_of_lines(
     db: &impl ConnectionTrait,
     order_ids: &[i64],
+    warehouse_id: Option<i64>,
 ) -> ServiceResult<HashMap<i64, Picks>> {
-    let lists: HashMap<i64, PickingStatus> = picking_list::Entity::find()
-        .filter(picking_list::Column::OrderId.is_in(order_ids.iter().copied()))
+    let mut q = picking_list::Entity::find()
+        .filter(picking_list::Column::OrderId.is_in(order_ids.iter().copied()));
+    if let Some(w) = warehouse_id {
+        q = q.filter(picking_list::Column::WarehouseId.eq(w));
+    }
+    let lists: HashMap<i64, PickingStatus> = q
         .all(db)
         .await?
         .into_iter()
         .map(|l| (l.id, l.status))
         .collect();
+    if lists.is_empty() {
+        return Ok(HashMap::new());
+    }
     let lines = picking_list_line::Entity::find()
         .filter(picking_list_line::Column::PickingListId.is_in(lists.keys().copied()))
         .all(db)
@@ -108,16 +116,18 @@ fn pickable(l: &sales_order_line::Model, p: Picks) -> i64 {
     (left - p.open - p.picked).max(0)
 }
 
-/// A shipment of picked goods: the quantities shipped consume the registered picks of their
-/// order lines, oldest list first (whether or not the company requires picking, so that picks
-/// never count twice).
+/// A shipment of picked goods: the quantities shipped (and any rest the shipment closed)
+/// consume the registered picks of their order lines in the shipping warehouse, oldest list
+/// first (whether or not the company requires picking, so that picks never count twice).
 pub(crate) async fn consume(
     db: &impl ConnectionTrait,
     order_id: i64,
+    warehouse_id: i64,
     shipped: &[(i64, i64)],
 ) -> ServiceResult<()> {
     let registered: Vec<i64> = picking_list::Entity::find()
         .filter(picking_list::Column::OrderId.eq(order_id))
+        .filter(picking_list::Column::WarehouseId.eq(warehouse_id))
         .filter(picking_list::Column::Status.eq(PickingStatus::Registered))
         .all(db)
         .await?
@@ -160,8 +170,7 @@ pub(crate) async fn post_picking_list(
     n: &NewPickingList,
 ) -> ServiceResult<(sales_order::Model, picking_list::Model)> {
     let o = lock_order(db, company_id, n.order_id).await?;
-    workflow::ensure_executable(db, &o).await?;
-    let o = workflow::release_for_posting(db, company_id, o).await?;
+    let o = workflow::ready_to_post(db, company_id, o).await?;
     let mut v = Violations::new();
     v.check(
         refs::usable(
@@ -174,7 +183,14 @@ pub(crate) async fn post_picking_list(
         .await?,
     );
     let lines = super::lines_of(db, &[o.id]).await?;
-    let picks = picks_of_lines(db, &[o.id]).await?;
+    let picks = picks_of_lines(db, &[o.id], None).await?;
+    let units: HashMap<i64, i32> = crate::catalog::unit_of_measure::Entity::find()
+        .filter(crate::catalog::unit_of_measure::Column::Id.is_in(lines.iter().map(|l| l.unit_id)))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|u| (u.id, u.decimals))
+        .collect();
     let by_id: HashMap<i64, &sales_order_line::Model> = lines.iter().map(|l| (l.id, l)).collect();
     let mut plan: Vec<(&sales_order_line::Model, i64)> = Vec::new();
     match &n.lines {
@@ -221,6 +237,16 @@ pub(crate) async fn post_picking_list(
                         &field,
                         Rule::InvalidValue,
                         "a quantity to pick is more than zero",
+                    ));
+                    continue;
+                }
+                if let Some(d) = units.get(&l.unit_id)
+                    && a.quantity.normalize().scale() > (*d).max(0) as u32
+                {
+                    v.push(Violation::new(
+                        &field,
+                        Rule::PrecisionExceeded,
+                        format!("the line's unit allows {d} decimal places"),
                     ));
                     continue;
                 }
@@ -358,6 +384,15 @@ pub async fn register_picking_list(
                 let Some(q) = v.check(validate::quantity(&field, a.quantity)) else {
                     continue;
                 };
+                // what was listed fits the unit; a picked quantity must fit it too
+                if a.quantity.normalize().scale() > units_scale(db, r.order_line_id).await? {
+                    v.push(Violation::new(
+                        &field,
+                        Rule::PrecisionExceeded,
+                        "the line's unit allows fewer decimal places",
+                    ));
+                    continue;
+                }
                 if q.raw() < 0 || q.raw() > r.quantity.raw() {
                     v.push(Violation::new(
                         &field,
@@ -401,8 +436,83 @@ pub async fn cancel_picking_list(
     let mut am: picking_list::ActiveModel = list.into();
     am.status = Set(PickingStatus::Canceled);
     let list = am.update(db).await?;
-    touch(db, o).await?;
+    if o.document_status == DocumentStatus::PickingList {
+        let doc = fallback_status(db, &o).await?;
+        let mut am: sales_order::ActiveModel = o.into();
+        am.document_status = Set(doc);
+        am.updated_at = Set(Utc::now());
+        am.update(db).await?;
+    } else {
+        touch(db, o).await?;
+    }
     Ok(list)
+}
+
+/// The document status an order falls back to when its last packing slip is reversed or a
+/// picking list canceled: `PICKING_LIST` while an open or registered list stands, else
+/// `CONFIRMATION` when it was confirmed, else none.
+pub(crate) async fn fallback_status(
+    db: &impl ConnectionTrait,
+    o: &sales_order::Model,
+) -> ServiceResult<DocumentStatus> {
+    let standing = picking_list::Entity::find()
+        .filter(picking_list::Column::OrderId.eq(o.id))
+        .filter(picking_list::Column::Status.ne(PickingStatus::Canceled))
+        .one(db)
+        .await?
+        .is_some();
+    Ok(if standing {
+        DocumentStatus::PickingList
+    } else if o.confirmed_version.is_some() {
+        DocumentStatus::Confirmation
+    } else {
+        DocumentStatus::None
+    })
+}
+
+/// Refuses a line's quantity going below what is delivered, canceled and held by picking lists
+/// (open, or picked and not shipped): `to` is the new ordered quantity less what is canceled.
+pub(crate) async fn ensure_unpicked(
+    db: &impl ConnectionTrait,
+    l: &sales_order_line::Model,
+    to: i64,
+    field: &str,
+) -> ServiceResult<()> {
+    let p = picks_of_lines(db, &[l.order_id], None)
+        .await?
+        .get(&l.id)
+        .copied()
+        .unwrap_or_default();
+    let held = p.open + p.picked.max(0);
+    if held > 0 && to - l.canceled.raw().min(to) < l.delivered.raw() + held {
+        return Err(Violation::new(
+            field,
+            Rule::InvalidValue,
+            format!(
+                "line {} has {} on picking lists (open, or picked and not shipped): ship it, \
+                 or cancel the open lists, first",
+                l.line_number,
+                Quantity::from_raw(held).value()
+            ),
+        )
+        .into());
+    }
+    Ok(())
+}
+
+async fn units_scale(db: &impl ConnectionTrait, order_line_id: i64) -> ServiceResult<u32> {
+    let Some(l) = sales_order_line::Entity::find_by_id(order_line_id)
+        .one(db)
+        .await?
+    else {
+        return Ok(0);
+    };
+    Ok(
+        crate::catalog::unit_of_measure::Entity::find_by_id(l.unit_id)
+            .one(db)
+            .await?
+            .map_or(0, |u| u.decimals.max(0) as u32),
+    )
 }
 
 /// Marks the order changed (what it may ship changed), so a change checked against its
@@ -426,12 +536,14 @@ pub async fn lines_of_picking_lists(
         .await?)
 }
 
-/// With picking required, what each line of an order may ship now: picked on registered lists
-/// and not yet shipped (raw units); `None` when the company does not require picking.
+/// With picking required, what each line of an order may ship now from a warehouse: picked on
+/// its registered lists and not yet shipped (raw units; a service line, which has nothing to
+/// pick, its whole quantity); `None` when the company does not require picking.
 pub(crate) async fn shippable(
     db: &impl ConnectionTrait,
     company_id: i64,
     lines: &[sales_order_line::Model],
+    warehouse_id: i64,
 ) -> ServiceResult<Option<HashMap<i64, i64>>> {
     let required = crate::setup::company::Entity::find_by_id(company_id)
         .one(db)
@@ -443,11 +555,27 @@ pub(crate) async fn shippable(
     let mut orders: Vec<i64> = lines.iter().map(|l| l.order_id).collect();
     orders.sort_unstable();
     orders.dedup();
-    let picks = picks_of_lines(db, &orders).await?;
+    let picks = picks_of_lines(db, &orders, Some(warehouse_id)).await?;
+    // services have nothing to pick: they ship their whole remainder
+    let services: HashSet<i64> = crate::catalog::item::Entity::find()
+        .filter(crate::catalog::item::Column::Id.is_in(lines.iter().map(|l| l.item_id)))
+        .filter(crate::catalog::item::Column::Kind.eq(crate::catalog::ItemKind::Service))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|i| i.id)
+        .collect();
     Ok(Some(
         lines
             .iter()
-            .map(|l| (l.id, picks.get(&l.id).map_or(0, |p| p.picked.max(0))))
+            .map(|l| {
+                let n = if services.contains(&l.item_id) {
+                    l.quantity.raw().max(0)
+                } else {
+                    picks.get(&l.id).map_or(0, |p| p.picked.max(0))
+                };
+                (l.id, n)
+            })
             .collect(),
     ))
 }

@@ -178,7 +178,9 @@ async fn set_counters(
 /// rounds up into more than it allows).
 fn share(l: &sales_order_line::Model, percent: Decimal) -> i64 {
     use rust_decimal::prelude::ToPrimitive;
-    (Decimal::from(l.quantity.raw().max(0)) * percent / Decimal::ONE_HUNDRED)
+    // a subscription line's tolerance is of one period, not of all periods together
+    let base = l.period_quantity.unwrap_or(l.quantity).raw().max(0);
+    (Decimal::from(base) * percent / Decimal::ONE_HUNDRED)
         .floor()
         .to_i64()
         .unwrap_or(0)
@@ -208,20 +210,7 @@ pub(crate) async fn post_packing_slip(
         }
         return Ok((o, ps));
     }
-    workflow::ensure_executable(db, &o).await?;
-    let blocked = crate::parties::customer::Entity::find_by_id(o.customer_id)
-        .one(db)
-        .await?
-        .is_some_and(|c| c.blocked == crate::parties::Blocked::All);
-    if blocked {
-        return Err(Violation::new(
-            "orderId",
-            Rule::InvalidValue,
-            format!("the customer of sales order {} is blocked", o.number),
-        )
-        .into());
-    }
-    let o = workflow::release_for_posting(db, company_id, o).await?;
+    let o = workflow::ready_to_post(db, company_id, o).await?;
     let (over_pct, under_pct) = crate::setup::company::Entity::find_by_id(company_id)
         .one(db)
         .await?
@@ -266,7 +255,7 @@ pub(crate) async fn post_packing_slip(
         })
     };
     // with picking required: what each line may ship now (picked, not yet shipped)
-    let picked = super::picking::shippable(db, company_id, &lines).await?;
+    let picked = super::picking::shippable(db, company_id, &lines, s.warehouse_id).await?;
     let picked_of =
         |l: &sales_order_line::Model| picked.as_ref().map(|m| m.get(&l.id).copied().unwrap_or(0));
     // (line, quantity to ship in raw units, the input field it came from)
@@ -416,7 +405,7 @@ pub(crate) async fn post_packing_slip(
     }
     .insert(db)
     .await?;
-    let shipped: Vec<(i64, i64)> = plan.iter().map(|(l, q, _)| (l.id, *q)).collect();
+    let mut shipped: Vec<(i64, i64)> = Vec::with_capacity(plan.len());
     for (l, q, field) in plan {
         let entry = inventory::move_for_sale(
             db,
@@ -449,8 +438,10 @@ pub(crate) async fn post_packing_slip(
         .insert(db)
         .await?;
         set_counters(db, l, l.delivered.raw() + q, l.canceled.raw() + closed).await?;
+        // a closed rest's picks are used up with it
+        shipped.push((l.id, q + closed));
     }
-    super::picking::consume(db, o.id, &shipped).await?;
+    super::picking::consume(db, o.id, s.warehouse_id, &shipped).await?;
     let doc = o.document_status.max(DocumentStatus::PackingSlip);
     let o = restate(db, o, doc).await?;
     Ok((o, ps))
@@ -599,10 +590,8 @@ pub(crate) async fn reverse_packing_slip(
         .any(|p| p.reverses_id.is_none() && p.reversed_by_id.is_none());
     let doc = if standing || o.document_status > DocumentStatus::PackingSlip {
         o.document_status
-    } else if o.confirmed_version.is_some() {
-        DocumentStatus::Confirmation
     } else {
-        DocumentStatus::None
+        super::picking::fallback_status(db, &o).await?
     };
     let o = restate(db, o, doc).await?;
     Ok((o, rev))
@@ -631,6 +620,7 @@ pub(crate) async fn cancel_remainder(
         )
         .into());
     }
+    super::picking::ensure_unpicked(db, &l, l.quantity.raw() - r, "lineId").await?;
     let canceled = l.canceled.raw() + r;
     let mut am: sales_order_line::ActiveModel = l.into();
     am.canceled = Set(Quantity::from_raw(canceled));

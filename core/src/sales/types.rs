@@ -138,11 +138,14 @@ pub async fn order_message(
         .into_iter()
         .map(|u| (u.id, u.code))
         .collect();
+    // what picking lists hold of each line (open, or picked and not shipped)
+    let picks = super::picking::picks_of_lines(db, &[o.id], None).await?;
     let mut lines = Vec::with_capacity(order_lines.len());
     for l in order_lines {
         let item = items
             .get(&l.item_id)
             .ok_or(ServiceError::NotFound("item"))?;
+        let picked = picks.get(&l.id).map_or(0, |p| p.open + p.picked.max(0));
         lines.push(OrderLine {
             line_number: l.line_number,
             item_number: item.number.clone(),
@@ -159,6 +162,7 @@ pub async fn order_message(
             requested_ship_date: o.requested_ship_date,
             delivered_quantity: l.delivered.value(),
             invoiced_quantity: l.invoiced.value(),
+            picked_quantity: crate::money::Quantity::from_raw(picked).value(),
             ..OrderLine::default()
         });
     }

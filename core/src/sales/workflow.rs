@@ -510,6 +510,29 @@ async fn set_release(
     Ok(am.update(db).await?)
 }
 
+/// What every posting of an order (picking list, packing slip) checks first, with the order
+/// locked: no active hold or pending approval, a customer not blocked for everything; then the
+/// order is released if it is open ([`release_for_posting`]).
+pub(crate) async fn ready_to_post(
+    db: &impl ConnectionTrait,
+    company_id: i64,
+    o: sales_order::Model,
+) -> ServiceResult<sales_order::Model> {
+    ensure_executable(db, &o).await?;
+    let blocked = crate::parties::customer::Entity::find_by_id(o.customer_id)
+        .one(db)
+        .await?
+        .is_some_and(|c| c.blocked == crate::parties::Blocked::All);
+    if blocked {
+        return Err(violation(
+            "orderId",
+            Rule::InvalidValue,
+            format!("the customer of sales order {} is blocked", o.number),
+        ));
+    }
+    release_for_posting(db, company_id, o).await
+}
+
 /// Releases an open order as part of a posting (a packing slip releases the order, DOMAIN.md
 /// §3.4): refused over the approval threshold (`APPROVAL_REQUIRED`); a released order stays
 /// as it is. The caller has locked the order and checked holds ([`ensure_executable`]).

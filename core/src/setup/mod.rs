@@ -1115,20 +1115,3 @@ pub async fn rate_on(
         .await?
         .map(|r| r.rate.value()))
 }
-
-/// The exchange rates of the company (of one currency when given), newest first.
-pub async fn list_exchange_rates(
-    db: &impl ConnectionTrait,
-    company_id: i64,
-    currency_id: Option<i64>,
-) -> ServiceResult<Vec<exchange_rate::Model>> {
-    let mut q =
-        exchange_rate::Entity::find().filter(exchange_rate::Column::CompanyId.eq(company_id));
-    if let Some(c) = currency_id {
-        q = q.filter(exchange_rate::Column::CurrencyId.eq(c));
-    }
-    Ok(q.order_by_asc(exchange_rate::Column::CurrencyId)
-        .order_by_desc(exchange_rate::Column::ValidFrom)
-        .all(db)
-        .await?)
-}

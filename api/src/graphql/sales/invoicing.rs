@@ -624,6 +624,12 @@ connection!(
     "customer invoices"
 );
 connection!(GlVoucherConnection, GlVoucherEdge, GlVoucher, "vouchers");
+connection!(
+    ExchangeRateConnection,
+    ExchangeRateEdge,
+    ExchangeRate,
+    "exchange rates"
+);
 
 /// Filter of the invoice list.
 #[derive(InputObject, Default)]
@@ -912,17 +918,37 @@ impl InvoicingQuery {
         Ok(GlVoucherConnection::from_page(page, total, GlVoucher))
     }
 
-    /// Exchange rates of the company (of one currency when given), newest first.
+    /// Exchange rates of the company (of one currency when given), by the day they apply
+    /// from: newest first unless `direction` is `ASC`.
+    #[graphql(complexity = "list_cost(first, last, child_complexity)")]
+    #[allow(
+        clippy::too_many_arguments,
+        reason = "a list field takes the Relay arguments, a filter and a direction"
+    )]
     async fn exchange_rates(
         &self,
         ctx: &Context<'_>,
+        #[graphql(desc = "Rows after this cursor.")] after: Option<String>,
+        #[graphql(desc = "Rows before this cursor.")] before: Option<String>,
+        #[graphql(desc = "At most this many from the start (max 100, default 20).")] first: Option<
+            i32,
+        >,
+        #[graphql(desc = "At most this many from the end (max 100).")] last: Option<i32>,
         #[graphql(desc = "Only this currency's rates.")] currency_id: Option<ID>,
-    ) -> Result<Vec<ExchangeRate>> {
+        #[graphql(desc = "Newest first when left out.")] direction: Option<SortDirection>,
+    ) -> Result<ExchangeRateConnection> {
         let cid = company_id(ctx)?;
+        let args = page_args(first, last, after, before)?;
         let cur = filter_id("currencyId", currency_id.as_ref(), Kind::Currency)?;
+        let desc = direction != Some(SortDirection::Asc);
         let db = db(ctx)?;
-        let v = read(setup::list_exchange_rates(&db.conn, cid, cur).await).await?;
-        Ok(v.into_iter().map(ExchangeRate).collect())
+        let page = read(invoicing::list_exchange_rates(db, cid, cur, desc, &args).await).await?;
+        let total = if wants_total(ctx) {
+            Some(read(invoicing::count_exchange_rates(db, cid, cur).await).await?)
+        } else {
+            None
+        };
+        Ok(ExchangeRateConnection::from_page(page, total, ExchangeRate))
     }
 
     /// How orders or packing slips would be invoiced, without posting anything: one proposal

@@ -243,6 +243,11 @@ impl PickingListLine {
     async fn picked(&self) -> Dec {
         Dec::of(self.0.picked.value())
     }
+    /// How much of the picked quantity packing slips shipped (a reversed packing slip's goods
+    /// are picked again on a new list).
+    async fn shipped(&self) -> Dec {
+        Dec::of(self.0.shipped.value())
+    }
 }
 
 connection!(
