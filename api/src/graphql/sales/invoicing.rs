@@ -128,7 +128,7 @@ impl CustomerInvoice {
         base_money(ctx, self.0.base_total_amount.value()).await
     }
     /// The lines.
-    async fn lines(&self, ctx: &Context<'_>) -> Result<Vec<CustomerInvoiceLine>> {
+    async fn lines(&self, ctx: &Context<'_>) -> Result<Vec<Fast<CustomerInvoiceLine>>> {
         let v = loaders(ctx)?
             .invoice_lines
             .load_one(self.0.id)
@@ -138,7 +138,7 @@ impl CustomerInvoice {
         let cur = self.0.currency_id;
         let mut v: Vec<_> = v.into_iter().map(|l| CustomerInvoiceLine(l, cur)).collect();
         v.sort_by_key(|l| l.0.line_number);
-        Ok(v)
+        Ok(v.into_iter().map(Fast).collect())
     }
     /// The general-ledger voucher of its posting.
     async fn voucher(&self, ctx: &Context<'_>) -> Result<GlVoucher> {
@@ -618,7 +618,7 @@ impl InvoiceProposalLine {
 }
 
 connection!(
-    CustomerInvoiceConnection,
+    fast CustomerInvoiceConnection,
     CustomerInvoiceEdge,
     CustomerInvoice,
     "customer invoices"
