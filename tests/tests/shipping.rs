@@ -802,6 +802,18 @@ async fn picking_lists_gate_shipping_when_required() {
     let p = ship(&c, one("1")).await;
     assert_eq!(codes(&p), ["NOT_PICKED"], "{p}");
 
+    // a PCS line picks and registers whole pieces only
+    let p = pick(&c, one("2.5")).await;
+    assert_eq!(codes(&p), ["PRECISION_EXCEEDED"], "{p}");
+    let p = c
+        .mutate(
+            "pickingListRegister",
+            "PickingListRegisterInput",
+            PICK,
+            json!({"id": list["id"], "lines": [{"lineId": lines[0], "quantity": "2.5"}]}),
+        )
+        .await;
+    assert_eq!(codes(&p), ["PRECISION_EXCEEDED"], "{p}");
     // 5 of A picked, none of B
     let p = c
         .mutate(

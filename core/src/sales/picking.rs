@@ -23,7 +23,6 @@ use crate::numbering::{self, SequenceKind};
 use crate::refs::{self, Table};
 use crate::validate;
 use chrono::Utc;
-use rust_decimal::Decimal;
 use sea_orm::entity::prelude::*;
 use sea_orm::{QueryOrder, Set};
 use std::collections::{HashMap, HashSet};
@@ -44,13 +43,7 @@ pub enum PickingStatus {
 }
 
 /// One order line and how much of it to pick (or, registering, was picked).
-#[derive(Debug, Clone)]
-pub struct PickLine {
-    /// The order line.
-    pub line_id: i64,
-    /// How much, in the line's unit.
-    pub quantity: Decimal,
-}
+pub use super::shipping::ShipLine as PickLine;
 
 /// A picking list to post.
 #[derive(Debug, Clone)]
@@ -184,13 +177,7 @@ pub(crate) async fn post_picking_list(
     );
     let lines = super::lines_of(db, &[o.id]).await?;
     let picks = picks_of_lines(db, &[o.id], None).await?;
-    let units: HashMap<i64, i32> = crate::catalog::unit_of_measure::Entity::find()
-        .filter(crate::catalog::unit_of_measure::Column::Id.is_in(lines.iter().map(|l| l.unit_id)))
-        .all(db)
-        .await?
-        .into_iter()
-        .map(|u| (u.id, u.decimals))
-        .collect();
+    let units = super::shipping::unit_decimals(db, lines.iter().map(|l| l.unit_id)).await?;
     let by_id: HashMap<i64, &sales_order_line::Model> = lines.iter().map(|l| (l.id, l)).collect();
     let mut plan: Vec<(&sales_order_line::Model, i64)> = Vec::new();
     match &n.lines {
@@ -213,43 +200,11 @@ pub(crate) async fn post_picking_list(
             let mut seen = HashSet::new();
             for (i, a) in asked.iter().enumerate() {
                 let field = format!("lines.{i}.quantity");
-                let Some(l) = by_id.get(&a.line_id).copied() else {
-                    v.push(Violation::new(
-                        &format!("lines.{i}.lineId"),
-                        Rule::NotFound,
-                        "no such line on this order",
-                    ));
+                let Some((l, q)) =
+                    super::shipping::asked_line(&mut v, &mut seen, &by_id, &units, i, a)
+                else {
                     continue;
                 };
-                if !seen.insert(l.id) {
-                    v.push(Violation::new(
-                        &format!("lines.{i}.lineId"),
-                        Rule::InvalidValue,
-                        format!("line {} is listed twice", l.line_number),
-                    ));
-                    continue;
-                }
-                let Some(q) = v.check(validate::quantity(&field, a.quantity)) else {
-                    continue;
-                };
-                if q.raw() <= 0 {
-                    v.push(Violation::new(
-                        &field,
-                        Rule::InvalidValue,
-                        "a quantity to pick is more than zero",
-                    ));
-                    continue;
-                }
-                if let Some(d) = units.get(&l.unit_id)
-                    && a.quantity.normalize().scale() > (*d).max(0) as u32
-                {
-                    v.push(Violation::new(
-                        &field,
-                        Rule::PrecisionExceeded,
-                        format!("the line's unit allows {d} decimal places"),
-                    ));
-                    continue;
-                }
                 let r = pickable(l, picks.get(&l.id).copied().unwrap_or_default());
                 if q.raw() > r {
                     v.push(Violation::new(
@@ -362,6 +317,15 @@ pub async fn register_picking_list(
     let (o, list) = open_list(db, company_id, id).await?;
     workflow::ensure_executable(db, &o).await?;
     let rows = lines_of_picking_lists(db, &[list.id]).await?;
+    // the units of the listed order lines, for the decimals a picked quantity may have
+    let unit_of: HashMap<i64, i64> = sales_order_line::Entity::find()
+        .filter(sales_order_line::Column::Id.is_in(rows.iter().map(|r| r.order_line_id)))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|l| (l.id, l.unit_id))
+        .collect();
+    let units = super::shipping::unit_decimals(db, unit_of.values().copied()).await?;
     let mut picked: HashMap<i64, i64> = HashMap::new();
     match &lines {
         None => {
@@ -385,7 +349,11 @@ pub async fn register_picking_list(
                     continue;
                 };
                 // what was listed fits the unit; a picked quantity must fit it too
-                if a.quantity.normalize().scale() > units_scale(db, r.order_line_id).await? {
+                let places = unit_of
+                    .get(&r.order_line_id)
+                    .and_then(|u| units.get(u))
+                    .map_or(0, |d| (*d).max(0) as u32);
+                if a.quantity.normalize().scale() > places {
                     v.push(Violation::new(
                         &field,
                         Rule::PrecisionExceeded,
@@ -498,21 +466,6 @@ pub(crate) async fn ensure_unpicked(
         .into());
     }
     Ok(())
-}
-
-async fn units_scale(db: &impl ConnectionTrait, order_line_id: i64) -> ServiceResult<u32> {
-    let Some(l) = sales_order_line::Entity::find_by_id(order_line_id)
-        .one(db)
-        .await?
-    else {
-        return Ok(0);
-    };
-    Ok(
-        crate::catalog::unit_of_measure::Entity::find_by_id(l.unit_id)
-            .one(db)
-            .await?
-            .map_or(0, |u| u.decimals.max(0) as u32),
-    )
 }
 
 /// Marks the order changed (what it may ship changed), so a change checked against its

@@ -101,6 +101,70 @@ fn other_unit(l: &sales_order_line::Model, field: &str) -> Violation {
     )
 }
 
+/// The order line and quantity a request line asks for (a shipment's or a picking list's),
+/// or `None` with the violation recorded: the line must be on the order and listed once, the
+/// quantity more than zero and within the decimals of the line's unit.
+pub(crate) fn asked_line<'a>(
+    v: &mut Violations,
+    seen: &mut HashSet<i64>,
+    by_id: &HashMap<i64, &'a sales_order_line::Model>,
+    units: &HashMap<i64, i32>,
+    i: usize,
+    a: &ShipLine,
+) -> Option<(&'a sales_order_line::Model, Quantity)> {
+    let field = format!("lines.{i}.quantity");
+    let Some(l) = by_id.get(&a.line_id).copied() else {
+        v.push(Violation::new(
+            &format!("lines.{i}.lineId"),
+            Rule::NotFound,
+            "no such line on this order",
+        ));
+        return None;
+    };
+    if !seen.insert(l.id) {
+        v.push(Violation::new(
+            &format!("lines.{i}.lineId"),
+            Rule::InvalidValue,
+            format!("line {} is listed twice", l.line_number),
+        ));
+        return None;
+    }
+    let q = v.check(validate::quantity(&field, a.quantity))?;
+    if q.raw() <= 0 {
+        v.push(Violation::new(
+            &field,
+            Rule::InvalidValue,
+            "a quantity must be more than zero",
+        ));
+        return None;
+    }
+    if let Some(d) = units.get(&l.unit_id)
+        && a.quantity.normalize().scale() > (*d).max(0) as u32
+    {
+        v.push(Violation::new(
+            &field,
+            Rule::PrecisionExceeded,
+            format!("the line's unit allows {d} decimal places"),
+        ));
+        return None;
+    }
+    Some((l, q))
+}
+
+/// The decimal places of units, by id (one statement).
+pub(crate) async fn unit_decimals(
+    db: &impl ConnectionTrait,
+    unit_ids: impl IntoIterator<Item = i64>,
+) -> ServiceResult<HashMap<i64, i32>> {
+    Ok(unit_of_measure::Entity::find()
+        .filter(unit_of_measure::Column::Id.is_in(unit_ids))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|u| (u.id, u.decimals))
+        .collect())
+}
+
 /// What a shipment asks for, as a digest: the order, the warehouse and the lines with their
 /// quantities (in any order; every remainder when none are given). The ship date is left out,
 /// since it defaults to the day of the request and a retry may come a day later.
@@ -234,13 +298,7 @@ pub(crate) async fn post_packing_slip(
     );
     let lines = lines_of(db, &[o.id]).await?;
     let by_id: HashMap<i64, &sales_order_line::Model> = lines.iter().map(|l| (l.id, l)).collect();
-    let units: HashMap<i64, i32> = unit_of_measure::Entity::find()
-        .filter(unit_of_measure::Column::Id.is_in(lines.iter().map(|l| l.unit_id)))
-        .all(db)
-        .await?
-        .into_iter()
-        .map(|u| (u.id, u.decimals))
-        .collect();
+    let units = unit_decimals(db, lines.iter().map(|l| l.unit_id)).await?;
     let items: HashMap<i64, crate::catalog::item::Model> = crate::catalog::item::Entity::find()
         .filter(crate::catalog::item::Column::Id.is_in(lines.iter().map(|l| l.item_id)))
         .all(db)
@@ -284,43 +342,9 @@ pub(crate) async fn post_packing_slip(
             let mut seen = HashSet::new();
             for (i, a) in asked.iter().enumerate() {
                 let field = format!("lines.{i}.quantity");
-                let Some(l) = by_id.get(&a.line_id).copied() else {
-                    v.push(Violation::new(
-                        &format!("lines.{i}.lineId"),
-                        Rule::NotFound,
-                        "no such line on this order",
-                    ));
+                let Some((l, q)) = asked_line(&mut v, &mut seen, &by_id, &units, i, a) else {
                     continue;
                 };
-                if !seen.insert(l.id) {
-                    v.push(Violation::new(
-                        &format!("lines.{i}.lineId"),
-                        Rule::InvalidValue,
-                        format!("line {} is listed twice", l.line_number),
-                    ));
-                    continue;
-                }
-                let Some(q) = v.check(validate::quantity(&field, a.quantity)) else {
-                    continue;
-                };
-                if q.raw() <= 0 {
-                    v.push(Violation::new(
-                        &field,
-                        Rule::InvalidValue,
-                        "a shipped quantity must be more than zero",
-                    ));
-                    continue;
-                }
-                if let Some(d) = units.get(&l.unit_id)
-                    && a.quantity.normalize().scale() > (*d).max(0) as u32
-                {
-                    v.push(Violation::new(
-                        &field,
-                        Rule::PrecisionExceeded,
-                        format!("the line's unit allows {d} decimal places"),
-                    ));
-                    continue;
-                }
                 if !unit_ok(l) {
                     v.push(other_unit(l, &format!("lines.{i}.lineId")));
                     continue;
