@@ -254,12 +254,10 @@ impl CustomerInvoiceLine {
     }
     /// The order line it bills; none on a free text line.
     async fn order_line(&self, ctx: &Context<'_>) -> Result<Option<SalesOrderLine>> {
-        let Some(id) = self.0.order_line_id else {
-            return Ok(None);
-        };
-        let l = load!(ctx, order_line, id, |l| l, "sales order line")?;
-        let o = load!(ctx, sales_order, l.order_id, |o| o, "sales order")?;
-        Ok(Some(SalesOrderLine(l, o.currency_id)))
+        match self.0.order_line_id {
+            Some(id) => Ok(Some(super::shipping::order_line_of(ctx, id).await?)),
+            None => Ok(None),
+        }
     }
     /// The packing-slip line it draws on; none on a free text line.
     async fn packing_slip_line(&self, ctx: &Context<'_>) -> Result<Option<PackingSlipLine>> {

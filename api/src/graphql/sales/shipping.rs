@@ -81,6 +81,14 @@ impl PackingSlip {
     }
 }
 
+/// An order line by id, with its order's currency (for the lines of packing slips, picking
+/// lists and invoices).
+pub(crate) async fn order_line_of(ctx: &Context<'_>, id: i64) -> Result<SalesOrderLine> {
+    let l = load!(ctx, order_line, id, |l| l, "sales order line")?;
+    let o = load!(ctx, sales_order, l.order_id, |o| o, "sales order")?;
+    Ok(SalesOrderLine(l, o.currency_id))
+}
+
 /// The packing slips of an order, oldest first.
 pub(crate) async fn packing_slips_of(ctx: &Context<'_>, order: i64) -> Result<Vec<PackingSlip>> {
     let mut v = loaders(ctx)?
@@ -106,15 +114,7 @@ impl PackingSlipLine {
     }
     /// The order line shipped.
     async fn order_line(&self, ctx: &Context<'_>) -> Result<SalesOrderLine> {
-        let l = load!(
-            ctx,
-            order_line,
-            self.0.order_line_id,
-            |l| l,
-            "sales order line"
-        )?;
-        let o = load!(ctx, sales_order, l.order_id, |o| o, "sales order")?;
-        Ok(SalesOrderLine(l, o.currency_id))
+        order_line_of(ctx, self.0.order_line_id).await
     }
     /// The item.
     async fn item(&self, ctx: &Context<'_>) -> Result<Fast<Item>> {
@@ -221,15 +221,7 @@ impl PickingListLine {
     }
     /// The order line.
     async fn order_line(&self, ctx: &Context<'_>) -> Result<SalesOrderLine> {
-        let l = load!(
-            ctx,
-            order_line,
-            self.0.order_line_id,
-            |l| l,
-            "sales order line"
-        )?;
-        let o = load!(ctx, sales_order, l.order_id, |o| o, "sales order")?;
-        Ok(SalesOrderLine(l, o.currency_id))
+        order_line_of(ctx, self.0.order_line_id).await
     }
     /// The item.
     async fn item(&self, ctx: &Context<'_>) -> Result<Fast<Item>> {
