@@ -1317,7 +1317,8 @@ async fn random_walk_keeps_the_books_right() {
 }
 
 /// Posting an invoice from a packing slip runs the same number of SQL statements whatever its
-/// number of lines (2, 10 or 20): lines and counters are written in bulk.
+/// number of lines (2, 10 or 20): lines and counters are written in bulk. So does one straight
+/// from an order, which ships it in the same posting.
 #[tokio::test]
 async fn posting_an_invoice_runs_a_constant_number_of_statements() {
     let app = TestApp::start().await;
@@ -1350,6 +1351,35 @@ async fn posting_an_invoice_runs_a_constant_number_of_statements() {
     }
     assert_eq!(counts[1], counts[2], "statements per posting: {counts:?}");
     assert_eq!(counts[2], counts[3], "statements per posting: {counts:?}");
+    // straight from the order, its delivery posted in the same mutation: the stock moves,
+    // packing slip lines and counters are set-based too
+    let mut from_order = Vec::new();
+    for n in [2usize, 10, 20] {
+        let lines: Vec<Value> = (0..n)
+            .map(|i| json!({"itemId": if i % 2 == 0 { &s.item_a } else { &s.item_b }, "quantity": "2"}))
+            .collect();
+        let (so, _) = order(&c, &cust, json!(lines)).await;
+        let before = app.statements();
+        let p = c
+            .mutate(
+                "salesInvoicePost",
+                "SalesInvoicePostInput",
+                "invoice { number }",
+                json!({"orderIds": [so], "warehouseId": main}),
+            )
+            .await;
+        let used = app.statements() - before;
+        assert_eq!(p["userErrors"], json!([]), "{p}");
+        from_order.push(used);
+    }
+    assert_eq!(
+        from_order[0], from_order[1],
+        "statements per posting: {from_order:?}"
+    );
+    assert_eq!(
+        from_order[1], from_order[2],
+        "statements per posting: {from_order:?}"
+    );
 }
 
 /// Order creation takes an idempotency key too: eight clients sending the same creation at

@@ -248,6 +248,30 @@ async fn shipping_refusals_change_nothing_and_retries_post_once() {
     // not enough ITEM-A (10 on hand) and no ITEM-B at all
     let p = ship(&c, json!({"orderId": so, "warehouseId": main})).await;
     assert_eq!(codes(&p), ["INSUFFICIENT_STOCK"], "{p}");
+    // two lines of one item, each within the 10 on hand, together not: the stock moves of a
+    // shipment are checked together, the second line refused, nothing written (and no
+    // number used: the first packing slip below is PS-1)
+    let (twice, twice_lines) = order(
+        &c,
+        &cust,
+        json!([{"itemId": s.item_a, "quantity": "6"}, {"itemId": s.item_a, "quantity": "6"}]),
+    )
+    .await;
+    let p = ship(
+        &c,
+        json!({"orderId": twice, "warehouseId": main, "lines": [
+        {"lineId": twice_lines[0], "quantity": "6"}, {"lineId": twice_lines[1], "quantity": "6"}]}),
+    )
+    .await;
+    assert_eq!(codes(&p), ["INSUFFICIENT_STOCK"], "{p}");
+    assert_eq!(
+        p["userErrors"][0]["field"],
+        json!(["input", "lines", "1", "quantity"]),
+        "{p}"
+    );
+    let state = line_state(&c, &twice).await;
+    assert_eq!(state["lines"][0]["delivered"], "0", "{state}");
+    assert_eq!(state["lines"][1]["delivered"], "0", "{state}");
     let cases = [
         (
             json!([{"lineId": other_lines[0], "quantity": "1"}]),

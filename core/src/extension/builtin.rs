@@ -82,6 +82,7 @@ impl OrderTypeRules for StandardType {
         Ok(())
     }
 
+    /// Reads `req.order` beyond its type only for a type change ([`reads_order`]).
     fn check_transition(&self, req: &TransitionRequest) -> Result<(), ExtensionError> {
         let o = &req.order;
         let t = &req.transition;
@@ -117,6 +118,14 @@ impl OrderTypeRules for StandardType {
             _ => Ok(()),
         }
     }
+}
+
+/// Whether the built-in types' transition rules read the order itself for `action`: only a
+/// type change looks at its status and activity; picking, shipping and invoicing are decided
+/// by the type alone. The built-in path of `sales::change` builds the full order message
+/// only when this says so (eight statements saved on every posting).
+pub(crate) fn reads_order(action: TransitionAction) -> bool {
+    matches!(action, TransitionAction::ChangeType)
 }
 
 /// The built-in JSON rendering of an invoice document: the message itself, pretty-printed.

@@ -240,6 +240,30 @@ async fn post_entry(
     field: &str,
 ) -> ServiceResult<item_ledger_entry::Model> {
     let current = on_hand_one(db, it.id, warehouse_id).await?;
+    after_move(it, current, quantity, field)?;
+    Ok(item_ledger_entry::ActiveModel {
+        company_id: Set(company_id),
+        item_id: Set(it.id),
+        warehouse_id: Set(warehouse_id),
+        entry_type: Set(entry_type),
+        quantity: Set(quantity),
+        posting_date: Set(posting_date),
+        reason: Set(reason),
+        created_at: Set(Utc::now()),
+        ..Default::default()
+    }
+    .insert(db)
+    .await?)
+}
+
+/// The on-hand after moving `quantity` of a stocked item, refused when it would be negative
+/// (`INSUFFICIENT_STOCK` on `field`) or out of range.
+fn after_move(
+    it: &item::Model,
+    current: Quantity,
+    quantity: Quantity,
+    field: &str,
+) -> ServiceResult<Quantity> {
     let after = current.checked_add(quantity).ok_or_else(|| {
         ServiceError::from(Violation::new(
             field,
@@ -260,52 +284,104 @@ async fn post_entry(
         )
         .into());
     }
-    Ok(item_ledger_entry::ActiveModel {
-        company_id: Set(company_id),
-        item_id: Set(it.id),
-        warehouse_id: Set(warehouse_id),
-        entry_type: Set(entry_type),
-        quantity: Set(quantity),
-        posting_date: Set(posting_date),
-        reason: Set(reason),
-        created_at: Set(Utc::now()),
-        ..Default::default()
-    }
-    .insert(db)
-    .await?)
+    Ok(after)
 }
 
-/// Moves stock of a shipment or its reversal: `quantity` is negative to issue, positive to
-/// take back. `None` for an item that is not stocked (a service ships without stock). Call
-/// inside a write transaction: the item row is locked on PostgreSQL, as in [`adjust`], so two
-/// shipments of the same item cannot both pass the on-hand check.
+/// One stock movement of a shipment or its reversal ([`move_for_sale`]).
+#[derive(Debug, Clone)]
+pub(crate) struct SaleMove<'a> {
+    /// The item.
+    pub item_id: i64,
+    /// Negative to issue, positive to take back.
+    pub quantity: Quantity,
+    /// The input field a refusal names.
+    pub field: &'a str,
+}
+
+/// Moves the stock of a shipment or its reversal out of (or back into) one warehouse, in a
+/// constant number of statements whatever the number of moves: the items locked in id order
+/// (on PostgreSQL, as in [`adjust`], so two shipments of one item cannot both pass the
+/// on-hand check, and two shipments of the same items never wait for each other in a cycle),
+/// their on-hand read once, the entries written in one insert. Returns each move's entry, in
+/// the order of `moves`; `None` for an item that is not stocked (a service ships without
+/// stock). A move that would make an item's on-hand negative, counting the moves before it,
+/// is refused (`INSUFFICIENT_STOCK` on its field).
 pub(crate) async fn move_for_sale(
     db: &impl ConnectionTrait,
     company_id: i64,
-    item_id: i64,
     warehouse_id: i64,
-    quantity: Quantity,
     posting_date: NaiveDate,
-    field: &str,
-) -> ServiceResult<Option<item_ledger_entry::Model>> {
-    let it = locked_item(db, company_id, item_id).await?;
-    if it.kind != ItemKind::Stocked {
-        return Ok(None);
+    moves: &[SaleMove<'_>],
+) -> ServiceResult<Vec<Option<item_ledger_entry::Model>>> {
+    use sea_orm::QueryOrder;
+    if moves.is_empty() {
+        return Ok(vec![]);
     }
-    Ok(Some(
-        post_entry(
-            db,
-            company_id,
-            &it,
-            warehouse_id,
-            quantity,
-            posting_date,
-            EntryType::Sale,
-            None,
-            field,
-        )
-        .await?,
-    ))
+    let mut ids: Vec<i64> = moves.iter().map(|m| m.item_id).collect();
+    ids.sort_unstable();
+    ids.dedup();
+    let items: HashMap<i64, item::Model> = crate::db::locking(
+        db,
+        item::Entity::find()
+            .filter(item::Column::CompanyId.eq(company_id))
+            .filter(item::Column::Id.is_in(ids.iter().copied()))
+            .order_by_asc(item::Column::Id),
+    )
+    .all(db)
+    .await?
+    .into_iter()
+    .map(|i| (i.id, i))
+    .collect();
+    let stocked: Vec<i64> = items
+        .values()
+        .filter(|i| i.kind == ItemKind::Stocked)
+        .map(|i| i.id)
+        .collect();
+    let mut on_hand = if stocked.is_empty() {
+        HashMap::new()
+    } else {
+        on_hand(db, &stocked).await?
+    };
+    let mut rows = Vec::with_capacity(moves.len());
+    let mut is_stocked = Vec::with_capacity(moves.len());
+    for m in moves {
+        let it = items
+            .get(&m.item_id)
+            .ok_or(ServiceError::NotFound("item"))?;
+        is_stocked.push(it.kind == ItemKind::Stocked);
+        if it.kind != ItemKind::Stocked {
+            continue;
+        }
+        let current = on_hand
+            .entry((it.id, warehouse_id))
+            .or_insert(Quantity::ZERO);
+        *current = after_move(it, *current, m.quantity, m.field)?;
+        rows.push(item_ledger_entry::ActiveModel {
+            company_id: Set(company_id),
+            item_id: Set(it.id),
+            warehouse_id: Set(warehouse_id),
+            entry_type: Set(EntryType::Sale),
+            quantity: Set(m.quantity),
+            posting_date: Set(posting_date),
+            reason: Set(None),
+            created_at: Set(Utc::now()),
+            ..Default::default()
+        });
+    }
+    let mut entries = if rows.is_empty() {
+        vec![]
+    } else {
+        item_ledger_entry::Entity::insert_many(rows)
+            .exec_with_returning(db)
+            .await?
+    };
+    // ids grow in the order of the insert's rows
+    entries.sort_by_key(|e| e.id);
+    let mut entries = entries.into_iter();
+    Ok(is_stocked
+        .into_iter()
+        .map(|s| if s { entries.next() } else { None })
+        .collect())
 }
 
 async fn on_hand_one(

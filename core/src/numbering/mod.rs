@@ -163,16 +163,38 @@ pub async fn next_number(
     company_id: i64,
     kind: SequenceKind,
 ) -> ServiceResult<String> {
+    Ok(draw(db, company_id, kind, None).await?.0)
+}
+
+/// One statement: the counter moves on and, for a dated draw, the sequence's last date
+/// becomes the later of it and `date`; returns the number and that last date.
+async fn draw(
+    db: &impl ConnectionTrait,
+    company_id: i64,
+    kind: SequenceKind,
+    date: Option<chrono::NaiveDate>,
+) -> ServiceResult<(String, Option<chrono::NaiveDate>)> {
     use number_sequence::Column as C;
-    let stmt = Query::update()
-        .table(number_sequence::Entity)
+    let mut stmt = Query::update();
+    stmt.table(number_sequence::Entity)
         .value(C::NextValue, Expr::col(C::NextValue).add(1))
         .value(C::Draws, Expr::col(C::Draws).add(1))
-        .value(C::UpdatedAt, Utc::now())
-        .and_where(C::CompanyId.into_expr().eq(company_id))
+        .value(C::UpdatedAt, Utc::now());
+    if let Some(d) = date {
+        stmt.value(
+            C::LastDate,
+            Expr::case(
+                Expr::col(C::LastDate)
+                    .is_null()
+                    .or(Expr::col(C::LastDate).lt(d)),
+                d,
+            )
+            .finally(Expr::col(C::LastDate)),
+        );
+    }
+    stmt.and_where(C::CompanyId.into_expr().eq(company_id))
         .and_where(C::Kind.into_expr().eq(kind.to_value()))
-        .returning(Query::returning().columns([C::NextValue, C::Prefix, C::Width]))
-        .to_owned();
+        .returning(Query::returning().columns([C::NextValue, C::Prefix, C::Width, C::LastDate]));
     let row = match db.query_one(&stmt).await? {
         Some(r) => r,
         None => {
@@ -185,6 +207,7 @@ pub async fn next_number(
     let next: i64 = row.try_get("", "next_value")?;
     let prefix: String = row.try_get("", "prefix")?;
     let width: i32 = row.try_get("", "width")?;
+    let last: Option<chrono::NaiveDate> = row.try_get("", "last_date")?;
     let number = format_number(&prefix, width, next - 1);
     if number.len() > NUMBER_MAX {
         // The caller's transaction rolls back, so the counter does not move either.
@@ -199,14 +222,14 @@ pub async fn next_number(
         )
         .into());
     }
-    Ok(number)
+    Ok((number, last))
 }
 
-/// Draws the next number of a continuous sequence for a document posted on `date`. With
-/// `chronological`, a date before the one of the sequence's last number is refused
-/// (`NOT_CHRONOLOGICAL` on `field`); the caller's transaction then rolls the draw back. The
-/// sequence row stays locked by the draw until the transaction ends, so the dates of
-/// concurrent postings are compared one after the other.
+/// Draws the next number of a continuous sequence for a document posted on `date`, in one
+/// statement. With `chronological`, a date before the one of the sequence's last number is
+/// refused (`NOT_CHRONOLOGICAL` on `field`); the caller's transaction then rolls the draw
+/// back. The sequence row stays locked by the draw until the transaction ends, so the dates
+/// of concurrent postings are compared one after the other.
 pub async fn next_dated_number(
     db: &impl ConnectionTrait,
     company_id: i64,
@@ -215,36 +238,24 @@ pub async fn next_dated_number(
     chronological: bool,
     field: &str,
 ) -> ServiceResult<String> {
-    use number_sequence::Column as C;
-    let number = next_number(db, company_id, kind).await?;
-    let row = number_sequence::Entity::find()
-        .filter(C::CompanyId.eq(company_id))
-        .filter(C::Kind.eq(kind))
-        .one(db)
-        .await?
-        .ok_or(ServiceError::NotFound("number sequence"))?;
-    if let Some(last) = row.last_date {
-        if chronological && date < last {
-            return Err(Violation::new(
-                field,
-                Rule::NotChronological,
-                format!(
-                    "the last {} number was posted on {last}; with chronological numbering a posting may not be dated before it",
-                    kind.to_value()
-                ),
-            )
-            .into());
-        }
-        if date <= last {
-            return Ok(number);
-        }
+    let (number, last) = draw(db, company_id, kind, Some(date)).await?;
+    // the last date is now the later of the one before and this one: later than this one
+    // means a number was posted after it
+    if let Some(last) = last
+        && chronological
+        && last > date
+    {
+        return Err(Violation::new(
+            field,
+            Rule::NotChronological,
+            format!(
+                "the last {} number was posted on {last}; with chronological numbering a \
+                 posting may not be dated before it",
+                kind.to_value()
+            ),
+        )
+        .into());
     }
-    let stmt = Query::update()
-        .table(number_sequence::Entity)
-        .value(C::LastDate, date)
-        .and_where(C::Id.into_expr().eq(row.id))
-        .to_owned();
-    db.execute(&stmt).await?;
     Ok(number)
 }
 

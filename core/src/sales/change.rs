@@ -338,13 +338,19 @@ async fn types_of(
         .into_iter()
         .map(|o| o.order_type)
         .collect();
-    match change {
-        Change::Create(n) => types.push(n.order_type.clone()),
-        Change::ConfirmQuotation { .. } => types.push(crate::extension::builtin::SALES.into()),
-        Change::ChangeType { to, .. } => types.push(to.clone()),
-        _ => {}
-    }
+    types.extend(new_type(change).map(str::to_owned));
     Ok(types)
+}
+
+/// The type a change brings in besides the touched orders' own: a new order's, or the target
+/// of a type change.
+fn new_type(change: &Change) -> Option<&str> {
+    match change {
+        Change::Create(n) => Some(&n.order_type),
+        Change::ConfirmQuotation { .. } => Some(crate::extension::builtin::SALES),
+        Change::ChangeType { to, .. } => Some(to),
+        _ => None,
+    }
 }
 
 /// Makes the change in `txn` (every service rule applies) and returns what it wrote.
@@ -612,10 +618,12 @@ async fn built_in(
     let txn = db.begin_write().await?;
     let result = async {
         // Locked before they are read, in id order like every multi-order change.
+        let mut locked = Vec::with_capacity(ids.len());
         for id in ids {
-            super::lock_order(&txn, company_id, *id).await?;
+            locked.push(super::lock_order(&txn, company_id, *id).await?);
         }
-        let types = types_of(&txn, company_id, change, ids).await?;
+        let mut types: Vec<&str> = locked.iter().map(|o| o.order_type.as_str()).collect();
+        types.extend(new_type(change));
         if types.iter().any(|t| {
             registry
                 .order_type(t)
@@ -623,14 +631,26 @@ async fn built_in(
         }) {
             return Ok(None);
         }
-        let before: Vec<Order> = if !change.transitions().is_empty() {
+        let transitions = change.transitions();
+        let before: Vec<Order> = if transitions
+            .iter()
+            .any(|t| crate::extension::builtin::reads_order(t.action))
+        {
             messages(&txn, company_id, ids)
                 .await?
                 .into_iter()
                 .map(|(o, _)| o)
                 .collect()
         } else {
-            vec![]
+            // the built-in rules decide these transitions by the type alone
+            locked
+                .iter()
+                .map(|o| Order {
+                    number: o.number.clone(),
+                    order_type: o.order_type.clone(),
+                    ..Order::default()
+                })
+                .collect()
         };
         let done = apply(&txn, registry, company_id, change).await?;
         let after: Vec<Order> = if change.validates() {

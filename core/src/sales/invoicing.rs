@@ -323,7 +323,13 @@ async fn context(
         .await?
         .ok_or(ServiceError::NotFound("company"))?;
     let currency = setup::get_currency(db, company_id, currency_id).await?;
-    let base = setup::base_currency(db, company_id).await?;
+    let base = if currency.code == company.base_currency_code {
+        currency.clone()
+    } else {
+        setup::currency_by_code(db, company_id, &company.base_currency_code)
+            .await?
+            .ok_or(ServiceError::NotFound("base currency"))?
+    };
     let Some(rate) = setup::rate_on(db, &company, &currency, date).await? else {
         return Err(Violation::new(
             "invoiceDate",
@@ -607,7 +613,7 @@ pub(crate) async fn post_invoice(
         workflow::ensure_executable(db, &o).await?;
         released.push(workflow::release_for_posting(db, company_id, o).await?);
     }
-    let mut orders = released;
+    let orders = released;
     let cx = context(db, company_id, account, currency_id, r.invoice_date).await?;
     check_not_blocked(&cx.bill_to, field)?;
     check_account_currency(&cx.bill_to, &cx.currency, field)?;
@@ -630,15 +636,16 @@ pub(crate) async fn post_invoice(
         }
     }
     // an order invoice first ships what is left to deliver, as a packing slip of its own
+    // (the orders are locked and ready to post: checked above)
+    let mut shipped_ids = Vec::new();
     if asked_slips.is_none() {
         let lines = super::lines_of(db, &order_ids).await?;
         // with picking required only what was picked ships (the rest stays open)
         let ship_now = match r.warehouse_id {
-            Some(w) => super::picking::shippable(db, company_id, &lines, w).await?,
+            Some(w) => super::picking::shippable(db, &cx.company, &lines, w).await?,
             None => None,
         };
-        let mut shipped = Vec::with_capacity(orders.len());
-        for o in orders {
+        for o in &orders {
             let left = lines.iter().any(|l| {
                 l.order_id == o.id
                     && super::deliver_remainder(
@@ -651,7 +658,6 @@ pub(crate) async fn post_invoice(
                         .is_none_or(|m| m.get(&l.id).copied().unwrap_or(0) > 0)
             });
             if !left {
-                shipped.push(o);
                 continue;
             }
             let Some(warehouse_id) = r.warehouse_id else {
@@ -666,9 +672,16 @@ pub(crate) async fn post_invoice(
                 )
                 .into());
             };
-            let (o, _) = shipping::post_packing_slip(
+            let own: Vec<sales_order_line::Model> = lines
+                .iter()
+                .filter(|l| l.order_id == o.id)
+                .cloned()
+                .collect();
+            shipping::ship(
                 db,
-                company_id,
+                &cx.company,
+                o,
+                &own,
                 &shipping::Shipment {
                     order_id: o.id,
                     warehouse_id,
@@ -676,11 +689,11 @@ pub(crate) async fn post_invoice(
                     lines: None,
                     idempotency_key: None,
                 },
+                None,
             )
             .await?;
-            shipped.push(o);
+            shipped_ids.push(o.id);
         }
-        orders = shipped;
     }
     let slips = match asked_slips {
         Some(s) => s,
@@ -701,11 +714,7 @@ pub(crate) async fn post_invoice(
         let open = lines
             .iter()
             .any(|l| l.quantity.raw() - l.delivered.raw() - l.canceled.raw() > 0);
-        let picking = crate::setup::company::Entity::find_by_id(company_id)
-            .one(db)
-            .await?
-            .is_some_and(|c| c.picking_required);
-        if open && picking {
+        if open && cx.company.picking_required {
             return Err(Violation::new(
                 field,
                 Rule::NotPicked,
@@ -768,14 +777,8 @@ pub(crate) async fn post_invoice(
         billed.clone(),
     )
     .await?;
-    let inv = write(
-        db,
-        &cx,
-        &draft,
-        key.as_ref().map(|k| (k.clone(), request_digest(r))),
-    )
-    .await?;
-    // the counters, in a constant number of statements whatever the number of lines
+    // the counters, in a constant number of statements whatever the number of lines, and the
+    // orders' statuses, before the invoice is written with its numbers (drawn last)
     packing_slip_line::Entity::update_many()
         .col_expr(
             packing_slip_line::Column::Invoiced,
@@ -798,11 +801,16 @@ pub(crate) async fn post_invoice(
         .filter(sales_order_line::Column::Id.is_in(running.keys().copied()))
         .exec(db)
         .await?;
-    // only the orders the invoice bills change (the others may have shipped above)
+    // only the orders the invoice bills or ships change
     let mut written = Vec::with_capacity(orders.len());
     for o in orders {
         if !billed.contains(&o.id) {
-            written.push(o);
+            if shipped_ids.contains(&o.id) {
+                let doc = o.document_status.max(DocumentStatus::PackingSlip);
+                written.push(shipping::restate(db, o, doc).await?);
+            } else {
+                written.push(o);
+            }
             continue;
         }
         let o = shipping::restate(db, o, DocumentStatus::Invoice).await?;
@@ -813,6 +821,13 @@ pub(crate) async fn post_invoice(
         };
         written.push(o);
     }
+    let inv = write(
+        db,
+        &cx,
+        &draft,
+        key.as_ref().map(|k| (k.clone(), request_digest(r))),
+    )
+    .await?;
     Ok((written, inv, draft))
 }
 
@@ -888,15 +903,6 @@ async fn write(
         InvoiceKind::Invoice => SequenceKind::Invoice,
         InvoiceKind::FreeText => SequenceKind::FreeTextInvoice,
     };
-    let number = numbering::next_dated_number(
-        db,
-        company_id,
-        seq,
-        d.invoice_date,
-        cx.company.chronological_numbering,
-        "invoiceDate",
-    )
-    .await?;
     // the voucher: receivable, revenue per account, invoice discount, tax per code, rounding
     let mut postings = vec![Posting {
         account: cx.company.receivable_account.clone(),
@@ -944,6 +950,17 @@ async fn write(
         description: "Invoice rounding".into(),
         amount: -d.rounding_amount,
     });
+    // the numbers are drawn last: a sequence row stays locked from its draw to the commit, so
+    // what follows a draw is all that concurrent postings wait for
+    let number = numbering::next_dated_number(
+        db,
+        company_id,
+        seq,
+        d.invoice_date,
+        cx.company.chronological_numbering,
+        "invoiceDate",
+    )
+    .await?;
     let voucher = gl::post_voucher(
         db,
         company_id,

@@ -494,15 +494,11 @@ pub async fn lines_of_picking_lists(
 /// pick, its whole quantity); `None` when the company does not require picking.
 pub(crate) async fn shippable(
     db: &impl ConnectionTrait,
-    company_id: i64,
+    company: &crate::setup::company::Model,
     lines: &[sales_order_line::Model],
     warehouse_id: i64,
 ) -> ServiceResult<Option<HashMap<i64, i64>>> {
-    let required = crate::setup::company::Entity::find_by_id(company_id)
-        .one(db)
-        .await?
-        .is_some_and(|c| c.picking_required);
-    if !required {
+    if !company.picking_required {
         return Ok(None);
     }
     let mut orders: Vec<i64> = lines.iter().map(|l| l.order_id).collect();

@@ -39,6 +39,7 @@ use crate::validate;
 use chrono::{NaiveDate, Utc};
 use rust_decimal::Decimal;
 use sea_orm::entity::prelude::*;
+use sea_orm::sea_query::{CaseStatement, Expr};
 use sea_orm::{QueryOrder, Set};
 use std::collections::{HashMap, HashSet};
 
@@ -224,18 +225,96 @@ pub(crate) async fn restate(
     Ok(am.update(db).await?)
 }
 
+/// Sets the delivered and canceled counters of order lines, in one statement whatever their
+/// number: `(line, delivered, canceled)` in raw quantity units.
 async fn set_counters(
     db: &impl ConnectionTrait,
-    l: &sales_order_line::Model,
-    delivered: i64,
-    canceled: i64,
+    counters: &[(i64, i64, i64)],
 ) -> ServiceResult<()> {
-    let mut am: sales_order_line::ActiveModel = l.clone().into();
-    am.delivered = Set(Quantity::from_raw(delivered));
-    am.canceled = Set(Quantity::from_raw(canceled));
-    am.updated_at = Set(Utc::now());
-    am.update(db).await?;
+    use sales_order_line::Column as C;
+    if counters.is_empty() {
+        return Ok(());
+    }
+    let (mut delivered, mut canceled) = (CaseStatement::new(), CaseStatement::new());
+    for (id, d, c) in counters {
+        delivered = delivered.case(C::Id.eq(*id), Expr::val(*d));
+        canceled = canceled.case(C::Id.eq(*id), Expr::val(*c));
+    }
+    sales_order_line::Entity::update_many()
+        .col_expr(
+            C::Delivered,
+            delivered.finally(Expr::col(C::Delivered)).into(),
+        )
+        .col_expr(C::Canceled, canceled.finally(Expr::col(C::Canceled)).into())
+        .col_expr(C::UpdatedAt, Expr::val(Utc::now()))
+        .filter(C::Id.is_in(counters.iter().map(|c| c.0)))
+        .exec(db)
+        .await?;
     Ok(())
+}
+
+/// One line of a packing slip being written ([`write_lines`]).
+struct SlipLine<'a> {
+    line: &'a sales_order_line::Model,
+    /// Shipped (negative on a reversal), raw units.
+    quantity: i64,
+    /// The rest closed by the under-delivery tolerance (negative on a reversal), raw units.
+    closed: i64,
+    /// Whether the line moves stock (a reversal moves it back only where the slip moved it).
+    moves_stock: bool,
+    /// The input field a refusal names.
+    field: String,
+}
+
+/// Writes a packing slip's lines in a constant number of statements: the stock moves, the
+/// lines, and the order lines' delivered and canceled counters.
+async fn write_lines(
+    db: &impl ConnectionTrait,
+    company_id: i64,
+    ps: &packing_slip::Model,
+    lines: &[SlipLine<'_>],
+) -> ServiceResult<()> {
+    let moving: Vec<&SlipLine> = lines.iter().filter(|l| l.moves_stock).collect();
+    let moves: Vec<inventory::SaleMove> = moving
+        .iter()
+        .map(|l| inventory::SaleMove {
+            item_id: l.line.item_id,
+            quantity: Quantity::from_raw(-l.quantity),
+            field: &l.field,
+        })
+        .collect();
+    let entries =
+        inventory::move_for_sale(db, company_id, ps.warehouse_id, ps.ship_date, &moves).await?;
+    let entry_of: HashMap<i64, i64> = moving
+        .iter()
+        .zip(entries)
+        .filter_map(|(l, e)| e.map(|e| (l.line.id, e.id)))
+        .collect();
+    let rows = lines.iter().map(|l| packing_slip_line::ActiveModel {
+        company_id: Set(company_id),
+        packing_slip_id: Set(ps.id),
+        order_line_id: Set(l.line.id),
+        item_id: Set(l.line.item_id),
+        quantity: Set(Quantity::from_raw(l.quantity)),
+        invoiced: Set(Quantity::ZERO),
+        item_ledger_entry_id: Set(entry_of.get(&l.line.id).copied()),
+        closed: Set(Quantity::from_raw(l.closed)),
+        ..Default::default()
+    });
+    packing_slip_line::Entity::insert_many(rows)
+        .exec_without_returning(db)
+        .await?;
+    let counters: Vec<(i64, i64, i64)> = lines
+        .iter()
+        .map(|l| {
+            (
+                l.line.id,
+                l.line.delivered.raw() + l.quantity,
+                l.line.canceled.raw() + l.closed,
+            )
+        })
+        .collect();
+    set_counters(db, &counters).await
 }
 
 /// `percent` of a line's quantity, in raw quantity units, rounded down (a tolerance never
@@ -275,16 +354,34 @@ pub(crate) async fn post_packing_slip(
         return Ok((o, ps));
     }
     let o = workflow::ready_to_post(db, company_id, o).await?;
-    let (over_pct, under_pct) = crate::setup::company::Entity::find_by_id(company_id)
+    let company = crate::setup::company::Entity::find_by_id(company_id)
         .one(db)
         .await?
-        .map(|c| {
-            (
-                c.over_delivery_percent.value(),
-                c.under_delivery_percent.value(),
-            )
-        })
-        .unwrap_or_default();
+        .ok_or(ServiceError::NotFound("company"))?;
+    let lines = lines_of(db, &[o.id]).await?;
+    let ps = ship(db, &company, &o, &lines, s, key).await?;
+    let doc = o.document_status.max(DocumentStatus::PackingSlip);
+    let o = restate(db, o, doc).await?;
+    Ok((o, ps))
+}
+
+/// Writes a packing slip of an order locked by the caller and ready to post
+/// ([`workflow::ready_to_post`]), whose lines are `lines`: the order's status is left to the
+/// caller to restate. An invoice from an order ships through this with what it loaded
+/// already.
+pub(crate) async fn ship(
+    db: &impl ConnectionTrait,
+    company: &crate::setup::company::Model,
+    o: &sales_order::Model,
+    lines: &[sales_order_line::Model],
+    s: &Shipment,
+    key: Option<String>,
+) -> ServiceResult<packing_slip::Model> {
+    let company_id = company.id;
+    let (over_pct, under_pct) = (
+        company.over_delivery_percent.value(),
+        company.under_delivery_percent.value(),
+    );
     let mut v = Violations::new();
     v.check(
         refs::usable(
@@ -296,7 +393,6 @@ pub(crate) async fn post_packing_slip(
         )
         .await?,
     );
-    let lines = lines_of(db, &[o.id]).await?;
     let by_id: HashMap<i64, &sales_order_line::Model> = lines.iter().map(|l| (l.id, l)).collect();
     let units = unit_decimals(db, lines.iter().map(|l| l.unit_id)).await?;
     let items: HashMap<i64, crate::catalog::item::Model> = crate::catalog::item::Entity::find()
@@ -313,14 +409,14 @@ pub(crate) async fn post_packing_slip(
         })
     };
     // with picking required: what each line may ship now (picked, not yet shipped)
-    let picked = super::picking::shippable(db, company_id, &lines, s.warehouse_id).await?;
+    let picked = super::picking::shippable(db, company, lines, s.warehouse_id).await?;
     let picked_of =
         |l: &sales_order_line::Model| picked.as_ref().map(|m| m.get(&l.id).copied().unwrap_or(0));
     // (line, quantity to ship in raw units, the input field it came from)
     let mut plan: Vec<(&sales_order_line::Model, i64, String)> = Vec::new();
     match &s.lines {
         None => {
-            for l in &lines {
+            for l in lines {
                 let r = picked_of(l).map_or(remainder(l), |p| remainder(l).min(p));
                 if r > 0 {
                     if !unit_ok(l) {
@@ -429,46 +525,33 @@ pub(crate) async fn post_packing_slip(
     }
     .insert(db)
     .await?;
-    let mut shipped: Vec<(i64, i64)> = Vec::with_capacity(plan.len());
-    for (l, q, field) in plan {
-        let entry = inventory::move_for_sale(
-            db,
-            company_id,
-            l.item_id,
-            s.warehouse_id,
-            Quantity::from_raw(-q),
-            s.ship_date,
-            &field,
-        )
-        .await?;
-        // a remainder left within the under-delivery tolerance closes the line
-        let left = remainder(l) - q;
-        let closed = if left > 0 && left <= share(l, under_pct) {
-            left
-        } else {
-            0
-        };
-        packing_slip_line::ActiveModel {
-            company_id: Set(company_id),
-            packing_slip_id: Set(ps.id),
-            order_line_id: Set(l.id),
-            item_id: Set(l.item_id),
-            quantity: Set(Quantity::from_raw(q)),
-            invoiced: Set(Quantity::ZERO),
-            item_ledger_entry_id: Set(entry.map(|e| e.id)),
-            closed: Set(Quantity::from_raw(closed)),
-            ..Default::default()
-        }
-        .insert(db)
-        .await?;
-        set_counters(db, l, l.delivered.raw() + q, l.canceled.raw() + closed).await?;
-        // a closed rest's picks are used up with it
-        shipped.push((l.id, q + closed));
-    }
+    let slip: Vec<SlipLine> = plan
+        .into_iter()
+        .map(|(l, q, field)| {
+            // a remainder left within the under-delivery tolerance closes the line
+            let left = remainder(l) - q;
+            let closed = if left > 0 && left <= share(l, under_pct) {
+                left
+            } else {
+                0
+            };
+            SlipLine {
+                line: l,
+                quantity: q,
+                closed,
+                moves_stock: true,
+                field,
+            }
+        })
+        .collect();
+    write_lines(db, company_id, &ps, &slip).await?;
+    // a closed rest's picks are used up with it
+    let shipped: Vec<(i64, i64)> = slip
+        .iter()
+        .map(|l| (l.line.id, l.quantity + l.closed))
+        .collect();
     super::picking::consume(db, o.id, s.warehouse_id, &shipped).await?;
-    let doc = o.document_status.max(DocumentStatus::PackingSlip);
-    let o = restate(db, o, doc).await?;
-    Ok((o, ps))
+    Ok(ps)
 }
 
 /// The lines of packing slips (one statement).
@@ -564,46 +647,21 @@ pub(crate) async fn reverse_packing_slip(
     }
     .insert(db)
     .await?;
+    let mut back = Vec::with_capacity(slip_lines.len());
     for sl in &slip_lines {
         let l = by_id
             .get(&sl.order_line_id)
             .copied()
             .ok_or(ServiceError::NotFound("sales order line"))?;
-        let entry = if sl.item_ledger_entry_id.is_some() {
-            inventory::move_for_sale(
-                db,
-                company_id,
-                sl.item_id,
-                ps.warehouse_id,
-                sl.quantity,
-                date,
-                "id",
-            )
-            .await?
-        } else {
-            None
-        };
-        packing_slip_line::ActiveModel {
-            company_id: Set(company_id),
-            packing_slip_id: Set(rev.id),
-            order_line_id: Set(sl.order_line_id),
-            item_id: Set(sl.item_id),
-            quantity: Set(Quantity::from_raw(-sl.quantity.raw())),
-            invoiced: Set(Quantity::ZERO),
-            item_ledger_entry_id: Set(entry.map(|e| e.id)),
-            closed: Set(Quantity::from_raw(-sl.closed.raw())),
-            ..Default::default()
-        }
-        .insert(db)
-        .await?;
-        set_counters(
-            db,
-            l,
-            l.delivered.raw() - sl.quantity.raw(),
-            l.canceled.raw() - sl.closed.raw(),
-        )
-        .await?;
+        back.push(SlipLine {
+            line: l,
+            quantity: -sl.quantity.raw(),
+            closed: -sl.closed.raw(),
+            moves_stock: sl.item_ledger_entry_id.is_some(),
+            field: "id".to_owned(),
+        });
     }
+    write_lines(db, company_id, &rev, &back).await?;
     let mut am: packing_slip::ActiveModel = ps.into();
     am.reversed_by_id = Set(Some(rev.id));
     am.update(db).await?;
