@@ -635,18 +635,19 @@ pub(crate) async fn post_invoice(
             check_not_blocked(&c, field)?;
         }
     }
-    // an order invoice first ships what is left to deliver, as a packing slip of its own
-    // (the orders are locked and ready to post: checked above)
-    let mut shipped_ids = Vec::new();
+    // an order invoice also ships what is left to deliver, as a packing slip of its own per
+    // order (the orders are locked and ready to post: checked above); the shipments are
+    // planned here and written last, with the invoice
+    let order_lines: Vec<sales_order_line::Model> = super::lines_of(db, &order_ids).await?;
+    let mut planned: Vec<(i64, i64, i64, Vec<shipping::SlipLine>)> = Vec::new();
     if asked_slips.is_none() {
-        let lines = super::lines_of(db, &order_ids).await?;
         // with picking required only what was picked ships (the rest stays open)
         let ship_now = match r.warehouse_id {
-            Some(w) => super::picking::shippable(db, &cx.company, &lines, w).await?,
+            Some(w) => super::picking::shippable(db, &cx.company, &order_lines, w).await?,
             None => None,
         };
         for o in &orders {
-            let left = lines.iter().any(|l| {
+            let left = order_lines.iter().any(|l| {
                 l.order_id == o.id
                     && super::deliver_remainder(
                         l.quantity.value(),
@@ -672,12 +673,12 @@ pub(crate) async fn post_invoice(
                 )
                 .into());
             };
-            let own: Vec<sales_order_line::Model> = lines
+            let own: Vec<sales_order_line::Model> = order_lines
                 .iter()
                 .filter(|l| l.order_id == o.id)
                 .cloned()
                 .collect();
-            shipping::ship(
+            let slip = shipping::plan(
                 db,
                 &cx.company,
                 o,
@@ -689,12 +690,12 @@ pub(crate) async fn post_invoice(
                     lines: None,
                     idempotency_key: None,
                 },
-                None,
             )
             .await?;
-            shipped_ids.push(o.id);
+            planned.push((o.id, o.customer_id, warehouse_id, slip));
         }
     }
+    // the packing slips standing and what of them is not invoiced yet, then what ships now
     let slips = match asked_slips {
         Some(s) => s,
         None => shipping::packing_slips_of(db, &order_ids)
@@ -709,22 +710,22 @@ pub(crate) async fn post_invoice(
         .into_iter()
         .filter(|l| l.quantity.raw() != l.invoiced.raw())
         .collect();
-    if slip_lines.is_empty() && matches!(r.source, InvoiceSource::Orders(_)) {
-        let lines = super::lines_of(db, &order_ids).await?;
-        let open = lines
-            .iter()
-            .any(|l| l.quantity.raw() - l.delivered.raw() - l.canceled.raw() > 0);
-        if open && cx.company.picking_required {
-            return Err(Violation::new(
-                field,
-                Rule::NotPicked,
-                "nothing delivered is left to invoice, and the rest is not picked: the company \
-                 ships only what was picked",
-            )
-            .into());
+    let shipping_now = planned.iter().any(|p| !p.3.is_empty());
+    if slip_lines.is_empty() && !shipping_now {
+        if matches!(r.source, InvoiceSource::Orders(_)) {
+            let open = order_lines
+                .iter()
+                .any(|l| l.quantity.raw() - l.delivered.raw() - l.canceled.raw() > 0);
+            if open && cx.company.picking_required {
+                return Err(Violation::new(
+                    field,
+                    Rule::NotPicked,
+                    "nothing delivered is left to invoice, and the rest is not picked: the \
+                     company ships only what was picked",
+                )
+                .into());
+            }
         }
-    }
-    if slip_lines.is_empty() {
         let rule = if matches!(r.source, InvoiceSource::PackingSlips(_)) {
             Rule::AlreadyInvoiced
         } else {
@@ -732,19 +733,31 @@ pub(crate) async fn post_invoice(
         };
         return Err(Violation::new(field, rule, "nothing delivered is left to invoice").into());
     }
-    let order_lines: HashMap<i64, sales_order_line::Model> = super::lines_of(db, &order_ids)
-        .await?
-        .into_iter()
-        .map(|l| (l.id, l))
-        .collect();
+    let by_id: HashMap<i64, &sales_order_line::Model> =
+        order_lines.iter().map(|l| (l.id, l)).collect();
     let step = cx.currency.amount_precision.value();
     let mut running: HashMap<i64, i64> = HashMap::new();
     let mut lines = Vec::with_capacity(slip_lines.len());
-    for sl in &slip_lines {
-        let l = order_lines
-            .get(&sl.order_line_id)
+    // (order line, quantity to invoice, its packing slip line when written already)
+    let parts = slip_lines
+        .iter()
+        .map(|sl| {
+            (
+                sl.order_line_id,
+                sl.quantity.raw() - sl.invoiced.raw(),
+                Some(sl.id),
+            )
+        })
+        .chain(
+            planned
+                .iter()
+                .flat_map(|p| p.3.iter().map(|l| (l.line.id, l.quantity, None))),
+        );
+    for (order_line_id, q, packing_slip_line_id) in parts {
+        let l = by_id
+            .get(&order_line_id)
+            .copied()
             .ok_or(ServiceError::NotFound("sales order line"))?;
-        let q = sl.quantity.raw() - sl.invoiced.raw();
         let before = *running.entry(l.id).or_insert(l.invoiced.raw());
         let amount = share_of(l.line_amount.value(), l.quantity.raw(), before + q, step)
             - share_of(l.line_amount.value(), l.quantity.raw(), before, step);
@@ -752,7 +765,7 @@ pub(crate) async fn post_invoice(
         lines.push(DraftLine {
             order_id: Some(l.order_id),
             order_line_id: Some(l.id),
-            packing_slip_line_id: Some(sl.id),
+            packing_slip_line_id,
             item_id: Some(l.item_id),
             description: l.description.clone(),
             account: cx.company.revenue_account.clone(),
@@ -768,7 +781,7 @@ pub(crate) async fn post_invoice(
     let mut billed: Vec<i64> = lines.iter().filter_map(|l| l.order_id).collect();
     billed.sort_unstable();
     billed.dedup();
-    let draft = complete(
+    let mut draft = complete(
         db,
         &cx,
         InvoiceKind::Invoice,
@@ -777,16 +790,25 @@ pub(crate) async fn post_invoice(
         billed.clone(),
     )
     .await?;
-    // the counters, in a constant number of statements whatever the number of lines, and the
-    // orders' statuses, before the invoice is written with its numbers (drawn last)
-    packing_slip_line::Entity::update_many()
-        .col_expr(
-            packing_slip_line::Column::Invoiced,
-            Expr::col(packing_slip_line::Column::Quantity),
-        )
-        .filter(packing_slip_line::Column::Id.is_in(slip_lines.iter().map(|l| l.id)))
-        .exec(db)
-        .await?;
+    // The counters and the orders' statuses, in a constant number of statements whatever the
+    // number of lines. Then what every posting shares and holds locked until the commit (the
+    // items whose stock moves, the number sequences) is written last: the packing slips, the
+    // invoice.
+    let shipped: Vec<shipping::SlipLine> = planned.iter().flat_map(|p| p.3.clone()).collect();
+    shipping::count_shipped(db, &shipped).await?;
+    for (order_id, _, warehouse_id, slip) in &planned {
+        shipping::use_picks(db, *order_id, *warehouse_id, slip).await?;
+    }
+    if !slip_lines.is_empty() {
+        packing_slip_line::Entity::update_many()
+            .col_expr(
+                packing_slip_line::Column::Invoiced,
+                Expr::col(packing_slip_line::Column::Quantity),
+            )
+            .filter(packing_slip_line::Column::Id.is_in(slip_lines.iter().map(|l| l.id)))
+            .exec(db)
+            .await?;
+    }
     let mut case = CaseStatement::new();
     for (id, invoiced) in &running {
         case = case.case(sales_order_line::Column::Id.eq(*id), Expr::val(*invoiced));
@@ -801,30 +823,80 @@ pub(crate) async fn post_invoice(
         .filter(sales_order_line::Column::Id.is_in(running.keys().copied()))
         .exec(db)
         .await?;
+    // each order's lines as now written: shipped and invoiced by this posting
+    let now_of = |order_id: i64| -> Vec<sales_order_line::Model> {
+        order_lines
+            .iter()
+            .filter(|l| l.order_id == order_id)
+            .map(|l| {
+                let mut l = l.clone();
+                if let Some(s) = shipped.iter().find(|s| s.line.id == l.id) {
+                    l.delivered = Quantity::from_raw(l.delivered.raw() + s.quantity);
+                    l.canceled = Quantity::from_raw(l.canceled.raw() + s.closed);
+                }
+                if let Some(q) = running.get(&l.id) {
+                    l.invoiced = Quantity::from_raw(*q);
+                }
+                l
+            })
+            .collect()
+    };
     // only the orders the invoice bills or ships change
     let mut written = Vec::with_capacity(orders.len());
     for o in orders {
-        if !billed.contains(&o.id) {
-            if shipped_ids.contains(&o.id) {
-                let doc = o.document_status.max(DocumentStatus::PackingSlip);
-                written.push(shipping::restate(db, o, doc).await?);
-            } else {
-                written.push(o);
-            }
+        let doc = if billed.contains(&o.id) {
+            DocumentStatus::Invoice
+        } else if planned.iter().any(|p| p.0 == o.id) {
+            o.document_status.max(DocumentStatus::PackingSlip)
+        } else {
+            written.push(o);
             continue;
-        }
-        let o = shipping::restate(db, o, DocumentStatus::Invoice).await?;
-        let o = if o.order_type == crate::extension::builtin::SUBSCRIPTION {
+        };
+        let now = now_of(o.id);
+        let o = shipping::restate_from(db, o, doc, &now).await?;
+        let o = if doc == DocumentStatus::Invoice
+            && o.order_type == crate::extension::builtin::SUBSCRIPTION
+        {
             renew(db, o, step).await?
         } else {
             o
         };
         written.push(o);
     }
+    let postings = voucher_lines(db, &cx, &draft).await?;
+    let mut new_slip_lines = Vec::new();
+    for (order_id, customer_id, warehouse_id, slip) in &planned {
+        let (_, lines) = shipping::write_slip(
+            db,
+            company_id,
+            &shipping::NewSlip {
+                order_id: *order_id,
+                customer_id: *customer_id,
+                warehouse_id: *warehouse_id,
+                ship_date: r.invoice_date,
+                reverses_id: None,
+                key: None,
+                lines: slip,
+                invoiced: true,
+            },
+        )
+        .await?;
+        new_slip_lines.extend(lines.into_iter().map(|l| l.id));
+    }
+    // the invoice lines of the new packing slip lines, in the same order
+    let mut ids = new_slip_lines.into_iter();
+    for l in draft
+        .lines
+        .iter_mut()
+        .filter(|l| l.packing_slip_line_id.is_none())
+    {
+        l.packing_slip_line_id = ids.next();
+    }
     let inv = write(
         db,
         &cx,
         &draft,
+        postings,
         key.as_ref().map(|k| (k.clone(), request_digest(r))),
     )
     .await?;
@@ -892,17 +964,13 @@ async fn renew(
 }
 
 /// Writes a computed invoice: number, voucher, invoice, lines, customer ledger entry.
-async fn write(
+/// The lines of an invoice's voucher: receivable, revenue per account, invoice discount, tax
+/// per code, rounding.
+async fn voucher_lines(
     db: &impl ConnectionTrait,
     cx: &Context,
     d: &Draft,
-    key: Option<(String, String)>,
-) -> ServiceResult<customer_invoice::Model> {
-    let company_id = cx.company.id;
-    let seq = match d.kind {
-        InvoiceKind::Invoice => SequenceKind::Invoice,
-        InvoiceKind::FreeText => SequenceKind::FreeTextInvoice,
-    };
+) -> ServiceResult<Vec<Posting>> {
     // the voucher: receivable, revenue per account, invoice discount, tax per code, rounding
     let mut postings = vec![Posting {
         account: cx.company.receivable_account.clone(),
@@ -950,6 +1018,23 @@ async fn write(
         description: "Invoice rounding".into(),
         amount: -d.rounding_amount,
     });
+    Ok(postings)
+}
+
+/// Writes an invoice with its voucher (`postings`, from [`voucher_lines`]) and its customer
+/// ledger entry.
+async fn write(
+    db: &impl ConnectionTrait,
+    cx: &Context,
+    d: &Draft,
+    postings: Vec<Posting>,
+    key: Option<(String, String)>,
+) -> ServiceResult<customer_invoice::Model> {
+    let company_id = cx.company.id;
+    let seq = match d.kind {
+        InvoiceKind::Invoice => SequenceKind::Invoice,
+        InvoiceKind::FreeText => SequenceKind::FreeTextInvoice,
+    };
     // the numbers are drawn last: a sequence row stays locked from its draw to the commit, so
     // what follows a draw is all that concurrent postings wait for
     let number = numbering::next_dated_number(
@@ -1366,7 +1451,15 @@ pub async fn free_text_invoice(
     if !post {
         return Ok((None, draft));
     }
-    let inv = write(db, &cx, &draft, key.map(|k| (k, free_text_digest(f)))).await?;
+    let postings = voucher_lines(db, &cx, &draft).await?;
+    let inv = write(
+        db,
+        &cx,
+        &draft,
+        postings,
+        key.map(|k| (k, free_text_digest(f))),
+    )
+    .await?;
     Ok((Some(inv), draft))
 }
 

@@ -207,6 +207,17 @@ pub(crate) async fn restate(
     document_status: DocumentStatus,
 ) -> ServiceResult<sales_order::Model> {
     let lines = lines_of(db, &[o.id]).await?;
+    restate_from(db, o, document_status, &lines).await
+}
+
+/// As [`restate`], from the order's lines as they are now (every one of them, with its
+/// counters as written).
+pub(crate) async fn restate_from(
+    db: &impl ConnectionTrait,
+    o: sales_order::Model,
+    document_status: DocumentStatus,
+    lines: &[sales_order_line::Model],
+) -> ServiceResult<sales_order::Model> {
     let statuses: Vec<_> = lines
         .iter()
         .map(|l| {
@@ -253,57 +264,27 @@ async fn set_counters(
     Ok(())
 }
 
-/// One line of a packing slip being written ([`write_lines`]).
-struct SlipLine<'a> {
-    line: &'a sales_order_line::Model,
+/// One line of a packing slip to write ([`write_slip`]).
+#[derive(Debug, Clone)]
+pub(crate) struct SlipLine {
+    /// The order line, as read before the packing slip.
+    pub line: sales_order_line::Model,
     /// Shipped (negative on a reversal), raw units.
-    quantity: i64,
+    pub quantity: i64,
     /// The rest closed by the under-delivery tolerance (negative on a reversal), raw units.
-    closed: i64,
+    pub closed: i64,
     /// Whether the line moves stock (a reversal moves it back only where the slip moved it).
-    moves_stock: bool,
+    pub moves_stock: bool,
     /// The input field a refusal names.
-    field: String,
+    pub field: String,
 }
 
-/// Writes a packing slip's lines in a constant number of statements: the stock moves, the
-/// lines, and the order lines' delivered and canceled counters.
-async fn write_lines(
+/// The order lines' delivered and canceled counters after packing slip lines, in one
+/// statement.
+pub(crate) async fn count_shipped(
     db: &impl ConnectionTrait,
-    company_id: i64,
-    ps: &packing_slip::Model,
-    lines: &[SlipLine<'_>],
+    lines: &[SlipLine],
 ) -> ServiceResult<()> {
-    let moving: Vec<&SlipLine> = lines.iter().filter(|l| l.moves_stock).collect();
-    let moves: Vec<inventory::SaleMove> = moving
-        .iter()
-        .map(|l| inventory::SaleMove {
-            item_id: l.line.item_id,
-            quantity: Quantity::from_raw(-l.quantity),
-            field: &l.field,
-        })
-        .collect();
-    let entries =
-        inventory::move_for_sale(db, company_id, ps.warehouse_id, ps.ship_date, &moves).await?;
-    let entry_of: HashMap<i64, i64> = moving
-        .iter()
-        .zip(entries)
-        .filter_map(|(l, e)| e.map(|e| (l.line.id, e.id)))
-        .collect();
-    let rows = lines.iter().map(|l| packing_slip_line::ActiveModel {
-        company_id: Set(company_id),
-        packing_slip_id: Set(ps.id),
-        order_line_id: Set(l.line.id),
-        item_id: Set(l.line.item_id),
-        quantity: Set(Quantity::from_raw(l.quantity)),
-        invoiced: Set(Quantity::ZERO),
-        item_ledger_entry_id: Set(entry_of.get(&l.line.id).copied()),
-        closed: Set(Quantity::from_raw(l.closed)),
-        ..Default::default()
-    });
-    packing_slip_line::Entity::insert_many(rows)
-        .exec_without_returning(db)
-        .await?;
     let counters: Vec<(i64, i64, i64)> = lines
         .iter()
         .map(|l| {
@@ -315,6 +296,96 @@ async fn write_lines(
         })
         .collect();
     set_counters(db, &counters).await
+}
+
+/// A packing slip to write ([`write_slip`]).
+pub(crate) struct NewSlip<'a> {
+    /// The order.
+    pub order_id: i64,
+    /// Its customer.
+    pub customer_id: i64,
+    /// Shipped from.
+    pub warehouse_id: i64,
+    /// Ship date (the stock moves' posting date).
+    pub ship_date: NaiveDate,
+    /// The packing slip it reverses.
+    pub reverses_id: Option<i64>,
+    /// Idempotency key and request digest.
+    pub key: Option<(String, String)>,
+    /// Its lines.
+    pub lines: &'a [SlipLine],
+    /// Whether its lines are invoiced as they are written (an invoice from an order).
+    pub invoiced: bool,
+}
+
+/// Writes a packing slip in a constant number of statements whatever its number of lines:
+/// the stock moves (the items locked), the number, the slip, its lines (returned in the order
+/// of `n.lines`). The counters are the caller's ([`count_shipped`]): this is the part of a
+/// posting that holds the rows every posting shares (items, the number sequence) locked
+/// until the commit, so callers write it last.
+pub(crate) async fn write_slip(
+    db: &impl ConnectionTrait,
+    company_id: i64,
+    n: &NewSlip<'_>,
+) -> ServiceResult<(packing_slip::Model, Vec<packing_slip_line::Model>)> {
+    let moving: Vec<&SlipLine> = n.lines.iter().filter(|l| l.moves_stock).collect();
+    let moves: Vec<inventory::SaleMove> = moving
+        .iter()
+        .map(|l| inventory::SaleMove {
+            item_id: l.line.item_id,
+            quantity: Quantity::from_raw(-l.quantity),
+            field: &l.field,
+        })
+        .collect();
+    let entries =
+        inventory::move_for_sale(db, company_id, n.warehouse_id, n.ship_date, &moves).await?;
+    let entry_of: HashMap<i64, i64> = moving
+        .iter()
+        .zip(entries)
+        .filter_map(|(l, e)| e.map(|e| (l.line.id, e.id)))
+        .collect();
+    let number = numbering::next_number(db, company_id, SequenceKind::PackingSlip).await?;
+    let (idempotency_key, request_digest) = match &n.key {
+        Some((k, d)) => (Some(k.clone()), Some(d.clone())),
+        None => (None, None),
+    };
+    let ps = packing_slip::ActiveModel {
+        company_id: Set(company_id),
+        number: Set(number),
+        order_id: Set(n.order_id),
+        customer_id: Set(n.customer_id),
+        warehouse_id: Set(n.warehouse_id),
+        ship_date: Set(n.ship_date),
+        reverses_id: Set(n.reverses_id),
+        reversed_by_id: Set(None),
+        request_digest: Set(request_digest),
+        idempotency_key: Set(idempotency_key),
+        created_at: Set(Utc::now()),
+        ..Default::default()
+    }
+    .insert(db)
+    .await?;
+    let rows = n.lines.iter().map(|l| packing_slip_line::ActiveModel {
+        company_id: Set(company_id),
+        packing_slip_id: Set(ps.id),
+        order_line_id: Set(l.line.id),
+        item_id: Set(l.line.item_id),
+        quantity: Set(Quantity::from_raw(l.quantity)),
+        invoiced: Set(if n.invoiced {
+            Quantity::from_raw(l.quantity)
+        } else {
+            Quantity::ZERO
+        }),
+        item_ledger_entry_id: Set(entry_of.get(&l.line.id).copied()),
+        closed: Set(Quantity::from_raw(l.closed)),
+        ..Default::default()
+    });
+    let mut written = packing_slip_line::Entity::insert_many(rows)
+        .exec_with_returning(db)
+        .await?;
+    // ids grow in the order of the insert's rows
+    written.sort_by_key(|l| l.id);
+    Ok((ps, written))
 }
 
 /// `percent` of a line's quantity, in raw quantity units, rounded down (a tolerance never
@@ -359,24 +430,55 @@ pub(crate) async fn post_packing_slip(
         .await?
         .ok_or(ServiceError::NotFound("company"))?;
     let lines = lines_of(db, &[o.id]).await?;
-    let ps = ship(db, &company, &o, &lines, s, key).await?;
+    let slip = plan(db, &company, &o, &lines, s).await?;
+    count_shipped(db, &slip).await?;
+    use_picks(db, o.id, s.warehouse_id, &slip).await?;
+    let (ps, _) = write_slip(
+        db,
+        company_id,
+        &NewSlip {
+            order_id: o.id,
+            customer_id: o.customer_id,
+            warehouse_id: s.warehouse_id,
+            ship_date: s.ship_date,
+            reverses_id: None,
+            key: key.map(|k| (k, request_digest(s))),
+            lines: &slip,
+            invoiced: false,
+        },
+    )
+    .await?;
     let doc = o.document_status.max(DocumentStatus::PackingSlip);
     let o = restate(db, o, doc).await?;
     Ok((o, ps))
 }
 
-/// Writes a packing slip of an order locked by the caller and ready to post
-/// ([`workflow::ready_to_post`]), whose lines are `lines`: the order's status is left to the
-/// caller to restate. An invoice from an order ships through this with what it loaded
-/// already.
-pub(crate) async fn ship(
+/// The picks a packing slip uses up, a closed rest's with it.
+pub(crate) async fn use_picks(
+    db: &impl ConnectionTrait,
+    order_id: i64,
+    warehouse_id: i64,
+    slip: &[SlipLine],
+) -> ServiceResult<()> {
+    let shipped: Vec<(i64, i64)> = slip
+        .iter()
+        .map(|l| (l.line.id, l.quantity + l.closed))
+        .collect();
+    super::picking::consume(db, order_id, warehouse_id, &shipped).await
+}
+
+/// Plans a packing slip of an order locked by the caller and ready to post
+/// ([`workflow::ready_to_post`]), whose lines are `lines`: every check of the shipment,
+/// nothing written. The caller writes it with [`count_shipped`], [`use_picks`] and
+/// [`write_slip`]. An invoice from an order plans its shipment through this with what it
+/// loaded already.
+pub(crate) async fn plan(
     db: &impl ConnectionTrait,
     company: &crate::setup::company::Model,
     o: &sales_order::Model,
     lines: &[sales_order_line::Model],
     s: &Shipment,
-    key: Option<String>,
-) -> ServiceResult<packing_slip::Model> {
+) -> ServiceResult<Vec<SlipLine>> {
     let company_id = company.id;
     let (over_pct, under_pct) = (
         company.over_delivery_percent.value(),
@@ -394,7 +496,6 @@ pub(crate) async fn ship(
         .await?,
     );
     let by_id: HashMap<i64, &sales_order_line::Model> = lines.iter().map(|l| (l.id, l)).collect();
-    let units = unit_decimals(db, lines.iter().map(|l| l.unit_id)).await?;
     let items: HashMap<i64, crate::catalog::item::Model> = crate::catalog::item::Entity::find()
         .filter(crate::catalog::item::Column::Id.is_in(lines.iter().map(|l| l.item_id)))
         .all(db)
@@ -428,6 +529,8 @@ pub(crate) async fn ship(
             }
         }
         Some(asked) => {
+            // the units' decimals, for the quantities asked (a whole remainder is in them)
+            let units = unit_decimals(db, lines.iter().map(|l| l.unit_id)).await?;
             if asked.is_empty() {
                 v.push(Violation::new(
                     "lines",
@@ -508,24 +611,7 @@ pub(crate) async fn ship(
         )
         .into());
     }
-    let number = numbering::next_number(db, company_id, SequenceKind::PackingSlip).await?;
-    let ps = packing_slip::ActiveModel {
-        company_id: Set(company_id),
-        number: Set(number),
-        order_id: Set(o.id),
-        customer_id: Set(o.customer_id),
-        warehouse_id: Set(s.warehouse_id),
-        ship_date: Set(s.ship_date),
-        reverses_id: Set(None),
-        reversed_by_id: Set(None),
-        request_digest: Set(key.as_ref().map(|_| request_digest(s))),
-        idempotency_key: Set(key),
-        created_at: Set(Utc::now()),
-        ..Default::default()
-    }
-    .insert(db)
-    .await?;
-    let slip: Vec<SlipLine> = plan
+    Ok(plan
         .into_iter()
         .map(|(l, q, field)| {
             // a remainder left within the under-delivery tolerance closes the line
@@ -536,22 +622,14 @@ pub(crate) async fn ship(
                 0
             };
             SlipLine {
-                line: l,
+                line: l.clone(),
                 quantity: q,
                 closed,
                 moves_stock: true,
                 field,
             }
         })
-        .collect();
-    write_lines(db, company_id, &ps, &slip).await?;
-    // a closed rest's picks are used up with it
-    let shipped: Vec<(i64, i64)> = slip
-        .iter()
-        .map(|l| (l.line.id, l.quantity + l.closed))
-        .collect();
-    super::picking::consume(db, o.id, s.warehouse_id, &shipped).await?;
-    Ok(ps)
+        .collect())
 }
 
 /// The lines of packing slips (one statement).
@@ -630,23 +708,6 @@ pub(crate) async fn reverse_packing_slip(
     }
     let lines = lines_of(db, &[o.id]).await?;
     let by_id: HashMap<i64, &sales_order_line::Model> = lines.iter().map(|l| (l.id, l)).collect();
-    let number = numbering::next_number(db, company_id, SequenceKind::PackingSlip).await?;
-    let rev = packing_slip::ActiveModel {
-        company_id: Set(company_id),
-        number: Set(number),
-        order_id: Set(o.id),
-        customer_id: Set(ps.customer_id),
-        warehouse_id: Set(ps.warehouse_id),
-        ship_date: Set(date),
-        reverses_id: Set(Some(ps.id)),
-        reversed_by_id: Set(None),
-        idempotency_key: Set(None),
-        request_digest: Set(None),
-        created_at: Set(Utc::now()),
-        ..Default::default()
-    }
-    .insert(db)
-    .await?;
     let mut back = Vec::with_capacity(slip_lines.len());
     for sl in &slip_lines {
         let l = by_id
@@ -654,14 +715,29 @@ pub(crate) async fn reverse_packing_slip(
             .copied()
             .ok_or(ServiceError::NotFound("sales order line"))?;
         back.push(SlipLine {
-            line: l,
+            line: l.clone(),
             quantity: -sl.quantity.raw(),
             closed: -sl.closed.raw(),
             moves_stock: sl.item_ledger_entry_id.is_some(),
             field: "id".to_owned(),
         });
     }
-    write_lines(db, company_id, &rev, &back).await?;
+    count_shipped(db, &back).await?;
+    let (rev, _) = write_slip(
+        db,
+        company_id,
+        &NewSlip {
+            order_id: o.id,
+            customer_id: ps.customer_id,
+            warehouse_id: ps.warehouse_id,
+            ship_date: date,
+            reverses_id: Some(ps.id),
+            key: None,
+            lines: &back,
+            invoiced: false,
+        },
+    )
+    .await?;
     let mut am: packing_slip::ActiveModel = ps.into();
     am.reversed_by_id = Set(Some(rev.id));
     am.update(db).await?;

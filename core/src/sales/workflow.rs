@@ -480,9 +480,20 @@ async fn company_and_base_net(
         .one(db)
         .await?
         .ok_or(ServiceError::NotFound("company"))?;
-    let cur = crate::setup::get_currency(db, company_id, o.currency_id).await?;
-    let rate = crate::setup::rate_on(db, &c, &cur, o.order_date).await?;
-    Ok((c, rate.map(|r| o.net_amount.value() * r)))
+    let net = base_net(db, &c, o).await?;
+    Ok((c, net))
+}
+
+/// The order's net amount in the company's base currency at the exchange rate of the order
+/// date (`None` without a rate).
+async fn base_net(
+    db: &impl ConnectionTrait,
+    c: &company::Model,
+    o: &sales_order::Model,
+) -> ServiceResult<Option<Decimal>> {
+    let cur = crate::setup::get_currency(db, c.id, o.currency_id).await?;
+    let rate = crate::setup::rate_on(db, c, &cur, o.order_date).await?;
+    Ok(rate.map(|r| o.net_amount.value() * r))
 }
 
 /// Whether an order needs approval before release: its net amount, in the base currency, is
@@ -492,11 +503,16 @@ pub async fn needs_approval(
     company_id: i64,
     o: &sales_order::Model,
 ) -> ServiceResult<bool> {
-    let (c, base_net) = company_and_base_net(db, company_id, o).await?;
-    Ok(over_threshold(
-        c.approval_threshold.map(|t| t.value()),
-        base_net,
-    ))
+    let c = company::Entity::find_by_id(company_id)
+        .one(db)
+        .await?
+        .ok_or(ServiceError::NotFound("company"))?;
+    // without a threshold nothing needs approval: no amount to convert
+    let Some(threshold) = c.approval_threshold else {
+        return Ok(false);
+    };
+    let base_net = base_net(db, &c, o).await?;
+    Ok(over_threshold(Some(threshold.value()), base_net))
 }
 
 async fn set_release(
