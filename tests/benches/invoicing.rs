@@ -2,7 +2,8 @@
 //! `MERCATOR_TEST_DATABASE_URL`): posting a 20-line invoice straight from an order (its
 //! delivery posted in the same transaction) through one `salesInvoicePost`, then 2,000
 //! postings from 16 concurrent clients, checking that the numbers have no gap and no
-//! duplicate. Run with `scripts/bench-invoices` (release build). Prints RESULT lines.
+//! duplicate. The server runs as deployed (the default pool of 8 connections and token
+//! cache). Run with `scripts/bench-invoices` (release build). Prints RESULT lines.
 #![allow(
     clippy::unwrap_used,
     clippy::expect_used,
@@ -27,7 +28,7 @@ const POST: &str = "mutation($i: SalesInvoicePostInput!) { salesInvoicePost(inpu
 
 #[tokio::main(flavor = "multi_thread", worker_threads = 2)]
 async fn main() {
-    let app = TestApp::start().await;
+    let app = TestApp::start_as_deployed().await;
     let engine = if mercator_tests::postgres_url().is_some() {
         "postgres"
     } else {

@@ -87,6 +87,17 @@ impl TestApp {
         Self::start_with(cfg, dir).await
     }
 
+    /// Starts a server as deployed: a fresh database like [`TestApp::start`], with the
+    /// default connection pool and token cache instead of the small ones the tests share the
+    /// machine with. The benchmarks measure this.
+    pub async fn start_as_deployed() -> TestApp {
+        let (mut cfg, dir) = fresh_config();
+        let deployed = Config::default();
+        cfg.database_max_connections = deployed.database_max_connections;
+        cfg.limits.token_cache_seconds = deployed.limits.token_cache_seconds;
+        Self::start_with(cfg, dir).await
+    }
+
     /// Starts a server with the given configuration.
     pub async fn start_with(cfg: Config, dir: Option<tempfile::TempDir>) -> TestApp {
         let db = Db::connect(&cfg.db()).await.expect("connect");

@@ -791,6 +791,47 @@ async fn concurrent_postings_number_without_gaps() {
         (1..=8).map(|i| format!("FTI-{i:06}")).collect::<Vec<_>>()
     );
     assert_eq!(all["glVouchers"]["totalCount"], 75);
+
+    // combined invoices whose orders ship the same two items in crossing order (A and D
+    // ITEM-B, B and C ITEM-A), with single-order invoices of those items at the same time:
+    // every posting takes its item locks in id order before any number, so none waits for
+    // another in a cycle (on PostgreSQL a deadlock would abort one as CONFLICT)
+    stock(&c, &s.item_b, &main, "1000").await;
+    let both = customer(&c, "C-2000", &s.usd, json!({"combineShipments": true})).await;
+    let mut rounds = Vec::new();
+    for _ in 0..6 {
+        let mut ids = Vec::new();
+        for item in [&s.item_b, &s.item_a, &s.item_a, &s.item_b] {
+            ids.push(
+                order(&c, &both, json!([{"itemId": item, "quantity": "1"}]))
+                    .await
+                    .0,
+            );
+        }
+        let single = order(
+            &c,
+            &cust,
+            json!([{"itemId": s.item_a, "quantity": "1"}, {"itemId": s.item_b, "quantity": "1"}]),
+        )
+        .await
+        .0;
+        rounds.push((ids, single));
+    }
+    let crossing = rounds.iter().flat_map(|(ids, single)| {
+        let (c, main) = (&c, &main);
+        [
+            json!({"orderIds": [ids[0], ids[1]], "warehouseId": main}),
+            json!({"orderIds": [ids[2], ids[3]], "warehouseId": main}),
+            json!({"orderIds": [single], "warehouseId": main}),
+        ]
+        .into_iter()
+        .map(move |input| async move { invoice(c, input, None).await })
+    });
+    let results = futures_util::future::join_all(crossing).await;
+    for p in &results {
+        assert_eq!(p["userErrors"], json!([]), "{p}");
+    }
+    assert_eq!(on_hand(&c, &s.item_a).await, "863");
 }
 
 /// An invoice posting runs the approval check of a release: an order reopened and priced over

@@ -825,15 +825,14 @@ pub(crate) async fn post_invoice(
         .await?;
     // each order's lines as now written: shipped and invoiced by this posting
     let now_of = |order_id: i64| -> Vec<sales_order_line::Model> {
-        order_lines
+        let own: Vec<sales_order_line::Model> = order_lines
             .iter()
             .filter(|l| l.order_id == order_id)
-            .map(|l| {
-                let mut l = l.clone();
-                if let Some(s) = shipped.iter().find(|s| s.line.id == l.id) {
-                    l.delivered = Quantity::from_raw(l.delivered.raw() + s.quantity);
-                    l.canceled = Quantity::from_raw(l.canceled.raw() + s.closed);
-                }
+            .cloned()
+            .collect();
+        shipping::after_shipping(&own, &shipped)
+            .into_iter()
+            .map(|mut l| {
                 if let Some(q) = running.get(&l.id) {
                     l.invoiced = Quantity::from_raw(*q);
                 }
@@ -844,10 +843,9 @@ pub(crate) async fn post_invoice(
     // only the orders the invoice bills or ships change
     let mut written = Vec::with_capacity(orders.len());
     for o in orders {
+        // (an order that ships here is billed: what ships is invoiced)
         let doc = if billed.contains(&o.id) {
             DocumentStatus::Invoice
-        } else if planned.iter().any(|p| p.0 == o.id) {
-            o.document_status.max(DocumentStatus::PackingSlip)
         } else {
             written.push(o);
             continue;
@@ -864,9 +862,17 @@ pub(crate) async fn post_invoice(
         written.push(o);
     }
     let postings = voucher_lines(db, &cx, &draft).await?;
-    let mut new_slip_lines = Vec::new();
+    // the stock of every packing slip first, in one call (the items locked in id order), then
+    // the numbers: the order of locks every posting keeps
+    let entries = match (r.warehouse_id, shipped.is_empty()) {
+        (Some(w), false) => {
+            shipping::move_stock(db, company_id, w, r.invoice_date, &shipped).await?
+        }
+        _ => HashMap::new(),
+    };
+    let mut new_slip_lines: HashMap<i64, i64> = HashMap::new();
     for (order_id, customer_id, warehouse_id, slip) in &planned {
-        let (_, lines) = shipping::write_slip(
+        let (_, lines) = shipping::insert_slip(
             db,
             company_id,
             &shipping::NewSlip {
@@ -879,18 +885,20 @@ pub(crate) async fn post_invoice(
                 lines: slip,
                 invoiced: true,
             },
+            &entries,
         )
         .await?;
-        new_slip_lines.extend(lines.into_iter().map(|l| l.id));
+        new_slip_lines.extend(lines.into_iter().map(|l| (l.order_line_id, l.id)));
     }
-    // the invoice lines of the new packing slip lines, in the same order
-    let mut ids = new_slip_lines.into_iter();
+    // the invoice lines of the new packing slip lines (one per order line)
     for l in draft
         .lines
         .iter_mut()
         .filter(|l| l.packing_slip_line_id.is_none())
     {
-        l.packing_slip_line_id = ids.next();
+        l.packing_slip_line_id = l
+            .order_line_id
+            .and_then(|id| new_slip_lines.get(&id).copied());
     }
     let inv = write(
         db,
@@ -963,7 +971,6 @@ async fn renew(
     Ok(am.update(db).await?)
 }
 
-/// Writes a computed invoice: number, voucher, invoice, lines, customer ledger entry.
 /// The lines of an invoice's voucher: receivable, revenue per account, invoice discount, tax
 /// per code, rounding.
 async fn voucher_lines(

@@ -22,8 +22,12 @@
 //!   nothing; the same key for another order, warehouse or lines is refused
 //!   (`IDEMPOTENCY_KEY_REUSED`).
 //!
-//! Every function takes the caller's write transaction and locks the order first
-//! ([`super::lock_order`]), so concurrent postings of one order take turns.
+//! Every posting takes the caller's write transaction and locks the order first
+//! ([`super::lock_order`]), so concurrent postings of one order take turns; the parts a
+//! posting is made of ([`plan`], [`count_shipped`], [`use_picks`], [`move_stock`],
+//! [`insert_slip`]) rely on that lock, taken by their caller. The rows every posting shares
+//! are locked last, in one order: the items whose stock moves (in id order), then the number
+//! sequences (packing slip, invoice, voucher).
 
 use super::{
     DocumentStatus, header_status, line_status, lines_of, lock_order, packing_slip,
@@ -298,6 +302,24 @@ pub(crate) async fn count_shipped(
     set_counters(db, &counters).await
 }
 
+/// Order lines as [`count_shipped`] writes them after packing slip lines.
+pub(crate) fn after_shipping(
+    lines: &[sales_order_line::Model],
+    shipped: &[SlipLine],
+) -> Vec<sales_order_line::Model> {
+    lines
+        .iter()
+        .map(|l| {
+            let mut l = l.clone();
+            for s in shipped.iter().filter(|s| s.line.id == l.id) {
+                l.delivered = Quantity::from_raw(l.delivered.raw() + s.quantity);
+                l.canceled = Quantity::from_raw(l.canceled.raw() + s.closed);
+            }
+            l
+        })
+        .collect()
+}
+
 /// A packing slip to write ([`write_slip`]).
 pub(crate) struct NewSlip<'a> {
     /// The order.
@@ -328,7 +350,23 @@ pub(crate) async fn write_slip(
     company_id: i64,
     n: &NewSlip<'_>,
 ) -> ServiceResult<(packing_slip::Model, Vec<packing_slip_line::Model>)> {
-    let moving: Vec<&SlipLine> = n.lines.iter().filter(|l| l.moves_stock).collect();
+    let entries = move_stock(db, company_id, n.warehouse_id, n.ship_date, n.lines).await?;
+    insert_slip(db, company_id, n, &entries).await
+}
+
+/// The stock moves of packing slip lines out of (or back into) one warehouse, the items
+/// locked in id order ([`inventory::move_for_sale`]): the ledger entry of each order line
+/// that moved stock. Every lock a posting takes on items comes before its numbers (packing
+/// slip, invoice, voucher), in one call for all its packing slips, so two postings never wait
+/// for each other in a cycle.
+pub(crate) async fn move_stock(
+    db: &impl ConnectionTrait,
+    company_id: i64,
+    warehouse_id: i64,
+    date: NaiveDate,
+    lines: &[SlipLine],
+) -> ServiceResult<HashMap<i64, i64>> {
+    let moving: Vec<&SlipLine> = lines.iter().filter(|l| l.moves_stock).collect();
     let moves: Vec<inventory::SaleMove> = moving
         .iter()
         .map(|l| inventory::SaleMove {
@@ -337,13 +375,22 @@ pub(crate) async fn write_slip(
             field: &l.field,
         })
         .collect();
-    let entries =
-        inventory::move_for_sale(db, company_id, n.warehouse_id, n.ship_date, &moves).await?;
-    let entry_of: HashMap<i64, i64> = moving
+    let entries = inventory::move_for_sale(db, company_id, warehouse_id, date, &moves).await?;
+    Ok(moving
         .iter()
         .zip(entries)
         .filter_map(|(l, e)| e.map(|e| (l.line.id, e.id)))
-        .collect();
+        .collect())
+}
+
+/// The packing slip and its lines, after their stock moved ([`move_stock`]; `entry_of`:
+/// the ledger entry of each order line that moved stock): its number drawn, one insert each.
+pub(crate) async fn insert_slip(
+    db: &impl ConnectionTrait,
+    company_id: i64,
+    n: &NewSlip<'_>,
+    entry_of: &HashMap<i64, i64>,
+) -> ServiceResult<(packing_slip::Model, Vec<packing_slip_line::Model>)> {
     let number = numbering::next_number(db, company_id, SequenceKind::PackingSlip).await?;
     let (idempotency_key, request_digest) = match &n.key {
         Some((k, d)) => (Some(k.clone()), Some(d.clone())),
@@ -449,7 +496,7 @@ pub(crate) async fn post_packing_slip(
     )
     .await?;
     let doc = o.document_status.max(DocumentStatus::PackingSlip);
-    let o = restate(db, o, doc).await?;
+    let o = restate_from(db, o, doc, &after_shipping(&lines, &slip)).await?;
     Ok((o, ps))
 }
 
@@ -722,6 +769,17 @@ pub(crate) async fn reverse_packing_slip(
             field: "id".to_owned(),
         });
     }
+    // the document status falls back only when no other packing slip of the order stands
+    // (read before the shared rows are locked: the order's lock keeps it true)
+    let standing = packing_slips_of(db, &[o.id])
+        .await?
+        .iter()
+        .any(|p| p.id != ps.id && p.reverses_id.is_none() && p.reversed_by_id.is_none());
+    let doc = if standing || o.document_status > DocumentStatus::PackingSlip {
+        o.document_status
+    } else {
+        super::picking::fallback_status(db, &o).await?
+    };
     count_shipped(db, &back).await?;
     let (rev, _) = write_slip(
         db,
@@ -741,17 +799,7 @@ pub(crate) async fn reverse_packing_slip(
     let mut am: packing_slip::ActiveModel = ps.into();
     am.reversed_by_id = Set(Some(rev.id));
     am.update(db).await?;
-    // the document status falls back only when no packing slip of the order stands
-    let standing = packing_slips_of(db, &[o.id])
-        .await?
-        .iter()
-        .any(|p| p.reverses_id.is_none() && p.reversed_by_id.is_none());
-    let doc = if standing || o.document_status > DocumentStatus::PackingSlip {
-        o.document_status
-    } else {
-        super::picking::fallback_status(db, &o).await?
-    };
-    let o = restate(db, o, doc).await?;
+    let o = restate_from(db, o, doc, &after_shipping(&lines, &back)).await?;
     Ok((o, rev))
 }
 
