@@ -38,7 +38,7 @@ use crate::validate;
 use chrono::{Days, NaiveDate, Utc};
 use rust_decimal::Decimal;
 use sea_orm::entity::prelude::*;
-use sea_orm::sea_query::{CaseStatement, Expr};
+use sea_orm::sea_query::Expr;
 use sea_orm::{QueryOrder, Set};
 use std::collections::{BTreeMap, HashMap};
 
@@ -795,7 +795,22 @@ pub(crate) async fn post_invoice(
     // items whose stock moves, the number sequences) is written last: the packing slips, the
     // invoice.
     let shipped: Vec<shipping::SlipLine> = planned.iter().flat_map(|p| p.3.clone()).collect();
-    shipping::count_shipped(db, &shipped).await?;
+    // the order lines as this posting leaves them: shipped, then invoiced
+    let now: Vec<sales_order_line::Model> = shipping::after_shipping(&order_lines, &shipped)
+        .into_iter()
+        .map(|mut l| {
+            if let Some(q) = running.get(&l.id) {
+                l.invoiced = Quantity::from_raw(*q);
+            }
+            l
+        })
+        .collect();
+    let touched: Vec<sales_order_line::Model> = now
+        .iter()
+        .filter(|l| running.contains_key(&l.id) || shipped.iter().any(|s| s.line.id == l.id))
+        .cloned()
+        .collect();
+    shipping::write_counters(db, &touched).await?;
     for (order_id, _, warehouse_id, slip) in &planned {
         shipping::use_picks(db, *order_id, *warehouse_id, slip).await?;
     }
@@ -809,35 +824,10 @@ pub(crate) async fn post_invoice(
             .exec(db)
             .await?;
     }
-    let mut case = CaseStatement::new();
-    for (id, invoiced) in &running {
-        case = case.case(sales_order_line::Column::Id.eq(*id), Expr::val(*invoiced));
-    }
-    sales_order_line::Entity::update_many()
-        .col_expr(
-            sales_order_line::Column::Invoiced,
-            case.finally(Expr::col(sales_order_line::Column::Invoiced))
-                .into(),
-        )
-        .col_expr(sales_order_line::Column::UpdatedAt, Expr::val(Utc::now()))
-        .filter(sales_order_line::Column::Id.is_in(running.keys().copied()))
-        .exec(db)
-        .await?;
-    // each order's lines as now written: shipped and invoiced by this posting
     let now_of = |order_id: i64| -> Vec<sales_order_line::Model> {
-        let own: Vec<sales_order_line::Model> = order_lines
-            .iter()
+        now.iter()
             .filter(|l| l.order_id == order_id)
             .cloned()
-            .collect();
-        shipping::after_shipping(&own, &shipped)
-            .into_iter()
-            .map(|mut l| {
-                if let Some(q) = running.get(&l.id) {
-                    l.invoiced = Quantity::from_raw(*q);
-                }
-                l
-            })
             .collect()
     };
     // only the orders the invoice bills or ships change

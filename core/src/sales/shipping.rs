@@ -240,20 +240,25 @@ pub(crate) async fn restate_from(
     Ok(am.update(db).await?)
 }
 
-/// Sets the delivered and canceled counters of order lines, in one statement whatever their
-/// number: `(line, delivered, canceled)` in raw quantity units.
-async fn set_counters(
+/// Writes the delivered, canceled and invoiced counters of order lines as given (the lines
+/// as a posting leaves them), in one statement whatever their number.
+pub(crate) async fn write_counters(
     db: &impl ConnectionTrait,
-    counters: &[(i64, i64, i64)],
+    lines: &[sales_order_line::Model],
 ) -> ServiceResult<()> {
     use sales_order_line::Column as C;
-    if counters.is_empty() {
+    if lines.is_empty() {
         return Ok(());
     }
-    let (mut delivered, mut canceled) = (CaseStatement::new(), CaseStatement::new());
-    for (id, d, c) in counters {
-        delivered = delivered.case(C::Id.eq(*id), Expr::val(*d));
-        canceled = canceled.case(C::Id.eq(*id), Expr::val(*c));
+    let (mut delivered, mut canceled, mut invoiced) = (
+        CaseStatement::new(),
+        CaseStatement::new(),
+        CaseStatement::new(),
+    );
+    for l in lines {
+        delivered = delivered.case(C::Id.eq(l.id), Expr::val(l.delivered.raw()));
+        canceled = canceled.case(C::Id.eq(l.id), Expr::val(l.canceled.raw()));
+        invoiced = invoiced.case(C::Id.eq(l.id), Expr::val(l.invoiced.raw()));
     }
     sales_order_line::Entity::update_many()
         .col_expr(
@@ -261,8 +266,9 @@ async fn set_counters(
             delivered.finally(Expr::col(C::Delivered)).into(),
         )
         .col_expr(C::Canceled, canceled.finally(Expr::col(C::Canceled)).into())
+        .col_expr(C::Invoiced, invoiced.finally(Expr::col(C::Invoiced)).into())
         .col_expr(C::UpdatedAt, Expr::val(Utc::now()))
-        .filter(C::Id.is_in(counters.iter().map(|c| c.0)))
+        .filter(C::Id.is_in(lines.iter().map(|l| l.id)))
         .exec(db)
         .await?;
     Ok(())
@@ -283,26 +289,18 @@ pub(crate) struct SlipLine {
     pub field: String,
 }
 
-/// The order lines' delivered and canceled counters after packing slip lines, in one
+/// The order lines' counters after packing slip lines ([`after_shipping`]), in one
 /// statement.
 pub(crate) async fn count_shipped(
     db: &impl ConnectionTrait,
     lines: &[SlipLine],
 ) -> ServiceResult<()> {
-    let counters: Vec<(i64, i64, i64)> = lines
-        .iter()
-        .map(|l| {
-            (
-                l.line.id,
-                l.line.delivered.raw() + l.quantity,
-                l.line.canceled.raw() + l.closed,
-            )
-        })
-        .collect();
-    set_counters(db, &counters).await
+    let own: Vec<sales_order_line::Model> = lines.iter().map(|l| l.line.clone()).collect();
+    write_counters(db, &after_shipping(&own, lines)).await
 }
 
-/// Order lines as [`count_shipped`] writes them after packing slip lines.
+/// Order lines after packing slip lines: delivered and canceled grow by what each ships and
+/// closes.
 pub(crate) fn after_shipping(
     lines: &[sales_order_line::Model],
     shipped: &[SlipLine],
