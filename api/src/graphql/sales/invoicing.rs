@@ -152,9 +152,12 @@ impl CustomerInvoice {
         ctx: &Context<'_>,
         #[graphql(desc = "The format's code.", default = "MERCATOR_JSON")] format: String,
     ) -> Result<RenderedDocument> {
-        let db = db(ctx)?;
-        let d = read(invoicing::draft_of_posted(&db.conn, &self.0).await).await?;
-        render(ctx, &d, Some(&self.0.number), format).await
+        Box::pin(async move {
+            let db = db(ctx)?;
+            let d = read(invoicing::draft_of_posted(&db.conn, &self.0).await).await?;
+            render(ctx, &d, Some(&self.0.number), format).await
+        })
+        .await
     }
     /// When it was posted.
     async fn created_at(&self) -> DateTime {

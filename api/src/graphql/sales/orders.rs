@@ -206,7 +206,8 @@ impl SalesOrder {
     }
     /// What a client may do with the order now.
     async fn next_actions(&self, ctx: &Context<'_>) -> Result<Vec<OrderAction>> {
-        next_actions(ctx, &self.0).await
+        // boxed: a service call, kept out of the order's field future (see `leaves`)
+        Box::pin(next_actions(ctx, &self.0)).await
     }
     /// The packing slips posted for this order (reversals included), oldest first.
     async fn packing_slips(&self, ctx: &Context<'_>) -> Result<Vec<super::shipping::PackingSlip>> {
