@@ -1226,11 +1226,8 @@ async fn invoice_document(req: &Request, state: Data<&Arc<AppState>>) -> Respons
             );
         }
     };
-    let doc = match invoicing::draft_of_posted(&state.db.conn, &inv).await {
-        Ok(d) => invoicing::document(&state.db.conn, company.id, &d, Some(&inv.number)).await,
-        Err(e) => Err(e),
-    };
-    let doc = match doc {
+    // as posted: a later change of the customer or a tax rate does not change it
+    let doc = match invoicing::document_of_posted(&state.db.conn, &inv).await {
         Ok(d) => d,
         Err(e) => {
             tracing::error!(error = %e, "invoice document");

@@ -525,6 +525,7 @@ async fn fulfilment(
                 db,
                 cid,
                 &invoice(invoicing::InvoiceSource::Orders(vec![o.id])),
+                None,
             )
             .await?;
         }
@@ -546,6 +547,7 @@ async fn fulfilment(
             db,
             cid,
             &invoice(invoicing::InvoiceSource::PackingSlips(vec![ps.id])),
+            None,
         )
         .await?;
     }

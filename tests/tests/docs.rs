@@ -113,6 +113,28 @@ fn fill(code: &str, ids: &Ids) -> String {
 }
 
 /// The error codes of a JSON answer: its top-level errors' and every userError's.
+/// The places where `shown` has a string or a number that `answer` does not have there (`...`
+/// stands for any value: today's dates, for one).
+fn same_leaves(shown: &Value, answer: &Value, at: String, out: &mut Vec<String>) {
+    match shown {
+        Value::String(s) if s == "..." || s == "…" => {}
+        Value::Object(m) => {
+            for (k, v) in m {
+                same_leaves(v, &answer[k.as_str()], format!("{at}.{k}"), out);
+            }
+        }
+        Value::Array(a) => {
+            for (i, v) in a.iter().enumerate() {
+                same_leaves(v, &answer[i], format!("{at}[{i}]"), out);
+            }
+        }
+        Value::String(_) | Value::Number(_) | Value::Bool(_) if shown != answer => {
+            out.push(format!("{at}: shown {shown}, answered {answer}"));
+        }
+        _ => {}
+    }
+}
+
 fn codes(v: &Value, out: &mut Vec<String>) {
     for e in v["errors"].as_array().into_iter().flatten() {
         if let Some(c) = e["extensions"]["code"].as_str() {
@@ -292,6 +314,16 @@ async fn every_example_in_the_readme_and_docs_runs() {
                 assert_eq!(
                     got, want,
                     "{name}: example {k} answers other codes than shown: {answer}"
+                );
+                // and, for a shown GraphQL answer, the same figures where it shows them: every
+                // string or number it has is the answer's at the same place
+                let mut differ = Vec::new();
+                if shown.get("data").is_some() {
+                    same_leaves(&shown, &answer, String::new(), &mut differ);
+                }
+                assert!(
+                    differ.is_empty(),
+                    "{name}: example {k} answers otherwise than shown at {differ:?}: {answer}"
                 );
             }
         }

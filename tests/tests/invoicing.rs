@@ -5,7 +5,7 @@
 
 use crate::orders::{customer, setup};
 use crate::shipping::{on_hand, order, ship, stock};
-use mercator_tests::{Client, TestApp, codes};
+use mercator_tests::{Client, TestApp, codes, error_code};
 use rust_decimal::Decimal;
 use serde_json::{Value, json};
 use std::str::FromStr;
@@ -1548,4 +1548,288 @@ async fn s14_a_subscription_is_open_again_after_each_invoice() {
     }
     assert_eq!(total, Decimal::from(330));
     assert_eq!(balance(&c, &cust).await, "330.00");
+}
+
+/// A posted invoice's document stays as it was posted, whatever changes in the master data
+/// afterwards; postings are refused early and with their own field (dates too far ahead or
+/// before what they reverse, too many documents or lines, a hold); a customer with open
+/// entries keeps its currency; a free text retry after midnight is the same request; a
+/// preview costs by the documents it runs.
+#[tokio::test]
+async fn posted_documents_stay_and_postings_refuse_early() {
+    let app = TestApp::start().await;
+    let c = app.company("INVF").await;
+    let s = setup(&c).await;
+    let main = c.warehouse("MAIN").await;
+    stock(&c, &s.item_a, &main, "100").await;
+    let cust = customer(&c, "C-1000", &s.usd, json!({})).await;
+    // (each part boxed: one future this large overflows a debug test thread's stack)
+    Box::pin(documents_stay_as_posted(&app, &c, &s, &main, &cust)).await;
+    let so2 = Box::pin(postings_refuse_early(&c, &s, &main, &cust)).await;
+    Box::pin(retries_and_preview_cost(&c, &cust, &so2)).await;
+}
+
+async fn documents_stay_as_posted(
+    app: &TestApp,
+    c: &Client<'_>,
+    s: &crate::orders::Setup,
+    main: &str,
+    cust: &str,
+) {
+    let (so, _) = order(c, cust, json!([{"itemId": s.item_a, "quantity": "10"}])).await;
+    let p = invoice(c, json!({"orderIds": [so], "warehouseId": main}), None).await;
+    assert_eq!(p["userErrors"], json!([]), "{p}");
+    let id = p["invoice"]["id"].as_str().unwrap().to_owned();
+    let doc_query =
+        "query($id: ID!) { node(id: $id) { ... on CustomerInvoice { document { text } } } }";
+    let rendered = |v: &Value| -> Value {
+        serde_json::from_str(v["node"]["document"]["text"].as_str().unwrap()).unwrap()
+    };
+    let before = rendered(&c.ok(doc_query, json!({"id": id})).await);
+    assert_eq!(before["buyer"]["name"], "Customer C-1000", "{before}");
+    let rate = before["lines"][0]["taxRate"].clone();
+    // the tax rate and the customer's name change: the issued invoice does not
+    let std = c
+        .ok("{ taxCodes { edges { node { id code } } } }", json!({}))
+        .await["taxCodes"]["edges"][0]["node"]["id"]
+        .clone();
+    let p = c
+        .mutate(
+            "taxCodeUpdate",
+            "TaxCodeUpdateInput",
+            "taxCode { rate }",
+            json!({"id": std, "rate": "25"}),
+        )
+        .await;
+    assert_eq!(p["userErrors"], json!([]), "{p}");
+    let p = c
+        .mutate(
+            "customerUpdate",
+            "CustomerUpdateInput",
+            "customer { name }",
+            json!({"id": cust, "name": "Renamed Corp"}),
+        )
+        .await;
+    assert_eq!(p["userErrors"], json!([]), "{p}");
+    let after = rendered(&c.ok(doc_query, json!({"id": id})).await);
+    assert_eq!(after, before);
+    assert_eq!(after["lines"][0]["taxRate"], rate);
+    let r = app
+        .http
+        .get(format!("{}/documents/invoices/{id}", app.url))
+        .bearer_auth(c.token.as_deref().unwrap())
+        .header("X-Mercator-Company", "INVF")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200);
+    assert_eq!(r.json::<Value>().await.unwrap(), before);
+
+    // the customer has an open entry: its currency stays
+    let eur = c
+        .mutate(
+            "currencyCreate",
+            "CurrencyCreateInput",
+            "currency { id }",
+            json!({"code": "EUR", "name": "Euro"}),
+        )
+        .await["currency"]["id"]
+        .clone();
+    let p = c
+        .mutate(
+            "customerUpdate",
+            "CustomerUpdateInput",
+            "customer { currency { code } }",
+            json!({"id": cust, "currencyId": eur}),
+        )
+        .await;
+    assert_eq!(codes(&p), ["INVALID_VALUE"], "{p}");
+    assert_eq!(
+        p["userErrors"][0]["field"],
+        json!(["input", "currencyId"]),
+        "{p}"
+    );
+    let cur = c
+        .ok(
+            "query($id: ID!) { node(id: $id) { ... on Customer { currency { code } } } }",
+            json!({"id": cust}),
+        )
+        .await;
+    assert_eq!(cur["node"]["currency"]["code"], "USD");
+}
+
+/// Returns an order left to deliver.
+async fn postings_refuse_early(
+    c: &Client<'_>,
+    s: &crate::orders::Setup,
+    main: &str,
+    cust: &str,
+) -> String {
+    // dates: a packing slip or a reversal at most 31 days ahead, a reversal not before its slip
+    let (so2, _) = order(c, cust, json!([{"itemId": s.item_a, "quantity": "5"}])).await;
+    let p = ship(
+        c,
+        json!({"orderId": so2, "warehouseId": main, "shipDate": "9999-12-31"}),
+    )
+    .await;
+    assert_eq!(codes(&p), ["OUT_OF_RANGE"], "{p}");
+    assert_eq!(
+        p["userErrors"][0]["field"],
+        json!(["input", "shipDate"]),
+        "{p}"
+    );
+    assert_eq!(on_hand(c, &s.item_a).await, "90");
+    let p = ship(
+        c,
+        json!({"orderId": so2, "warehouseId": main, "shipDate": "2026-12-03"}),
+    )
+    .await;
+    assert_eq!(p["userErrors"], json!([]), "{p}");
+    let slip = p["packingSlip"]["id"].clone();
+    for date in ["2026-12-02", "9999-01-01"] {
+        let p = c
+            .mutate(
+                "packingSlipReverse",
+                "PackingSlipReverseInput",
+                "packingSlip { id }",
+                json!({"id": slip, "date": date}),
+            )
+            .await;
+        assert_eq!(codes(&p), ["OUT_OF_RANGE"], "{p}");
+        assert_eq!(p["userErrors"][0]["field"], json!(["input", "date"]), "{p}");
+    }
+    assert_eq!(on_hand(c, &s.item_a).await, "85");
+
+    // too many documents or lines: refused before anything is locked or read
+    let many: Vec<&String> = std::iter::repeat_n(&so2, 501).collect();
+    let p = invoice(c, json!({"orderIds": many, "warehouseId": main}), None).await;
+    assert_eq!(codes(&p), ["OUT_OF_RANGE"], "{p}");
+    assert_eq!(
+        p["userErrors"][0]["field"],
+        json!(["input", "orderIds"]),
+        "{p}"
+    );
+    let (so3, lines3) = order(c, cust, json!([{"itemId": s.item_a, "quantity": "5"}])).await;
+    let lines: Vec<Value> = (0..501)
+        .map(|_| json!({"lineId": lines3[0], "quantity": "1"}))
+        .collect();
+    let p = ship(
+        c,
+        json!({"orderId": so3, "warehouseId": main, "lines": lines}),
+    )
+    .await;
+    assert_eq!(codes(&p), ["OUT_OF_RANGE"], "{p}");
+    assert_eq!(
+        p["userErrors"][0]["field"],
+        json!(["input", "lines"]),
+        "{p}"
+    );
+
+    // a hold names the order field of the mutation refused
+    let p = c
+        .mutate(
+            "holdCodeCreate",
+            "HoldCodeCreateInput",
+            "holdCode { code }",
+            json!({"code": "CALLBACK", "description": "Call back"}),
+        )
+        .await;
+    assert_eq!(p["userErrors"], json!([]), "{p}");
+    let p = c
+        .mutate(
+            "salesOrderHoldApply",
+            "SalesOrderHoldApplyInput",
+            "orderHold { id }",
+            json!({"orderId": so3, "holdCode": "CALLBACK"}),
+        )
+        .await;
+    assert_eq!(p["userErrors"], json!([]), "{p}");
+    let p = ship(c, json!({"orderId": so3, "warehouseId": main})).await;
+    assert_eq!(codes(&p), ["ORDER_ON_HOLD"], "{p}");
+    assert_eq!(
+        p["userErrors"][0]["field"],
+        json!(["input", "orderId"]),
+        "{p}"
+    );
+    let p = invoice(c, json!({"orderIds": [so3], "warehouseId": main}), None).await;
+    assert_eq!(codes(&p), ["ORDER_ON_HOLD"], "{p}");
+    assert_eq!(
+        p["userErrors"][0]["field"],
+        json!(["input", "orderIds"]),
+        "{p}"
+    );
+    assert_eq!(on_hand(c, &s.item_a).await, "85");
+    so2
+}
+
+async fn retries_and_preview_cost(c: &Client<'_>, cust: &str, so2: &String) {
+    // a free text retry that leaves the date to the server is the same request the next day
+    let ft = json!({"customerId": cust, "idempotencyKey": "ft-1", "lines": [
+        {"description": "Consulting", "account": "4100", "amount": "100.00"}]});
+    let p1 = c
+        .mutate(
+            "freeTextInvoicePost",
+            "FreeTextInvoiceInput",
+            "invoice { id }",
+            ft.clone(),
+        )
+        .await;
+    assert_eq!(p1["userErrors"], json!([]), "{p1}");
+    let mut next_day = ft.clone();
+    next_day["invoiceDate"] = json!("2026-12-01");
+    let p2 = c
+        .mutate(
+            "freeTextInvoicePost",
+            "FreeTextInvoiceInput",
+            "invoice { id }",
+            next_day,
+        )
+        .await;
+    assert_eq!(p2["invoice"]["id"], p1["invoice"]["id"], "{p2}");
+
+    // a preview costs 20 per document: 1,001 documents are over the 20,000 budget
+    let ids: Vec<&String> = std::iter::repeat_n(so2, 1001).collect();
+    let (_, body) = c
+        .post(
+            "query($i: InvoiceSourceInput!) { invoicePreview(input: $i) { userErrors { code } } }",
+            json!({"i": {"orderIds": ids}}),
+        )
+        .await;
+    assert_eq!(error_code(&body), "QUERY_TOO_COMPLEX", "{body}");
+}
+
+/// Shipments with one idempotency key on different orders at once: one posts, every other is
+/// told the key was used for another posting (the company row makes them take turns).
+#[tokio::test]
+async fn one_shipping_key_on_different_orders_at_once() {
+    let app = TestApp::start().await;
+    let c = app.company("INVK").await;
+    let s = setup(&c).await;
+    let main = c.warehouse("MAIN").await;
+    stock(&c, &s.item_a, &main, "100").await;
+    let cust = customer(&c, "C-1000", &s.usd, json!({})).await;
+    let mut orders = Vec::new();
+    for _ in 0..6 {
+        orders.push(
+            order(&c, &cust, json!([{"itemId": s.item_a, "quantity": "2"}]))
+                .await
+                .0,
+        );
+    }
+    let results = futures_util::future::join_all(orders.iter().map(|so| {
+        ship(
+            &c,
+            json!({"orderId": so, "warehouseId": main, "idempotencyKey": "k-ship"}),
+        )
+    }))
+    .await;
+    let posted = results
+        .iter()
+        .filter(|p| p["userErrors"] == json!([]))
+        .count();
+    assert_eq!(posted, 1, "{results:?}");
+    for p in results.iter().filter(|p| p["userErrors"] != json!([])) {
+        assert_eq!(codes(p), ["IDEMPOTENCY_KEY_REUSED"], "{p}");
+    }
+    assert_eq!(on_hand(&c, &s.item_a).await, "98");
 }

@@ -711,7 +711,8 @@ pub struct CustomerUpdateInput {
     pub phone: MaybeUndefined<String>,
     /// Preferred language.
     pub language: MaybeUndefined<String>,
-    /// Currency.
+    /// Currency of its ledger: changed only while no ledger entry is open (`INVALID_VALUE`
+    /// otherwise: the balance would add amounts of two currencies).
     pub currency_id: Option<ID>,
     /// Customer group.
     pub customer_group: MaybeUndefined<String>,

@@ -982,6 +982,17 @@ pub async fn update_customer(
         .map(|g| v.check(validate::opt_code("invoiceDiscountCode", g.as_deref())));
     if let Some(c) = p.currency_id {
         v.check(refs::usable(db, company_id, Table::Currency, c, "currencyId").await?);
+        // the ledger keeps one currency per customer: its open entries would otherwise add
+        // up amounts of two currencies into one balance (the row is locked, and postings
+        // read the currency after it)
+        if c != row.currency_id && has_open_ledger_entries(db, row.id).await? {
+            v.push(Violation::new(
+                "currencyId",
+                Rule::InvalidValue,
+                "the customer has open ledger entries in its currency; settle them before \
+                 changing it",
+            ));
+        }
     }
     let currency = p.currency_id.unwrap_or(row.currency_id);
     let limit = match p.credit_limit {
@@ -1266,4 +1277,21 @@ pub async fn contacts_by_id(
 ) -> ServiceResult<Vec<ContactRow>> {
     let q = contact_rows().filter(contact_person::Column::Id.is_in(ids.iter().copied()));
     Ok(db.rows(sea_orm::QueryTrait::build(&q, db.engine())).await?)
+}
+
+/// True when the customer has a ledger entry not settled in full (read by table name: the
+/// ledger's entity lives in `crm`, which builds on this module).
+async fn has_open_ledger_entries(
+    db: &impl ConnectionTrait,
+    customer_id: i64,
+) -> ServiceResult<bool> {
+    use sea_orm::sea_query::{Alias, Query};
+    let stmt = Query::select()
+        .expr(Expr::val(1))
+        .from(Alias::new("customer_ledger_entries"))
+        .and_where(Expr::col(Alias::new("customer_id")).eq(customer_id))
+        .and_where(Expr::col(Alias::new("remaining_amount")).ne(0))
+        .limit(1)
+        .to_owned();
+    Ok(db.query_one(&stmt).await?.is_some())
 }

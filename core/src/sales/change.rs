@@ -283,6 +283,8 @@ async fn touched(
         Change::Ship { shipment } => vec![shipment.order_id],
         Change::Pick { list } => vec![list.order_id],
         Change::Invoice { request } => {
+            // refused before one order is locked
+            super::invoicing::check_request(request)?;
             super::invoicing::orders_of_request(db, company_id, request).await?
         }
         Change::ReverseShipment {
@@ -354,11 +356,14 @@ fn new_type(change: &Change) -> Option<&str> {
 }
 
 /// Makes the change in `txn` (every service rule applies) and returns what it wrote.
+/// `locked`: the touched orders, when `txn` has locked them already (an invoice posting then
+/// does not lock and read them again).
 async fn apply(
     txn: &DatabaseTransaction,
     registry: &Registry,
     company_id: i64,
     change: &Change,
+    locked: Option<&[sales_order::Model]>,
 ) -> ServiceResult<Changed> {
     let one = |o: sales_order::Model| Changed {
         orders: vec![o],
@@ -416,7 +421,12 @@ async fn apply(
             ..Default::default()
         },
         Change::Ship { shipment } => {
-            let (o, ps) = super::shipping::post_packing_slip(txn, company_id, shipment).await?;
+            // the postings are boxed: each is a large future, and `apply` would otherwise be as
+            // large as the largest of them on every path
+            let (o, ps) = Box::pin(super::shipping::post_packing_slip(
+                txn, company_id, shipment,
+            ))
+            .await?;
             Changed {
                 orders: vec![o],
                 packing_slip: Some(ps),
@@ -427,9 +437,13 @@ async fn apply(
             packing_slip_id,
             date,
         } => {
-            let (o, ps) =
-                super::shipping::reverse_packing_slip(txn, company_id, *packing_slip_id, *date)
-                    .await?;
+            let (o, ps) = Box::pin(super::shipping::reverse_packing_slip(
+                txn,
+                company_id,
+                *packing_slip_id,
+                *date,
+            ))
+            .await?;
             Changed {
                 orders: vec![o],
                 packing_slip: Some(ps),
@@ -440,7 +454,7 @@ async fn apply(
             one(super::shipping::cancel_remainder(txn, company_id, *line_id).await?)
         }
         Change::Pick { list } => {
-            let (o, l) = super::picking::post_picking_list(txn, company_id, list).await?;
+            let (o, l) = Box::pin(super::picking::post_picking_list(txn, company_id, list)).await?;
             Changed {
                 orders: vec![o],
                 picking_list: Some(l),
@@ -448,8 +462,13 @@ async fn apply(
             }
         }
         Change::Invoice { request } => {
-            let (orders, inv, draft) =
-                super::invoicing::post_invoice(txn, company_id, request).await?;
+            let (orders, inv, draft) = Box::pin(super::invoicing::post_invoice(
+                txn,
+                company_id,
+                request,
+                locked.map(<[_]>::to_vec),
+            ))
+            .await?;
             Changed {
                 orders,
                 invoice: Some((inv, draft)),
@@ -524,7 +543,17 @@ pub async fn change_orders(
 ) -> ServiceResult<Changed> {
     for _ in 0..ATTEMPTS {
         let ids = touched(&db.conn, company_id, &change).await?;
-        let types = types_of(&db.conn, company_id, &change, &ids).await?;
+        // with no plugin order type registered, every order takes the built-in path (which
+        // checks the types again under lock): nothing to read to choose it
+        let types = if registry
+            .order_types()
+            .iter()
+            .all(|e| e.provider == Provider::BuiltIn)
+        {
+            vec![]
+        } else {
+            types_of(&db.conn, company_id, &change, &ids).await?
+        };
         let plugin = types.iter().any(|t| {
             registry
                 .order_type(t)
@@ -542,7 +571,7 @@ pub async fn change_orders(
         let txn = db.begin_write().await?;
         let before = messages(&txn, company_id, &ids).await;
         let dry = match before {
-            Ok(before) => match apply(&txn, registry, company_id, &change).await {
+            Ok(before) => match apply(&txn, registry, company_id, &change, None).await {
                 Ok(done) => messages(&txn, company_id, &ids_of(&done))
                     .await
                     .map(|after| (before, after)),
@@ -566,11 +595,14 @@ pub async fn change_orders(
         // For good, unless an order changed meanwhile.
         let txn = db.begin_write().await?;
         let mut stale = false;
+        let mut locked = Vec::with_capacity(ids.len());
         for (id, at) in ids.iter().zip(&seen) {
-            let o = super::lock_order(&txn, company_id, *id).await;
-            if !matches!(&o, Ok(o) if o.updated_at == *at) {
-                stale = true;
-                break;
+            match super::lock_order(&txn, company_id, *id).await {
+                Ok(o) if o.updated_at == *at => locked.push(o),
+                _ => {
+                    stale = true;
+                    break;
+                }
             }
         }
         if stale {
@@ -579,7 +611,7 @@ pub async fn change_orders(
         }
         // The change made for good must be the one the rules saw: prices, agreements or
         // standard codes may have changed since the dry run without touching the order.
-        let written = match apply(&txn, registry, company_id, &change).await {
+        let written = match apply(&txn, registry, company_id, &change, Some(&locked)).await {
             Ok(done) => messages(&txn, company_id, &ids_of(&done))
                 .await
                 .map(|now| (done, now)),
@@ -652,7 +684,7 @@ async fn built_in(
                 })
                 .collect()
         };
-        let done = apply(&txn, registry, company_id, change).await?;
+        let done = apply(&txn, registry, company_id, change, Some(&locked)).await?;
         let after: Vec<Order> = if change.validates() {
             messages(&txn, company_id, &ids_of(&done))
                 .await?

@@ -163,7 +163,7 @@ pub(crate) async fn confirm_orders(
     }
     let all_lines = lines_of(db, &sorted).await?;
     for o in &orders {
-        ensure_executable(db, o).await?;
+        ensure_executable(db, o, "ids").await?;
         if matches!(o.status, OrderStatus::Invoiced | OrderStatus::Canceled) {
             return Err(violation(
                 "ids",

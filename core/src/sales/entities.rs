@@ -362,6 +362,23 @@ pub mod customer_invoice {
     impl ActiveModelBehavior for ActiveModel {}
 }
 
+/// The document of a posted invoice as it was posted (the neutral message, as JSON).
+pub mod customer_invoice_document {
+    use sea_orm::entity::prelude::*;
+    /// A row of `customer_invoice_documents`.
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "customer_invoice_documents")]
+    pub struct Model {
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub invoice_id: i64,
+        pub company_id: i64,
+        pub document: String,
+    }
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+    impl ActiveModelBehavior for ActiveModel {}
+}
+
 /// A line of a posted customer invoice: what it bills of a packing-slip line (and so of an
 /// order line), or a free text line on a revenue account.
 pub mod customer_invoice_line {

@@ -24,8 +24,8 @@
 //! Posted invoices are never changed: corrections are credit notes (later).
 
 use super::{
-    DocumentStatus, customer_invoice, customer_invoice_line, lock_order, packing_slip,
-    packing_slip_line, sales_order, sales_order_line, shipping, workflow,
+    DocumentStatus, customer_invoice, customer_invoice_document, customer_invoice_line, lock_order,
+    packing_slip, packing_slip_line, sales_order, sales_order_line, shipping, workflow,
 };
 use crate::crm::{LedgerEntryType, ledger_entry};
 use crate::error::{Rule, ServiceError, ServiceResult, Violation, Violations};
@@ -196,6 +196,22 @@ fn source_field(r: &InvoiceRequest) -> &'static str {
     }
 }
 
+/// What an invoice request is refused for before anything is read or locked: more than
+/// [`MAX_DOCUMENTS`] documents, a date too far ahead.
+pub(crate) fn check_request(r: &InvoiceRequest) -> Result<(), Violation> {
+    let given = match &r.source {
+        InvoiceSource::Orders(ids) | InvoiceSource::PackingSlips(ids) => ids.len(),
+    };
+    if given > MAX_DOCUMENTS {
+        return Err(Violation::new(
+            source_field(r),
+            Rule::OutOfRange,
+            format!("at most {MAX_DOCUMENTS} documents per invoice"),
+        ));
+    }
+    check_date(r.invoice_date)
+}
+
 /// The orders an invoice request bills, sorted, read without a lock (to choose what to lock).
 pub async fn orders_of_request(
     db: &impl ConnectionTrait,
@@ -218,20 +234,30 @@ pub async fn orders_of_request(
     Ok(ids)
 }
 
-/// How far ahead of today an invoice may be dated: a typo of a year far ahead would otherwise,
-/// under chronological numbering, refuse every later posting.
+/// How far ahead of today a posting (an invoice, a packing slip, a reversal) may be dated: a
+/// typo of a year far ahead would otherwise, under chronological numbering, refuse every later
+/// posting, and put stock movements where every dated reading of stock (ATP) sees them.
 pub const MAX_DAYS_AHEAD: u64 = 31;
 
 fn check_date(date: NaiveDate) -> Result<(), Violation> {
+    check_posting_date(date, "invoiceDate", "an invoice")
+}
+
+/// Refuses a posting dated more than [`MAX_DAYS_AHEAD`] days ahead (`OUT_OF_RANGE` on `field`).
+pub(crate) fn check_posting_date(
+    date: NaiveDate,
+    field: &str,
+    what: &str,
+) -> Result<(), Violation> {
     let today = Utc::now().date_naive();
     let limit = today
         .checked_add_days(Days::new(MAX_DAYS_AHEAD))
         .unwrap_or(today);
     if date > limit {
         return Err(Violation::new(
-            "invoiceDate",
+            field,
             Rule::OutOfRange,
-            format!("an invoice is dated at most {MAX_DAYS_AHEAD} days ahead (until {limit})"),
+            format!("{what} is dated at most {MAX_DAYS_AHEAD} days ahead (until {limit})"),
         ));
     }
     Ok(())
@@ -313,15 +339,12 @@ struct Context {
 
 async fn context(
     db: &impl ConnectionTrait,
-    company_id: i64,
+    company: company::Model,
     customer_id: i64,
     currency_id: i64,
     date: NaiveDate,
 ) -> ServiceResult<Context> {
-    let company = company::Entity::find_by_id(company_id)
-        .one(db)
-        .await?
-        .ok_or(ServiceError::NotFound("company"))?;
+    let company_id = company.id;
     let currency = setup::get_currency(db, company_id, currency_id).await?;
     let base = if currency.code == company.base_currency_code {
         currency.clone()
@@ -350,7 +373,7 @@ async fn context(
 
 /// Completes a draft's totals from its lines (line amount, tax code and, for item lines, the
 /// invoice discount terms of the invoice account): discount, tax, rounding, terms, base
-/// amounts.
+/// amounts. Also returns the codes of its tax codes, for its voucher ([`voucher_lines`]).
 async fn complete(
     db: &impl ConnectionTrait,
     cx: &Context,
@@ -358,7 +381,7 @@ async fn complete(
     date: NaiveDate,
     mut lines: Vec<DraftLine>,
     order_ids: Vec<i64>,
-) -> ServiceResult<Draft> {
+) -> ServiceResult<(Draft, super::TaxCodes)> {
     let step = cx.currency.amount_precision.value();
     let mode = cx.company.tax_mode;
     let parts: Vec<(Decimal, Option<i64>)> = lines
@@ -378,7 +401,7 @@ async fn complete(
         .await?
     } else {
         // free text lines get no invoice discount
-        let (line_tax, tax) = super::document_tax(db, &parts, step, mode).await?;
+        let (line_tax, tax, tax_codes) = super::document_tax(db, &parts, step, mode).await?;
         let net = parts.iter().map(|p| p.0).sum();
         super::Totals {
             shares: vec![Decimal::ZERO; parts.len()],
@@ -386,6 +409,7 @@ async fn complete(
             discount: Decimal::ZERO,
             net,
             tax,
+            tax_codes,
         }
     };
     for ((l, share), tax) in lines.iter_mut().zip(&t.shares).zip(&t.line_tax) {
@@ -433,7 +457,7 @@ async fn complete(
     let base_tax = conv(t.tax)?;
     // the total converted once, as the voucher's receivable line is
     let base_total = conv(total)?;
-    Ok(Draft {
+    let draft = Draft {
         kind,
         customer_id: cx.bill_to.id,
         currency_id: cx.currency.id,
@@ -453,7 +477,8 @@ async fn complete(
         base_tax_amount: base_tax.normalize(),
         base_total_amount: base_total.normalize(),
         order_ids,
-    })
+    };
+    Ok((draft, t.tax_codes))
 }
 
 /// The share of an order line's amount that `upto` of its `ordered` quantity carries, at the
@@ -471,36 +496,40 @@ fn share_of(line_amount: Decimal, ordered: i64, upto: i64, step: Decimal) -> Dec
 /// Posts an invoice from orders or packing slips, in the caller's write transaction (the
 /// orders are locked first, in id order). Returns the orders as written and the invoice (the
 /// first one, for a retried idempotency key), with its figures.
+/// `locked`: the orders of the request (by [`orders_of_request`], in id order) when the caller
+/// has locked them in this transaction already; `None` to lock them here.
 pub(crate) async fn post_invoice(
     db: &impl ConnectionTrait,
     company_id: i64,
     r: &InvoiceRequest,
+    locked: Option<Vec<sales_order::Model>>,
 ) -> ServiceResult<(Vec<sales_order::Model>, customer_invoice::Model, Draft)> {
     let key = shipping::check_key(r.idempotency_key.as_deref())?;
     let field = source_field(r);
-    let given = match &r.source {
-        InvoiceSource::Orders(ids) | InvoiceSource::PackingSlips(ids) => ids.len(),
+    check_request(r)?;
+    let orders = match locked {
+        Some(orders) => orders,
+        None => {
+            let order_ids = orders_of_request(db, company_id, r).await?;
+            let mut orders = Vec::with_capacity(order_ids.len());
+            for id in &order_ids {
+                orders.push(lock_order(db, company_id, *id).await?);
+            }
+            orders
+        }
     };
-    if given > MAX_DOCUMENTS {
-        return Err(Violation::new(
-            field,
-            Rule::OutOfRange,
-            format!("at most {MAX_DOCUMENTS} documents per invoice"),
-        )
-        .into());
-    }
-    check_date(r.invoice_date)?;
-    let order_ids = orders_of_request(db, company_id, r).await?;
-    let mut orders = Vec::with_capacity(order_ids.len());
-    for id in &order_ids {
-        orders.push(lock_order(db, company_id, *id).await?);
-    }
-    if key.is_some() {
+    let order_ids: Vec<i64> = orders.iter().map(|o| o.id).collect();
+    let company = if key.is_some() {
         // postings with a key take turns on the company row (after the orders, before any
         // sequence: the order every posting takes its locks in), so two attempts with one key
         // on different orders see each other
-        setup::lock_company(db, company_id).await?;
-    }
+        setup::lock_company(db, company_id).await?
+    } else {
+        company::Entity::find_by_id(company_id)
+            .one(db)
+            .await?
+            .ok_or(ServiceError::NotFound("company"))?
+    };
     if let Some(k) = &key
         && let Some(inv) = by_idempotency_key(db, company_id, k).await?
     {
@@ -610,11 +639,11 @@ pub(crate) async fn post_invoice(
     // (refused over the approval threshold), as by a packing slip
     let mut released = Vec::with_capacity(orders.len());
     for o in orders {
-        workflow::ensure_executable(db, &o).await?;
-        released.push(workflow::release_for_posting(db, company_id, o).await?);
+        workflow::ensure_executable(db, &o, field).await?;
+        released.push(workflow::release_for_posting(db, &company, o).await?);
     }
     let orders = released;
-    let cx = context(db, company_id, account, currency_id, r.invoice_date).await?;
+    let cx = context(db, company, account, currency_id, r.invoice_date).await?;
     check_not_blocked(&cx.bill_to, field)?;
     check_account_currency(&cx.bill_to, &cx.currency, field)?;
     if orders.len() > 1 && !cx.bill_to.combine_shipments {
@@ -781,7 +810,7 @@ pub(crate) async fn post_invoice(
     let mut billed: Vec<i64> = lines.iter().filter_map(|l| l.order_id).collect();
     billed.sort_unstable();
     billed.dedup();
-    let mut draft = complete(
+    let (mut draft, tax_codes) = complete(
         db,
         &cx,
         InvoiceKind::Invoice,
@@ -851,7 +880,23 @@ pub(crate) async fn post_invoice(
         };
         written.push(o);
     }
-    let postings = voucher_lines(db, &cx, &draft).await?;
+    let postings = voucher_lines(&cx, &draft, &tax_codes);
+    // the document as posted (its number set when drawn): what every format renders of it
+    // later, whatever changes in the master data meanwhile
+    let known = Known {
+        company: &cx.company,
+        currency: &cx.currency,
+        customer: &cx.bill_to,
+        tax_codes: Some(&tax_codes),
+        orders: Some(
+            written
+                .iter()
+                .filter(|o| draft.order_ids.contains(&o.id))
+                .map(|o| o.number.clone())
+                .collect(),
+        ),
+    };
+    let doc = document_from(db, known, &draft, Some("")).await?;
     // the stock of every packing slip first, in one call (the items locked in id order), then
     // the numbers: the order of locks every posting keeps
     let entries = match (r.warehouse_id, shipped.is_empty()) {
@@ -895,6 +940,7 @@ pub(crate) async fn post_invoice(
         &cx,
         &draft,
         postings,
+        doc,
         key.as_ref().map(|k| (k.clone(), request_digest(r))),
     )
     .await?;
@@ -963,11 +1009,7 @@ async fn renew(
 
 /// The lines of an invoice's voucher: receivable, revenue per account, invoice discount, tax
 /// per code, rounding.
-async fn voucher_lines(
-    db: &impl ConnectionTrait,
-    cx: &Context,
-    d: &Draft,
-) -> ServiceResult<Vec<Posting>> {
+fn voucher_lines(cx: &Context, d: &Draft, codes: &super::TaxCodes) -> Vec<Posting> {
     // the voucher: receivable, revenue per account, invoice discount, tax per code, rounding
     let mut postings = vec![Posting {
         account: cx.company.receivable_account.clone(),
@@ -992,19 +1034,12 @@ async fn voucher_lines(
         description: "Invoice discount".into(),
         amount: d.invoice_discount_amount,
     });
-    let codes: HashMap<i64, String> = tax_code::Entity::find()
-        .filter(tax_code::Column::Id.is_in(tax.keys().flatten().copied()))
-        .all(db)
-        .await?
-        .into_iter()
-        .map(|t| (t.id, t.code))
-        .collect();
     for (code, amount) in tax {
         postings.push(Posting {
             account: cx.company.tax_account.clone(),
             description: format!(
                 "Tax {}",
-                code.and_then(|c| codes.get(&c).cloned())
+                code.and_then(|c| codes.get(&c).map(|t| t.code.clone()))
                     .unwrap_or_default()
             ),
             amount: -amount,
@@ -1015,7 +1050,7 @@ async fn voucher_lines(
         description: "Invoice rounding".into(),
         amount: -d.rounding_amount,
     });
-    Ok(postings)
+    postings
 }
 
 /// Writes an invoice with its voucher (`postings`, from [`voucher_lines`]) and its customer
@@ -1025,6 +1060,7 @@ async fn write(
     cx: &Context,
     d: &Draft,
     postings: Vec<Posting>,
+    mut doc: crate::extension::messages::InvoiceDocument,
     key: Option<(String, String)>,
 ) -> ServiceResult<customer_invoice::Model> {
     let company_id = cx.company.id;
@@ -1136,6 +1172,16 @@ async fn write(
     customer_invoice_line::Entity::insert_many(rows)
         .exec(db)
         .await?;
+    doc.number = number.clone();
+    let document = serde_json::to_string(&doc)
+        .map_err(|e| ServiceError::Db(DbErr::Custom(format!("invoice document: {e}"))))?;
+    customer_invoice_document::ActiveModel {
+        invoice_id: Set(inv.id),
+        company_id: Set(company_id),
+        document: Set(document),
+    }
+    .insert(db)
+    .await?;
     ledger_entry::ActiveModel {
         company_id: Set(company_id),
         customer_id: Set(d.customer_id),
@@ -1156,6 +1202,28 @@ async fn write(
     .insert(db)
     .await?;
     Ok(inv)
+}
+
+/// The document of a posted invoice, as it was posted (every format renders it); for an
+/// invoice posted before documents were kept, built from its figures and the current data.
+pub async fn document_of_posted(
+    db: &impl ConnectionTrait,
+    inv: &customer_invoice::Model,
+) -> ServiceResult<crate::extension::messages::InvoiceDocument> {
+    if let Some(row) = customer_invoice_document::Entity::find_by_id(inv.id)
+        .filter(customer_invoice_document::Column::CompanyId.eq(inv.company_id))
+        .one(db)
+        .await?
+    {
+        return serde_json::from_str(&row.document).map_err(|e| {
+            ServiceError::Db(DbErr::Custom(format!(
+                "the document of invoice {}: {e}",
+                inv.number
+            )))
+        });
+    }
+    let d = draft_of_posted(db, inv).await?;
+    document(db, inv.company_id, &d, Some(&inv.number)).await
 }
 
 /// The figures of a posted invoice, as a [`Draft`].
@@ -1255,12 +1323,10 @@ fn free_text_digest(f: &FreeTextInvoice) -> String {
             )
         })
         .collect();
+    // the date is left out, as in the other postings' digests: a retry after midnight of a
+    // request that left the date to the server is the same request
     crate::digest::sha256_hex(
-        format!(
-            "free_text|{}|{:?}|{}|{lines:?}",
-            f.customer_id, f.currency_id, f.invoice_date
-        )
-        .as_bytes(),
+        format!("free_text|{}|{:?}|{lines:?}", f.customer_id, f.currency_id).as_bytes(),
     )
 }
 
@@ -1273,9 +1339,10 @@ pub async fn free_text_invoice(
     post: bool,
 ) -> ServiceResult<(Option<customer_invoice::Model>, Draft)> {
     let key = shipping::check_key(f.idempotency_key.as_deref())?;
+    let mut locked = None;
     if post && let Some(k) = &key {
         // the company row serialises postings with keys, so a retry waits for its first try
-        setup::lock_company(db, company_id).await?;
+        locked = Some(setup::lock_company(db, company_id).await?);
         if let Some(inv) = by_idempotency_key(db, company_id, k).await? {
             if inv.request_digest.as_deref() != Some(&free_text_digest(f)) {
                 return Err(Violation::new(
@@ -1295,7 +1362,14 @@ pub async fn free_text_invoice(
     let bill_to = super::bill_to(db, company_id, customer).await?;
     check_not_blocked(&bill_to, "customerId")?;
     let currency_id = f.currency_id.unwrap_or(bill_to.currency_id);
-    let cx = context(db, company_id, bill_to.id, currency_id, f.invoice_date).await?;
+    let company = match locked {
+        Some(c) => c,
+        None => company::Entity::find_by_id(company_id)
+            .one(db)
+            .await?
+            .ok_or(ServiceError::NotFound("company"))?,
+    };
+    let cx = context(db, company, bill_to.id, currency_id, f.invoice_date).await?;
     check_account_currency(&cx.bill_to, &cx.currency, "currencyId")?;
     let step = cx.currency.amount_precision.value();
     let mut v = Violations::new();
@@ -1423,7 +1497,7 @@ pub async fn free_text_invoice(
         });
     }
     v.finish()?;
-    let draft = complete(
+    let (draft, tax_codes) = complete(
         db,
         &cx,
         InvoiceKind::FreeText,
@@ -1448,12 +1522,21 @@ pub async fn free_text_invoice(
     if !post {
         return Ok((None, draft));
     }
-    let postings = voucher_lines(db, &cx, &draft).await?;
+    let postings = voucher_lines(&cx, &draft, &tax_codes);
+    let known = Known {
+        company: &cx.company,
+        currency: &cx.currency,
+        customer: &cx.bill_to,
+        tax_codes: Some(&tax_codes),
+        orders: Some(vec![]),
+    };
+    let doc = document_from(db, known, &draft, Some("")).await?;
     let inv = write(
         db,
         &cx,
         &draft,
         postings,
+        doc,
         key.map(|k| (k, free_text_digest(f))),
     )
     .await?;
@@ -1610,15 +1693,47 @@ pub async fn document(
     d: &Draft,
     number: Option<&str>,
 ) -> ServiceResult<crate::extension::messages::InvoiceDocument> {
-    use crate::extension::messages as m;
     let company = company::Entity::find_by_id(company_id)
         .one(db)
         .await?
         .ok_or(ServiceError::NotFound("company"))?;
     let cur = setup::get_currency(db, company_id, d.currency_id).await?;
+    let customer = parties::get_customer(db, company_id, d.customer_id).await?;
+    let known = Known {
+        company: &company,
+        currency: &cur,
+        customer: &customer,
+        tax_codes: None,
+        orders: None,
+    };
+    document_from(db, known, d, number).await
+}
+
+/// What a posting has read already and [`document_from`] need not read again.
+struct Known<'a> {
+    company: &'a company::Model,
+    currency: &'a currency::Model,
+    /// The invoice account.
+    customer: &'a parties::customer::Model,
+    /// The tax codes of the lines, when read.
+    tax_codes: Option<&'a super::TaxCodes>,
+    /// The numbers of the orders billed, in id order, when at hand.
+    orders: Option<Vec<String>>,
+}
+
+async fn document_from(
+    db: &impl ConnectionTrait,
+    known: Known<'_>,
+    d: &Draft,
+    number: Option<&str>,
+) -> ServiceResult<crate::extension::messages::InvoiceDocument> {
+    use crate::extension::messages as m;
+    let company = known.company.clone();
+    let company_id = company.id;
+    let cur = known.currency.clone();
     let precision = cur.amount_precision.value().normalize().scale();
     let buyer = super::types::party(db, company_id, d.customer_id).await?;
-    let customer = parties::get_customer(db, company_id, d.customer_id).await?;
+    let customer = known.customer;
     let payment_terms = match customer.payment_terms_id {
         Some(id) => setup::payment_terms::Entity::find_by_id(id)
             .one(db)
@@ -1649,21 +1764,27 @@ pub async fn document(
         .into_iter()
         .map(|u| (u.id, u.code))
         .collect();
-    let codes: HashMap<i64, tax_code::Model> = tax_code::Entity::find()
-        .filter(tax_code::Column::Id.is_in(d.lines.iter().filter_map(|l| l.tax_code_id)))
-        .all(db)
-        .await?
-        .into_iter()
-        .map(|t| (t.id, t))
-        .collect();
-    let orders: Vec<String> = sales_order::Entity::find()
-        .filter(sales_order::Column::Id.is_in(d.order_ids.iter().copied()))
-        .order_by_asc(sales_order::Column::Id)
-        .all(db)
-        .await?
-        .into_iter()
-        .map(|o| o.number)
-        .collect();
+    let codes: HashMap<i64, tax_code::Model> = match known.tax_codes {
+        Some(c) => c.clone(),
+        None => tax_code::Entity::find()
+            .filter(tax_code::Column::Id.is_in(d.lines.iter().filter_map(|l| l.tax_code_id)))
+            .all(db)
+            .await?
+            .into_iter()
+            .map(|t| (t.id, t))
+            .collect(),
+    };
+    let orders: Vec<String> = match known.orders {
+        Some(o) => o,
+        None => sales_order::Entity::find()
+            .filter(sales_order::Column::Id.is_in(d.order_ids.iter().copied()))
+            .order_by_asc(sales_order::Column::Id)
+            .all(db)
+            .await?
+            .into_iter()
+            .map(|o| o.number)
+            .collect(),
+    };
     let tax_of = |id: Option<i64>| -> (String, String, Decimal) {
         match id.and_then(|i| codes.get(&i)) {
             Some(t) if !t.rate.value().is_zero() => (t.code.clone(), "S".into(), t.rate.value()),
@@ -1979,7 +2100,7 @@ pub async fn preview(
             Some(e) => Err(e),
             None => {
                 let txn = db.begin_write().await?;
-                let result = post_invoice(&txn, company_id, &sub)
+                let result = post_invoice(&txn, company_id, &sub, None)
                     .await
                     .map(|(_, _, d)| d);
                 txn.rollback().await?;

@@ -23,9 +23,9 @@ pub mod workflow;
 
 pub use crate::setup::tax_setup;
 pub use entities::{
-    PriceSource, customer_invoice, customer_invoice_line, invoice_discount_term, packing_slip,
-    packing_slip_line, picking_list, picking_list_line, sales_order, sales_order_line,
-    sales_quotation, sales_quotation_line,
+    PriceSource, customer_invoice, customer_invoice_document, customer_invoice_line,
+    invoice_discount_term, packing_slip, packing_slip_line, picking_list, picking_list_line,
+    sales_order, sales_order_line, sales_quotation, sales_quotation_line,
 };
 pub use quotations::*;
 pub use status::{
@@ -337,13 +337,13 @@ pub async fn lines_of(
 
 /// Tax of a document's lines (net amount and tax code each): in document mode per tax code on
 /// Σ net rounded once and allocated to the lines, in per-line mode each line rounded; the line
-/// shares and the document tax.
+/// shares, the document tax and the codes of the tax codes used (by id).
 pub(crate) async fn document_tax(
     db: &impl ConnectionTrait,
     lines: &[(Decimal, Option<i64>)],
     step: Decimal,
     mode: TaxMode,
-) -> ServiceResult<(Vec<Decimal>, Decimal)> {
+) -> ServiceResult<(Vec<Decimal>, Decimal, TaxCodes)> {
     let codes: Vec<i64> = lines.iter().filter_map(|l| l.1).collect();
     let rates: Vec<tax_code::Model> = tax_code::Entity::find()
         .filter(tax_code::Column::Id.is_in(codes))
@@ -373,8 +373,13 @@ pub(crate) async fn document_tax(
     for ((i, _), t) in taxable.iter().zip(doc.lines.iter()) {
         line_tax[*i] = *t;
     }
-    Ok((line_tax, doc.total))
+    let codes = rates.into_iter().map(|t| (t.id, t)).collect();
+    Ok((line_tax, doc.total, codes))
 }
+
+/// A document's tax codes, by id: what its postings are described with, and its document
+/// shows.
+pub(crate) type TaxCodes = std::collections::HashMap<i64, tax_code::Model>;
 
 pub(crate) fn amount(d: Decimal) -> ServiceResult<Amount> {
     Amount::new(d).map_err(|_| {
@@ -396,6 +401,8 @@ pub(crate) struct Totals {
     pub(crate) discount: Decimal,
     pub(crate) net: Decimal,
     pub(crate) tax: Decimal,
+    /// The codes of the tax codes used, read with their rates.
+    pub(crate) tax_codes: TaxCodes,
 }
 
 /// The customer a document of `customer` is billed to: its invoice account, or itself.
@@ -442,13 +449,14 @@ pub(crate) async fn totals(
         .zip(&shares)
         .map(|(l, s)| (l.0 - s, l.1))
         .collect();
-    let (line_tax, tax) = document_tax(db, &nets, step, mode).await?;
+    let (line_tax, tax, tax_codes) = document_tax(db, &nets, step, mode).await?;
     Ok(Totals {
         shares,
         line_tax,
         discount,
         net: subtotal - discount,
         tax,
+        tax_codes,
     })
 }
 

@@ -315,7 +315,7 @@ pub async fn register_picking_list(
     lines: Option<Vec<PickLine>>,
 ) -> ServiceResult<picking_list::Model> {
     let (o, list) = open_list(db, company_id, id).await?;
-    workflow::ensure_executable(db, &o).await?;
+    workflow::ensure_executable(db, &o, "id").await?;
     let rows = lines_of_picking_lists(db, &[list.id]).await?;
     // the units of the listed order lines, for the decimals a picked quantity may have
     let unit_of: HashMap<i64, i64> = sales_order_line::Entity::find()

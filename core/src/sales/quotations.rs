@@ -273,13 +273,14 @@ async fn quotation_totals(
     parts: &[(Decimal, Option<i64>)],
 ) -> ServiceResult<super::Totals> {
     let Some(customer_id) = q.customer_id else {
-        let (line_tax, tax) = document_tax(db, parts, step, mode).await?;
+        let (line_tax, tax, tax_codes) = document_tax(db, parts, step, mode).await?;
         return Ok(super::Totals {
             shares: vec![Decimal::ZERO; parts.len()],
             line_tax,
             discount: Decimal::ZERO,
             net: parts.iter().map(|p| p.0).sum(),
             tax,
+            tax_codes,
         });
     };
     let customer = parties::get_customer(db, q.company_id, customer_id).await?;

@@ -445,6 +445,9 @@ fn share(l: &sales_order_line::Model, percent: Decimal) -> i64 {
         .unwrap_or(0)
 }
 
+/// The most lines a shipment names (an order has at most as many).
+pub const MAX_LINES: usize = 500;
+
 /// Posts a packing slip. Returns the order as written and the packing slip (the first one,
 /// for a retried idempotency key).
 pub(crate) async fn post_packing_slip(
@@ -453,8 +456,23 @@ pub(crate) async fn post_packing_slip(
     s: &Shipment,
 ) -> ServiceResult<(sales_order::Model, packing_slip::Model)> {
     let key = check_key(s.idempotency_key.as_deref())?;
+    super::invoicing::check_posting_date(s.ship_date, "shipDate", "a packing slip")?;
+    if s.lines.as_ref().is_some_and(|l| l.len() > MAX_LINES) {
+        return Err(Violation::new(
+            "lines",
+            Rule::OutOfRange,
+            format!("at most {MAX_LINES} lines per packing slip"),
+        )
+        .into());
+    }
     let o = lock_order(db, company_id, s.order_id).await?;
-    // looked up under the order's lock: a retry racing its first attempt sees it committed
+    // with a key, postings take turns on the company row too (after the order: the order of
+    // locks every posting keeps), so two attempts with one key on different orders see each
+    // other; looked up under the locks, a retry racing its first attempt sees it committed
+    let locked = match &key {
+        Some(_) => Some(crate::setup::lock_company(db, company_id).await?),
+        None => None,
+    };
     if let Some(k) = &key
         && let Some(ps) = by_idempotency_key(db, company_id, k).await?
     {
@@ -470,10 +488,13 @@ pub(crate) async fn post_packing_slip(
         return Ok((o, ps));
     }
     let o = workflow::ready_to_post(db, company_id, o).await?;
-    let company = crate::setup::company::Entity::find_by_id(company_id)
-        .one(db)
-        .await?
-        .ok_or(ServiceError::NotFound("company"))?;
+    let company = match locked {
+        Some(c) => c,
+        None => crate::setup::company::Entity::find_by_id(company_id)
+            .one(db)
+            .await?
+            .ok_or(ServiceError::NotFound("company"))?,
+    };
     let lines = lines_of(db, &[o.id]).await?;
     let slip = plan(db, &company, &o, &lines, s).await?;
     count_shipped(db, &slip).await?;
@@ -724,6 +745,7 @@ pub(crate) async fn reverse_packing_slip(
     id: i64,
     date: NaiveDate,
 ) -> ServiceResult<(sales_order::Model, packing_slip::Model)> {
+    super::invoicing::check_posting_date(date, "date", "a reversal")?;
     let order_id = order_of_packing_slip(db, company_id, id).await?;
     let o = lock_order(db, company_id, order_id).await?;
     // read again under the order's lock: a concurrent reversal has committed or waits
@@ -738,6 +760,17 @@ pub(crate) async fn reverse_packing_slip(
             format!(
                 "packing slip {} was reversed already or is a reversal",
                 ps.number
+            ),
+        )
+        .into());
+    }
+    if date < ps.ship_date {
+        return Err(Violation::new(
+            "date",
+            Rule::OutOfRange,
+            format!(
+                "a reversal is dated on or after the packing slip it reverses ({} shipped on {})",
+                ps.number, ps.ship_date
             ),
         )
         .into());

@@ -176,6 +176,7 @@ pub async fn holds_of(
 pub async fn ensure_executable(
     db: &impl ConnectionTrait,
     o: &sales_order::Model,
+    field: &str,
 ) -> ServiceResult<()> {
     let active = holds_of(db, &[o.id])
         .await?
@@ -183,14 +184,14 @@ pub async fn ensure_executable(
         .any(|h| h.status == HoldStatus::Active);
     if active {
         return Err(violation(
-            "id",
+            field,
             Rule::OrderOnHold,
             format!("sales order {} is on hold", o.number),
         ));
     }
     if o.release_status == ReleaseStatus::PendingApproval {
         return Err(violation(
-            "id",
+            field,
             Rule::ApprovalRequired,
             format!("sales order {} is waiting for approval", o.number),
         ));
@@ -507,11 +508,20 @@ pub async fn needs_approval(
         .one(db)
         .await?
         .ok_or(ServiceError::NotFound("company"))?;
+    needs_approval_in(db, &c, o).await
+}
+
+/// [`needs_approval`] with the company at hand.
+pub(crate) async fn needs_approval_in(
+    db: &impl ConnectionTrait,
+    c: &company::Model,
+    o: &sales_order::Model,
+) -> ServiceResult<bool> {
     // without a threshold nothing needs approval: no amount to convert
     let Some(threshold) = c.approval_threshold else {
         return Ok(false);
     };
-    let base_net = base_net(db, &c, o).await?;
+    let base_net = base_net(db, c, o).await?;
     Ok(over_threshold(Some(threshold.value()), base_net))
 }
 
@@ -534,7 +544,7 @@ pub(crate) async fn ready_to_post(
     company_id: i64,
     o: sales_order::Model,
 ) -> ServiceResult<sales_order::Model> {
-    ensure_executable(db, &o).await?;
+    ensure_executable(db, &o, "orderId").await?;
     let blocked = crate::parties::customer::Entity::find_by_id(o.customer_id)
         .one(db)
         .await?
@@ -546,7 +556,14 @@ pub(crate) async fn ready_to_post(
             format!("the customer of sales order {} is blocked", o.number),
         ));
     }
-    release_for_posting(db, company_id, o).await
+    if o.release_status != ReleaseStatus::Open {
+        return Ok(o);
+    }
+    let company = company::Entity::find_by_id(company_id)
+        .one(db)
+        .await?
+        .ok_or(ServiceError::NotFound("company"))?;
+    release_for_posting(db, &company, o).await
 }
 
 /// Releases an open order as part of a posting (a packing slip releases the order, DOMAIN.md
@@ -554,13 +571,13 @@ pub(crate) async fn ready_to_post(
 /// as it is. The caller has locked the order and checked holds ([`ensure_executable`]).
 pub(crate) async fn release_for_posting(
     db: &impl ConnectionTrait,
-    company_id: i64,
+    company: &company::Model,
     o: sales_order::Model,
 ) -> ServiceResult<sales_order::Model> {
     if o.release_status != ReleaseStatus::Open {
         return Ok(o);
     }
-    if needs_approval(db, company_id, &o).await? {
+    if needs_approval_in(db, company, &o).await? {
         return Err(violation(
             "orderId",
             Rule::ApprovalRequired,
@@ -581,7 +598,7 @@ pub(crate) async fn release_order(
     order_id: i64,
 ) -> ServiceResult<sales_order::Model> {
     let o = lock_order(db, company_id, order_id).await?;
-    ensure_executable(db, &o).await?;
+    ensure_executable(db, &o, "id").await?;
     if o.release_status != ReleaseStatus::Open {
         return Err(violation(
             "id",
@@ -660,7 +677,7 @@ pub(crate) async fn request_approval(
     by: &str,
 ) -> ServiceResult<sales_order::Model> {
     let o = lock_order(db, company_id, order_id).await?;
-    ensure_executable(db, &o).await?;
+    ensure_executable(db, &o, "id").await?;
     if o.release_status != ReleaseStatus::Open {
         return Err(violation(
             "id",

@@ -339,12 +339,14 @@ pub async fn update_company(
 /// company-wide settings that are "set" (insert or replace by a key: tax setup, invoice
 /// discount terms, approvers) take it first, so two at once replace instead of both
 /// inserting.
-pub async fn lock_company(db: &impl ConnectionTrait, company_id: i64) -> ServiceResult<()> {
+pub async fn lock_company(
+    db: &impl ConnectionTrait,
+    company_id: i64,
+) -> ServiceResult<company::Model> {
     crate::db::locking(db, company::Entity::find_by_id(company_id))
         .one(db)
         .await?
-        .ok_or(ServiceError::NotFound("company"))?;
-    Ok(())
+        .ok_or(ServiceError::NotFound("company"))
 }
 
 /// True when the company has a tax setup for documents of customers in `group` (a customer

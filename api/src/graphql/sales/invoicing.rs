@@ -154,8 +154,9 @@ impl CustomerInvoice {
     ) -> Result<RenderedDocument> {
         Box::pin(async move {
             let db = db(ctx)?;
-            let d = read(invoicing::draft_of_posted(&db.conn, &self.0).await).await?;
-            render(ctx, &d, Some(&self.0.number), format).await
+            // as posted: a later change of the customer or a tax rate does not change it
+            let doc = read(invoicing::document_of_posted(&db.conn, &self.0).await).await?;
+            render_document(ctx, doc, format).await
         })
         .await
     }
@@ -196,6 +197,15 @@ async fn render(
     let cid = company_id(ctx)?;
     let db = db(ctx)?;
     let doc = read(invoicing::document(&db.conn, cid, d, number).await).await?;
+    render_document(ctx, doc, format).await
+}
+
+/// Renders an invoice document in a format.
+async fn render_document(
+    ctx: &Context<'_>,
+    doc: mercator_core::extension::messages::InvoiceDocument,
+    format: String,
+) -> Result<RenderedDocument> {
     let r = registry(ctx)?
         .render_invoice(mercator_core::extension::messages::RenderInvoiceRequest {
             v: 1,
@@ -684,6 +694,16 @@ pub struct InvoiceSourceInput {
     pub warehouse_id: Option<ID>,
 }
 
+/// What one document of an invoice preview costs in the query budget: the preview runs a
+/// posting per proposal in a transaction it rolls back, as heavy as posting it.
+pub const PREVIEW_COST: usize = 20;
+
+fn preview_cost(input: &InvoiceSourceInput, child: usize) -> usize {
+    let documents = input.order_ids.as_ref().map_or(0, Vec::len)
+        + input.packing_slip_ids.as_ref().map_or(0, Vec::len);
+    1 + documents.max(1) * PREVIEW_COST + child
+}
+
 /// Input of `salesInvoicePost`: orders, or packing slips (exactly one of the two).
 #[derive(InputObject)]
 pub struct SalesInvoicePostInput {
@@ -955,7 +975,9 @@ impl InvoicingQuery {
     /// How orders or packing slips would be invoiced, without posting anything: one proposal
     /// per invoice account and currency, each with the exact figures its posting would have
     /// (a pro forma: no number consumed, nothing written) or the refusal it would meet. At most
-    /// 500 documents. Poster (it runs the posting and rolls it back).
+    /// 500 documents. Poster (it runs the posting and rolls it back). Its cost is
+    /// `PREVIEW_COST` (20) per document given, plus the selection's.
+    #[graphql(complexity = "preview_cost(&input, child_complexity)")]
     async fn invoice_preview(
         &self,
         ctx: &Context<'_>,
