@@ -94,6 +94,10 @@ pub enum Rule {
     NotChronological,
     /// With picking required: more would ship than was picked and not yet shipped.
     NotPicked,
+    /// More would be applied than an entry has open, or than the payment brings.
+    OverApplication,
+    /// The entry is settled in full (or is not one that a payment settles).
+    EntryClosed,
 }
 
 /// One broken rule, tied to the input field that broke it.

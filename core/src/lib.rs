@@ -23,6 +23,7 @@ pub mod parties;
 pub mod pricing;
 pub mod purchasing;
 pub mod reads;
+pub mod receivables;
 pub mod refs;
 pub mod sales;
 pub mod setup;

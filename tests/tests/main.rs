@@ -28,6 +28,7 @@ mod pagination;
 mod plugins;
 mod pricing;
 mod quotations;
+mod receivables;
 mod relationships;
 mod schema;
 mod shipping;

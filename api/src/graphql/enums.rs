@@ -109,6 +109,8 @@ pub enum SequenceKind {
     FreeTextInvoice,
     /// General-ledger voucher numbers (continuous: no gaps).
     Voucher,
+    /// Customer payment numbers (continuous: no gaps).
+    Payment,
 }
 
 /// Why stock moved.
@@ -299,4 +301,18 @@ mirror! {
         /// A payment.
         Payment,
     }
+}
+
+/// Payment status of a customer ledger entry, derived from what is left open of it.
+#[derive(Enum, Copy, Clone, Debug, PartialEq, Eq)]
+#[graphql(remote = "mercator_core::receivables::PaymentStatus")]
+pub enum PaymentStatus {
+    /// Nothing settled yet.
+    Open,
+    /// Partly settled.
+    PartiallyPaid,
+    /// Settled in full.
+    Paid,
+    /// Not settled in full, and due before today.
+    Overdue,
 }

@@ -106,6 +106,10 @@ pub enum ErrorCode {
     /// The company requires picking: more would ship than registered picking lists picked and
     /// packing slips have not shipped yet.
     NotPicked,
+    /// More would be applied than an entry has open, or than the payment brings.
+    OverApplication,
+    /// The entry is settled in full, or is not one a payment settles.
+    EntryClosed,
     /// No valid bearer token was sent.
     Unauthenticated,
     /// The token lacks the role the operation needs.
@@ -192,6 +196,8 @@ impl ErrorCode {
             ErrorCode::NoExchangeRate => "NO_EXCHANGE_RATE",
             ErrorCode::NotChronological => "NOT_CHRONOLOGICAL",
             ErrorCode::NotPicked => "NOT_PICKED",
+            ErrorCode::OverApplication => "OVER_APPLICATION",
+            ErrorCode::EntryClosed => "ENTRY_CLOSED",
             ErrorCode::Unauthenticated => "UNAUTHENTICATED",
             ErrorCode::Forbidden => "FORBIDDEN",
             ErrorCode::CompanyNotAllowed => "COMPANY_NOT_ALLOWED",
@@ -358,6 +364,8 @@ pub fn code_of(rule: Rule) -> ErrorCode {
         Rule::NoExchangeRate => ErrorCode::NoExchangeRate,
         Rule::NotChronological => ErrorCode::NotChronological,
         Rule::NotPicked => ErrorCode::NotPicked,
+        Rule::OverApplication => ErrorCode::OverApplication,
+        Rule::EntryClosed => ErrorCode::EntryClosed,
     }
 }
 

@@ -85,6 +85,8 @@ pub enum Kind {
     GlVoucher,
     /// ExchangeRate
     ExchangeRate,
+    /// CustomerPayment
+    CustomerPayment,
     /// PickingList
     PickingList,
     /// PickingListLine
@@ -92,7 +94,7 @@ pub enum Kind {
 }
 
 impl Kind {
-    const ALL: [Kind; 40] = [
+    const ALL: [Kind; 41] = [
         Kind::Company,
         Kind::Currency,
         Kind::TaxCode,
@@ -133,6 +135,7 @@ impl Kind {
         Kind::ExchangeRate,
         Kind::PickingList,
         Kind::PickingListLine,
+        Kind::CustomerPayment,
     ];
 
     /// The GraphQL type name.
@@ -173,6 +176,7 @@ impl Kind {
             Kind::CustomerInvoiceLine => "CustomerInvoiceLine",
             Kind::GlVoucher => "GlVoucher",
             Kind::ExchangeRate => "ExchangeRate",
+            Kind::CustomerPayment => "CustomerPayment",
             Kind::PickingList => "PickingList",
             Kind::PickingListLine => "PickingListLine",
             Kind::OrderHold => "OrderHold",

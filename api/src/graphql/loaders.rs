@@ -661,6 +661,14 @@ pub struct Loaders {
     pub trade_agreement: Batch<ById<mercator_core::trade::trade_agreement::Entity>>,
     /// Confirmation journal entries by order.
     pub confirmations: Batch<ByColumn<mercator_core::sales::confirm::order_confirmation::Entity>>,
+    /// Customer ledger entries by id.
+    pub ledger_entry: Batch<ById<crm::ledger_entry::Entity>>,
+    /// Applications by the settling entry (a payment's).
+    pub applications_by_entry:
+        Batch<ByColumn<mercator_core::receivables::ledger_application::Entity>>,
+    /// Applications by the settled entry (an invoice's).
+    pub applications_to_entry:
+        Batch<ByColumn<mercator_core::receivables::ledger_application::Entity>>,
 }
 
 impl Loaders {
@@ -808,6 +816,21 @@ impl Loaders {
                 ByColumn(
                     db.clone(),
                     mercator_core::sales::confirm::order_confirmation::Column::OrderId,
+                ),
+                g,
+            ),
+            ledger_entry: dl(ById(db.clone(), PhantomData), g),
+            applications_by_entry: dl(
+                ByColumn(
+                    db.clone(),
+                    mercator_core::receivables::ledger_application::Column::EntryId,
+                ),
+                g,
+            ),
+            applications_to_entry: dl(
+                ByColumn(
+                    db.clone(),
+                    mercator_core::receivables::ledger_application::Column::AppliedToId,
                 ),
                 g,
             ),

@@ -13,6 +13,7 @@ use super::purchasing::Vendor;
 use super::sales::invoicing::{CustomerInvoice, CustomerInvoiceLine, ExchangeRate, GlVoucher};
 use super::sales::orders::{SalesOrder, SalesOrderLine};
 use super::sales::quotations::{SalesQuotation, SalesQuotationLine};
+use super::sales::receivables::CustomerPayment;
 use super::sales::shipping::{PackingSlip, PackingSlipLine, PickingList, PickingListLine};
 use super::sales::upsell::UpsellSuggestion;
 use super::sales::workflow::{ApprovalRequest, OrderHold};
@@ -106,6 +107,7 @@ pub enum Node {
     GlVoucher(GlVoucher),
     /// An exchange rate.
     ExchangeRate(ExchangeRate),
+    CustomerPayment(CustomerPayment),
     /// A picking list.
     PickingList(PickingList),
     /// A picking list line.
@@ -277,6 +279,11 @@ pub async fn load_node(ctx: &Context<'_>, id: &str) -> Result<Option<Node>> {
             mercator_core::setup::exchange_rate::Column::CompanyId
         )
         .map(|m| Node::ExchangeRate(ExchangeRate(m))),
+        Kind::CustomerPayment => scoped!(
+            mercator_core::receivables::customer_payment::Entity,
+            mercator_core::receivables::customer_payment::Column::CompanyId
+        )
+        .map(|m| Node::CustomerPayment(CustomerPayment(m))),
         Kind::PickingList => scoped!(
             mercator_core::sales::picking_list::Entity,
             mercator_core::sales::picking_list::Column::CompanyId
@@ -465,6 +472,7 @@ async fn set_archived(
         | Kind::CustomerInvoiceLine
         | Kind::GlVoucher
         | Kind::ExchangeRate
+        | Kind::CustomerPayment
         | Kind::PickingList
         | Kind::PickingListLine => {
             return Ok(ArchivePayload::done(Err(vec![UserError {

@@ -504,6 +504,11 @@ impl CustomerLedgerEntry {
     async fn remaining_amount(&self, ctx: &Context<'_>) -> Result<Money> {
         money(ctx, self.0.remaining_amount.value(), self.0.currency_id).await
     }
+    /// Payment status, derived from the remaining amount and the due date (today, UTC):
+    /// `PAID` when nothing is left open (for a payment: applied in full).
+    async fn payment_status(&self) -> crate::graphql::enums::PaymentStatus {
+        mercator_core::receivables::payment_status(&self.0, chrono::Utc::now().date_naive()).into()
+    }
     /// Text.
     async fn description(&self) -> Option<&str> {
         self.0.description.as_deref()

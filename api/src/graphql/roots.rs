@@ -38,6 +38,7 @@ pub struct Mutation(
     super::sales::workflow::WorkflowMutation,
     super::sales::shipping::ShippingMutation,
     super::sales::invoicing::InvoicingMutation,
+    super::sales::receivables::ReceivablesMutation,
     super::sales::standard::StandardMutation,
     super::sales::upsell::UpsellMutation,
 );

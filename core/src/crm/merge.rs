@@ -61,6 +61,7 @@ pub const REFERENCES: &[(&str, &str, Target)] = &[
     ("customer_standard_codes", "customer_id", Target::Customer),
     ("packing_slips", "customer_id", Target::Customer),
     ("customer_invoices", "customer_id", Target::Customer),
+    ("customer_payments", "customer_id", Target::Customer),
     (
         "campaign_targets",
         "contact_person_id",

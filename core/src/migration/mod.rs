@@ -48,6 +48,7 @@ impl MigratorTrait for Migrator {
             migration!("m20261207_000019_packing_slip_request_digest"),
             migration!("m20261207_000020_invoices"),
             migration!("m20261207_000021_invoice_documents"),
+            migration!("m20261207_000022_payments"),
         ]
     }
 }

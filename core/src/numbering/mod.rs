@@ -67,6 +67,9 @@ pub enum SequenceKind {
     /// General-ledger voucher numbers (continuous).
     #[sea_orm(string_value = "voucher")]
     Voucher,
+    /// Customer payment numbers (continuous).
+    #[sea_orm(string_value = "payment")]
+    Payment,
 }
 
 impl SequenceKind {
@@ -75,7 +78,10 @@ impl SequenceKind {
     pub fn continuous(self) -> bool {
         matches!(
             self,
-            SequenceKind::Invoice | SequenceKind::FreeTextInvoice | SequenceKind::Voucher
+            SequenceKind::Invoice
+                | SequenceKind::FreeTextInvoice
+                | SequenceKind::Voucher
+                | SequenceKind::Payment
         )
     }
 
@@ -96,6 +102,7 @@ impl SequenceKind {
             SequenceKind::Invoice => ("INV-", 6, 1),
             SequenceKind::FreeTextInvoice => ("FTI-", 6, 1),
             SequenceKind::Voucher => ("GJ-", 6, 1),
+            SequenceKind::Payment => ("PAY-", 6, 1),
         }
     }
 }

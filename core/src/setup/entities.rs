@@ -35,6 +35,8 @@ pub mod company {
         pub tax_account: String,
         /// Account of invoice rounding differences.
         pub rounding_account: String,
+        /// Bank or cash account a customer payment is debited to.
+        pub cash_account: String,
         /// Invoice numbers follow posting dates: a posting dated before the sequence's last
         /// posted number is refused.
         pub chronological_numbering: bool,

@@ -4,6 +4,7 @@
 pub mod invoicing;
 pub mod orders;
 pub mod quotations;
+pub mod receivables;
 pub mod shipping;
 pub mod standard;
 pub mod upsell;

@@ -1,0 +1,213 @@
+//! Receivables: customer payments and their applications to open ledger entries.
+
+use super::invoicing::GlVoucher;
+use super::orders::customer;
+use crate::graphql::errors::Input;
+use crate::graphql::errors::internal;
+use crate::graphql::ids::{Kind, encode};
+use crate::graphql::leaves::Fast;
+use crate::graphql::money::{Money, money};
+use crate::graphql::parties::{Customer, CustomerLedgerEntry};
+use crate::graphql::scalars::{Date, DateTime, Dec, ts};
+use crate::graphql::setup::{Currency, currency_of};
+use crate::graphql::{loaders, require, write};
+use async_graphql::{Context, ID, InputObject, Object, Result};
+use mercator_core::auth::Role;
+use mercator_core::receivables::{
+    self, NewApplication, NewPayment, customer_payment, ledger_application,
+};
+
+/// A customer payment.
+#[derive(Clone, Debug)]
+pub struct CustomerPayment(pub customer_payment::Model);
+
+/// A posted customer payment: money received from a customer, with its ledger entry (what it
+/// has not applied stays open there, a credit of the customer), the entries it settles and its
+/// general-ledger voucher (cash against receivables). Never changed once posted.
+#[Object]
+impl CustomerPayment {
+    /// Opaque global ID.
+    pub async fn id(&self) -> ID {
+        encode(Kind::CustomerPayment, self.0.id)
+    }
+    /// Payment number (PAY-…), from a continuous sequence: no gaps, no duplicates.
+    async fn number(&self) -> &str {
+        &self.0.number
+    }
+    /// The customer who paid.
+    async fn customer(&self, ctx: &Context<'_>) -> Result<Fast<Customer>> {
+        customer(ctx, self.0.customer_id).await
+    }
+    /// Currency (the customer's ledger currency).
+    async fn currency(&self, ctx: &Context<'_>) -> Result<Currency> {
+        currency_of(ctx, self.0.currency_id).await
+    }
+    /// Date received.
+    async fn payment_date(&self) -> Date {
+        Date(self.0.payment_date)
+    }
+    /// Amount received.
+    async fn amount(&self, ctx: &Context<'_>) -> Result<Money> {
+        money(ctx, self.0.amount.value(), self.0.currency_id).await
+    }
+    /// The bank's or the customer's reference.
+    async fn reference(&self) -> Option<&str> {
+        self.0.reference.as_deref()
+    }
+    /// Its customer ledger entry (negative; what is not applied stays open on it).
+    async fn ledger_entry(&self, ctx: &Context<'_>) -> Result<CustomerLedgerEntry> {
+        load!(
+            ctx,
+            ledger_entry,
+            self.0.ledger_entry_id,
+            CustomerLedgerEntry,
+            "ledger entry"
+        )
+    }
+    /// What it settles, in the order applied.
+    async fn applications(&self, ctx: &Context<'_>) -> Result<Vec<LedgerApplication>> {
+        let mut v = loaders(ctx)?
+            .applications_by_entry
+            .load_one(self.0.ledger_entry_id)
+            .await
+            .map_err(internal)?
+            .unwrap_or_default();
+        v.sort_by_key(|a| a.id);
+        let cur = self.0.currency_id;
+        Ok(v.into_iter().map(|a| LedgerApplication(a, cur)).collect())
+    }
+    /// The general-ledger voucher of its posting.
+    async fn voucher(&self, ctx: &Context<'_>) -> Result<GlVoucher> {
+        load!(ctx, voucher, self.0.voucher_id, GlVoucher, "voucher")
+    }
+    /// When it was posted.
+    async fn created_at(&self) -> DateTime {
+        ts(self.0.created_at)
+    }
+}
+
+/// An application: an amount of one entry (a payment's) settling another (an invoice's).
+#[derive(Clone, Debug)]
+pub struct LedgerApplication(pub ledger_application::Model, pub i64);
+
+/// An amount of a payment's entry settling an open entry (an invoice's or an opening
+/// item's): both remainings went down by it.
+#[Object]
+impl LedgerApplication {
+    /// The amount settled.
+    async fn amount(&self, ctx: &Context<'_>) -> Result<Money> {
+        money(ctx, self.0.amount.value(), self.1).await
+    }
+    /// Date of the application.
+    async fn applied_on(&self) -> Date {
+        Date(self.0.applied_on)
+    }
+    /// The entry settled.
+    async fn applied_to(&self, ctx: &Context<'_>) -> Result<CustomerLedgerEntry> {
+        load!(
+            ctx,
+            ledger_entry,
+            self.0.applied_to_id,
+            CustomerLedgerEntry,
+            "ledger entry"
+        )
+    }
+    /// The settling entry (the payment's).
+    async fn entry(&self, ctx: &Context<'_>) -> Result<CustomerLedgerEntry> {
+        load!(
+            ctx,
+            ledger_entry,
+            self.0.entry_id,
+            CustomerLedgerEntry,
+            "ledger entry"
+        )
+    }
+}
+
+/// One entry a payment settles.
+#[derive(InputObject)]
+pub struct PaymentApplicationInput {
+    /// The open customer ledger entry (an invoice's or an opening item's).
+    pub entry_id: ID,
+    /// How much of it; as much as is open, up to what the payment has left, when left out.
+    pub amount: Option<Dec>,
+}
+
+/// Input of `customerPaymentPost`.
+#[derive(InputObject)]
+pub struct CustomerPaymentPostInput {
+    /// The customer who paid; the payment is in its ledger currency.
+    pub customer_id: ID,
+    /// Amount received (more than zero, at the currency's precision).
+    pub amount: Dec,
+    /// Date received (today when left out; at most 31 days ahead).
+    pub payment_date: Option<Date>,
+    /// The bank's or the customer's reference (at most 100 characters).
+    pub reference: Option<String>,
+    /// Entries it settles, in this order (at most 1,000); what is not applied stays open on
+    /// the payment's entry.
+    #[graphql(default)]
+    pub applications: Vec<PaymentApplicationInput>,
+    /// A retry with the same key returns the first payment and posts nothing; the same key
+    /// for another payment is `IDEMPOTENCY_KEY_REUSED`.
+    pub idempotency_key: Option<String>,
+}
+
+payload!(
+    CustomerPaymentPayload,
+    payment,
+    CustomerPayment,
+    "Result of a payment posting.",
+    "The payment, when posted."
+);
+
+/// Receivables mutations.
+#[derive(Default)]
+pub struct ReceivablesMutation;
+
+#[Object]
+impl ReceivablesMutation {
+    /// Posts a customer payment and applies it to open entries, in one transaction: each
+    /// application lowers the entry's remaining amount and the payment's; an entry settled at
+    /// the same moment by another payment is applied after it (`OVER_APPLICATION` when less is
+    /// open than asked, `ENTRY_CLOSED` when nothing is). Poster.
+    async fn customer_payment_post(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "What to do; see the input type.")] input: CustomerPaymentPostInput,
+    ) -> Result<CustomerPaymentPayload> {
+        let cid = require(ctx, Role::Poster)?;
+        let mut inp = Input::default();
+        let customer_id = inp.id("customerId", &input.customer_id, Kind::Customer);
+        let amount = inp.dec("amount", &input.amount);
+        let mut applications = Vec::with_capacity(input.applications.len());
+        for (i, a) in input.applications.iter().enumerate() {
+            applications.push(NewApplication {
+                entry_id: inp.id(
+                    &format!("applications.{i}.entryId"),
+                    &a.entry_id,
+                    Kind::CustomerLedgerEntry,
+                ),
+                amount: inp.opt_dec(&format!("applications.{i}.amount"), a.amount.as_ref()),
+            });
+        }
+        decoded!(inp, CustomerPaymentPayload);
+        let p = NewPayment {
+            customer_id,
+            amount,
+            payment_date: input
+                .payment_date
+                .map_or_else(|| chrono::Utc::now().date_naive(), |d| d.0),
+            reference: input.reference.clone(),
+            applications,
+            idempotency_key: input.idempotency_key.clone(),
+        };
+        let res = write(ctx, "customerId", async |txn| {
+            receivables::post_payment(txn, cid, &p).await
+        })
+        .await?;
+        Ok(CustomerPaymentPayload::done(
+            res.map(|(payment, _)| CustomerPayment(payment)),
+        ))
+    }
+}

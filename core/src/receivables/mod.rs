@@ -1,0 +1,517 @@
+//! Receivables: customer payments and their application to open entries (DOMAIN.md §12.1;
+//! invariants 11 and 12 of §13).
+//!
+//! Owns: `customer_payments`, `customer_ledger_applications`. A payment is posted in one
+//! transaction: the entries it applies to are locked in id order (on PostgreSQL), so two
+//! payments applied to one invoice at the same moment take turns and the second sees what the
+//! first left open; each application lowers both remainings by its amount; what the payment
+//! does not apply stays open on its own entry (a credit of the customer, applied later); a
+//! voucher debits the cash account and credits receivables; the payment's number comes from
+//! its continuous sequence, drawn last. Entry statuses are derived from the remaining amount
+//! ([`payment_status`]).
+//!
+//! Not yet (issue 19 continues): cash discount and payment tolerance, unapplying, payments in
+//! another currency, credit memos, returns, statements and aging.
+
+use crate::crm::{LedgerEntryType, ledger_entry};
+use crate::error::{Rule, ServiceError, ServiceResult, Violation, Violations};
+use crate::gl::{self, Posting};
+use crate::money::Amount;
+use crate::numbering::{self, SequenceKind};
+use crate::{parties, setup, validate};
+use chrono::{NaiveDate, Utc};
+use rust_decimal::Decimal;
+use sea_orm::entity::prelude::*;
+use sea_orm::sea_query::{CaseStatement, Expr};
+use sea_orm::{ActiveValue::Set, ConnectionTrait, QueryOrder};
+use std::collections::HashMap;
+
+/// A posted customer payment.
+pub mod customer_payment {
+    use crate::money::Amount;
+    use sea_orm::entity::prelude::*;
+    /// A row of `customer_payments`.
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "customer_payments")]
+    pub struct Model {
+        #[sea_orm(primary_key)]
+        pub id: i64,
+        pub company_id: i64,
+        pub number: String,
+        pub customer_id: i64,
+        pub currency_id: i64,
+        pub payment_date: Date,
+        pub amount: Amount,
+        pub reference: Option<String>,
+        pub ledger_entry_id: i64,
+        pub voucher_id: i64,
+        pub idempotency_key: Option<String>,
+        pub request_digest: Option<String>,
+        pub created_at: DateTimeUtc,
+    }
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+    impl ActiveModelBehavior for ActiveModel {}
+}
+
+/// One application: an amount of one entry (a payment's) settling another (an invoice's).
+pub mod ledger_application {
+    use crate::money::Amount;
+    use sea_orm::entity::prelude::*;
+    /// A row of `customer_ledger_applications`.
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "customer_ledger_applications")]
+    pub struct Model {
+        #[sea_orm(primary_key)]
+        pub id: i64,
+        pub company_id: i64,
+        /// The settling entry (the payment's).
+        pub entry_id: i64,
+        /// The settled entry (the invoice's).
+        pub applied_to_id: i64,
+        /// Positive: how much of the settled entry's remaining it took away.
+        pub amount: Amount,
+        pub applied_on: Date,
+        pub created_at: DateTimeUtc,
+    }
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+    impl ActiveModelBehavior for ActiveModel {}
+}
+
+/// The most entries one payment applies to.
+pub const MAX_APPLICATIONS: usize = 1000;
+
+/// One application asked for: an open entry, and how much of it (all that is open, up to what
+/// the payment has left, when `None`).
+#[derive(Debug, Clone)]
+pub struct NewApplication {
+    /// The entry settled (an invoice's or an opening item's).
+    pub entry_id: i64,
+    /// The amount; `None` for as much as possible.
+    pub amount: Option<Decimal>,
+}
+
+/// Input of [`post_payment`].
+#[derive(Debug, Clone)]
+pub struct NewPayment {
+    /// The customer paying (its ledger's currency is the payment's).
+    pub customer_id: i64,
+    /// Amount received, more than zero.
+    pub amount: Decimal,
+    /// Date received.
+    pub payment_date: NaiveDate,
+    /// The bank's or the customer's reference.
+    pub reference: Option<String>,
+    /// Entries it settles, in this order.
+    pub applications: Vec<NewApplication>,
+    /// Makes a retry return the first payment.
+    pub idempotency_key: Option<String>,
+}
+
+/// Payment status of an entry, derived from its remaining amount (DOMAIN.md §12.1).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PaymentStatus {
+    /// Nothing settled yet (remaining = original).
+    Open,
+    /// Partly settled (0 < |remaining| < |original|).
+    PartiallyPaid,
+    /// Settled in full (remaining = 0).
+    Paid,
+    /// Not settled in full and its due date has passed.
+    Overdue,
+}
+
+/// The status of an entry on `today`.
+pub fn payment_status(e: &ledger_entry::Model, today: NaiveDate) -> PaymentStatus {
+    let remaining = e.remaining_amount.raw();
+    if remaining == 0 {
+        return PaymentStatus::Paid;
+    }
+    if e.due_date.is_some_and(|d| d < today) {
+        return PaymentStatus::Overdue;
+    }
+    if remaining == e.original_amount.raw() {
+        PaymentStatus::Open
+    } else {
+        PaymentStatus::PartiallyPaid
+    }
+}
+
+fn digest(p: &NewPayment) -> String {
+    let apps: Vec<String> = p
+        .applications
+        .iter()
+        .map(|a| format!("{}:{:?}", a.entry_id, a.amount.map(|d| d.normalize())))
+        .collect();
+    crate::digest::sha256_hex(
+        format!(
+            "payment|{}|{}|{:?}|{apps:?}",
+            p.customer_id,
+            p.amount.normalize(),
+            p.reference
+        )
+        .as_bytes(),
+    )
+}
+
+/// Posts a payment and applies it. Returns the payment and its ledger entry (the first ones,
+/// for a retried idempotency key).
+pub async fn post_payment(
+    db: &impl ConnectionTrait,
+    company_id: i64,
+    p: &NewPayment,
+) -> ServiceResult<(customer_payment::Model, ledger_entry::Model)> {
+    let key = crate::sales::shipping::check_key(p.idempotency_key.as_deref())?;
+    let customer = parties::get_customer(db, company_id, p.customer_id).await?;
+    let currency = setup::get_currency(db, company_id, customer.currency_id).await?;
+    let step = currency.amount_precision.value();
+    let mut v = Violations::new();
+    if p.amount <= Decimal::ZERO {
+        v.push(Violation::new(
+            "amount",
+            Rule::InvalidValue,
+            "a payment is of more than zero",
+        ));
+    }
+    v.check(validate::fits_step("amount", p.amount, step));
+    let amount = v.check(
+        Amount::new(p.amount)
+            .map_err(|_| Violation::new("amount", Rule::OutOfRange, "amount is out of range")),
+    );
+    let reference = v.check(validate::opt_text("reference", p.reference.as_deref(), 100));
+    if let Err(e) =
+        crate::sales::invoicing::check_posting_date(p.payment_date, "paymentDate", "a payment")
+    {
+        v.push(e);
+    }
+    if p.applications.len() > MAX_APPLICATIONS {
+        v.push(Violation::new(
+            "applications",
+            Rule::OutOfRange,
+            format!("at most {MAX_APPLICATIONS} applications per payment"),
+        ));
+    }
+    let mut seen = HashMap::new();
+    for (i, a) in p.applications.iter().enumerate() {
+        if seen.insert(a.entry_id, i).is_some() {
+            v.push(Violation::new(
+                &format!("applications.{i}.entryId"),
+                Rule::Duplicate,
+                "the entry is applied to twice",
+            ));
+        }
+        if let Some(x) = a.amount {
+            if x <= Decimal::ZERO {
+                v.push(Violation::new(
+                    &format!("applications.{i}.amount"),
+                    Rule::InvalidValue,
+                    "an application is of more than zero",
+                ));
+            }
+            v.check(validate::fits_step(
+                &format!("applications.{i}.amount"),
+                x,
+                step,
+            ));
+        }
+    }
+    v.finish()?;
+    let (Some(amount), Some(reference)) = (amount, reference) else {
+        return Err(ServiceError::Invalid(vec![]));
+    };
+    // the entries settled, locked in id order: two payments of one invoice take turns, and
+    // each sees what the other left open
+    let mut ids: Vec<i64> = p.applications.iter().map(|a| a.entry_id).collect();
+    ids.sort_unstable();
+    let entries: HashMap<i64, ledger_entry::Model> = if ids.is_empty() {
+        HashMap::new()
+    } else {
+        crate::db::locking(
+            db,
+            ledger_entry::Entity::find()
+                .filter(ledger_entry::Column::CompanyId.eq(company_id))
+                .filter(ledger_entry::Column::Id.is_in(ids.iter().copied()))
+                .order_by_asc(ledger_entry::Column::Id),
+        )
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|e| (e.id, e))
+        .collect()
+    };
+    // with a key, payments take turns on the company row (after the entries: the order of
+    // locks every posting keeps), so a retry racing its first attempt finds it
+    let company = match &key {
+        Some(_) => setup::lock_company(db, company_id).await?,
+        None => setup::company::Entity::find_by_id(company_id)
+            .one(db)
+            .await?
+            .ok_or(ServiceError::NotFound("company"))?,
+    };
+    if let Some(k) = &key
+        && let Some(first) = customer_payment::Entity::find()
+            .filter(customer_payment::Column::CompanyId.eq(company_id))
+            .filter(customer_payment::Column::IdempotencyKey.eq(k.as_str()))
+            .one(db)
+            .await?
+    {
+        if first.request_digest.as_deref() != Some(&digest(p)) {
+            return Err(Violation::new(
+                "idempotencyKey",
+                Rule::IdempotencyKeyReused,
+                "this idempotency key was used for another payment",
+            )
+            .into());
+        }
+        let entry = ledger_entry::Entity::find_by_id(first.ledger_entry_id)
+            .one(db)
+            .await?
+            .ok_or(ServiceError::NotFound("ledger entry"))?;
+        return Ok((first, entry));
+    }
+    // each application against what its entry has open and what the payment has left
+    let scale = step.normalize().scale();
+    let at = |x: Decimal| format!("{x:.prec$}", prec = scale as usize);
+    let mut left = p.amount;
+    let mut applied: Vec<(ledger_entry::Model, Decimal)> = Vec::with_capacity(ids.len());
+    let mut v = Violations::new();
+    for (i, a) in p.applications.iter().enumerate() {
+        let field = format!("applications.{i}");
+        let Some(e) = entries.get(&a.entry_id) else {
+            v.push(Violation::new(
+                &format!("{field}.entryId"),
+                Rule::NotFound,
+                "no such ledger entry",
+            ));
+            continue;
+        };
+        if e.customer_id != customer.id {
+            v.push(Violation::new(
+                &format!("{field}.entryId"),
+                Rule::InvalidValue,
+                format!(
+                    "entry {} is another customer's than {}",
+                    e.document_number, customer.account_number
+                ),
+            ));
+            continue;
+        }
+        if e.currency_id != customer.currency_id {
+            v.push(Violation::new(
+                &format!("{field}.entryId"),
+                Rule::MixedCurrencies,
+                format!(
+                    "entry {} is in another currency than the payment",
+                    e.document_number
+                ),
+            ));
+            continue;
+        }
+        let open = e.remaining_amount.value();
+        if open <= Decimal::ZERO {
+            v.push(Violation::new(
+                &format!("{field}.entryId"),
+                Rule::EntryClosed,
+                format!("entry {} has nothing open to settle", e.document_number),
+            ));
+            continue;
+        }
+        let x = match a.amount {
+            Some(x) if x > open => {
+                v.push(Violation::new(
+                    &format!("{field}.amount"),
+                    Rule::OverApplication,
+                    format!("entry {} has {} open", e.document_number, at(open)),
+                ));
+                continue;
+            }
+            Some(x) if x > left => {
+                v.push(Violation::new(
+                    &format!("{field}.amount"),
+                    Rule::OverApplication,
+                    format!("the payment has {} left to apply", at(left)),
+                ));
+                continue;
+            }
+            Some(x) => x,
+            None if left <= Decimal::ZERO => {
+                v.push(Violation::new(
+                    &format!("{field}.entryId"),
+                    Rule::OverApplication,
+                    "the payment has nothing left to apply",
+                ));
+                continue;
+            }
+            None => open.min(left),
+        };
+        left -= x;
+        applied.push((e.clone(), x));
+    }
+    v.finish()?;
+    let rate = setup::rate_on(db, &company, &currency, p.payment_date)
+        .await?
+        .ok_or_else(|| {
+            ServiceError::from(Violation::new(
+                "paymentDate",
+                Rule::NoExchangeRate,
+                format!(
+                    "{} has no exchange rate valid on {}",
+                    currency.code, p.payment_date
+                ),
+            ))
+        })?;
+    let base = if currency.code == company.base_currency_code {
+        currency.clone()
+    } else {
+        setup::currency_by_code(db, company_id, &company.base_currency_code)
+            .await?
+            .ok_or(ServiceError::NotFound("base currency"))?
+    };
+    // the settled entries' remainings, in one statement
+    if !applied.is_empty() {
+        let mut case = CaseStatement::new();
+        for (e, x) in &applied {
+            let now = Amount::new(e.remaining_amount.value() - x)
+                .map_err(|_| ServiceError::Db(DbErr::Custom("remaining out of range".into())))?;
+            case = case.case(ledger_entry::Column::Id.eq(e.id), Expr::val(now.raw()));
+        }
+        ledger_entry::Entity::update_many()
+            .col_expr(
+                ledger_entry::Column::RemainingAmount,
+                case.finally(Expr::col(ledger_entry::Column::RemainingAmount))
+                    .into(),
+            )
+            .filter(ledger_entry::Column::Id.is_in(applied.iter().map(|(e, _)| e.id)))
+            .exec(db)
+            .await?;
+    }
+    // numbers last: the sequence rows stay locked until the commit
+    let number = numbering::next_dated_number(
+        db,
+        company_id,
+        SequenceKind::Payment,
+        p.payment_date,
+        company.chronological_numbering,
+        "paymentDate",
+    )
+    .await?;
+    let voucher = gl::post_voucher(
+        db,
+        company_id,
+        gl::NewVoucher {
+            posting_date: p.payment_date,
+            currency_id: currency.id,
+            exchange_rate: rate,
+            base_step: base.amount_precision.value(),
+            rounding_account: company.rounding_account.clone(),
+            document_number: number.clone(),
+            description: format!("Payment {number} from {}", customer.account_number),
+            lines: vec![
+                Posting {
+                    account: company.cash_account.clone(),
+                    description: "Cash received".into(),
+                    amount: p.amount,
+                },
+                Posting {
+                    account: company.receivable_account.clone(),
+                    description: format!("Receivable {}", customer.account_number),
+                    amount: -p.amount,
+                },
+            ],
+            chronological: company.chronological_numbering,
+        },
+    )
+    .await?;
+    let open = Amount::new(-left)
+        .map_err(|_| ServiceError::Db(DbErr::Custom("remaining out of range".into())))?;
+    let entry = ledger_entry::ActiveModel {
+        company_id: Set(company_id),
+        customer_id: Set(customer.id),
+        entry_type: Set(LedgerEntryType::Payment),
+        document_number: Set(number.clone()),
+        posting_date: Set(p.payment_date),
+        due_date: Set(None),
+        currency_id: Set(currency.id),
+        original_amount: Set(Amount::new(-p.amount)
+            .map_err(|_| ServiceError::Db(DbErr::Custom("amount out of range".into())))?),
+        remaining_amount: Set(open),
+        description: Set(reference.clone()),
+        created_at: Set(Utc::now()),
+        invoice_id: Set(None),
+        cash_discount_date: Set(None),
+        cash_discount_amount: Set(Amount::ZERO),
+        ..Default::default()
+    }
+    .insert(db)
+    .await?;
+    let payment = customer_payment::ActiveModel {
+        company_id: Set(company_id),
+        number: Set(number),
+        customer_id: Set(customer.id),
+        currency_id: Set(currency.id),
+        payment_date: Set(p.payment_date),
+        amount: Set(amount),
+        reference: Set(reference),
+        ledger_entry_id: Set(entry.id),
+        voucher_id: Set(voucher.id),
+        idempotency_key: Set(key.clone()),
+        request_digest: Set(key.as_ref().map(|_| digest(p))),
+        created_at: Set(Utc::now()),
+        ..Default::default()
+    }
+    .insert(db)
+    .await?;
+    if !applied.is_empty() {
+        let now = Utc::now();
+        let mut rows = Vec::with_capacity(applied.len());
+        for (e, x) in &applied {
+            rows.push(ledger_application::ActiveModel {
+                company_id: Set(company_id),
+                entry_id: Set(entry.id),
+                applied_to_id: Set(e.id),
+                amount: Set(Amount::new(*x).map_err(|_| {
+                    ServiceError::Db(DbErr::Custom("application out of range".into()))
+                })?),
+                applied_on: Set(p.payment_date),
+                created_at: Set(now),
+                ..Default::default()
+            });
+        }
+        ledger_application::Entity::insert_many(rows)
+            .exec(db)
+            .await?;
+    }
+    Ok((payment, entry))
+}
+
+/// Payments by id (one statement).
+pub async fn payments(
+    db: &impl ConnectionTrait,
+    company_id: i64,
+    ids: &[i64],
+) -> ServiceResult<Vec<customer_payment::Model>> {
+    Ok(customer_payment::Entity::find()
+        .filter(customer_payment::Column::CompanyId.eq(company_id))
+        .filter(customer_payment::Column::Id.is_in(ids.iter().copied()))
+        .all(db)
+        .await?)
+}
+
+/// The applications that settle or are settled by the given entries, oldest first (one
+/// statement).
+pub async fn applications_of(
+    db: &impl ConnectionTrait,
+    entry_ids: &[i64],
+) -> ServiceResult<Vec<ledger_application::Model>> {
+    use sea_orm::Condition;
+    Ok(ledger_application::Entity::find()
+        .filter(
+            Condition::any()
+                .add(ledger_application::Column::EntryId.is_in(entry_ids.iter().copied()))
+                .add(ledger_application::Column::AppliedToId.is_in(entry_ids.iter().copied())),
+        )
+        .order_by_asc(ledger_application::Column::Id)
+        .all(db)
+        .await?)
+}

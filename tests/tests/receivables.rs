@@ -1,0 +1,326 @@
+//! Receivables through GraphQL (issue 19, first part): payments applied to open entries
+//! (S7 A and D of DOMAIN.md §14), derived payment statuses, balances, vouchers, every refusal
+//! with its code and nothing written, idempotent retries, and payments of one invoice at the
+//! same moment that never drive its remaining below zero.
+
+use crate::orders::{customer, setup};
+use mercator_tests::{Client, TestApp, codes};
+use serde_json::{Value, json};
+
+const PAYMENT: &str = "payment { id number amount { amount }
+    ledgerEntry { originalAmount { amount } remainingAmount { amount } paymentStatus }
+    applications { amount { amount } appliedTo { documentNumber remainingAmount { amount } paymentStatus } }
+    voucher { lines { account debit { amount } credit { amount } } } }";
+
+async fn opening(c: &Client<'_>, cust: &str, doc: &str, amount: &str, due: &str) -> String {
+    let p = c
+        .mutate(
+            "customerOpeningEntryPost",
+            "CustomerOpeningEntryPostInput",
+            "entry { id }",
+            json!({"customerId": cust, "documentNumber": doc, "postingDate": "2026-10-01",
+                   "dueDate": due, "amount": amount}),
+        )
+        .await;
+    assert_eq!(p["userErrors"], json!([]), "{p}");
+    p["entry"]["id"].as_str().unwrap().to_owned()
+}
+
+async fn pay(c: &Client<'_>, input: Value) -> Value {
+    c.mutate(
+        "customerPaymentPost",
+        "CustomerPaymentPostInput",
+        PAYMENT,
+        input,
+    )
+    .await
+}
+
+async fn entry(c: &Client<'_>, id: &str) -> (String, String) {
+    let d = c
+        .ok(
+            "query($id: ID!) { node(id: $id) { ... on CustomerLedgerEntry { remainingAmount { amount } paymentStatus } } }",
+            json!({"id": id}),
+        )
+        .await;
+    (
+        d["node"]["remainingAmount"]["amount"]
+            .as_str()
+            .unwrap()
+            .to_owned(),
+        d["node"]["paymentStatus"].as_str().unwrap().to_owned(),
+    )
+}
+
+async fn balance(c: &Client<'_>, cust: &str) -> String {
+    c.ok(
+        "query($id: ID!) { node(id: $id) { ... on Customer { balance { amount } } } }",
+        json!({"id": cust}),
+    )
+    .await["node"]["balance"]["amount"]
+        .as_str()
+        .unwrap()
+        .to_owned()
+}
+
+async fn payment_count(c: &Client<'_>) -> i64 {
+    c.ok("{ numberSequences { kind nextValue } }", json!({}))
+        .await["numberSequences"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["kind"] == "PAYMENT")
+        .map_or(0, |s| {
+            s["nextValue"].as_str().unwrap().parse::<i64>().unwrap() - 1
+        })
+}
+
+/// S7 A and D: a partial payment, the rest, an overpayment that leaves the customer a credit;
+/// statuses follow the remaining amounts; each payment's voucher balances.
+#[tokio::test]
+async fn s7_payments_apply_and_statuses_follow() {
+    let app = TestApp::start().await;
+    let c = app.company("REC7").await;
+    let s = setup(&c).await;
+    let cust = customer(&c, "C-7000", &s.usd, json!({})).await;
+    let inv7 = opening(&c, &cust, "INV-7", "1100.00", "2027-01-06").await;
+    assert_eq!(entry(&c, &inv7).await, ("1100.00".into(), "OPEN".into()));
+    // A: 600.00 of it, then the 500.00 left (the amount left out: all that is open)
+    let p = pay(
+        &c,
+        json!({"customerId": cust, "amount": "600.00", "paymentDate": "2026-12-05",
+        "applications": [{"entryId": inv7, "amount": "600.00"}]}),
+    )
+    .await;
+    assert_eq!(p["userErrors"], json!([]), "{p}");
+    assert_eq!(p["payment"]["number"], "PAY-000001");
+    assert_eq!(
+        p["payment"]["ledgerEntry"]["originalAmount"]["amount"],
+        "-600.00"
+    );
+    assert_eq!(
+        p["payment"]["ledgerEntry"]["remainingAmount"]["amount"],
+        "0.00"
+    );
+    assert_eq!(p["payment"]["ledgerEntry"]["paymentStatus"], "PAID");
+    assert_eq!(
+        p["payment"]["applications"][0]["appliedTo"],
+        json!({"documentNumber": "INV-7", "remainingAmount": {"amount": "500.00"}, "paymentStatus": "PARTIALLY_PAID"})
+    );
+    assert_eq!(
+        p["payment"]["voucher"]["lines"],
+        json!([{"account": "1000", "debit": {"amount": "600.00"}, "credit": {"amount": "0.00"}},
+               {"account": "1200", "debit": {"amount": "0.00"}, "credit": {"amount": "600.00"}}])
+    );
+    assert_eq!(balance(&c, &cust).await, "500.00");
+    // an entry due before today is overdue until it is paid
+    let old = opening(&c, &cust, "INV-7B", "1100.00", "2026-11-01").await;
+    assert_eq!(entry(&c, &old).await, ("1100.00".into(), "OVERDUE".into()));
+    let p = pay(
+        &c,
+        json!({"customerId": cust, "amount": "500.00", "applications": [{"entryId": inv7}]}),
+    )
+    .await;
+    assert_eq!(p["userErrors"], json!([]), "{p}");
+    assert_eq!(entry(&c, &inv7).await, ("0.00".into(), "PAID".into()));
+    assert_eq!(balance(&c, &cust).await, "1100.00");
+    // D: 1,150.00 for 1,100.00 open: 1,100.00 applied, 50.00 stays the customer's credit
+    let p = pay(
+        &c,
+        json!({"customerId": cust, "amount": "1150.00", "applications": [{"entryId": old}]}),
+    )
+    .await;
+    assert_eq!(p["userErrors"], json!([]), "{p}");
+    assert_eq!(
+        p["payment"]["applications"][0]["amount"]["amount"],
+        "1100.00"
+    );
+    assert_eq!(
+        p["payment"]["ledgerEntry"]["remainingAmount"]["amount"],
+        "-50.00"
+    );
+    assert_eq!(
+        p["payment"]["ledgerEntry"]["paymentStatus"],
+        "PARTIALLY_PAID"
+    );
+    assert_eq!(entry(&c, &old).await, ("0.00".into(), "PAID".into()));
+    assert_eq!(balance(&c, &cust).await, "-50.00");
+    // a payment applied to nothing stays open whole
+    let p = pay(&c, json!({"customerId": cust, "amount": "10.00"})).await;
+    assert_eq!(p["payment"]["ledgerEntry"]["paymentStatus"], "OPEN", "{p}");
+    assert_eq!(balance(&c, &cust).await, "-60.00");
+    assert_eq!(payment_count(&c).await, 4);
+}
+
+/// Every refusal has its code and field, and writes nothing: no payment number is used and
+/// no balance moves. A retry with the same key returns the first payment.
+#[tokio::test]
+async fn payment_refusals_and_retries() {
+    let app = TestApp::start().await;
+    let c = app.company("RECR").await;
+    let s = setup(&c).await;
+    let cust = customer(&c, "C-1000", &s.usd, json!({})).await;
+    let other = customer(&c, "C-2000", &s.usd, json!({})).await;
+    let e1 = opening(&c, &cust, "INV-1", "100.00", "2027-01-06").await;
+    let e2 = opening(&c, &other, "INV-2", "100.00", "2027-01-06").await;
+    let refused = [
+        (
+            json!({"customerId": cust, "amount": "0"}),
+            "INVALID_VALUE",
+            json!(["input", "amount"]),
+        ),
+        (
+            json!({"customerId": cust, "amount": "-5"}),
+            "INVALID_VALUE",
+            json!(["input", "amount"]),
+        ),
+        (
+            json!({"customerId": cust, "amount": "50", "applications": [{"entryId": e1, "amount": "60"}]}),
+            "OVER_APPLICATION",
+            json!(["input", "applications", "0", "amount"]),
+        ),
+        (
+            json!({"customerId": cust, "amount": "200", "applications": [{"entryId": e1, "amount": "150"}]}),
+            "OVER_APPLICATION",
+            json!(["input", "applications", "0", "amount"]),
+        ),
+        (
+            json!({"customerId": cust, "amount": "50", "applications": [{"entryId": e2}]}),
+            "INVALID_VALUE",
+            json!(["input", "applications", "0", "entryId"]),
+        ),
+        (
+            json!({"customerId": cust, "amount": "50", "applications": [{"entryId": e1, "amount": "10"}, {"entryId": e1, "amount": "10"}]}),
+            "DUPLICATE",
+            json!(["input", "applications", "1", "entryId"]),
+        ),
+        (
+            json!({"customerId": cust, "amount": "50", "paymentDate": "9999-01-01"}),
+            "OUT_OF_RANGE",
+            json!(["input", "paymentDate"]),
+        ),
+        (
+            json!({"customerId": cust, "amount": "50", "reference": "x".repeat(101)}),
+            "TOO_LONG",
+            json!(["input", "reference"]),
+        ),
+    ];
+    for (input, code, field) in refused {
+        let p = pay(&c, input.clone()).await;
+        assert_eq!(codes(&p), [code], "{input}: {p}");
+        assert_eq!(p["userErrors"][0]["field"], field, "{input}: {p}");
+        assert_eq!(p["payment"], Value::Null);
+    }
+    assert_eq!(balance(&c, &cust).await, "100.00");
+    assert_eq!(payment_count(&c).await, 0);
+    // settled in full: closed; a payment (a credit) is not an entry a payment settles
+    let p = pay(
+        &c,
+        json!({"customerId": cust, "amount": "100", "applications": [{"entryId": e1}],
+        "idempotencyKey": "bank-1"}),
+    )
+    .await;
+    assert_eq!(p["userErrors"], json!([]), "{p}");
+    let again = pay(
+        &c,
+        json!({"customerId": cust, "amount": "100", "applications": [{"entryId": e1}],
+        "idempotencyKey": "bank-1"}),
+    )
+    .await;
+    assert_eq!(again["payment"]["id"], p["payment"]["id"], "{again}");
+    let other_input = pay(
+        &c,
+        json!({"customerId": cust, "amount": "99", "idempotencyKey": "bank-1"}),
+    )
+    .await;
+    assert_eq!(
+        codes(&other_input),
+        ["IDEMPOTENCY_KEY_REUSED"],
+        "{other_input}"
+    );
+    let p2 = pay(
+        &c,
+        json!({"customerId": cust, "amount": "5", "applications": [{"entryId": e1}]}),
+    )
+    .await;
+    assert_eq!(codes(&p2), ["ENTRY_CLOSED"], "{p2}");
+    let credit = opening(&c, &cust, "CR-1", "-20.00", "2027-01-06").await;
+    let p3 = pay(
+        &c,
+        json!({"customerId": cust, "amount": "5", "applications": [{"entryId": credit}]}),
+    )
+    .await;
+    assert_eq!(codes(&p3), ["ENTRY_CLOSED"], "{p3}");
+    assert_eq!(payment_count(&c).await, 1);
+    assert_eq!(balance(&c, &cust).await, "-20.00");
+}
+
+/// Payments of one invoice at the same moment (PostgreSQL runs them concurrently): the entry's
+/// remaining never goes below zero, every payment either applies what was open when its turn
+/// came or is refused, and the numbers have no gap.
+#[tokio::test]
+async fn payments_of_one_invoice_at_once_never_overapply() {
+    let app = TestApp::start().await;
+    let c = app.company("RECC").await;
+    let s = setup(&c).await;
+    let cust = customer(&c, "C-1000", &s.usd, json!({})).await;
+    // an amount each: three fit in 1,000.00, the others find less open than they ask
+    let e = opening(&c, &cust, "INV-1", "1000.00", "2027-01-06").await;
+    let fixed = (0..10).map(|_| {
+        let (c, cust, e) = (&c, &cust, &e);
+        async move {
+            pay(c, json!({"customerId": cust, "amount": "300.00", "applications": [{"entryId": e, "amount": "300.00"}]})).await
+        }
+    });
+    let results = futures_util::future::join_all(fixed).await;
+    let posted = results
+        .iter()
+        .filter(|p| p["userErrors"] == json!([]))
+        .count();
+    assert_eq!(posted, 3, "{results:?}");
+    for p in results.iter().filter(|p| p["userErrors"] != json!([])) {
+        assert_eq!(codes(p), ["OVER_APPLICATION"], "{p}");
+    }
+    assert_eq!(
+        entry(&c, &e).await,
+        ("100.00".into(), "PARTIALLY_PAID".into())
+    );
+    // as much as is open: 300, 300, 300, then the last 100, then nothing left
+    let e2 = opening(&c, &cust, "INV-2", "1000.00", "2027-01-06").await;
+    let max = (0..8).map(|_| {
+        let (c, cust, e2) = (&c, &cust, &e2);
+        async move {
+            pay(
+                c,
+                json!({"customerId": cust, "amount": "300.00", "applications": [{"entryId": e2}]}),
+            )
+            .await
+        }
+    });
+    let results = futures_util::future::join_all(max).await;
+    let mut applied: Vec<String> = results
+        .iter()
+        .filter(|p| p["userErrors"] == json!([]))
+        .map(|p| {
+            p["payment"]["applications"][0]["amount"]["amount"]
+                .as_str()
+                .unwrap()
+                .to_owned()
+        })
+        .collect();
+    applied.sort();
+    assert_eq!(
+        applied,
+        ["100.00", "300.00", "300.00", "300.00"],
+        "{results:?}"
+    );
+    for p in results.iter().filter(|p| p["userErrors"] != json!([])) {
+        assert_eq!(codes(p), ["ENTRY_CLOSED"], "{p}");
+    }
+    assert_eq!(entry(&c, &e2).await, ("0.00".into(), "PAID".into()));
+    // 1,000 − 900 open on INV-1, minus 200 left on the payment that took the last 100
+    assert_eq!(balance(&c, &cust).await, "-100.00");
+    assert_eq!(payment_count(&c).await, 7);
+    let numbers = c.ok("{ glVouchers { totalCount } }", json!({})).await;
+    assert_eq!(numbers["glVouchers"]["totalCount"], 7, "{numbers}");
+}
