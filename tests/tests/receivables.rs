@@ -324,3 +324,145 @@ async fn payments_of_one_invoice_at_once_never_overapply() {
     let numbers = c.ok("{ glVouchers { totalCount } }", json!({})).await;
     assert_eq!(numbers["glVouchers"]["totalCount"], 7, "{numbers}");
 }
+
+async fn entry_of(c: &Client<'_>, cust: &str, number: &str) -> String {
+    let d = c
+        .ok(
+            "query($id: ID!) { node(id: $id) { ... on Customer { ledgerEntries { id documentNumber } } } }",
+            json!({"id": cust}),
+        )
+        .await;
+    d["node"]["ledgerEntries"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|e| e["documentNumber"] == number)
+        .unwrap()["id"]
+        .as_str()
+        .unwrap()
+        .to_owned()
+}
+
+/// S7 B and C: paid by the cash discount date, 1,078.00 settles 1,100.00 (22.00 cash discount
+/// to its account); after it, a residual within the tolerance (0.50 of 1.00) is written off;
+/// beyond either, the rest stays open.
+#[tokio::test]
+async fn s7_cash_discount_and_payment_tolerance() {
+    let app = TestApp::start().await;
+    let c = app.company("REC7B").await;
+    let s = setup(&c).await;
+    let terms = c
+        .mutate(
+            "paymentTermsCreate",
+            "PaymentTermsCreateInput",
+            "paymentTerms { id }",
+            json!({"code": "2-10-30", "description": "2 % 10 days, net 30", "netDays": 30,
+                   "cashDiscountPercent": "2", "cashDiscountDays": 10}),
+        )
+        .await["paymentTerms"]["id"]
+        .clone();
+    let cust = customer(&c, "C-7100", &s.usd, json!({"paymentTermsId": terms})).await;
+    let std = c
+        .ok("{ taxCodes { edges { node { id } } } }", json!({}))
+        .await["taxCodes"]["edges"][0]["node"]["id"]
+        .clone();
+    let invoice = async |n: &str| -> String {
+        let p = c
+            .mutate("freeTextInvoicePost", "FreeTextInvoiceInput", "invoice { number totalAmount { amount } dueDate }",
+                json!({"customerId": cust, "invoiceDate": "2026-12-01", "lines": [
+                    {"description": "Consulting", "account": "4100", "amount": "1000.00", "taxCodeId": std}]}))
+            .await;
+        assert_eq!(p["userErrors"], json!([]), "{p}");
+        assert_eq!(p["invoice"]["totalAmount"]["amount"], "1100.00");
+        assert_eq!(p["invoice"]["number"], n);
+        entry_of(&c, &cust, n).await
+    };
+    const APPLIED: &str = "payment { applications { amount { amount } cashDiscountAmount { amount }
+        writeOffAmount { amount } appliedTo { remainingAmount { amount } paymentStatus } }
+        voucher { lines { account debit { amount } credit { amount } } } }";
+    let post = async |input: Value| -> Value {
+        let p = c
+            .mutate(
+                "customerPaymentPost",
+                "CustomerPaymentPostInput",
+                APPLIED,
+                input,
+            )
+            .await;
+        assert_eq!(p["userErrors"], json!([]), "{p}");
+        p["payment"].clone()
+    };
+    // B: within the discount date (D+8)
+    let b = invoice("FTI-000001").await;
+    let p = post(
+        json!({"customerId": cust, "amount": "1078.00", "paymentDate": "2026-12-09",
+        "applications": [{"entryId": b}]}),
+    )
+    .await;
+    assert_eq!(
+        p["applications"][0],
+        json!({"amount": {"amount": "1100.00"}, "cashDiscountAmount": {"amount": "22.00"},
+               "writeOffAmount": {"amount": "0.00"},
+               "appliedTo": {"remainingAmount": {"amount": "0.00"}, "paymentStatus": "PAID"}})
+    );
+    assert_eq!(
+        p["voucher"]["lines"],
+        json!([{"account": "1000", "debit": {"amount": "1078.00"}, "credit": {"amount": "0.00"}},
+               {"account": "4910", "debit": {"amount": "22.00"}, "credit": {"amount": "0.00"}},
+               {"account": "1200", "debit": {"amount": "0.00"}, "credit": {"amount": "1100.00"}}])
+    );
+    // after the discount date, the same amount leaves 22.00 open
+    let late = invoice("FTI-000002").await;
+    let p = post(
+        json!({"customerId": cust, "amount": "1078.00", "paymentDate": "2026-12-15",
+        "applications": [{"entryId": late}]}),
+    )
+    .await;
+    assert_eq!(
+        p["applications"][0]["appliedTo"]["remainingAmount"]["amount"],
+        "22.00"
+    );
+    assert_eq!(p["applications"][0]["cashDiscountAmount"]["amount"], "0.00");
+    // C: a tolerance of 1.00; 0.50 short after the discount date is written off
+    let u = c
+        .mutate(
+            "companyUpdate",
+            "CompanyUpdateInput",
+            "company { paymentToleranceAmount postingAccounts { writeOff } }",
+            json!({"paymentToleranceAmount": "1"}),
+        )
+        .await;
+    assert_eq!(u["company"]["paymentToleranceAmount"], "1", "{u}");
+    let cc = invoice("FTI-000003").await;
+    let p = post(
+        json!({"customerId": cust, "amount": "1099.50", "paymentDate": "2026-12-21",
+        "applications": [{"entryId": cc}]}),
+    )
+    .await;
+    assert_eq!(
+        p["applications"][0],
+        json!({"amount": {"amount": "1100.00"}, "cashDiscountAmount": {"amount": "0.00"},
+               "writeOffAmount": {"amount": "0.50"},
+               "appliedTo": {"remainingAmount": {"amount": "0.00"}, "paymentStatus": "PAID"}})
+    );
+    assert_eq!(
+        p["voucher"]["lines"],
+        json!([{"account": "1000", "debit": {"amount": "1099.50"}, "credit": {"amount": "0.00"}},
+               {"account": "4920", "debit": {"amount": "0.50"}, "credit": {"amount": "0.00"}},
+               {"account": "1200", "debit": {"amount": "0.00"}, "credit": {"amount": "1100.00"}}])
+    );
+    // 2.00 short is beyond the tolerance: it stays open
+    let d = invoice("FTI-000004").await;
+    let p = post(
+        json!({"customerId": cust, "amount": "1098.00", "paymentDate": "2026-12-21",
+        "applications": [{"entryId": d}]}),
+    )
+    .await;
+    assert_eq!(
+        p["applications"][0]["appliedTo"]["remainingAmount"]["amount"],
+        "2.00"
+    );
+    assert_eq!(p["applications"][0]["writeOffAmount"]["amount"], "0.00");
+    // invariant 11: the balance is what is left open (22.00 + 2.00)
+    assert_eq!(balance(&c, &cust).await, "24.00");
+}

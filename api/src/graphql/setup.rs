@@ -100,7 +100,20 @@ impl Company {
             invoice_discount: self.0.invoice_discount_account.clone(),
             tax: self.0.tax_account.clone(),
             rounding: self.0.rounding_account.clone(),
+            cash: self.0.cash_account.clone(),
+            cash_discount: self.0.cash_discount_account.clone(),
+            write_off: self.0.write_off_account.clone(),
         }
+    }
+    /// Largest residual a payment may leave and still close an entry (written off to
+    /// `postingAccounts.writeOff`), in the base currency; 0 for none.
+    async fn payment_tolerance_amount(&self) -> Dec {
+        Dec::of(self.0.payment_tolerance_amount.value())
+    }
+    /// Payment tolerance in percent of an entry's original amount (capped by
+    /// `paymentToleranceAmount` when both are set); 0 for none.
+    async fn payment_tolerance_percent(&self) -> Dec {
+        Dec::of(self.0.payment_tolerance_percent.value())
     }
     /// Orders with a larger net amount need approval before release; null when approvals are off.
     async fn approval_threshold(&self) -> Option<Dec> {
@@ -526,6 +539,18 @@ pub struct CompanyUpdateInput {
     pub tax_account: Option<String>,
     /// Account of invoice rounding differences.
     pub rounding_account: Option<String>,
+    /// Cash or bank account payments are debited to.
+    pub cash_account: Option<String>,
+    /// Account cash discounts taken by payments are debited to.
+    pub cash_discount_account: Option<String>,
+    /// Account residuals within the payment tolerance are written off to.
+    pub write_off_account: Option<String>,
+    /// Largest residual a payment may leave and still close an entry, in the base currency
+    /// (0 for none).
+    pub payment_tolerance_amount: Option<Dec>,
+    /// Payment tolerance in percent of an entry's original amount (0 to 100; capped by the
+    /// amount when both are set).
+    pub payment_tolerance_percent: Option<Dec>,
     /// The company's VAT identifier, printed on invoices as the seller's (null clears it).
     #[graphql(default)]
     pub vat_id: MaybeUndefined<String>,
@@ -575,6 +600,12 @@ pub struct PostingAccounts {
     pub tax: String,
     /// Invoice rounding and currency conversion differences.
     pub rounding: String,
+    /// Cash or bank (debited with a payment received).
+    pub cash: String,
+    /// Cash discount taken by payments (debited).
+    pub cash_discount: String,
+    /// Residuals written off within the payment tolerance (debited).
+    pub write_off: String,
 }
 
 /// Input of `currencyCreate`. Precisions left out take the ISO defaults (JPY 1, CHF invoice 0.05, else 0.01).
@@ -721,6 +752,14 @@ impl SetupMutation {
             .under_delivery_percent
             .as_ref()
             .map(|d| inp.dec("underDeliveryPercent", d));
+        let tolerance_amount = input
+            .payment_tolerance_amount
+            .as_ref()
+            .map(|d| inp.dec("paymentToleranceAmount", d));
+        let tolerance_percent = input
+            .payment_tolerance_percent
+            .as_ref()
+            .map(|d| inp.dec("paymentTolerancePercent", d));
         decoded!(inp, CompanyPayload);
         let res = write(ctx, "", async |t| {
             setup::update_company(
@@ -749,7 +788,12 @@ impl SetupMutation {
                         invoice_discount: input.invoice_discount_account,
                         tax: input.tax_account,
                         rounding: input.rounding_account,
+                        cash: input.cash_account,
+                        cash_discount: input.cash_discount_account,
+                        write_off: input.write_off_account,
                     },
+                    payment_tolerance_amount: tolerance_amount,
+                    payment_tolerance_percent: tolerance_percent,
                 },
             )
             .await

@@ -69,10 +69,15 @@ pub mod ledger_application {
         pub entry_id: i64,
         /// The settled entry (the invoice's).
         pub applied_to_id: i64,
-        /// Positive: how much of the settled entry's remaining it took away.
+        /// Positive: how much of the settled entry's remaining it took away (cash, cash
+        /// discount and write-off together).
         pub amount: Amount,
         pub applied_on: Date,
         pub created_at: DateTimeUtc,
+        /// Of `amount`, the cash discount granted.
+        pub cash_discount_amount: Amount,
+        /// Of `amount`, the residual written off within the payment tolerance.
+        pub write_off_amount: Amount,
     }
     #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
     pub enum Relation {}
@@ -270,11 +275,56 @@ pub async fn post_payment(
             .ok_or(ServiceError::NotFound("ledger entry"))?;
         return Ok((first, entry));
     }
+    let rate = setup::rate_on(db, &company, &currency, p.payment_date)
+        .await?
+        .ok_or_else(|| {
+            ServiceError::from(Violation::new(
+                "paymentDate",
+                Rule::NoExchangeRate,
+                format!(
+                    "{} has no exchange rate valid on {}",
+                    currency.code, p.payment_date
+                ),
+            ))
+        })?;
+    let base = if currency.code == company.base_currency_code {
+        currency.clone()
+    } else {
+        setup::currency_by_code(db, company_id, &company.base_currency_code)
+            .await?
+            .ok_or(ServiceError::NotFound("base currency"))?
+    };
     // each application against what its entry has open and what the payment has left
     let scale = step.normalize().scale();
     let at = |x: Decimal| format!("{x:.prec$}", prec = scale as usize);
     let mut left = p.amount;
-    let mut applied: Vec<(ledger_entry::Model, Decimal)> = Vec::with_capacity(ids.len());
+    // the payment tolerance in the payment's currency (the company keeps it in the base one)
+    let tolerance_amount = if rate.is_zero() {
+        Decimal::ZERO
+    } else {
+        crate::money::round_to(
+            company.payment_tolerance_amount.value() / rate,
+            step,
+            crate::money::RoundingMode::Down,
+        )
+    };
+    let tolerance_percent = company.payment_tolerance_percent.value();
+    let tolerance = |original: Decimal| -> Decimal {
+        if tolerance_percent.is_zero() {
+            return tolerance_amount;
+        }
+        let pct = crate::money::round_to(
+            original * tolerance_percent / Decimal::ONE_HUNDRED,
+            step,
+            crate::money::RoundingMode::Down,
+        );
+        if tolerance_amount.is_zero() {
+            pct
+        } else {
+            pct.min(tolerance_amount)
+        }
+    };
+    let mut applied: Vec<(ledger_entry::Model, Settled)> = Vec::with_capacity(ids.len());
     let mut v = Violations::new();
     for (i, a) in p.applications.iter().enumerate() {
         let field = format!("applications.{i}");
@@ -317,6 +367,41 @@ pub async fn post_payment(
             ));
             continue;
         }
+        // a payment by the cash discount date settles an entry not paid in part with the
+        // discount (DOMAIN.md §12.1); a residual within the tolerance is written off
+        let discount = match e.cash_discount_date {
+            Some(d)
+                if p.payment_date <= d
+                    && e.remaining_amount == e.original_amount
+                    && e.cash_discount_amount.value() > Decimal::ZERO
+                    && e.cash_discount_amount.value() < open =>
+            {
+                e.cash_discount_amount.value()
+            }
+            _ => Decimal::ZERO,
+        };
+        let tolerated = tolerance(e.original_amount.value());
+        let settle = |cash: Decimal| -> Settled {
+            if !discount.is_zero() && cash == open - discount {
+                Settled {
+                    cash,
+                    discount,
+                    write_off: Decimal::ZERO,
+                }
+            } else if cash < open && open - cash <= tolerated {
+                Settled {
+                    cash,
+                    discount: Decimal::ZERO,
+                    write_off: open - cash,
+                }
+            } else {
+                Settled {
+                    cash,
+                    discount: Decimal::ZERO,
+                    write_off: Decimal::ZERO,
+                }
+            }
+        };
         let x = match a.amount {
             Some(x) if x > open => {
                 v.push(Violation::new(
@@ -334,7 +419,7 @@ pub async fn post_payment(
                 ));
                 continue;
             }
-            Some(x) => x,
+            Some(x) => settle(x),
             None if left <= Decimal::ZERO => {
                 v.push(Violation::new(
                     &format!("{field}.entryId"),
@@ -343,36 +428,18 @@ pub async fn post_payment(
                 ));
                 continue;
             }
-            None => open.min(left),
+            None if !discount.is_zero() && left >= open - discount => settle(open - discount),
+            None => settle(open.min(left)),
         };
-        left -= x;
+        left -= x.cash;
         applied.push((e.clone(), x));
     }
     v.finish()?;
-    let rate = setup::rate_on(db, &company, &currency, p.payment_date)
-        .await?
-        .ok_or_else(|| {
-            ServiceError::from(Violation::new(
-                "paymentDate",
-                Rule::NoExchangeRate,
-                format!(
-                    "{} has no exchange rate valid on {}",
-                    currency.code, p.payment_date
-                ),
-            ))
-        })?;
-    let base = if currency.code == company.base_currency_code {
-        currency.clone()
-    } else {
-        setup::currency_by_code(db, company_id, &company.base_currency_code)
-            .await?
-            .ok_or(ServiceError::NotFound("base currency"))?
-    };
     // the settled entries' remainings, in one statement
     if !applied.is_empty() {
         let mut case = CaseStatement::new();
         for (e, x) in &applied {
-            let now = Amount::new(e.remaining_amount.value() - x)
+            let now = Amount::new(e.remaining_amount.value() - x.total())
                 .map_err(|_| ServiceError::Db(DbErr::Custom("remaining out of range".into())))?;
             case = case.case(ledger_entry::Column::Id.eq(e.id), Expr::val(now.raw()));
         }
@@ -386,6 +453,8 @@ pub async fn post_payment(
             .exec(db)
             .await?;
     }
+    let discounts: Decimal = applied.iter().map(|(_, x)| x.discount).sum();
+    let write_offs: Decimal = applied.iter().map(|(_, x)| x.write_off).sum();
     // numbers last: the sequence rows stay locked until the commit
     let number = numbering::next_dated_number(
         db,
@@ -414,9 +483,19 @@ pub async fn post_payment(
                     amount: p.amount,
                 },
                 Posting {
+                    account: company.cash_discount_account.clone(),
+                    description: "Cash discount".into(),
+                    amount: discounts,
+                },
+                Posting {
+                    account: company.write_off_account.clone(),
+                    description: "Payment tolerance".into(),
+                    amount: write_offs,
+                },
+                Posting {
                     account: company.receivable_account.clone(),
                     description: format!("Receivable {}", customer.account_number),
-                    amount: -p.amount,
+                    amount: -(p.amount + discounts + write_offs),
                 },
             ],
             chronological: company.chronological_numbering,
@@ -470,11 +549,11 @@ pub async fn post_payment(
                 company_id: Set(company_id),
                 entry_id: Set(entry.id),
                 applied_to_id: Set(e.id),
-                amount: Set(Amount::new(*x).map_err(|_| {
-                    ServiceError::Db(DbErr::Custom("application out of range".into()))
-                })?),
+                amount: Set(stored(x.total())?),
                 applied_on: Set(p.payment_date),
                 created_at: Set(now),
+                cash_discount_amount: Set(stored(x.discount)?),
+                write_off_amount: Set(stored(x.write_off)?),
                 ..Default::default()
             });
         }
@@ -483,6 +562,27 @@ pub async fn post_payment(
             .await?;
     }
     Ok((payment, entry))
+}
+
+/// What one application settles of an entry.
+#[derive(Debug, Clone, Copy)]
+struct Settled {
+    /// Paid by the payment.
+    cash: Decimal,
+    /// Cash discount granted.
+    discount: Decimal,
+    /// Residual written off within the tolerance.
+    write_off: Decimal,
+}
+
+impl Settled {
+    fn total(self) -> Decimal {
+        self.cash + self.discount + self.write_off
+    }
+}
+
+fn stored(x: Decimal) -> ServiceResult<Amount> {
+    Amount::new(x).map_err(|_| ServiceError::Db(DbErr::Custom("application out of range".into())))
 }
 
 /// Payments by id (one statement).

@@ -37,6 +37,16 @@ pub mod company {
         pub rounding_account: String,
         /// Bank or cash account a customer payment is debited to.
         pub cash_account: String,
+        /// Account a cash discount taken by a payment is debited to.
+        pub cash_discount_account: String,
+        /// Account a residual within the payment tolerance is written off to.
+        pub write_off_account: String,
+        /// Largest residual a payment may leave and still close an entry, in the base
+        /// currency (0: none).
+        pub payment_tolerance_amount: crate::money::Amount,
+        /// Payment tolerance in percent of an entry's original amount (0: none; capped by
+        /// the amount when both are set).
+        pub payment_tolerance_percent: crate::money::Rate,
         /// Invoice numbers follow posting dates: a posting dated before the sequence's last
         /// posted number is refused.
         pub chronological_numbering: bool,

@@ -172,6 +172,10 @@ pub struct CompanyPatch {
     pub accounts: PostingAccounts,
     /// The seller's identity on invoices.
     pub seller: SellerPatch,
+    /// Largest residual a payment may leave and still close an entry, in the base currency.
+    pub payment_tolerance_amount: Option<rust_decimal::Decimal>,
+    /// Payment tolerance in percent of an entry's original amount (0 to 100).
+    pub payment_tolerance_percent: Option<rust_decimal::Decimal>,
 }
 
 /// The seller's identity printed on invoices (each field: absent leaves it, `Some(None)`
@@ -205,6 +209,12 @@ pub struct PostingAccounts {
     pub tax: Option<String>,
     /// Invoice rounding.
     pub rounding: Option<String>,
+    /// Cash or bank account payments are debited to.
+    pub cash: Option<String>,
+    /// Cash discount taken by payments.
+    pub cash_discount: Option<String>,
+    /// Residuals written off within the payment tolerance.
+    pub write_off: Option<String>,
 }
 
 /// How a company resolves prices and line discounts.
@@ -265,6 +275,9 @@ pub async fn update_company(
     let discount = account("accounts.invoiceDiscount", &a.invoice_discount);
     let tax = account("accounts.tax", &a.tax);
     let rounding = account("accounts.rounding", &a.rounding);
+    let cash = account("accounts.cash", &a.cash);
+    let cash_discount = account("accounts.cashDiscount", &a.cash_discount);
+    let write_off = account("accounts.writeOff", &a.write_off);
     let sp = &patch.seller;
     let mut text = |field: &str, value: &Option<Option<String>>, max: usize| {
         value.as_ref().map(|x| {
@@ -282,14 +295,43 @@ pub async fn update_company(
         Some(None) => Some(None),
         None => None,
     };
+    let tolerance_amount = patch.payment_tolerance_amount.and_then(|x| {
+        if x < rust_decimal::Decimal::ZERO {
+            v.push(crate::error::Violation::new(
+                "paymentToleranceAmount",
+                crate::error::Rule::Negative,
+                "the payment tolerance is zero or more",
+            ));
+            return None;
+        }
+        v.check(crate::money::Amount::new(x).map_err(|_| {
+            crate::error::Violation::new(
+                "paymentToleranceAmount",
+                crate::error::Rule::PrecisionExceeded,
+                "amount has too many decimals or is too large",
+            )
+        }))
+    });
+    let tolerance_percent = patch
+        .payment_tolerance_percent
+        .and_then(|p| v.check(validate::percent("paymentTolerancePercent", p)));
     v.finish()?;
     let mut am: company::ActiveModel = row.into();
+    if let Some(x) = tolerance_amount {
+        am.payment_tolerance_amount = Set(x);
+    }
+    if let Some(p) = tolerance_percent {
+        am.payment_tolerance_percent = Set(p);
+    }
     for (slot, value) in [
         (&mut am.receivable_account, receivable),
         (&mut am.revenue_account, revenue),
         (&mut am.invoice_discount_account, discount),
         (&mut am.tax_account, tax),
         (&mut am.rounding_account, rounding),
+        (&mut am.cash_account, cash),
+        (&mut am.cash_discount_account, cash_discount),
+        (&mut am.write_off_account, write_off),
     ] {
         if let Some(x) = value {
             *slot = Set(x);

@@ -94,9 +94,18 @@ pub struct LedgerApplication(pub ledger_application::Model, pub i64);
 /// item's): both remainings went down by it.
 #[Object]
 impl LedgerApplication {
-    /// The amount settled.
+    /// The amount it took off the settled entry: the cash applied, the cash discount and
+    /// the write-off together.
     async fn amount(&self, ctx: &Context<'_>) -> Result<Money> {
         money(ctx, self.0.amount.value(), self.1).await
+    }
+    /// Of `amount`, the cash discount granted (paid by the entry's cash discount date).
+    async fn cash_discount_amount(&self, ctx: &Context<'_>) -> Result<Money> {
+        money(ctx, self.0.cash_discount_amount.value(), self.1).await
+    }
+    /// Of `amount`, the residual written off within the company's payment tolerance.
+    async fn write_off_amount(&self, ctx: &Context<'_>) -> Result<Money> {
+        money(ctx, self.0.write_off_amount.value(), self.1).await
     }
     /// Date of the application.
     async fn applied_on(&self) -> Date {
