@@ -377,7 +377,8 @@ async fn s7_cash_discount_and_payment_tolerance() {
         assert_eq!(p["invoice"]["number"], n);
         entry_of(&c, &cust, n).await
     };
-    const APPLIED: &str = "payment { applications { amount { amount } cashDiscountAmount { amount }
+    const APPLIED: &str =
+        "payment { id applications { amount { amount } cashDiscountAmount { amount }
         writeOffAmount { amount } appliedTo { remainingAmount { amount } paymentStatus } }
         voucher { lines { account debit { amount } credit { amount } } } }";
     let post = async |input: Value| -> Value {
@@ -411,6 +412,7 @@ async fn s7_cash_discount_and_payment_tolerance() {
                {"account": "4910", "debit": {"amount": "22.00"}, "credit": {"amount": "0.00"}},
                {"account": "1200", "debit": {"amount": "0.00"}, "credit": {"amount": "1100.00"}}])
     );
+    let b_payment = p["id"].as_str().unwrap().to_owned();
     // after the discount date, the same amount leaves 22.00 open
     let late = invoice("FTI-000002").await;
     let p = post(
@@ -465,4 +467,104 @@ async fn s7_cash_discount_and_payment_tolerance() {
     assert_eq!(p["applications"][0]["writeOffAmount"]["amount"], "0.00");
     // invariant 11: the balance is what is left open (22.00 + 2.00)
     assert_eq!(balance(&c, &cust).await, "24.00");
+    // B unapplied: the invoice is open whole again, the payment's 1,078.00 is the customer's
+    // credit, and a voucher takes the discount back
+    let p = unapply(&c, &b_payment, &b, "2026-12-21").await;
+    assert_eq!(p["userErrors"], json!([]), "{p}");
+    assert_eq!(entry(&c, &b).await, ("1100.00".into(), "OPEN".into()));
+    assert_eq!(balance(&c, &cust).await, "46.00");
+    let last = c
+        .ok("{ glVouchers(last: 1) { nodes { documentNumber lines { account debit { amount } credit { amount } } } } }", json!({}))
+        .await;
+    assert_eq!(
+        last["glVouchers"]["nodes"][0]["lines"],
+        json!([{"account": "1200", "debit": {"amount": "22.00"}, "credit": {"amount": "0.00"}},
+               {"account": "4910", "debit": {"amount": "0.00"}, "credit": {"amount": "22.00"}}]),
+        "{last}"
+    );
+}
+
+async fn unapply(c: &Client<'_>, payment: &str, entry: &str, date: &str) -> Value {
+    c.mutate(
+        "customerPaymentUnapply",
+        "CustomerPaymentUnapplyInput",
+        "payment { number ledgerEntry { remainingAmount { amount } paymentStatus }
+            applications { amount { amount } isReversal } }",
+        json!({"paymentId": payment, "entryId": entry, "date": date}),
+    )
+    .await
+}
+
+/// S7's last step: unapplying the newest application gives the invoice back what it took
+/// (Partially paid again, 500.00 open) and the payment its cash; the older one waits until the
+/// newer is unapplied; an unapplied application cannot be unapplied twice; a cash discount
+/// unapplied is reversed in the general ledger.
+#[tokio::test]
+async fn unapplying_the_newest_application_reopens_the_entry() {
+    let app = TestApp::start().await;
+    let c = app.company("RECU").await;
+    let s = setup(&c).await;
+    let cust = customer(&c, "C-7000", &s.usd, json!({})).await;
+    let inv7 = opening(&c, &cust, "INV-7", "1100.00", "2027-01-06").await;
+    let a1 = pay(
+        &c,
+        json!({"customerId": cust, "amount": "600.00", "paymentDate": "2026-12-05",
+        "applications": [{"entryId": inv7}]}),
+    )
+    .await;
+    let a2 = pay(
+        &c,
+        json!({"customerId": cust, "amount": "500.00", "paymentDate": "2026-12-06",
+        "applications": [{"entryId": inv7}]}),
+    )
+    .await;
+    let (p1, p2) = (
+        a1["payment"]["id"].as_str().unwrap().to_owned(),
+        a2["payment"]["id"].as_str().unwrap().to_owned(),
+    );
+    assert_eq!(entry(&c, &inv7).await, ("0.00".into(), "PAID".into()));
+    let vouchers = async || {
+        c.ok("{ glVouchers { totalCount } }", json!({})).await["glVouchers"]["totalCount"].clone()
+    };
+    let before = vouchers().await;
+    // the older first: refused, nothing changes
+    let p = unapply(&c, &p1, &inv7, "2026-12-07").await;
+    assert_eq!(codes(&p), ["ILLEGAL_TRANSITION"], "{p}");
+    assert_eq!(entry(&c, &inv7).await, ("0.00".into(), "PAID".into()));
+    // before the application's date: refused
+    let p = unapply(&c, &p2, &inv7, "2026-12-05").await;
+    assert_eq!(codes(&p), ["OUT_OF_RANGE"], "{p}");
+    let p = unapply(&c, &p2, &inv7, "2026-12-07").await;
+    assert_eq!(p["userErrors"], json!([]), "{p}");
+    assert_eq!(
+        p["payment"]["ledgerEntry"],
+        json!({"remainingAmount": {"amount": "-500.00"}, "paymentStatus": "OPEN"})
+    );
+    assert_eq!(
+        p["payment"]["applications"],
+        json!([{"amount": {"amount": "500.00"}, "isReversal": false},
+               {"amount": {"amount": "-500.00"}, "isReversal": true}])
+    );
+    assert_eq!(
+        entry(&c, &inv7).await,
+        ("500.00".into(), "PARTIALLY_PAID".into())
+    );
+    assert_eq!(balance(&c, &cust).await, "0.00");
+    // no discount, no write-off: nothing for the general ledger
+    assert_eq!(vouchers().await, before);
+    // twice: nothing is applied any more
+    let p = unapply(&c, &p2, &inv7, "2026-12-07").await;
+    assert_eq!(codes(&p), ["INVALID_VALUE"], "{p}");
+    // now the older one may go, and the payment applies again
+    let p = unapply(&c, &p1, &inv7, "2026-12-07").await;
+    assert_eq!(p["userErrors"], json!([]), "{p}");
+    assert_eq!(entry(&c, &inv7).await, ("1100.00".into(), "OPEN".into()));
+    let p = pay(
+        &c,
+        json!({"customerId": cust, "amount": "1100.00", "applications": [{"entryId": inv7}]}),
+    )
+    .await;
+    assert_eq!(p["userErrors"], json!([]), "{p}");
+    assert_eq!(entry(&c, &inv7).await, ("0.00".into(), "PAID".into()));
+    assert_eq!(balance(&c, &cust).await, "-1100.00");
 }

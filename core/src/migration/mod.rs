@@ -50,6 +50,7 @@ impl MigratorTrait for Migrator {
             migration!("m20261207_000021_invoice_documents"),
             migration!("m20261207_000022_payments"),
             migration!("m20261207_000023_payment_discounts"),
+            migration!("m20261207_000024_unapply"),
         ]
     }
 }

@@ -78,6 +78,8 @@ pub mod ledger_application {
         pub cash_discount_amount: Amount,
         /// Of `amount`, the residual written off within the payment tolerance.
         pub write_off_amount: Amount,
+        /// For an unapplication: the application it reverses (its amounts negated).
+        pub reverses_id: Option<i64>,
     }
     #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
     pub enum Relation {}
@@ -554,6 +556,7 @@ pub async fn post_payment(
                 created_at: Set(now),
                 cash_discount_amount: Set(stored(x.discount)?),
                 write_off_amount: Set(stored(x.write_off)?),
+                reverses_id: Set(None),
                 ..Default::default()
             });
         }
@@ -614,4 +617,186 @@ pub async fn applications_of(
         .order_by_asc(ledger_application::Column::Id)
         .all(db)
         .await?)
+}
+
+/// Unapplies what a payment applied to an entry (DOMAIN.md §12.1): a new application row
+/// negates it, the entry gets back all the application took (cash, cash discount, write-off)
+/// and the payment's entry the cash, and a voucher reverses the discount and the write-off.
+/// Only the newest standing application of the entry may be unapplied. Both entries are
+/// locked in id order first.
+pub async fn unapply(
+    db: &impl ConnectionTrait,
+    company_id: i64,
+    payment_id: i64,
+    entry_id: i64,
+    date: NaiveDate,
+) -> ServiceResult<customer_payment::Model> {
+    crate::sales::invoicing::check_posting_date(date, "date", "an unapplication")?;
+    let payment = customer_payment::Entity::find_by_id(payment_id)
+        .filter(customer_payment::Column::CompanyId.eq(company_id))
+        .one(db)
+        .await?
+        .ok_or(ServiceError::NotFound("payment"))?;
+    let mut ids = [payment.ledger_entry_id, entry_id];
+    ids.sort_unstable();
+    let entries: HashMap<i64, ledger_entry::Model> = crate::db::locking(
+        db,
+        ledger_entry::Entity::find()
+            .filter(ledger_entry::Column::CompanyId.eq(company_id))
+            .filter(ledger_entry::Column::Id.is_in(ids.iter().copied()))
+            .order_by_asc(ledger_entry::Column::Id),
+    )
+    .all(db)
+    .await?
+    .into_iter()
+    .map(|e| (e.id, e))
+    .collect();
+    let (Some(own), Some(settled)) = (
+        entries.get(&payment.ledger_entry_id),
+        entries.get(&entry_id),
+    ) else {
+        return Err(Violation::new("entryId", Rule::NotFound, "no such ledger entry").into());
+    };
+    // the standing applications of the settled entry: not reversed, not a reversal
+    let rows = ledger_application::Entity::find()
+        .filter(ledger_application::Column::AppliedToId.eq(entry_id))
+        .order_by_asc(ledger_application::Column::Id)
+        .all(db)
+        .await?;
+    let reversed: Vec<i64> = rows.iter().filter_map(|a| a.reverses_id).collect();
+    let standing: Vec<&ledger_application::Model> = rows
+        .iter()
+        .filter(|a| a.reverses_id.is_none() && !reversed.contains(&a.id))
+        .collect();
+    let Some(app) = standing.iter().find(|a| a.entry_id == own.id).copied() else {
+        return Err(Violation::new(
+            "entryId",
+            Rule::InvalidValue,
+            format!(
+                "payment {} has nothing applied to entry {}",
+                payment.number, settled.document_number
+            ),
+        )
+        .into());
+    };
+    if let Some(newer) = standing.iter().find(|a| a.id > app.id) {
+        let by = entries
+            .get(&newer.entry_id)
+            .map_or_else(String::new, |e| e.document_number.clone());
+        return Err(Violation::new(
+            "entryId",
+            Rule::IllegalTransition,
+            format!(
+                "unapply the newest application of entry {} first ({by})",
+                settled.document_number
+            ),
+        )
+        .into());
+    }
+    if date < app.applied_on {
+        return Err(Violation::new(
+            "date",
+            Rule::OutOfRange,
+            format!(
+                "an unapplication is dated on or after the application ({})",
+                app.applied_on
+            ),
+        )
+        .into());
+    }
+    let total = app.amount.value();
+    let discount = app.cash_discount_amount.value();
+    let write_off = app.write_off_amount.value();
+    let cash = total - discount - write_off;
+    let mut case = CaseStatement::new();
+    case = case.case(
+        ledger_entry::Column::Id.eq(settled.id),
+        Expr::val(stored(settled.remaining_amount.value() + total)?.raw()),
+    );
+    case = case.case(
+        ledger_entry::Column::Id.eq(own.id),
+        Expr::val(stored(own.remaining_amount.value() - cash)?.raw()),
+    );
+    ledger_entry::Entity::update_many()
+        .col_expr(
+            ledger_entry::Column::RemainingAmount,
+            case.finally(Expr::col(ledger_entry::Column::RemainingAmount))
+                .into(),
+        )
+        .filter(ledger_entry::Column::Id.is_in([settled.id, own.id]))
+        .exec(db)
+        .await?;
+    if !discount.is_zero() || !write_off.is_zero() {
+        let company = setup::company::Entity::find_by_id(company_id)
+            .one(db)
+            .await?
+            .ok_or(ServiceError::NotFound("company"))?;
+        let currency = setup::get_currency(db, company_id, payment.currency_id).await?;
+        let rate = setup::rate_on(db, &company, &currency, date)
+            .await?
+            .ok_or_else(|| {
+                ServiceError::from(Violation::new(
+                    "date",
+                    Rule::NoExchangeRate,
+                    format!("{} has no exchange rate valid on {date}", currency.code),
+                ))
+            })?;
+        let base = if currency.code == company.base_currency_code {
+            currency.clone()
+        } else {
+            setup::currency_by_code(db, company_id, &company.base_currency_code)
+                .await?
+                .ok_or(ServiceError::NotFound("base currency"))?
+        };
+        gl::post_voucher(
+            db,
+            company_id,
+            gl::NewVoucher {
+                posting_date: date,
+                currency_id: currency.id,
+                exchange_rate: rate,
+                base_step: base.amount_precision.value(),
+                rounding_account: company.rounding_account.clone(),
+                document_number: payment.number.clone(),
+                description: format!(
+                    "Unapplied {} from {}",
+                    payment.number, settled.document_number
+                ),
+                lines: vec![
+                    Posting {
+                        account: company.receivable_account.clone(),
+                        description: "Receivable".into(),
+                        amount: discount + write_off,
+                    },
+                    Posting {
+                        account: company.cash_discount_account.clone(),
+                        description: "Cash discount".into(),
+                        amount: -discount,
+                    },
+                    Posting {
+                        account: company.write_off_account.clone(),
+                        description: "Payment tolerance".into(),
+                        amount: -write_off,
+                    },
+                ],
+                chronological: company.chronological_numbering,
+            },
+        )
+        .await?;
+    }
+    ledger_application::ActiveModel {
+        company_id: Set(company_id),
+        entry_id: Set(own.id),
+        applied_to_id: Set(settled.id),
+        amount: Set(stored(-total)?),
+        applied_on: Set(date),
+        created_at: Set(Utc::now()),
+        cash_discount_amount: Set(stored(-discount)?),
+        write_off_amount: Set(stored(-write_off)?),
+        reverses_id: Set(Some(app.id)),
+        ..Default::default()
+    }
+    .insert(db)
+    .await?;
+    Ok(payment)
 }

@@ -111,6 +111,10 @@ impl LedgerApplication {
     async fn applied_on(&self) -> Date {
         Date(self.0.applied_on)
     }
+    /// An unapplication: it reverses an earlier application, its amounts negated.
+    async fn is_reversal(&self) -> bool {
+        self.0.reverses_id.is_some()
+    }
     /// The entry settled.
     async fn applied_to(&self, ctx: &Context<'_>) -> Result<CustomerLedgerEntry> {
         load!(
@@ -219,4 +223,39 @@ impl ReceivablesMutation {
             res.map(|(payment, _)| CustomerPayment(payment)),
         ))
     }
+
+    /// Unapplies what a payment applied to an entry: the entry gets back all the application
+    /// took (its cash discount and write-off too, reversed by a voucher) and the payment's
+    /// entry the cash, which it may apply again. Only the newest standing application of an
+    /// entry may be unapplied (`ILLEGAL_TRANSITION`). Poster.
+    async fn customer_payment_unapply(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "What to do; see the input type.")] input: CustomerPaymentUnapplyInput,
+    ) -> Result<CustomerPaymentPayload> {
+        let cid = require(ctx, Role::Poster)?;
+        let mut inp = Input::default();
+        let payment_id = inp.id("paymentId", &input.payment_id, Kind::CustomerPayment);
+        let entry_id = inp.id("entryId", &input.entry_id, Kind::CustomerLedgerEntry);
+        decoded!(inp, CustomerPaymentPayload);
+        let date = input
+            .date
+            .map_or_else(|| chrono::Utc::now().date_naive(), |d| d.0);
+        let res = write(ctx, "paymentId", async |txn| {
+            receivables::unapply(txn, cid, payment_id, entry_id, date).await
+        })
+        .await?;
+        Ok(CustomerPaymentPayload::done(res.map(CustomerPayment)))
+    }
+}
+
+/// Input of `customerPaymentUnapply`.
+#[derive(InputObject)]
+pub struct CustomerPaymentUnapplyInput {
+    /// The payment.
+    pub payment_id: ID,
+    /// The entry it settled.
+    pub entry_id: ID,
+    /// Date of the unapplication (today when left out; not before the application).
+    pub date: Option<Date>,
 }
