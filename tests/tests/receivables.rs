@@ -150,6 +150,22 @@ async fn s7_payments_apply_and_statuses_follow() {
     assert_eq!(p["payment"]["ledgerEntry"]["paymentStatus"], "OPEN", "{p}");
     assert_eq!(balance(&c, &cust).await, "-60.00");
     assert_eq!(payment_count(&c).await, 4);
+    // the list: by amount, largest first, with a filter and a total
+    let l = c
+        .ok(
+            "query($c: ID!) { customerPayments(filter: {customerId: $c, paymentDateFrom: \"2026-12-05\"}, sort: AMOUNT, direction: DESC, first: 3) {
+                totalCount nodes { number amount { amount } } } }",
+            json!({"c": cust}),
+        )
+        .await;
+    assert_eq!(l["customerPayments"]["totalCount"], 4, "{l}");
+    let amounts: Vec<&str> = l["customerPayments"]["nodes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|n| n["amount"]["amount"].as_str().unwrap())
+        .collect();
+    assert_eq!(amounts, ["1150.00", "600.00", "500.00"]);
 }
 
 /// Every refusal has its code and field, and writes nothing: no payment number is used and
@@ -567,4 +583,36 @@ async fn unapplying_the_newest_application_reopens_the_entry() {
     assert_eq!(p["userErrors"], json!([]), "{p}");
     assert_eq!(entry(&c, &inv7).await, ("0.00".into(), "PAID".into()));
     assert_eq!(balance(&c, &cust).await, "-1100.00");
+}
+
+/// One payment applied to many entries runs a constant number of statements: the entries are
+/// locked and read in one, their remainings written in one, the applications inserted in one.
+#[tokio::test]
+async fn a_payment_runs_a_constant_number_of_statements() {
+    let app = TestApp::start().await;
+    let c = app.company("RECS").await;
+    let s = setup(&c).await;
+    let cust = customer(&c, "C-1000", &s.usd, json!({})).await;
+    let mut counts = Vec::new();
+    // the first payment of a sequence also records its first date: warm up with one
+    for n in [1usize, 2, 20, 60] {
+        let mut apps = Vec::new();
+        for i in 0..n {
+            let e = opening(&c, &cust, &format!("OP-{n}-{i}"), "10.00", "2027-01-06").await;
+            apps.push(json!({"entryId": e}));
+        }
+        let before = app.statements();
+        let p = pay(
+            &c,
+            json!({"customerId": cust, "amount": format!("{}.00", 10 * n), "applications": apps}),
+        )
+        .await;
+        let used = app.statements() - before;
+        assert_eq!(p["userErrors"], json!([]), "{p}");
+        assert_eq!(p["payment"]["applications"].as_array().unwrap().len(), n);
+        counts.push(used);
+    }
+    assert_eq!(counts[1], counts[2], "statements per payment: {counts:?}");
+    assert_eq!(counts[2], counts[3], "statements per payment: {counts:?}");
+    assert_eq!(balance(&c, &cust).await, "0.00");
 }

@@ -18,6 +18,7 @@ pub struct Query(
     super::sales::workflow::WorkflowQuery,
     super::sales::shipping::ShippingQuery,
     super::sales::invoicing::InvoicingQuery,
+    super::sales::receivables::ReceivablesQuery,
     super::sales::standard::StandardQuery,
     super::sales::upsell::UpsellQuery,
 );

@@ -51,6 +51,7 @@ impl MigratorTrait for Migrator {
             migration!("m20261207_000022_payments"),
             migration!("m20261207_000023_payment_discounts"),
             migration!("m20261207_000024_unapply"),
+            migration!("m20261207_000025_payment_number_order"),
         ]
     }
 }

@@ -800,3 +800,74 @@ pub async fn unapply(
     .await?;
     Ok(payment)
 }
+
+/// Filter of [`list_payments`].
+#[derive(Debug, Clone, Default)]
+pub struct PaymentFilter {
+    /// Case-insensitive part of the number or the reference.
+    pub search: Option<String>,
+    /// Only this customer's.
+    pub customer_id: Option<i64>,
+    /// Only received on or after this day.
+    pub date_from: Option<NaiveDate>,
+    /// Only received on or before this day.
+    pub date_to: Option<NaiveDate>,
+}
+
+/// How a payment list is sorted.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum PaymentSort {
+    /// By number (numeric within the sequence).
+    #[default]
+    Number,
+    /// By payment date.
+    PaymentDate,
+    /// By amount.
+    Amount,
+}
+
+fn payment_query(company_id: i64, f: &PaymentFilter) -> sea_orm::Select<customer_payment::Entity> {
+    use customer_payment::Column as C;
+    let mut q = customer_payment::Entity::find().filter(C::CompanyId.eq(company_id));
+    if let Some(c) = crate::crm::search_any(f.search.as_deref(), &[C::Number, C::Reference]) {
+        q = q.filter(c);
+    }
+    if let Some(c) = f.customer_id {
+        q = q.filter(C::CustomerId.eq(c));
+    }
+    if let Some(d) = f.date_from {
+        q = q.filter(C::PaymentDate.gte(d));
+    }
+    if let Some(d) = f.date_to {
+        q = q.filter(C::PaymentDate.lte(d));
+    }
+    q
+}
+
+/// One page of payments.
+pub async fn list_payments(
+    db: &impl crate::reads::Read,
+    company_id: i64,
+    f: &PaymentFilter,
+    sort: PaymentSort,
+    desc: bool,
+    args: &crate::paging::PageArgs,
+) -> ServiceResult<crate::paging::Page<customer_payment::Model>> {
+    use crate::crm::SortKey;
+    use customer_payment::Column as C;
+    let key = match sort {
+        PaymentSort::Number => SortKey::Number(C::Number),
+        PaymentSort::PaymentDate => SortKey::Date(C::PaymentDate),
+        PaymentSort::Amount => SortKey::Int(C::Amount),
+    };
+    crate::crm::page_sorted(db, payment_query(company_id, f), key, C::Id, desc, args).await
+}
+
+/// Number of payments matching the filter.
+pub async fn count_payments(
+    db: &impl crate::reads::Read,
+    company_id: i64,
+    f: &PaymentFilter,
+) -> ServiceResult<u64> {
+    Ok(crate::reads::count(db, payment_query(company_id, f)).await?)
+}

@@ -2,6 +2,9 @@
 
 use super::invoicing::GlVoucher;
 use super::orders::customer;
+use crate::connection;
+use crate::graphql::connection::{filter_id, list_cost, page_args, wants_total};
+use crate::graphql::enums::SortDirection;
 use crate::graphql::errors::Input;
 use crate::graphql::errors::internal;
 use crate::graphql::ids::{Kind, encode};
@@ -10,8 +13,8 @@ use crate::graphql::money::{Money, money};
 use crate::graphql::parties::{Customer, CustomerLedgerEntry};
 use crate::graphql::scalars::{Date, DateTime, Dec, ts};
 use crate::graphql::setup::{Currency, currency_of};
-use crate::graphql::{loaders, require, write};
-use async_graphql::{Context, ID, InputObject, Object, Result};
+use crate::graphql::{company_id, db, loaders, read, require, write};
+use async_graphql::{Context, Enum, ID, InputObject, Object, Result};
 use mercator_core::auth::Role;
 use mercator_core::receivables::{
     self, NewApplication, NewPayment, customer_payment, ledger_application,
@@ -258,4 +261,91 @@ pub struct CustomerPaymentUnapplyInput {
     pub entry_id: ID,
     /// Date of the unapplication (today when left out; not before the application).
     pub date: Option<Date>,
+}
+
+connection!(
+    CustomerPaymentConnection,
+    CustomerPaymentEdge,
+    CustomerPayment,
+    "customer payments"
+);
+
+/// Filter of the payment list.
+#[derive(InputObject, Default)]
+pub struct CustomerPaymentFilter {
+    /// Case-insensitive part of the number or the reference.
+    pub search: Option<String>,
+    /// Only this customer's payments.
+    pub customer_id: Option<ID>,
+    /// Only payments received on or after this day.
+    pub payment_date_from: Option<Date>,
+    /// Only payments received on or before this day.
+    pub payment_date_to: Option<Date>,
+}
+
+/// How the payment list is sorted.
+#[derive(Enum, Copy, Clone, Debug, PartialEq, Eq, Default)]
+pub enum CustomerPaymentSort {
+    /// By number, numerically within the sequence.
+    #[default]
+    Number,
+    /// By payment date.
+    PaymentDate,
+    /// By amount.
+    Amount,
+}
+
+/// Receivables queries.
+#[derive(Default)]
+pub struct ReceivablesQuery;
+
+#[Object]
+impl ReceivablesQuery {
+    /// Posted customer payments of the company.
+    #[graphql(complexity = "list_cost(first, last, child_complexity)")]
+    #[allow(
+        clippy::too_many_arguments,
+        reason = "a list field takes the Relay arguments, a filter, a sort and a direction"
+    )]
+    async fn customer_payments(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "Rows after this cursor.")] after: Option<String>,
+        #[graphql(desc = "Rows before this cursor.")] before: Option<String>,
+        #[graphql(desc = "At most this many from the start (max 100, default 20).")] first: Option<
+            i32,
+        >,
+        #[graphql(desc = "At most this many from the end (max 100).")] last: Option<i32>,
+        #[graphql(desc = "Which rows; all when left out.")] filter: Option<CustomerPaymentFilter>,
+        #[graphql(desc = "By number when left out.")] sort: Option<CustomerPaymentSort>,
+        #[graphql(desc = "Ascending when left out.")] direction: Option<SortDirection>,
+    ) -> Result<CustomerPaymentConnection> {
+        let cid = company_id(ctx)?;
+        let args = page_args(first, last, after, before)?;
+        let f = filter.unwrap_or_default();
+        let f = receivables::PaymentFilter {
+            search: crate::graphql::connection::search_filter(f.search)?,
+            customer_id: filter_id("filter.customerId", f.customer_id.as_ref(), Kind::Customer)?,
+            date_from: f.payment_date_from.map(|d| d.0),
+            date_to: f.payment_date_to.map(|d| d.0),
+        };
+        let sort = match sort.unwrap_or_default() {
+            CustomerPaymentSort::Number => receivables::PaymentSort::Number,
+            CustomerPaymentSort::PaymentDate => receivables::PaymentSort::PaymentDate,
+            CustomerPaymentSort::Amount => receivables::PaymentSort::Amount,
+        };
+        let desc = direction == Some(SortDirection::Desc);
+        let db = db(ctx)?;
+        let page = read(receivables::list_payments(db, cid, &f, sort, desc, &args).await).await?;
+        let total = if wants_total(ctx) {
+            Some(read(receivables::count_payments(db, cid, &f).await).await?)
+        } else {
+            None
+        };
+        Ok(CustomerPaymentConnection::from_page(
+            page,
+            total,
+            CustomerPayment,
+        ))
+    }
 }
