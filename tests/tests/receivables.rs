@@ -616,3 +616,130 @@ async fn a_payment_runs_a_constant_number_of_statements() {
     assert_eq!(counts[2], counts[3], "statements per payment: {counts:?}");
     assert_eq!(balance(&c, &cust).await, "0.00");
 }
+
+/// A customer with 2 % 10 days net 30, and the company's standard tax code.
+async fn discount_customer(c: &Client<'_>, usd: &str) -> (String, Value) {
+    let terms = c
+        .mutate(
+            "paymentTermsCreate",
+            "PaymentTermsCreateInput",
+            "paymentTerms { id }",
+            json!({"code": "2-10-30", "description": "2 % 10 days, net 30", "netDays": 30,
+                   "cashDiscountPercent": "2", "cashDiscountDays": 10}),
+        )
+        .await["paymentTerms"]["id"]
+        .clone();
+    let cust = customer(c, "C-7200", usd, json!({"paymentTermsId": terms})).await;
+    let std = c
+        .ok("{ taxCodes { edges { node { id } } } }", json!({}))
+        .await["taxCodes"]["edges"][0]["node"]["id"]
+        .clone();
+    (cust, std)
+}
+
+/// A 1,100.00 invoice of 2026-12-01 (cash discount 22.00 until 2026-12-11); its entry.
+async fn invoice_1100(c: &Client<'_>, cust: &str, std: &Value, number: &str) -> String {
+    let p = c
+        .mutate("freeTextInvoicePost", "FreeTextInvoiceInput", "invoice { number }",
+            json!({"customerId": cust, "invoiceDate": "2026-12-01", "lines": [
+                {"description": "Consulting", "account": "4100", "amount": "1000.00", "taxCodeId": std}]}))
+        .await;
+    assert_eq!(p["invoice"]["number"], number, "{p}");
+    entry_of(c, cust, number).await
+}
+
+/// The edges of cash discount and tolerance: both together when the payment is a little short
+/// of the discounted amount; more than the discounted amount settles with the discount and
+/// leaves the rest on the payment; the tolerance writes off only what a used-up payment could
+/// not pay; a payment is not applied to an entry posted after it.
+#[tokio::test]
+async fn cash_discount_and_tolerance_edges() {
+    let app = TestApp::start().await;
+    let c = app.company("REC7E").await;
+    let s = setup(&c).await;
+    let (cust, std) = discount_customer(&c, &s.usd).await;
+    let u = c
+        .mutate(
+            "companyUpdate",
+            "CompanyUpdateInput",
+            "company { paymentToleranceAmount }",
+            json!({"paymentToleranceAmount": "1"}),
+        )
+        .await;
+    assert_eq!(u["userErrors"], json!([]), "{u}");
+    const SEL: &str = "payment { ledgerEntry { remainingAmount { amount } } applications { amount { amount }
+        cashDiscountAmount { amount } writeOffAmount { amount } appliedTo { remainingAmount { amount } } } }";
+    let post = async |input: Value| -> Value {
+        let p = c
+            .mutate(
+                "customerPaymentPost",
+                "CustomerPaymentPostInput",
+                SEL,
+                input,
+            )
+            .await;
+        assert_eq!(p["userErrors"], json!([]), "{p}");
+        p["payment"].clone()
+    };
+    let figures = |p: &Value| -> Vec<String> {
+        let a = &p["applications"][0];
+        ["amount", "cashDiscountAmount", "writeOffAmount"]
+            .iter()
+            .map(|k| a[*k]["amount"].as_str().unwrap().to_owned())
+            .chain([
+                a["appliedTo"]["remainingAmount"]["amount"]
+                    .as_str()
+                    .unwrap()
+                    .to_owned(),
+                p["ledgerEntry"]["remainingAmount"]["amount"]
+                    .as_str()
+                    .unwrap()
+                    .to_owned(),
+            ])
+            .collect()
+    };
+    // 0.50 short of the discounted 1,078.00: discount and write-off together, paid
+    let e1 = invoice_1100(&c, &cust, &std, "FTI-000001").await;
+    let p = post(
+        json!({"customerId": cust, "amount": "1077.50", "paymentDate": "2026-12-09",
+        "applications": [{"entryId": e1}]}),
+    )
+    .await;
+    assert_eq!(figures(&p), ["1100.00", "22.00", "0.50", "0.00", "0.00"]);
+    // 1,099.50 asked for by the discount date: settled with the discount, 21.50 stays on
+    // the payment
+    let e2 = invoice_1100(&c, &cust, &std, "FTI-000002").await;
+    let p = post(
+        json!({"customerId": cust, "amount": "1099.50", "paymentDate": "2026-12-09",
+        "applications": [{"entryId": e2, "amount": "1099.50"}]}),
+    )
+    .await;
+    assert_eq!(figures(&p), ["1100.00", "22.00", "0.00", "0.00", "-21.50"]);
+    // after the discount date, 1,099.00 asked for from a payment of 2,000.00: the payment is
+    // not used up, so nothing is written off
+    let e3 = invoice_1100(&c, &cust, &std, "FTI-000003").await;
+    let p = post(
+        json!({"customerId": cust, "amount": "2000.00", "paymentDate": "2026-12-15",
+        "applications": [{"entryId": e3, "amount": "1099.00"}]}),
+    )
+    .await;
+    assert_eq!(figures(&p), ["1099.00", "0.00", "0.00", "1.00", "-901.00"]);
+    // a payment dated before the invoice is not applied to it
+    let e4 = invoice_1100(&c, &cust, &std, "FTI-000004").await;
+    let p = c
+        .mutate(
+            "customerPaymentPost",
+            "CustomerPaymentPostInput",
+            SEL,
+            json!({"customerId": cust, "amount": "1078.00", "paymentDate": "2026-11-30",
+                   "applications": [{"entryId": e4}]}),
+        )
+        .await;
+    assert_eq!(codes(&p), ["OUT_OF_RANGE"], "{p}");
+    assert_eq!(
+        p["userErrors"][0]["field"],
+        json!(["input", "applications", "0", "entryId"])
+    );
+    // invariant 11: 1.00 + 1,100.00 open, 21.50 + 901.00 of credit
+    assert_eq!(balance(&c, &cust).await, "178.50");
+}

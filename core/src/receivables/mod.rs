@@ -369,8 +369,20 @@ pub async fn post_payment(
             ));
             continue;
         }
+        if e.posting_date > p.payment_date {
+            v.push(Violation::new(
+                &format!("{field}.entryId"),
+                Rule::OutOfRange,
+                format!(
+                    "entry {} is posted on {}, after the payment's date",
+                    e.document_number, e.posting_date
+                ),
+            ));
+            continue;
+        }
         // a payment by the cash discount date settles an entry not paid in part with the
-        // discount (DOMAIN.md §12.1); a residual within the tolerance is written off
+        // discount (DOMAIN.md §12.1); a residual within the tolerance is written off, when
+        // the payment has nothing more to give (it is used up by this application)
         let discount = match e.cash_discount_date {
             Some(d)
                 if p.payment_date <= d
@@ -383,25 +395,30 @@ pub async fn post_payment(
             _ => Decimal::ZERO,
         };
         let tolerated = tolerance(e.original_amount.value());
-        let settle = |cash: Decimal| -> Settled {
-            if !discount.is_zero() && cash == open - discount {
-                Settled {
-                    cash,
+        let target = open - discount;
+        let settle = |cash: Decimal, left: Decimal| -> Settled {
+            if !discount.is_zero() && cash >= target {
+                // at least the discounted amount: settled with the discount, the rest of
+                // what was offered stays on the payment
+                return Settled {
+                    cash: target,
                     discount,
                     write_off: Decimal::ZERO,
-                }
-            } else if cash < open && open - cash <= tolerated {
-                Settled {
+                };
+            }
+            // short of what settles it: written off within the tolerance, if this uses the
+            // payment up (the discount still granted when it is due)
+            if cash == left && target - cash <= tolerated {
+                return Settled {
                     cash,
-                    discount: Decimal::ZERO,
-                    write_off: open - cash,
-                }
-            } else {
-                Settled {
-                    cash,
-                    discount: Decimal::ZERO,
-                    write_off: Decimal::ZERO,
-                }
+                    discount,
+                    write_off: target - cash,
+                };
+            }
+            Settled {
+                cash,
+                discount: Decimal::ZERO,
+                write_off: Decimal::ZERO,
             }
         };
         let x = match a.amount {
@@ -421,7 +438,7 @@ pub async fn post_payment(
                 ));
                 continue;
             }
-            Some(x) => settle(x),
+            Some(x) => settle(x, left),
             None if left <= Decimal::ZERO => {
                 v.push(Violation::new(
                     &format!("{field}.entryId"),
@@ -430,8 +447,7 @@ pub async fn post_payment(
                 ));
                 continue;
             }
-            None if !discount.is_zero() && left >= open - discount => settle(open - discount),
-            None => settle(open.min(left)),
+            None => settle(open.min(left), left),
         };
         left -= x.cash;
         applied.push((e.clone(), x));
@@ -680,9 +696,10 @@ pub async fn unapply(
         .into());
     };
     if let Some(newer) = standing.iter().find(|a| a.id > app.id) {
-        let by = entries
-            .get(&newer.entry_id)
-            .map_or_else(String::new, |e| e.document_number.clone());
+        let by = ledger_entry::Entity::find_by_id(newer.entry_id)
+            .one(db)
+            .await?
+            .map_or_else(String::new, |e| e.document_number);
         return Err(Violation::new(
             "entryId",
             Rule::IllegalTransition,
@@ -732,15 +749,14 @@ pub async fn unapply(
             .await?
             .ok_or(ServiceError::NotFound("company"))?;
         let currency = setup::get_currency(db, company_id, payment.currency_id).await?;
-        let rate = setup::rate_on(db, &company, &currency, date)
+        // at the payment's own rate: what is taken back in the base currency is what was
+        // posted
+        let rate = gl::gl_voucher::Entity::find_by_id(payment.voucher_id)
+            .one(db)
             .await?
-            .ok_or_else(|| {
-                ServiceError::from(Violation::new(
-                    "date",
-                    Rule::NoExchangeRate,
-                    format!("{} has no exchange rate valid on {date}", currency.code),
-                ))
-            })?;
+            .ok_or(ServiceError::NotFound("voucher"))?
+            .exchange_rate
+            .value();
         let base = if currency.code == company.base_currency_code {
             currency.clone()
         } else {
