@@ -742,4 +742,17 @@ async fn cash_discount_and_tolerance_edges() {
     );
     // invariant 11: 1.00 + 1,100.00 open, 21.50 + 901.00 of credit
     assert_eq!(balance(&c, &cust).await, "178.50");
+    // from an invoice: its entry, its status, its discount terms and what settled it
+    let l = c
+        .ok("{ customerInvoices(first: 1) { nodes { number ledgerEntry { paymentStatus cashDiscountDate
+            cashDiscountAmount { amount } applications { amount { amount } cashDiscountAmount { amount } writeOffAmount { amount } } } } } }",
+            json!({}))
+        .await;
+    assert_eq!(
+        l["customerInvoices"]["nodes"][0],
+        json!({"number": "FTI-000001", "ledgerEntry": {"paymentStatus": "PAID", "cashDiscountDate": "2026-12-11",
+            "cashDiscountAmount": {"amount": "22.00"},
+            "applications": [{"amount": {"amount": "1100.00"}, "cashDiscountAmount": {"amount": "22.00"},
+                              "writeOffAmount": {"amount": "0.50"}}]}})
+    );
 }

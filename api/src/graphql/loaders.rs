@@ -663,6 +663,8 @@ pub struct Loaders {
     pub confirmations: Batch<ByColumn<mercator_core::sales::confirm::order_confirmation::Entity>>,
     /// Customer ledger entries by id.
     pub ledger_entry: Batch<ById<crm::ledger_entry::Entity>>,
+    /// Customer ledger entries by the invoice they were posted from.
+    pub invoice_entries: Batch<ByColumn<crm::ledger_entry::Entity>>,
     /// Applications by the settling entry (a payment's).
     pub applications_by_entry:
         Batch<ByColumn<mercator_core::receivables::ledger_application::Entity>>,
@@ -820,6 +822,10 @@ impl Loaders {
                 g,
             ),
             ledger_entry: dl(ById(db.clone(), PhantomData), g),
+            invoice_entries: dl(
+                ByColumn(db.clone(), crm::ledger_entry::Column::InvoiceId),
+                g,
+            ),
             applications_by_entry: dl(
                 ByColumn(
                     db.clone(),

@@ -504,6 +504,34 @@ impl CustomerLedgerEntry {
     async fn remaining_amount(&self, ctx: &Context<'_>) -> Result<Money> {
         money(ctx, self.0.remaining_amount.value(), self.0.currency_id).await
     }
+    /// Last day a payment earns the cash discount; none without one.
+    async fn cash_discount_date(&self) -> Option<Date> {
+        self.0.cash_discount_date.map(dt)
+    }
+    /// Cash discount a payment by `cashDiscountDate` earns, while nothing of the entry is
+    /// paid.
+    async fn cash_discount_amount(&self, ctx: &Context<'_>) -> Result<Money> {
+        money(ctx, self.0.cash_discount_amount.value(), self.0.currency_id).await
+    }
+    /// Applications that settle it or that it settles (unapplications included), oldest
+    /// first.
+    async fn applications(&self, ctx: &Context<'_>) -> Result<Vec<LedgerApplication>> {
+        let l = loaders(ctx)?;
+        let (to, by) = futures_util::future::join(
+            l.applications_to_entry.load_one(self.0.id),
+            l.applications_by_entry.load_one(self.0.id),
+        )
+        .await;
+        let mut v: Vec<_> = to
+            .map_err(internal)?
+            .unwrap_or_default()
+            .into_iter()
+            .chain(by.map_err(internal)?.unwrap_or_default())
+            .collect();
+        v.sort_by_key(|a| a.id);
+        let cur = self.0.currency_id;
+        Ok(v.into_iter().map(|a| LedgerApplication(a, cur)).collect())
+    }
     /// Payment status, derived from the remaining amount and the due date (today, UTC):
     /// `PAID` when nothing is left open (for a payment: applied in full).
     async fn payment_status(&self) -> crate::graphql::enums::PaymentStatus {
@@ -512,6 +540,60 @@ impl CustomerLedgerEntry {
     /// Text.
     async fn description(&self) -> Option<&str> {
         self.0.description.as_deref()
+    }
+}
+
+/// An application: an amount of one entry (a payment's) settling another (an invoice's).
+#[derive(Clone, Debug)]
+pub struct LedgerApplication(
+    pub mercator_core::receivables::ledger_application::Model,
+    pub i64,
+);
+
+/// An amount of a payment's entry settling an open entry (an invoice's or an opening
+/// item's): both remainings went down by it.
+#[Object]
+impl LedgerApplication {
+    /// The amount it took off the settled entry: the cash applied, the cash discount and
+    /// the write-off together.
+    async fn amount(&self, ctx: &Context<'_>) -> Result<Money> {
+        money(ctx, self.0.amount.value(), self.1).await
+    }
+    /// Of `amount`, the cash discount granted (paid by the entry's cash discount date).
+    async fn cash_discount_amount(&self, ctx: &Context<'_>) -> Result<Money> {
+        money(ctx, self.0.cash_discount_amount.value(), self.1).await
+    }
+    /// Of `amount`, the residual written off within the company's payment tolerance.
+    async fn write_off_amount(&self, ctx: &Context<'_>) -> Result<Money> {
+        money(ctx, self.0.write_off_amount.value(), self.1).await
+    }
+    /// Date of the application.
+    async fn applied_on(&self) -> Date {
+        Date(self.0.applied_on)
+    }
+    /// An unapplication: it reverses an earlier application, its amounts negated.
+    async fn is_reversal(&self) -> bool {
+        self.0.reverses_id.is_some()
+    }
+    /// The entry settled.
+    async fn applied_to(&self, ctx: &Context<'_>) -> Result<CustomerLedgerEntry> {
+        load!(
+            ctx,
+            ledger_entry,
+            self.0.applied_to_id,
+            CustomerLedgerEntry,
+            "ledger entry"
+        )
+    }
+    /// The settling entry (the payment's).
+    async fn entry(&self, ctx: &Context<'_>) -> Result<CustomerLedgerEntry> {
+        load!(
+            ctx,
+            ledger_entry,
+            self.0.entry_id,
+            CustomerLedgerEntry,
+            "ledger entry"
+        )
     }
 }
 

@@ -11,7 +11,7 @@ use crate::graphql::errors::{Input, internal, map_service};
 use crate::graphql::ids::{Kind, encode};
 use crate::graphql::leaves::Fast;
 use crate::graphql::money::{Money, base_money, money, unit_money};
-use crate::graphql::parties::Customer;
+use crate::graphql::parties::{Customer, CustomerLedgerEntry};
 use crate::graphql::scalars::{Date, DateTime, Dec, ts};
 use crate::graphql::setup::{Currency, TaxCode, currency_of};
 use crate::graphql::{change, company_id, db, loaders, read, registry, require, write};
@@ -143,6 +143,17 @@ impl CustomerInvoice {
     /// The general-ledger voucher of its posting.
     async fn voucher(&self, ctx: &Context<'_>) -> Result<GlVoucher> {
         load!(ctx, voucher, self.0.voucher_id, GlVoucher, "voucher")
+    }
+    /// The customer ledger entry it opened: what is left open of it and its payment status.
+    async fn ledger_entry(&self, ctx: &Context<'_>) -> Result<CustomerLedgerEntry> {
+        loaders(ctx)?
+            .invoice_entries
+            .load_one(self.0.id)
+            .await
+            .map_err(internal)?
+            .and_then(|v| v.into_iter().next())
+            .map(CustomerLedgerEntry)
+            .ok_or_else(|| internal("ledger entry missing"))
     }
     /// The invoice rendered in an invoice format (the built-in `MERCATOR_JSON`, or a
     /// plugin's such as `FACTURX_EN16931`; see `invoiceFormats`). The same document downloads

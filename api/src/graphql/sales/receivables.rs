@@ -10,15 +10,13 @@ use crate::graphql::errors::internal;
 use crate::graphql::ids::{Kind, encode};
 use crate::graphql::leaves::Fast;
 use crate::graphql::money::{Money, money};
-use crate::graphql::parties::{Customer, CustomerLedgerEntry};
+use crate::graphql::parties::{Customer, CustomerLedgerEntry, LedgerApplication};
 use crate::graphql::scalars::{Date, DateTime, Dec, ts};
 use crate::graphql::setup::{Currency, currency_of};
 use crate::graphql::{company_id, db, loaders, read, require, write};
 use async_graphql::{Context, Enum, ID, InputObject, Object, Result};
 use mercator_core::auth::Role;
-use mercator_core::receivables::{
-    self, NewApplication, NewPayment, customer_payment, ledger_application,
-};
+use mercator_core::receivables::{self, NewApplication, NewPayment, customer_payment};
 
 /// A customer payment.
 #[derive(Clone, Debug)]
@@ -86,57 +84,6 @@ impl CustomerPayment {
     /// When it was posted.
     async fn created_at(&self) -> DateTime {
         ts(self.0.created_at)
-    }
-}
-
-/// An application: an amount of one entry (a payment's) settling another (an invoice's).
-#[derive(Clone, Debug)]
-pub struct LedgerApplication(pub ledger_application::Model, pub i64);
-
-/// An amount of a payment's entry settling an open entry (an invoice's or an opening
-/// item's): both remainings went down by it.
-#[Object]
-impl LedgerApplication {
-    /// The amount it took off the settled entry: the cash applied, the cash discount and
-    /// the write-off together.
-    async fn amount(&self, ctx: &Context<'_>) -> Result<Money> {
-        money(ctx, self.0.amount.value(), self.1).await
-    }
-    /// Of `amount`, the cash discount granted (paid by the entry's cash discount date).
-    async fn cash_discount_amount(&self, ctx: &Context<'_>) -> Result<Money> {
-        money(ctx, self.0.cash_discount_amount.value(), self.1).await
-    }
-    /// Of `amount`, the residual written off within the company's payment tolerance.
-    async fn write_off_amount(&self, ctx: &Context<'_>) -> Result<Money> {
-        money(ctx, self.0.write_off_amount.value(), self.1).await
-    }
-    /// Date of the application.
-    async fn applied_on(&self) -> Date {
-        Date(self.0.applied_on)
-    }
-    /// An unapplication: it reverses an earlier application, its amounts negated.
-    async fn is_reversal(&self) -> bool {
-        self.0.reverses_id.is_some()
-    }
-    /// The entry settled.
-    async fn applied_to(&self, ctx: &Context<'_>) -> Result<CustomerLedgerEntry> {
-        load!(
-            ctx,
-            ledger_entry,
-            self.0.applied_to_id,
-            CustomerLedgerEntry,
-            "ledger entry"
-        )
-    }
-    /// The settling entry (the payment's).
-    async fn entry(&self, ctx: &Context<'_>) -> Result<CustomerLedgerEntry> {
-        load!(
-            ctx,
-            ledger_entry,
-            self.0.entry_id,
-            CustomerLedgerEntry,
-            "ledger entry"
-        )
     }
 }
 
