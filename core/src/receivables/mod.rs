@@ -289,13 +289,7 @@ pub async fn post_payment(
                 ),
             ))
         })?;
-    let base = if currency.code == company.base_currency_code {
-        currency.clone()
-    } else {
-        setup::currency_by_code(db, company_id, &company.base_currency_code)
-            .await?
-            .ok_or(ServiceError::NotFound("base currency"))?
-    };
+    let base = setup::base_of(db, &company, &currency).await?;
     // each application against what its entry has open and what the payment has left
     let scale = step.normalize().scale();
     let at = |x: Decimal| format!("{x:.prec$}", prec = scale as usize);
@@ -757,13 +751,7 @@ pub async fn unapply(
             .ok_or(ServiceError::NotFound("voucher"))?
             .exchange_rate
             .value();
-        let base = if currency.code == company.base_currency_code {
-            currency.clone()
-        } else {
-            setup::currency_by_code(db, company_id, &company.base_currency_code)
-                .await?
-                .ok_or(ServiceError::NotFound("base currency"))?
-        };
+        let base = setup::base_of(db, &company, &currency).await?;
         gl::post_voucher(
             db,
             company_id,

@@ -346,13 +346,7 @@ async fn context(
 ) -> ServiceResult<Context> {
     let company_id = company.id;
     let currency = setup::get_currency(db, company_id, currency_id).await?;
-    let base = if currency.code == company.base_currency_code {
-        currency.clone()
-    } else {
-        setup::currency_by_code(db, company_id, &company.base_currency_code)
-            .await?
-            .ok_or(ServiceError::NotFound("base currency"))?
-    };
+    let base = setup::base_of(db, &company, &currency).await?;
     let Some(rate) = setup::rate_on(db, &company, &currency, date).await? else {
         return Err(Violation::new(
             "invoiceDate",

@@ -1053,6 +1053,21 @@ pub async fn base_currency(
         .ok_or(ServiceError::NotFound("base currency"))
 }
 
+/// The base currency of `company` for a document in `currency`: `currency` itself when it is
+/// the base one, else read.
+pub async fn base_of(
+    db: &impl ConnectionTrait,
+    company: &company::Model,
+    currency: &currency::Model,
+) -> ServiceResult<currency::Model> {
+    if currency.code == company.base_currency_code {
+        return Ok(currency.clone());
+    }
+    currency_by_code(db, company.id, &company.base_currency_code)
+        .await?
+        .ok_or(ServiceError::NotFound("base currency"))
+}
+
 // The SQLite read path decodes this model field by field (core/src/reads.rs, `FastModel`):
 // the list names every field (a struct literal: the compiler refuses a missing one).
 crate::fast_row!(currency::Model {
